@@ -1,0 +1,183 @@
+//! Command-line interface: argument parsing, reading the files the user
+//! names, printing reports, and exit codes (0 ok, 1 problems found, 2 usage
+//! error). It wires the layers together and holds no logic of its own.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::i18n::{Lang, Tr};
+use crate::survey::{self, bundled::BUNDLED, diag::Level};
+use crate::tr;
+
+/// 民情 Minqing: 入户调查与村级项目排序 / household surveys and village project priorities
+#[derive(Debug, Parser)]
+#[command(name = "minqing", version)]
+pub struct Cli {
+    /// 界面语言 / interface language [default: from LC_ALL or LANG]
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// 从此文件夹读取问卷,代替内置问卷 / load questionnaires from this folder instead of the bundled ones
+    #[arg(long, global = true, value_name = "DIR")]
+    pub surveys: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 检查问卷并报告所有问题 / check questionnaires and report every problem
+    ///
+    /// 不给路径时检查内置问卷(或 --surveys 指定的文件夹)。
+    /// Without a path, checks the bundled questionnaires (or the --surveys folder).
+    /// Exit code: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+    Check {
+        /// 问卷文件或文件夹 / questionnaire files or folders
+        paths: Vec<PathBuf>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    match &cli.command {
+        None => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let _ = cmd.print_help();
+            ExitCode::SUCCESS
+        }
+        Some(Command::Check { paths }) => {
+            let paths = if paths.is_empty() {
+                cli.surveys.iter().cloned().collect()
+            } else {
+                paths.clone()
+            };
+            check(&paths, lang)
+        }
+    }
+}
+
+/// A questionnaire file as read from disk (or from the binary).
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// Reads the questionnaires at `paths` (files, or folders whose `*.toml`
+/// files are read in name order); no paths means the bundled ones.
+pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Tr> {
+    if paths.is_empty() {
+        return Ok(BUNDLED
+            .iter()
+            .map(|(path, text)| SourceFile {
+                path: path.to_string(),
+                text: text.to_string(),
+            })
+            .collect());
+    }
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let shown = path.display();
+            let entries = std::fs::read_dir(path)
+                .map_err(|e| tr!("无法读取文件夹 {shown}:{e}", "cannot read folder {shown}: {e}"))?;
+            let mut tomls: Vec<PathBuf> = entries
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            if tomls.is_empty() {
+                return Err(tr!(
+                    "文件夹 {shown} 中没有问卷(.toml 文件)",
+                    "no questionnaire (.toml file) in folder {shown}"
+                ));
+            }
+            tomls.sort();
+            for file in tomls {
+                files.push(read_one(&file)?);
+            }
+        } else {
+            files.push(read_one(path)?);
+        }
+    }
+    Ok(files)
+}
+
+fn read_one(path: &Path) -> Result<SourceFile, Tr> {
+    let shown = path.display();
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => tr!("找不到文件 {shown}", "no such file: {shown}"),
+        _ => tr!("无法读取 {shown}:{e}", "cannot read {shown}: {e}"),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        tr!(
+            "{shown} 不是 UTF-8 文本;请用 UTF-8 编码保存问卷",
+            "{shown} is not UTF-8 text; save the questionnaire as UTF-8"
+        )
+    })?;
+    Ok(SourceFile {
+        path: shown.to_string(),
+        text,
+    })
+}
+
+fn check(paths: &[PathBuf], lang: Lang) -> ExitCode {
+    let files = match read_sources(paths) {
+        Ok(files) => files,
+        Err(message) => {
+            let label = match lang {
+                Lang::Zh => "错误",
+                Lang::En => "error",
+            };
+            eprintln!("{label}: {}", message.get(lang));
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = survey::load_all(files.iter().map(|f| (f.path.as_str(), f.text.as_str())));
+    let mut out = String::new();
+    let (mut errors, mut warnings) = (0, 0);
+    for ((path, result), file) in loaded.iter().zip(&files) {
+        for d in &result.diagnostics {
+            match d.level {
+                Level::Error => errors += 1,
+                Level::Warning => warnings += 1,
+            }
+            out.push_str(&d.render(path, &file.text, lang));
+            out.push('\n');
+        }
+    }
+    for (path, result) in &loaded {
+        let line = match &result.survey {
+            Some(s) => {
+                let (id, version) = (&s.id, &s.version);
+                let (q, n) = (s.questions().count(), s.needs.len());
+                tr!(
+                    "通过 {path}:{id} {version},{q} 道题,{n} 条需求规则",
+                    "ok    {path}: {id} {version}, {q} questions, {n} need rules"
+                )
+            }
+            None => {
+                let e = result.errors();
+                tr!("失败 {path}:{e} 个错误", "FAIL  {path}: {e} error(s)")
+            }
+        };
+        out.push_str(line.get(lang));
+        out.push('\n');
+    }
+    let files = loaded.len();
+    let summary = tr!(
+        "共检查 {files} 个问卷文件:{errors} 个错误,{warnings} 个警告",
+        "checked {files} questionnaire file(s): {errors} error(s), {warnings} warning(s)"
+    );
+    out.push_str(summary.get(lang));
+    out.push('\n');
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

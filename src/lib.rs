@@ -1,0 +1,9 @@
+//! Minqing (民情): household living-condition surveys for county survey teams,
+//! and the ranked village projects they lead to.
+//!
+//! Layers, arrows pointing down only: `cli` (wiring) → `survey` (the pure
+//! questionnaire core). See ARCHITECTURE.md in the project's shared docs.
+
+pub mod cli;
+pub mod i18n;
+pub mod survey;

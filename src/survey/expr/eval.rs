@@ -1,0 +1,342 @@
+//! Evaluation of expressions with XLSForm's empty-value rules.
+//!
+//! Owns [`Value`] and the semantics of every operator and function. An
+//! unanswered or skipped question is [`Value::Empty`], and empty propagates
+//! like SQL's NULL (see docs/questionnaires.md). Where a truth value is
+//! finally needed, [`holds`] counts empty as false, so an unknown answer never
+//! fires a need and never reveals a question. Never fails: a division by zero
+//! or a text that is not a number gives empty.
+
+use std::cmp::Ordering;
+
+use super::{BinOp, Expr, ExprKind, Func, HouseholdField};
+
+/// A value during evaluation. A `select_multiple` answer is the text of its
+/// choice names separated by spaces, as it is stored and exported.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Empty,
+    Number(f64),
+    Text(String),
+    Bool(bool),
+}
+
+impl Value {
+    /// Empty, or the empty text `''`: what `${q} = ''` tests for.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Empty => true,
+            Value::Text(t) => t.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// Three-valued truth: `None` for empty.
+    pub fn truth(&self) -> Option<bool> {
+        match self {
+            Value::Empty => None,
+            Value::Bool(b) => Some(*b),
+            Value::Number(n) => Some(*n != 0.0 && !n.is_nan()),
+            Value::Text(t) => Some(!t.is_empty()),
+        }
+    }
+
+    fn number(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            Value::Text(t) => t.trim().parse().ok(),
+            Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+            Value::Empty => None,
+        }
+    }
+}
+
+/// Where an expression reads its inputs.
+pub trait Env {
+    /// The answer to a question of the survey; `Empty` when unanswered or skipped.
+    fn question(&self, name: &str) -> Value;
+    /// A registry field of the household being interviewed.
+    fn household(&self, field: HouseholdField) -> Value;
+    /// The answer being checked by a constraint.
+    fn dot(&self) -> Value;
+}
+
+/// Whether a condition holds: empty counts as false.
+pub fn holds(expr: &Expr, env: &dyn Env) -> bool {
+    eval(expr, env).truth() == Some(true)
+}
+
+pub fn eval(expr: &Expr, env: &dyn Env) -> Value {
+    match &expr.kind {
+        ExprKind::Number(n) => Value::Number(*n),
+        ExprKind::Text(t) => Value::Text(t.clone()),
+        ExprKind::Bool(b) => Value::Bool(*b),
+        ExprKind::Question(name) => env.question(name),
+        ExprKind::Household(field) => env.household(*field),
+        ExprKind::Dot => env.dot(),
+        ExprKind::Neg(inner) => match eval(inner, env).number() {
+            Some(n) => Value::Number(-n),
+            None => Value::Empty,
+        },
+        ExprKind::Binary(BinOp::And, a, b) => match eval(a, env).truth() {
+            Some(false) => Value::Bool(false),
+            left => match (left, eval(b, env).truth()) {
+                (_, Some(false)) => Value::Bool(false),
+                (Some(true), Some(true)) => Value::Bool(true),
+                _ => Value::Empty,
+            },
+        },
+        ExprKind::Binary(BinOp::Or, a, b) => match eval(a, env).truth() {
+            Some(true) => Value::Bool(true),
+            left => match (left, eval(b, env).truth()) {
+                (_, Some(true)) => Value::Bool(true),
+                (Some(false), Some(false)) => Value::Bool(false),
+                _ => Value::Empty,
+            },
+        },
+        ExprKind::Binary(op, a, b) => binary(*op, &eval(a, env), &eval(b, env)),
+        ExprKind::Call(func, args) => call(*func, args, env),
+    }
+}
+
+fn binary(op: BinOp, a: &Value, b: &Value) -> Value {
+    if matches!(op, BinOp::Eq | BinOp::Ne) {
+        let is_empty_literal = |v: &Value| matches!(v, Value::Text(t) if t.is_empty());
+        let equal = if is_empty_literal(a) || is_empty_literal(b) {
+            Some(a.is_empty() && b.is_empty())
+        } else if matches!(a, Value::Empty) || matches!(b, Value::Empty) {
+            None
+        } else {
+            Some(compare(a, b) == Some(Ordering::Equal))
+        };
+        return match equal {
+            Some(eq) => Value::Bool(eq == (op == BinOp::Eq)),
+            None => Value::Empty,
+        };
+    }
+    if op.is_comparison() {
+        return match compare(a, b) {
+            Some(ord) => Value::Bool(match op {
+                BinOp::Lt => ord.is_lt(),
+                BinOp::Le => ord.is_le(),
+                BinOp::Gt => ord.is_gt(),
+                _ => ord.is_ge(),
+            }),
+            None => Value::Empty,
+        };
+    }
+    let (Some(x), Some(y)) = (a.number(), b.number()) else {
+        return Value::Empty;
+    };
+    let result = match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => x * y,
+        BinOp::Div if y != 0.0 => x / y,
+        BinOp::Mod if y != 0.0 => x % y,
+        _ => return Value::Empty,
+    };
+    if result.is_finite() {
+        Value::Number(result)
+    } else {
+        Value::Empty
+    }
+}
+
+/// Orders two non-empty values: numbers numerically, texts (and dates, which
+/// are `YYYY-MM-DD`) lexically, a number and a numeric text as numbers.
+fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Empty, _) | (_, Value::Empty) => None,
+        (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        _ => a.number()?.partial_cmp(&b.number()?),
+    }
+}
+
+fn call(func: Func, args: &[Expr], env: &dyn Env) -> Value {
+    let arg = |i: usize| eval(&args[i], env);
+    match func {
+        Func::Not => match arg(0).truth() {
+            Some(b) => Value::Bool(!b),
+            None => Value::Empty,
+        },
+        Func::Selected => match (arg(0), arg(1)) {
+            (Value::Empty, _) => Value::Empty,
+            (set, name) => {
+                let name = text_of(&name);
+                Value::Bool(text_of(&set).split_whitespace().any(|n| n == name))
+            }
+        },
+        Func::CountSelected => {
+            Value::Number(text_of(&arg(0)).split_whitespace().count() as f64)
+        }
+        Func::StringLength => Value::Number(text_of(&arg(0)).chars().count() as f64),
+        Func::If => {
+            if arg(0).truth() == Some(true) {
+                arg(1)
+            } else {
+                arg(2)
+            }
+        }
+        Func::Coalesce => match arg(0) {
+            first if !first.is_empty() => first,
+            _ => arg(1),
+        },
+    }
+}
+
+/// The text form of a value, as XPath's `string()`: empty is `""`.
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::Empty => String::new(),
+        Value::Text(t) => t.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::survey::expr::parse;
+    use std::collections::HashMap;
+
+    struct TestEnv {
+        answers: HashMap<&'static str, Value>,
+        dot: Value,
+    }
+
+    impl Env for TestEnv {
+        fn question(&self, name: &str) -> Value {
+            self.answers.get(name).cloned().unwrap_or(Value::Empty)
+        }
+        fn household(&self, field: HouseholdField) -> Value {
+            match field {
+                HouseholdField::Members => Value::Number(5.0),
+                HouseholdField::Village => Value::Text("勐烈村".into()),
+                HouseholdField::Township => Value::Text("勐烈镇".into()),
+                HouseholdField::Group => Value::Empty,
+            }
+        }
+        fn dot(&self) -> Value {
+            self.dot.clone()
+        }
+    }
+
+    fn env() -> TestEnv {
+        let mut answers = HashMap::new();
+        answers.insert("n", Value::Number(10.0));
+        answers.insert("zero", Value::Number(0.0));
+        answers.insert("src", Value::Text("surface".into()));
+        answers.insert("multi", Value::Text("cracks roof".into()));
+        answers.insert("name", Value::Text("李四".into()));
+        answers.insert("day", Value::Text("2026-03-01".into()));
+        answers.insert("yes", Value::Text("yes".into()));
+        TestEnv {
+            answers,
+            dot: Value::Number(42.0),
+        }
+    }
+
+    fn ev(src: &str) -> Value {
+        let expr = parse(src).unwrap_or_else(|e| panic!("{src}: {}", e.message.en));
+        eval(&expr, &env())
+    }
+
+    const T: Value = Value::Bool(true);
+    const F: Value = Value::Bool(false);
+    const E: Value = Value::Empty;
+
+    fn n(x: f64) -> Value {
+        Value::Number(x)
+    }
+
+    #[test]
+    fn comparisons() {
+        assert_eq!(ev("${n} = 10"), T);
+        assert_eq!(ev("${n} != 10"), F);
+        assert_eq!(ev("${n} < 11"), T);
+        assert_eq!(ev("${n} <= 10"), T);
+        assert_eq!(ev("${n} > 10"), F);
+        assert_eq!(ev("${n} >= 10.5"), F);
+        assert_eq!(ev("${src} = 'surface'"), T);
+        assert_eq!(ev("${src} != 'surface'"), F);
+        assert_eq!(ev("${day} < '2026-12-31'"), T);
+        assert_eq!(ev("${day} > '2026-12-31'"), F);
+        assert_eq!(ev("${n} = '10'"), T);
+        assert_eq!(ev("true() = true()"), T);
+        assert_eq!(ev("${yes} = 'yes'"), T);
+    }
+
+    #[test]
+    fn arithmetic() {
+        assert_eq!(ev("1 + 2"), n(3.0));
+        assert_eq!(ev("${n} - 4"), n(6.0));
+        assert_eq!(ev("${n} * 2"), n(20.0));
+        assert_eq!(ev("${n} div 4"), n(2.5));
+        assert_eq!(ev("${n} mod 3"), n(1.0));
+        assert_eq!(ev("-${n}"), n(-10.0));
+        assert_eq!(ev("-7 mod 3"), n(-1.0));
+        assert_eq!(ev("${n} div ${zero}"), E);
+        assert_eq!(ev("${n} mod 0"), E);
+        assert_eq!(ev("${household.members} * 2"), n(10.0));
+    }
+
+    #[test]
+    fn logic_is_three_valued() {
+        assert_eq!(ev("true() and true()"), T);
+        assert_eq!(ev("true() and false()"), F);
+        assert_eq!(ev("false() and ${missing} > 1"), F);
+        assert_eq!(ev("${missing} > 1 and false()"), F);
+        assert_eq!(ev("${missing} > 1 and true()"), E);
+        assert_eq!(ev("true() or ${missing} > 1"), T);
+        assert_eq!(ev("${missing} > 1 or true()"), T);
+        assert_eq!(ev("${missing} > 1 or false()"), E);
+        assert_eq!(ev("false() or false()"), F);
+        assert_eq!(ev("not(true())"), F);
+        assert_eq!(ev("not(${missing} = 1)"), E);
+    }
+
+    #[test]
+    fn empty_propagates() {
+        assert_eq!(ev("${missing} = 1"), E);
+        assert_eq!(ev("${missing} != 1"), E);
+        assert_eq!(ev("${missing} < 1"), E);
+        assert_eq!(ev("${missing} + 1"), E);
+        assert_eq!(ev("-${missing}"), E);
+        assert_eq!(ev("${missing} = ''"), T);
+        assert_eq!(ev("${missing} != ''"), F);
+        assert_eq!(ev("'' = ${missing}"), T);
+        assert_eq!(ev("${n} = ''"), F);
+        assert_eq!(ev("${n} != ''"), T);
+        assert_eq!(ev("${household.group} = ''"), T);
+        assert_eq!(ev("selected(${missing}, 'a')"), E);
+        assert_eq!(ev("count-selected(${missing})"), n(0.0));
+        assert_eq!(ev("string-length(${missing})"), n(0.0));
+        assert_eq!(ev("coalesce(${missing}, 3)"), n(3.0));
+        assert_eq!(ev("if(${missing} > 1, 'a', 'b')"), Value::Text("b".into()));
+    }
+
+    #[test]
+    fn functions() {
+        assert_eq!(ev("selected(${multi}, 'roof')"), T);
+        assert_eq!(ev("selected(${multi}, 'roo')"), F);
+        assert_eq!(ev("count-selected(${multi})"), n(2.0));
+        assert_eq!(ev("string-length(${name})"), n(2.0));
+        assert_eq!(ev("string-length('abc')"), n(3.0));
+        assert_eq!(ev("if(${n} > 5, 'big', 'small')"), Value::Text("big".into()));
+        assert_eq!(ev("coalesce(${n}, 3)"), n(10.0));
+        assert_eq!(ev("coalesce('', 'x')"), Value::Text("x".into()));
+        assert_eq!(ev(". >= 0 and . <= 600"), T);
+        assert_eq!(ev("${household.village} = '勐烈村'"), T);
+    }
+
+    #[test]
+    fn holds_counts_empty_as_false() {
+        let e = env();
+        assert!(!holds(&parse("${missing} > 30").unwrap(), &e));
+        assert!(!holds(&parse("not(${missing} > 30)").unwrap(), &e));
+        assert!(holds(&parse("${n} > 3").unwrap(), &e));
+    }
+}

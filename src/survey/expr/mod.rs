@@ -1,0 +1,255 @@
+//! The expression language of questionnaires: XLSForm syntax for `relevant`,
+//! `constraint` and `when`.
+//!
+//! Owns the syntax tree, the parser ([`parse`]), the static checker against a
+//! questionnaire ([`check`]) and the evaluator ([`eval`]). Pure: no I/O. Spans
+//! here are byte ranges inside the expression text; the loader maps them to
+//! positions in the file.
+
+pub mod check;
+pub mod eval;
+mod parse;
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::i18n::Tr;
+
+pub use parse::{MAX_DEPTH, parse};
+
+/// A node of the syntax tree with the byte range of the text it came from.
+/// Equality ignores spans: two trees are equal when they mean the same thing.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Range<usize>,
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Number(f64),
+    Text(String),
+    Bool(bool),
+    /// `${name}`: the answer to a question of the same survey.
+    Question(String),
+    /// `${household.field}`: a field of the household registry.
+    Household(HouseholdField),
+    /// `.`: the answer being checked (constraints only).
+    Dot,
+    Neg(Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Call(Func, Vec<Expr>),
+}
+
+/// Registry fields that expressions may read as `${household.<field>}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HouseholdField {
+    Members,
+    Village,
+    Township,
+    Group,
+}
+
+impl HouseholdField {
+    pub const ALL: [HouseholdField; 4] = [
+        HouseholdField::Members,
+        HouseholdField::Village,
+        HouseholdField::Township,
+        HouseholdField::Group,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            HouseholdField::Members => "members",
+            HouseholdField::Village => "village",
+            HouseholdField::Township => "township",
+            HouseholdField::Group => "group",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "or",
+            BinOp::And => "and",
+            BinOp::Eq => "=",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "div",
+            BinOp::Mod => "mod",
+        }
+    }
+
+    /// Binding power: higher binds tighter. All binary operators are
+    /// left-associative, as in XPath.
+    pub(crate) fn precedence(self) -> u8 {
+        match self {
+            BinOp::Or => 1,
+            BinOp::And => 2,
+            BinOp::Eq | BinOp::Ne => 3,
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 4,
+            BinOp::Add | BinOp::Sub => 5,
+            BinOp::Mul | BinOp::Div | BinOp::Mod => 6,
+        }
+    }
+
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        )
+    }
+
+    pub fn is_arithmetic(self) -> bool {
+        matches!(
+            self,
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Func {
+    Not,
+    Selected,
+    CountSelected,
+    StringLength,
+    If,
+    Coalesce,
+}
+
+impl Func {
+    pub const ALL: [Func; 6] = [
+        Func::Not,
+        Func::Selected,
+        Func::CountSelected,
+        Func::StringLength,
+        Func::If,
+        Func::Coalesce,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Func::Not => "not",
+            Func::Selected => "selected",
+            Func::CountSelected => "count-selected",
+            Func::StringLength => "string-length",
+            Func::If => "if",
+            Func::Coalesce => "coalesce",
+        }
+    }
+
+    pub fn arity(self) -> usize {
+        match self {
+            Func::Not | Func::CountSelected | Func::StringLength => 1,
+            Func::Selected | Func::Coalesce => 2,
+            Func::If => 3,
+        }
+    }
+}
+
+/// A problem in one expression, positioned inside the expression text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExprError {
+    pub message: Tr,
+    pub help: Option<Tr>,
+    pub span: Range<usize>,
+}
+
+impl Expr {
+    /// Every `${question}` the expression reads, in order of appearance.
+    pub fn question_refs(&self) -> Vec<(&str, Range<usize>)> {
+        let mut out = Vec::new();
+        self.walk(&mut |e| {
+            if let ExprKind::Question(name) = &e.kind {
+                out.push((name.as_str(), e.span.clone()));
+            }
+        });
+        out
+    }
+
+    /// Visits every node, parents before children.
+    pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Neg(inner) => inner.walk(f),
+            ExprKind::Binary(_, a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            ExprKind::Call(_, args) => args.iter().for_each(|a| a.walk(f)),
+            _ => {}
+        }
+    }
+}
+
+/// Prints the expression back in XLSForm syntax, with parentheses around
+/// every compound operand, so that parsing the output gives the same tree.
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn operand(e: &Expr, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match e.kind {
+                ExprKind::Binary(..) | ExprKind::Neg(_) => write!(f, "({e})"),
+                _ => write!(f, "{e}"),
+            }
+        }
+        match &self.kind {
+            ExprKind::Number(n) => write!(f, "{n}"),
+            ExprKind::Text(s) if s.contains('\'') => write!(f, "\"{s}\""),
+            ExprKind::Text(s) => write!(f, "'{s}'"),
+            ExprKind::Bool(b) => write!(f, "{b}()"),
+            ExprKind::Question(name) => write!(f, "${{{name}}}"),
+            ExprKind::Household(field) => write!(f, "${{household.{}}}", field.name()),
+            ExprKind::Dot => f.write_str("."),
+            ExprKind::Neg(inner) => {
+                f.write_str("-")?;
+                operand(inner, f)
+            }
+            ExprKind::Binary(op, a, b) => {
+                operand(a, f)?;
+                write!(f, " {} ", op.symbol())?;
+                operand(b, f)
+            }
+            ExprKind::Call(func, args) => {
+                write!(f, "{}(", func.name())?;
+                for (i, arg) in args.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{arg}")?;
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}

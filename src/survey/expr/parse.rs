@@ -1,0 +1,544 @@
+//! Lexer and Pratt parser for XLSForm expressions.
+//!
+//! Owns the grammar. Nesting is capped at [`MAX_DEPTH`] both while parsing
+//! (parentheses, prefix minus) and in the height of the finished tree (long
+//! chains such as `1 + 1 + …`), so that neither the parser nor the recursive
+//! checker and evaluator can overflow the stack on any input.
+
+use std::ops::Range;
+
+use super::{BinOp, Expr, ExprError, ExprKind, Func, HouseholdField};
+use crate::survey::diag::nearest;
+use crate::survey::is_valid_name;
+use crate::tr;
+
+/// The deepest nesting an expression may have. Real rules nest three or four
+/// levels; 64 leaves room while keeping recursion far from the stack limit.
+pub const MAX_DEPTH: usize = 64;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Number(f64),
+    Text(String),
+    Ref(String),
+    Dot,
+    Word(String),
+    LParen,
+    RParen,
+    Comma,
+    Op(BinOp),
+}
+
+type Spanned = (Tok, Range<usize>);
+
+fn err(span: Range<usize>, message: crate::i18n::Tr) -> ExprError {
+    ExprError {
+        message,
+        help: None,
+        span,
+    }
+}
+
+fn lex(src: &str) -> Result<Vec<Spanned>, ExprError> {
+    let bytes = src.as_bytes();
+    let mut toks = Vec::new();
+    let mut i = 0;
+    while i < src.len() {
+        let c = bytes[i];
+        let start = i;
+        let next = bytes.get(i + 1).copied();
+        let tok = match c {
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'0'..=b'9' | b'.' if c != b'.' || next.is_some_and(|n| n.is_ascii_digit()) => {
+                while i < src.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if i < src.len()
+                    && bytes[i] == b'.'
+                    && bytes.get(i + 1).is_some_and(|n| n.is_ascii_digit())
+                {
+                    i += 1;
+                    while i < src.len() && bytes[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                }
+                let text = &src[start..i];
+                match text.parse::<f64>() {
+                    Ok(n) if n.is_finite() => Tok::Number(n),
+                    _ => {
+                        return Err(err(
+                            start..i,
+                            tr!("数字 {text} 太大", "number {text} is too large"),
+                        ));
+                    }
+                }
+            }
+            b'.' => {
+                i += 1;
+                Tok::Dot
+            }
+            b'\'' | b'"' => {
+                let Some(len) = src[i + 1..].find(c as char) else {
+                    return Err(ExprError {
+                        message: tr!("字符串没有结束引号", "text is missing its closing quote"),
+                        help: Some(tr!(
+                            "在文字末尾加上 {q}",
+                            "add {q} at the end of the text",
+                            q = c as char
+                        )),
+                        span: start..src.len(),
+                    });
+                };
+                i += len + 2;
+                Tok::Text(src[start + 1..i - 1].to_string())
+            }
+            b'$' => {
+                if next != Some(b'{') {
+                    return Err(ExprError {
+                        message: tr!("'$' 后面应为 '{{'", "expected '{{' after '$'"),
+                        help: Some(tr!(
+                            "问题的引用写作 ${{问题名}}",
+                            "a question is written ${{name}}"
+                        )),
+                        span: start..start + 1,
+                    });
+                }
+                let Some(len) = src[i + 2..].find('}') else {
+                    return Err(err(
+                        start..src.len(),
+                        tr!("'${{' 没有对应的 '}}'", "'${{' is not closed with '}}'"),
+                    ));
+                };
+                i += len + 3;
+                Tok::Ref(src[start + 2..i - 1].to_string())
+            }
+            b'(' => {
+                i += 1;
+                Tok::LParen
+            }
+            b')' => {
+                i += 1;
+                Tok::RParen
+            }
+            b',' => {
+                i += 1;
+                Tok::Comma
+            }
+            b'+' => {
+                i += 1;
+                Tok::Op(BinOp::Add)
+            }
+            b'-' => {
+                i += 1;
+                Tok::Op(BinOp::Sub)
+            }
+            b'*' => {
+                i += 1;
+                Tok::Op(BinOp::Mul)
+            }
+            b'=' if next == Some(b'=') => {
+                return Err(ExprError {
+                    message: tr!("未知的运算符 '=='", "unknown operator '=='"),
+                    help: Some(tr!("相等写作 '='", "equality is written '='")),
+                    span: start..start + 2,
+                });
+            }
+            b'=' => {
+                i += 1;
+                Tok::Op(BinOp::Eq)
+            }
+            b'!' if next == Some(b'=') => {
+                i += 2;
+                Tok::Op(BinOp::Ne)
+            }
+            b'<' | b'>' => {
+                let eq = next == Some(b'=');
+                i += if eq { 2 } else { 1 };
+                Tok::Op(match (c, eq) {
+                    (b'<', false) => BinOp::Lt,
+                    (b'<', true) => BinOp::Le,
+                    (_, false) => BinOp::Gt,
+                    (_, true) => BinOp::Ge,
+                })
+            }
+            b'&' | b'|' | b'!' => {
+                let (op, help) = match c {
+                    b'&' => ("&", tr!("“并且”写作 and", "write 'and'")),
+                    b'|' => ("|", tr!("“或者”写作 or", "write 'or'")),
+                    _ => ("!", tr!("“非”写作 not(...)", "write not(...)")),
+                };
+                let len = if next == Some(c) { 2 } else { 1 };
+                let op = op.repeat(len);
+                return Err(ExprError {
+                    message: tr!("未知的运算符 '{op}'", "unknown operator '{op}'"),
+                    help: Some(help),
+                    span: start..start + len,
+                });
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                while i < src.len() {
+                    let b = bytes[i];
+                    let hyphen_word = b == b'-'
+                        && bytes.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic())
+                        && i > start;
+                    if b.is_ascii_alphanumeric() || b == b'_' || hyphen_word {
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                match &src[start..i] {
+                    "and" => Tok::Op(BinOp::And),
+                    "or" => Tok::Op(BinOp::Or),
+                    "div" => Tok::Op(BinOp::Div),
+                    "mod" => Tok::Op(BinOp::Mod),
+                    word => Tok::Word(word.to_string()),
+                }
+            }
+            _ => {
+                let ch = src[start..].chars().next().unwrap_or('?');
+                return Err(err(
+                    start..start + ch.len_utf8(),
+                    tr!("表达式中不能有字符 '{ch}'", "unexpected character '{ch}' in expression"),
+                ));
+            }
+        };
+        toks.push((tok, start..i));
+    }
+    Ok(toks)
+}
+
+/// Parses one expression. The error, if any, is the first problem found.
+pub fn parse(src: &str) -> Result<Expr, ExprError> {
+    let toks = lex(src)?;
+    if toks.is_empty() {
+        return Err(err(0..src.len(), tr!("表达式是空的", "the expression is empty")));
+    }
+    let mut parser = Parser {
+        src,
+        toks,
+        pos: 0,
+        depth: 0,
+    };
+    let (expr, _) = parser.expr(0)?;
+    if let Some((_, span)) = parser.toks.get(parser.pos) {
+        let text = &src[span.clone()];
+        return Err(err(
+            span.clone(),
+            tr!(
+                "表达式在 '{text}' 之前就已完整",
+                "unexpected '{text}' after a complete expression"
+            ),
+        ));
+    }
+    Ok(expr)
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    toks: Vec<Spanned>,
+    pos: usize,
+    depth: usize,
+}
+
+fn too_deep(span: Range<usize>) -> ExprError {
+    ExprError {
+        message: tr!(
+            "表达式嵌套太深(最多 {MAX_DEPTH} 层)",
+            "expression is nested too deeply (at most {MAX_DEPTH} levels)"
+        ),
+        help: Some(tr!(
+            "把条件拆成几个更简单的规则",
+            "split the condition into simpler rules"
+        )),
+        span,
+    }
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Spanned> {
+        self.toks.get(self.pos)
+    }
+
+    fn end_span(&self) -> Range<usize> {
+        self.src.len()..self.src.len()
+    }
+
+    /// Parses operators binding tighter than `min_prec`; returns the tree and
+    /// its height.
+    fn expr(&mut self, min_prec: u8) -> Result<(Expr, usize), ExprError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let span = self.peek().map_or(self.end_span(), |t| t.1.clone());
+            return Err(too_deep(span));
+        }
+        let (mut lhs, mut height) = self.prefix()?;
+        while let Some((Tok::Op(op), _)) = self.peek() {
+            let op = *op;
+            if op.precedence() <= min_prec {
+                break;
+            }
+            self.pos += 1;
+            let (rhs, rhs_height) = self.expr(op.precedence())?;
+            height = height.max(rhs_height) + 1;
+            let span = lhs.span.start..rhs.span.end;
+            if height > MAX_DEPTH {
+                return Err(too_deep(span));
+            }
+            lhs = Expr {
+                kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                span,
+            };
+        }
+        self.depth -= 1;
+        Ok((lhs, height))
+    }
+
+    fn prefix(&mut self) -> Result<(Expr, usize), ExprError> {
+        let Some((tok, span)) = self.toks.get(self.pos).cloned() else {
+            return Err(err(
+                self.end_span(),
+                tr!("表达式不完整", "the expression ends too early"),
+            ));
+        };
+        self.pos += 1;
+        let leaf = |kind| Ok((Expr { kind, span: span.clone() }, 1));
+        match tok {
+            Tok::Number(n) => leaf(ExprKind::Number(n)),
+            Tok::Text(s) => leaf(ExprKind::Text(s)),
+            Tok::Dot => leaf(ExprKind::Dot),
+            Tok::Ref(name) => leaf(self.reference(&name, span.clone())?),
+            Tok::Op(BinOp::Sub) => {
+                let (inner, height) = self.expr(BinOp::Mul.precedence())?;
+                let span = span.start..inner.span.end;
+                Ok((
+                    Expr {
+                        kind: ExprKind::Neg(Box::new(inner)),
+                        span,
+                    },
+                    height + 1,
+                ))
+            }
+            Tok::LParen => {
+                let (inner, height) = self.expr(0)?;
+                self.expect_close(span)?;
+                Ok((inner, height))
+            }
+            Tok::Word(word) => self.call(&word, span),
+            Tok::Op(_) | Tok::RParen | Tok::Comma => {
+                let text = &self.src[span.clone()];
+                Err(err(
+                    span.clone(),
+                    tr!("这里应为一个值,而不是 '{text}'", "expected a value, found '{text}'"),
+                ))
+            }
+        }
+    }
+
+    fn expect_close(&mut self, open: Range<usize>) -> Result<(), ExprError> {
+        match self.peek() {
+            Some((Tok::RParen, _)) => {
+                self.pos += 1;
+                Ok(())
+            }
+            other => {
+                let span = other.map_or(self.end_span(), |t| t.1.clone());
+                Err(ExprError {
+                    message: tr!("缺少 ')'", "expected ')'"),
+                    help: Some(tr!(
+                        "第 {col} 个字符处的 '(' 没有闭合",
+                        "the '(' at character {col} is not closed",
+                        col = self.src[..open.start].chars().count() + 1
+                    )),
+                    span,
+                })
+            }
+        }
+    }
+
+    fn reference(&self, name: &str, span: Range<usize>) -> Result<ExprKind, ExprError> {
+        if let Some(field) = name.strip_prefix("household.") {
+            return HouseholdField::ALL
+                .into_iter()
+                .find(|f| f.name() == field)
+                .map(ExprKind::Household)
+                .ok_or_else(|| ExprError {
+                    message: tr!("未知的户字段 '{field}'", "unknown household field '{field}'"),
+                    help: Some(match nearest(field, HouseholdField::ALL.map(|f| f.name())) {
+                        Some(s) => tr!("是不是 'household.{s}'?", "did you mean 'household.{s}'?"),
+                        None => tr!(
+                            "可用的字段:members, village, township, group",
+                            "available fields: members, village, township, group"
+                        ),
+                    }),
+                    span,
+                });
+        }
+        if is_valid_name(name) {
+            Ok(ExprKind::Question(name.to_string()))
+        } else {
+            Err(ExprError {
+                message: tr!("'{name}' 不是有效的问题名", "'{name}' is not a valid question name"),
+                help: Some(tr!(
+                    "问题名以字母开头,只含字母、数字和 _",
+                    "a question name starts with a letter and uses only letters, digits and _"
+                )),
+                span,
+            })
+        }
+    }
+
+    fn call(&mut self, word: &str, span: Range<usize>) -> Result<(Expr, usize), ExprError> {
+        if !matches!(self.peek(), Some((Tok::LParen, _))) {
+            return Err(ExprError {
+                message: tr!("'{word}' 不能单独出现", "unexpected word '{word}'"),
+                help: Some(tr!(
+                    "文字要加引号('{word}'),问题写作 ${{{word}}}",
+                    "text is written in quotes ('{word}'), a question as ${{{word}}}"
+                )),
+                span,
+            });
+        }
+        let open = self.toks[self.pos].1.clone();
+        self.pos += 1;
+        let mut args = Vec::new();
+        let mut height = 0;
+        if matches!(self.peek(), Some((Tok::RParen, _))) {
+            self.pos += 1;
+        } else {
+            loop {
+                let (arg, h) = self.expr(0)?;
+                height = height.max(h);
+                args.push(arg);
+                match self.peek() {
+                    Some((Tok::Comma, _)) => self.pos += 1,
+                    _ => {
+                        self.expect_close(open)?;
+                        break;
+                    }
+                }
+            }
+        }
+        let end = self.toks[self.pos - 1].1.end;
+        let call_span = span.start..end;
+        let kind = match word {
+            "true" | "false" if args.is_empty() => ExprKind::Bool(word == "true"),
+            "true" | "false" => {
+                return Err(err(
+                    call_span,
+                    tr!("{word}() 不带参数", "{word}() takes no arguments"),
+                ));
+            }
+            _ => {
+                let Some(func) = Func::ALL.into_iter().find(|f| f.name() == word) else {
+                    let names = Func::ALL
+                        .iter()
+                        .map(|f| f.name())
+                        .chain(["true", "false"]);
+                    return Err(ExprError {
+                        message: tr!("未知的函数 '{word}'", "unknown function '{word}'"),
+                        help: Some(match nearest(word, names) {
+                            Some(s) => tr!("是不是 '{s}'?", "did you mean '{s}'?"),
+                            None => tr!(
+                                "可用的函数:not, selected, count-selected, string-length, if, coalesce, true, false",
+                                "available functions: not, selected, count-selected, string-length, if, coalesce, true, false"
+                            ),
+                        }),
+                        span,
+                    });
+                };
+                if args.len() != func.arity() {
+                    let (name, want, got) = (func.name(), func.arity(), args.len());
+                    return Err(err(
+                        call_span,
+                        tr!(
+                            "{name}() 需要 {want} 个参数,这里有 {got} 个",
+                            "{name}() takes {want} argument(s), found {got}"
+                        ),
+                    ));
+                }
+                ExprKind::Call(func, args)
+            }
+        };
+        Ok((
+            Expr {
+                kind,
+                span: call_span,
+            },
+            height + 1,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> String {
+        parse(s).map(|e| e.to_string()).unwrap_or_else(|e| format!("ERR {}", e.message.en))
+    }
+
+    #[test]
+    fn precedence_and_associativity() {
+        assert_eq!(p("1 + 2 * 3"), "1 + (2 * 3)");
+        assert_eq!(p("1 - 2 - 3"), "(1 - 2) - 3");
+        assert_eq!(p("a() or 1"), "ERR unknown function 'a'");
+        assert_eq!(
+            p("${a} > 1 and ${b} = 'x' or not(${c} != '')"),
+            "((${a} > 1) and (${b} = 'x')) or not(${c} != '')"
+        );
+        assert_eq!(p("-2 * 3"), "(-2) * 3");
+        assert_eq!(p("10 div 3 mod 2"), "(10 div 3) mod 2");
+        assert_eq!(p(". >= 0 and . <= 600"), "(. >= 0) and (. <= 600)");
+        assert_eq!(p("count-selected(${x}) >= 2"), "count-selected(${x}) >= 2");
+        assert_eq!(p("${household.members} > .5"), "${household.members} > 0.5");
+        assert_eq!(p("true() and false()"), "true() and false()");
+        assert_eq!(p("1 < 2 = 2 > 1"), "(1 < 2) = (2 > 1)");
+    }
+
+    #[test]
+    fn errors_have_spans() {
+        let e = parse("${a} == 1").unwrap_err();
+        assert_eq!((e.message.en.as_str(), e.span), ("unknown operator '=='", 5..7));
+        let e = parse("if(${a}, 1)").unwrap_err();
+        assert_eq!(e.message.en, "if() takes 3 argument(s), found 2");
+        assert_eq!(e.span, 0..11);
+        let e = parse("(1 + 2").unwrap_err();
+        assert_eq!((e.message.en.as_str(), e.span), ("expected ')'", 6..6));
+        let e = parse("'abc").unwrap_err();
+        assert_eq!(e.message.en, "text is missing its closing quote");
+        let e = parse("${a").unwrap_err();
+        assert_eq!(e.message.en, "'${' is not closed with '}'");
+        let e = parse("cont-selected(${a})").unwrap_err();
+        assert_eq!(e.help.unwrap().en, "did you mean 'count-selected'?");
+        let e = parse("${household.member}").unwrap_err();
+        assert_eq!(e.help.unwrap().en, "did you mean 'household.members'?");
+        let e = parse("1 2").unwrap_err();
+        assert_eq!((e.message.en.as_str(), e.span), ("unexpected '2' after a complete expression", 2..3));
+        let e = parse("   ").unwrap_err();
+        assert_eq!(e.message.en, "the expression is empty");
+        let e = parse("${a} = 是").unwrap_err();
+        assert_eq!((e.message.en.as_str(), e.span), ("unexpected character '是' in expression", 7..10));
+        let e = parse("yes").unwrap_err();
+        assert_eq!(e.message.en, "unexpected word 'yes'");
+        let e = parse("1 +").unwrap_err();
+        assert_eq!(e.message.en, "the expression ends too early");
+        let e = parse("${a b}").unwrap_err();
+        assert_eq!(e.message.en, "'a b' is not a valid question name");
+    }
+
+    #[test]
+    fn depth_is_capped() {
+        let deep = format!("{}1{}", "(".repeat(1000), ")".repeat(1000));
+        assert!(parse(&deep).unwrap_err().message.en.contains("nested too deeply"));
+        let chain = vec!["1"; 10_000].join(" + ");
+        assert!(parse(&chain).unwrap_err().message.en.contains("nested too deeply"));
+        let negs = format!("{}1", "-".repeat(10_000));
+        assert!(parse(&negs).unwrap_err().message.en.contains("nested too deeply"));
+        let ok = vec!["1"; MAX_DEPTH].join(" + ");
+        assert!(parse(&ok).is_ok());
+    }
+}

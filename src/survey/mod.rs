@@ -1,0 +1,288 @@
+//! Questionnaires: the validated model, its TOML loader, the expression
+//! language and the diagnostics shown to authors.
+//!
+//! Owns what a questionnaire is. A [`Survey`] can only be built by the loader
+//! ([`load`]), so every `Survey` in the program has passed every check. Pure:
+//! reading files is the caller's business.
+
+pub mod bundled;
+pub mod diag;
+pub mod expr;
+mod load;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+pub use load::{Loaded, load};
+
+use crate::i18n::Lang;
+use expr::Expr;
+
+/// A questionnaire that passed every check of the loader.
+#[derive(Clone, Debug)]
+pub struct Survey {
+    pub id: String,
+    /// Where `id` is written in the file.
+    pub id_span: Range<usize>,
+    pub version: String,
+    /// Default need category of this file's needs.
+    pub category: Option<String>,
+    /// Label languages; the first is the default.
+    pub languages: Vec<String>,
+    pub title: Label,
+    pub description: Option<Label>,
+    pub choice_lists: BTreeMap<String, Vec<Choice>>,
+    pub sections: Vec<Section>,
+    pub needs: Vec<Need>,
+    /// The TOML text the survey was loaded from, kept so that a snapshot can
+    /// store exactly what was answered.
+    pub source: String,
+    /// The built-in list of `yes_no` questions.
+    yes_no: Vec<Choice>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub name: String,
+    pub label: Label,
+}
+
+#[derive(Clone, Debug)]
+pub struct Section {
+    pub name: String,
+    pub label: Option<Label>,
+    pub relevant: Option<Expression>,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Question {
+    pub name: String,
+    pub kind: QuestionKind,
+    /// The choice list of a `select_one` or `select_multiple` question.
+    pub choices: Option<String>,
+    pub label: Label,
+    pub hint: Option<Label>,
+    pub required: bool,
+    pub relevant: Option<Expression>,
+    pub constraint: Option<Expression>,
+    pub constraint_message: Option<Label>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub unit: Option<Label>,
+    /// Where the question's `name` is written in the file.
+    pub span: Range<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuestionKind {
+    SelectOne,
+    SelectMultiple,
+    YesNo,
+    Integer,
+    Decimal,
+    Text,
+    Date,
+    Note,
+}
+
+impl QuestionKind {
+    pub const ALL: [QuestionKind; 8] = [
+        QuestionKind::SelectOne,
+        QuestionKind::SelectMultiple,
+        QuestionKind::YesNo,
+        QuestionKind::Integer,
+        QuestionKind::Decimal,
+        QuestionKind::Text,
+        QuestionKind::Date,
+        QuestionKind::Note,
+    ];
+
+    /// The name used in the `type` key.
+    pub fn name(self) -> &'static str {
+        match self {
+            QuestionKind::SelectOne => "select_one",
+            QuestionKind::SelectMultiple => "select_multiple",
+            QuestionKind::YesNo => "yes_no",
+            QuestionKind::Integer => "integer",
+            QuestionKind::Decimal => "decimal",
+            QuestionKind::Text => "text",
+            QuestionKind::Date => "date",
+            QuestionKind::Note => "note",
+        }
+    }
+
+    pub fn is_numeric(self) -> bool {
+        matches!(self, QuestionKind::Integer | QuestionKind::Decimal)
+    }
+
+    pub fn has_choice_list(self) -> bool {
+        matches!(self, QuestionKind::SelectOne | QuestionKind::SelectMultiple)
+    }
+}
+
+/// An urgent-difficulty rule (急怨难): when `when` holds on a household's
+/// interview, the household needs `project`.
+#[derive(Clone, Debug)]
+pub struct Need {
+    pub name: String,
+    pub category: String,
+    pub when: Expression,
+    pub severity: Severity,
+    /// What to build; `None` when the author gave no label (the rule name is
+    /// shown instead, and the loader warned).
+    pub project: Option<Label>,
+    /// Estimated yuan per affected household.
+    pub unit_cost: Option<f64>,
+}
+
+/// Severity on the 1–5 scale of DOMAIN.md; 3 and above is an urgent difficulty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Severity(u8);
+
+impl Severity {
+    pub fn new(value: i64) -> Option<Severity> {
+        (1..=5).contains(&value).then_some(Severity(value as u8))
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+/// An expression with its text and where that text is in the file.
+#[derive(Clone, Debug)]
+pub struct Expression {
+    pub text: String,
+    pub ast: Expr,
+    pub span: Range<usize>,
+}
+
+/// A label in one or more languages. The first entry is the survey's default
+/// language, which the loader guarantees is present.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label(Vec<(String, String)>);
+
+impl Label {
+    /// The text in `lang`, or in the survey's default language.
+    pub fn get(&self, lang: Lang) -> &str {
+        self.in_code(lang.code())
+    }
+
+    pub fn in_code(&self, code: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(l, _)| l == code)
+            .or(self.0.first())
+            .map_or("", |(_, text)| text)
+    }
+}
+
+impl Survey {
+    /// Every question, in the order of the file.
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.sections.iter().flat_map(|s| s.questions.iter())
+    }
+
+    pub fn question(&self, name: &str) -> Option<&Question> {
+        self.questions().find(|q| q.name == name)
+    }
+
+    /// The choices a question offers: its list, the built-in yes/no, or none.
+    pub fn choices_of(&self, question: &Question) -> &[Choice] {
+        match (&question.kind, &question.choices) {
+            (QuestionKind::YesNo, _) => &self.yes_no,
+            (_, Some(list)) => self.choice_lists.get(list).map_or(&[], Vec::as_slice),
+            _ => &[],
+        }
+    }
+}
+
+/// Loads several questionnaires (path shown to users, TOML text) as one set:
+/// each file is checked on its own, then survey ids must be unique across the
+/// set. The result is in the order of `files`.
+pub fn load_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(&'a str, Loaded)> {
+    let mut out: Vec<(&str, Loaded)> = files.into_iter().map(|(path, text)| (path, load(text))).collect();
+    let mut first: BTreeMap<String, &str> = BTreeMap::new();
+    for (path, loaded) in &mut out {
+        let Some(survey) = &loaded.survey else { continue };
+        let id = survey.id.clone();
+        match first.get(&id) {
+            Some(other) => {
+                let span = survey.id_span.clone();
+                loaded.diagnostics.push(
+                    diag::Diagnostic::error(
+                        span,
+                        crate::tr!("问卷 id '{id}' 已被 {other} 使用", "survey id '{id}' is already used by {other}"),
+                    )
+                    .with_help(Some(crate::tr!("每份问卷的 id 必须不同", "every questionnaire needs its own id"))),
+                );
+                loaded.survey = None;
+            }
+            None => {
+                first.insert(id, path);
+            }
+        }
+    }
+    out
+}
+
+/// A name of a question, section, need or choice list: a letter or `_`, then
+/// letters, digits and `_`, so that it reads unambiguously in `${name}`.
+pub fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A survey id or a category: `[a-z][a-z0-9_]*`.
+pub fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+pub fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: Range<usize>| text.get(r).and_then(|s| s.parse::<u32>().ok());
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_dates() {
+        assert!(is_valid_name("fetch_minutes"));
+        assert!(is_valid_name("_x1"));
+        assert!(!is_valid_name("1x"));
+        assert!(!is_valid_name("a-b"));
+        assert!(!is_valid_name(""));
+        assert!(is_valid_id("water"));
+        assert!(!is_valid_id("Water"));
+        assert!(is_date("2024-02-29"));
+        assert!(!is_date("2023-02-29"));
+        assert!(!is_date("2023-2-9"));
+        assert!(!is_date("2023-13-01"));
+        assert_eq!(Severity::new(6), None);
+        assert_eq!(Severity::new(3).map(Severity::get), Some(3));
+    }
+}
