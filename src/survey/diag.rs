@@ -112,13 +112,14 @@ pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-/// The candidate closest to `word` by edit distance, if it is close enough to
-/// be a plausible typo (at most a third of the word's length, at least 1).
+/// The candidate closest to `word` by edit distance (a swap of two neighbouring
+/// letters counts as one edit), if it is close enough to be a plausible typo:
+/// at most a third of the word's length, and at least 1.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (strsim::levenshtein(word, c), c))
+        .map(|c| (strsim::osa_distance(word, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
@@ -149,6 +150,7 @@ mod tests {
     fn nearest_finds_typos_only() {
         let names = ["required", "relevant", "label"];
         assert_eq!(nearest("requried", names), Some("required"));
+        assert_eq!(nearest("lable", names), Some("label"));
         assert_eq!(nearest("zzz", names), None);
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
     }

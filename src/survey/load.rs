@@ -13,7 +13,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::diag::{Diagnostic, Level, did_you_mean, line_col};
+use super::diag::{Diagnostic, Level, did_you_mean, line_col, nearest};
 use super::expr::check::{ChoiceList, Scope, Ty, check};
 use super::expr::{self, ExprError};
 use super::{
@@ -70,6 +70,7 @@ pub fn load(text: &str) -> Loaded {
         diags: Vec::new(),
         languages: vec!["zh".into(), "en".into()],
         untyped: HashSet::new(),
+        typos: HashSet::new(),
     };
     if !syntax_errors.is_empty() {
         // A document that does not parse is reported as such only: checks on
@@ -99,6 +100,9 @@ struct Loader<'s> {
     /// naming them do not report a second, misleading "unknown question",
     /// and typed as unknown so that no type check fires on a guess.
     untyped: HashSet<String>,
+    /// (table start, key) for every unknown key that looks like a typo of
+    /// `key`: the typo is reported, so "missing `key`" would only repeat it.
+    typos: HashSet<(usize, String)>,
 }
 
 fn type_name(v: &DeValue<'_>) -> Tr {
@@ -154,12 +158,15 @@ impl<'s> Loader<'s> {
         line_col(self.src, span.start).0
     }
 
-    /// Reports every key of `table` not in `allowed`.
-    fn keys(&mut self, table: &DeTable<'_>, allowed: &[&str], context: &str) {
+    /// Reports every key of `table` (whose header is at `span`) not in `allowed`.
+    fn keys(&mut self, table: &DeTable<'_>, span: &Range<usize>, allowed: &[&str], context: &str) {
         for (key, _) in table.iter() {
             let name = key.get_ref().as_ref();
             if allowed.contains(&name) {
                 continue;
+            }
+            if let Some(meant) = nearest(name, allowed.iter().copied()) {
+                self.typos.insert((span.start, meant.to_string()));
             }
             let help = did_you_mean(name, allowed.iter().copied()).or_else(|| {
                 let all = allowed.join(", ");
@@ -174,6 +181,9 @@ impl<'s> Loader<'s> {
     }
 
     fn missing(&mut self, span: Range<usize>, key: &str, context: &str) {
+        if self.typos.contains(&(span.start, key.to_string())) {
+            return;
+        }
         self.error(
             span,
             tr!("{context} 缺少 '{key}'", "missing '{key}' in {context}"),
@@ -261,9 +271,11 @@ impl<'s> Loader<'s> {
             DeValue::String(s) => Some(Label(vec![(default, s.to_string())])),
             DeValue::Table(t) => {
                 let mut texts = Vec::new();
+                let mut present: Vec<&str> = Vec::new();
                 let mut ok = true;
                 for (lang, text) in t.iter() {
                     let code = lang.get_ref().as_ref();
+                    present.push(code);
                     if !self.languages.iter().any(|l| l == code) {
                         let declared = self.languages.join(", ");
                         let help = did_you_mean(code, self.languages.iter().map(String::as_str))
@@ -289,7 +301,7 @@ impl<'s> Loader<'s> {
                         }
                     }
                 }
-                if !texts.iter().any(|(l, _)| *l == default) {
+                if !present.contains(&default.as_str()) {
                     self.error(
                         v.span(),
                         tr!(
@@ -301,7 +313,7 @@ impl<'s> Loader<'s> {
                     return None;
                 }
                 for lang in &self.languages[1..] {
-                    if !texts.iter().any(|(l, _)| l == lang) {
+                    if !present.contains(&lang.as_str()) {
                         self.diags.push(Diagnostic::warning(
                             v.span(),
                             tr!("'{key}' 缺少 '{lang}' 的文字", "'{key}' has no '{lang}' text"),
@@ -348,8 +360,11 @@ impl<'s> Loader<'s> {
     }
 
     fn survey(&mut self, root: &DeTable<'_>, text: &str) -> Option<Survey> {
-        self.keys(root, ROOT_KEYS, "the file");
+        self.keys(root, &(0..0), ROOT_KEYS, "the file");
         let Some(head) = get(root, "survey") else {
+            if self.typos.contains(&(0, "survey".to_string())) {
+                return None;
+            }
             self.error(
                 0..0,
                 tr!("缺少 [survey] 表", "missing the [survey] table"),
@@ -365,7 +380,7 @@ impl<'s> Loader<'s> {
             return None;
         };
         let head_span = head.span();
-        self.keys(head_table, SURVEY_KEYS, "[survey]");
+        self.keys(head_table, &head_span, SURVEY_KEYS, "[survey]");
         self.languages(head_table);
         let id = self.required_string(head_table, "id", "[survey]", &head_span);
         if let Some((id, span)) = &id
@@ -521,6 +536,10 @@ impl<'s> Loader<'s> {
         };
         let DeValue::Array(items) = v.get_ref() else {
             let found = type_name(v.get_ref());
+            let single = match v.get_ref() {
+                DeValue::Table(t) => vec![(t, v.span())],
+                _ => Vec::new(),
+            };
             self.error(
                 v.span(),
                 Tr {
@@ -529,7 +548,9 @@ impl<'s> Loader<'s> {
                 },
                 None,
             );
-            return Vec::new();
+            // Read the single table anyway, so its contents are checked
+            // and do not cause further, misleading errors.
+            return single;
         };
         let mut out = Vec::new();
         for item in items.iter() {
@@ -570,7 +591,6 @@ impl<'s> Loader<'s> {
                     tr!("选项表 '{list_name}' 是空的", "choice list '{list_name}' is empty"),
                     None,
                 );
-                continue;
             }
             let mut choices: Vec<Choice> = Vec::new();
             let mut seen: HashMap<String, Range<usize>> = HashMap::new();
@@ -584,7 +604,7 @@ impl<'s> Loader<'s> {
                     continue;
                 };
                 let span = item.span();
-                self.keys(t, CHOICE_KEYS, "a choice");
+                self.keys(t, &span, CHOICE_KEYS, "a choice");
                 let name = self.required_string(t, "name", "a choice", &span);
                 let label = match get(t, "label") {
                     Some(v) => self.label(v, "label"),
@@ -638,7 +658,7 @@ impl<'s> Loader<'s> {
         let mut section_names: HashMap<String, Range<usize>> = HashMap::new();
         let mut question_names: HashMap<String, Range<usize>> = HashMap::new();
         for (table, span) in self.array_of_tables(root, "section") {
-            self.keys(table, SECTION_KEYS, "[[section]]");
+            self.keys(table, &span, SECTION_KEYS, "[[section]]");
             let name = self.name(table, "[[section]]", &span);
             if let Some((name, name_span)) = &name {
                 self.unique(&mut section_names, name, name_span, tr!("分节", "section"));
@@ -699,7 +719,7 @@ impl<'s> Loader<'s> {
         names: &mut HashMap<String, Range<usize>>,
     ) -> Option<Question> {
         const CTX: &str = "[[section.question]]";
-        self.keys(table, QUESTION_KEYS, CTX);
+        self.keys(table, span, QUESTION_KEYS, CTX);
         let name = self.name(table, CTX, span);
         let unique = match &name {
             Some((n, s)) => self.unique(names, n, s, tr!("问题", "question")),
@@ -900,7 +920,7 @@ impl<'s> Loader<'s> {
         names: &mut HashMap<String, Range<usize>>,
     ) -> Option<Need> {
         const CTX: &str = "[[need]]";
-        self.keys(table, NEED_KEYS, CTX);
+        self.keys(table, span, NEED_KEYS, CTX);
         let name = self.name(table, CTX, span);
         let unique = match &name {
             Some((n, s)) => self.unique(names, n, s, tr!("需求规则", "need")),
@@ -1128,7 +1148,12 @@ impl<'s> Loader<'s> {
         }
     }
 
+    /// Only on files without errors: a list left unused by a broken
+    /// question would repeat that question's error.
     fn check_unused_lists(&mut self, survey: &Survey, root: &DeTable<'_>) {
+        if self.diags.iter().any(|d| d.level == Level::Error) {
+            return;
+        }
         let Some(DeValue::Table(table)) = get(root, "choices").map(|v| v.get_ref()) else {
             return;
         };
