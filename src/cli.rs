@@ -83,8 +83,12 @@ pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Tr> {
     for path in paths {
         if path.is_dir() {
             let shown = path.display();
-            let entries = std::fs::read_dir(path)
-                .map_err(|e| tr!("无法读取文件夹 {shown}:{e}", "cannot read folder {shown}: {e}"))?;
+            let entries = std::fs::read_dir(path).map_err(|e| {
+                tr!(
+                    "无法读取文件夹 {shown}:{e}",
+                    "cannot read folder {shown}: {e}"
+                )
+            })?;
             let mut tomls: Vec<PathBuf> = entries
                 .filter_map(|entry| entry.ok().map(|e| e.path()))
                 .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))

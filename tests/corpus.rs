@@ -20,15 +20,25 @@ fn describe(text: &str) -> String {
             Level::Error => "error",
             Level::Warning => "warning",
         };
-        out.push_str(&format!("{level} {line}:{col}: {}\n", d.message.get(Lang::En)));
+        out.push_str(&format!(
+            "{level} {line}:{col}: {}\n",
+            d.message.get(Lang::En)
+        ));
         if let Some(help) = &d.help {
             out.push_str(&format!("  help: {}\n", help.get(Lang::En)));
         }
         // Every message exists in Chinese too, and it is not the English one.
-        assert!(!d.message.zh.is_empty() && d.message.zh != d.message.en, "{d:?}");
+        assert!(
+            !d.message.zh.is_empty() && d.message.zh != d.message.en,
+            "{d:?}"
+        );
     }
     let errors = loaded.errors();
-    assert_eq!(loaded.survey.is_some(), errors == 0, "a survey is built exactly when there is no error");
+    assert_eq!(
+        loaded.survey.is_some(),
+        errors == 0,
+        "a survey is built exactly when there is no error"
+    );
     out
 }
 
@@ -63,6 +73,9 @@ fn corpus_of_broken_questionnaires() {
             ));
         }
     }
-    assert!(broken >= 30, "the corpus must hold at least 30 broken questionnaires, found {broken}");
+    assert!(
+        broken >= 30,
+        "the corpus must hold at least 30 broken questionnaires, found {broken}"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

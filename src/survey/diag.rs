@@ -74,7 +74,11 @@ impl Diagnostic {
             .map_or(text.len(), |i| line_start + i);
         let line = text[line_start..line_end].trim_end_matches('\r');
         let start = (self.span.start - line_start).min(line.len());
-        let end = self.span.end.clamp(self.span.start, line_start + line.len()) - line_start;
+        let end = self
+            .span
+            .end
+            .clamp(self.span.start, line_start + line.len())
+            - line_start;
         let shown = |s: &str| s.replace('\t', "    ");
         let pad = shown(&line[..start]).width();
         let carets = shown(&line[start..end]).width().max(1);

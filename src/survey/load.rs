@@ -43,7 +43,14 @@ impl Loaded {
 }
 
 const ROOT_KEYS: &[&str] = &["survey", "choices", "section", "need"];
-const SURVEY_KEYS: &[&str] = &["id", "version", "category", "languages", "title", "description"];
+const SURVEY_KEYS: &[&str] = &[
+    "id",
+    "version",
+    "category",
+    "languages",
+    "title",
+    "description",
+];
 const CHOICE_KEYS: &[&str] = &["name", "label"];
 const SECTION_KEYS: &[&str] = &["name", "label", "relevant", "question"];
 const QUESTION_KEYS: &[&str] = &[
@@ -60,7 +67,14 @@ const QUESTION_KEYS: &[&str] = &[
     "max",
     "unit",
 ];
-const NEED_KEYS: &[&str] = &["name", "category", "when", "severity", "project", "unit_cost"];
+const NEED_KEYS: &[&str] = &[
+    "name",
+    "category",
+    "when",
+    "severity",
+    "project",
+    "unit_cost",
+];
 
 /// Loads a questionnaire from its TOML text.
 pub fn load(text: &str) -> Loaded {
@@ -174,7 +188,10 @@ impl<'s> Loader<'s> {
             });
             self.error(
                 key.span(),
-                tr!("{context} 中有未知的键 '{name}'", "unknown key '{name}' in {context}"),
+                tr!(
+                    "{context} 中有未知的键 '{name}'",
+                    "unknown key '{name}' in {context}"
+                ),
                 help,
             );
         }
@@ -316,7 +333,10 @@ impl<'s> Loader<'s> {
                     if !present.contains(&lang.as_str()) {
                         self.diags.push(Diagnostic::warning(
                             v.span(),
-                            tr!("'{key}' 缺少 '{lang}' 的文字", "'{key}' has no '{lang}' text"),
+                            tr!(
+                                "'{key}' 缺少 '{lang}' 的文字",
+                                "'{key}' has no '{lang}' text"
+                            ),
                         ));
                     }
                 }
@@ -326,7 +346,11 @@ impl<'s> Loader<'s> {
                 ok.then_some(Label(texts))
             }
             _ => {
-                self.wrong_type(v, key, tr!("文字或按语言分的表", "text or a table of languages"));
+                self.wrong_type(
+                    v,
+                    key,
+                    tr!("文字或按语言分的表", "text or a table of languages"),
+                );
                 None
             }
         }
@@ -399,7 +423,11 @@ impl<'s> Loader<'s> {
         if let Some((v, span)) = &version
             && v.trim().is_empty()
         {
-            self.error(span.clone(), tr!("version 不能为空", "version must not be empty"), None);
+            self.error(
+                span.clone(),
+                tr!("version 不能为空", "version must not be empty"),
+                None,
+            );
         }
         let category = self.category(head_table);
         let title = match get(head_table, "title") {
@@ -456,7 +484,11 @@ impl<'s> Loader<'s> {
             return;
         };
         let DeValue::Array(items) = v.get_ref() else {
-            self.wrong_type(v, "languages", tr!("语言代码的数组", "an array of language codes"));
+            self.wrong_type(
+                v,
+                "languages",
+                tr!("语言代码的数组", "an array of language codes"),
+            );
             return;
         };
         let mut langs: Vec<String> = Vec::new();
@@ -473,13 +505,20 @@ impl<'s> Loader<'s> {
                         langs.push(s.to_string());
                     }
                 }
-                _ => self.wrong_type(item, "languages", tr!("语言代码(如 \"zh\")", "a language code such as \"zh\"")),
+                _ => self.wrong_type(
+                    item,
+                    "languages",
+                    tr!("语言代码(如 \"zh\")", "a language code such as \"zh\""),
+                ),
             }
         }
         if langs.is_empty() {
             self.error(
                 v.span(),
-                tr!("languages 至少要有一种语言", "languages must list at least one language"),
+                tr!(
+                    "languages 至少要有一种语言",
+                    "languages must list at least one language"
+                ),
                 None,
             );
         } else {
@@ -544,7 +583,10 @@ impl<'s> Loader<'s> {
                 v.span(),
                 Tr {
                     zh: format!("'{key}' 应为表的数组(写作 [[{key}]]),这里是{}", found.zh),
-                    en: format!("'{key}' must be an array of tables (write [[{key}]]), found {}", found.en),
+                    en: format!(
+                        "'{key}' must be an array of tables (write [[{key}]]), found {}",
+                        found.en
+                    ),
                 },
                 None,
             );
@@ -576,7 +618,10 @@ impl<'s> Loader<'s> {
             if !is_valid_name(&list_name) {
                 self.error(
                     key.span(),
-                    tr!("选项表名 '{list_name}' 无效", "invalid choice list name '{list_name}'"),
+                    tr!(
+                        "选项表名 '{list_name}' 无效",
+                        "invalid choice list name '{list_name}'"
+                    ),
                     None,
                 );
                 continue;
@@ -588,7 +633,10 @@ impl<'s> Loader<'s> {
             if items.is_empty() {
                 self.error(
                     value.span(),
-                    tr!("选项表 '{list_name}' 是空的", "choice list '{list_name}' is empty"),
+                    tr!(
+                        "选项表 '{list_name}' 是空的",
+                        "choice list '{list_name}' is empty"
+                    ),
                     None,
                 );
             }
@@ -599,7 +647,10 @@ impl<'s> Loader<'s> {
                     self.wrong_type(
                         item,
                         &list_name,
-                        tr!("{{ name = …, label = … }} 形式的选项", "a choice {{ name = …, label = … }}"),
+                        tr!(
+                            "{{ name = …, label = … }} 形式的选项",
+                            "a choice {{ name = …, label = … }}"
+                        ),
                     );
                     continue;
                 };
@@ -616,7 +667,10 @@ impl<'s> Loader<'s> {
                 let Some((name, name_span)) = name else {
                     continue;
                 };
-                if name.is_empty() || name.contains(char::is_whitespace) || name.contains(['\'', '"']) {
+                if name.is_empty()
+                    || name.contains(char::is_whitespace)
+                    || name.contains(['\'', '"'])
+                {
                     self.error(
                         name_span,
                         tr!("选项名 '{name}' 无效", "invalid choice name '{name}'"),
@@ -635,7 +689,10 @@ impl<'s> Loader<'s> {
                             "选项表 '{list_name}' 中选项 '{name}' 重复",
                             "duplicate choice '{name}' in list '{list_name}'"
                         ),
-                        Some(tr!("第一次定义在第 {line} 行", "first defined on line {line}")),
+                        Some(tr!(
+                            "第一次定义在第 {line} 行",
+                            "first defined on line {line}"
+                        )),
                     );
                     continue;
                 }
@@ -670,7 +727,10 @@ impl<'s> Loader<'s> {
                 let shown = name.as_ref().map_or("", |(n, _)| n.as_str());
                 self.warn(
                     span.clone(),
-                    tr!("分节 '{shown}' 没有问题", "section '{shown}' has no questions"),
+                    tr!(
+                        "分节 '{shown}' 没有问题",
+                        "section '{shown}' has no questions"
+                    ),
                     None,
                 );
             }
@@ -703,7 +763,10 @@ impl<'s> Loader<'s> {
             self.error(
                 span.clone(),
                 tr!("{zh}名 '{name}' 重复", "duplicate {en} name '{name}'"),
-                Some(tr!("第一次定义在第 {line} 行", "first defined on line {line}")),
+                Some(tr!(
+                    "第一次定义在第 {line} 行",
+                    "first defined on line {line}"
+                )),
             );
             return false;
         }
@@ -736,7 +799,11 @@ impl<'s> Loader<'s> {
                                 "valid types: select_one, select_multiple, yes_no, integer, decimal, text, date, note"
                             ))
                         });
-                    self.error(tspan, tr!("未知的题型 '{t}'", "unknown question type '{t}'"), help);
+                    self.error(
+                        tspan,
+                        tr!("未知的题型 '{t}'", "unknown question type '{t}'"),
+                        help,
+                    );
                     None
                 }
             },
@@ -774,7 +841,9 @@ impl<'s> Loader<'s> {
                     self.error(
                         lspan.clone(),
                         tr!("未知的选项表 '{list}'", "unknown choice list '{list}'"),
-                        help.or_else(|| Some(tr!("在 [choices] 中定义它", "define it in [choices]"))),
+                        help.or_else(|| {
+                            Some(tr!("在 [choices] 中定义它", "define it in [choices]"))
+                        }),
                     );
                 }
                 Some((list, lspan))
@@ -808,7 +877,10 @@ impl<'s> Loader<'s> {
         match (&choices, kind.has_choice_list()) {
             (None, true) => self.error(
                 type_span.clone(),
-                tr!("{type_name} 题需要 'choices'", "a {type_name} question needs 'choices'"),
+                tr!(
+                    "{type_name} 题需要 'choices'",
+                    "a {type_name} question needs 'choices'"
+                ),
                 Some(tr!(
                     "加上 choices = \"选项表名\"",
                     "add choices = \"list name\" naming a list in [choices]"
@@ -832,7 +904,10 @@ impl<'s> Loader<'s> {
                     }
                     self.error(
                         k.span(),
-                        tr!("说明(note)没有答案,不能有 '{key}'", "a note is never answered and cannot have '{key}'"),
+                        tr!(
+                            "说明(note)没有答案,不能有 '{key}'",
+                            "a note is never answered and cannot have '{key}'"
+                        ),
                         None,
                     );
                 }
@@ -844,14 +919,20 @@ impl<'s> Loader<'s> {
                 if kind != QuestionKind::Note {
                     self.error(
                         vspan.clone(),
-                        tr!("'{key}' 只用于 integer 和 decimal 题", "'{key}' is only for integer and decimal questions"),
+                        tr!(
+                            "'{key}' 只用于 integer 和 decimal 题",
+                            "'{key}' is only for integer and decimal questions"
+                        ),
                         None,
                     );
                 }
             } else if kind == QuestionKind::Integer && n.fract() != 0.0 {
                 self.error(
                     vspan.clone(),
-                    tr!("整数题的 '{key}' 应为整数", "'{key}' of an integer question must be a whole number"),
+                    tr!(
+                        "整数题的 '{key}' 应为整数",
+                        "'{key}' of an integer question must be a whole number"
+                    ),
                     None,
                 );
             }
@@ -861,7 +942,10 @@ impl<'s> Loader<'s> {
         {
             self.error(
                 lo_span.clone(),
-                tr!("min({lo})大于 max({hi})", "min ({lo}) is greater than max ({hi})"),
+                tr!(
+                    "min({lo})大于 max({hi})",
+                    "min ({lo}) is greater than max ({hi})"
+                ),
                 None,
             );
         }
@@ -872,7 +956,10 @@ impl<'s> Loader<'s> {
         {
             self.error(
                 k.span(),
-                tr!("'unit' 只用于 integer 和 decimal 题", "'unit' is only for integer and decimal questions"),
+                tr!(
+                    "'unit' 只用于 integer 和 decimal 题",
+                    "'unit' is only for integer and decimal questions"
+                ),
                 None,
             );
         }
@@ -880,7 +967,9 @@ impl<'s> Loader<'s> {
             && get(table, "constraint").is_none()
             && min.is_none()
             && max.is_none()
-            && let Some((k, _)) = table.iter().find(|(k, _)| k.get_ref() == "constraint_message")
+            && let Some((k, _)) = table
+                .iter()
+                .find(|(k, _)| k.get_ref() == "constraint_message")
         {
             self.warn(
                 k.span(),
@@ -1159,10 +1248,16 @@ impl<'s> Loader<'s> {
         };
         for (key, _) in table.iter() {
             let name = key.get_ref().as_ref();
-            if survey.questions().all(|q| q.choices.as_deref() != Some(name)) {
+            if survey
+                .questions()
+                .all(|q| q.choices.as_deref() != Some(name))
+            {
                 self.warn(
                     key.span(),
-                    tr!("选项表 '{name}' 没有被任何问题使用", "choice list '{name}' is not used by any question"),
+                    tr!(
+                        "选项表 '{name}' 没有被任何问题使用",
+                        "choice list '{name}' is not used by any question"
+                    ),
                     None,
                 );
             }

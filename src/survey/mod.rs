@@ -202,10 +202,15 @@ impl Survey {
 /// each file is checked on its own, then survey ids must be unique across the
 /// set. The result is in the order of `files`.
 pub fn load_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(&'a str, Loaded)> {
-    let mut out: Vec<(&str, Loaded)> = files.into_iter().map(|(path, text)| (path, load(text))).collect();
+    let mut out: Vec<(&str, Loaded)> = files
+        .into_iter()
+        .map(|(path, text)| (path, load(text)))
+        .collect();
     let mut first: BTreeMap<String, &str> = BTreeMap::new();
     for (path, loaded) in &mut out {
-        let Some(survey) = &loaded.survey else { continue };
+        let Some(survey) = &loaded.survey else {
+            continue;
+        };
         let id = survey.id.clone();
         match first.get(&id) {
             Some(other) => {
@@ -213,9 +218,15 @@ pub fn load_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<
                 loaded.diagnostics.push(
                     diag::Diagnostic::error(
                         span,
-                        crate::tr!("问卷 id '{id}' 已被 {other} 使用", "survey id '{id}' is already used by {other}"),
+                        crate::tr!(
+                            "问卷 id '{id}' 已被 {other} 使用",
+                            "survey id '{id}' is already used by {other}"
+                        ),
                     )
-                    .with_help(Some(crate::tr!("每份问卷的 id 必须不同", "every questionnaire needs its own id"))),
+                    .with_help(Some(crate::tr!(
+                        "每份问卷的 id 必须不同",
+                        "every questionnaire needs its own id"
+                    ))),
                 );
                 loaded.survey = None;
             }

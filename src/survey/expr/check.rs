@@ -104,8 +104,14 @@ impl<'a> Checker<'_, 'a> {
                 None => {
                     self.error(
                         expr,
-                        tr!("'.'(本题答案)只能用在 constraint 中", "'.' (this answer) can only be used in a constraint"),
-                        Some(tr!("用 ${{问题名}} 指明问题", "name the question instead: ${{name}}")),
+                        tr!(
+                            "'.'(本题答案)只能用在 constraint 中",
+                            "'.' (this answer) can only be used in a constraint"
+                        ),
+                        Some(tr!(
+                            "用 ${{问题名}} 指明问题",
+                            "name the question instead: ${{name}}"
+                        )),
                     );
                     Ty::Any
                 }
@@ -139,7 +145,10 @@ impl<'a> Checker<'_, 'a> {
             Some(Ty::Note) => {
                 self.error(
                     expr,
-                    tr!("'{name}' 是说明,没有答案", "'{name}' is a note and has no answer"),
+                    tr!(
+                        "'{name}' 是说明,没有答案",
+                        "'{name}' is a note and has no answer"
+                    ),
                     None,
                 );
                 Ty::Any
@@ -150,7 +159,10 @@ impl<'a> Checker<'_, 'a> {
                     .map(|s| tr!("是不是 '{s}'?", "did you mean '{s}'?"));
                 self.error(
                     expr,
-                    tr!("表达式中有未知的问题 '{name}'", "unknown question '{name}' in expression"),
+                    tr!(
+                        "表达式中有未知的问题 '{name}'",
+                        "unknown question '{name}' in expression"
+                    ),
                     help,
                 );
                 Ty::Any
@@ -191,7 +203,10 @@ impl<'a> Checker<'_, 'a> {
             expr,
             both(
                 format!("条件的结果应为真或假,这里是{}", found.zh),
-                format!("a condition must be true or false, but this is {}", found.en),
+                format!(
+                    "a condition must be true or false, but this is {}",
+                    found.en
+                ),
             ),
             help,
         );
@@ -225,13 +240,22 @@ impl<'a> Checker<'_, 'a> {
         }
     }
 
-    fn comparison(&mut self, expr: &Expr, op: BinOp, (a, ta): (&Expr, Ty<'a>), (b, tb): (&Expr, Ty<'a>)) {
+    fn comparison(
+        &mut self,
+        expr: &Expr,
+        op: BinOp,
+        (a, ta): (&Expr, Ty<'a>),
+        (b, tb): (&Expr, Ty<'a>),
+    ) {
         let empty_test = |e: &Expr| matches!(&e.kind, ExprKind::Text(t) if t.is_empty());
         if empty_test(a) || empty_test(b) {
             if !matches!(op, BinOp::Eq | BinOp::Ne) {
                 self.error(
                     expr,
-                    tr!("'' 只能用 = 或 != 比较", "'' can only be compared with = or !="),
+                    tr!(
+                        "'' 只能用 = 或 != 比较",
+                        "'' can only be compared with = or !="
+                    ),
                     None,
                 );
             }
@@ -257,14 +281,18 @@ impl<'a> Checker<'_, 'a> {
                 let first = list.names.first().map_or("", String::as_str);
                 self.error(
                     expr,
-                    tr!("不能把数字和选项比较", "comparison between a number and a choice"),
+                    tr!(
+                        "不能把数字和选项比较",
+                        "comparison between a number and a choice"
+                    ),
                     Some(tr!(
                         "选项名要加引号,例如 '{first}'",
                         "choice names are written in quotes, for example '{first}'"
                     )),
                 );
             }
-            (Ty::Choice(list) | Ty::Multi(list), other) | (other, Ty::Choice(list) | Ty::Multi(list)) => {
+            (Ty::Choice(list) | Ty::Multi(list), other)
+            | (other, Ty::Choice(list) | Ty::Multi(list)) => {
                 if ordering {
                     self.error(
                         expr,
@@ -285,7 +313,10 @@ impl<'a> Checker<'_, 'a> {
                 {
                     self.error(
                         literal,
-                        tr!("不能把数字和文字 '{text}' 比较", "cannot compare a number with the text '{text}'"),
+                        tr!(
+                            "不能把数字和文字 '{text}' 比较",
+                            "cannot compare a number with the text '{text}'"
+                        ),
                         Some(tr!("数字不加引号", "numbers are written without quotes")),
                     );
                 }
@@ -335,8 +366,14 @@ impl<'a> Checker<'_, 'a> {
                         self.error(
                             &args[0],
                             both(
-                                format!("{fname}() 需要一道 select_multiple(多选)题,这里是{}", found.zh),
-                                format!("{fname}() needs a select_multiple question, but this is {}", found.en),
+                                format!(
+                                    "{fname}() 需要一道 select_multiple(多选)题,这里是{}",
+                                    found.zh
+                                ),
+                                format!(
+                                    "{fname}() needs a select_multiple question, but this is {}",
+                                    found.en
+                                ),
                             ),
                             help,
                         );

@@ -168,9 +168,7 @@ fn call(func: Func, args: &[Expr], env: &dyn Env) -> Value {
                 Value::Bool(text_of(&set).split_whitespace().any(|n| n == name))
             }
         },
-        Func::CountSelected => {
-            Value::Number(text_of(&arg(0)).split_whitespace().count() as f64)
-        }
+        Func::CountSelected => Value::Number(text_of(&arg(0)).split_whitespace().count() as f64),
         Func::StringLength => Value::Number(text_of(&arg(0)).chars().count() as f64),
         Func::If => {
             if arg(0).truth() == Some(true) {
@@ -325,7 +323,10 @@ mod tests {
         assert_eq!(ev("count-selected(${multi})"), n(2.0));
         assert_eq!(ev("string-length(${name})"), n(2.0));
         assert_eq!(ev("string-length('abc')"), n(3.0));
-        assert_eq!(ev("if(${n} > 5, 'big', 'small')"), Value::Text("big".into()));
+        assert_eq!(
+            ev("if(${n} > 5, 'big', 'small')"),
+            Value::Text("big".into())
+        );
         assert_eq!(ev("coalesce(${n}, 3)"), n(10.0));
         assert_eq!(ev("coalesce('', 'x')"), Value::Text("x".into()));
         assert_eq!(ev(". >= 0 and . <= 600"), T);

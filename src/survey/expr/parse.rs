@@ -202,7 +202,10 @@ fn lex(src: &str) -> Result<Vec<Spanned>, ExprError> {
                 let ch = src[start..].chars().next().unwrap_or('?');
                 return Err(err(
                     start..start + ch.len_utf8(),
-                    tr!("表达式中不能有字符 '{ch}'", "unexpected character '{ch}' in expression"),
+                    tr!(
+                        "表达式中不能有字符 '{ch}'",
+                        "unexpected character '{ch}' in expression"
+                    ),
                 ));
             }
         };
@@ -215,7 +218,10 @@ fn lex(src: &str) -> Result<Vec<Spanned>, ExprError> {
 pub fn parse(src: &str) -> Result<Expr, ExprError> {
     let toks = lex(src)?;
     if toks.is_empty() {
-        return Err(err(0..src.len(), tr!("表达式是空的", "the expression is empty")));
+        return Err(err(
+            0..src.len(),
+            tr!("表达式是空的", "the expression is empty"),
+        ));
     }
     let mut parser = Parser {
         src,
@@ -305,7 +311,15 @@ impl Parser<'_> {
             ));
         };
         self.pos += 1;
-        let leaf = |kind| Ok((Expr { kind, span: span.clone() }, 1));
+        let leaf = |kind| {
+            Ok((
+                Expr {
+                    kind,
+                    span: span.clone(),
+                },
+                1,
+            ))
+        };
         match tok {
             Tok::Number(n) => leaf(ExprKind::Number(n)),
             Tok::Text(s) => leaf(ExprKind::Text(s)),
@@ -332,7 +346,10 @@ impl Parser<'_> {
                 let text = &self.src[span.clone()];
                 Err(err(
                     span.clone(),
-                    tr!("这里应为一个值,而不是 '{text}'", "expected a value, found '{text}'"),
+                    tr!(
+                        "这里应为一个值,而不是 '{text}'",
+                        "expected a value, found '{text}'"
+                    ),
                 ))
             }
         }
@@ -366,14 +383,21 @@ impl Parser<'_> {
                 .find(|f| f.name() == field)
                 .map(ExprKind::Household)
                 .ok_or_else(|| ExprError {
-                    message: tr!("未知的户字段 '{field}'", "unknown household field '{field}'"),
-                    help: Some(match nearest(field, HouseholdField::ALL.map(|f| f.name())) {
-                        Some(s) => tr!("是不是 'household.{s}'?", "did you mean 'household.{s}'?"),
-                        None => tr!(
-                            "可用的字段:members, village, township, group",
-                            "available fields: members, village, township, group"
-                        ),
-                    }),
+                    message: tr!(
+                        "未知的户字段 '{field}'",
+                        "unknown household field '{field}'"
+                    ),
+                    help: Some(
+                        match nearest(field, HouseholdField::ALL.map(|f| f.name())) {
+                            Some(s) => {
+                                tr!("是不是 'household.{s}'?", "did you mean 'household.{s}'?")
+                            }
+                            None => tr!(
+                                "可用的字段:members, village, township, group",
+                                "available fields: members, village, township, group"
+                            ),
+                        },
+                    ),
                     span,
                 });
         }
@@ -381,7 +405,10 @@ impl Parser<'_> {
             Ok(ExprKind::Question(name.to_string()))
         } else {
             Err(ExprError {
-                message: tr!("'{name}' 不是有效的问题名", "'{name}' is not a valid question name"),
+                message: tr!(
+                    "'{name}' 不是有效的问题名",
+                    "'{name}' is not a valid question name"
+                ),
                 help: Some(tr!(
                     "问题名以字母开头,只含字母、数字和 _",
                     "a question name starts with a letter and uses only letters, digits and _"
@@ -434,10 +461,7 @@ impl Parser<'_> {
             }
             _ => {
                 let Some(func) = Func::ALL.into_iter().find(|f| f.name() == word) else {
-                    let names = Func::ALL
-                        .iter()
-                        .map(|f| f.name())
-                        .chain(["true", "false"]);
+                    let names = Func::ALL.iter().map(|f| f.name()).chain(["true", "false"]);
                     return Err(ExprError {
                         message: tr!("未知的函数 '{word}'", "unknown function '{word}'"),
                         help: Some(match nearest(word, names) {
@@ -478,7 +502,9 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> String {
-        parse(s).map(|e| e.to_string()).unwrap_or_else(|e| format!("ERR {}", e.message.en))
+        parse(s)
+            .map(|e| e.to_string())
+            .unwrap_or_else(|e| format!("ERR {}", e.message.en))
     }
 
     #[test]
@@ -502,7 +528,10 @@ mod tests {
     #[test]
     fn errors_have_spans() {
         let e = parse("${a} == 1").unwrap_err();
-        assert_eq!((e.message.en.as_str(), e.span), ("unknown operator '=='", 5..7));
+        assert_eq!(
+            (e.message.en.as_str(), e.span),
+            ("unknown operator '=='", 5..7)
+        );
         let e = parse("if(${a}, 1)").unwrap_err();
         assert_eq!(e.message.en, "if() takes 3 argument(s), found 2");
         assert_eq!(e.span, 0..11);
@@ -517,11 +546,17 @@ mod tests {
         let e = parse("${household.member}").unwrap_err();
         assert_eq!(e.help.unwrap().en, "did you mean 'household.members'?");
         let e = parse("1 2").unwrap_err();
-        assert_eq!((e.message.en.as_str(), e.span), ("unexpected '2' after a complete expression", 2..3));
+        assert_eq!(
+            (e.message.en.as_str(), e.span),
+            ("unexpected '2' after a complete expression", 2..3)
+        );
         let e = parse("   ").unwrap_err();
         assert_eq!(e.message.en, "the expression is empty");
         let e = parse("${a} = 是").unwrap_err();
-        assert_eq!((e.message.en.as_str(), e.span), ("unexpected character '是' in expression", 7..10));
+        assert_eq!(
+            (e.message.en.as_str(), e.span),
+            ("unexpected character '是' in expression", 7..10)
+        );
         let e = parse("yes").unwrap_err();
         assert_eq!(e.message.en, "unexpected word 'yes'");
         let e = parse("1 +").unwrap_err();
@@ -533,11 +568,29 @@ mod tests {
     #[test]
     fn depth_is_capped() {
         let deep = format!("{}1{}", "(".repeat(1000), ")".repeat(1000));
-        assert!(parse(&deep).unwrap_err().message.en.contains("nested too deeply"));
+        assert!(
+            parse(&deep)
+                .unwrap_err()
+                .message
+                .en
+                .contains("nested too deeply")
+        );
         let chain = vec!["1"; 10_000].join(" + ");
-        assert!(parse(&chain).unwrap_err().message.en.contains("nested too deeply"));
+        assert!(
+            parse(&chain)
+                .unwrap_err()
+                .message
+                .en
+                .contains("nested too deeply")
+        );
         let negs = format!("{}1", "-".repeat(10_000));
-        assert!(parse(&negs).unwrap_err().message.en.contains("nested too deeply"));
+        assert!(
+            parse(&negs)
+                .unwrap_err()
+                .message
+                .en
+                .contains("nested too deeply")
+        );
         let ok = vec!["1"; MAX_DEPTH].join(" + ");
         assert!(parse(&ok).is_ok());
     }
