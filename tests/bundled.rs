@@ -154,6 +154,12 @@ fn water_rules_and_skip_logic() {
         !relevant(&s, "fetch_minutes", &piped),
         "no fetching when water is piped home"
     );
+    let climb = answers(&[
+        ("main_source", "protected_well"),
+        ("fetch_minutes", "15"),
+        ("fetch_climb_m", "120"),
+    ]);
+    assert_eq!(fired(&s, &climb), ["water_far"], "80 m of climb is far");
     let river = answers(&[
         ("main_source", "surface"),
         ("fetch_minutes", "45"),
@@ -287,7 +293,25 @@ fn schooling_rules_and_skip_logic() {
     assert!(!relevant(&s, "boarding_subsidy", &far));
     assert_eq!(
         fired(&s, &far),
-        ["out_of_school", "dangerous_route", "school_far"]
+        ["out_of_school", "river_on_route", "school_far"]
+    );
+    let one_boards = answers(&[
+        ("children_6_15", "2"),
+        ("not_attending", "0"),
+        ("school_minutes", "50"),
+        ("boarders", "1"),
+        ("boarding_subsidy", "no"),
+        ("route_hazards", "landslide traffic"),
+    ]);
+    assert_eq!(
+        fired(&s, &one_boards),
+        [
+            "dangerous_route",
+            "school_far",
+            "no_boarding_subsidy",
+            "traffic_route"
+        ],
+        "the child who does not board still travels far"
     );
 }
 

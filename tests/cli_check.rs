@@ -196,6 +196,19 @@ fn survey_ids_must_be_unique_across_files() {
             "error: survey id 'good' is already used by",
         ))
         .stdout(predicate::str::contains("b.toml:2:6"));
+    let broken = GOOD.replace("max = 600", "max = 600\nrequried = true");
+    let dir = folder(&[("a.toml", GOOD), ("b.toml", &broken)]);
+    minqing()
+        .args(["check", "--lang", "en"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error: survey id 'good' is already used by",
+        ))
+        .stdout(
+            predicate::str::contains("FAIL  ").and(predicate::str::contains("b.toml: 2 error(s)")),
+        );
 }
 
 #[test]

@@ -27,6 +27,8 @@ fn describe(text: &str) -> String {
         if let Some(help) = &d.help {
             out.push_str(&format!("  help: {}\n", help.get(Lang::En)));
         }
+        // Rendering never fails, whatever the span and line endings.
+        assert!(d.render("f.toml", text, Lang::Zh).contains("-->"));
         // Every message exists in Chinese too, and it is not the English one.
         assert!(
             !d.message.zh.is_empty() && d.message.zh != d.message.en,

@@ -57,7 +57,7 @@ impl Diagnostic {
     ///
     /// ```text
     /// error: unknown question 'fetch_minute' in expression
-    ///   --> surveys/water.toml:57:14
+    ///   --> surveys/water.toml:57:9
     ///    |
     /// 57 | when = "${fetch_minute} > 30"
     ///    |         ^^^^^^^^^^^^^^^
@@ -66,19 +66,18 @@ impl Diagnostic {
     /// ```
     pub fn render(&self, path: &str, text: &str, lang: Lang) -> String {
         let (line_no, col) = line_col(text, self.span.start);
-        let line_start = text[..self.span.start.min(text.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
+        let at = floor_boundary(text, self.span.start);
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[line_start..]
             .find('\n')
             .map_or(text.len(), |i| line_start + i);
         let line = text[line_start..line_end].trim_end_matches('\r');
-        let start = (self.span.start - line_start).min(line.len());
-        let end = self
-            .span
-            .end
-            .clamp(self.span.start, line_start + line.len())
-            - line_start;
+        // The span may begin past the visible line (at a '\r') or end on a
+        // later line: the caret stays within what is shown.
+        let line_max = line_start + line.len();
+        let start = at.min(line_max);
+        let end = floor_boundary(text, self.span.end).clamp(start, line_max);
+        let (start, end) = (start - line_start, end - line_start);
         let shown = |s: &str| s.replace('\t', "    ");
         let pad = shown(&line[..start]).width();
         let carets = shown(&line[start..end]).width().max(1);
@@ -104,13 +103,18 @@ impl Diagnostic {
     }
 }
 
-/// The 1-based line and column (in characters) of byte offset `pos`.
-pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
+/// `pos` moved back to the nearest character boundary within `text`.
+fn floor_boundary(text: &str, pos: usize) -> usize {
     let mut pos = pos.min(text.len());
     while !text.is_char_boundary(pos) {
         pos -= 1;
     }
-    let before = &text[..pos];
+    pos
+}
+
+/// The 1-based line and column (in characters) of byte offset `pos`.
+pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
+    let before = &text[..floor_boundary(text, pos)];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
@@ -157,5 +161,21 @@ mod tests {
         assert_eq!(nearest("lable", names), Some("label"));
         assert_eq!(nearest("zzz", names), None);
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    }
+
+    #[test]
+    fn spans_past_the_visible_line_do_not_panic() {
+        let text = "a = \"x\r\nb = 1\r\n";
+        for start in 0..=text.len() + 2 {
+            for end in start..=text.len() + 2 {
+                let d = Diagnostic::error(start..end, tr!("坏", "bad"));
+                let _ = d.render("f.toml", text, Lang::En);
+            }
+        }
+        let cjk = "名 = \"饮水\"";
+        for start in 0..=cjk.len() {
+            let d = Diagnostic::error(start..start + 2, tr!("坏", "bad"));
+            let _ = d.render("f.toml", cjk, Lang::Zh);
+        }
     }
 }

@@ -31,6 +31,9 @@ type Value<'i> = Spanned<DeValue<'i>>;
 pub struct Loaded {
     pub survey: Option<Survey>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The survey id and where it is written, when it could be read, even
+    /// if the file has errors: ids must be unique across files either way.
+    pub id: Option<(String, Range<usize>)>,
 }
 
 impl Loaded {
@@ -85,6 +88,8 @@ pub fn load(text: &str) -> Loaded {
         languages: vec!["zh".into(), "en".into()],
         untyped: HashSet::new(),
         typos: HashSet::new(),
+        unattached: Vec::new(),
+        id: None,
     };
     if !syntax_errors.is_empty() {
         // A document that does not parse is reported as such only: checks on
@@ -117,6 +122,11 @@ struct Loader<'s> {
     /// (table start, key) for every unknown key that looks like a typo of
     /// `key`: the typo is reported, so "missing `key`" would only repeat it.
     typos: HashSet<(usize, String)>,
+    /// Expressions of questions and needs that could not be built (a bad or
+    /// repeated name, a bad severity): checked all the same, so that every
+    /// problem shows in one run. `true` marks a constraint.
+    unattached: Vec<(Expression, bool)>,
+    id: Option<(String, Range<usize>)>,
 }
 
 fn type_name(v: &DeValue<'_>) -> Tr {
@@ -165,6 +175,7 @@ impl<'s> Loader<'s> {
         Loaded {
             survey: if ok { survey } else { None },
             diagnostics: self.diags,
+            id: self.id,
         }
     }
 
@@ -407,6 +418,7 @@ impl<'s> Loader<'s> {
         self.keys(head_table, &head_span, SURVEY_KEYS, "[survey]");
         self.languages(head_table);
         let id = self.required_string(head_table, "id", "[survey]", &head_span);
+        self.id = id.clone();
         if let Some((id, span)) = &id
             && !is_valid_id(id)
         {
@@ -459,8 +471,10 @@ impl<'s> Loader<'s> {
                 )),
             );
         }
+        let (flat, by_name) = super::index(&sections);
         let survey = Survey {
-            id_span: id.as_ref().map_or(head_span.clone(), |(_, s)| s.clone()),
+            flat,
+            by_name,
             id: id.map(|(s, _)| s).unwrap_or_default(),
             version: version.map(|(s, _)| s).unwrap_or_default(),
             category,
@@ -624,7 +638,6 @@ impl<'s> Loader<'s> {
                     ),
                     None,
                 );
-                continue;
             }
             let DeValue::Array(items) = value.get_ref() else {
                 self.wrong_type(value, &list_name, tr!("选项的数组", "an array of choices"));
@@ -697,9 +710,9 @@ impl<'s> Loader<'s> {
                     continue;
                 }
                 seen.insert(name.clone(), name_span);
-                if let Some(label) = label {
-                    choices.push(Choice { name, label });
-                }
+                // A label with errors was reported; the choice stays known.
+                let label = label.unwrap_or(Label(Vec::new()));
+                choices.push(Choice { name, label });
             }
             lists.insert(list_name, choices);
         }
@@ -851,11 +864,16 @@ impl<'s> Loader<'s> {
             None => None,
         };
 
-        let (name, name_span) = name?;
+        let Some((name, name_span)) = name else {
+            self.unattached.extend(relevant.map(|e| (e, false)));
+            self.unattached.extend(constraint.map(|e| (e, true)));
+            return None;
+        };
         let Some((kind, type_span)) = kind else {
             if unique {
                 self.untyped.insert(name.clone());
             }
+            self.unattached.extend(constraint.map(|e| (e, true)));
             // A placeholder so the name stays known; the survey is not built.
             return unique.then(|| Question {
                 name,
@@ -981,6 +999,8 @@ impl<'s> Loader<'s> {
             );
         }
         if !unique {
+            self.unattached.extend(relevant.map(|e| (e, false)));
+            self.unattached.extend(constraint.map(|e| (e, true)));
             return None;
         }
         // A label with errors was reported; the question stays known.
@@ -1087,17 +1107,20 @@ impl<'s> Loader<'s> {
                 None,
             );
         }
-        if !unique {
-            return None;
+        match (name, category, when, severity) {
+            (Some((name, _)), Some(category), Some(when), Some(severity)) if unique => Some(Need {
+                name,
+                category,
+                when,
+                severity,
+                project,
+                unit_cost: unit_cost.map(|(c, _)| c),
+            }),
+            (_, _, when, _) => {
+                self.unattached.extend(when.map(|e| (e, false)));
+                None
+            }
         }
-        Some(Need {
-            name: name?.0,
-            category: category?,
-            when: when?,
-            severity: severity?,
-            project,
-            unit_cost: unit_cost.map(|(c, _)| c),
-        })
     }
 
     /// Checks every expression against the finished survey, now that every
@@ -1161,6 +1184,9 @@ impl<'s> Loader<'s> {
             if let Some(e) = &q.constraint {
                 run(e, types.get(q.name.as_str()).copied());
             }
+        }
+        for (e, constraint) in &self.unattached {
+            run(e, constraint.then_some(Ty::Any));
         }
         for (value_span, err) in problems {
             self.expr_error(&value_span, err);

@@ -10,7 +10,7 @@ pub mod diag;
 pub mod expr;
 mod load;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 pub use load::{Loaded, load};
@@ -22,8 +22,6 @@ use expr::Expr;
 #[derive(Clone, Debug)]
 pub struct Survey {
     pub id: String,
-    /// Where `id` is written in the file.
-    pub id_span: Range<usize>,
     pub version: String,
     /// Default need category of this file's needs.
     pub category: Option<String>,
@@ -39,6 +37,11 @@ pub struct Survey {
     pub source: String,
     /// The built-in list of `yes_no` questions.
     yes_no: Vec<Choice>,
+    /// (section, question) of every question in file order, and the
+    /// position in that order of each name: built once by the loader, so
+    /// that answering and rule evaluation never search by name.
+    flat: Vec<(usize, usize)>,
+    by_name: HashMap<String, usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -185,7 +188,28 @@ impl Survey {
     }
 
     pub fn question(&self, name: &str) -> Option<&Question> {
-        self.questions().find(|q| q.name == name)
+        self.index_of(name).map(|i| self.question_at(i))
+    }
+
+    /// The position of a question in file order.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
+    /// The question at a position in file order; panics past the end, as
+    /// positions come from [`Survey::index_of`] or a count of [`Survey::questions`].
+    pub fn question_at(&self, index: usize) -> &Question {
+        let (s, q) = self.flat[index];
+        &self.sections[s].questions[q]
+    }
+
+    /// The section holding the question at a position in file order.
+    pub fn section_of(&self, index: usize) -> &Section {
+        &self.sections[self.flat[index].0]
+    }
+
+    pub fn question_count(&self) -> usize {
+        self.flat.len()
     }
 
     /// The choices a question offers: its list, the built-in yes/no, or none.
@@ -198,6 +222,22 @@ impl Survey {
     }
 }
 
+/// The file-order index of a survey's questions: (section, question) pairs
+/// and the position of each name.
+fn index(sections: &[Section]) -> (Vec<(usize, usize)>, HashMap<String, usize>) {
+    let flat: Vec<(usize, usize)> = sections
+        .iter()
+        .enumerate()
+        .flat_map(|(s, sec)| (0..sec.questions.len()).map(move |q| (s, q)))
+        .collect();
+    let by_name = flat
+        .iter()
+        .enumerate()
+        .map(|(i, &(s, q))| (sections[s].questions[q].name.clone(), i))
+        .collect();
+    (flat, by_name)
+}
+
 /// Loads several questionnaires (path shown to users, TOML text) as one set:
 /// each file is checked on its own, then survey ids must be unique across the
 /// set. The result is in the order of `files`.
@@ -208,13 +248,11 @@ pub fn load_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<
         .collect();
     let mut first: BTreeMap<String, &str> = BTreeMap::new();
     for (path, loaded) in &mut out {
-        let Some(survey) = &loaded.survey else {
+        let Some((id, span)) = loaded.id.clone() else {
             continue;
         };
-        let id = survey.id.clone();
         match first.get(&id) {
             Some(other) => {
-                let span = survey.id_span.clone();
                 loaded.diagnostics.push(
                     diag::Diagnostic::error(
                         span,
@@ -258,7 +296,14 @@ pub fn is_valid_id(id: &str) -> bool {
 /// A calendar date written `YYYY-MM-DD`.
 pub fn is_date(text: &str) -> bool {
     let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let digits_ok = b.iter().enumerate().all(|(i, c)| {
+        if i == 4 || i == 7 {
+            *c == b'-'
+        } else {
+            c.is_ascii_digit()
+        }
+    });
+    if b.len() != 10 || !digits_ok {
         return false;
     }
     let num = |r: Range<usize>| text.get(r).and_then(|s| s.parse::<u32>().ok());
@@ -293,6 +338,8 @@ mod tests {
         assert!(!is_date("2023-02-29"));
         assert!(!is_date("2023-2-9"));
         assert!(!is_date("2023-13-01"));
+        assert!(!is_date("+202-01-01"));
+        assert!(!is_date("2024-+1-01"));
         assert_eq!(Severity::new(6), None);
         assert_eq!(Severity::new(3).map(Severity::get), Some(3));
     }

@@ -212,12 +212,19 @@ impl<'a> Checker<'_, 'a> {
         );
     }
 
-    /// Checks a literal against a choice list; `''` (the empty test) always passes.
-    fn choice_literal(&mut self, literal: &Expr, list: ChoiceList<'a>) {
+    /// Checks a literal against a choice list; `''` (the empty test) always
+    /// passes. A multiple choice compares with names separated by spaces; a
+    /// single choice with exactly one name.
+    fn choice_literal(&mut self, literal: &Expr, list: ChoiceList<'a>, multiple: bool) {
         let ExprKind::Text(text) = &literal.kind else {
             return;
         };
-        for name in text.split_whitespace() {
+        let names: Vec<&str> = if multiple {
+            text.split_whitespace().collect()
+        } else {
+            vec![text.as_str()]
+        };
+        for name in names {
             if list.names.iter().any(|n| n == name) {
                 continue;
             }
@@ -301,7 +308,8 @@ impl<'a> Checker<'_, 'a> {
                     );
                 } else if matches!(other, Ty::Text) {
                     let literal = if matches!(ta, Ty::Text) { a } else { b };
-                    self.choice_literal(literal, list);
+                    let multiple = matches!(ta, Ty::Multi(_)) || matches!(tb, Ty::Multi(_));
+                    self.choice_literal(literal, list, multiple);
                 } else if !matches!(other, Ty::Choice(_) | Ty::Multi(_)) {
                     mismatch(self);
                 }
@@ -350,7 +358,7 @@ impl<'a> Checker<'_, 'a> {
                 match tys[0] {
                     Ty::Multi(list) => {
                         if func == Func::Selected {
-                            self.choice_literal(&args[1], list);
+                            self.choice_literal(&args[1], list, false);
                         }
                     }
                     Ty::Any => {}

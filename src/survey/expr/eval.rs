@@ -53,7 +53,9 @@ impl Value {
 
 /// Where an expression reads its inputs.
 pub trait Env {
-    /// The answer to a question of the survey; `Empty` when unanswered or skipped.
+    /// The answer to a question of the survey; `Empty` when unanswered or
+    /// skipped. Answers of `integer` and `decimal` questions must come back
+    /// as [`Value::Number`], so that they compare as numbers, not as text.
     fn question(&self, name: &str) -> Value;
     /// A registry field of the household being interviewed.
     fn household(&self, field: HouseholdField) -> Value;
@@ -94,17 +96,25 @@ pub fn eval(expr: &Expr, env: &dyn Env) -> Value {
                 _ => Value::Empty,
             },
         },
+        ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b)
+            if is_empty_literal(a) || is_empty_literal(b) =>
+        {
+            // `x = ''` tests whether x is empty: only a written `''` does this.
+            let other = if is_empty_literal(a) { b } else { a };
+            Value::Bool(eval(other, env).is_empty() == (*op == BinOp::Eq))
+        }
         ExprKind::Binary(op, a, b) => binary(*op, &eval(a, env), &eval(b, env)),
         ExprKind::Call(func, args) => call(*func, args, env),
     }
 }
 
+fn is_empty_literal(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Text(t) if t.is_empty())
+}
+
 fn binary(op: BinOp, a: &Value, b: &Value) -> Value {
     if matches!(op, BinOp::Eq | BinOp::Ne) {
-        let is_empty_literal = |v: &Value| matches!(v, Value::Text(t) if t.is_empty());
-        let equal = if is_empty_literal(a) || is_empty_literal(b) {
-            Some(a.is_empty() && b.is_empty())
-        } else if matches!(a, Value::Empty) || matches!(b, Value::Empty) {
+        let equal = if matches!(a, Value::Empty) || matches!(b, Value::Empty) {
             None
         } else {
             Some(compare(a, b) == Some(Ordering::Equal))
@@ -309,6 +319,9 @@ mod tests {
         assert_eq!(ev("${n} = ''"), F);
         assert_eq!(ev("${n} != ''"), T);
         assert_eq!(ev("${household.group} = ''"), T);
+        // Only a written '' tests emptiness; a computed '' is plain text.
+        assert_eq!(ev("coalesce(${missing}, '') = 'x'"), F);
+        assert_eq!(ev("coalesce(${missing}, '') = ${missing}"), E);
         assert_eq!(ev("selected(${missing}, 'a')"), E);
         assert_eq!(ev("count-selected(${missing})"), n(0.0));
         assert_eq!(ev("string-length(${missing})"), n(0.0));
