@@ -5,5 +5,9 @@
 //! questionnaire core). See ARCHITECTURE.md in the project's shared docs.
 
 pub mod cli;
+pub mod demo;
 pub mod i18n;
+pub mod interview;
+pub mod report;
+pub mod store;
 pub mod survey;

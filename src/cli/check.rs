@@ -1,65 +1,12 @@
-//! Command-line interface: argument parsing, reading the files the user
-//! names, printing reports, and exit codes (0 ok, 1 problems found, 2 usage
-//! error). It wires the layers together and holds no logic of its own.
+//! `minqing check`: reading questionnaire files and reporting every problem.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-
 use crate::i18n::{Lang, Tr};
 use crate::survey::{self, bundled::BUNDLED, diag::Level};
 use crate::tr;
-
-/// 民情 Minqing: 入户调查与村级项目排序 / household surveys and village project priorities
-#[derive(Debug, Parser)]
-#[command(name = "minqing", version)]
-pub struct Cli {
-    /// 界面语言 / interface language [default: from LC_ALL or LANG]
-    #[arg(long, global = true, value_enum)]
-    pub lang: Option<Lang>,
-
-    /// 从此文件夹读取问卷,代替内置问卷 / load questionnaires from this folder instead of the bundled ones
-    #[arg(long, global = true, value_name = "DIR")]
-    pub surveys: Option<PathBuf>,
-
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// 检查问卷并报告所有问题 / check questionnaires and report every problem
-    ///
-    /// 不给路径时检查内置问卷(或 --surveys 指定的文件夹)。
-    /// Without a path, checks the bundled questionnaires (or the --surveys folder).
-    /// Exit code: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
-    Check {
-        /// 问卷文件或文件夹 / questionnaire files or folders
-        paths: Vec<PathBuf>,
-    },
-}
-
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let lang = cli.lang.unwrap_or_else(Lang::from_env);
-    match &cli.command {
-        None => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            let _ = cmd.print_help();
-            ExitCode::SUCCESS
-        }
-        Some(Command::Check { paths }) => {
-            let paths = if paths.is_empty() {
-                cli.surveys.iter().cloned().collect()
-            } else {
-                paths.clone()
-            };
-            check(&paths, lang)
-        }
-    }
-}
 
 /// A questionnaire file as read from disk (or from the binary).
 pub struct SourceFile {
@@ -128,15 +75,11 @@ fn read_one(path: &Path) -> Result<SourceFile, Tr> {
     })
 }
 
-fn check(paths: &[PathBuf], lang: Lang) -> ExitCode {
+pub fn run(paths: &[PathBuf], lang: Lang) -> ExitCode {
     let files = match read_sources(paths) {
         Ok(files) => files,
         Err(message) => {
-            let label = match lang {
-                Lang::Zh => "错误",
-                Lang::En => "error",
-            };
-            eprintln!("{label}: {}", message.get(lang));
+            super::print_error(&message, lang);
             return ExitCode::from(2);
         }
     };

@@ -1,0 +1,134 @@
+//! Command-line interface: argument parsing, wiring the layers together,
+//! printing results, and exit codes (0 ok, 1 problems found or a command
+//! failed, 2 usage error). It holds no logic of its own.
+
+mod check;
+mod data;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use check::{SourceFile, read_sources};
+
+use crate::i18n::{Lang, Tr};
+
+/// 民情 Minqing: 入户调查与村级项目排序 / household surveys and village project priorities
+#[derive(Debug, Parser)]
+#[command(name = "minqing", version)]
+pub struct Cli {
+    /// 界面语言 / interface language [default: from LC_ALL or LANG]
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// 从此文件夹读取问卷,代替内置问卷 / load questionnaires from this folder instead of the bundled ones
+    #[arg(long, global = true, value_name = "DIR")]
+    pub surveys: Option<PathBuf>,
+
+    /// 数据库文件 / database file [default: the per-user data folder]
+    #[arg(long, global = true, value_name = "PATH", env = "MINQING_DB")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 检查问卷并报告所有问题 / check questionnaires and report every problem
+    ///
+    /// 不给路径时检查内置问卷(或 --surveys 指定的文件夹)。
+    /// Without a path, checks the bundled questionnaires (or the --surveys folder).
+    /// Exit code: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+    Check {
+        /// 问卷文件或文件夹 / questionnaire files or folders
+        paths: Vec<PathBuf>,
+    },
+    /// 农户名册 / the household registry
+    Households {
+        #[command(subcommand)]
+        action: HouseholdsCommand,
+    },
+    /// 合并其他电脑的数据库 / merge databases from other laptops
+    Merge {
+        /// 其他民情数据库 / other Minqing databases
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// 备份数据库(程序运行时也安全)/ back up the database (safe while the app runs)
+    Backup {
+        /// 备份文件(不能已存在)/ backup file (must not exist)
+        path: PathBuf,
+    },
+    /// 生成演示县的数据 / generate a demonstration county
+    Demo {
+        /// 农户数 / number of households
+        #[arg(long, default_value_t = 20_718)]
+        households: usize,
+        /// 随机种子,同一种子生成同样的数据 / seed: the same seed gives the same county
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HouseholdsCommand {
+    /// 从 CSV 导入农户(UTF-8 或 GBK,中英文表头)/ import households from CSV (UTF-8 or GBK, Chinese or English headers)
+    Import {
+        /// CSV 文件 / CSV file
+        file: PathBuf,
+        /// 跳过有错误的行,只导入正确的行 / import the good rows and list the bad ones
+        #[arg(long)]
+        skip_bad: bool,
+    },
+    /// 列出农户 / list households
+    List {
+        /// 只列出这个村 / only this village
+        #[arg(long)]
+        village: Option<String>,
+    },
+}
+
+/// Prints an error for a person on standard error.
+pub(crate) fn print_error(message: &Tr, lang: Lang) {
+    let label = match lang {
+        Lang::Zh => "错误",
+        Lang::En => "error",
+    };
+    eprintln!("{label}: {}", message.get(lang));
+}
+
+/// Where the database is when neither `--db` nor `MINQING_DB` says:
+/// `$XDG_DATA_HOME/minqing/minqing.db` (usually `~/.local/share/minqing/`)
+/// on Linux, the platform's data folder elsewhere.
+pub fn default_db() -> PathBuf {
+    use etcetera::BaseStrategy;
+    etcetera::choose_base_strategy()
+        .map(|s| s.data_dir())
+        .unwrap_or_else(|_| PathBuf::from("."))
+        .join("minqing")
+        .join("minqing.db")
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    let db = || cli.db.clone().unwrap_or_else(default_db);
+    match &cli.command {
+        None => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let _ = cmd.print_help();
+            ExitCode::SUCCESS
+        }
+        Some(Command::Check { paths }) => {
+            let paths = if paths.is_empty() {
+                cli.surveys.iter().cloned().collect()
+            } else {
+                paths.clone()
+            };
+            check::run(&paths, lang)
+        }
+        Some(command) => data::run(command, &db(), cli.surveys.as_deref(), lang),
+    }
+}

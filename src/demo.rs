@@ -1,0 +1,401 @@
+//! The demo county: a deterministic synthetic county to try Minqing on and
+//! to measure it with.
+//!
+//! Owns the generator. Townships carry the names of Jiangcheng County's; the
+//! villages, groups, people and answers are invented. Each village has its
+//! own hardship in each category, so needs differ between villages. Answers
+//! are drawn for every question on the interview's path and accepted by the
+//! same checks as typed answers; the need rules of each survey tell which
+//! answers are the hard ones (a choice compared with `=` or `selected()`,
+//! the side of a number's threshold). The same seed gives the same county.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::interview::{Answers, HouseholdFacts, State};
+use crate::store::household::Household;
+use crate::store::interview::{NewInterview, Status};
+use crate::store::{Result, Store};
+use crate::survey::expr::{BinOp, Expr, ExprKind, Func};
+use crate::survey::{QuestionKind, Survey};
+
+/// SplitMix64: small, fast, and stable across versions, which a demo that
+/// must come out the same every time needs more than statistical quality.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+}
+
+const TOWNSHIPS: [&str; 7] = [
+    "勐烈镇",
+    "整董镇",
+    "曲水镇",
+    "宝藏镇",
+    "康平镇",
+    "国庆乡",
+    "嘉禾乡",
+];
+const VILLAGE_FIRST: [&str; 16] = [
+    "曼", "勐", "那", "南", "坝", "新", "大", "小", "回", "龙", "高", "田", "牛", "石", "竹", "平",
+];
+const VILLAGE_SECOND: [&str; 16] = [
+    "贺", "烈", "科", "弄", "坎", "洒", "竜", "塘", "山", "寨", "河", "坪", "林", "岭", "桥", "湾",
+];
+const GROUP_NUMBERS: [&str; 15] = [
+    "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四",
+    "十五",
+];
+const SURNAMES: [&str; 18] = [
+    "李", "王", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "罗", "白", "普", "刀", "岩", "玉",
+    "陶", "龙",
+];
+const GIVEN: [&str; 24] = [
+    "明", "华", "成", "芳", "强", "文", "兰", "发", "珍", "国", "清", "德", "秀", "学", "光", "英",
+    "春", "云", "海", "金", "忠", "平", "香", "福",
+];
+/// Households per administrative village, as in Jiangcheng (about 20,718
+/// households in some 50 villages).
+const HOUSEHOLDS_PER_VILLAGE: usize = 414;
+/// Interviews written per transaction: large enough that commits cost
+/// little, small enough to keep memory flat.
+const BATCH: usize = 20_000;
+/// Plausible ranges for bundled numeric questions that no rule bounds from
+/// one side (a year, a floor area, a count of children): without them a
+/// generic draw would put every house in 1900 or every family in 12 m².
+const TYPICAL: [(&str, f64, f64); 5] = [
+    ("built_year", 1965.0, 2024.0),
+    ("floor_area", 45.0, 220.0),
+    ("children_6_15", 0.0, 3.0),
+    ("chronic", 0.0, 2.0),
+    ("boarders", 0.0, 1.0),
+];
+/// 2026-03-01 00:00 in Beijing time: the fieldwork starts here.
+const FIELDWORK_START_MS: i64 = 1_772_294_400_000;
+
+/// What the generator wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub households: usize,
+    pub villages: usize,
+    pub complete: usize,
+    pub drafts: usize,
+}
+
+/// What the need rules say about one question: the choices that make a
+/// rule fire, and the numbers beyond which one fires.
+#[derive(Default)]
+struct Hardness {
+    bad_choices: HashSet<String>,
+    thresholds: Vec<f64>,
+}
+
+fn learn_hardness(survey: &Survey) -> HashMap<String, Hardness> {
+    let mut map: HashMap<String, Hardness> = HashMap::new();
+    for need in &survey.needs {
+        need.when.ast.walk(&mut |e: &Expr| match &e.kind {
+            ExprKind::Binary(op, a, b) => match (&a.kind, &b.kind) {
+                (ExprKind::Question(q), ExprKind::Text(t)) if *op == BinOp::Eq => {
+                    map.entry(q.clone())
+                        .or_default()
+                        .bad_choices
+                        .insert(t.clone());
+                }
+                (ExprKind::Question(q), ExprKind::Number(n))
+                    if matches!(op, BinOp::Gt | BinOp::Ge) =>
+                {
+                    map.entry(q.clone()).or_default().thresholds.push(*n);
+                }
+                _ => {}
+            },
+            ExprKind::Call(Func::Selected, args) => {
+                if let (ExprKind::Question(q), ExprKind::Text(t)) = (&args[0].kind, &args[1].kind) {
+                    map.entry(q.clone())
+                        .or_default()
+                        .bad_choices
+                        .insert(t.clone());
+                }
+            }
+            _ => {}
+        });
+    }
+    map
+}
+
+/// Draws a raw answer for the question at `index`; `hard` is the chance of
+/// a hard answer.
+fn draw(
+    survey: &Survey,
+    index: usize,
+    hardness: Option<&Hardness>,
+    hard: f64,
+    rng: &mut Rng,
+) -> Option<String> {
+    let q = survey.question_at(index);
+    let bad = rng.chance(hard);
+    match q.kind {
+        QuestionKind::SelectOne | QuestionKind::YesNo => {
+            let names: Vec<&str> = survey
+                .choices_of(q)
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            let (hard_ones, easy): (Vec<&str>, Vec<&str>) = names
+                .iter()
+                .partition(|n| hardness.is_some_and(|h| h.bad_choices.contains(**n)));
+            let pool = if bad && !hard_ones.is_empty() || easy.is_empty() {
+                hard_ones
+            } else {
+                easy
+            };
+            // Earlier choices of a list are the more common, easier ones.
+            let i = ((rng.unit() * rng.unit()) * pool.len() as f64) as usize;
+            pool.get(i).map(|s| s.to_string())
+        }
+        QuestionKind::SelectMultiple => {
+            let names: Vec<&str> = survey
+                .choices_of(q)
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            let has_none = names.contains(&"none");
+            if has_none && !bad {
+                return Some("none".into());
+            }
+            let hard_ones: Vec<&str> = names
+                .iter()
+                .copied()
+                .filter(|n| *n != "none" && hardness.is_some_and(|h| h.bad_choices.contains(*n)))
+                .collect();
+            let others: Vec<&str> = names.iter().copied().filter(|n| *n != "none").collect();
+            let pool = if bad && !hard_ones.is_empty() {
+                hard_ones
+            } else {
+                others
+            };
+            let mut picked = vec![*rng.pick(&pool)];
+            if rng.chance(0.3) {
+                picked.push(*rng.pick(&pool));
+            }
+            Some(picked.join(" "))
+        }
+        QuestionKind::Integer | QuestionKind::Decimal => {
+            let min = q.min.unwrap_or(0.0);
+            let max = q.max.unwrap_or(min + 100.0);
+            let thresholds = hardness.map_or(&[][..], |h| h.thresholds.as_slice());
+            let typical = TYPICAL.iter().find(|(name, _, _)| *name == q.name);
+            let (lo, hi) = match (thresholds.is_empty(), typical) {
+                (true, Some((_, lo, hi))) => (*lo, *hi),
+                (true, None) => (min, min + (max - min) * 0.02),
+                (false, _) if bad => {
+                    let t = *rng.pick(thresholds);
+                    (t + 1.0, (t * 3.0).max(t + 2.0).min(max))
+                }
+                (false, _) => (min, thresholds.iter().copied().fold(max, f64::min)),
+            };
+            let value = lo + (hi - lo).max(0.0) * rng.unit();
+            Some(format!("{}", value.floor() as i64))
+        }
+        QuestionKind::Text if q.required => Some("无".into()),
+        _ => None,
+    }
+}
+
+/// Answers one interview along its path: all of it, or (a draft) its first part.
+fn answer(
+    survey: &Survey,
+    facts: &HouseholdFacts,
+    hardness: &HashMap<String, Hardness>,
+    hard: f64,
+    draft: bool,
+    rng: &mut Rng,
+) -> Answers {
+    let mut answers = Answers::new();
+    let count = survey.question_count();
+    let stop = if draft {
+        rng.below(count.max(2) / 2 + 1)
+    } else {
+        count
+    };
+    for index in 0..stop {
+        let state = State::new(survey, &answers, facts);
+        if !state.is_relevant(index) {
+            continue;
+        }
+        let q = survey.question_at(index);
+        let mut accepted = None;
+        for attempt in 0..6 {
+            // Later attempts are easier: a constraint that failed (more
+            // children than members, say) is met by a smaller answer.
+            let chance = if attempt == 0 { hard } else { 0.0 };
+            let Some(raw) = draw(survey, index, hardness.get(&q.name), chance, rng) else {
+                break;
+            };
+            if let Ok(text) = state.accept(index, &raw) {
+                accepted = Some(text);
+                break;
+            }
+        }
+        if accepted.is_none() && q.kind.is_numeric() {
+            accepted = q
+                .min
+                .map(|m| format!("{}", m as i64))
+                .and_then(|m| state.accept(index, &m).ok());
+        }
+        drop(state);
+        if let Some(text) = accepted {
+            answers.insert(q.name.clone(), text);
+        }
+    }
+    answers
+}
+
+fn person(rng: &mut Rng) -> String {
+    let mut name = rng.pick(&SURNAMES).to_string();
+    let given: &&str = rng.pick(&GIVEN);
+    name.push_str(given);
+    if rng.chance(0.6) {
+        let second: &&str = rng.pick(&GIVEN);
+        name.push_str(second);
+    }
+    name
+}
+
+/// Writes a demo county of `households` households into an empty database.
+pub fn generate(
+    store: &Store,
+    surveys: &[Survey],
+    households: usize,
+    seed: u64,
+) -> Result<Summary> {
+    let mut rng = Rng(seed ^ 0x6D69_6E71_696E_6721);
+    let snapshots: Vec<i64> = surveys
+        .iter()
+        .map(|s| store.register_survey(s))
+        .collect::<Result<_>>()?;
+    let hardness: Vec<HashMap<String, Hardness>> = surveys.iter().map(learn_hardness).collect();
+    let villages = households.div_ceil(HOUSEHOLDS_PER_VILLAGE).max(1);
+    let mut summary = Summary {
+        villages,
+        ..Summary::default()
+    };
+    let mut batch: Vec<NewInterview> = Vec::with_capacity(BATCH + surveys.len());
+    let mut registry: Vec<Household> = Vec::new();
+    let mut village_names: HashSet<(usize, String)> = HashSet::new();
+    let mut written = 0;
+    for v in 0..villages {
+        let township_index = v % TOWNSHIPS.len();
+        let township = TOWNSHIPS[township_index];
+        let mut village = String::new();
+        while village.is_empty() || village_names.contains(&(township_index, village.clone())) {
+            village = format!(
+                "{}{}村",
+                rng.pick(&VILLAGE_FIRST),
+                rng.pick(&VILLAGE_SECOND)
+            );
+            if village_names.len() > 200 && rng.chance(0.5) {
+                village = format!(
+                    "{}{}{}村",
+                    rng.pick(&VILLAGE_FIRST),
+                    rng.pick(&VILLAGE_SECOND),
+                    rng.pick(&VILLAGE_SECOND)
+                );
+            }
+        }
+        village_names.insert((township_index, village.clone()));
+        let size = HOUSEHOLDS_PER_VILLAGE.min(households - written);
+        let groups = 4 + rng.below(8);
+        // Most villages are fine; some are hard, and hard in their own way.
+        let base = rng.unit().powi(2);
+        let hard: Vec<f64> = surveys
+            .iter()
+            .map(|_| (0.6 * base + 0.4 * rng.unit().powi(3)) * 0.6 + 0.02)
+            .collect();
+        let cadres: Vec<String> = (0..size.div_ceil(4)).map(|_| person(&mut rng)).collect();
+        for h in 0..size {
+            let household = Household {
+                code: format!("{:02}{:04}{:04}", township_index + 1, v + 1, h + 1),
+                township: township.to_string(),
+                village: village.clone(),
+                group: format!("{}组", GROUP_NUMBERS[rng.below(groups)]),
+                head: person(&mut rng),
+                members: 1 + rng.below(4) as i64 + rng.below(4) as i64,
+                phone: if rng.chance(0.7) {
+                    format!("13{:09}", rng.next() % 1_000_000_000)
+                } else {
+                    String::new()
+                },
+                cadre: cadres[h / 4].clone(),
+                notes: String::new(),
+            };
+            let facts = household.facts();
+            for (s, survey) in surveys.iter().enumerate() {
+                let roll = rng.unit();
+                if roll < 0.01 {
+                    continue; // not visited yet
+                }
+                let draft = roll < 0.03;
+                let answers = answer(survey, &facts, &hardness[s], hard[s], draft, &mut rng);
+                let started = FIELDWORK_START_MS + (rng.next() % (90 * 86_400_000)) as i64;
+                let updated = started + 600_000 + (rng.next() % 1_800_000) as i64;
+                let mut random = [0u8; 10];
+                random[..8].copy_from_slice(&rng.next().to_le_bytes());
+                random[8..].copy_from_slice(&rng.next().to_le_bytes()[..2]);
+                batch.push(NewInterview {
+                    uuid: uuid::Builder::from_unix_timestamp_millis(started as u64, &random)
+                        .into_uuid(),
+                    household: household.code.clone(),
+                    snapshot: snapshots[s],
+                    interviewer: household.cadre.clone(),
+                    status: if draft {
+                        Status::Draft
+                    } else {
+                        Status::Complete
+                    },
+                    started_at: started,
+                    updated_at: updated,
+                    answers,
+                });
+                if draft {
+                    summary.drafts += 1;
+                } else {
+                    summary.complete += 1;
+                }
+            }
+            registry.push(household);
+            if batch.len() >= BATCH {
+                store.upsert_households(&registry)?;
+                store.insert_interviews(&batch)?;
+                registry.clear();
+                batch.clear();
+            }
+        }
+        written += size;
+    }
+    store.upsert_households(&registry)?;
+    store.insert_interviews(&batch)?;
+    summary.households = written;
+    Ok(summary)
+}

@@ -1,0 +1,409 @@
+//! One interview: its answers, which questions are relevant, what is
+//! missing, whether it is complete, which need rules fire, and whether a
+//! typed answer is acceptable.
+//!
+//! Owns the meaning of answers. Answers are kept as their canonical text
+//! (what is stored and exported): a number as typed digits, a choice as its
+//! name, a multiple choice as names separated by spaces in list order. Pure:
+//! the store persists what this module accepts, this module never does I/O.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use crate::i18n::Tr;
+use crate::survey::expr::HouseholdField;
+use crate::survey::expr::eval::{Env, Value, eval, holds};
+use crate::survey::{Need, Question, QuestionKind, Survey, is_date};
+use crate::tr;
+
+/// Answers of one interview: question name → canonical text.
+pub type Answers = BTreeMap<String, String>;
+
+/// The registry fields of a household that expressions may read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HouseholdFacts {
+    pub members: i64,
+    pub village: String,
+    pub township: String,
+    pub group: String,
+}
+
+/// Why an answer was not accepted, in both languages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnswerError {
+    pub message: Tr,
+}
+
+fn refuse<T>(message: Tr) -> Result<T, AnswerError> {
+    Err(AnswerError { message })
+}
+
+/// Full-width digits and signs, as a Chinese input method types them, read
+/// as their ASCII forms.
+fn half_width(raw: &str) -> String {
+    raw.trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' | '。' => '.',
+            '－' => '-',
+            '＋' => '+',
+            c => c,
+        })
+        .collect()
+}
+
+/// The value of a stored answer in expressions.
+fn value_of(question: &Question, text: &str) -> Value {
+    if question.kind.is_numeric() {
+        text.parse().map_or(Value::Empty, Value::Number)
+    } else {
+        Value::Text(text.to_string())
+    }
+}
+
+fn format_bound(n: f64) -> String {
+    n.to_string()
+}
+
+/// Checks the type, choice names and bounds of a typed answer and returns
+/// its canonical text. The constraint is checked by [`State::accept`],
+/// which knows the other answers.
+pub fn canonical(survey: &Survey, question: &Question, raw: &str) -> Result<String, AnswerError> {
+    let text = half_width(raw);
+    if text.is_empty() {
+        return refuse(tr!("请填写答案", "please enter an answer"));
+    }
+    let number = match question.kind {
+        QuestionKind::Note => return refuse(tr!("说明不需要回答", "a note takes no answer")),
+        QuestionKind::Integer => match text.parse::<i64>() {
+            Ok(n) => Some((n as f64, n.to_string())),
+            Err(_) => {
+                return refuse(tr!(
+                    "请填写整数,例如 12",
+                    "enter a whole number, for example 12"
+                ));
+            }
+        },
+        QuestionKind::Decimal => match text.parse::<f64>() {
+            Ok(n) if n.is_finite() => Some((n, n.to_string())),
+            _ => {
+                return refuse(tr!(
+                    "请填写数字,例如 2.5",
+                    "enter a number, for example 2.5"
+                ));
+            }
+        },
+        _ => None,
+    };
+    if let Some((n, canonical)) = number {
+        if let Some(min) = question.min
+            && n < min
+        {
+            let m = format_bound(min);
+            return refuse(tr!("不能小于 {m}", "must be at least {m}"));
+        }
+        if let Some(max) = question.max
+            && n > max
+        {
+            let m = format_bound(max);
+            return refuse(tr!("不能大于 {m}", "must be at most {m}"));
+        }
+        return Ok(canonical);
+    }
+    match question.kind {
+        QuestionKind::Date => {
+            if is_date(&text) {
+                Ok(text)
+            } else {
+                refuse(tr!(
+                    "日期写作 年-月-日,例如 2026-03-01",
+                    "write the date as YYYY-MM-DD, for example 2026-03-01"
+                ))
+            }
+        }
+        QuestionKind::SelectOne | QuestionKind::YesNo => {
+            if survey.choices_of(question).iter().any(|c| c.name == text) {
+                Ok(text)
+            } else {
+                refuse(tr!(
+                    "'{text}' 不是本题的选项",
+                    "'{text}' is not a choice of this question"
+                ))
+            }
+        }
+        QuestionKind::SelectMultiple => {
+            let choices = survey.choices_of(question);
+            let picked: Vec<&str> = text.split_whitespace().collect();
+            if let Some(bad) = picked
+                .iter()
+                .find(|p| !choices.iter().any(|c| c.name == **p))
+            {
+                return refuse(tr!(
+                    "'{bad}' 不是本题的选项",
+                    "'{bad}' is not a choice of this question"
+                ));
+            }
+            let names: Vec<&str> = choices
+                .iter()
+                .filter(|c| picked.contains(&c.name.as_str()))
+                .map(|c| c.name.as_str())
+                .collect();
+            Ok(names.join(" "))
+        }
+        _ => Ok(raw.trim().to_string()),
+    }
+}
+
+/// The state of one interview: relevance, values, completeness and need
+/// hits, computed from the answers on demand. A question that is not
+/// relevant reads as empty everywhere, so a stale answer left behind by a
+/// changed skip never counts.
+pub struct State<'a> {
+    pub survey: &'a Survey,
+    pub answers: &'a Answers,
+    pub household: &'a HouseholdFacts,
+    /// Relevance by question position, filled lazily. Expressions may read
+    /// later questions; the loader has ruled out cycles, so the recursion
+    /// ends.
+    relevance: RefCell<Vec<Option<bool>>>,
+}
+
+impl<'a> State<'a> {
+    pub fn new(survey: &'a Survey, answers: &'a Answers, household: &'a HouseholdFacts) -> Self {
+        State {
+            survey,
+            answers,
+            household,
+            relevance: RefCell::new(vec![None; survey.question_count()]),
+        }
+    }
+
+    /// Whether the question at `index` is on the interview's path.
+    pub fn is_relevant(&self, index: usize) -> bool {
+        if let Some(known) = self.relevance.borrow()[index] {
+            return known;
+        }
+        // Marked false while computing: a cycle (excluded by the loader)
+        // would read as "not relevant" instead of recursing forever.
+        self.relevance.borrow_mut()[index] = Some(false);
+        let section = self.survey.section_of(index);
+        let question = self.survey.question_at(index);
+        let result = section
+            .relevant
+            .iter()
+            .chain(question.relevant.iter())
+            .all(|e| holds(&e.ast, self));
+        self.relevance.borrow_mut()[index] = Some(result);
+        result
+    }
+
+    /// The answer's value as expressions see it: empty when unanswered or
+    /// not relevant.
+    pub fn value(&self, name: &str) -> Value {
+        let Some(index) = self.survey.index_of(name) else {
+            return Value::Empty;
+        };
+        match self.answers.get(name) {
+            Some(text) if self.is_relevant(index) => value_of(self.survey.question_at(index), text),
+            _ => Value::Empty,
+        }
+    }
+
+    /// Positions of the questions on the path, in order (notes included).
+    pub fn path(&self) -> Vec<usize> {
+        (0..self.survey.question_count())
+            .filter(|&i| self.is_relevant(i))
+            .collect()
+    }
+
+    /// Relevant required questions without an answer, in order.
+    pub fn missing(&self) -> Vec<&'a Question> {
+        (0..self.survey.question_count())
+            .filter(|&i| {
+                let q = self.survey.question_at(i);
+                q.required
+                    && q.kind != QuestionKind::Note
+                    && !self.answers.contains_key(&q.name)
+                    && self.is_relevant(i)
+            })
+            .map(|i| self.survey.question_at(i))
+            .collect()
+    }
+
+    /// The need rules that fire on this interview, in file order.
+    pub fn need_hits(&self) -> Vec<&'a Need> {
+        self.survey
+            .needs
+            .iter()
+            .filter(|n| holds(&n.when.ast, self))
+            .collect()
+    }
+
+    /// Checks a typed answer to the question at `index` against its type,
+    /// bounds and constraint, and returns the canonical text to store.
+    pub fn accept(&self, index: usize, raw: &str) -> Result<String, AnswerError> {
+        let question = self.survey.question_at(index);
+        let text = canonical(self.survey, question, raw)?;
+        if let Some(constraint) = &question.constraint {
+            let env = Constrained {
+                state: self,
+                dot: value_of(question, &text),
+            };
+            if eval(&constraint.ast, &env).truth() != Some(true) {
+                let message = match &question.constraint_message {
+                    Some(label) => Tr {
+                        zh: label.in_code("zh").to_string(),
+                        en: label.in_code("en").to_string(),
+                    },
+                    None => tr!(
+                        "答案不符合本题的要求",
+                        "the answer does not meet this question's condition"
+                    ),
+                };
+                return refuse(message);
+            }
+        }
+        Ok(text)
+    }
+}
+
+impl Env for State<'_> {
+    fn question(&self, name: &str) -> Value {
+        self.value(name)
+    }
+
+    fn household(&self, field: HouseholdField) -> Value {
+        let text = |s: &str| {
+            if s.is_empty() {
+                Value::Empty
+            } else {
+                Value::Text(s.to_string())
+            }
+        };
+        match field {
+            HouseholdField::Members => Value::Number(self.household.members as f64),
+            HouseholdField::Village => text(&self.household.village),
+            HouseholdField::Township => text(&self.household.township),
+            HouseholdField::Group => text(&self.household.group),
+        }
+    }
+
+    fn dot(&self) -> Value {
+        Value::Empty
+    }
+}
+
+/// The environment of a constraint: the interview, plus `.`.
+struct Constrained<'s, 'a> {
+    state: &'s State<'a>,
+    dot: Value,
+}
+
+impl Env for Constrained<'_, '_> {
+    fn question(&self, name: &str) -> Value {
+        self.state.value(name)
+    }
+    fn household(&self, field: HouseholdField) -> Value {
+        self.state.household(field)
+    }
+    fn dot(&self) -> Value {
+        self.dot.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::survey::bundled::BUNDLED;
+    use crate::survey::load;
+
+    fn water() -> Survey {
+        load(BUNDLED[1].1).survey.expect("water loads")
+    }
+
+    fn facts() -> HouseholdFacts {
+        HouseholdFacts {
+            members: 4,
+            village: "曼贺".into(),
+            township: "勐烈镇".into(),
+            group: String::new(),
+        }
+    }
+
+    #[test]
+    fn canonical_forms() {
+        let s = water();
+        let q = |n: &str| s.question(n).expect("question");
+        assert_eq!(canonical(&s, q("fetch_minutes"), " ４５ "), Ok("45".into()));
+        assert_eq!(
+            canonical(&s, q("fetch_minutes"), "700").map_err(|e| e.message.en),
+            Err("must be at most 600".into())
+        );
+        assert_eq!(
+            canonical(&s, q("fetch_minutes"), "abc").map_err(|e| e.message.en),
+            Err("enter a whole number, for example 12".into())
+        );
+        assert_eq!(
+            canonical(&s, q("quality_problems"), "illness turbid illness"),
+            Ok("turbid illness".into())
+        );
+        assert!(canonical(&s, q("main_source"), "river").is_err());
+        assert_eq!(
+            canonical(&s, q("remarks"), " 水管坏了 "),
+            Ok("水管坏了".into())
+        );
+    }
+
+    #[test]
+    fn constraint_uses_dot_and_message() {
+        let s = water();
+        let answers = Answers::new();
+        let f = facts();
+        let state = State::new(&s, &answers, &f);
+        let i = s.index_of("quality_problems").expect("question");
+        let err = state.accept(i, "none turbid").map_err(|e| e.message.zh);
+        assert_eq!(err, Err("选了“以上都没有”就不能再选其他问题".into()));
+        assert_eq!(state.accept(i, "none"), Ok("none".into()));
+    }
+
+    #[test]
+    fn stale_answers_do_not_count() {
+        let s = water();
+        let mut answers = Answers::new();
+        answers.insert("main_source".into(), "surface".into());
+        answers.insert("fetch_minutes".into(), "45".into());
+        let f = facts();
+        let hits = |a: &Answers| -> Vec<String> {
+            State::new(&s, a, &f)
+                .need_hits()
+                .iter()
+                .map(|n| n.name.clone())
+                .collect()
+        };
+        assert_eq!(hits(&answers), ["surface_water", "water_far"]);
+        answers.insert("main_source".into(), "piped_home".into());
+        assert_eq!(
+            hits(&answers),
+            Vec::<String>::new(),
+            "fetch_minutes is skipped now"
+        );
+        let state = State::new(&s, &answers, &f);
+        assert!(!state.is_relevant(s.index_of("fetch_minutes").expect("q")));
+        assert!(
+            !state.is_relevant(s.index_of("fetch_climb_m").expect("q")),
+            "depends on a skipped question"
+        );
+        let missing: Vec<&str> = state.missing().iter().map(|q| q.name.as_str()).collect();
+        assert_eq!(
+            missing,
+            [
+                "shortage_days",
+                "quality_problems",
+                "toilet",
+                "handwashing",
+                "urgency"
+            ]
+        );
+    }
+}

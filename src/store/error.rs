@@ -1,0 +1,236 @@
+//! Errors of the store, each with a message for a person in both languages
+//! that says what happened, where, and what to do.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::i18n::Tr;
+use crate::interview::AnswerError;
+use crate::tr;
+
+#[derive(Debug)]
+pub enum StoreError {
+    /// The file is not a Minqing database (empty, not SQLite, or another
+    /// program's SQLite file).
+    NotMinqing {
+        path: PathBuf,
+        detail: String,
+    },
+    /// The file was written by a newer Minqing.
+    Newer {
+        path: PathBuf,
+        found: i32,
+        supported: i32,
+    },
+    /// SQLite reports the file as damaged.
+    Corrupt {
+        path: PathBuf,
+        detail: String,
+    },
+    /// The file is a Minqing database of an older schema; it is upgraded
+    /// when opened, not when merged.
+    Older {
+        path: PathBuf,
+    },
+    /// A database cannot be merged into itself.
+    SameFile {
+        path: PathBuf,
+    },
+    IsDir {
+        path: PathBuf,
+    },
+    ReadOnly {
+        path: PathBuf,
+    },
+    Exists {
+        path: PathBuf,
+    },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Another program held the database longer than the busy timeout.
+    Busy,
+    SnapshotChanged {
+        survey: String,
+        version: String,
+    },
+    SnapshotUnreadable {
+        survey: String,
+        version: String,
+    },
+    UnknownHousehold(String),
+    UnknownInterview(String),
+    UnknownQuestion(String),
+    Answer(AnswerError),
+    /// Completing was refused: these relevant required questions have no answer.
+    Incomplete {
+        missing: Vec<String>,
+    },
+    /// Answers of a complete interview change only after reopening it.
+    Completed,
+    Sqlite(rusqlite::Error),
+}
+
+impl StoreError {
+    /// Classifies an SQLite error on the file at `path`.
+    pub(crate) fn from_sqlite(path: &std::path::Path, e: rusqlite::Error) -> StoreError {
+        use rusqlite::ErrorCode::*;
+        let path = path.to_path_buf();
+        match e.sqlite_error_code() {
+            Some(NotADatabase) => StoreError::NotMinqing {
+                path,
+                detail: "not a database".into(),
+            },
+            Some(DatabaseCorrupt) => StoreError::Corrupt {
+                path,
+                detail: e.to_string(),
+            },
+            Some(ReadOnly) => StoreError::ReadOnly { path },
+            Some(DatabaseBusy) | Some(DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
+        }
+    }
+
+    /// The message for a person, in both languages.
+    pub fn message(&self) -> Tr {
+        match self {
+            StoreError::NotMinqing { path, detail } => {
+                let p = path.display();
+                tr!(
+                    "{p} 不是民情数据库({detail});请检查路径,文件没有被改动",
+                    "{p} is not a Minqing database ({detail}); check the path. The file was not changed"
+                )
+            }
+            StoreError::Newer {
+                path,
+                found,
+                supported,
+            } => {
+                let p = path.display();
+                tr!(
+                    "{p} 由更新版本的民情写入(数据格式 {found},本程序最高支持 {supported});请升级民情,文件没有被改动",
+                    "{p} was written by a newer Minqing (schema {found}, this build reads up to {supported}); upgrade Minqing. The file was not changed"
+                )
+            }
+            StoreError::Corrupt { path, detail } => {
+                let p = path.display();
+                tr!(
+                    "{p} 已损坏({detail});请用备份恢复,或用 minqing backup 从其他电脑复制",
+                    "{p} is damaged ({detail}); restore it from a backup"
+                )
+            }
+            StoreError::Older { path } => {
+                let p = path.display();
+                tr!(
+                    "{p} 来自旧版本的民情;请先用本程序打开一次(例如 minqing --db {p} households list)升级后再合并",
+                    "{p} is from an older Minqing; open it once with this build (for example minqing --db {p} households list) to upgrade it, then merge"
+                )
+            }
+            StoreError::SameFile { path } => {
+                let p = path.display();
+                tr!(
+                    "不能把数据库 {p} 合并到它自己",
+                    "cannot merge {p} into itself"
+                )
+            }
+            StoreError::IsDir { path } => {
+                let p = path.display();
+                tr!(
+                    "{p} 是文件夹,不是数据库文件",
+                    "{p} is a folder, not a database file"
+                )
+            }
+            StoreError::ReadOnly { path } => {
+                let p = path.display();
+                tr!(
+                    "{p} 是只读的;请检查文件权限或换一个位置",
+                    "{p} is read-only; check its permissions or use another location"
+                )
+            }
+            StoreError::Exists { path } => {
+                let p = path.display();
+                tr!(
+                    "{p} 已经存在,不会覆盖;请换一个文件名",
+                    "{p} already exists and is not overwritten; choose another name"
+                )
+            }
+            StoreError::Io { path, source } => {
+                let p = path.display();
+                tr!("无法访问 {p}:{source}", "cannot access {p}: {source}")
+            }
+            StoreError::Busy => tr!(
+                "数据库正被另一个程序使用,请稍后再试",
+                "the database is busy in another program; try again in a moment"
+            ),
+            StoreError::SnapshotChanged { survey, version } => tr!(
+                "问卷 {survey} 的版本 {version} 已经用过,但内容不同;修改问卷后请更改 [survey] 中的 version",
+                "survey {survey} version {version} is already stored with different content; change version in [survey] whenever the questionnaire changes"
+            ),
+            StoreError::SnapshotUnreadable { survey, version } => tr!(
+                "保存的问卷 {survey} {version} 无法读取;请运行 minqing check",
+                "the stored questionnaire {survey} {version} cannot be read; run minqing check"
+            ),
+            StoreError::UnknownHousehold(code) => {
+                tr!(
+                    "没有户编码为 {code} 的农户",
+                    "no household with code {code}"
+                )
+            }
+            StoreError::UnknownInterview(id) => tr!("没有调查 {id}", "no interview {id}"),
+            StoreError::UnknownQuestion(name) => tr!(
+                "问卷中没有问题 {name}",
+                "no question {name} in the questionnaire"
+            ),
+            StoreError::Answer(e) => e.message.clone(),
+            StoreError::Incomplete { missing } => {
+                let list = missing.join(", ");
+                tr!(
+                    "还有必答题没有回答:{list}",
+                    "required questions are still unanswered: {list}"
+                )
+            }
+            StoreError::Completed => tr!(
+                "这份调查已完成;要修改答案请先重新打开",
+                "this interview is complete; reopen it to correct answers"
+            ),
+            StoreError::Sqlite(e) => tr!("数据库错误:{e}", "database error: {e}"),
+        }
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message().en)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::Io { source, .. } => Some(source),
+            StoreError::Sqlite(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::*;
+        match e.sqlite_error_code() {
+            Some(DatabaseBusy) | Some(DatabaseLocked) => StoreError::Busy,
+            Some(DatabaseCorrupt) | Some(NotADatabase) => StoreError::Corrupt {
+                path: PathBuf::new(),
+                detail: e.to_string(),
+            },
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+impl From<AnswerError> for StoreError {
+    fn from(e: AnswerError) -> Self {
+        StoreError::Answer(e)
+    }
+}

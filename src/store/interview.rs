@@ -1,0 +1,505 @@
+//! Interviews and their answers: start or resume, save one answer, complete,
+//! reopen, and the audit trail of every change.
+//!
+//! The answers of an interview live in its row as a JSON object (question →
+//! canonical text), so reading an interview is one row and saving an answer
+//! rewrites one row; the audit table keeps every change, appended, never
+//! rewritten. Need hits are computed when an interview is completed and
+//! stored with it, so priorities never re-read raw answers.
+
+use std::rc::Rc;
+
+use rusqlite::{OptionalExtension, params};
+use uuid::Uuid;
+
+use super::household::Household;
+use super::{Result, Store, StoreError};
+use crate::interview::{Answers, HouseholdFacts, State};
+use crate::survey::{Severity, Survey};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    Complete,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Complete => "complete",
+        }
+    }
+
+    fn parse(s: &str) -> Status {
+        if s == "complete" {
+            Status::Complete
+        } else {
+            Status::Draft
+        }
+    }
+}
+
+/// The audit field that records status changes (question names cannot
+/// start with `@`).
+pub const STATUS_FIELD: &str = "@status";
+
+/// One interview of one household for one survey snapshot.
+#[derive(Clone, Debug)]
+pub struct Interview {
+    pub id: i64,
+    pub uuid: Uuid,
+    pub household: Household,
+    pub snapshot: i64,
+    pub survey: Rc<Survey>,
+    pub interviewer: String,
+    pub device: String,
+    pub status: Status,
+    pub started_at: i64,
+    pub updated_at: i64,
+    pub completed_at: Option<i64>,
+    pub answers: Answers,
+}
+
+impl Interview {
+    pub fn facts(&self) -> HouseholdFacts {
+        self.household.facts()
+    }
+}
+
+/// One change in the audit trail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub at: i64,
+    pub interviewer: String,
+    pub device: String,
+}
+
+/// Need hits as stored: `name:severity` separated by spaces.
+pub fn encode_hits(hits: &[(&str, Severity)]) -> String {
+    hits.iter()
+        .map(|(n, s)| format!("{n}:{}", s.get()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub(crate) fn encode_answers(answers: &Answers) -> String {
+    serde_json::to_string(answers).unwrap_or_else(|_| "{}".into())
+}
+
+pub(crate) fn decode_answers(json: &str) -> Result<Answers> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        path: Default::default(),
+        detail: format!("answers of an interview: {e}"),
+    })
+}
+
+/// The hits of a complete interview, computed from its answers.
+pub fn compute_hits(survey: &Survey, answers: &Answers, facts: &HouseholdFacts) -> String {
+    let state = State::new(survey, answers, facts);
+    let hits: Vec<(&str, Severity)> = state
+        .need_hits()
+        .iter()
+        .map(|n| (n.name.as_str(), n.severity))
+        .collect();
+    encode_hits(&hits)
+}
+
+const SELECT: &str =
+    "SELECT i.id, i.uuid, h.code, i.snapshot_id, i.interviewer, i.device, i.status,
+    i.started_at, i.updated_at, i.completed_at, i.answers FROM interview i
+    JOIN household h ON h.id = i.household_id";
+
+impl Store {
+    fn read_interview(
+        &self,
+        where_clause: &str,
+        param: &dyn rusqlite::ToSql,
+    ) -> Result<Option<Interview>> {
+        type Raw = (
+            i64,
+            Vec<u8>,
+            String,
+            i64,
+            String,
+            String,
+            String,
+            i64,
+            i64,
+            Option<i64>,
+            String,
+        );
+        let raw: Option<Raw> = self
+            .conn
+            .query_row(&format!("{SELECT} WHERE {where_clause}"), [param], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                ))
+            })
+            .optional()?;
+        let Some((
+            id,
+            uuid,
+            code,
+            snapshot,
+            interviewer,
+            device,
+            status,
+            started,
+            updated,
+            completed,
+            answers,
+        )) = raw
+        else {
+            return Ok(None);
+        };
+        let household = self
+            .household(&code)?
+            .ok_or(StoreError::UnknownHousehold(code))?;
+        Ok(Some(Interview {
+            id,
+            uuid: Uuid::from_slice(&uuid).unwrap_or_default(),
+            household,
+            snapshot,
+            survey: self.snapshot_survey(snapshot)?,
+            interviewer,
+            device,
+            status: Status::parse(&status),
+            started_at: started,
+            updated_at: updated,
+            completed_at: completed,
+            answers: decode_answers(&answers)?,
+        }))
+    }
+
+    pub fn interview(&self, id: i64) -> Result<Interview> {
+        self.read_interview("i.id = ?1", &id)?
+            .ok_or_else(|| StoreError::UnknownInterview(id.to_string()))
+    }
+
+    /// The household's most recently changed interview for this survey (of
+    /// any version), or a new draft answered with `survey` when there is
+    /// none. An interview begun with an older version goes on with that
+    /// version, so its answers keep their meaning.
+    pub fn open_interview(
+        &self,
+        household: &str,
+        survey: &Survey,
+        interviewer: &str,
+    ) -> Result<Interview> {
+        let household_id: i64 = self
+            .conn
+            .query_row(
+                "SELECT id FROM household WHERE code = ?1",
+                [household],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::UnknownHousehold(household.to_string()))?;
+        let latest: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT i.id FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
+                 WHERE i.household_id = ?1 AND s.survey = ?2
+                 ORDER BY i.updated_at DESC, i.id DESC LIMIT 1",
+                params![household_id, survey.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = latest {
+            return self.interview(id);
+        }
+        let snapshot = self.register_survey(survey)?;
+        let uuid = Uuid::now_v7();
+        let now = self.tick();
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
+             started_at, updated_at, answers) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6, '{}')",
+            params![
+                uuid.as_bytes().as_slice(),
+                household_id,
+                snapshot,
+                interviewer,
+                self.device,
+                now
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        self.interview(id)
+    }
+
+    /// Validates and saves one answer (`None` clears it) in its own durable
+    /// transaction, with an audit entry. Returns the canonical text stored.
+    /// Saving the value already stored changes nothing and adds no entry.
+    pub fn save_answer(
+        &self,
+        id: i64,
+        question: &str,
+        raw: Option<&str>,
+        interviewer: &str,
+    ) -> Result<Option<String>> {
+        let mut interview = self.interview(id)?;
+        if interview.status == Status::Complete {
+            return Err(StoreError::Completed);
+        }
+        let survey = Rc::clone(&interview.survey);
+        let index = survey
+            .index_of(question)
+            .ok_or_else(|| StoreError::UnknownQuestion(question.to_string()))?;
+        let facts = interview.facts();
+        let new = match raw {
+            Some(raw) => Some(State::new(&survey, &interview.answers, &facts).accept(index, raw)?),
+            None => None,
+        };
+        let old = interview.answers.get(question).cloned();
+        if old == new {
+            return Ok(new);
+        }
+        match &new {
+            Some(v) => interview.answers.insert(question.to_string(), v.clone()),
+            None => interview.answers.remove(question),
+        };
+        let now = self.tick();
+        let tx = self.write()?;
+        // The status is checked again inside the transaction: another
+        // program may have completed the interview since it was read.
+        let status: String =
+            tx.query_row("SELECT status FROM interview WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?;
+        if status == "complete" {
+            return Err(StoreError::Completed);
+        }
+        tx.execute(
+            "UPDATE interview SET answers = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, encode_answers(&interview.answers), now],
+        )?;
+        tx.execute(
+            "INSERT INTO audit (interview, field, old, new, at, interviewer, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                interview.uuid.as_bytes().as_slice(),
+                question,
+                old,
+                new,
+                now,
+                interviewer,
+                self.device
+            ],
+        )?;
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// Marks the interview complete and stores its need hits. Refused, with
+    /// the list, while a relevant required question is unanswered.
+    pub fn complete(&self, id: i64, interviewer: &str) -> Result<String> {
+        let interview = self.interview(id)?;
+        if interview.status == Status::Complete {
+            return Ok(self.conn.query_row(
+                "SELECT hits FROM interview WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?);
+        }
+        let facts = interview.facts();
+        let state = State::new(&interview.survey, &interview.answers, &facts);
+        let missing: Vec<String> = state.missing().iter().map(|q| q.name.clone()).collect();
+        if !missing.is_empty() {
+            return Err(StoreError::Incomplete { missing });
+        }
+        let hits = compute_hits(&interview.survey, &interview.answers, &facts);
+        self.set_status(&interview, Status::Complete, &hits, interviewer)?;
+        Ok(hits)
+    }
+
+    /// Opens a completed interview again for correction; it counts as a
+    /// draft (and not in priorities) until completed again.
+    pub fn reopen(&self, id: i64, interviewer: &str) -> Result<()> {
+        let interview = self.interview(id)?;
+        if interview.status == Status::Draft {
+            return Ok(());
+        }
+        self.set_status(&interview, Status::Draft, "", interviewer)
+    }
+
+    fn set_status(
+        &self,
+        interview: &Interview,
+        status: Status,
+        hits: &str,
+        interviewer: &str,
+    ) -> Result<()> {
+        let now = self.tick();
+        let completed = (status == Status::Complete).then_some(now);
+        let tx = self.write()?;
+        tx.execute(
+            "UPDATE interview SET status = ?2, hits = ?3, completed_at = ?4, updated_at = ?5 WHERE id = ?1",
+            params![interview.id, status.as_str(), hits, completed, now],
+        )?;
+        tx.execute(
+            "INSERT INTO audit (interview, field, old, new, at, interviewer, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                interview.uuid.as_bytes().as_slice(),
+                STATUS_FIELD,
+                interview.status.as_str(),
+                status.as_str(),
+                now,
+                interviewer,
+                self.device
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every change of the interview, oldest first.
+    pub fn audit(&self, id: i64) -> Result<Vec<AuditEntry>> {
+        let interview = self.interview(id)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT field, old, new, at, interviewer, device FROM audit
+             WHERE interview = ?1 ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map([interview.uuid.as_bytes().as_slice()], |r| {
+            Ok(AuditEntry {
+                field: r.get(0)?,
+                old: r.get(1)?,
+                new: r.get(2)?,
+                at: r.get(3)?,
+                interviewer: r.get(4)?,
+                device: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The stored need hits of an interview (`name:severity …`).
+    pub fn hits(&self, id: i64) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("SELECT hits FROM interview WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// Recomputes the stored need hits of every complete interview from its
+    /// answers and its own snapshot's rules; returns how many changed.
+    pub fn recompute_hits(&self) -> Result<usize> {
+        let rows: Vec<(i64, i64, String, String, String)> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT i.id, i.snapshot_id, i.answers, i.hits, h.code FROM interview i
+                 JOIN household h ON h.id = i.household_id WHERE i.status = 'complete'",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut changes = Vec::new();
+        for (id, snapshot, answers, hits, code) in rows {
+            let survey = self.snapshot_survey(snapshot)?;
+            let household = self
+                .household(&code)?
+                .ok_or(StoreError::UnknownHousehold(code))?;
+            let fresh = compute_hits(&survey, &decode_answers(&answers)?, &household.facts());
+            if fresh != hits {
+                changes.push((id, fresh));
+            }
+        }
+        let tx = self.write()?;
+        for (id, hits) in &changes {
+            tx.execute(
+                "UPDATE interview SET hits = ?2 WHERE id = ?1",
+                params![id, hits],
+            )?;
+        }
+        tx.commit()?;
+        Ok(changes.len())
+    }
+}
+
+/// A finished or partly finished interview to write in bulk (the demo
+/// county). Answers must already be accepted by [`State::accept`].
+#[derive(Clone, Debug)]
+pub struct NewInterview {
+    pub uuid: Uuid,
+    pub household: String,
+    pub snapshot: i64,
+    pub interviewer: String,
+    pub status: Status,
+    pub started_at: i64,
+    pub updated_at: i64,
+    pub answers: Answers,
+}
+
+impl Store {
+    /// Writes many interviews in one transaction, with need hits computed
+    /// for the complete ones exactly as [`Store::complete`] does. Used for
+    /// generated data, which has no history: no audit entries are written.
+    pub fn insert_interviews(&self, batch: &[NewInterview]) -> Result<()> {
+        let tx = self.write()?;
+        {
+            let mut household = tx.prepare(
+                "SELECT id, code, township, village, grp, head, members, phone, cadre, notes FROM household WHERE code = ?1",
+            )?;
+            let mut insert = tx.prepare(
+                "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
+                 started_at, updated_at, completed_at, answers, hits)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?;
+            for new in batch {
+                let (household_id, facts) = household
+                    .query_row([&new.household], |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            HouseholdFacts {
+                                members: r.get(6)?,
+                                village: r.get(3)?,
+                                township: r.get(2)?,
+                                group: r.get(4)?,
+                            },
+                        ))
+                    })
+                    .optional()?
+                    .ok_or_else(|| StoreError::UnknownHousehold(new.household.clone()))?;
+                let complete = new.status == Status::Complete;
+                let hits = if complete {
+                    compute_hits(&*self.snapshot_survey(new.snapshot)?, &new.answers, &facts)
+                } else {
+                    String::new()
+                };
+                insert.execute(params![
+                    new.uuid.as_bytes().as_slice(),
+                    household_id,
+                    new.snapshot,
+                    new.interviewer,
+                    self.device,
+                    new.status.as_str(),
+                    new.started_at,
+                    new.updated_at,
+                    complete.then_some(new.updated_at),
+                    encode_answers(&new.answers),
+                    hits
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,421 @@
+//! The SQLite store: the only place that reads or writes survey data.
+//!
+//! Owns the database file: opening and recognising it, migrations with a
+//! copy made first, survey snapshots, households, interviews with their
+//! answers, need hits and audit trail, merging another laptop's file, and
+//! backups. Every write is one transaction in WAL mode with
+//! `synchronous=FULL`: when a call returns, the change survives a crash or a
+//! flat battery. Never draws or prints anything.
+
+mod error;
+pub mod household;
+pub mod import;
+pub mod interview;
+pub mod merge;
+mod schema;
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use sha2::{Digest, Sha256};
+
+pub use error::StoreError;
+pub use schema::{APPLICATION_ID, CURRENT_VERSION};
+
+use crate::survey::{self, Survey};
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// How long a write waits for another program (a second app, an export)
+/// holding the database before giving up with [`StoreError::Busy`].
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The version of how need hits are computed from answers (the expression
+/// semantics and the hit format). Stored hits made under another version
+/// are recomputed when the database is opened, from each interview's own
+/// snapshot: raise it whenever evaluation changes.
+pub const RULES_ENGINE: &str = "1";
+
+/// An open Minqing database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    device: String,
+    /// Surveys parsed from their snapshots, by snapshot id.
+    surveys: RefCell<HashMap<i64, Rc<Survey>>>,
+    /// The last timestamp handed out, so two changes in one millisecond
+    /// still get distinct, ordered times in the audit trail.
+    clock: Cell<i64>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// What the first bytes of a file say it is.
+fn check_header(path: &Path) -> Result<()> {
+    let not_ours = |detail: &str| StoreError::NotMinqing {
+        path: path.to_path_buf(),
+        detail: detail.to_string(),
+    };
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = fs::File::open(path).map_err(io)?;
+    let mut header = [0u8; 16];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]).map_err(io)? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    match read {
+        0 => Err(not_ours("empty file")),
+        16 if &header == b"SQLite format 3\0" => Ok(()),
+        _ => Err(not_ours("not an SQLite file")),
+    }
+}
+
+/// Creates `path` readable and writable by its owner only, so that
+/// household data is not readable by other accounts on a shared laptop.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(|_| ())
+}
+
+impl Store {
+    /// Opens the database at `path`, creating it (and its folder) when it
+    /// does not exist. A file that is not a Minqing database, or was written
+    /// by a newer Minqing, is refused without being modified. An older one
+    /// is copied aside, then migrated.
+    pub fn open(path: &Path) -> Result<Store> {
+        if path.is_dir() {
+            return Err(StoreError::IsDir {
+                path: path.to_path_buf(),
+            });
+        }
+        let io = |source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let created = !path.exists();
+        if created {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                fs::create_dir_all(parent).map_err(io)?;
+            }
+            create_private(path).map_err(io)?;
+        } else {
+            check_header(path)?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::from_sqlite(path, e))?;
+        let corrupt = |e| StoreError::from_sqlite(path, e);
+        let app_id: i32 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(corrupt)?;
+        let version: i32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(corrupt)?;
+        if !created && app_id != APPLICATION_ID {
+            return Err(StoreError::NotMinqing {
+                path: path.to_path_buf(),
+                detail: "an SQLite database of another program".into(),
+            });
+        }
+        if version > CURRENT_VERSION {
+            return Err(StoreError::Newer {
+                path: path.to_path_buf(),
+                found: version,
+                supported: CURRENT_VERSION,
+            });
+        }
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(corrupt)?;
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
+            .map_err(corrupt)?;
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .map_err(corrupt)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            device: String::new(),
+            surveys: RefCell::new(HashMap::new()),
+            clock: Cell::new(0),
+        };
+        if version < CURRENT_VERSION {
+            if version > 0 {
+                store.copy_before_migrating(version)?;
+            }
+            store.migrate(version, CURRENT_VERSION)?;
+        }
+        store.device = store.device_id()?;
+        if store.meta("rules_engine")?.as_deref() != Some(RULES_ENGINE) {
+            store.recompute_hits()?;
+            store.set_meta("rules_engine", RULES_ENGINE)?;
+        }
+        Ok(store)
+    }
+
+    /// Creates a database at an older schema version; only for testing
+    /// that migrations copy and upgrade old files.
+    #[doc(hidden)]
+    pub fn create_at_version(path: &Path, version: i32) -> Result<()> {
+        create_private(path).map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let conn = Connection::open(path).map_err(|e| StoreError::from_sqlite(path, e))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+            device: String::new(),
+            surveys: RefCell::new(HashMap::new()),
+            clock: Cell::new(0),
+        };
+        store.migrate(0, version)?;
+        store.device_id().map(|_| ())
+    }
+
+    fn migrate(&self, from: i32, to: i32) -> Result<()> {
+        for version in from + 1..=to {
+            let tx = self.write()?;
+            if version == 1 {
+                tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+            }
+            tx.execute_batch(schema::MIGRATIONS[(version - 1) as usize])?;
+            tx.pragma_update(None, "user_version", version)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Copies the file next to itself before a migration changes it:
+    /// `minqing.db` → `minqing.db.v1-<time>.bak`.
+    fn copy_before_migrating(&self, version: i32) -> Result<PathBuf> {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(format!(".v{version}-{}.bak", now_ms()));
+        let target = PathBuf::from(name);
+        self.backup_to(&target)?;
+        Ok(target)
+    }
+
+    /// A consistent copy of the database at `target` through SQLite's
+    /// online backup API, safe while the app is writing. The copy is made
+    /// under a temporary name and renamed, so a failure leaves no half file;
+    /// an existing `target` is never overwritten.
+    pub fn backup_to(&self, target: &Path) -> Result<()> {
+        let io = |source| StoreError::Io {
+            path: target.to_path_buf(),
+            source,
+        };
+        if target.exists() {
+            return Err(StoreError::Exists {
+                path: target.to_path_buf(),
+            });
+        }
+        let mut tmp_name = target.as_os_str().to_owned();
+        tmp_name.push(".part");
+        let tmp = PathBuf::from(tmp_name);
+        let _ = fs::remove_file(&tmp);
+        create_private(&tmp).map_err(io)?;
+        let result = (|| {
+            let mut dest = Connection::open(&tmp)?;
+            {
+                let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
+                backup.run_to_completion(1024, Duration::from_millis(5), None)?;
+            }
+            dest.pragma_update_and_check(None, "journal_mode", "DELETE", |_| Ok(()))?;
+            dest.close().map_err(|(_, e)| e)
+        })();
+        if let Err(e) = result {
+            let _ = fs::remove_file(&tmp);
+            return Err(StoreError::from_sqlite(target, e));
+        }
+        fs::rename(&tmp, target).map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            io(e)
+        })
+    }
+
+    /// Begins a write transaction that takes the write lock at once, so two
+    /// programs writing never deadlock halfway through.
+    fn write(&self) -> Result<rusqlite::Transaction<'_>> {
+        Ok(rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            TransactionBehavior::Immediate,
+        )?)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This database's device id: a UUID made when the file was created,
+    /// recorded with every interview and audit entry.
+    pub fn device(&self) -> &str {
+        &self.device
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn device_id(&self) -> Result<String> {
+        if let Some(id) = self.meta("device")? {
+            return Ok(id);
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        self.set_meta("device", &id)?;
+        Ok(id)
+    }
+
+    /// The interviewer's name, asked once and remembered in the database.
+    pub fn interviewer(&self) -> Result<Option<String>> {
+        self.meta("interviewer")
+    }
+
+    pub fn set_interviewer(&self, name: &str) -> Result<()> {
+        self.set_meta("interviewer", name.trim())
+    }
+
+    /// A timestamp later than every one this store handed out before.
+    fn tick(&self) -> i64 {
+        let t = now_ms().max(self.clock.get() + 1);
+        self.clock.set(t);
+        t
+    }
+
+    /// Stores the snapshot of `survey` the first time its version is used
+    /// and returns its id. The same id and version with different content
+    /// is refused: old interviews must keep reading the text they were
+    /// answered with.
+    pub fn register_survey(&self, survey: &Survey) -> Result<i64> {
+        let hash = content_hash(&survey.source);
+        let existing: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT id, hash FROM snapshot WHERE survey = ?1 AND version = ?2",
+                params![survey.id, survey.version],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match existing {
+            Some((id, stored)) if stored == hash => Ok(id),
+            Some(_) => Err(StoreError::SnapshotChanged {
+                survey: survey.id.clone(),
+                version: survey.version.clone(),
+            }),
+            None => {
+                let tx = self.write()?;
+                tx.execute(
+                    "INSERT INTO snapshot (survey, version, hash, source, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![survey.id, survey.version, hash, survey.source, now_ms()],
+                )?;
+                let id = tx.last_insert_rowid();
+                tx.commit()?;
+                Ok(id)
+            }
+        }
+    }
+
+    /// The survey a snapshot holds, parsed once per store.
+    pub fn snapshot_survey(&self, id: i64) -> Result<Rc<Survey>> {
+        if let Some(s) = self.surveys.borrow().get(&id) {
+            return Ok(Rc::clone(s));
+        }
+        let (name, version, source): (String, String, String) = self.conn.query_row(
+            "SELECT survey, version, source FROM snapshot WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let survey = survey::load(&source)
+            .survey
+            .ok_or(StoreError::SnapshotUnreadable {
+                survey: name,
+                version,
+            })?;
+        let survey = Rc::new(survey);
+        self.surveys.borrow_mut().insert(id, Rc::clone(&survey));
+        Ok(survey)
+    }
+
+    /// `PRAGMA synchronous` of the store's connection (2 is FULL).
+    pub fn synchronous(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))?)
+    }
+
+    /// Whether foreign keys are enforced on the store's connection.
+    pub fn foreign_keys(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))?)
+    }
+
+    /// Runs SQLite's full integrity check; `Ok(())` when the file is sound.
+    pub fn integrity_check(&self) -> Result<()> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if rows == ["ok"] {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: rows.join("; "),
+            })
+        }
+    }
+}
+
+/// The content hash of a survey snapshot (SHA-256 of its TOML text, hex).
+pub fn content_hash(source: &str) -> String {
+    Sha256::digest(source.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

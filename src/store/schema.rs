@@ -1,0 +1,80 @@
+//! The database schema and its migrations.
+//!
+//! Owns every `CREATE` statement. Migration `n` takes a database from
+//! `user_version` n-1 to n; each runs in its own transaction, after the
+//! store has copied the file aside. Never edit a migration that has shipped:
+//! add a new one.
+
+/// `PRAGMA application_id` of every Minqing database ("MNQG"), so that a
+/// SQLite file of another program is recognised as foreign.
+pub const APPLICATION_ID: i32 = 0x4D4E_5147;
+
+/// The schema version this build writes: the number of migrations.
+pub const CURRENT_VERSION: i32 = MIGRATIONS.len() as i32;
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: households, survey snapshots, interviews with their answers and
+    // need hits, and the append-only audit trail.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE household (
+        id         INTEGER PRIMARY KEY,
+        code       TEXT NOT NULL UNIQUE,
+        township   TEXT NOT NULL,
+        village    TEXT NOT NULL,
+        grp        TEXT NOT NULL DEFAULT '',
+        head       TEXT NOT NULL,
+        members    INTEGER NOT NULL CHECK (members >= 1),
+        phone      TEXT NOT NULL DEFAULT '',
+        cadre      TEXT NOT NULL DEFAULT '',
+        notes      TEXT NOT NULL DEFAULT '',
+        updated_at INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE snapshot (
+        id         INTEGER PRIMARY KEY,
+        survey     TEXT NOT NULL,
+        version    TEXT NOT NULL,
+        hash       TEXT NOT NULL UNIQUE,
+        source     TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (survey, version)
+    ) STRICT;
+
+    CREATE TABLE interview (
+        id           INTEGER PRIMARY KEY,
+        uuid         BLOB NOT NULL UNIQUE,
+        household_id INTEGER NOT NULL REFERENCES household (id),
+        snapshot_id  INTEGER NOT NULL REFERENCES snapshot (id),
+        interviewer  TEXT NOT NULL,
+        device       TEXT NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('draft', 'complete')),
+        started_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        completed_at INTEGER,
+        answers      TEXT NOT NULL,
+        hits         TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+
+    CREATE TABLE audit (
+        id          INTEGER PRIMARY KEY,
+        interview   BLOB NOT NULL,
+        field       TEXT NOT NULL,
+        old         TEXT,
+        new         TEXT,
+        at          INTEGER NOT NULL,
+        interviewer TEXT NOT NULL,
+        device      TEXT NOT NULL,
+        UNIQUE (interview, field, at, device)
+    ) STRICT;
+    "#,
+    // 2: the lookups the app and the priorities make all day.
+    r#"
+    CREATE INDEX household_place ON household (township, village, grp);
+    CREATE INDEX interview_household ON interview (household_id, snapshot_id);
+    "#,
+];

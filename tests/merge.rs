@@ -1,0 +1,334 @@
+//! Merging databases between laptops: idempotent, atomic, later change
+//! wins with both kept in the audit trail, duplicates kept and reported,
+//! and every bad file refused with the target unchanged.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use minqing::store::household::Household;
+use minqing::store::{CURRENT_VERSION, Store, StoreError};
+use minqing::survey::bundled::BUNDLED;
+use minqing::survey::{Survey, load};
+use tempfile::TempDir;
+
+fn water() -> Survey {
+    load(BUNDLED[1].1).survey.expect("water loads")
+}
+
+fn household(code: &str) -> Household {
+    Household {
+        code: code.into(),
+        township: "勐烈镇".into(),
+        village: "曼贺村".into(),
+        head: "李明".into(),
+        members: 4,
+        ..Household::default()
+    }
+}
+
+/// Every row of every table, for comparing a database before and after.
+fn dump(path: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    let mut out = Vec::new();
+    for (table, order) in [
+        ("household", "code"),
+        ("snapshot", "hash"),
+        ("interview", "uuid"),
+        ("audit", "interview, field, at, device"),
+        ("meta", "key"),
+    ] {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))
+            .expect("select");
+        let columns = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let mut cells = vec![table.to_string()];
+                for i in 0..columns {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    cells.push(format!("{v:?}"));
+                }
+                Ok(cells.join("|"))
+            })
+            .expect("rows");
+        out.extend(rows.map(|r| r.expect("row")));
+    }
+    out
+}
+
+struct Laptops {
+    _dir: TempDir,
+    a: PathBuf,
+    b: PathBuf,
+}
+
+/// Laptop A registers households and interviews H1; laptop B starts as a
+/// copy of A, as when a team copies the county file before going out.
+fn laptops() -> Laptops {
+    let dir = TempDir::new().expect("temp dir");
+    let a = dir.path().join("a.db");
+    let b = dir.path().join("b.db");
+    let store = Store::open(&a).expect("open a");
+    store
+        .upsert_households(&[household("H1"), household("H2"), household("H3")])
+        .expect("households");
+    let id = store
+        .open_interview("H1", &water(), "王")
+        .expect("interview")
+        .id;
+    store
+        .save_answer(id, "main_source", Some("surface"), "王")
+        .expect("save");
+    store
+        .save_answer(id, "fetch_minutes", Some("30"), "王")
+        .expect("save");
+    store.backup_to(&b).expect("copy to b");
+    Laptops { _dir: dir, a, b }
+}
+
+fn pause() {
+    std::thread::sleep(std::time::Duration::from_millis(3));
+}
+
+#[test]
+fn merging_brings_everything_and_twice_changes_nothing() {
+    let dir = TempDir::new().expect("temp dir");
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let other = Store::open(&b).expect("open b");
+    other
+        .upsert_households(&[household("H1"), household("H2")])
+        .expect("households");
+    let s = water();
+    for code in ["H1", "H2"] {
+        let id = other.open_interview(code, &s, "李").expect("interview").id;
+        for (q, v) in [
+            ("main_source", "piped_home"),
+            ("shortage_days", "40"),
+            ("quality_problems", "none"),
+            ("toilet", "flush"),
+            ("handwashing", "water_soap"),
+            ("urgency", "low"),
+        ] {
+            other.save_answer(id, q, Some(v), "李").expect("save");
+        }
+        other.complete(id, "李").expect("complete");
+    }
+    drop(other);
+    let store = Store::open(&a).expect("open a");
+    let first = store.merge(&b).expect("merge");
+    assert_eq!(first.households.added, 2);
+    assert_eq!(first.snapshots_added, 1);
+    assert_eq!(first.interviews_added, 2);
+    assert_eq!(first.audit_added, 2 * 7);
+    assert!(first.conflicts.is_empty() && first.duplicates.is_empty());
+    let i = store
+        .open_interview("H2", &s, "王")
+        .expect("merged interview");
+    assert_eq!(
+        i.answers.get("shortage_days").map(String::as_str),
+        Some("40")
+    );
+    assert_eq!(
+        store.hits(i.id).expect("hits"),
+        "water_shortage:3",
+        "hits are computed on arrival"
+    );
+
+    let before = dump(&a);
+    let second = store.merge(&b).expect("merge again");
+    assert_eq!(second.households.added + second.households.updated, 0);
+    assert_eq!(second.interviews_added + second.interviews_updated, 0);
+    assert_eq!(second.interviews_unchanged, 2);
+    assert_eq!(second.audit_added, 0);
+    assert_eq!(dump(&a), before, "merging twice changes nothing");
+}
+
+#[test]
+fn the_later_change_wins_and_both_stay_in_the_audit_trail() {
+    let l = laptops();
+    let s = water();
+    let a = Store::open(&l.a).expect("a");
+    let b = Store::open(&l.b).expect("b");
+    let id_a = a.open_interview("H1", &s, "王").expect("a").id;
+    let id_b = b.open_interview("H1", &s, "李").expect("b").id;
+    a.save_answer(id_a, "fetch_minutes", Some("10"), "王")
+        .expect("a edits");
+    pause();
+    b.save_answer(id_b, "fetch_minutes", Some("50"), "李")
+        .expect("b edits later");
+    b.save_answer(id_b, "shortage_days", Some("5"), "李")
+        .expect("b adds");
+    pause();
+    a.save_answer(id_a, "toilet", Some("flush"), "王")
+        .expect("a adds later");
+    drop(b);
+
+    let report = a.merge(&l.b).expect("merge");
+    assert_eq!(report.interviews_updated, 1);
+    assert_eq!(report.conflicts.len(), 1, "{:?}", report.conflicts);
+    let c = &report.conflicts[0];
+    assert_eq!(
+        (c.household.as_str(), c.survey.as_str(), c.field.as_str()),
+        ("H1", "water", "fetch_minutes")
+    );
+    assert_eq!(
+        (c.kept.as_deref(), c.dropped.as_deref()),
+        (Some("50"), Some("10"))
+    );
+    let merged = a.interview(id_a).expect("read");
+    assert_eq!(
+        merged.answers.get("fetch_minutes").map(String::as_str),
+        Some("50")
+    );
+    assert_eq!(
+        merged.answers.get("shortage_days").map(String::as_str),
+        Some("5"),
+        "b's other change arrives"
+    );
+    assert_eq!(
+        merged.answers.get("toilet").map(String::as_str),
+        Some("flush"),
+        "a's later change stays"
+    );
+    let values: Vec<Option<String>> = a
+        .audit(id_a)
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.field == "fetch_minutes")
+        .map(|e| e.new)
+        .collect();
+    assert_eq!(
+        values,
+        [Some("30".into()), Some("10".into()), Some("50".into())]
+    );
+
+    // And the other way round gives the same answers.
+    drop(a);
+    let b = Store::open(&l.b).expect("b");
+    b.merge(&l.a).expect("merge back");
+    let back = b.interview(id_b).expect("read");
+    assert_eq!(
+        back.answers, merged.answers,
+        "both laptops agree after merging both ways"
+    );
+    let a = Store::open(&l.a).expect("a");
+    let again = a.merge(&l.b).expect("merge again");
+    assert_eq!(
+        again.interviews_updated + again.conflicts.len(),
+        0,
+        "{again:?}"
+    );
+}
+
+#[test]
+fn two_interviews_of_one_household_are_both_kept_and_reported() {
+    let l = laptops();
+    let s = water();
+    let a = Store::open(&l.a).expect("a");
+    let b = Store::open(&l.b).expect("b");
+    a.open_interview("H2", &s, "王").expect("a interviews H2");
+    let id_b = b
+        .open_interview("H2", &s, "李")
+        .expect("b interviews H2 too")
+        .id;
+    b.save_answer(id_b, "main_source", Some("surface"), "李")
+        .expect("save");
+    drop(b);
+    let report = a.merge(&l.b).expect("merge");
+    assert_eq!(report.interviews_added, 1);
+    assert_eq!(report.duplicates.len(), 1);
+    assert_eq!(
+        (
+            report.duplicates[0].household.as_str(),
+            report.duplicates[0].survey.as_str(),
+            report.duplicates[0].interviews
+        ),
+        ("H2", "water", 2)
+    );
+}
+
+#[test]
+fn a_changed_registry_record_takes_the_newer_version() {
+    let l = laptops();
+    let b = Store::open(&l.b).expect("b");
+    pause();
+    let mut h = household("H3");
+    h.phone = "13800000000".into();
+    b.upsert_households(&[h]).expect("b updates H3");
+    drop(b);
+    let a = Store::open(&l.a).expect("a");
+    let report = a.merge(&l.b).expect("merge");
+    assert_eq!(report.households.updated, 1);
+    assert_eq!(report.household_conflicts, ["H3"]);
+    assert_eq!(
+        a.household("H3").expect("read").expect("there").phone,
+        "13800000000"
+    );
+}
+
+#[test]
+fn bad_files_are_refused_and_the_target_is_unchanged() {
+    let l = laptops();
+    let dir = l.a.parent().expect("dir").to_path_buf();
+    let a = Store::open(&l.a).expect("a");
+    let before = dump(&l.a);
+
+    // Not a database, another program's database, half a database.
+    let text = dir.join("notes.db");
+    fs::write(&text, "not a database").expect("write");
+    let foreign = dir.join("foreign.db");
+    rusqlite::Connection::open(&foreign)
+        .expect("open")
+        .execute_batch("CREATE TABLE x(y); INSERT INTO x VALUES (1);")
+        .expect("create");
+    let truncated = dir.join("truncated.db");
+    let bytes = fs::read(&l.b).expect("read b");
+    fs::write(&truncated, &bytes[..bytes.len() / 2]).expect("write");
+    let newer = dir.join("newer.db");
+    fs::copy(&l.b, &newer).expect("copy");
+    rusqlite::Connection::open(&newer)
+        .expect("open")
+        .pragma_update(None, "user_version", CURRENT_VERSION + 1)
+        .expect("bump");
+    // The same survey version with other content.
+    let changed = dir.join("changed.db");
+    {
+        let other = Store::open(&changed).expect("open");
+        other
+            .upsert_households(&[household("H9")])
+            .expect("households");
+        let s = load(&BUNDLED[1].1.replace("取一次水来回", "取水来回"))
+            .survey
+            .expect("loads");
+        other.open_interview("H9", &s, "李").expect("interview");
+    }
+    for (file, expect) in [
+        (&text, "not a Minqing database"),
+        (&foreign, "not a Minqing database"),
+        (&truncated, "damaged"),
+        (&newer, "newer Minqing"),
+        (&changed, "different content"),
+        (&l.a, "into itself"),
+        (&dir.join("missing.db"), "cannot access"),
+    ] {
+        let file_before = fs::read(file).ok();
+        let err: StoreError = a
+            .merge(file)
+            .err()
+            .unwrap_or_else(|| panic!("{} must be refused", file.display()));
+        assert!(
+            err.message().en.contains(expect),
+            "{}: {}",
+            file.display(),
+            err.message().en
+        );
+        assert_eq!(dump(&l.a), before, "{}: the target changed", file.display());
+        assert_eq!(
+            fs::read(file).ok(),
+            file_before,
+            "{}: the other file changed",
+            file.display()
+        );
+    }
+    a.integrity_check().expect("sound");
+}

@@ -1,0 +1,431 @@
+//! The store on real SQLite files in temporary folders: opening and
+//! refusing files, snapshots, households, interviews, the audit trail,
+//! need hits, backups, and two connections writing at once.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use minqing::store::household::Household;
+use minqing::store::interview::Status;
+use minqing::store::{APPLICATION_ID, CURRENT_VERSION, Store, StoreError};
+use minqing::survey::bundled::BUNDLED;
+use minqing::survey::{Survey, load};
+use tempfile::TempDir;
+
+fn water() -> Survey {
+    load(BUNDLED[1].1).survey.expect("water loads")
+}
+
+fn household(code: &str, village: &str) -> Household {
+    Household {
+        code: code.into(),
+        township: "勐烈镇".into(),
+        village: village.into(),
+        group: "一组".into(),
+        head: "李明".into(),
+        members: 4,
+        ..Household::default()
+    }
+}
+
+fn fresh() -> (TempDir, PathBuf, Store) {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("minqing.db");
+    let store = Store::open(&path).expect("open");
+    store
+        .upsert_households(&[household("H1", "曼贺村"), household("H2", "曼贺村")])
+        .expect("households");
+    (dir, path, store)
+}
+
+fn pragma(path: &Path, name: &str) -> i64 {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    conn.pragma_query_value(None, name, |r| r.get(0))
+        .expect("pragma")
+}
+
+#[test]
+fn a_new_database_is_recognisable_and_durable() {
+    let (_dir, path, store) = fresh();
+    drop(store);
+    assert_eq!(pragma(&path, "application_id"), i64::from(APPLICATION_ID));
+    assert_eq!(pragma(&path, "user_version"), i64::from(CURRENT_VERSION));
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .expect("mode");
+    assert_eq!(mode, "wal");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "household data is readable by its owner only"
+        );
+    }
+}
+
+#[test]
+fn the_store_runs_with_full_synchronous_and_foreign_keys() {
+    let (_dir, _path, store) = fresh();
+    // Visible through behaviour: a household referenced by an interview
+    // cannot vanish, and the settings hold on the store's own connection.
+    let s = water();
+    let i = store.open_interview("H1", &s, "王").expect("interview");
+    assert!(i.id > 0);
+    assert_eq!(store.synchronous().expect("pragma"), 2, "FULL");
+    assert!(store.foreign_keys().expect("pragma"));
+}
+
+fn bytes_of(path: &Path) -> Vec<u8> {
+    fs::read(path).expect("read")
+}
+
+#[test]
+fn foreign_and_broken_files_are_refused_and_left_unchanged() {
+    let dir = TempDir::new().expect("temp dir");
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.db", Vec::new()),
+        ("text.db", b"household,code\n1,2\n".to_vec()),
+        (
+            "random.db",
+            (0..4096u32)
+                .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+                .collect(),
+        ),
+        ("truncated.db", b"SQLite format 3\0\x10\x00".to_vec()),
+    ];
+    for (name, content) in cases {
+        let path = dir.path().join(name);
+        fs::write(&path, &content).expect("write");
+        let err = Store::open(&path)
+            .err()
+            .unwrap_or_else(|| panic!("{name} must be refused"));
+        assert!(
+            matches!(
+                err,
+                StoreError::NotMinqing { .. } | StoreError::Corrupt { .. }
+            ),
+            "{name}: {err:?}"
+        );
+        assert_eq!(bytes_of(&path), content, "{name} was modified");
+    }
+    // An SQLite file of another program.
+    let other = dir.path().join("other.db");
+    let conn = rusqlite::Connection::open(&other).expect("open");
+    conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+        .expect("create");
+    drop(conn);
+    let before = bytes_of(&other);
+    let err = Store::open(&other).expect_err("refused");
+    assert!(matches!(err, StoreError::NotMinqing { .. }), "{err:?}");
+    assert!(err.message().en.contains("not a Minqing database"));
+    assert_eq!(bytes_of(&other), before);
+    // A folder in place of the file.
+    let err = Store::open(dir.path()).expect_err("refused");
+    assert!(matches!(err, StoreError::IsDir { .. }));
+}
+
+#[test]
+fn a_newer_database_is_refused_and_left_unchanged() {
+    let (_dir, path, store) = fresh();
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.pragma_update(None, "user_version", CURRENT_VERSION + 1)
+        .expect("bump");
+    drop(conn);
+    let before = bytes_of(&path);
+    let err = Store::open(&path).expect_err("refused");
+    assert!(matches!(err, StoreError::Newer { .. }), "{err:?}");
+    assert!(err.message().zh.contains("更新版本"));
+    assert_eq!(bytes_of(&path), before);
+}
+
+#[test]
+fn an_older_database_is_copied_then_migrated() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("old.db");
+    Store::create_at_version(&path, 1).expect("old schema");
+    assert_eq!(pragma(&path, "user_version"), 1);
+    let store = Store::open(&path).expect("migrates");
+    drop(store);
+    assert_eq!(pragma(&path, "user_version"), i64::from(CURRENT_VERSION));
+    let backups: Vec<PathBuf> = fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().contains(".v1-") && p.to_string_lossy().ends_with(".bak"))
+        .collect();
+    assert_eq!(backups.len(), 1, "one copy made before migrating");
+    assert_eq!(
+        pragma(&backups[0], "user_version"),
+        1,
+        "the copy is the old file"
+    );
+}
+
+#[test]
+fn snapshots_keep_old_versions_and_refuse_changed_content() {
+    let (_dir, _path, store) = fresh();
+    let s = water();
+    let id = store.register_survey(&s).expect("snapshot");
+    assert_eq!(
+        store.register_survey(&s).expect("again"),
+        id,
+        "same content, same snapshot"
+    );
+    let changed = load(&s.source.replace("取一次水来回要多少分钟", "取水要多少分钟"))
+        .survey
+        .expect("loads");
+    let err = store.register_survey(&changed).expect_err("refused");
+    assert!(matches!(err, StoreError::SnapshotChanged { .. }));
+    assert!(
+        err.message().en.contains("change version"),
+        "{}",
+        err.message().en
+    );
+    let newer = load(
+        &changed
+            .source
+            .replace("version = \"2026.1\"", "version = \"2026.2\""),
+    )
+    .survey
+    .expect("loads");
+    let id2 = store.register_survey(&newer).expect("new version");
+    assert_ne!(id, id2);
+    assert_eq!(store.snapshot_survey(id).expect("old").version, "2026.1");
+}
+
+#[test]
+fn a_whole_interview_with_validation_audit_and_hits() {
+    let (_dir, path, store) = fresh();
+    let s = water();
+    let i = store.open_interview("H1", &s, "王芳").expect("start");
+    assert_eq!(i.status, Status::Draft);
+    let id = i.id;
+    // Bad answers are refused with a message and leave nothing behind.
+    let err = store
+        .save_answer(id, "fetch_minutes", Some("700"), "王芳")
+        .expect_err("refused");
+    assert_eq!(err.message().en, "must be at most 600");
+    let err = store
+        .save_answer(id, "main_source", Some("river"), "王芳")
+        .expect_err("refused");
+    assert!(err.message().zh.contains("不是本题的选项"));
+    let err = store
+        .save_answer(id, "quality_problems", Some("none turbid"), "王芳")
+        .expect_err("refused");
+    assert!(err.message().zh.contains("以上都没有"));
+    assert!(matches!(
+        store.save_answer(id, "no_such", Some("1"), "王芳"),
+        Err(StoreError::UnknownQuestion(_))
+    ));
+    for (q, a) in [
+        ("main_source", "surface"),
+        ("fetch_minutes", "４５"),
+        ("shortage_days", "10"),
+        ("quality_problems", "illness turbid"),
+    ] {
+        store.save_answer(id, q, Some(a), "王芳").expect("saved");
+    }
+    // Completing is refused while required answers are missing.
+    match store.complete(id, "王芳") {
+        Err(StoreError::Incomplete { missing }) => {
+            assert_eq!(missing, ["toilet", "handwashing", "urgency"])
+        }
+        other => panic!("{other:?}"),
+    }
+    for (q, a) in [
+        ("toilet", "flush"),
+        ("handwashing", "water_soap"),
+        ("urgency", "high"),
+    ] {
+        store.save_answer(id, q, Some(a), "王芳").expect("saved");
+    }
+    let hits = store.complete(id, "王芳").expect("complete");
+    assert_eq!(
+        hits,
+        "surface_water:4 water_far:3 water_illness:5 water_quality:3"
+    );
+    // A complete interview does not change until reopened.
+    assert!(matches!(
+        store.save_answer(id, "fetch_minutes", Some("10"), "王芳"),
+        Err(StoreError::Completed)
+    ));
+    store.reopen(id, "李华").expect("reopen");
+    assert_eq!(
+        store.hits(id).expect("hits"),
+        "",
+        "a reopened interview is a draft again"
+    );
+    store
+        .save_answer(id, "fetch_minutes", Some("10"), "李华")
+        .expect("corrected");
+    store
+        .save_answer(id, "fetch_minutes", Some("10"), "李华")
+        .expect("same value, no change");
+    assert_eq!(
+        store.complete(id, "李华").expect("complete"),
+        "surface_water:4 water_illness:5 water_quality:3"
+    );
+    drop(store);
+
+    // Everything is there after reopening the file.
+    let store = Store::open(&path).expect("reopen");
+    let i = store.open_interview("H1", &s, "李华").expect("resume");
+    assert_eq!(i.id, id, "the same interview resumes");
+    assert_eq!(i.status, Status::Complete);
+    assert_eq!(
+        i.answers.get("fetch_minutes").map(String::as_str),
+        Some("10")
+    );
+    assert_eq!(
+        i.answers.get("quality_problems").map(String::as_str),
+        Some("turbid illness")
+    );
+    let audit = store.audit(id).expect("audit");
+    let fields: Vec<(&str, Option<&str>, Option<&str>)> = audit
+        .iter()
+        .map(|e| (e.field.as_str(), e.old.as_deref(), e.new.as_deref()))
+        .collect();
+    assert_eq!(fields.len(), 7 + 1 + 1 + 1 + 1, "{fields:?}");
+    assert!(fields.contains(&("fetch_minutes", Some("45"), Some("10"))));
+    assert!(fields.contains(&("@status", Some("complete"), Some("draft"))));
+    assert_eq!(audit.iter().filter(|e| e.interviewer == "李华").count(), 3);
+    assert!(
+        audit.windows(2).all(|w| w[0].at < w[1].at),
+        "times are strictly ordered"
+    );
+}
+
+#[test]
+fn clearing_an_answer_is_audited() {
+    let (_dir, _path, store) = fresh();
+    let s = water();
+    let id = store.open_interview("H2", &s, "王").expect("start").id;
+    store
+        .save_answer(id, "remarks", Some("水管坏了"), "王")
+        .expect("saved");
+    store
+        .save_answer(id, "remarks", None, "王")
+        .expect("cleared");
+    let i = store.interview(id).expect("read");
+    assert!(!i.answers.contains_key("remarks"));
+    let last = store.audit(id).expect("audit").pop().expect("entry");
+    assert_eq!((last.old.as_deref(), last.new), (Some("水管坏了"), None));
+}
+
+#[test]
+fn unknown_households_are_refused() {
+    let (_dir, _path, store) = fresh();
+    let err = store
+        .open_interview("NOPE", &water(), "王")
+        .expect_err("refused");
+    assert!(matches!(err, StoreError::UnknownHousehold(_)));
+}
+
+#[test]
+fn backups_are_consistent_copies_and_never_overwrite() {
+    let (dir, _path, store) = fresh();
+    let s = water();
+    let id = store.open_interview("H1", &s, "王").expect("start").id;
+    store
+        .save_answer(id, "main_source", Some("surface"), "王")
+        .expect("saved");
+    let target = dir.path().join("backup.db");
+    store.backup_to(&target).expect("backup");
+    let copy = Store::open(&target).expect("the backup opens");
+    assert_eq!(copy.household_count().expect("count"), 2);
+    let i = copy.open_interview("H1", &s, "王").expect("interview");
+    assert_eq!(
+        i.answers.get("main_source").map(String::as_str),
+        Some("surface")
+    );
+    assert!(matches!(
+        store.backup_to(&target),
+        Err(StoreError::Exists { .. })
+    ));
+    let missing = dir.path().join("no/such/dir/backup.db");
+    assert!(store.backup_to(&missing).is_err());
+    assert!(!missing.exists());
+}
+
+#[test]
+fn two_connections_writing_at_once_lose_nothing() {
+    let (_dir, path, store) = fresh();
+    let s = water();
+    let a = store.open_interview("H1", &s, "甲").expect("a").id;
+    let b = store.open_interview("H2", &s, "乙").expect("b").id;
+    drop(store);
+    let writers: Vec<_> = [(a, "甲"), (b, "乙")]
+        .into_iter()
+        .map(|(id, who)| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let store = Store::open(&path).expect("open");
+                for n in 0..200 {
+                    let minutes = (n % 600).to_string();
+                    store
+                        .save_answer(id, "shortage_days", Some(&(n % 300).to_string()), who)
+                        .expect("save");
+                    store
+                        .save_answer(id, "fetch_minutes", Some(&minutes), who)
+                        .expect("save");
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().expect("writer finished");
+    }
+    let store = Store::open(&path).expect("open");
+    for id in [a, b] {
+        let i = store.interview(id).expect("read");
+        assert_eq!(
+            i.answers.get("shortage_days").map(String::as_str),
+            Some("199")
+        );
+        assert_eq!(
+            i.answers.get("fetch_minutes").map(String::as_str),
+            Some("199")
+        );
+        assert_eq!(
+            store.audit(id).expect("audit").len(),
+            400,
+            "every save is in the audit trail"
+        );
+    }
+    store.integrity_check().expect("sound");
+}
+
+#[test]
+fn hits_are_recomputed_when_the_rules_engine_changes() {
+    let (_dir, path, store) = fresh();
+    let s = water();
+    let id = store.open_interview("H1", &s, "王").expect("start").id;
+    for (q, a) in [
+        ("main_source", "piped_home"),
+        ("shortage_days", "50"),
+        ("quality_problems", "none"),
+        ("toilet", "flush"),
+        ("handwashing", "water_soap"),
+        ("urgency", "low"),
+    ] {
+        store.save_answer(id, q, Some(a), "王").expect("saved");
+    }
+    assert_eq!(
+        store.complete(id, "王").expect("complete"),
+        "water_shortage:3"
+    );
+    drop(store);
+    // Hits written by an older engine, and marked so.
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch(
+        "UPDATE interview SET hits = 'stale:1'; UPDATE meta SET value = '0' WHERE key = 'rules_engine';",
+    )
+    .expect("age the hits");
+    drop(conn);
+    let store = Store::open(&path).expect("open");
+    assert_eq!(store.hits(id).expect("hits"), "water_shortage:3");
+}
