@@ -290,11 +290,47 @@ pub fn generate(
     households: usize,
     seed: u64,
 ) -> Result<Summary> {
-    let mut rng = Rng(seed ^ 0x6D69_6E71_696E_6721);
+    // A large county is written in big transactions: a larger page cache
+    // keeps the indexes in memory while they are built.
+    store.set_cache_mib(256)?;
     let snapshots: Vec<i64> = surveys
         .iter()
         .map(|s| store.register_survey(s))
         .collect::<Result<_>>()?;
+    // Drawing answers and writing them each take about half the time: one
+    // thread draws while this one writes.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(|| produce(surveys, &snapshots, households, seed, sender));
+        let mut written = Ok(());
+        for (registry, batch) in receiver {
+            written = store
+                .upsert_households(&registry)
+                .and_then(|_| store.insert_interviews(&batch));
+            if written.is_err() {
+                break; // dropping the receiver stops the producer
+            }
+        }
+        let summary = producer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        written.map(|_| summary)
+    })
+}
+
+/// Households and their interviews, written in one transaction.
+type Batch = (Vec<Household>, Vec<NewInterview>);
+
+/// Draws the county and sends it in batches; stops early when the writer
+/// stops listening.
+fn produce(
+    surveys: &[Survey],
+    snapshots: &[i64],
+    households: usize,
+    seed: u64,
+    sender: std::sync::mpsc::SyncSender<Batch>,
+) -> Summary {
+    let mut rng = Rng(seed ^ 0x6D69_6E71_696E_6721);
     let hardness: Vec<HashMap<String, Hardness>> = surveys.iter().map(learn_hardness).collect();
     let villages = households.div_ceil(HOUSEHOLDS_PER_VILLAGE).max(1);
     let mut summary = Summary {
@@ -358,7 +394,13 @@ pub fn generate(
                 }
                 let draft = roll < 0.03;
                 let answers = answer(survey, &facts, &hardness[s], hard[s], draft, &mut rng);
-                let started = FIELDWORK_START_MS + (rng.next() % (90 * 86_400_000)) as i64;
+                // Teams go village by village over 90 days: times (and so the
+                // time-ordered UUIDs) grow with the county, which also keeps
+                // the index inserts of a large county sequential.
+                let progress = (written + h) as f64 / households.max(1) as f64;
+                let started = FIELDWORK_START_MS
+                    + (progress * 90.0 * 86_400_000.0) as i64
+                    + (rng.next() % 3_600_000) as i64;
                 let updated = started + 600_000 + (rng.next() % 1_800_000) as i64;
                 let mut random = [0u8; 10];
                 random[..8].copy_from_slice(&rng.next().to_le_bytes());
@@ -386,16 +428,15 @@ pub fn generate(
             }
             registry.push(household);
             if batch.len() >= BATCH {
-                store.upsert_households(&registry)?;
-                store.insert_interviews(&batch)?;
-                registry.clear();
-                batch.clear();
+                let full = (std::mem::take(&mut registry), std::mem::take(&mut batch));
+                if sender.send(full).is_err() {
+                    return summary;
+                }
             }
         }
         written += size;
+        summary.households = written;
     }
-    store.upsert_households(&registry)?;
-    store.insert_interviews(&batch)?;
-    summary.households = written;
-    Ok(summary)
+    let _ = sender.send((registry, batch));
+    summary
 }

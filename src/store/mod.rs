@@ -381,6 +381,11 @@ impl Store {
         Ok(survey)
     }
 
+    /// Sets the page cache of this connection, for bulk work.
+    pub fn set_cache_mib(&self, mib: i64) -> Result<()> {
+        Ok(self.conn.pragma_update(None, "cache_size", -mib * 1024)?)
+    }
+
     /// `PRAGMA synchronous` of the store's connection (2 is FULL).
     pub fn synchronous(&self) -> Result<i64> {
         Ok(self
