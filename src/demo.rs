@@ -290,6 +290,11 @@ pub fn generate(
     households: usize,
     seed: u64,
 ) -> Result<Summary> {
+    if store.household_count()? > 0 {
+        return Err(crate::store::StoreError::NotEmpty {
+            path: store.path().to_path_buf(),
+        });
+    }
     // A large county is written in big transactions: a larger page cache
     // keeps the indexes in memory while they are built.
     store.set_cache_mib(256)?;
@@ -318,7 +323,7 @@ pub fn generate(
     })
 }
 
-/// Households and their interviews, written in one transaction.
+/// Households and their interviews, written together.
 type Batch = (Vec<Household>, Vec<NewInterview>);
 
 /// Draws the county and sends it in batches; stops early when the writer

@@ -280,6 +280,11 @@ fn the_demo_county_is_deterministic() {
             .success();
     }
     assert_eq!(dump(&a), dump(&b), "the same seed gives the same county");
+    minqing(&a)
+        .args(["demo", "--households", "10"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already holds data"));
     assert_ne!(dump(&a), dump(&c));
     let conn = rusqlite::Connection::open(&a).expect("open");
     let (villages, drafts, hits): (i64, i64, i64) = conn

@@ -332,3 +332,47 @@ fn bad_files_are_refused_and_the_target_is_unchanged() {
     }
     a.integrity_check().expect("sound");
 }
+
+#[test]
+fn conflicts_are_reported_when_this_side_wins_and_status_is_not_a_false_conflict() {
+    let l = laptops();
+    let s = water();
+    let a = Store::open(&l.a).expect("a");
+    let b = Store::open(&l.b).expect("b");
+    let id_a = a.open_interview("H1", &s, "王").expect("a").id;
+    let id_b = b.open_interview("H1", &s, "李").expect("b").id;
+    b.save_answer(id_b, "fetch_minutes", Some("50"), "李")
+        .expect("b edits first");
+    for (q, v) in [
+        ("shortage_days", "0"),
+        ("quality_problems", "none"),
+        ("toilet", "flush"),
+        ("handwashing", "water_soap"),
+        ("urgency", "low"),
+    ] {
+        b.save_answer(id_b, q, Some(v), "李").expect("b answers");
+    }
+    b.complete(id_b, "李").expect("only b completes");
+    pause();
+    a.save_answer(id_a, "fetch_minutes", Some("10"), "王")
+        .expect("a edits later");
+    drop(b);
+    let report = a.merge(&l.b).expect("merge");
+    let fields: Vec<&str> = report.conflicts.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["fetch_minutes"],
+        "completing on one side is not a conflict"
+    );
+    assert_eq!(
+        report.conflicts[0].kept.as_deref(),
+        Some("10"),
+        "the later change, on this side, wins"
+    );
+    let merged = a.interview(id_a).expect("read");
+    assert_eq!(
+        merged.answers.get("fetch_minutes").map(String::as_str),
+        Some("10")
+    );
+    assert_eq!(merged.status, minqing::store::interview::Status::Complete);
+}

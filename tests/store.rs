@@ -352,6 +352,111 @@ fn backups_are_consistent_copies_and_never_overwrite() {
 }
 
 #[test]
+fn two_connections_editing_one_interview_lose_nothing() {
+    let (_dir, path, store) = fresh();
+    let s = water();
+    let id = store.open_interview("H1", &s, "甲").expect("interview").id;
+    drop(store);
+    let writers: Vec<_> = [("shortage_days", "甲"), ("fetch_minutes", "乙")]
+        .into_iter()
+        .map(|(question, who)| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let store = Store::open(&path).expect("open");
+                for n in 0..150 {
+                    store
+                        .save_answer(id, question, Some(&(n % 300).to_string()), who)
+                        .expect("save");
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().expect("writer finished");
+    }
+    let store = Store::open(&path).expect("open");
+    let i = store.interview(id).expect("read");
+    assert_eq!(
+        i.answers.get("shortage_days").map(String::as_str),
+        Some("149")
+    );
+    assert_eq!(
+        i.answers.get("fetch_minutes").map(String::as_str),
+        Some("149")
+    );
+    let audit = store.audit(id).expect("audit");
+    assert_eq!(audit.len(), 300);
+    // Each entry's old value is the value its question really had before.
+    for q in ["shortage_days", "fetch_minutes"] {
+        let entries: Vec<_> = audit.iter().filter(|e| e.field == q).collect();
+        for pair in entries.windows(2) {
+            assert_eq!(pair[1].old, pair[0].new, "{q}: no change was overwritten");
+        }
+    }
+}
+
+#[test]
+fn the_audit_trail_cannot_be_rewritten() {
+    let (_dir, path, store) = fresh();
+    let id = store
+        .open_interview("H1", &water(), "王")
+        .expect("start")
+        .id;
+    store
+        .save_answer(id, "main_source", Some("surface"), "王")
+        .expect("saved");
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    assert!(
+        conn.execute("UPDATE audit SET new = 'piped_home'", [])
+            .is_err()
+    );
+    assert!(conn.execute("DELETE FROM audit", []).is_err());
+}
+
+#[test]
+fn a_backup_gets_its_own_device_id() {
+    let (dir, _path, store) = fresh();
+    let target = dir.path().join("copy.db");
+    store.backup_to(&target).expect("backup");
+    let copy = Store::open(&target).expect("open copy");
+    assert_ne!(copy.device(), store.device());
+}
+
+#[test]
+fn changing_a_household_recomputes_its_hits() {
+    let (_dir, _path, store) = fresh();
+    let housing = load(BUNDLED[0].1).survey.expect("housing");
+    let id = store
+        .open_interview("H1", &housing, "王")
+        .expect("start")
+        .id;
+    for (q, a) in [
+        ("appraisal_grade", "grade_a"),
+        ("structure", "brick"),
+        ("floor_area", "60"),
+        ("defects", "none"),
+        ("disaster_damage", "no"),
+        ("urgency", "none"),
+    ] {
+        store.save_answer(id, q, Some(a), "王").expect("saved");
+    }
+    assert_eq!(
+        store.complete(id, "王").expect("complete"),
+        "",
+        "60 m² for 4 people"
+    );
+    let mut h = household("H1", "曼贺村");
+    h.members = 5;
+    store.upsert_households(&[h]).expect("update");
+    assert_eq!(
+        store.hits(id).expect("hits"),
+        "crowded:2",
+        "60 m² for 5 people is crowded"
+    );
+}
+
+#[test]
 fn two_connections_writing_at_once_lose_nothing() {
     let (_dir, path, store) = fresh();
     let s = water();

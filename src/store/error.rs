@@ -36,6 +36,14 @@ pub enum StoreError {
     SameFile {
         path: PathBuf,
     },
+    /// The file system does not allow SQLite's WAL journal.
+    NoWal {
+        path: PathBuf,
+    },
+    /// The demo county is written only into an empty database.
+    NotEmpty {
+        path: PathBuf,
+    },
     IsDir {
         path: PathBuf,
     },
@@ -114,7 +122,11 @@ impl StoreError {
                 )
             }
             StoreError::Corrupt { path, detail } => {
-                let p = path.display();
+                let p = if path.as_os_str().is_empty() {
+                    "the database".to_string()
+                } else {
+                    path.display().to_string()
+                };
                 tr!(
                     "{p} 已损坏({detail});请用备份恢复,或用 minqing backup 从其他电脑复制",
                     "{p} is damaged ({detail}); restore it from a backup"
@@ -132,6 +144,20 @@ impl StoreError {
                 tr!(
                     "不能把数据库 {p} 合并到它自己",
                     "cannot merge {p} into itself"
+                )
+            }
+            StoreError::NoWal { path } => {
+                let p = path.display();
+                tr!(
+                    "{p} 所在的位置不支持 WAL 日志,无法保证数据安全;请把数据库放在本机硬盘上",
+                    "{p} is on a file system without WAL journal support, so answers cannot be kept safe; put the database on a local disk"
+                )
+            }
+            StoreError::NotEmpty { path } => {
+                let p = path.display();
+                tr!(
+                    "{p} 已有数据;演示县只写入空数据库,请用 --db 指定一个新文件",
+                    "{p} already holds data; the demo county is written only into an empty database: choose a new file with --db"
                 )
             }
             StoreError::IsDir { path } => {

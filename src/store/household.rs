@@ -103,6 +103,7 @@ impl Store {
     pub fn upsert_households(&self, households: &[Household]) -> Result<UpsertCounts> {
         let tx = self.write()?;
         let mut counts = UpsertCounts::default();
+        let mut changed: Vec<&str> = Vec::new();
         {
             let mut find =
                 tx.prepare(&format!("SELECT {COLUMNS} FROM household WHERE code = ?1"))?;
@@ -129,9 +130,14 @@ impl Store {
                     Some(_) => {
                         update.execute(values)?;
                         counts.updated += 1;
+                        changed.push(h.code.as_str());
                     }
                 }
             }
+        }
+        // Rules may read a household's members, village, township or group.
+        for code in changed {
+            self.recompute_household_hits(code)?;
         }
         tx.commit()?;
         Ok(counts)

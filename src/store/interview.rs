@@ -253,6 +253,9 @@ impl Store {
         raw: Option<&str>,
         interviewer: &str,
     ) -> Result<Option<String>> {
+        // Read, check and write in one write transaction, so that a change
+        // made by another program in between is never overwritten.
+        let tx = self.write()?;
         let mut interview = self.interview(id)?;
         if interview.status == Status::Complete {
             return Err(StoreError::Completed);
@@ -275,16 +278,6 @@ impl Store {
             None => interview.answers.remove(question),
         };
         let now = self.tick();
-        let tx = self.write()?;
-        // The status is checked again inside the transaction: another
-        // program may have completed the interview since it was read.
-        let status: String =
-            tx.query_row("SELECT status FROM interview WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })?;
-        if status == "complete" {
-            return Err(StoreError::Completed);
-        }
         tx.execute(
             "UPDATE interview SET answers = ?2, updated_at = ?3 WHERE id = ?1",
             params![id, encode_answers(&interview.answers), now],
@@ -309,13 +302,14 @@ impl Store {
     /// Marks the interview complete and stores its need hits. Refused, with
     /// the list, while a relevant required question is unanswered.
     pub fn complete(&self, id: i64, interviewer: &str) -> Result<String> {
+        let tx = self.write()?;
         let interview = self.interview(id)?;
         if interview.status == Status::Complete {
-            return Ok(self.conn.query_row(
-                "SELECT hits FROM interview WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )?);
+            return Ok(
+                tx.query_row("SELECT hits FROM interview WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?,
+            );
         }
         let facts = interview.facts();
         let state = State::new(&interview.survey, &interview.answers, &facts);
@@ -324,22 +318,28 @@ impl Store {
             return Err(StoreError::Incomplete { missing });
         }
         let hits = compute_hits(&interview.survey, &interview.answers, &facts);
-        self.set_status(&interview, Status::Complete, &hits, interviewer)?;
+        self.set_status(&tx, &interview, Status::Complete, &hits, interviewer)?;
+        tx.commit()?;
         Ok(hits)
     }
 
     /// Opens a completed interview again for correction; it counts as a
     /// draft (and not in priorities) until completed again.
     pub fn reopen(&self, id: i64, interviewer: &str) -> Result<()> {
+        let tx = self.write()?;
         let interview = self.interview(id)?;
         if interview.status == Status::Draft {
             return Ok(());
         }
-        self.set_status(&interview, Status::Draft, "", interviewer)
+        self.set_status(&tx, &interview, Status::Draft, "", interviewer)?;
+        tx.commit()?;
+        Ok(())
     }
 
+    /// Writes a status change and its audit entry inside `tx`.
     fn set_status(
         &self,
+        tx: &rusqlite::Transaction<'_>,
         interview: &Interview,
         status: Status,
         hits: &str,
@@ -347,7 +347,6 @@ impl Store {
     ) -> Result<()> {
         let now = self.tick();
         let completed = (status == Status::Complete).then_some(now);
-        let tx = self.write()?;
         tx.execute(
             "UPDATE interview SET status = ?2, hits = ?3, completed_at = ?4, updated_at = ?5 WHERE id = ?1",
             params![interview.id, status.as_str(), hits, completed, now],
@@ -365,7 +364,6 @@ impl Store {
                 self.device
             ],
         )?;
-        tx.commit()?;
         Ok(())
     }
 
@@ -396,6 +394,32 @@ impl Store {
             .query_row("SELECT hits FROM interview WHERE id = ?1", [id], |r| {
                 r.get(0)
             })?)
+    }
+
+    /// Recomputes the stored hits of a household's complete interviews, after
+    /// its registry fields (which rules may read) changed; inside the
+    /// caller's transaction.
+    pub(crate) fn recompute_household_hits(&self, code: &str) -> Result<()> {
+        let Some(household) = self.household(code)? else {
+            return Ok(());
+        };
+        let rows: Vec<(i64, i64, String)> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT i.id, i.snapshot_id, i.answers FROM interview i JOIN household h ON h.id = i.household_id
+                 WHERE h.code = ?1 AND i.status = 'complete'",
+            )?;
+            let rows = stmt.query_map([code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (id, snapshot, answers) in rows {
+            let survey = self.snapshot_survey(snapshot)?;
+            let hits = compute_hits(&survey, &decode_answers(&answers)?, &household.facts());
+            self.conn.execute(
+                "UPDATE interview SET hits = ?2 WHERE id = ?1",
+                params![id, hits],
+            )?;
+        }
+        Ok(())
     }
 
     /// Recomputes the stored need hits of every complete interview from its

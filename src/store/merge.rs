@@ -13,7 +13,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::household::{Household, UpsertCounts};
 use super::interview::{STATUS_FIELD, compute_hits, decode_answers, encode_answers};
-use super::{CURRENT_VERSION, Result, Store, StoreError, check_header};
+use super::{CURRENT_VERSION, Result, Store, StoreError, check_header, content_hash};
 use crate::interview::Answers;
 
 /// One field of one interview that both files changed differently.
@@ -240,6 +240,15 @@ impl Store {
     /// Merges the database at `other` into this one; see the module
     /// comment for the rules. On any error nothing is changed.
     pub fn merge(&self, other: &Path) -> Result<MergeReport> {
+        let result = self.merge_file(other);
+        if result.is_err() {
+            // Snapshot ids of the rolled-back transaction may be reused.
+            self.forget_parsed_surveys();
+        }
+        result
+    }
+
+    fn merge_file(&self, other: &Path) -> Result<MergeReport> {
         if same_file(&self.path, other) {
             return Err(StoreError::SameFile {
                 path: other.to_path_buf(),
@@ -253,6 +262,15 @@ impl Store {
         // would make old answers mean something else, so the file is refused.
         let mut snapshot_ids: HashMap<String, i64> = HashMap::new();
         for s in &other_data.snapshots {
+            if content_hash(&s.source) != s.hash {
+                return Err(StoreError::Corrupt {
+                    path: other.to_path_buf(),
+                    detail: format!(
+                        "the stored questionnaire {} {} does not match its hash",
+                        s.survey, s.version
+                    ),
+                });
+            }
             let local: Option<(i64, String)> = tx
                 .query_row(
                     "SELECT id, hash FROM snapshot WHERE survey = ?1 AND version = ?2",
@@ -343,10 +361,11 @@ impl Store {
                             values,
                         )?;
                         report.households.updated += 1;
-                        report.household_conflicts.push(h.code.clone());
+                        self.recompute_household_hits(&h.code)?;
                     } else {
                         report.households.unchanged += 1;
                     }
+                    report.household_conflicts.push(h.code.clone());
                 }
             }
         }
@@ -477,14 +496,36 @@ impl Store {
             };
             if merged_status != status {
                 changed = true;
-                if news.contains(&(o.uuid.clone(), STATUS_FIELD.to_string())) && o.status != status
-                {
-                    field_conflicts.push((
-                        STATUS_FIELD.to_string(),
-                        Some(merged_status.clone()),
-                        Some(status.clone()),
-                    ));
-                }
+            }
+            if o.status != status
+                && news.contains(&(o.uuid.clone(), STATUS_FIELD.to_string()))
+                && ours_unseen(STATUS_FIELD)?
+            {
+                let dropped = if merged_status == status {
+                    o.status.clone()
+                } else {
+                    status.clone()
+                };
+                field_conflicts.push((
+                    STATUS_FIELD.to_string(),
+                    Some(merged_status.clone()),
+                    Some(dropped),
+                ));
+            }
+            // Conflicts are reported whichever side won, before deciding
+            // whether this file changes anything.
+            let uuid = uuid::Uuid::from_slice(&o.uuid)
+                .unwrap_or_default()
+                .to_string();
+            for (field, kept, dropped) in field_conflicts {
+                report.conflicts.push(Conflict {
+                    household: o.household.clone(),
+                    survey: survey.id.clone(),
+                    interview: uuid.clone(),
+                    field,
+                    kept,
+                    dropped,
+                });
             }
             if !changed {
                 report.interviews_unchanged += 1;
@@ -515,19 +556,6 @@ impl Store {
                 ],
             )?;
             report.interviews_updated += 1;
-            let uuid = uuid::Uuid::from_slice(&o.uuid)
-                .unwrap_or_default()
-                .to_string();
-            for (field, kept, dropped) in field_conflicts {
-                report.conflicts.push(Conflict {
-                    household: o.household.clone(),
-                    survey: survey.id.clone(),
-                    interview: uuid.clone(),
-                    field,
-                    kept,
-                    dropped,
-                });
-            }
         }
         report.duplicates = duplicates(&tx)?;
         tx.commit()?;

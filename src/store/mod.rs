@@ -12,6 +12,7 @@ pub mod household;
 pub mod import;
 pub mod interview;
 pub mod merge;
+pub mod overview;
 mod schema;
 
 use std::cell::{Cell, RefCell};
@@ -95,6 +96,13 @@ fn check_header(path: &Path) -> Result<()> {
     }
 }
 
+/// A name beside `path` that no other process uses at the same time.
+fn temporary_name(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".{}-{}.part", std::process::id(), now_ms()));
+    PathBuf::from(name)
+}
+
 /// Creates `path` readable and writable by its owner only, so that
 /// household data is not readable by other accounts on a shared laptop.
 fn create_private(path: &Path) -> std::io::Result<()> {
@@ -119,32 +127,66 @@ impl Store {
                 path: path.to_path_buf(),
             });
         }
-        let io = |source| StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        let created = !path.exists();
-        if created {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                fs::create_dir_all(parent).map_err(io)?;
-            }
-            create_private(path).map_err(io)?;
-        } else {
-            check_header(path)?;
+        if !path.exists() {
+            Store::create(path)?;
         }
+        check_header(path)?;
+        let version = Store::inspect(path)?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| StoreError::from_sqlite(path, e))?;
-        let corrupt = |e| StoreError::from_sqlite(path, e);
+        let failed = |e| StoreError::from_sqlite(path, e);
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(failed)?;
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+            .map_err(failed)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::NoWal {
+                path: path.to_path_buf(),
+            });
+        }
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .map_err(failed)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            device: String::new(),
+            surveys: RefCell::new(HashMap::new()),
+            clock: Cell::new(0),
+        };
+        if version < CURRENT_VERSION {
+            store.copy_before_migrating(version)?;
+            store.migrate(version, CURRENT_VERSION)?;
+        }
+        store.device = store.device_id()?;
+        if store.meta("rules_engine")?.as_deref() != Some(RULES_ENGINE) {
+            store.recompute_hits()?;
+            store.set_meta("rules_engine", RULES_ENGINE)?;
+        }
+        Ok(store)
+    }
+
+    /// Reads what a file is on a read-only connection, so that a file that
+    /// is refused is never written (not even by a recovery of its journal):
+    /// returns its schema version when it is a Minqing database this build
+    /// can open.
+    fn inspect(path: &Path) -> Result<i32> {
+        let failed = |e| StoreError::from_sqlite(path, e);
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(failed)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(failed)?;
         let app_id: i32 = conn
             .pragma_query_value(None, "application_id", |r| r.get(0))
-            .map_err(corrupt)?;
+            .map_err(failed)?;
         let version: i32 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(corrupt)?;
-        if !created && app_id != APPLICATION_ID {
+            .map_err(failed)?;
+        if app_id != APPLICATION_ID {
             return Err(StoreError::NotMinqing {
                 path: path.to_path_buf(),
                 detail: "an SQLite database of another program".into(),
@@ -157,30 +199,33 @@ impl Store {
                 supported: CURRENT_VERSION,
             });
         }
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(corrupt)?;
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
-            .map_err(corrupt)?;
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-            .map_err(corrupt)?;
-        let mut store = Store {
-            conn,
+        Ok(version)
+    }
+
+    /// Creates a new database: built complete under a temporary name and
+    /// renamed into place, so that an interrupted creation never leaves a
+    /// half-made file that later opens would refuse.
+    fn create(path: &Path) -> Result<()> {
+        let io = |source| StoreError::Io {
             path: path.to_path_buf(),
-            device: String::new(),
-            surveys: RefCell::new(HashMap::new()),
-            clock: Cell::new(0),
+            source,
         };
-        if version < CURRENT_VERSION {
-            if version > 0 {
-                store.copy_before_migrating(version)?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(io)?;
+        }
+        let tmp = temporary_name(path);
+        let result = Store::create_at_version(&tmp, CURRENT_VERSION);
+        let result = result.and_then(|()| {
+            // Linking fails if another program created the file meanwhile:
+            // theirs is kept, never replaced.
+            match fs::hard_link(&tmp, path) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+                Err(e) => Err(io(e)),
             }
-            store.migrate(version, CURRENT_VERSION)?;
-        }
-        store.device = store.device_id()?;
-        if store.meta("rules_engine")?.as_deref() != Some(RULES_ENGINE) {
-            store.recompute_hits()?;
-            store.set_meta("rules_engine", RULES_ENGINE)?;
-        }
-        Ok(store)
+        });
+        let _ = fs::remove_file(&tmp);
+        result
     }
 
     /// Creates a database at an older schema version; only for testing
@@ -192,6 +237,12 @@ impl Store {
             source,
         })?;
         let conn = Connection::open(path).map_err(|e| StoreError::from_sqlite(path, e))?;
+        let conn = {
+            // A database in rollback mode while it is built: one file to rename.
+            conn.pragma_update(None, "journal_mode", "DELETE")
+                .map_err(|e| StoreError::from_sqlite(path, e))?;
+            conn
+        };
         let store = Store {
             conn,
             path: path.to_path_buf(),
@@ -240,10 +291,7 @@ impl Store {
                 path: target.to_path_buf(),
             });
         }
-        let mut tmp_name = target.as_os_str().to_owned();
-        tmp_name.push(".part");
-        let tmp = PathBuf::from(tmp_name);
-        let _ = fs::remove_file(&tmp);
+        let tmp = temporary_name(target);
         create_private(&tmp).map_err(io)?;
         let result = (|| {
             let mut dest = Connection::open(&tmp)?;
@@ -251,6 +299,9 @@ impl Store {
                 let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
                 backup.run_to_completion(1024, Duration::from_millis(5), None)?;
             }
+            // A copy that becomes another laptop's database must not share
+            // this one's device id: it gets its own when first opened.
+            dest.execute("DELETE FROM meta WHERE key = 'device'", [])?;
             dest.pragma_update_and_check(None, "journal_mode", "DELETE", |_| Ok(()))?;
             dest.close().map_err(|(_, e)| e)
         })();
@@ -258,10 +309,16 @@ impl Store {
             let _ = fs::remove_file(&tmp);
             return Err(StoreError::from_sqlite(target, e));
         }
-        fs::rename(&tmp, target).map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            io(e)
-        })
+        // A hard link never replaces an existing file, unlike a rename.
+        let linked = fs::hard_link(&tmp, target);
+        let _ = fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(StoreError::Exists {
+                path: target.to_path_buf(),
+            }),
+            Err(e) => Err(io(e)),
+        }
     }
 
     /// Begins a write transaction that takes the write lock at once, so two
@@ -332,8 +389,8 @@ impl Store {
     /// answered with.
     pub fn register_survey(&self, survey: &Survey) -> Result<i64> {
         let hash = content_hash(&survey.source);
-        let existing: Option<(i64, String)> = self
-            .conn
+        let tx = self.write()?;
+        let existing: Option<(i64, String)> = tx
             .query_row(
                 "SELECT id, hash FROM snapshot WHERE survey = ?1 AND version = ?2",
                 params![survey.id, survey.version],
@@ -347,7 +404,6 @@ impl Store {
                 version: survey.version.clone(),
             }),
             None => {
-                let tx = self.write()?;
                 tx.execute(
                     "INSERT INTO snapshot (survey, version, hash, source, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -358,6 +414,12 @@ impl Store {
                 Ok(id)
             }
         }
+    }
+
+    /// Forgets the surveys parsed from snapshots, after a rolled-back write
+    /// may have left an id that no longer means the same snapshot.
+    pub(crate) fn forget_parsed_surveys(&self) {
+        self.surveys.borrow_mut().clear();
     }
 
     /// The survey a snapshot holds, parsed once per store.

@@ -77,4 +77,11 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX household_place ON household (township, village, grp);
     CREATE INDEX interview_household ON interview (household_id, snapshot_id);
     "#,
+    // 3: the audit trail is append-only, enforced by the database itself.
+    r#"
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    "#,
 ];

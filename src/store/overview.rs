@@ -1,0 +1,114 @@
+//! What the app's lists show: coverage per village and the state of each
+//! survey per household, computed in SQL so that a county opens at once.
+
+use rusqlite::params_from_iter;
+
+use super::household::Household;
+use super::interview::Status;
+use super::{Result, Store};
+
+/// Coverage of one village.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VillageCoverage {
+    pub township: String,
+    pub village: String,
+    /// Registered households.
+    pub registered: i64,
+    /// Households with a complete interview of every survey asked about.
+    pub complete: i64,
+    /// Households with at least one draft.
+    pub drafts: i64,
+}
+
+/// A household with the state of each survey, in the order asked about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HouseholdRow {
+    pub household: Household,
+    /// `None`: not started.
+    pub surveys: Vec<Option<Status>>,
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n.max(1)].join(", ")
+}
+
+impl Store {
+    /// Coverage of every village, in (township, village) order, counting
+    /// the surveys with the given ids.
+    pub fn village_coverage(&self, surveys: &[&str]) -> Result<Vec<VillageCoverage>> {
+        let sql = format!(
+            "SELECT h.township, h.village, count(*),
+                    sum(coalesce(c.n, 0) = {all}), sum(coalesce(d.n, 0) > 0)
+             FROM household h
+             LEFT JOIN (SELECT i.household_id, count(DISTINCT s.survey) AS n
+                        FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
+                        WHERE i.status = 'complete' AND s.survey IN ({list})
+                        GROUP BY i.household_id) c ON c.household_id = h.id
+             LEFT JOIN (SELECT household_id, count(*) AS n FROM interview
+                        WHERE status = 'draft' GROUP BY household_id) d ON d.household_id = h.id
+             GROUP BY h.township, h.village ORDER BY h.township, h.village",
+            all = surveys.len(),
+            list = placeholders(surveys.len()),
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(surveys.iter()), |r| {
+            Ok(VillageCoverage {
+                township: r.get(0)?,
+                village: r.get(1)?,
+                registered: r.get(2)?,
+                complete: r.get(3)?,
+                drafts: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The households of one village with the state of each survey: complete
+    /// when a complete interview exists, draft when only drafts do.
+    pub fn village_households(
+        &self,
+        township: &str,
+        village: &str,
+        surveys: &[&str],
+    ) -> Result<Vec<HouseholdRow>> {
+        let mut rows: Vec<HouseholdRow> = self
+            .households(Some(village))?
+            .into_iter()
+            .filter(|h| h.township == township)
+            .map(|household| HouseholdRow {
+                household,
+                surveys: vec![None; surveys.len()],
+            })
+            .collect();
+        let index: std::collections::HashMap<String, usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.household.code.clone(), i))
+            .collect();
+        let mut stmt = self.conn.prepare(
+            "SELECT h.code, s.survey, max(i.status = 'complete') FROM interview i
+             JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
+             WHERE h.township = ?1 AND h.village = ?2 GROUP BY h.code, s.survey",
+        )?;
+        let found = stmt.query_map([township, village], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
+        })?;
+        for item in found {
+            let (code, survey, complete) = item?;
+            if let (Some(&row), Some(col)) =
+                (index.get(&code), surveys.iter().position(|s| *s == survey))
+            {
+                rows[row].surveys[col] = Some(if complete {
+                    Status::Complete
+                } else {
+                    Status::Draft
+                });
+            }
+        }
+        Ok(rows)
+    }
+}
