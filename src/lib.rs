@@ -11,3 +11,4 @@ pub mod interview;
 pub mod report;
 pub mod store;
 pub mod survey;
+pub mod tui;

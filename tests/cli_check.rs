@@ -276,8 +276,9 @@ fn a_file_that_is_not_utf8_is_refused_clearly() {
 }
 
 #[test]
-fn without_a_subcommand_the_help_is_shown() {
+fn the_help_lists_the_commands() {
     minqing()
+        .arg("--help")
         .assert()
         .success()
         .stdout(predicate::str::contains("Usage: minqing"))

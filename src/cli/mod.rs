@@ -90,6 +90,45 @@ pub enum HouseholdsCommand {
     },
 }
 
+/// Opens the terminal app on the database with the questionnaires in use.
+fn app(db: &std::path::Path, surveys: Option<&std::path::Path>, lang: Lang) -> ExitCode {
+    let files = match read_sources(
+        &surveys
+            .map(std::path::Path::to_path_buf)
+            .into_iter()
+            .collect::<Vec<_>>(),
+    ) {
+        Ok(files) => files,
+        Err(message) => {
+            print_error(&message, lang);
+            return ExitCode::from(2);
+        }
+    };
+    let (in_use, listed) =
+        crate::tui::surveys(files.iter().map(|f| (f.path.as_str(), f.text.as_str())));
+    let store = match crate::store::Store::open(db) {
+        Ok(store) => store,
+        Err(e) => {
+            print_error(&e.message(), lang);
+            return ExitCode::from(1);
+        }
+    };
+    let model = match crate::tui::new_model(store, in_use, listed, lang, (80, 24)) {
+        Ok(model) => model,
+        Err(e) => {
+            print_error(&e.message(), lang);
+            return ExitCode::from(1);
+        }
+    };
+    match crate::tui::run(model) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            print_error(&crate::tr!("终端错误:{e}", "terminal error: {e}"), lang);
+            ExitCode::from(1)
+        }
+    }
+}
+
 /// Prints an error for a person on standard error.
 pub(crate) fn print_error(message: &Tr, lang: Lang) {
     let label = match lang {
@@ -116,11 +155,7 @@ pub fn main() -> ExitCode {
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     let db = || cli.db.clone().unwrap_or_else(default_db);
     match &cli.command {
-        None => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            let _ = cmd.print_help();
-            ExitCode::SUCCESS
-        }
+        None => app(&db(), cli.surveys.as_deref(), lang),
         Some(Command::Check { paths }) => {
             let paths = if paths.is_empty() {
                 cli.surveys.iter().cloned().collect()

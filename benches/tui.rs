@@ -1,0 +1,109 @@
+//! The app's responsiveness on a demo county: the time from opening the
+//! database to the first frame, and one update + render at 120×40 (median
+//! and 99th percentile), drawn into ratatui's `TestBackend`.
+//! Run with `cargo bench --bench tui`; `HOUSEHOLDS` sets the county size
+//! (default 20,718).
+
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use minqing::i18n::Lang;
+use minqing::store::Store;
+use minqing::survey::bundled::BUNDLED;
+use minqing::tui::msg::Msg;
+use minqing::tui::{self, update::update, view::view};
+
+fn percentile(times: &mut [Duration], q: f64) -> f64 {
+    times.sort();
+    times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1e3
+}
+
+fn main() {
+    let households: usize = std::env::var("HOUSEHOLDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_718);
+    let dir = std::env::temp_dir().join(format!("minqing-tui-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("county.db");
+    {
+        let store = Store::open(&path).expect("open");
+        let surveys: Vec<_> = BUNDLED
+            .iter()
+            .map(|(_, t)| minqing::survey::load(t).survey.expect("loads"))
+            .collect();
+        minqing::demo::generate(&store, &surveys, households, 1).expect("demo");
+        store.set_interviewer("王芳").expect("name");
+    }
+
+    // Start to first frame: open, load the questionnaires, compute the
+    // village list, draw.
+    let mut starts = Vec::new();
+    for _ in 0..10 {
+        let start = Instant::now();
+        let store = Store::open(&path).expect("open");
+        let (surveys, files) = tui::surveys(BUNDLED.iter().map(|(p, t)| (*p, *t)));
+        let model = tui::new_model(store, surveys, files, Lang::Zh, (120, 40)).expect("model");
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        terminal.draw(|f| view(&model, f)).expect("draw");
+        starts.push(start.elapsed());
+    }
+    let start_median = percentile(&mut starts, 0.5);
+
+    // One update + render: moving through the village list, then through
+    // the households of a village, then between questions of an interview.
+    let store = Store::open(&path).expect("open");
+    let (surveys, files) = tui::surveys(BUNDLED.iter().map(|(p, t)| (*p, *t)));
+    let mut model = tui::new_model(store, surveys, files, Lang::Zh, (120, 40)).expect("model");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    let mut times = Vec::new();
+    let mut step = |model: &mut minqing::tui::model::Model, msg: Msg| {
+        let start = Instant::now();
+        update(model, msg);
+        terminal.draw(|f| view(model, f)).expect("draw");
+        times.push(start.elapsed());
+    };
+    for n in 0..1000 {
+        step(
+            &mut model,
+            key(if n % 200 < 100 {
+                KeyCode::Down
+            } else {
+                KeyCode::Up
+            }),
+        );
+    }
+    step(&mut model, key(KeyCode::Enter));
+    for n in 0..1000 {
+        step(
+            &mut model,
+            key(if n % 400 < 200 {
+                KeyCode::Down
+            } else {
+                KeyCode::Up
+            }),
+        );
+    }
+    step(&mut model, key(KeyCode::Char('2')));
+    for n in 0..1000 {
+        step(
+            &mut model,
+            key(if n % 10 < 5 {
+                KeyCode::Up
+            } else {
+                KeyCode::Down
+            }),
+        );
+    }
+    let (median, p99) = (percentile(&mut times, 0.5), percentile(&mut times, 0.99));
+    println!(
+        "tui ({households} households): start to first frame median {start_median:.1} ms; \
+         update+render at 120x40 over {} steps: median {median:.3} ms, p99 {p99:.3} ms",
+        times.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

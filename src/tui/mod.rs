@@ -1,0 +1,162 @@
+//! The terminal app: villages, households, interviews, review and the
+//! loaded questionnaires, keyboard first, in Chinese and English.
+//!
+//! The Elm Architecture: [`model::Model`] is the state, [`msg::Msg`] what
+//! happens, [`update::update`] the only place that changes the state and
+//! calls the store, [`view::view`] a pure drawing of the state. This module
+//! owns the terminal: it sets it up, runs the loop, and restores it on exit,
+//! on error and on panic.
+
+pub mod layout;
+pub mod model;
+pub mod msg;
+pub mod text;
+pub mod update;
+pub mod view;
+
+use std::io;
+use std::rc::Rc;
+
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use tui_input::Input;
+
+use crate::i18n::Lang;
+use crate::store::{Store, StoreError};
+use crate::survey::Survey;
+use model::{Model, Screen, SurveyFile};
+
+/// Loads questionnaire files for the app: the surveys that load cleanly
+/// are used; every file is listed with its problems for the Surveys screen.
+pub fn surveys<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> (Vec<Rc<Survey>>, Vec<SurveyFile>) {
+    let files: Vec<(&str, &str)> = files.into_iter().collect();
+    let mut in_use = Vec::new();
+    let mut listed = Vec::new();
+    for ((path, result), (_, text)) in crate::survey::load_all(files.iter().copied())
+        .into_iter()
+        .zip(&files)
+    {
+        let problems = result
+            .diagnostics
+            .iter()
+            .map(|d| crate::i18n::Tr {
+                zh: d.render(path, text, Lang::Zh),
+                en: d.render(path, text, Lang::En),
+            })
+            .collect();
+        let errors = result.errors();
+        let (id, version, title, questions, needs) = match &result.survey {
+            Some(s) => (
+                s.id.clone(),
+                s.version.clone(),
+                Some(s.title.clone()),
+                s.questions().count(),
+                s.needs.len(),
+            ),
+            None => (
+                result.id.clone().map(|(id, _)| id).unwrap_or_default(),
+                String::new(),
+                None,
+                0,
+                0,
+            ),
+        };
+        listed.push(SurveyFile {
+            path: path.to_string(),
+            id,
+            version,
+            title,
+            questions,
+            needs,
+            problems,
+            errors,
+        });
+        if let Some(s) = result.survey {
+            in_use.push(Rc::new(s));
+        }
+    }
+    (in_use, listed)
+}
+
+/// Builds the starting model: asks the interviewer's name when the
+/// database does not know it yet, else shows the villages.
+pub fn new_model(
+    store: Store,
+    surveys: Vec<Rc<Survey>>,
+    survey_files: Vec<SurveyFile>,
+    lang: Lang,
+    size: (u16, u16),
+) -> Result<Model, StoreError> {
+    let interviewer = store.interviewer()?.unwrap_or_default();
+    let db_display = store.path().display().to_string();
+    let first = if interviewer.is_empty() {
+        Screen::Name(Input::default())
+    } else {
+        Screen::Villages(update::villages(&store, &surveys)?)
+    };
+    Ok(Model {
+        lang,
+        store,
+        surveys,
+        survey_files,
+        db_display,
+        interviewer,
+        stack: vec![first],
+        notice: None,
+        help: false,
+        quit: false,
+        size,
+    })
+}
+
+fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+/// Runs the app until the user quits. The terminal is restored however the
+/// app ends; a panic's message is printed after the terminal is back.
+pub fn run(mut model: Model) -> io::Result<()> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    let setup = execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    );
+    let result = setup.and_then(|()| {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout()))?;
+        let size = terminal.size()?;
+        model.size = (size.width, size.height);
+        loop {
+            terminal.draw(|frame| view::view(&model, frame))?;
+            if model.quit {
+                return Ok(());
+            }
+            if let Some(msg) = msg::Msg::from_event(event::read()?) {
+                update::update(&mut model, msg);
+            }
+        }
+    });
+    restore_terminal();
+    result
+}

@@ -1,0 +1,127 @@
+//! Every string the terminal app shows, in Chinese and English. A string
+//! is a variant of [`T`] with both texts beside it, so a missing
+//! translation does not compile, and a test checks that none is empty.
+
+use crate::i18n::Lang;
+
+macro_rules! texts {
+    ($($name:ident => $zh:literal, $en:literal;)*) => {
+        /// A user-visible string of the app.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum T { $($name),* }
+
+        impl T {
+            pub const ALL: &'static [T] = &[$(T::$name),*];
+
+            /// (Chinese, English).
+            pub fn pair(self) -> (&'static str, &'static str) {
+                match self { $(T::$name => ($zh, $en)),* }
+            }
+        }
+    };
+}
+
+impl T {
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (zh, en) = self.pair();
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+texts! {
+    App => "民情", "Minqing";
+    TabVillages => "村", "Villages";
+    TabSurveys => "问卷", "Surveys";
+    Township => "乡镇", "Township";
+    Village => "村", "Village";
+    Registered => "户数", "Households";
+    AllComplete => "全部完成", "All done";
+    Drafts => "有草稿", "Drafts";
+    Coverage => "完成比例", "Coverage";
+    Code => "户编码", "Code";
+    Group => "组", "Group";
+    Head => "户主", "Head";
+    Members => "人口", "Members";
+    Phone => "电话", "Phone";
+    Cadre => "联户干部", "Cadre";
+    Notes => "备注", "Notes";
+    NotStarted => "未", "-";
+    Draft => "草稿", "draft";
+    Complete => "完成", "done";
+    Filter => "筛选", "Filter";
+    Search => "搜索", "Search";
+    NoVillages => "还没有农户。用 minqing households import 导入名册,或按 a 添加。", "No households yet. Import the registry with minqing households import, or press a to add one.";
+    NoHouseholds => "这个村没有符合条件的农户。", "No household matches in this village.";
+    Interviewer => "调查员", "Interviewer";
+    AskName => "请输入调查员姓名(只需输入一次):", "Interviewer's name (asked once):";
+    Saved => "已保存", "saved";
+    Language => "中文", "English";
+    Question => "题", "Question";
+    Of => "/", "of";
+    Required => "必答", "required";
+    Optional => "选答", "optional";
+    Unit => "单位", "unit";
+    ChoiceKeys => "按数字或字母选择", "press a number or letter to choose";
+    MultiKeys => "按键勾选,回车确认", "keys toggle, Enter confirms";
+    YesNoKeys => "y 是 / n 否", "y yes / n no";
+    TypeKeys => "输入后按回车", "type, then Enter";
+    NoteKeys => "回车继续", "Enter to continue";
+    AnswerFirst => "请先回答这道必答题", "answer this required question first";
+    Review => "核对", "Review";
+    Missing => "未答(必答)", "missing (required)";
+    Skipped => "未答", "not answered";
+    StatusDraft => "草稿", "Draft";
+    StatusComplete => "已完成", "Complete";
+    CompleteDone => "调查已完成", "interview complete";
+    Reopened => "已重新打开,可以修改", "reopened for correction";
+    MissingList => "还有必答题未答:", "required questions unanswered:";
+    AddHousehold => "添加农户", "Add a household";
+    EditHousehold => "修改农户", "Edit household";
+    FormKeys => "Tab/回车 下一项 · Shift-Tab 上一项 · Ctrl-S 保存 · Esc 取消", "Tab/Enter next · Shift-Tab previous · Ctrl-S save · Esc cancel";
+    HouseholdSaved => "农户已保存", "household saved";
+    Version => "版本", "Version";
+    Questions => "题数", "Questions";
+    Needs => "需求规则", "Need rules";
+    Problems => "问题", "Problems";
+    NoProblems => "没有问题", "no problems";
+    SurveyFile => "文件", "File";
+    Help => "帮助", "Help";
+    HelpClose => "按 ? 或 Esc 关闭", "press ? or Esc to close";
+    KeysVillages => "↑↓ 选择 · 回车 打开 · / 筛选(拼音或汉字) · a 添加农户 · Tab 问卷 · F2 语言 · q 退出", "↑↓ select · Enter open · / filter (pinyin or characters) · a add household · Tab surveys · F2 language · q quit";
+    KeysHouseholds => "↑↓ 选择 · 回车 继续调查 · 1-9 打开第几份问卷 · / 搜索 · a 添加 · e 修改 · Esc 返回 · q 退出", "↑↓ select · Enter continue · 1-9 open survey N · / search · a add · e edit · Esc back · q quit";
+    KeysInterview => "选择题一键作答 · ↑/PgUp 上一题 · ↓/PgDn 下一题 · 退格(空) 上一题 · Ctrl-R 核对 · Esc 返回(已自动保存)", "one key per choice · ↑/PgUp previous · ↓/PgDn next · Backspace (empty) previous · Ctrl-R review · Esc back (all saved)";
+    KeysReview => "↑↓ 选择 · 回车 修改该题 · m 第一个未答 · c 完成 · o 重新打开 · Esc 返回", "↑↓ select · Enter change it · m first missing · c complete · o reopen · Esc back";
+    KeysSurveys => "↑↓ 选择 · Tab 村 · F2 语言 · q 退出", "↑↓ select · Tab villages · F2 language · q quit";
+    KeysCommon => "F2 或 L 切换语言 · Ctrl-C 退出(所有答案都已保存)", "F2 or L switch language · Ctrl-C quit (every answer is already saved)";
+    Invalid => "输入有误", "invalid input";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::T;
+
+    #[test]
+    fn every_string_has_both_languages() {
+        for t in T::ALL {
+            let (zh, en) = t.pair();
+            assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{t:?}");
+            assert!(
+                en.is_ascii() || en.contains('↑') || en.contains('·'),
+                "{t:?} English is English"
+            );
+        }
+        let chinese = T::ALL
+            .iter()
+            .filter(|t| {
+                t.pair()
+                    .0
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+            })
+            .count();
+        assert!(chinese >= T::ALL.len() - 2, "Chinese strings are Chinese");
+    }
+}

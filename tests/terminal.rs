@@ -1,0 +1,201 @@
+//! The real binary in a real terminal: tmux starts `minqing` on a temporary
+//! database, keys are typed with `send-keys`, the screen is read with
+//! `capture-pane`, the process is killed with SIGKILL mid-interview and
+//! started again, and the answers must all be there. `.ci/run` installs
+//! tmux; without it this test fails rather than pass unchecked.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use minqing::store::Store;
+use minqing::store::household::Household;
+use minqing::store::interview::Status;
+use minqing::survey::bundled::BUNDLED;
+use minqing::survey::load;
+use tempfile::TempDir;
+
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn start(db: &Path, name: &str) -> Tmux {
+        let session = format!("minqing-{}-{name}", std::process::id());
+        let command = format!(
+            "env LANG=C.UTF-8 {} --lang en --db {}",
+            env!("CARGO_BIN_EXE_minqing"),
+            db.display()
+        );
+        let status = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                "100",
+                "-y",
+                "30",
+                &command,
+            ])
+            .status()
+            .expect("tmux is installed (.ci/run installs it)");
+        assert!(status.success(), "tmux starts");
+        Tmux { session }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .expect("capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text`.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "waiting for {text:?}; the screen is:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let status = Command::new("tmux")
+                .args(["send-keys", "-t", &self.session, k])
+                .status()
+                .expect("send-keys");
+            assert!(status.success());
+            // One key at a time, as a person types: each answer is saved
+            // before the next key is read.
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    fn kill_process(&self) {
+        let out = Command::new("tmux")
+            .args(["display-message", "-p", "-t", &self.session, "#{pane_pid}"])
+            .output()
+            .expect("pane pid");
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let status = Command::new("kill")
+            .args(["-9", &pid])
+            .status()
+            .expect("kill");
+        assert!(status.success(), "SIGKILL the app");
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+#[test]
+fn an_interview_typed_in_a_real_terminal_survives_a_kill() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("field.db");
+    {
+        let store = Store::open(&db).expect("open");
+        store
+            .upsert_households(&[Household {
+                code: "530001".into(),
+                township: "勐烈镇".into(),
+                village: "曼贺村".into(),
+                head: "李明".into(),
+                members: 4,
+                ..Household::default()
+            }])
+            .expect("household");
+    }
+
+    let app = Tmux::start(&db, "first");
+    app.wait_for("Interviewer's name");
+    app.keys(&["Wang Fang", "Enter"]);
+    app.wait_for("曼贺村");
+    app.keys(&["Enter"]);
+    app.wait_for("530001");
+    app.keys(&["2"]);
+    app.wait_for("Main drinking-water source");
+    app.keys(&["6"]);
+    app.wait_for("Minutes for one round trip");
+    app.keys(&["4", "5", "Enter"]);
+    app.wait_for("How many metres higher");
+    app.keys(&["Enter"]);
+    app.wait_for("In the past year, on how many days");
+    app.keys(&["6", "0", "Enter"]);
+    let screen = app.wait_for("What problems does the drinking water have");
+    assert!(screen.contains("saved"), "{screen}");
+    // Typed but not confirmed: the keystroke in flight.
+    app.keys(&["1"]);
+    app.kill_process();
+    drop(app);
+
+    let store = Store::open(&db).expect("reopens after the kill");
+    store.integrity_check().expect("sound");
+    let water = load(BUNDLED[1].1).survey.expect("water");
+    let interview = store
+        .open_interview("530001", &water, "Wang Fang")
+        .expect("interview");
+    assert_eq!(
+        interview.answers.get("main_source").map(String::as_str),
+        Some("surface")
+    );
+    assert_eq!(
+        interview.answers.get("fetch_minutes").map(String::as_str),
+        Some("45")
+    );
+    assert_eq!(
+        interview.answers.get("shortage_days").map(String::as_str),
+        Some("60")
+    );
+    assert!(!interview.answers.contains_key("quality_problems"));
+    drop(store);
+
+    let app = Tmux::start(&db, "second");
+    app.wait_for("曼贺村");
+    app.keys(&["Enter"]);
+    app.wait_for("530001");
+    app.keys(&["2"]);
+    let screen = app.wait_for("What problems does the drinking water have");
+    assert!(
+        screen.contains("5 of 9"),
+        "resumed where it stopped:\n{screen}"
+    );
+    app.keys(&["1", "Enter", "3", "2", "4", "Enter"]);
+    let screen = app.wait_for("Review");
+    assert!(screen.contains("River, pond or canal"), "{screen}");
+    app.keys(&["c"]);
+    app.wait_for("interview complete");
+    app.keys(&["q"]);
+    std::thread::sleep(Duration::from_millis(300));
+    drop(app);
+
+    let store = Store::open(&db).expect("open");
+    let interview = store
+        .open_interview("530001", &water, "Wang Fang")
+        .expect("interview");
+    assert_eq!(interview.status, Status::Complete);
+    assert_eq!(
+        store.hits(interview.id).expect("hits"),
+        "surface_water:4 water_far:3 water_shortage:3 water_quality:3 no_toilet:3"
+    );
+    assert_eq!(
+        store.interviewer().expect("name").as_deref(),
+        Some("Wang Fang")
+    );
+}
