@@ -319,7 +319,7 @@ fn status_word(status: Option<Status>, lang: Lang) -> &'static str {
 fn households(frame: &mut Frame<'_>, body: Rect, h: &Households, model: &Model) {
     let lang = model.lang;
     let wide = body.width >= 100;
-    let (cw, hw, kw) = if wide { (12, 10, 10) } else { (11, 8, 0) };
+    let (cw, hw, kw) = if wide { (12, 10, 10) } else { (11, 8, 8) };
     let sw = if wide { 10 } else { 6 };
     let mut header = format!(
         "{} {} {}",
