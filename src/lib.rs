@@ -8,6 +8,7 @@ pub mod cli;
 pub mod demo;
 pub mod i18n;
 pub mod interview;
+pub mod priority;
 pub mod report;
 pub mod store;
 pub mod survey;

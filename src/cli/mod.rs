@@ -4,6 +4,7 @@
 
 mod check;
 mod data;
+mod plan;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,6 +62,41 @@ pub enum Command {
         /// 备份文件(不能已存在)/ backup file (must not exist)
         path: PathBuf,
     },
+    /// 各村项目排序 / the ranked list of village projects
+    Priorities {
+        #[command(flatten)]
+        args: PriorityArgs,
+    },
+    /// 说明一个项目:哪些户、哪些答案、哪条规则 / explain a project: which households, answers and rule
+    Explain {
+        /// 村名,或 乡镇/村 / village, or township/village
+        village: String,
+        /// 需求规则名,或 问卷.规则 / need rule name, or survey.rule
+        need: String,
+        /// 把草稿也计算在内 / count drafts too
+        #[arg(long)]
+        include_drafts: bool,
+    },
+    /// 导出 CSV / export CSV for Excel or WPS
+    Export {
+        /// 导出什么 / what to export
+        #[arg(value_enum)]
+        what: plan::ExportKind,
+        /// 只导出这份问卷的答案 / responses of this survey only
+        #[arg(long)]
+        survey: Option<String>,
+        /// 输出文件,- 为标准输出 / output file, - for standard output [default: WHAT.csv]
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 加 BOM,让 Excel 和 WPS 正确显示中文 / add the byte-order mark Excel and WPS need for Chinese
+        #[arg(long)]
+        excel: bool,
+        /// 选项写标签而不是名称 / write choice labels instead of names
+        #[arg(long, value_enum)]
+        labels: Option<Lang>,
+        #[command(flatten)]
+        priorities: PriorityArgs,
+    },
     /// 生成演示县的数据 / generate a demonstration county
     Demo {
         /// 农户数 / number of households
@@ -70,6 +106,29 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+/// How projects are ranked and filtered.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PriorityArgs {
+    /// 按村、组或乡镇汇总 / group projects by village, group or township
+    #[arg(long, value_enum, default_value = "village")]
+    pub by: plan::ByArg,
+    /// 只看这个类别(如 water)/ only this category (such as water)
+    #[arg(long)]
+    pub category: Option<String>,
+    /// 只看这个乡镇 / only this township
+    #[arg(long)]
+    pub township: Option<String>,
+    /// 只列出前 N 个 / only the first N
+    #[arg(long)]
+    pub top: Option<usize>,
+    /// 把草稿也计算在内 / count drafts too
+    #[arg(long)]
+    pub include_drafts: bool,
+    /// 在这个预算(元)内选择项目 / choose projects within this budget (yuan)
+    #[arg(long, value_name = "YUAN")]
+    pub budget: Option<f64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,6 +223,31 @@ pub fn main() -> ExitCode {
             };
             check::run(&paths, lang)
         }
+        Some(Command::Priorities { args }) => plan::priorities(&db(), args, lang),
+        Some(Command::Explain {
+            village,
+            need,
+            include_drafts,
+        }) => plan::explain(&db(), village, need, *include_drafts, lang),
+        Some(Command::Export {
+            what,
+            survey,
+            out,
+            excel,
+            labels,
+            priorities,
+        }) => plan::export(
+            &db(),
+            plan::ExportArgs {
+                what: *what,
+                survey: survey.as_deref(),
+                out: out.as_deref(),
+                excel: *excel,
+                labels: *labels,
+                priorities,
+            },
+            lang,
+        ),
         Some(command) => data::run(command, &db(), cli.surveys.as_deref(), lang),
     }
 }

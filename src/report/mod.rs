@@ -2,4 +2,6 @@
 //!
 //! Owns layout only; the numbers come from the store and the core.
 
+pub mod csv_out;
+pub mod export;
 pub mod table;

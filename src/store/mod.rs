@@ -13,6 +13,7 @@ pub mod import;
 pub mod interview;
 pub mod merge;
 pub mod overview;
+pub mod priorities;
 mod schema;
 
 use std::cell::{Cell, RefCell};

@@ -5,7 +5,7 @@ use rusqlite::params_from_iter;
 
 use super::household::Household;
 use super::interview::Status;
-use super::{Result, Store};
+use super::{Result, Store, StoreError};
 
 /// Coverage of one village.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,5 +110,82 @@ impl Store {
             }
         }
         Ok(rows)
+    }
+}
+
+/// One interview as exports read it.
+#[derive(Clone, Debug)]
+pub struct InterviewRow {
+    pub household: Household,
+    pub survey: String,
+    pub version: String,
+    pub snapshot: i64,
+    pub interviewer: String,
+    pub status: String,
+    pub started_at: i64,
+    pub updated_at: i64,
+    pub completed_at: Option<i64>,
+    pub answers: crate::interview::Answers,
+}
+
+impl Store {
+    /// Every stored questionnaire version: (snapshot id, survey id), oldest first.
+    pub fn snapshots(&self) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, survey FROM snapshot ORDER BY created_at, id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Calls `f` with every interview (of one survey, or all), in survey,
+    /// household code and start order, one row at a time; `f`'s error
+    /// stops the walk.
+    pub fn for_each_interview<E: From<StoreError>>(
+        &self,
+        survey: Option<&str>,
+        mut f: impl FnMut(InterviewRow) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT h.code, h.township, h.village, h.grp, h.head, h.members, h.phone, h.cadre, h.notes,
+                    s.survey, s.version, i.snapshot_id, i.interviewer, i.status, i.started_at, i.updated_at,
+                    i.completed_at, i.answers
+             FROM interview i JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
+             WHERE ?1 IS NULL OR s.survey = ?1
+             ORDER BY s.survey, h.code, i.started_at, i.id",
+            )
+            .map_err(StoreError::from)?;
+        let mut rows = stmt.query([survey]).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let row = (|| -> Result<InterviewRow> {
+                let answers: String = r.get(17)?;
+                Ok(InterviewRow {
+                    household: Household {
+                        code: r.get(0)?,
+                        township: r.get(1)?,
+                        village: r.get(2)?,
+                        group: r.get(3)?,
+                        head: r.get(4)?,
+                        members: r.get(5)?,
+                        phone: r.get(6)?,
+                        cadre: r.get(7)?,
+                        notes: r.get(8)?,
+                    },
+                    survey: r.get(9)?,
+                    version: r.get(10)?,
+                    snapshot: r.get(11)?,
+                    interviewer: r.get(12)?,
+                    status: r.get(13)?,
+                    started_at: r.get(14)?,
+                    updated_at: r.get(15)?,
+                    completed_at: r.get(16)?,
+                    answers: super::interview::decode_answers(&answers)?,
+                })
+            })()?;
+            f(row)?;
+        }
+        Ok(())
     }
 }

@@ -1,0 +1,370 @@
+//! The planners' commands: `priorities`, `explain` and `export`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::{PriorityArgs, print_error};
+use crate::i18n::{Lang, Tr};
+use crate::priority::budget::{self, Choice, Method};
+use crate::priority::{By, Project, rank};
+use crate::report::csv_out::{self, Cell, ExportError};
+use crate::report::{export, table};
+use crate::store::Store;
+use crate::store::priorities::PriorityInput;
+use crate::tr;
+
+fn open(db: &Path, lang: Lang) -> Result<Store, Tr> {
+    let shown = db.display();
+    eprintln!("{}", tr!("数据库:{shown}", "database: {shown}").get(lang));
+    Store::open(db).map_err(|e| e.message())
+}
+
+/// The ranked, filtered projects and the budget choice over them.
+pub fn ranked(
+    store: &Store,
+    args: &PriorityArgs,
+) -> Result<(PriorityInput, Vec<Project>, Option<Choice>), Tr> {
+    let input = store
+        .priority_input(args.include_drafts)
+        .map_err(|e| e.message())?;
+    let mut projects = rank(
+        &input.households,
+        &input.rules,
+        &input.observations,
+        args.by.into(),
+    );
+    projects.retain(|p| {
+        args.category
+            .as_ref()
+            .is_none_or(|c| input.rules[p.rule].category == *c)
+            && args.township.as_ref().is_none_or(|t| p.area.township == *t)
+    });
+    if let Some(top) = args.top {
+        projects.truncate(top);
+    }
+    let choice = args
+        .budget
+        .map(|b| budget::choose(&projects, &input.rules, b));
+    Ok((input, projects, choice))
+}
+
+fn cell_text(c: &Cell) -> String {
+    match c {
+        Cell::Text(t) | Cell::Number(t) => t.clone(),
+    }
+}
+
+pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> ExitCode {
+    let result = open(db, lang).and_then(|store| ranked(&store, args));
+    let (input, projects, choice) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            print_error(&e, lang);
+            return ExitCode::from(1);
+        }
+    };
+    let headers = export::priority_headers(lang, choice.is_some());
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (n, p) in projects.iter().enumerate() {
+        let funded = choice.as_ref().map(|c| c.funded.contains(&n));
+        let mut cells: Vec<String> = export::priority_cells(n + 1, p, &input.rules, funded, lang)
+            .iter()
+            .map(cell_text)
+            .collect();
+        cells[13] = format!("{:.0}%", p.share() * 100.0);
+        rows.push(cells);
+    }
+    // The terminal table leaves out the rule id and, unless grouping by
+    // group, the group column.
+    let keep: Vec<usize> = (0..headers.len())
+        .filter(|&i| {
+            i != 6 && (i != 3 || args.by == ByArg::Group) && (i != 2 || args.by != ByArg::Township)
+        })
+        .collect();
+    let headers_kept: Vec<&str> = keep.iter().map(|&i| headers[i].as_str()).collect();
+    let rows_kept: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| keep.iter().map(|&i| r[i].clone()).collect())
+        .collect();
+    let right: Vec<usize> = keep
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| matches!(i, 0 | 7..=14))
+        .map(|(n, _)| n)
+        .collect();
+    print!("{}", table::render(&headers_kept, &rows_kept, &right));
+    let n = projects.len();
+    eprintln!("{}", tr!("共 {n} 个项目", "{n} project(s)").get(lang));
+    if let Some(c) = choice {
+        let funded = c.funded.len();
+        let (cost, benefit, left) = (c.cost, c.benefit, c.remaining);
+        let method = match (c.method, lang) {
+            (Method::Exact, Lang::Zh) => "精确(0-1 背包)",
+            (Method::Exact, Lang::En) => "exact (0-1 knapsack)",
+            (Method::Greedy, Lang::Zh) => "贪心(按每元效益)",
+            (Method::Greedy, Lang::En) => "greedy (benefit per yuan)",
+        };
+        let ranks: Vec<String> = c.funded.iter().map(|i| (i + 1).to_string()).collect();
+        let ranks = ranks.join(", ");
+        println!(
+            "{}",
+            tr!(
+                "预算:资助 {funded} 个项目(排序 {ranks}),费用 {cost:.0} 元,效益 {benefit}(受益户 ×(严重程度 − 2)),剩余 {left:.0} 元;方法:{method}",
+                "budget: {funded} project(s) funded (ranks {ranks}), cost {cost:.0} yuan, benefit {benefit} (households × (severity − 2)), {left:.0} yuan left; method: {method}"
+            )
+            .get(lang)
+        );
+        if !c.uncosted.is_empty() {
+            let u = c.uncosted.len();
+            println!(
+                "{}",
+                tr!(
+                    "{u} 个项目没有费用估算,未参与预算",
+                    "{u} project(s) have no cost estimate and were not considered"
+                )
+                .get(lang)
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn explain(db: &Path, village: &str, need: &str, include_drafts: bool, lang: Lang) -> ExitCode {
+    match explain_text(db, village, need, include_drafts, lang) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            print_error(&e, lang);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn explain_text(
+    db: &Path,
+    village: &str,
+    need: &str,
+    include_drafts: bool,
+    lang: Lang,
+) -> Result<String, Tr> {
+    let store = open(db, lang)?;
+    let input = store
+        .priority_input(include_drafts)
+        .map_err(|e| e.message())?;
+    let projects = rank(
+        &input.households,
+        &input.rules,
+        &input.observations,
+        By::Village,
+    );
+    let (survey_filter, need_name) = match need.split_once('.') {
+        Some((s, n)) => (Some(s), n),
+        None => (None, need),
+    };
+    let (township_filter, village_name) = match village.split_once('/') {
+        Some((t, v)) => (Some(t), v),
+        None => (None, village),
+    };
+    let found: Vec<(usize, &Project)> = projects
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            let r = &input.rules[p.rule];
+            p.area.village == village_name
+                && township_filter.is_none_or(|t| p.area.township == t)
+                && r.name == need_name
+                && survey_filter.is_none_or(|s| r.survey == s)
+        })
+        .collect();
+    let (position, project) = match found.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(tr!(
+                "{village} 没有规则 {need} 的项目(没有农户触发它,或名称有误)",
+                "{village} has no project for rule {need} (no household fired it, or a name is wrong)"
+            ));
+        }
+        _ => {
+            return Err(tr!(
+                "有多个匹配;请写成 乡镇/村 和 问卷.规则",
+                "more than one match; write township/village and survey.rule"
+            ));
+        }
+    };
+    let rule = &input.rules[project.rule];
+    let mut out = String::new();
+    let label = export::project_label(rule, lang);
+    let (rank, sev, phase, k, n, big_n, people) = (
+        position + 1,
+        rule.severity,
+        project.phase,
+        project.affected(),
+        project.surveyed,
+        project.registered,
+        project.people,
+    );
+    let (survey, name, category) = (&rule.survey, &rule.name, &rule.category);
+    out.push_str(
+        tr!(
+            "排序 {rank}:{village} · {label}\n规则 {survey}.{name}(类别 {category},严重程度 {sev},该村此类别阶段 {phase})\n受影响 {k} 户 / 调查 {n} 户 / 登记 {big_n} 户,受影响人口 {people}\n",
+            "rank {rank}: {village} · {label}\nrule {survey}.{name} (category {category}, severity {sev}, phase of the category here {phase})\n{k} households affected of {n} surveyed, {big_n} registered; {people} people affected\n"
+        )
+        .get(lang),
+    );
+    let mut when_shown = false;
+    let mut rows = Vec::new();
+    let mut headers: Vec<String> = vec![
+        match lang {
+            Lang::Zh => "户编码".into(),
+            Lang::En => "code".into(),
+        },
+        match lang {
+            Lang::Zh => "户主".into(),
+            Lang::En => "head".into(),
+        },
+        match lang {
+            Lang::Zh => "人口".into(),
+            Lang::En => "members".into(),
+        },
+    ];
+    for &h in &project.households {
+        let Some(o) = input
+            .observations
+            .iter()
+            .position(|o| o.household == h && o.survey == rule.survey)
+        else {
+            continue;
+        };
+        let interview = store
+            .interview(input.interviews[o])
+            .map_err(|e| e.message())?;
+        let Some(n) = interview.survey.needs.iter().find(|n| n.name == rule.name) else {
+            continue;
+        };
+        let refs: Vec<&str> = {
+            let mut v: Vec<&str> = n
+                .when
+                .ast
+                .question_refs()
+                .into_iter()
+                .map(|(q, _)| q)
+                .collect();
+            v.dedup();
+            v
+        };
+        if !when_shown {
+            out.push_str(tr!("条件:{w}\n\n", "when: {w}\n\n", w = n.when.text).get(lang));
+            headers.extend(refs.iter().map(|r| r.to_string()));
+            when_shown = true;
+        }
+        let mut row = vec![
+            interview.household.code.clone(),
+            interview.household.head.clone(),
+            interview.household.members.to_string(),
+        ];
+        for q in refs {
+            let value = interview.answers.get(q).cloned().unwrap_or_default();
+            let shown = match interview.survey.question(q) {
+                Some(question) if !interview.survey.choices_of(question).is_empty() => {
+                    let choices = interview.survey.choices_of(question);
+                    value
+                        .split_whitespace()
+                        .map(|v| {
+                            choices
+                                .iter()
+                                .find(|c| c.name == v)
+                                .map_or(v.to_string(), |c| format!("{v}({})", c.label.get(lang)))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }
+                _ => value,
+            };
+            row.push(shown);
+        }
+        rows.push(row);
+    }
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    out.push_str(&table::render(&header_refs, &rows, &[2]));
+    Ok(out)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ByArg {
+    Village,
+    Group,
+    Township,
+}
+
+impl From<ByArg> for By {
+    fn from(b: ByArg) -> By {
+        match b {
+            ByArg::Village => By::Village,
+            ByArg::Group => By::Group,
+            ByArg::Township => By::Township,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportKind {
+    Priorities,
+    Responses,
+    Households,
+    Codebook,
+}
+
+pub struct ExportArgs<'a> {
+    pub what: ExportKind,
+    pub survey: Option<&'a str>,
+    pub out: Option<&'a Path>,
+    pub excel: bool,
+    pub labels: Option<Lang>,
+    pub priorities: &'a PriorityArgs,
+}
+
+pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> ExitCode {
+    let default = PathBuf::from(match args.what {
+        ExportKind::Priorities => "priorities.csv",
+        ExportKind::Responses => "responses.csv",
+        ExportKind::Households => "households.csv",
+        ExportKind::Codebook => "codebook.csv",
+    });
+    let out = args.out.map_or(default, Path::to_path_buf);
+    let result = open(db, lang)
+        .map_err(ExportError::Usage)
+        .and_then(|store| {
+            let priorities = match args.what {
+                ExportKind::Priorities => {
+                    Some(ranked(&store, args.priorities).map_err(ExportError::Usage)?)
+                }
+                _ => None,
+            };
+            csv_out::write(&out, args.excel, |sink| match args.what {
+                ExportKind::Priorities => match &priorities {
+                    Some((input, projects, choice)) => {
+                        export::priorities(sink, input, projects, choice.as_ref(), lang)
+                    }
+                    None => Ok(()),
+                },
+                ExportKind::Responses => export::responses(sink, &store, args.survey, args.labels),
+                ExportKind::Households => export::households(sink, &store),
+                ExportKind::Codebook => export::codebook(sink, &store),
+            })
+        });
+    match result {
+        Ok(()) => {
+            if out != Path::new("-") {
+                let shown = out.display();
+                eprintln!("{}", tr!("已写入 {shown}", "written: {shown}").get(lang));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            print_error(&e.message(), lang);
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Choosing projects within a budget: maximise the sum over beneficiary
+//! households of (severity − 2), projects of severity 5 first. Exact 0-1
+//! knapsack when the table fits in memory, greedy by benefit per yuan
+//! otherwise; the result says which was used.
+
+use super::{Project, Rule};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Exact,
+    Greedy,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    /// Funded projects, as indices into the ranked list, in rank order.
+    pub funded: Vec<usize>,
+    pub cost: f64,
+    pub benefit: i64,
+    pub remaining: f64,
+    pub method: Method,
+    /// Projects without a cost estimate, which cannot be chosen.
+    pub uncosted: Vec<usize>,
+}
+
+/// The cells of the exact method's table (items × budget steps) above
+/// which the greedy method is used: 64 million bits, 8 MB.
+pub const EXACT_LIMIT: u64 = 64_000_000;
+
+/// The benefit of a project: households affected × (severity − 2).
+pub fn benefit(project: &Project, rules: &[Rule]) -> i64 {
+    project.affected() * (i64::from(rules[project.rule].severity) - 2)
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// Chooses projects from `projects` (ranked) within `budget` yuan.
+pub fn choose(projects: &[Project], rules: &[Rule], budget: f64) -> Choice {
+    choose_with(projects, rules, budget, EXACT_LIMIT)
+}
+
+/// [`choose`] with the size limit of the exact method given, so that both
+/// methods can be compared on the same projects.
+pub fn choose_with(projects: &[Project], rules: &[Rule], budget: f64, exact_limit: u64) -> Choice {
+    let budget = budget.max(0.0);
+    let mut left = budget;
+    let mut funded = Vec::new();
+    let mut uncosted = Vec::new();
+    let mut rest = Vec::new();
+    for (i, p) in projects.iter().enumerate() {
+        let Some(cost) = p.cost else {
+            uncosted.push(i);
+            continue;
+        };
+        if benefit(p, rules) <= 0 {
+            continue;
+        }
+        if rules[p.rule].severity >= 5 {
+            // Danger to life comes first, in rank order, while money lasts.
+            if cost <= left {
+                left -= cost;
+                funded.push(i);
+            }
+        } else {
+            rest.push(i);
+        }
+    }
+    // Whole yuan: costs rounded up, the budget down, so nothing chosen
+    // can exceed the money.
+    let weight = |i: usize| projects[i].cost.unwrap_or(0.0).ceil().max(0.0) as u64;
+    let capacity = left.floor().max(0.0) as u64;
+    let step = rest.iter().fold(capacity, |g, &i| gcd(g, weight(i))).max(1);
+    let cells = (rest.len() as u64).saturating_mul(capacity / step + 1);
+    let method = if cells <= exact_limit {
+        Method::Exact
+    } else {
+        Method::Greedy
+    };
+    let chosen = match method {
+        Method::Exact => exact(&rest, projects, rules, capacity / step, |i| {
+            weight(i) / step
+        }),
+        Method::Greedy => greedy(&rest, projects, rules, left),
+    };
+    funded.extend(chosen);
+    funded.sort_unstable();
+    let cost: f64 = funded.iter().filter_map(|&i| projects[i].cost).sum();
+    Choice {
+        benefit: funded.iter().map(|&i| benefit(&projects[i], rules)).sum(),
+        remaining: budget - cost,
+        cost,
+        funded,
+        method,
+        uncosted,
+    }
+}
+
+/// 0-1 knapsack by dynamic programming over the budget in steps.
+fn exact(
+    items: &[usize],
+    projects: &[Project],
+    rules: &[Rule],
+    capacity: u64,
+    weight: impl Fn(usize) -> u64,
+) -> Vec<usize> {
+    let cap = capacity as usize;
+    let mut best = vec![0i64; cap + 1];
+    // keep[n][c]: item n is taken at capacity c.
+    let mut keep = vec![false; items.len() * (cap + 1)];
+    for (n, &i) in items.iter().enumerate() {
+        let w = weight(i) as usize;
+        let v = benefit(&projects[i], rules);
+        if w > cap {
+            continue;
+        }
+        for c in (w..=cap).rev() {
+            let with = best[c - w] + v;
+            if with > best[c] {
+                best[c] = with;
+                keep[n * (cap + 1) + c] = true;
+            }
+        }
+    }
+    let mut chosen = Vec::new();
+    let mut c = cap;
+    for (n, &i) in items.iter().enumerate().rev() {
+        if keep[n * (cap + 1) + c] {
+            chosen.push(i);
+            c -= weight(i) as usize;
+        }
+    }
+    chosen
+}
+
+/// Highest benefit per yuan first (rank breaks ties), while money lasts.
+fn greedy(items: &[usize], projects: &[Project], rules: &[Rule], budget: f64) -> Vec<usize> {
+    let mut order = items.to_vec();
+    let density = |i: usize| {
+        let cost = projects[i].cost.unwrap_or(0.0);
+        if cost <= 0.0 {
+            f64::INFINITY
+        } else {
+            benefit(&projects[i], rules) as f64 / cost
+        }
+    };
+    order.sort_by(|a, b| density(*b).total_cmp(&density(*a)).then(a.cmp(b)));
+    let mut left = budget;
+    let mut chosen = Vec::new();
+    for i in order {
+        let cost = projects[i].cost.unwrap_or(0.0);
+        if cost <= left {
+            left -= cost;
+            chosen.push(i);
+        }
+    }
+    chosen
+}

@@ -1,0 +1,279 @@
+//! A small county computed by hand: three villages, four rules.
+
+use super::budget::{Method, choose, choose_with};
+use super::*;
+
+fn rule(survey: &str, name: &str, category: &str, severity: u8, unit_cost: f64) -> Rule {
+    Rule {
+        survey: survey.into(),
+        name: name.into(),
+        category: category.into(),
+        severity,
+        project: None,
+        unit_cost: Some(unit_cost),
+    }
+}
+
+fn rules() -> Vec<Rule> {
+    vec![
+        rule("water", "far", "water", 3, 1500.0),
+        rule("water", "surface", "water", 4, 2000.0),
+        rule("housing", "grade_d", "housing", 5, 40_000.0),
+        rule("health", "clinic_far", "health", 2, 300.0),
+    ]
+}
+
+/// Village A: 10 households, all surveyed. B: 3, all surveyed. C: 10
+/// registered, 4 surveyed for water.
+fn county() -> (Vec<Household>, Vec<Observation>) {
+    let mut households = Vec::new();
+    let mut add = |village: &str, code: String, members: i64| {
+        households.push(Household {
+            code,
+            township: "勐烈镇".into(),
+            village: village.into(),
+            group: String::new(),
+            members,
+        });
+    };
+    for n in 1..=10 {
+        add("A", format!("a{n:02}"), if n == 1 { 5 } else { 4 });
+    }
+    for (n, m) in [(1, 2), (2, 6), (3, 3)] {
+        add("B", format!("b{n}"), m);
+    }
+    for n in 1..=10 {
+        add("C", format!("c{n:02}"), 3);
+    }
+    let mut obs = Vec::new();
+    let mut see = |household: usize, survey: &str, hits: Vec<usize>| {
+        obs.push(Observation {
+            household,
+            survey: survey.into(),
+            hits,
+        });
+    };
+    for h in 0..10 {
+        let water = match h {
+            0 => vec![0, 1],
+            1 | 2 => vec![0],
+            _ => vec![],
+        };
+        see(h, "water", water);
+        see(h, "housing", if h == 4 { vec![2] } else { vec![] });
+        see(h, "health", if h < 4 { vec![3] } else { vec![] });
+    }
+    see(10, "water", vec![1]);
+    see(11, "water", vec![1]);
+    see(12, "water", vec![]);
+    for h in 13..17 {
+        see(h, "water", if h == 13 { vec![0] } else { vec![] });
+    }
+    (households, obs)
+}
+
+type Row = (
+    &'static str,
+    &'static str,
+    u8,
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    Option<f64>,
+    bool,
+);
+
+fn table(projects: &[Project], rules: &[Rule]) -> Vec<Row> {
+    projects
+        .iter()
+        .map(|p| {
+            let village: &'static str = match p.area.village.as_str() {
+                "A" => "A",
+                "B" => "B",
+                _ => "C",
+            };
+            let name: &'static str = match rules[p.rule].name.as_str() {
+                "far" => "far",
+                "surface" => "surface",
+                "grade_d" => "grade_d",
+                _ => "clinic_far",
+            };
+            (
+                village,
+                name,
+                p.phase,
+                p.affected(),
+                p.surveyed,
+                p.registered,
+                p.people,
+                format!("{:.3}", p.share()),
+                p.cost,
+                p.low_reliability(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_hand_computed_county() {
+    let (households, obs) = county();
+    let rules = rules();
+    let projects = rank(&households, &rules, &obs, By::Village);
+    assert_eq!(
+        table(&projects, &rules),
+        vec![
+            (
+                "B",
+                "surface",
+                4,
+                2,
+                3,
+                3,
+                8,
+                "0.667".to_string(),
+                Some(4000.0),
+                true
+            ),
+            (
+                "A",
+                "surface",
+                3,
+                1,
+                10,
+                10,
+                5,
+                "0.100".to_string(),
+                Some(2000.0),
+                false
+            ),
+            (
+                "A",
+                "far",
+                3,
+                3,
+                10,
+                10,
+                13,
+                "0.300".to_string(),
+                Some(4500.0),
+                false
+            ),
+            (
+                "C",
+                "far",
+                3,
+                1,
+                4,
+                10,
+                3,
+                "0.250".to_string(),
+                Some(1500.0),
+                true
+            ),
+            (
+                "A",
+                "clinic_far",
+                2,
+                4,
+                10,
+                10,
+                17,
+                "0.400".to_string(),
+                Some(1200.0),
+                false
+            ),
+            (
+                "A",
+                "grade_d",
+                1,
+                1,
+                10,
+                10,
+                4,
+                "0.100".to_string(),
+                Some(40_000.0),
+                false
+            ),
+        ]
+    );
+    let codes: Vec<&str> = projects[2]
+        .households
+        .iter()
+        .map(|&h| households[h].code.as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["a01", "a02", "a03"],
+        "every rank traces to its households"
+    );
+}
+
+#[test]
+fn phases_follow_the_twenty_percent_rule() {
+    let (households, obs) = county();
+    let phases = phases(&households, &rules(), &obs, By::Village);
+    let at = |v: &str, c: &str| {
+        phases[&(
+            Area {
+                township: "勐烈镇".into(),
+                village: v.into(),
+                group: String::new(),
+            },
+            c.to_string(),
+        )]
+    };
+    assert_eq!(at("A", "water"), 3, "10% at 4, 30% at 3 or worse");
+    assert_eq!(at("B", "water"), 4);
+    assert_eq!(at("C", "water"), 3, "1 of 4 surveyed is 25%");
+    assert_eq!(at("A", "housing"), 1, "10% is below the 20% rule");
+    assert_eq!(at("A", "health"), 2);
+}
+
+#[test]
+fn budgets_fund_life_safety_first_then_the_best_set() {
+    let (households, obs) = county();
+    let rules = rules();
+    let projects = rank(&households, &rules, &obs, By::Village);
+    let small = choose(&projects, &rules, 6000.0);
+    assert_eq!(small.method, Method::Exact);
+    assert_eq!(
+        small.funded,
+        [0, 1],
+        "B surface and A surface: benefit 6 for 6,000 yuan"
+    );
+    assert_eq!(
+        (small.cost, small.benefit, small.remaining),
+        (6000.0, 6, 0.0)
+    );
+    let large = choose(&projects, &rules, 50_000.0);
+    assert_eq!(
+        large.funded,
+        [0, 2, 3, 5],
+        "the grade-D rebuild first, then the best 10,000 yuan"
+    );
+    assert_eq!(
+        (large.cost, large.benefit, large.remaining),
+        (50_000.0, 11, 0.0)
+    );
+    let greedy = choose_with(&projects, &rules, 6000.0, 0);
+    assert_eq!(greedy.method, Method::Greedy);
+    assert!(greedy.benefit <= small.benefit);
+}
+
+#[test]
+fn groups_and_townships() {
+    let (households, obs) = county();
+    let rules = rules();
+    let by_township = rank(&households, &rules, &obs, By::Township);
+    let surface = by_township
+        .iter()
+        .find(|p| rules[p.rule].name == "surface")
+        .expect("project");
+    assert_eq!(
+        (surface.affected(), surface.surveyed, surface.registered),
+        (3, 17, 23)
+    );
+    assert_eq!(surface.area.village, "");
+}

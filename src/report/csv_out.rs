@@ -1,0 +1,218 @@
+//! Writing CSV files that planners open in Excel or WPS: UTF-8, with the
+//! byte-order mark those programs need on request, text cells neutralised
+//! against formula injection, numbers left as numbers, and files written
+//! under a temporary name then moved into place, so a failed export never
+//! leaves half a file.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::i18n::Tr;
+use crate::store::StoreError;
+use crate::tr;
+
+/// A cell: text (neutralised if it could start a formula) or a number
+/// (written as it is, so spreadsheets read it as a number).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(String),
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    pub fn int(n: i64) -> Cell {
+        Cell::Number(n.to_string())
+    }
+
+    pub fn num(n: f64) -> Cell {
+        Cell::Number(if n.fract() == 0.0 && n.abs() < 1e15 {
+            format!("{}", n as i64)
+        } else {
+            format!("{n}")
+        })
+    }
+}
+
+/// Text a spreadsheet would run as a formula gets a leading apostrophe.
+pub fn neutralise(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+#[derive(Debug)]
+pub enum ExportError {
+    Io { path: PathBuf, source: io::Error },
+    Csv(csv::Error),
+    Store(StoreError),
+    Usage(Tr),
+}
+
+impl ExportError {
+    pub fn message(&self) -> Tr {
+        match self {
+            ExportError::Io { path, source } => {
+                let p = path.display();
+                tr!(
+                    "无法写入 {p}:{source};没有留下不完整的文件",
+                    "cannot write {p}: {source}; no partial file was left"
+                )
+            }
+            ExportError::Csv(e) => tr!("写 CSV 出错:{e}", "CSV error: {e}"),
+            ExportError::Store(e) => e.message(),
+            ExportError::Usage(t) => t.clone(),
+        }
+    }
+}
+
+impl From<StoreError> for ExportError {
+    fn from(e: StoreError) -> Self {
+        ExportError::Store(e)
+    }
+}
+
+impl From<csv::Error> for ExportError {
+    fn from(e: csv::Error) -> Self {
+        ExportError::Csv(e)
+    }
+}
+
+/// Rows going to a CSV writer.
+pub struct Sink<'w> {
+    writer: csv::Writer<Box<dyn Write + 'w>>,
+    record: Vec<String>,
+}
+
+impl Sink<'_> {
+    pub fn row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
+        self.record.clear();
+        for c in cells {
+            self.record.push(match c {
+                Cell::Text(t) => neutralise(t),
+                Cell::Number(n) => n.clone(),
+            });
+        }
+        self.writer.write_record(&self.record)?;
+        Ok(())
+    }
+
+    pub fn header(&mut self, names: &[String]) -> Result<(), ExportError> {
+        let cells: Vec<Cell> = names.iter().map(|n| Cell::Text(n.clone())).collect();
+        self.row(&cells)
+    }
+}
+
+/// Writes a CSV to `out` (`-` for standard output) with `fill`. A file is
+/// written beside its target under a temporary name, readable by its owner
+/// only, and renamed when complete.
+pub fn write(
+    out: &Path,
+    excel: bool,
+    fill: impl FnOnce(&mut Sink<'_>) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    let bom: &[u8] = if excel { b"\xEF\xBB\xBF" } else { b"" };
+    if out == Path::new("-") {
+        let stdout = io::stdout();
+        let mut lock = stdout.lock();
+        lock.write_all(bom).map_err(|source| ExportError::Io {
+            path: out.to_path_buf(),
+            source,
+        })?;
+        let mut sink = Sink {
+            writer: csv::Writer::from_writer(Box::new(lock)),
+            record: Vec::new(),
+        };
+        fill(&mut sink)?;
+        return sink.writer.flush().map_err(|source| ExportError::Io {
+            path: out.to_path_buf(),
+            source,
+        });
+    }
+    let io_error = |source| ExportError::Io {
+        path: out.to_path_buf(),
+        source,
+    };
+    let mut tmp_name = out.as_os_str().to_owned();
+    tmp_name.push(format!(".{}.part", std::process::id()));
+    let tmp = PathBuf::from(tmp_name);
+    let result = (|| {
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = io::BufWriter::with_capacity(1 << 20, options.open(&tmp).map_err(io_error)?);
+        file.write_all(bom).map_err(io_error)?;
+        let mut sink = Sink {
+            writer: csv::Writer::from_writer(Box::new(&mut file)),
+            record: Vec::new(),
+        };
+        fill(&mut sink)?;
+        sink.writer.flush().map_err(io_error)?;
+        drop(sink);
+        let file = file.into_inner().map_err(|e| io_error(e.into_error()))?;
+        file.sync_all().map_err(io_error)?;
+        fs::rename(&tmp, out).map_err(io_error)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A time as `YYYY-MM-DD hh:mm:ss` in UTC+8 (Beijing time, which the users
+/// work in), from milliseconds since the epoch.
+pub fn beijing_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000) + 8 * 3600;
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralises_formulas_only() {
+        assert_eq!(neutralise("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(neutralise("+86 138"), "'+86 138");
+        assert_eq!(neutralise("@cmd"), "'@cmd");
+        assert_eq!(neutralise("-1"), "'-1");
+        assert_eq!(neutralise("\tx"), "'\tx");
+        assert_eq!(neutralise("饮水"), "饮水");
+        assert_eq!(Cell::num(-1.0), Cell::Number("-1".into()));
+    }
+
+    #[test]
+    fn times_are_beijing_time() {
+        assert_eq!(beijing_time(0), "1970-01-01 08:00:00");
+        assert_eq!(beijing_time(1_772_294_400_000), "2026-03-01 00:00:00");
+        assert_eq!(
+            beijing_time(951_782_400_000 - 8 * 3_600_000),
+            "2000-02-29 00:00:00"
+        );
+    }
+}

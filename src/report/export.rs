@@ -1,0 +1,404 @@
+//! The exports planners take to Excel or WPS, and the priorities table:
+//! ranked projects, responses, households and the codebook.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::csv_out::{Cell, ExportError, Sink, beijing_time};
+use crate::i18n::Lang;
+use crate::priority::budget::Choice;
+use crate::priority::{Project, Rule};
+use crate::store::Store;
+use crate::store::priorities::PriorityInput;
+use crate::survey::{Question, QuestionKind, Survey};
+
+fn h(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// The project label of a rule, in `lang`, or the rule's name.
+pub fn project_label(rule: &Rule, lang: Lang) -> String {
+    rule.project
+        .as_ref()
+        .map_or(rule.name.clone(), |p| p.get(lang).to_string())
+}
+
+/// The columns of the priorities list, in `lang`.
+pub fn priority_headers(lang: Lang, budget: bool) -> Vec<String> {
+    let mut headers = vec![
+        h(lang, "排序", "rank"),
+        h(lang, "乡镇", "township"),
+        h(lang, "村", "village"),
+        h(lang, "组", "group"),
+        h(lang, "类别", "category"),
+        h(lang, "项目", "project"),
+        h(lang, "规则", "rule"),
+        h(lang, "严重程度", "severity"),
+        h(lang, "阶段", "phase"),
+        h(lang, "受影响户数", "households affected"),
+        h(lang, "调查户数", "surveyed"),
+        h(lang, "登记户数", "registered"),
+        h(lang, "受影响人口", "people affected"),
+        h(lang, "比例", "share"),
+        h(lang, "估算费用(元)", "estimated cost (yuan)"),
+        h(lang, "可靠性", "reliability"),
+    ];
+    if budget {
+        headers.push(h(lang, "纳入预算", "funded"));
+    }
+    headers
+}
+
+/// The cells of one ranked project.
+pub fn priority_cells(
+    rank: usize,
+    p: &Project,
+    rules: &[Rule],
+    funded: Option<bool>,
+    lang: Lang,
+) -> Vec<Cell> {
+    let r = &rules[p.rule];
+    let mut cells = vec![
+        Cell::int(rank as i64),
+        Cell::text(p.area.township.clone()),
+        Cell::text(p.area.village.clone()),
+        Cell::text(p.area.group.clone()),
+        Cell::text(r.category.clone()),
+        Cell::text(project_label(r, lang)),
+        Cell::text(format!("{}.{}", r.survey, r.name)),
+        Cell::int(i64::from(r.severity)),
+        Cell::int(i64::from(p.phase)),
+        Cell::int(p.affected()),
+        Cell::int(p.surveyed),
+        Cell::int(p.registered),
+        Cell::int(p.people),
+        Cell::Number(format!("{:.3}", p.share())),
+        p.cost.map_or(Cell::text(""), Cell::num),
+        Cell::text(if p.low_reliability() {
+            h(lang, "低", "low")
+        } else {
+            String::new()
+        }),
+    ];
+    if let Some(f) = funded {
+        cells.push(Cell::text(if f {
+            h(lang, "是", "yes")
+        } else {
+            String::new()
+        }));
+    }
+    cells
+}
+
+/// Writes the ranked projects (already filtered) as CSV.
+pub fn priorities(
+    sink: &mut Sink<'_>,
+    input: &PriorityInput,
+    projects: &[Project],
+    choice: Option<&Choice>,
+    lang: Lang,
+) -> Result<(), ExportError> {
+    sink.header(&priority_headers(lang, choice.is_some()))?;
+    for (n, p) in projects.iter().enumerate() {
+        let funded = choice.map(|c| c.funded.contains(&n));
+        sink.row(&priority_cells(n + 1, p, &input.rules, funded, lang))?;
+    }
+    Ok(())
+}
+
+pub fn households(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError> {
+    sink.header(
+        &[
+            "code", "township", "village", "group", "head", "members", "phone", "cadre", "notes",
+        ]
+        .map(String::from),
+    )?;
+    for hh in store.households(None)? {
+        sink.row(&[
+            Cell::text(hh.code),
+            Cell::text(hh.township),
+            Cell::text(hh.village),
+            Cell::text(hh.group),
+            Cell::text(hh.head),
+            Cell::int(hh.members),
+            Cell::text(hh.phone),
+            Cell::text(hh.cadre),
+            Cell::text(hh.notes),
+        ])?;
+    }
+    Ok(())
+}
+
+/// One exported column of answers.
+enum Column {
+    /// The answer of a question.
+    Answer(String),
+    /// 1 when a multiple-choice question has this choice selected.
+    Chosen(String, String),
+}
+
+/// The columns of one survey: the questions of its newest version in order,
+/// then questions only older versions had, so no answer is ever dropped.
+fn survey_columns(versions: &[Rc<Survey>]) -> Vec<Column> {
+    let mut columns = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    let mut choices: HashMap<String, Vec<String>> = HashMap::new();
+    for survey in versions.iter().rev() {
+        for q in survey.questions() {
+            if q.kind == QuestionKind::SelectMultiple {
+                let list = choices.entry(q.name.clone()).or_default();
+                for c in survey.choices_of(q) {
+                    if !list.contains(&c.name) {
+                        list.push(c.name.clone());
+                    }
+                }
+            }
+            if q.kind != QuestionKind::Note && !seen.contains(&q.name) {
+                seen.push(q.name.clone());
+            }
+        }
+    }
+    for name in seen {
+        let multi = choices.remove(&name);
+        columns.push(Column::Answer(name.clone()));
+        for choice in multi.into_iter().flatten() {
+            columns.push(Column::Chosen(name.clone(), choice));
+        }
+    }
+    columns
+}
+
+fn answer_cell(survey: &Survey, name: &str, value: &str, labels: Option<Lang>) -> Cell {
+    let Some(q) = survey.question(name) else {
+        return Cell::text(value);
+    };
+    if q.kind.is_numeric() {
+        return Cell::Number(value.to_string());
+    }
+    match (labels, q.kind) {
+        (
+            Some(lang),
+            QuestionKind::SelectOne | QuestionKind::YesNo | QuestionKind::SelectMultiple,
+        ) => {
+            let choices = survey.choices_of(q);
+            let shown: Vec<&str> = value
+                .split_whitespace()
+                .map(|n| {
+                    choices
+                        .iter()
+                        .find(|c| c.name == n)
+                        .map_or(n, |c| c.label.get(lang))
+                })
+                .collect();
+            Cell::text(shown.join(" "))
+        }
+        _ => Cell::text(value),
+    }
+}
+
+/// One row per interview: the household, who, status and times, then one
+/// column per question (per version union), multiple choices also as one
+/// 0/1 column per choice. All surveys at once prefix columns with the
+/// survey id.
+pub fn responses(
+    sink: &mut Sink<'_>,
+    store: &Store,
+    survey: Option<&str>,
+    labels: Option<Lang>,
+) -> Result<(), ExportError> {
+    let mut versions: Vec<(String, Vec<Rc<Survey>>)> = Vec::new();
+    let mut parsed: HashMap<i64, Rc<Survey>> = HashMap::new();
+    for (id, name) in store.snapshots()? {
+        if survey.is_some_and(|s| s != name) {
+            continue;
+        }
+        let s = store.snapshot_survey(id)?;
+        parsed.insert(id, Rc::clone(&s));
+        match versions.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, list)) => list.push(s),
+            None => versions.push((name, vec![s])),
+        }
+    }
+    if let Some(s) = survey
+        && versions.is_empty()
+    {
+        return Err(ExportError::Usage(crate::tr!(
+            "没有问卷 {s} 的调查",
+            "no interviews of survey {s}"
+        )));
+    }
+    versions.sort_by(|a, b| a.0.cmp(&b.0));
+    let prefix = survey.is_none();
+    let mut header: Vec<String> = [
+        "code",
+        "township",
+        "village",
+        "group",
+        "head",
+        "interviewer",
+        "status",
+        "started",
+        "updated",
+        "completed",
+        "survey",
+        "version",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut columns: Vec<(String, Column)> = Vec::new();
+    for (name, list) in &versions {
+        for c in survey_columns(list) {
+            let title = match &c {
+                Column::Answer(q) => q.clone(),
+                Column::Chosen(q, choice) => format!("{q}/{choice}"),
+            };
+            header.push(if prefix {
+                format!("{name}.{title}")
+            } else {
+                title
+            });
+            columns.push((name.clone(), c));
+        }
+    }
+    sink.header(&header)?;
+    let mut cells: Vec<Cell> = Vec::with_capacity(header.len());
+    store.for_each_interview(survey, |row| {
+        cells.clear();
+        let hh = &row.household;
+        cells.extend([
+            Cell::text(hh.code.clone()),
+            Cell::text(hh.township.clone()),
+            Cell::text(hh.village.clone()),
+            Cell::text(hh.group.clone()),
+            Cell::text(hh.head.clone()),
+            Cell::text(row.interviewer.clone()),
+            Cell::text(row.status.clone()),
+            Cell::text(beijing_time(row.started_at)),
+            Cell::text(beijing_time(row.updated_at)),
+            Cell::text(row.completed_at.map(beijing_time).unwrap_or_default()),
+            Cell::text(row.survey.clone()),
+            Cell::text(row.version.clone()),
+        ]);
+        let own = parsed.get(&row.snapshot);
+        for (name, column) in &columns {
+            if *name != row.survey {
+                cells.push(Cell::text(""));
+                continue;
+            }
+            cells.push(match column {
+                Column::Answer(q) => match (row.answers.get(q), own) {
+                    (Some(v), Some(s)) => answer_cell(s, q, v, labels),
+                    (Some(v), None) => Cell::text(v.clone()),
+                    (None, _) => Cell::text(""),
+                },
+                Column::Chosen(q, choice) => match row.answers.get(q) {
+                    Some(v) => Cell::int(i64::from(v.split_whitespace().any(|c| c == choice))),
+                    None => Cell::text(""),
+                },
+            });
+        }
+        sink.row(&cells)
+    })
+}
+
+fn kind_name(q: &Question) -> String {
+    match &q.choices {
+        Some(list) => format!("{} {list}", q.kind.name()),
+        None => q.kind.name().to_string(),
+    }
+}
+
+/// For each stored questionnaire version, every question and need rule.
+pub fn codebook(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError> {
+    sink.header(
+        &[
+            "survey",
+            "version",
+            "kind",
+            "name",
+            "type",
+            "required",
+            "label_zh",
+            "label_en",
+            "choices",
+            "relevant",
+            "constraint",
+            "min",
+            "max",
+            "unit",
+            "severity",
+            "category",
+            "unit_cost",
+        ]
+        .map(String::from),
+    )?;
+    for (id, _) in store.snapshots()? {
+        let s = store.snapshot_survey(id)?;
+        for section in &s.sections {
+            for q in &section.questions {
+                let choices: Vec<String> = s
+                    .choices_of(q)
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{}={}/{}",
+                            c.name,
+                            c.label.in_code("zh"),
+                            c.label.in_code("en")
+                        )
+                    })
+                    .collect();
+                let relevant: Vec<&str> = section
+                    .relevant
+                    .iter()
+                    .chain(q.relevant.iter())
+                    .map(|e| e.text.as_str())
+                    .collect();
+                sink.row(&[
+                    Cell::text(s.id.clone()),
+                    Cell::text(s.version.clone()),
+                    Cell::text("question"),
+                    Cell::text(q.name.clone()),
+                    Cell::text(kind_name(q)),
+                    Cell::text(if q.required { "yes" } else { "no" }),
+                    Cell::text(q.label.in_code("zh")),
+                    Cell::text(q.label.in_code("en")),
+                    Cell::text(choices.join("; ")),
+                    Cell::text(relevant.join(" and ")),
+                    Cell::text(q.constraint.as_ref().map_or("", |c| c.text.as_str())),
+                    q.min.map_or(Cell::text(""), Cell::num),
+                    q.max.map_or(Cell::text(""), Cell::num),
+                    Cell::text(q.unit.as_ref().map_or("", |u| u.in_code("zh"))),
+                    Cell::text(""),
+                    Cell::text(""),
+                    Cell::text(""),
+                ])?;
+            }
+        }
+        for n in &s.needs {
+            sink.row(&[
+                Cell::text(s.id.clone()),
+                Cell::text(s.version.clone()),
+                Cell::text("need"),
+                Cell::text(n.name.clone()),
+                Cell::text(""),
+                Cell::text(""),
+                Cell::text(n.project.as_ref().map_or("", |p| p.in_code("zh"))),
+                Cell::text(n.project.as_ref().map_or("", |p| p.in_code("en"))),
+                Cell::text(""),
+                Cell::text(n.when.text.clone()),
+                Cell::text(""),
+                Cell::text(""),
+                Cell::text(""),
+                Cell::text(""),
+                Cell::int(i64::from(n.severity.get())),
+                Cell::text(n.category.clone()),
+                n.unit_cost.map_or(Cell::text(""), Cell::num),
+            ])?;
+        }
+    }
+    Ok(())
+}
