@@ -216,3 +216,25 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod write_tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_export_leaves_no_file() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let out = dir.path().join("half.csv");
+        let result = write(&out, true, |sink| {
+            sink.row(&[Cell::text("户编码"), Cell::int(1)])?;
+            Err(ExportError::Usage(crate::tr!("中断", "interrupted")))
+        });
+        assert!(result.is_err());
+        assert!(!out.exists(), "no half file");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
+        assert!(left.is_empty(), "no temporary file either");
+        let missing = dir.path().join("no/such/dir/out.csv");
+        let err = write(&missing, false, |_| Ok(())).expect_err("missing folder");
+        assert!(err.message().en.contains("no partial file was left"));
+    }
+}

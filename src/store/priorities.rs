@@ -115,8 +115,7 @@ impl Store {
                 }
             }
         }
-        let mut chosen: Vec<((usize, String), Candidate)> =
-            best.into_iter().collect();
+        let mut chosen: Vec<((usize, String), Candidate)> = best.into_iter().collect();
         chosen.sort_by(|a, b| (a.0.0, &a.0.1).cmp(&(b.0.0, &b.0.1)));
         for ((household, survey), (id, _, status, hits, snapshot)) in chosen {
             let hits = if status == "complete" {

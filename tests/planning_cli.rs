@@ -1,0 +1,360 @@
+//! `minqing priorities`, `explain` and `export` through the real binary on
+//! a small county whose answers are known, CSV read back with the csv
+//! crate cell by cell.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+use minqing::store::Store;
+use minqing::store::household::Household;
+use minqing::survey::bundled::BUNDLED;
+use minqing::survey::load;
+
+fn minqing(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("minqing").expect("binary");
+    cmd.env_remove("LC_ALL")
+        .env_remove("LANG")
+        .env_remove("MINQING_DB");
+    cmd.arg("--lang").arg("en").arg("--db").arg(db);
+    cmd
+}
+
+/// Village 曼贺村: 6 households, 5 surveyed for water; 那洒村: 2 households,
+/// both surveyed (low reliability).
+fn county(dir: &TempDir) -> std::path::PathBuf {
+    let db = dir.path().join("county.db");
+    let store = Store::open(&db).expect("open");
+    let mut households = Vec::new();
+    for n in 1..=6 {
+        households.push(Household {
+            code: format!("A{n}"),
+            township: "勐烈镇".into(),
+            village: "曼贺村".into(),
+            head: if n == 1 {
+                "=HYPERLINK(\"x\")".into()
+            } else {
+                format!("李{n}")
+            },
+            members: n,
+            ..Household::default()
+        });
+    }
+    for n in 1..=2 {
+        households.push(Household {
+            code: format!("B{n}"),
+            township: "整董镇".into(),
+            village: "那洒村".into(),
+            head: format!("岩{n}"),
+            members: 3,
+            ..Household::default()
+        });
+    }
+    store.upsert_households(&households).expect("households");
+    let water = load(BUNDLED[1].1).survey.expect("water");
+    let interview = |code: &str, source: &str, minutes: Option<&str>, remarks: &str| {
+        let id = store
+            .open_interview(code, &water, "王芳")
+            .expect("interview")
+            .id;
+        store
+            .save_answer(id, "main_source", Some(source), "王芳")
+            .expect("save");
+        if let Some(m) = minutes {
+            store
+                .save_answer(id, "fetch_minutes", Some(m), "王芳")
+                .expect("save");
+        }
+        for (q, v) in [
+            ("shortage_days", "0"),
+            ("quality_problems", "turbid smell"),
+            ("toilet", "flush"),
+            ("handwashing", "water_soap"),
+            ("urgency", "high"),
+            ("remarks", remarks),
+        ] {
+            store.save_answer(id, q, Some(v), "王芳").expect("save");
+        }
+        store.complete(id, "王芳").expect("complete");
+    };
+    interview("A1", "surface", Some("40"), "+86 要修路");
+    interview("A2", "surface", Some("35"), "水管坏了");
+    interview("A3", "piped_home", None, "无");
+    interview("A4", "protected_well", Some("10"), "无");
+    interview("A5", "protected_well", Some("25"), "无");
+    interview("B1", "surface", Some("50"), "无");
+    interview("B2", "surface", Some("50"), "无");
+    db
+}
+
+#[test]
+fn the_ranked_table_of_a_known_county() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    minqing(&db)
+        .args(["priorities", "--category", "water"])
+        .assert()
+        .success()
+        .stdout(
+            "rank  township  village  category  project                                severity  phase  households affected  surveyed  registered  people affected  share  estimated cost (yuan)  reliability\n\
+             \x20  1  整董镇    那洒村   water     Build or upgrade a piped water scheme         4      4                    2         2           2                6   100%                   6000  low\n\
+             \x20  2  勐烈镇    曼贺村   water     Build or upgrade a piped water scheme         4      4                    2         5           6                3    40%                   6000\n\
+             \x20  3  勐烈镇    曼贺村   water     Water testing and treatment                   3      4                    5         5           6               15   100%                   4000\n\
+             \x20  4  勐烈镇    曼贺村   water     Extend piped water to the home                3      4                    3         5           6                8    60%                   7500\n\
+             \x20  5  整董镇    那洒村   water     Water testing and treatment                   3      4                    2         2           2                6   100%                   1600  low\n\
+             \x20  6  整董镇    那洒村   water     Extend piped water to the home                3      4                    2         2           2                6   100%                   5000  low\n",
+        );
+}
+
+#[test]
+fn a_budget_funds_the_best_set_and_says_how() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    // Benefits: 1: 4, 2: 4, 3: 5, 4: 3, 5: 2, 6: 2 (households × (severity − 2)).
+    minqing(&db)
+        .args(["priorities", "--category", "water", "--budget", "12000"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "budget: 3 project(s) funded (ranks 1, 3, 5), cost 11600 yuan, benefit 11 (households × (severity − 2)), 400 yuan left; method: exact (0-1 knapsack)",
+        ));
+}
+
+#[test]
+fn explain_names_the_households_answers_and_rule() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    minqing(&db)
+        .args(["explain", "曼贺村", "water.water_far"])
+        .assert()
+        .success()
+        .stdout(
+            "rank 4: 曼贺村 · Extend piped water to the home\n\
+             rule water.water_far (category water, severity 3, phase of the category here 4)\n\
+             3 households affected of 5 surveyed, 6 registered; 8 people affected\n\
+             when: ${fetch_minutes} > 20 or ${fetch_climb_m} > 80\n\
+             \n\
+             code  head             members  fetch_minutes  fetch_climb_m\n\
+             A1    =HYPERLINK(\"x\")        1  40\n\
+             A2    李2                    2  35\n\
+             A5    李5                    5  25\n",
+        );
+    minqing(&db)
+        .args(["explain", "曼贺村", "no_such_rule"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "has no project for rule no_such_rule",
+        ));
+}
+
+fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes);
+    reader
+        .records()
+        .map(|r| r.expect("record").iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn priorities_export_reads_back_cell_by_cell() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    let out = dir.path().join("p.csv");
+    minqing(&db)
+        .args([
+            "export",
+            "priorities",
+            "--category",
+            "water",
+            "--top",
+            "2",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = read_csv(&fs::read(&out).expect("written"));
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        rows[1],
+        [
+            "1",
+            "整董镇",
+            "那洒村",
+            "",
+            "water",
+            "Build or upgrade a piped water scheme",
+            "water.surface_water",
+            "4",
+            "4",
+            "2",
+            "2",
+            "2",
+            "6",
+            "1.000",
+            "6000",
+            "low"
+        ]
+    );
+    assert_eq!(rows[2][2], "曼贺村");
+}
+
+#[test]
+fn responses_keep_chinese_with_and_without_excel_and_neutralise_formulas() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    for excel in [false, true] {
+        let out = dir.path().join(format!("r{excel}.csv"));
+        let mut cmd = minqing(&db);
+        cmd.args(["export", "responses", "--survey", "water", "--out"])
+            .arg(&out);
+        if excel {
+            cmd.arg("--excel");
+        }
+        cmd.assert().success();
+        let bytes = fs::read(&out).expect("written");
+        assert_eq!(
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            excel,
+            "the byte-order mark only with --excel"
+        );
+        let body = if excel { &bytes[3..] } else { &bytes[..] };
+        let rows = read_csv(body);
+        let header = &rows[0];
+        let col = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("column {name}"))
+        };
+        assert_eq!(rows.len(), 8, "one row per interview");
+        let a1 = &rows[1];
+        assert_eq!(a1[col("code")], "A1");
+        assert_eq!(
+            a1[col("head")],
+            "'=HYPERLINK(\"x\")",
+            "formulas are neutralised"
+        );
+        assert_eq!(a1[col("remarks")], "'+86 要修路");
+        assert_eq!(a1[col("village")], "曼贺村");
+        assert_eq!(a1[col("fetch_minutes")], "40", "numbers stay numbers");
+        assert_eq!(a1[col("quality_problems")], "turbid smell");
+        assert_eq!(a1[col("quality_problems/turbid")], "1");
+        assert_eq!(a1[col("quality_problems/colour")], "0");
+        assert_eq!(a1[col("status")], "complete");
+        assert_eq!(rows[3][col("fetch_minutes")], "", "skipped for piped water");
+    }
+    let labelled = dir.path().join("labels.csv");
+    minqing(&db)
+        .args([
+            "export",
+            "responses",
+            "--survey",
+            "water",
+            "--labels",
+            "zh",
+            "--out",
+        ])
+        .arg(&labelled)
+        .assert()
+        .success();
+    let rows = read_csv(&fs::read(&labelled).expect("written"));
+    let col = rows[0]
+        .iter()
+        .position(|h| h == "main_source")
+        .expect("column");
+    assert_eq!(rows[1][col], "江河、塘、沟渠水");
+}
+
+#[test]
+fn older_questionnaire_versions_keep_their_answers_in_exports() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    // Version 2026.2 drops the remarks question; A6 is interviewed with it.
+    let v2 = BUNDLED[1]
+        .1
+        .replace("version = \"2026.1\"", "version = \"2026.2\"")
+        .replace(
+            "[[section.question]]\nname = \"remarks\"\ntype = \"text\"\nlabel = { zh = \"农户的其他意见或要求\", en = \"Other remarks or requests of the household\" }\n",
+            "",
+        );
+    let v2 = load(&v2).survey.expect("v2 loads");
+    assert!(v2.question("remarks").is_none());
+    let store = Store::open(&db).expect("open");
+    let id = store
+        .open_interview("A6", &v2, "王芳")
+        .expect("v2 interview")
+        .id;
+    store
+        .save_answer(id, "main_source", Some("surface"), "王芳")
+        .expect("save");
+    drop(store);
+    let out = dir.path().join("all.csv");
+    minqing(&db)
+        .args(["export", "responses", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = read_csv(&fs::read(&out).expect("written"));
+    let col = |name: &str| {
+        rows[0]
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("column {name}"))
+    };
+    let a1 = rows.iter().find(|r| r[0] == "A1").expect("A1");
+    assert_eq!(
+        a1[col("water.remarks")],
+        "'+86 要修路",
+        "the old version's answer is still exported"
+    );
+    let a6 = rows.iter().find(|r| r[0] == "A6").expect("A6");
+    assert_eq!(
+        (
+            a6[col("version")].as_str(),
+            a6[col("water.main_source")].as_str()
+        ),
+        ("2026.2", "surface")
+    );
+    let codebook = dir.path().join("codebook.csv");
+    minqing(&db)
+        .args(["export", "codebook", "--out"])
+        .arg(&codebook)
+        .assert()
+        .success();
+    let rows = read_csv(&fs::read(&codebook).expect("written"));
+    let versions: std::collections::BTreeSet<&str> = rows[1..]
+        .iter()
+        .filter(|r| r[0] == "water")
+        .map(|r| r[1].as_str())
+        .collect();
+    assert_eq!(
+        versions.into_iter().collect::<Vec<_>>(),
+        ["2026.1", "2026.2"]
+    );
+}
+
+#[test]
+fn an_export_to_a_missing_folder_fails_cleanly() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    let out = dir.path().join("missing/out.csv");
+    minqing(&db)
+        .args(["export", "households", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no partial file was left"));
+    assert!(!out.exists());
+    minqing(&db)
+        .args(["export", "households", "--out", "-"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("code,township,village"));
+}
