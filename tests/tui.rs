@@ -171,16 +171,17 @@ fn snapshots_of_every_screen() {
     typ(&mut m, "700");
     key(&mut m, KeyCode::Enter);
     snap("interview_number_error", &mut m);
-    typ(&mut m, "\u{8}");
     for _ in 0..3 {
         key(&mut m, KeyCode::Backspace);
     }
+    assert_eq!(interview(&m).input.value(), "");
     typ(&mut m, "45");
     key(&mut m, KeyCode::Enter);
     key(&mut m, KeyCode::Enter); // fetch_climb_m is optional
     typ(&mut m, "40");
     key(&mut m, KeyCode::Enter);
     typ(&mut m, "15");
+    assert_eq!(current_name(&m), "quality_problems");
     snap("interview_multiple", &mut m);
     ctrl(&mut m, 'r');
     snap("review_missing", &mut m);
@@ -448,7 +449,7 @@ fn completing_is_refused_while_a_required_answer_is_missing() {
         notice
             .text
             .en
-            .starts_with("required questions unanswered: shortage_days"),
+            .starts_with("required questions unanswered: In the past year, on how many days"),
         "{}",
         notice.text.en
     );

@@ -45,6 +45,9 @@ impl Loaded {
     }
 }
 
+/// Choices a list may have: each is chosen with one key, 1-9 then a-z.
+pub const MAX_CHOICES: usize = 35;
+
 const ROOT_KEYS: &[&str] = &["survey", "choices", "section", "need"];
 const SURVEY_KEYS: &[&str] = &[
     "id",
@@ -651,6 +654,17 @@ impl<'s> Loader<'s> {
                         "choice list '{list_name}' is empty"
                     ),
                     None,
+                );
+            }
+            if items.len() > MAX_CHOICES {
+                let n = items.len();
+                self.error(
+                    value.span(),
+                    tr!(
+                        "选项表 '{list_name}' 有 {n} 个选项;一键作答最多支持 {MAX_CHOICES} 个(1-9、a-z)",
+                        "choice list '{list_name}' has {n} choices; at most {MAX_CHOICES} can each be chosen with one key (1-9, a-z)"
+                    ),
+                    Some(tr!("把选项分到两道题中", "split the choices over two questions")),
                 );
             }
             let mut choices: Vec<Choice> = Vec::new();

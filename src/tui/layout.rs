@@ -34,6 +34,22 @@ pub fn list_rows(body: Rect) -> Rect {
     }
 }
 
+/// The part of `body` a list takes when a filter line is shown under it.
+pub fn with_filter(body: Rect, shown: bool) -> Rect {
+    Rect {
+        height: body.height.saturating_sub(u16::from(shown)),
+        ..body
+    }
+}
+
+/// The Surveys screen: the list takes the upper half, details the rest.
+pub fn surveys_list(body: Rect) -> Rect {
+    Rect {
+        height: body.height.saturating_sub(body.height / 2),
+        ..body
+    }
+}
+
 /// The first row shown so that `selected` is visible in `height` rows.
 pub fn scroll(selected: usize, height: u16) -> usize {
     selected.saturating_sub((height as usize).saturating_sub(1))

@@ -72,6 +72,13 @@ pub struct Filter {
     pub query: String,
 }
 
+impl Filter {
+    /// Whether a filter line is drawn under the list.
+    pub fn shown(&self) -> bool {
+        self.editing.is_some() || !self.query.is_empty()
+    }
+}
+
 pub struct Villages {
     pub rows: Vec<VillageCoverage>,
     /// Lowercase name, full pinyin and initials of each row, for filtering.

@@ -95,7 +95,11 @@ texts! {
     KeysInterview => "选择题一键作答 · ↑/PgUp 上一题 · ↓/PgDn 下一题 · 退格(空) 上一题 · Ctrl-R 核对 · Esc 返回(已自动保存)", "one key per choice · ↑/PgUp previous · ↓/PgDn next · Backspace (empty) previous · Ctrl-R review · Esc back (all saved)";
     KeysReview => "↑↓ 选择 · 回车 修改该题 · m 第一个未答 · c 完成 · o 重新打开 · Esc 返回", "↑↓ select · Enter change it · m first missing · c complete · o reopen · Esc back";
     KeysSurveys => "↑↓ 选择 · Tab 村 · F2 语言 · q 退出", "↑↓ select · Tab villages · F2 language · q quit";
-    KeysCommon => "F2 或 L 切换语言 · Ctrl-C 退出(所有答案都已保存)", "F2 or L switch language · Ctrl-C quit (every answer is already saved)";
+    KeysCommon => "F1 帮助(输入时也可用) · F2 切换语言(不在输入时也可按 ? 和 L) · Ctrl-C 退出(所有答案都已保存)", "F1 help (also while typing) · F2 switch language (? and L work too when not typing) · Ctrl-C quit (every answer is already saved)";
+    ShortVillages => "回车 打开 · / 筛选 · a 添加 · Tab 切换 · ? 帮助 · q 退出", "Enter open · / filter · a add · Tab switch · ? help · q quit";
+    ShortHouseholds => "回车 调查 · 1-9 问卷 · / 搜索 · a 添加 · e 修改 · Esc 返回 · ? 帮助", "Enter interview · 1-9 survey · / search · a add · e edit · Esc back · ? help";
+    ShortReview => "回车 修改 · m 未答 · c 完成 · o 重开 · Esc 返回 · ? 帮助", "Enter change · m missing · c complete · o reopen · Esc back · ? help";
+    ShortSurveys => "↑↓ 选择 · Tab 切换 · ? 帮助 · q 退出", "↑↓ select · Tab switch · ? help · q quit";
     Invalid => "输入有误", "invalid input";
 }
 

@@ -176,13 +176,28 @@ fn pop(model: &mut Model) {
 }
 
 pub fn update(model: &mut Model, msg: Msg) {
+    if !matches!(msg, Msg::Resize(..)) {
+        // A notice speaks of the last action only.
+        model.notice = None;
+    }
     match msg {
         Msg::Resize(w, h) => model.size = (w, h),
+        // The help overlay covers the screen: nothing under it changes.
+        Msg::Paste(_) | Msg::Click { .. } | Msg::Scroll { .. } if model.help => {}
         Msg::Paste(text) => paste(model, &text),
         Msg::Click { column, row } => click(model, column, row),
         Msg::Scroll { down } => {
-            let code = if down { KeyCode::Down } else { KeyCode::Up };
-            key(model, KeyEvent::new(code, KeyModifiers::NONE));
+            // The wheel scrolls lists; in a question or a form it would
+            // move away from what is being typed.
+            let in_list = match model.stack.last() {
+                Some(Screen::Interview(i)) => i.mode != Mode::Question,
+                Some(Screen::Form(_)) | Some(Screen::Name(_)) => false,
+                _ => true,
+            };
+            if in_list {
+                let code = if down { KeyCode::Down } else { KeyCode::Up };
+                key(model, KeyEvent::new(code, KeyModifiers::NONE));
+            }
         }
         Msg::Key(k) => key(model, k),
     }
@@ -215,12 +230,14 @@ fn paste(model: &mut Model, text: &str) {
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();
     if let Some(input) = active_input(model) {
-        let value = format!("{}{}", input.value(), one_line.trim_end());
-        *input = Input::new(value);
+        for c in one_line.trim_end().chars() {
+            input.handle(tui_input::InputRequest::InsertChar(c));
+        }
     }
     match model.stack.last_mut() {
         Some(Screen::Villages(v)) => refilter_villages(v),
         Some(Screen::Households(h)) => refilter_households(h),
+        Some(Screen::Interview(i)) => i.error = None,
         _ => {}
     }
 }
@@ -547,6 +564,14 @@ fn form_key(model: &mut Model, k: KeyEvent) {
         notes: v[8].clone(),
     };
     let mut errors = household.problems();
+    if !members_text.is_empty() && members_text.parse::<i64>().is_err() {
+        // Say what was typed, not the 0 it could not be read as.
+        errors.retain(|e| !e.en.starts_with("members must be"));
+        errors.push(tr!(
+            "人口 '{members_text}' 不是整数",
+            "members '{members_text}' is not a whole number"
+        ));
+    }
     if !form.editing && !household.code.is_empty() {
         match model.store.household(&household.code) {
             Ok(Some(_)) => {
@@ -879,17 +904,17 @@ fn review_key(model: &mut Model, k: KeyEvent, mut selected: usize) {
                 message = Some((t(T::CompleteDone), false));
             }
             Err(StoreError::Incomplete { .. }) => {
-                let labels: Vec<String> = i
-                    .missing
-                    .iter()
-                    .map(|&m| i.record.survey.question_at(m).name.clone())
-                    .collect();
-                let list = labels.join(", ");
+                let label = |lang: Lang| {
+                    i.missing
+                        .iter()
+                        .map(|&m| i.record.survey.question_at(m).label.get(lang).to_string())
+                        .collect::<Vec<_>>()
+                };
                 let (zh, en) = T::MissingList.pair();
                 message = Some((
                     Tr {
-                        zh: format!("{zh}{list}"),
-                        en: format!("{en} {list}"),
+                        zh: format!("{zh}{}", label(Lang::Zh).join("、")),
+                        en: format!("{en} {}", label(Lang::En).join("; ")),
                     },
                     true,
                 ));
@@ -912,33 +937,66 @@ fn review_key(model: &mut Model, k: KeyEvent, mut selected: usize) {
     }
 }
 
+/// A click on a list drawn in `rows`: selects the row, or opens it when it
+/// was already selected (returns true then).
+fn pick(
+    selected: &mut usize,
+    len: usize,
+    rows: ratatui::layout::Rect,
+    column: u16,
+    row: u16,
+) -> bool {
+    if row < rows.y || row >= rows.bottom() || column >= rows.right() {
+        return false;
+    }
+    let target = layout::scroll(*selected, rows.height) + usize::from(row - rows.y);
+    if target >= len {
+        return false;
+    }
+    let open = target == *selected;
+    *selected = target;
+    open
+}
+
 fn click(model: &mut Model, column: u16, row: u16) {
     let area = ratatui::layout::Rect::new(0, 0, model.size.0, model.size.1);
     let (_, body, _) = layout::frame(area);
-    let rows = layout::list_rows(body);
-    let in_list = row >= rows.y && row < rows.bottom() && column < rows.right();
-    let line = usize::from(row.saturating_sub(rows.y));
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    let open = match model.stack.last_mut() {
+        Some(Screen::Villages(v)) => {
+            let rows = layout::list_rows(layout::with_filter(body, v.filter.shown()));
+            pick(&mut v.selected, v.visible.len(), rows, column, row)
+        }
+        Some(Screen::Households(h)) => {
+            let rows = layout::list_rows(layout::with_filter(body, h.filter.shown()));
+            pick(&mut h.selected, h.visible.len(), rows, column, row)
+        }
+        Some(Screen::Surveys { selected }) => {
+            let rows = layout::list_rows(layout::surveys_list(body));
+            pick(selected, model.survey_files.len(), rows, column, row);
+            false
+        }
+        Some(Screen::Interview(i)) if matches!(i.mode, Mode::Review { .. }) => {
+            let Mode::Review { mut selected } = i.mode else {
+                return;
+            };
+            let open = pick(
+                &mut selected,
+                i.path.len(),
+                layout::list_rows(body),
+                column,
+                row,
+            );
+            i.mode = Mode::Review { selected };
+            open
+        }
+        _ => false,
+    };
+    if open {
+        key(model, enter);
+        return;
+    }
     match model.stack.last_mut() {
-        Some(Screen::Villages(v)) if in_list => {
-            let target = layout::scroll(v.selected, rows.height) + line;
-            if target < v.visible.len() {
-                if target == v.selected {
-                    key(model, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-                } else {
-                    v.selected = target;
-                }
-            }
-        }
-        Some(Screen::Households(h)) if in_list => {
-            let target = layout::scroll(h.selected, rows.height) + line;
-            if target < h.visible.len() {
-                if target == h.selected {
-                    key(model, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-                } else {
-                    h.selected = target;
-                }
-            }
-        }
         Some(Screen::Interview(i)) if i.mode == Mode::Question => {
             let areas = layout::interview(body);
             let (label, hint) = super::view::question_text(i, model.lang, areas.panel.width);

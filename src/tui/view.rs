@@ -279,7 +279,7 @@ fn villages(frame: &mut Frame<'_>, body: Rect, v: &Villages, lang: Lang) {
             )
         })
         .collect();
-    let mut body_rows = body;
+    let body_rows = layout::with_filter(body, v.filter.shown());
     if let Some((text, cursor)) = filter_line(&v.filter, T::Filter, lang) {
         let line = Rect {
             y: body.bottom().saturating_sub(2),
@@ -294,7 +294,6 @@ fn villages(frame: &mut Frame<'_>, body: Rect, v: &Villages, lang: Lang) {
                 line.y,
             ));
         }
-        body_rows.height = body_rows.height.saturating_sub(1);
     }
     list(
         frame,
@@ -305,7 +304,7 @@ fn villages(frame: &mut Frame<'_>, body: Rect, v: &Villages, lang: Lang) {
         T::NoVillages,
         lang,
     );
-    keys_line(frame, body, T::KeysVillages, lang);
+    keys_line(frame, body, T::ShortVillages, lang);
 }
 
 fn status_word(status: Option<Status>, lang: Lang) -> &'static str {
@@ -356,7 +355,7 @@ fn households(frame: &mut Frame<'_>, body: Rect, h: &Households, model: &Model) 
             line
         })
         .collect();
-    let mut body_rows = body;
+    let body_rows = layout::with_filter(body, h.filter.shown());
     if let Some((text, cursor)) = filter_line(&h.filter, T::Search, lang) {
         let line = Rect {
             y: body.bottom().saturating_sub(2),
@@ -371,7 +370,6 @@ fn households(frame: &mut Frame<'_>, body: Rect, h: &Households, model: &Model) 
                 line.y,
             ));
         }
-        body_rows.height = body_rows.height.saturating_sub(1);
     }
     list(
         frame,
@@ -382,7 +380,7 @@ fn households(frame: &mut Frame<'_>, body: Rect, h: &Households, model: &Model) 
         T::NoHouseholds,
         lang,
     );
-    keys_line(frame, body, T::KeysHouseholds, lang);
+    keys_line(frame, body, T::ShortHouseholds, lang);
 }
 
 fn surveys(frame: &mut Frame<'_>, body: Rect, model: &Model, selected: usize) {
@@ -418,10 +416,7 @@ fn surveys(frame: &mut Frame<'_>, body: Rect, model: &Model, selected: usize) {
             )
         })
         .collect();
-    let list_area = Rect {
-        height: body.height.saturating_sub(body.height / 2),
-        ..body
-    };
+    let list_area = layout::surveys_list(body);
     list(
         frame,
         list_area,
@@ -445,7 +440,7 @@ fn surveys(frame: &mut Frame<'_>, body: Rect, model: &Model, selected: usize) {
         }
         frame.render_widget(Paragraph::new(lines), detail);
     }
-    keys_line(frame, body, T::KeysSurveys, lang);
+    keys_line(frame, body, T::ShortSurveys, lang);
 }
 
 const FORM_LABELS: [T; 9] = [
@@ -790,24 +785,26 @@ fn review(frame: &mut Frame<'_>, body: Rect, i: &Interview, selected: usize, lan
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
-    keys_line(frame, body, T::KeysReview, lang);
+    keys_line(frame, body, T::ShortReview, lang);
 }
 
 fn help(frame: &mut Frame<'_>, body: Rect, model: &Model) {
     let lang = model.lang;
     let keys = match model.screen() {
-        Some(Screen::Villages(_)) | Some(Screen::Name(_)) => T::KeysVillages,
-        Some(Screen::Surveys { .. }) => T::KeysSurveys,
-        Some(Screen::Households(_)) => T::KeysHouseholds,
-        Some(Screen::Form(_)) => T::FormKeys,
-        Some(Screen::Interview(i)) if matches!(i.mode, Mode::Review { .. }) => T::KeysReview,
-        _ => T::KeysInterview,
+        Some(Screen::Villages(_)) => Some(T::KeysVillages),
+        Some(Screen::Surveys { .. }) => Some(T::KeysSurveys),
+        Some(Screen::Households(_)) => Some(T::KeysHouseholds),
+        Some(Screen::Form(_)) => Some(T::FormKeys),
+        Some(Screen::Interview(i)) if matches!(i.mode, Mode::Review { .. }) => Some(T::KeysReview),
+        Some(Screen::Interview(_)) => Some(T::KeysInterview),
+        _ => None,
     };
     let width = body.width.saturating_sub(4).clamp(10, 70);
     let mut lines: Vec<Line> = Vec::new();
-    for part in keys
-        .get(lang)
+    let screen_keys = keys.map_or("", |k| k.get(lang));
+    for part in screen_keys
         .split(" · ")
+        .filter(|p| !p.is_empty())
         .chain(T::KeysCommon.get(lang).split(" · "))
     {
         for l in wrap(part, width.saturating_sub(4)) {
