@@ -149,6 +149,8 @@ fn snapshots_of_every_screen() {
     snap("villages_filter_pinyin", &mut m);
     key(&mut m, KeyCode::Esc);
     key(&mut m, KeyCode::Tab);
+    assert!(matches!(m.stack.last(), Some(Screen::Priorities(_))));
+    key(&mut m, KeyCode::Tab);
     snap("surveys", &mut m);
     key(&mut m, KeyCode::Tab);
     key(&mut m, KeyCode::Enter);
@@ -510,4 +512,74 @@ fn language_switches_live_and_mouse_clicks_choose() {
             .map(String::as_str),
         Some("30")
     );
+}
+
+#[test]
+fn the_priorities_screen_and_an_explanation() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::Zh);
+    // Two households of 曼贺村 answer the water survey, one with surface water.
+    key(&mut m, KeyCode::Enter);
+    for (row, source, minutes) in [(0usize, '6', "45"), (1, '3', "10")] {
+        key(&mut m, KeyCode::Home);
+        for _ in 0..row {
+            key(&mut m, KeyCode::Down);
+        }
+        key(&mut m, KeyCode::Char('2'));
+        key(&mut m, KeyCode::Char(source));
+        typ(&mut m, minutes);
+        key(&mut m, KeyCode::Enter);
+        key(&mut m, KeyCode::Enter);
+        typ(&mut m, "40");
+        key(&mut m, KeyCode::Enter);
+        typ(&mut m, "15");
+        key(&mut m, KeyCode::Enter);
+        for k in ['1', '1', '3'] {
+            key(&mut m, KeyCode::Char(k));
+        }
+        key(&mut m, KeyCode::Enter);
+        key(&mut m, KeyCode::Char('c'));
+        key(&mut m, KeyCode::Esc);
+    }
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::Tab);
+    match m.stack.last() {
+        Some(Screen::Priorities(p)) => {
+            assert!(!p.visible.is_empty(), "completed interviews give projects");
+            let first = &p.projects[p.visible[0]];
+            assert_eq!(
+                p.input.rules[first.rule].name, "water_illness",
+                "life-safety first"
+            );
+        }
+        _ => panic!("on the priorities tab"),
+    }
+    snap("priorities", &mut m);
+    key(&mut m, KeyCode::Enter);
+    match m.stack.last() {
+        Some(Screen::Explain(e)) => {
+            assert_eq!(e.explanation.rows.len(), 2);
+            assert_eq!(e.explanation.questions, ["quality_problems"]);
+        }
+        _ => panic!("on the explanation"),
+    }
+    snap("explanation", &mut m);
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::Char('c'));
+    match m.stack.last() {
+        Some(Screen::Priorities(p)) => {
+            let category = p.category.map(|i| p.categories[i].clone());
+            assert_eq!(
+                category.as_deref(),
+                Some("water"),
+                "the only category answered so far"
+            );
+            assert!(
+                p.visible
+                    .iter()
+                    .all(|&i| p.input.rules[p.projects[i].rule].category == "water")
+            );
+        }
+        _ => panic!("still on the priorities"),
+    }
 }

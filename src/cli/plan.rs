@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use super::{PriorityArgs, print_error};
 use crate::i18n::{Lang, Tr};
+use crate::interview::display_answer;
 use crate::priority::budget::{self, Choice, Method};
 use crate::priority::{By, Project, rank};
 use crate::report::csv_out::{self, Cell, ExportError};
@@ -213,79 +214,35 @@ fn explain_text(
         )
         .get(lang),
     );
-    let mut when_shown = false;
-    let mut rows = Vec::new();
-    let mut headers: Vec<String> = vec![
-        match lang {
-            Lang::Zh => "户编码".into(),
-            Lang::En => "code".into(),
-        },
-        match lang {
-            Lang::Zh => "户主".into(),
-            Lang::En => "head".into(),
-        },
-        match lang {
-            Lang::Zh => "人口".into(),
-            Lang::En => "members".into(),
-        },
-    ];
-    for &h in &project.households {
-        let Some(o) = input
-            .observations
-            .iter()
-            .position(|o| o.household == h && o.survey == rule.survey)
-        else {
-            continue;
-        };
-        let interview = store
-            .interview(input.interviews[o])
-            .map_err(|e| e.message())?;
-        let Some(n) = interview.survey.needs.iter().find(|n| n.name == rule.name) else {
-            continue;
-        };
-        let refs: Vec<&str> = {
-            let mut v: Vec<&str> = n
-                .when
-                .ast
-                .question_refs()
-                .into_iter()
-                .map(|(q, _)| q)
-                .collect();
-            v.dedup();
-            v
-        };
-        if !when_shown {
-            out.push_str(tr!("条件:{w}\n\n", "when: {w}\n\n", w = n.when.text).get(lang));
-            headers.extend(refs.iter().map(|r| r.to_string()));
-            when_shown = true;
-        }
-        let mut row = vec![
-            interview.household.code.clone(),
-            interview.household.head.clone(),
-            interview.household.members.to_string(),
-        ];
-        for q in refs {
-            let value = interview.answers.get(q).cloned().unwrap_or_default();
-            let shown = match interview.survey.question(q) {
-                Some(question) if !interview.survey.choices_of(question).is_empty() => {
-                    let choices = interview.survey.choices_of(question);
-                    value
-                        .split_whitespace()
-                        .map(|v| {
-                            choices
-                                .iter()
-                                .find(|c| c.name == v)
-                                .map_or(v.to_string(), |c| format!("{v}({})", c.label.get(lang)))
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" ")
+    let explanation = store.explain(&input, project).map_err(|e| e.message())?;
+    let w = &explanation.when;
+    out.push_str(tr!("条件:{w}\n\n", "when: {w}\n\n").get(lang));
+    let mut headers: Vec<String> = match lang {
+        Lang::Zh => vec!["户编码".into(), "户主".into(), "人口".into()],
+        Lang::En => vec!["code".into(), "head".into(), "members".into()],
+    };
+    headers.extend(explanation.questions.iter().cloned());
+    let rows: Vec<Vec<String>> = explanation
+        .rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![r.code.clone(), r.head.clone(), r.members.to_string()];
+            row.extend(r.values.iter().map(|(q, v)| {
+                match v {
+                    Some(v)
+                        if r.survey
+                            .question(q)
+                            .is_some_and(|q| !r.survey.choices_of(q).is_empty()) =>
+                    {
+                        format!("{v}({})", display_answer(&r.survey, q, v, lang, "、"))
+                    }
+                    Some(v) => v.clone(),
+                    None => String::new(),
                 }
-                _ => value,
-            };
-            row.push(shown);
-        }
-        rows.push(row);
-    }
+            }));
+            row
+        })
+        .collect();
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     out.push_str(&table::render(&header_refs, &rows, &[2]));
     Ok(out)

@@ -312,6 +312,37 @@ impl Env for Constrained<'_, '_> {
     }
 }
 
+/// How a stored answer reads for a person: choice labels in `lang` (joined
+/// with `sep` for several), a number with its unit, text as it is.
+pub fn display_answer(
+    survey: &Survey,
+    question: &str,
+    stored: &str,
+    lang: crate::i18n::Lang,
+    sep: &str,
+) -> String {
+    let Some(q) = survey.question(question) else {
+        return stored.to_string();
+    };
+    let choices = survey.choices_of(q);
+    if choices.is_empty() {
+        return match &q.unit {
+            Some(unit) => format!("{stored} {}", unit.get(lang)),
+            None => stored.to_string(),
+        };
+    }
+    stored
+        .split_whitespace()
+        .map(|n| {
+            choices
+                .iter()
+                .find(|c| c.name == n)
+                .map_or(n, |c| c.label.get(lang))
+        })
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -263,3 +263,29 @@ fn compare(a: &Project, b: &Project, rules: &[Rule]) -> Ordering {
 
 #[cfg(test)]
 mod tests;
+
+/// For the chart of a category: per area, the households with any fired
+/// rule of the category, most first (then area order).
+pub fn category_areas(
+    households: &[Household],
+    rules: &[Rule],
+    observations: &[Observation],
+    category: &str,
+    by: By,
+) -> Vec<(Area, i64)> {
+    let mut affected: HashMap<Area, std::collections::HashSet<usize>> = HashMap::new();
+    for o in observations {
+        if o.hits.iter().any(|&r| rules[r].category == category) {
+            affected
+                .entry(Area::of(&households[o.household], by))
+                .or_default()
+                .insert(o.household);
+        }
+    }
+    let mut list: Vec<(Area, i64)> = affected
+        .into_iter()
+        .map(|(a, set)| (a, set.len() as i64))
+        .collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    list
+}

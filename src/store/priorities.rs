@@ -149,3 +149,72 @@ impl Store {
         Ok(input)
     }
 }
+
+/// One household behind a project, with the answers its rule reads.
+#[derive(Clone, Debug)]
+pub struct ExplainRow {
+    pub code: String,
+    pub head: String,
+    pub members: i64,
+    /// (question, stored answer) for each question the rule reads.
+    pub values: Vec<(String, Option<String>)>,
+    /// The questionnaire version the household answered, for labels.
+    pub survey: std::rc::Rc<crate::survey::Survey>,
+}
+
+/// Why a project is ranked where it is: its rule and its households.
+#[derive(Clone, Debug, Default)]
+pub struct Explanation {
+    /// The rule's condition as written.
+    pub when: String,
+    /// The questions it reads.
+    pub questions: Vec<String>,
+    pub rows: Vec<ExplainRow>,
+}
+
+impl Store {
+    /// The households of `project` with the answers that made its rule fire,
+    /// each read from the interview that counted.
+    pub fn explain(
+        &self,
+        input: &PriorityInput,
+        project: &crate::priority::Project,
+    ) -> Result<Explanation> {
+        let rule = &input.rules[project.rule];
+        let mut explanation = Explanation::default();
+        for &h in &project.households {
+            let Some(o) = input
+                .observations
+                .iter()
+                .position(|o| o.household == h && o.survey == rule.survey)
+            else {
+                continue;
+            };
+            let interview = self.interview(input.interviews[o])?;
+            let Some(need) = interview.survey.needs.iter().find(|n| n.name == rule.name) else {
+                continue;
+            };
+            let mut questions: Vec<String> = Vec::new();
+            for (q, _) in need.when.ast.question_refs() {
+                if !questions.iter().any(|x| x == q) {
+                    questions.push(q.to_string());
+                }
+            }
+            if explanation.when.is_empty() {
+                explanation.when = need.when.text.clone();
+                explanation.questions = questions.clone();
+            }
+            explanation.rows.push(ExplainRow {
+                code: interview.household.code.clone(),
+                head: interview.household.head.clone(),
+                members: interview.household.members,
+                values: questions
+                    .iter()
+                    .map(|q| (q.clone(), interview.answers.get(q).cloned()))
+                    .collect(),
+                survey: std::rc::Rc::clone(&interview.survey),
+            });
+        }
+        Ok(explanation)
+    }
+}

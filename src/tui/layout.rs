@@ -50,6 +50,42 @@ pub fn surveys_list(body: Rect) -> Rect {
     }
 }
 
+/// The priorities screen: the table, and the chart beside it when the
+/// terminal is wide, under it otherwise; two lines at the bottom stay for
+/// the filters and the keys.
+pub fn priorities(body: Rect) -> (Rect, Rect) {
+    let usable = Rect {
+        height: body.height.saturating_sub(1),
+        ..body
+    };
+    if body.width >= 110 {
+        let chart_width = 44;
+        let table = Rect {
+            width: usable.width - chart_width - 1,
+            ..usable
+        };
+        let chart = Rect {
+            x: usable.x + table.width + 1,
+            y: usable.y + 1,
+            width: chart_width,
+            height: usable.height.saturating_sub(2),
+        };
+        (table, chart)
+    } else {
+        let chart_height = (usable.height / 3).min(7);
+        let table = Rect {
+            height: usable.height.saturating_sub(chart_height),
+            ..usable
+        };
+        let chart = Rect {
+            y: table.bottom().saturating_sub(1),
+            height: chart_height.saturating_sub(1),
+            ..usable
+        };
+        (table, chart)
+    }
+}
+
 /// The first row shown so that `selected` is visible in `height` rows.
 pub fn scroll(selected: usize, height: u16) -> usize {
     selected.saturating_sub((height as usize).saturating_sub(1))

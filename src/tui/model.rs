@@ -8,9 +8,11 @@ use std::rc::Rc;
 use tui_input::Input;
 
 use crate::i18n::{Lang, Tr};
+use crate::priority::{Area, Project, Rule};
 use crate::store::Store;
 use crate::store::interview::Interview as Record;
 use crate::store::overview::{HouseholdRow, VillageCoverage};
+use crate::store::priorities::{Explanation, PriorityInput};
 use crate::survey::Survey;
 
 pub struct Model {
@@ -62,6 +64,35 @@ pub enum Screen {
     Households(Households),
     Form(Form),
     Interview(Box<Interview>),
+    Priorities(Box<Priorities>),
+    Explain(Box<Explain>),
+}
+
+/// The ranked projects, with the filters and the chart beside them.
+pub struct Priorities {
+    pub input: PriorityInput,
+    /// Every project, ranked.
+    pub projects: Vec<Project>,
+    /// Positions in `projects` that pass the filters.
+    pub visible: Vec<usize>,
+    pub selected: usize,
+    pub categories: Vec<String>,
+    /// Index into `categories`; `None` is all.
+    pub category: Option<usize>,
+    pub townships: Vec<String>,
+    pub township: Option<usize>,
+    /// The chart: the category shown and its villages, most affected first.
+    pub chart_category: String,
+    pub chart: Vec<(Area, i64)>,
+}
+
+/// One project explained: its rank, rule and households.
+pub struct Explain {
+    pub rank: usize,
+    pub project: Project,
+    pub rule: Rule,
+    pub explanation: Explanation,
+    pub selected: usize,
 }
 
 /// A list with a filter being typed or applied.

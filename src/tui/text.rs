@@ -101,6 +101,26 @@ texts! {
     ShortReview => "回车 修改 · m 未答 · c 完成 · o 重开 · Esc 返回 · ? 帮助", "Enter change · m missing · c complete · o reopen · Esc back · ? help";
     ShortSurveys => "↑↓ 选择 · Tab 切换 · ? 帮助 · q 退出", "↑↓ select · Tab switch · ? help · q quit";
     Invalid => "输入有误", "invalid input";
+    TabPriorities => "排序", "Priorities";
+    All => "全部", "all";
+    Category => "类别", "Category";
+    Project => "项目", "Project";
+    Severity => "严重", "Sev.";
+    Phase => "阶段", "Phase";
+    Counts => "受影响/调查/登记", "affected/surveyed/registered";
+    Share => "比例", "Share";
+    LowReliability => "低", "low";
+    Reliability => "可靠性", "Reliability";
+    Cost => "费用(元)", "Cost (yuan)";
+    ChartTitle => "该类别受影响户数最多的村", "Villages with the most households affected in this category";
+    Rule => "规则", "Rule";
+    When => "条件", "When";
+    Rank => "排序", "Rank";
+    People => "受影响人口", "people affected";
+    NoProjects => "还没有完成的调查,所以还没有项目。", "No completed interviews yet, so no projects.";
+    ShortPriorities => "回车 说明 · c 类别 · t 乡镇 · Tab 切换 · ? 帮助 · q 退出", "Enter explain · c category · t township · Tab switch · ? help · q quit";
+    KeysPriorities => "↑↓ 选择 · 回车 说明该项目(哪些户、哪些答案、哪条规则) · c 按类别筛选 · t 按乡镇筛选 · Esc 清除筛选 · Tab 切换页面 · q 退出", "↑↓ select · Enter explain the project (households, answers, rule) · c filter by category · t filter by township · Esc clear filters · Tab switch page · q quit";
+    KeysExplain => "↑↓ 滚动 · Esc 返回", "↑↓ scroll · Esc back";
 }
 
 #[cfg(test)]

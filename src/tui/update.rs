@@ -11,12 +11,14 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::layout;
 use super::model::{
-    FORM_FIELDS, Filter, Form, Households, Interview, Mode, Model, Notice, Screen, Villages,
+    Explain, FORM_FIELDS, Filter, Form, Households, Interview, Mode, Model, Notice, Priorities,
+    Screen, Villages,
 };
 use super::msg::Msg;
 use super::text::T;
 use crate::i18n::{Lang, Tr};
 use crate::interview::State;
+use crate::priority::{By, category_areas, rank};
 use crate::store::household::Household;
 use crate::store::interview::Status;
 use crate::store::{Store, StoreError};
@@ -136,6 +138,164 @@ fn refilter_households(h: &mut Households) {
         })
         .collect();
     h.selected = h.selected.min(h.visible.len().saturating_sub(1));
+}
+
+/// The ranked projects of every village from the interviews completed so far.
+pub fn priorities(store: &Store) -> Result<Priorities, StoreError> {
+    let input = store.priority_input(false)?;
+    let projects = rank(
+        &input.households,
+        &input.rules,
+        &input.observations,
+        By::Village,
+    );
+    let mut categories: Vec<String> = Vec::new();
+    for r in &input.rules {
+        if !categories.contains(&r.category) {
+            categories.push(r.category.clone());
+        }
+    }
+    let mut townships: Vec<String> = input
+        .households
+        .iter()
+        .map(|h| h.township.clone())
+        .collect();
+    townships.sort();
+    townships.dedup();
+    let mut p = Priorities {
+        input,
+        visible: (0..projects.len()).collect(),
+        projects,
+        selected: 0,
+        categories,
+        category: None,
+        townships,
+        township: None,
+        chart_category: String::new(),
+        chart: Vec::new(),
+    };
+    refilter_priorities(&mut p);
+    Ok(p)
+}
+
+/// Applies the filters and redraws the chart for the category in view.
+fn refilter_priorities(p: &mut Priorities) {
+    let category = p.category.map(|i| p.categories[i].clone());
+    let township = p.township.map(|i| p.townships[i].clone());
+    p.visible = (0..p.projects.len())
+        .filter(|&i| {
+            let project = &p.projects[i];
+            category
+                .as_ref()
+                .is_none_or(|c| p.input.rules[project.rule].category == *c)
+                && township
+                    .as_ref()
+                    .is_none_or(|t| project.area.township == *t)
+        })
+        .collect();
+    p.selected = p.selected.min(p.visible.len().saturating_sub(1));
+    let shown = category.or_else(|| {
+        p.visible
+            .get(p.selected)
+            .map(|&i| p.input.rules[p.projects[i].rule].category.clone())
+    });
+    if let Some(c) = shown
+        && c != p.chart_category
+    {
+        p.chart = category_areas(
+            &p.input.households,
+            &p.input.rules,
+            &p.input.observations,
+            &c,
+            By::Village,
+        );
+        p.chart_category = c;
+    }
+}
+
+/// Steps a filter through all, then each value.
+fn cycle(filter: &mut Option<usize>, len: usize) {
+    *filter = match *filter {
+        None if len > 0 => Some(0),
+        Some(i) if i + 1 < len => Some(i + 1),
+        _ => None,
+    };
+}
+
+fn priorities_key(model: &mut Model, k: KeyEvent) {
+    let page = page(model);
+    let Model { store, stack, .. } = model;
+    let Some(Screen::Priorities(p)) = stack.last_mut() else {
+        return;
+    };
+    if navigate(&mut p.selected, p.visible.len(), k.code, page) {
+        refilter_priorities(p);
+        return;
+    }
+    match k.code {
+        KeyCode::Char('c') => {
+            cycle(&mut p.category, p.categories.len());
+            refilter_priorities(p);
+        }
+        KeyCode::Char('t') => {
+            cycle(&mut p.township, p.townships.len());
+            refilter_priorities(p);
+        }
+        KeyCode::Esc => {
+            p.category = None;
+            p.township = None;
+            refilter_priorities(p);
+        }
+        KeyCode::Enter => {
+            let Some(&i) = p.visible.get(p.selected) else {
+                return;
+            };
+            let project = p.projects[i].clone();
+            match store.explain(&p.input, &project) {
+                Ok(explanation) => {
+                    let explain = Explain {
+                        rank: i + 1,
+                        rule: p.input.rules[project.rule].clone(),
+                        project,
+                        explanation,
+                        selected: 0,
+                    };
+                    stack.push(Screen::Explain(Box::new(explain)));
+                }
+                Err(e) => notice(model, e.message(), true),
+            }
+        }
+        KeyCode::Tab => model.stack = vec![Screen::Surveys { selected: 0 }],
+        KeyCode::BackTab => to_villages(model),
+        _ => {}
+    }
+}
+
+fn explain_key(model: &mut Model, k: KeyEvent) {
+    let page = page(model);
+    let Some(Screen::Explain(e)) = model.stack.last_mut() else {
+        return;
+    };
+    if navigate(&mut e.selected, e.explanation.rows.len(), k.code, page) {
+        return;
+    }
+    if k.code == KeyCode::Esc {
+        pop(model);
+    }
+}
+
+fn to_villages(model: &mut Model) {
+    match villages(&model.store, &model.surveys) {
+        Ok(v) => model.stack = vec![Screen::Villages(v)],
+        Err(e) => notice(model, e.message(), true),
+    }
+}
+
+fn to_priorities(model: &mut Model) {
+    match priorities(&model.store) {
+        Ok(p) => model.stack = vec![Screen::Priorities(Box::new(p))],
+        Err(e) => notice(model, e.message(), true),
+    }
 }
 
 /// Reloads what the screen on top shows, after coming back to it.
@@ -296,6 +456,8 @@ fn key(model: &mut Model, k: KeyEvent) {
         Some(Screen::Households(_)) => households_key(model, k),
         Some(Screen::Form(_)) => form_key(model, k),
         Some(Screen::Interview(_)) => interview_key(model, k),
+        Some(Screen::Priorities(_)) => priorities_key(model, k),
+        Some(Screen::Explain(_)) => explain_key(model, k),
         None => {}
     }
 }
@@ -408,9 +570,8 @@ fn villages_key(model: &mut Model, k: KeyEvent) {
                 .stack
                 .push(Screen::Form(new_form(&township, &village)));
         }
-        KeyCode::Tab | KeyCode::BackTab => {
-            model.stack = vec![Screen::Surveys { selected: 0 }];
-        }
+        KeyCode::Tab => to_priorities(model),
+        KeyCode::BackTab => model.stack = vec![Screen::Surveys { selected: 0 }],
         _ => {}
     }
 }
@@ -424,11 +585,10 @@ fn surveys_key(model: &mut Model, k: KeyEvent) {
     if navigate(selected, len, k.code, page) {
         return;
     }
-    if matches!(k.code, KeyCode::Tab | KeyCode::BackTab | KeyCode::Esc) {
-        match villages(&model.store, &model.surveys) {
-            Ok(v) => model.stack = vec![Screen::Villages(v)],
-            Err(e) => notice(model, e.message(), true),
-        }
+    match k.code {
+        KeyCode::Tab | KeyCode::Esc => to_villages(model),
+        KeyCode::BackTab => to_priorities(model),
+        _ => {}
     }
 }
 
@@ -970,6 +1130,12 @@ fn click(model: &mut Model, column: u16, row: u16) {
         Some(Screen::Households(h)) => {
             let rows = layout::list_rows(layout::with_filter(body, h.filter.shown()));
             pick(&mut h.selected, h.visible.len(), rows, column, row)
+        }
+        Some(Screen::Priorities(p)) => {
+            let rows = layout::list_rows(layout::priorities(body).0);
+            let open = pick(&mut p.selected, p.visible.len(), rows, column, row);
+            refilter_priorities(p);
+            open
         }
         Some(Screen::Surveys { selected }) => {
             let rows = layout::list_rows(layout::surveys_list(body));

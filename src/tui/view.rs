@@ -10,10 +10,13 @@ use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::layout::{self, wrap};
-use super::model::{Form, Households, Interview, Mode, Model, Screen, Villages};
+use super::model::{
+    Explain, Form, Households, Interview, Mode, Model, Priorities, Screen, Villages,
+};
 use super::text::T;
 use super::update::choice_key;
 use crate::i18n::Lang;
+use crate::interview::display_answer;
 use crate::store::interview::Status;
 use crate::survey::QuestionKind;
 
@@ -78,6 +81,8 @@ pub fn view(model: &Model, frame: &mut Frame<'_>) {
         Some(Screen::Households(h)) => households(frame, body, h, model),
         Some(Screen::Form(f)) => form(frame, body, f, lang),
         Some(Screen::Interview(i)) => interview(frame, body, i, lang),
+        Some(Screen::Priorities(p)) => priorities(frame, body, p, lang),
+        Some(Screen::Explain(e)) => explain(frame, body, e, lang),
         None => {}
     }
     frame.render_widget(Paragraph::new(status_line(model, status.width)), status);
@@ -97,9 +102,11 @@ fn title_line(model: &Model) -> Line<'static> {
         }
     };
     let on_surveys = matches!(model.stack.first(), Some(Screen::Surveys { .. }));
+    let on_priorities = matches!(model.stack.first(), Some(Screen::Priorities(_)));
     let mut spans = vec![
         Span::styled(format!("{} ", T::App.get(lang)), BOLD),
-        tab(T::TabVillages, !on_surveys),
+        tab(T::TabVillages, !on_surveys && !on_priorities),
+        tab(T::TabPriorities, on_priorities),
         tab(T::TabSurveys, on_surveys),
     ];
     let crumbs: Vec<String> = model
@@ -113,6 +120,7 @@ fn title_line(model: &Model) -> Line<'static> {
                 i.record.household.head,
                 i.record.survey.title.get(lang)
             )),
+            Screen::Explain(e) => Some(format!("{} {}", T::Rank.get(lang), e.rank)),
             Screen::Form(f) => Some(
                 if f.editing {
                     T::EditHousehold
@@ -516,27 +524,15 @@ pub fn question_text(i: &Interview, lang: Lang, width: u16) -> (Vec<String>, Vec
 
 /// How an answer reads: choice labels in the current language.
 fn answer_text(i: &Interview, index: usize, lang: Lang) -> Option<String> {
-    let survey = &i.record.survey;
-    let q = survey.question_at(index);
+    let q = i.record.survey.question_at(index);
     let stored = i.record.answers.get(&q.name)?;
-    let choices = survey.choices_of(q);
-    if choices.is_empty() {
-        let unit = q
-            .unit
-            .as_ref()
-            .map_or(String::new(), |u| format!(" {}", u.get(lang)));
-        return Some(format!("{stored}{unit}"));
-    }
-    let labels: Vec<&str> = stored
-        .split_whitespace()
-        .map(|n| {
-            choices
-                .iter()
-                .find(|c| c.name == n)
-                .map_or(n, |c| c.label.get(lang))
-        })
-        .collect();
-    Some(labels.join("、"))
+    Some(display_answer(
+        &i.record.survey,
+        &q.name,
+        stored,
+        lang,
+        "、",
+    ))
 }
 
 fn interview(frame: &mut Frame<'_>, body: Rect, i: &Interview, lang: Lang) {
@@ -797,6 +793,8 @@ fn help(frame: &mut Frame<'_>, body: Rect, model: &Model) {
         Some(Screen::Form(_)) => Some(T::FormKeys),
         Some(Screen::Interview(i)) if matches!(i.mode, Mode::Review { .. }) => Some(T::KeysReview),
         Some(Screen::Interview(_)) => Some(T::KeysInterview),
+        Some(Screen::Priorities(_)) => Some(T::KeysPriorities),
+        Some(Screen::Explain(_)) => Some(T::KeysExplain),
         _ => None,
     };
     let width = body.width.saturating_sub(4).clamp(10, 70);
@@ -825,4 +823,209 @@ fn help(frame: &mut Frame<'_>, body: Rect, model: &Model) {
         Paragraph::new(lines).block(Block::bordered().title(format!(" {} ", T::Help.get(lang)))),
         area,
     );
+}
+
+fn priorities(frame: &mut Frame<'_>, body: Rect, p: &Priorities, lang: Lang) {
+    let (table_area, chart_area) = layout::priorities(body);
+    let wide = table_area.width >= 100;
+    let pw = if wide { 30 } else { 20 };
+    let header = format!(
+        "{} {} {} {} {} {} {}",
+        pad_left(T::Rank.get(lang), 4),
+        pad(T::Village.get(lang), 12),
+        pad(T::Project.get(lang), pw),
+        pad_left(T::Severity.get(lang), 4),
+        pad_left(T::Phase.get(lang), 5),
+        pad_left("k/n/N", 11),
+        pad_left(T::Share.get(lang), 5),
+    );
+    let rows: Vec<String> = p
+        .visible
+        .iter()
+        .map(|&i| {
+            let project = &p.projects[i];
+            let rule = &p.input.rules[project.rule];
+            let label = rule
+                .project
+                .as_ref()
+                .map_or(rule.name.clone(), |l| l.get(lang).to_string());
+            let counts = format!(
+                "{}/{}/{}",
+                project.affected(),
+                project.surveyed,
+                project.registered
+            );
+            let low = if project.low_reliability() {
+                T::LowReliability.get(lang)
+            } else {
+                ""
+            };
+            format!(
+                "{} {} {} {} {} {} {} {}",
+                pad_left(&(i + 1).to_string(), 4),
+                pad(&project.area.village, 12),
+                pad(&label, pw),
+                pad_left(&rule.severity.to_string(), 4),
+                pad_left(&project.phase.to_string(), 5),
+                pad_left(&counts, 11),
+                pad_left(&format!("{:.0}%", project.share() * 100.0), 5),
+                low
+            )
+        })
+        .collect();
+    list(
+        frame,
+        table_area,
+        header,
+        rows,
+        p.selected,
+        T::NoProjects,
+        lang,
+    );
+    // The chart: households affected in the category, per village.
+    if chart_area.height > 1 && !p.chart.is_empty() {
+        let mut lines = vec![Line::styled(
+            fit(
+                &format!("{} · {}", T::ChartTitle.get(lang), p.chart_category),
+                usize::from(chart_area.width),
+            ),
+            BOLD,
+        )];
+        let most = p.chart.first().map_or(1, |(_, n)| (*n).max(1));
+        let bar_room = usize::from(chart_area.width).saturating_sub(20).max(4);
+        for (area, n) in p
+            .chart
+            .iter()
+            .take(usize::from(chart_area.height.saturating_sub(1)))
+        {
+            let len = ((*n as f64 / most as f64) * bar_room as f64)
+                .round()
+                .max(1.0) as usize;
+            lines.push(Line::raw(fit(
+                &format!("{} {} {n}", pad(&area.village, 12), "█".repeat(len)),
+                usize::from(chart_area.width),
+            )));
+        }
+        frame.render_widget(Paragraph::new(lines), chart_area);
+    }
+    let filter = format!(
+        "c {}: {} · t {}: {}",
+        T::Category.get(lang),
+        p.category
+            .map_or(T::All.get(lang), |i| p.categories[i].as_str()),
+        T::Township.get(lang),
+        p.township
+            .map_or(T::All.get(lang), |i| p.townships[i].as_str()),
+    );
+    let line = Rect {
+        y: body.bottom().saturating_sub(2),
+        height: 1.min(body.height),
+        ..body
+    };
+    frame.render_widget(
+        Paragraph::new(Line::styled(fit(&filter, usize::from(body.width)), DIM)),
+        line,
+    );
+    keys_line(frame, body, T::ShortPriorities, lang);
+}
+
+fn explain(frame: &mut Frame<'_>, body: Rect, e: &Explain, lang: Lang) {
+    let rule = &e.rule;
+    let label = rule
+        .project
+        .as_ref()
+        .map_or(rule.name.clone(), |l| l.get(lang).to_string());
+    let width = usize::from(body.width);
+    let p = &e.project;
+    let mut lines = vec![
+        Line::styled(
+            fit(
+                &format!(
+                    "{} {} · {} · {}",
+                    T::Rank.get(lang),
+                    e.rank,
+                    p.area.village,
+                    label
+                ),
+                width,
+            ),
+            BOLD,
+        ),
+        Line::raw(fit(
+            &format!(
+                "{} {}.{} · {} {} · {} {} · {} {}",
+                T::Rule.get(lang),
+                rule.survey,
+                rule.name,
+                T::Category.get(lang),
+                rule.category,
+                T::Severity.get(lang),
+                rule.severity,
+                T::Phase.get(lang),
+                p.phase
+            ),
+            width,
+        )),
+        Line::raw(fit(
+            &format!(
+                "{} {}/{}/{} · {} {} · {} {:.0}%",
+                T::Counts.get(lang),
+                p.affected(),
+                p.surveyed,
+                p.registered,
+                T::People.get(lang),
+                p.people,
+                T::Share.get(lang),
+                p.share() * 100.0
+            ),
+            width,
+        )),
+        Line::raw(fit(
+            &format!("{}: {}", T::When.get(lang), e.explanation.when),
+            width,
+        )),
+        Line::from(""),
+    ];
+    let mut header = format!(
+        "{} {} {}",
+        pad(T::Code.get(lang), 12),
+        pad(T::Head.get(lang), 10),
+        pad_left(T::Members.get(lang), 7)
+    );
+    for q in &e.explanation.questions {
+        header.push_str(&format!("  {}", pad(q, 18)));
+    }
+    lines.push(Line::styled(fit(&header, width), BOLD));
+    let top = lines.len() as u16;
+    let room = body.height.saturating_sub(top + 1);
+    let first = layout::scroll(e.selected, room);
+    for (n, r) in e
+        .explanation
+        .rows
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(usize::from(room))
+    {
+        let mut row = format!(
+            "{} {} {}",
+            pad(&r.code, 12),
+            pad(&r.head, 10),
+            pad_left(&r.members.to_string(), 7)
+        );
+        for (q, v) in &r.values {
+            let shown = v.as_deref().map_or(String::new(), |v| {
+                display_answer(&r.survey, q, v, lang, "、")
+            });
+            row.push_str(&format!("  {}", pad(&shown, 18)));
+        }
+        let text = fit(&row, width);
+        lines.push(if n == e.selected {
+            Line::styled(text, SELECTED)
+        } else {
+            Line::raw(text)
+        });
+    }
+    frame.render_widget(Paragraph::new(lines), body);
+    keys_line(frame, body, T::KeysExplain, lang);
 }
