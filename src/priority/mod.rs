@@ -43,7 +43,8 @@ pub struct Rule {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Observation {
     pub household: usize,
-    pub survey: String,
+    /// The survey's id, shared among the observations of a survey.
+    pub survey: std::rc::Rc<str>,
     pub hits: Vec<usize>,
 }
 
@@ -127,6 +128,152 @@ impl Project {
     }
 }
 
+/// Positions instead of names: every area, survey and category gets a
+/// number once, so that counting a million households compares integers,
+/// not strings.
+struct Indexed<'a> {
+    areas: Vec<Area>,
+    area_of: Vec<usize>,
+    surveys: Vec<&'a str>,
+    survey_of_rule: Vec<usize>,
+    categories: Vec<&'a str>,
+    category_of_rule: Vec<usize>,
+    /// For each household, its place in code order.
+    code_order: Vec<usize>,
+}
+
+impl<'a> Indexed<'a> {
+    fn new(
+        households: &'a [Household],
+        rules: &'a [Rule],
+        observations: &'a [Observation],
+        by: By,
+    ) -> Self {
+        let mut area_index: HashMap<(&str, &str, &str), usize> = HashMap::new();
+        let mut areas = Vec::new();
+        let area_of = households
+            .iter()
+            .map(|h| {
+                let key = (
+                    h.township.as_str(),
+                    if by == By::Township {
+                        ""
+                    } else {
+                        h.village.as_str()
+                    },
+                    if by == By::Group {
+                        h.group.as_str()
+                    } else {
+                        ""
+                    },
+                );
+                *area_index.entry(key).or_insert_with(|| {
+                    areas.push(Area::of(h, by));
+                    areas.len() - 1
+                })
+            })
+            .collect();
+        let mut surveys: Vec<&str> = Vec::new();
+        let intern =
+            |list: &mut Vec<&'a str>, name: &'a str| match list.iter().position(|s| *s == name) {
+                Some(i) => i,
+                None => {
+                    list.push(name);
+                    list.len() - 1
+                }
+            };
+        let survey_of_rule = rules
+            .iter()
+            .map(|r| intern(&mut surveys, &r.survey))
+            .collect();
+        for o in observations {
+            intern(&mut surveys, &o.survey);
+        }
+        let mut categories: Vec<&str> = Vec::new();
+        let category_of_rule = rules
+            .iter()
+            .map(|r| intern(&mut categories, &r.category))
+            .collect();
+        let mut by_code: Vec<usize> = (0..households.len()).collect();
+        by_code.sort_by(|a, b| households[*a].code.cmp(&households[*b].code));
+        let mut code_order = vec![0; households.len()];
+        for (place, &h) in by_code.iter().enumerate() {
+            code_order[h] = place;
+        }
+        Indexed {
+            areas,
+            area_of,
+            surveys,
+            survey_of_rule,
+            categories,
+            category_of_rule,
+            code_order,
+        }
+    }
+
+    fn survey(&self, name: &str) -> usize {
+        self.surveys.iter().position(|s| *s == name).unwrap_or(0)
+    }
+
+    /// Phase by `area * categories + category`.
+    fn phases(&self, rules: &[Rule], observations: &[Observation]) -> Vec<u8> {
+        let cats = self.categories.len();
+        // Which categories each survey asks about.
+        let mut asks = vec![false; self.surveys.len() * cats];
+        for (r, _) in rules.iter().enumerate() {
+            asks[self.survey_of_rule[r] * cats + self.category_of_rule[r]] = true;
+        }
+        // counts[(area, category)][0]: households surveyed; [L]: worst hit L.
+        let mut counts = vec![[0i64; 6]; self.areas.len() * cats];
+        // Worst severity per household and category (NOT_ASKED when no
+        // survey of the household asks about the category).
+        const NOT_ASKED: u8 = u8::MAX;
+        let mut worst = vec![NOT_ASKED; self.area_of.len() * cats];
+        for o in observations {
+            let s = self.survey(&o.survey);
+            let row = &mut worst[o.household * cats..(o.household + 1) * cats];
+            for (c, cell) in row.iter_mut().enumerate() {
+                if asks[s * cats + c] && *cell == NOT_ASKED {
+                    *cell = 0;
+                }
+            }
+            for &hit in &o.hits {
+                let cell = &mut row[self.category_of_rule[hit]];
+                *cell = if *cell == NOT_ASKED {
+                    rules[hit].severity
+                } else {
+                    (*cell).max(rules[hit].severity)
+                };
+            }
+        }
+        for (slot, &severity) in worst.iter().enumerate() {
+            if severity == NOT_ASKED {
+                continue;
+            }
+            let (household, category) = (slot / cats, slot % cats);
+            let cell = &mut counts[self.area_of[household] * cats + category];
+            cell[0] += 1;
+            if severity > 0 {
+                cell[usize::from(severity.min(5))] += 1;
+            }
+        }
+        counts
+            .iter()
+            .map(|cell| {
+                let surveyed = cell[0] as f64;
+                let mut at_or_above = 0;
+                for level in (1..=5).rev() {
+                    at_or_above += cell[level];
+                    if surveyed > 0.0 && at_or_above as f64 >= PHASE_SHARE * surveyed {
+                        return level as u8;
+                    }
+                }
+                1
+            })
+            .collect()
+    }
+}
+
 /// The phase of each category in each area: the highest severity `L` such
 /// that at least 20% of the households surveyed for that category have a
 /// fired rule of the category with severity `L` or higher; 1 if none.
@@ -136,57 +283,31 @@ pub fn phases(
     observations: &[Observation],
     by: By,
 ) -> HashMap<(Area, String), u8> {
-    // Per household and category: surveyed at all, and the worst severity.
-    let mut categories_of_survey: HashMap<&str, Vec<&str>> = HashMap::new();
-    for r in rules {
-        let list = categories_of_survey.entry(r.survey.as_str()).or_default();
-        if !list.contains(&r.category.as_str()) {
-            list.push(r.category.as_str());
-        }
+    let index = Indexed::new(households, rules, observations, by);
+    let phases = index.phases(rules, observations);
+    let cats = index.categories.len();
+    let mut surveyed = vec![false; index.areas.len() * cats];
+    let mut asks = vec![false; index.surveys.len() * cats];
+    for (r, _) in rules.iter().enumerate() {
+        asks[index.survey_of_rule[r] * cats + index.category_of_rule[r]] = true;
     }
-    let mut worst: HashMap<(usize, &str), u8> = HashMap::new();
     for o in observations {
-        for category in categories_of_survey
-            .get(o.survey.as_str())
-            .into_iter()
-            .flatten()
-        {
-            worst.entry((o.household, category)).or_insert(0);
-        }
-        for &hit in &o.hits {
-            let r = &rules[hit];
-            let entry = worst.entry((o.household, r.category.as_str())).or_insert(0);
-            *entry = (*entry).max(r.severity);
-        }
-    }
-    // Per area and category: households surveyed, and counts at each severity.
-    let mut tally: HashMap<(Area, String), [i64; 6]> = HashMap::new();
-    for ((household, category), severity) in worst {
-        let counts = tally
-            .entry((Area::of(&households[household], by), category.to_string()))
-            .or_insert([0; 6]);
-        // counts[0]: households surveyed; counts[L]: their worst hit is L.
-        counts[0] += 1;
-        if severity > 0 {
-            counts[usize::from(severity.min(5))] += 1;
-        }
-    }
-    tally
-        .into_iter()
-        .map(|(key, counts)| {
-            let surveyed = counts[0] as f64;
-            let mut at_or_above = 0;
-            let mut phase = 1;
-            for level in (1..=5).rev() {
-                at_or_above += counts[level];
-                if surveyed > 0.0 && at_or_above as f64 >= PHASE_SHARE * surveyed {
-                    phase = level as u8;
-                    break;
-                }
+        let s = index.survey(&o.survey);
+        for c in 0..cats {
+            if asks[s * cats + c] {
+                surveyed[index.area_of[o.household] * cats + c] = true;
             }
-            (key, phase)
-        })
-        .collect()
+        }
+    }
+    let mut out = HashMap::new();
+    for (a, area) in index.areas.iter().enumerate() {
+        for (c, category) in index.categories.iter().enumerate() {
+            if surveyed[a * cats + c] {
+                out.insert((area.clone(), category.to_string()), phases[a * cats + c]);
+            }
+        }
+    }
+    out
 }
 
 /// Every project with at least one affected household, ranked: phase of
@@ -199,50 +320,47 @@ pub fn rank(
     observations: &[Observation],
     by: By,
 ) -> Vec<Project> {
-    let mut registered: HashMap<Area, i64> = HashMap::new();
-    for h in households {
-        *registered.entry(Area::of(h, by)).or_insert(0) += 1;
+    let index = Indexed::new(households, rules, observations, by);
+    let (areas, surveys, cats) = (
+        index.areas.len(),
+        index.surveys.len(),
+        index.categories.len(),
+    );
+    let mut registered = vec![0i64; areas];
+    for &a in &index.area_of {
+        registered[a] += 1;
     }
-    let mut surveyed: HashMap<(Area, &str), i64> = HashMap::new();
-    let mut affected: HashMap<(Area, usize), Vec<usize>> = HashMap::new();
+    let mut surveyed = vec![0i64; areas * surveys];
+    // affected[area * rules + rule]: the households where the rule fired.
+    let mut affected: Vec<Vec<usize>> = vec![Vec::new(); areas * rules.len()];
     for o in observations {
-        let area = Area::of(&households[o.household], by);
-        *surveyed
-            .entry((area.clone(), o.survey.as_str()))
-            .or_insert(0) += 1;
+        let area = index.area_of[o.household];
+        surveyed[area * surveys + index.survey(&o.survey)] += 1;
         for &hit in &o.hits {
-            affected
-                .entry((area.clone(), hit))
-                .or_default()
-                .push(o.household);
+            affected[area * rules.len() + hit].push(o.household);
         }
     }
-    let phase = phases(households, rules, observations, by);
-    let mut projects: Vec<Project> = affected
-        .into_iter()
-        .map(|((area, rule), mut list)| {
-            list.sort_by(|a, b| households[*a].code.cmp(&households[*b].code));
-            list.dedup();
-            let r = &rules[rule];
-            let people = list.iter().map(|&h| households[h].members).sum();
-            Project {
-                surveyed: surveyed
-                    .get(&(area.clone(), r.survey.as_str()))
-                    .copied()
-                    .unwrap_or(0),
-                registered: registered.get(&area).copied().unwrap_or(0),
-                phase: phase
-                    .get(&(area.clone(), r.category.clone()))
-                    .copied()
-                    .unwrap_or(1),
-                cost: r.unit_cost.map(|c| c * list.len() as f64),
-                people,
-                households: list,
-                area,
-                rule,
-            }
-        })
-        .collect();
+    let phase = index.phases(rules, observations);
+    let mut projects = Vec::new();
+    for (slot, mut list) in affected.into_iter().enumerate() {
+        if list.is_empty() {
+            continue;
+        }
+        let (area, rule) = (slot / rules.len(), slot % rules.len());
+        list.sort_by_key(|&h| index.code_order[h]);
+        list.dedup();
+        let r = &rules[rule];
+        projects.push(Project {
+            surveyed: surveyed[area * surveys + index.survey_of_rule[rule]],
+            registered: registered[area],
+            phase: phase[area * cats + index.category_of_rule[rule]],
+            cost: r.unit_cost.map(|c| c * list.len() as f64),
+            people: list.iter().map(|&h| households[h].members).sum(),
+            households: list,
+            area: index.areas[area].clone(),
+            rule,
+        });
+    }
     projects.sort_by(|a, b| compare(a, b, rules));
     projects
 }

@@ -3,17 +3,23 @@
 //! household and survey the interview that counts with its stored hits.
 
 use std::collections::HashMap;
-
-use rusqlite::params;
+use std::rc::Rc;
 
 use super::interview::{compute_hits, decode_answers};
 use super::{Result, Store};
 use crate::interview::HouseholdFacts;
 use crate::priority::{Household, Observation, Rule};
 
-/// The interview chosen so far for a household and survey: id, time,
-/// status, stored hits, snapshot.
-type Candidate = (i64, i64, String, String, i64);
+/// The interview chosen so far for a household and survey, with the rules
+/// its stored hits name.
+#[derive(Clone)]
+struct Candidate {
+    id: i64,
+    when: i64,
+    complete: bool,
+    hits: Vec<usize>,
+    snapshot: i64,
+}
 
 /// The input of a ranking, with what is needed to explain it.
 #[derive(Clone, Debug, Default)]
@@ -32,33 +38,32 @@ impl Store {
     /// of any status, a draft's hits computed from its answers.
     pub fn priority_input(&self, include_drafts: bool) -> Result<PriorityInput> {
         let mut input = PriorityInput::default();
-        let mut position: HashMap<i64, usize> = HashMap::new();
-        let mut facts: Vec<HouseholdFacts> = Vec::new();
+        // Household row ids are dense: a vector maps them to positions.
+        let mut position: Vec<usize> = Vec::new();
         {
             let mut stmt = self.conn.prepare(
                 "SELECT id, code, township, village, grp, members FROM household ORDER BY code",
             )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let h = Household {
+                let id = usize::try_from(r.get::<_, i64>(0)?).unwrap_or(0);
+                if id >= position.len() {
+                    position.resize(id + 1, usize::MAX);
+                }
+                position[id] = input.households.len();
+                input.households.push(Household {
                     code: r.get(1)?,
                     township: r.get(2)?,
                     village: r.get(3)?,
                     group: r.get(4)?,
                     members: r.get(5)?,
-                };
-                facts.push(HouseholdFacts {
-                    members: h.members,
-                    village: h.village.clone(),
-                    township: h.township.clone(),
-                    group: h.group.clone(),
                 });
-                position.insert(r.get(0)?, input.households.len());
-                input.households.push(h);
             }
         }
         // Rules by survey and name; a newer version's wording and cost win.
-        let mut rule_index: HashMap<(String, String), usize> = HashMap::new();
+        let mut surveys: Vec<String> = Vec::new();
+        let mut rule_index: Vec<HashMap<String, usize>> = Vec::new();
+        let mut snapshot_survey: HashMap<i64, usize> = HashMap::new();
         let snapshots: Vec<i64> = {
             let mut stmt = self
                 .conn
@@ -68,6 +73,15 @@ impl Store {
         };
         for id in snapshots {
             let survey = self.snapshot_survey(id)?;
+            let s = match surveys.iter().position(|x| *x == survey.id) {
+                Some(s) => s,
+                None => {
+                    surveys.push(survey.id.clone());
+                    rule_index.push(HashMap::new());
+                    surveys.len() - 1
+                }
+            };
+            snapshot_survey.insert(id, s);
             for need in &survey.needs {
                 let rule = Rule {
                     survey: survey.id.clone(),
@@ -77,76 +91,119 @@ impl Store {
                     project: need.project.clone(),
                     unit_cost: need.unit_cost,
                 };
-                match rule_index.get(&(survey.id.clone(), need.name.clone())) {
+                match rule_index[s].get(&need.name) {
                     Some(&i) => input.rules[i] = rule,
                     None => {
-                        rule_index
-                            .insert((survey.id.clone(), need.name.clone()), input.rules.len());
+                        rule_index[s].insert(need.name.clone(), input.rules.len());
                         input.rules.push(rule);
                     }
                 }
             }
         }
-        // The interview that counts, per household and survey.
+        // The interview that counts, per household and survey: the latest
+        // completed (or, with drafts, changed), the higher id on a tie. Rows
+        // come in household order, so only one household's candidates are
+        // held at a time.
         let sql = if include_drafts {
-            "SELECT i.id, i.household_id, s.survey, i.status, i.updated_at, i.hits, i.snapshot_id
-             FROM interview i JOIN snapshot s ON s.id = i.snapshot_id"
+            "SELECT id, household_id, snapshot_id, status, updated_at, hits FROM interview ORDER BY household_id"
         } else {
-            "SELECT i.id, i.household_id, s.survey, i.status, i.completed_at, i.hits, i.snapshot_id
-             FROM interview i JOIN snapshot s ON s.id = i.snapshot_id WHERE i.status = 'complete'"
+            "SELECT id, household_id, snapshot_id, status, completed_at, hits FROM interview
+             WHERE status = 'complete' ORDER BY household_id"
         };
-        let mut best: HashMap<(usize, String), Candidate> = HashMap::new();
-        {
-            let mut stmt = self.conn.prepare(sql)?;
-            let mut rows = stmt.query(params![])?;
-            while let Some(r) = rows.next()? {
-                let id: i64 = r.get(0)?;
-                let Some(&household) = position.get(&r.get::<_, i64>(1)?) else {
-                    continue;
-                };
-                let survey: String = r.get(2)?;
-                let when: i64 = r.get::<_, Option<i64>>(4)?.unwrap_or(0);
-                let key = (household, survey);
-                let newer = best
-                    .get(&key)
-                    .is_none_or(|(old_id, old_when, ..)| (when, id) > (*old_when, *old_id));
-                if newer {
-                    best.insert(key, (id, when, r.get(3)?, r.get(5)?, r.get(6)?));
+        let names: Vec<Rc<str>> = surveys.iter().map(|s| Rc::from(s.as_str())).collect();
+        let mut current: Option<usize> = None;
+        let mut slots: Vec<Option<Candidate>> = vec![None; surveys.len()];
+        let mut stmt = self.conn.prepare(sql)?;
+        let mut rows = stmt.query([])?;
+        loop {
+            let row = rows.next()?;
+            let household = match row {
+                Some(r) => usize::try_from(r.get::<_, i64>(1)?)
+                    .ok()
+                    .and_then(|h| position.get(h).copied())
+                    .filter(|&p| p != usize::MAX),
+                None => None,
+            };
+            if row.is_none() || (household.is_some() && household != current) {
+                if let Some(h) = current {
+                    for (s, slot) in slots.iter_mut().enumerate() {
+                        if let Some(c) = slot.take() {
+                            self.observe(&mut input, h, &names[s], c, &rule_index[s])?;
+                        }
+                    }
                 }
+                current = household;
+            }
+            let Some(r) = row else { break };
+            let (Some(_), Some(&survey)) = (household, snapshot_survey.get(&r.get::<_, i64>(2)?))
+            else {
+                continue;
+            };
+            let id: i64 = r.get(0)?;
+            let when: i64 = r.get::<_, Option<i64>>(4)?.unwrap_or(0);
+            let slot = &mut slots[survey];
+            if slot.as_ref().is_none_or(|c| (when, id) > (c.when, c.id)) {
+                let hits = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+                *slot = Some(Candidate {
+                    id,
+                    when,
+                    complete: r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)? == "complete",
+                    hits: hits
+                        .split_whitespace()
+                        .filter_map(|hit| hit.split_once(':'))
+                        .filter_map(|(name, _)| rule_index[survey].get(name).copied())
+                        .collect(),
+                    snapshot: r.get(2)?,
+                });
             }
         }
-        let mut chosen: Vec<((usize, String), Candidate)> = best.into_iter().collect();
-        chosen.sort_by(|a, b| (a.0.0, &a.0.1).cmp(&(b.0.0, &b.0.1)));
-        for ((household, survey), (id, _, status, hits, snapshot)) in chosen {
-            let hits = if status == "complete" {
-                hits
-            } else {
-                let answers: String = self.conn.query_row(
-                    "SELECT answers FROM interview WHERE id = ?1",
-                    [id],
-                    |r| r.get(0),
-                )?;
-                compute_hits(
-                    &*self.snapshot_survey(snapshot)?,
-                    &decode_answers(&answers)?,
-                    &facts[household],
-                )
-            };
-            let fired = hits
-                .split_whitespace()
-                .filter_map(|hit| hit.split_once(':'))
-                .filter_map(|(name, _)| {
-                    rule_index.get(&(survey.clone(), name.to_string())).copied()
-                })
-                .collect();
-            input.observations.push(Observation {
-                household,
-                survey,
-                hits: fired,
-            });
-            input.interviews.push(id);
-        }
         Ok(input)
+    }
+}
+
+impl Store {
+    /// Adds the interview that counts for a household and survey; a
+    /// draft's hits are computed from its answers.
+    fn observe(
+        &self,
+        input: &mut PriorityInput,
+        household: usize,
+        survey: &Rc<str>,
+        c: Candidate,
+        rules: &HashMap<String, usize>,
+    ) -> Result<()> {
+        let hits = if c.complete {
+            c.hits
+        } else {
+            let answers: String = self.conn.query_row(
+                "SELECT answers FROM interview WHERE id = ?1",
+                [c.id],
+                |r| r.get(0),
+            )?;
+            let h = &input.households[household];
+            let facts = HouseholdFacts {
+                members: h.members,
+                village: h.village.clone(),
+                township: h.township.clone(),
+                group: h.group.clone(),
+            };
+            compute_hits(
+                &*self.snapshot_survey(c.snapshot)?,
+                &decode_answers(&answers)?,
+                &facts,
+            )
+            .split_whitespace()
+            .filter_map(|hit| hit.split_once(':'))
+            .filter_map(|(name, _)| rules.get(name).copied())
+            .collect()
+        };
+        input.observations.push(Observation {
+            household,
+            survey: Rc::clone(survey),
+            hits,
+        });
+        input.interviews.push(c.id);
+        Ok(())
     }
 }
 
@@ -186,7 +243,7 @@ impl Store {
             let Some(o) = input
                 .observations
                 .iter()
-                .position(|o| o.household == h && o.survey == rule.survey)
+                .position(|o| o.household == h && *o.survey == *rule.survey)
             else {
                 continue;
             };
