@@ -35,14 +35,14 @@ fn county() -> impl Strategy<Value = (Vec<Household>, Vec<Observation>)> {
             .iter()
             .enumerate()
             .map(|(n, (village, group, members))| Household {
-                code: format!("H{n:03}"),
+                code: format!("H{n:03}").into(),
                 township: if *village < 2 {
                     "甲乡".into()
                 } else {
                     "乙镇".into()
                 },
-                village: format!("村{village}"),
-                group: format!("{group}组"),
+                village: format!("村{village}").into(),
+                group: format!("{group}组").into(),
                 members: *members,
             })
             .collect();
@@ -91,7 +91,7 @@ fn portable(
         p.rule,
         p.households
             .iter()
-            .map(|&h| households[h].code.clone())
+            .map(|&h| households[h].code.to_string())
             .collect(),
         p.surveyed,
         p.registered,

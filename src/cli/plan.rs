@@ -7,7 +7,7 @@ use super::{PriorityArgs, print_error};
 use crate::i18n::{Lang, Tr};
 use crate::interview::display_answer;
 use crate::priority::budget::{self, Choice, Method};
-use crate::priority::{By, Project, rank};
+use crate::priority::{By, Project};
 use crate::report::csv_out::{self, Cell, ExportError};
 use crate::report::{export, table};
 use crate::store::Store;
@@ -25,15 +25,9 @@ pub fn ranked(
     store: &Store,
     args: &PriorityArgs,
 ) -> Result<(PriorityInput, Vec<Project>, Option<Choice>), Tr> {
-    let input = store
-        .priority_input(args.include_drafts)
+    let (input, mut projects) = store
+        .priorities(args.include_drafts, args.by.into())
         .map_err(|e| e.message())?;
-    let mut projects = rank(
-        &input.households,
-        &input.rules,
-        &input.observations,
-        args.by.into(),
-    );
     projects.retain(|p| {
         args.category
             .as_ref()
@@ -151,15 +145,9 @@ fn explain_text(
     lang: Lang,
 ) -> Result<String, Tr> {
     let store = open(db, lang)?;
-    let input = store
-        .priority_input(include_drafts)
+    let (input, projects) = store
+        .priorities(include_drafts, By::Village)
         .map_err(|e| e.message())?;
-    let projects = rank(
-        &input.households,
-        &input.rules,
-        &input.observations,
-        By::Village,
-    );
     let (survey_filter, need_name) = match need.split_once('.') {
         Some((s, n)) => (Some(s), n),
         None => (None, need),

@@ -12,16 +12,18 @@ pub mod budget;
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::survey::Label;
 
 /// A household as the ranking needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Household {
-    pub code: String,
-    pub township: String,
-    pub village: String,
-    pub group: String,
+    pub code: Box<str>,
+    /// Place names repeat across thousands of households: they are shared.
+    pub township: Rc<str>,
+    pub village: Rc<str>,
+    pub group: Rc<str>,
     pub members: i64,
 }
 
@@ -43,8 +45,7 @@ pub struct Rule {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Observation {
     pub household: usize,
-    /// The survey's id, shared among the observations of a survey.
-    pub survey: std::rc::Rc<str>,
+    pub survey: String,
     pub hits: Vec<usize>,
 }
 
@@ -69,14 +70,14 @@ pub struct Area {
 impl Area {
     fn of(h: &Household, by: By) -> Area {
         Area {
-            township: h.township.clone(),
+            township: h.township.to_string(),
             village: if by == By::Township {
                 String::new()
             } else {
-                h.village.clone()
+                h.village.to_string()
             },
             group: if by == By::Group {
-                h.group.clone()
+                h.group.to_string()
             } else {
                 String::new()
             },
@@ -128,44 +129,43 @@ impl Project {
     }
 }
 
-/// Positions instead of names: every area, survey and category gets a
-/// number once, so that counting a million households compares integers,
-/// not strings.
-struct Indexed<'a> {
+/// Counts households as their interviews arrive, one at a time, so that a
+/// province is ranked without holding every interview in memory. Areas,
+/// surveys and categories are numbered once, so counting compares
+/// integers, not names.
+pub struct Tally<'a> {
+    households: &'a [Household],
+    rules: &'a [Rule],
     areas: Vec<Area>,
     area_of: Vec<usize>,
-    surveys: Vec<&'a str>,
+    surveys: Vec<String>,
     survey_of_rule: Vec<usize>,
     categories: Vec<&'a str>,
     category_of_rule: Vec<usize>,
-    /// For each household, its place in code order.
-    code_order: Vec<usize>,
+    /// surveyed[survey][area]
+    surveyed: Vec<Vec<i64>>,
+    /// asks[survey][category]: the survey has rules of the category.
+    asks: Vec<Vec<bool>>,
+    /// affected[area * rules + rule]: households where the rule fired.
+    affected: Vec<Vec<u32>>,
+    /// worst[household * categories + category]: the worst severity of a
+    /// fired rule, 0 for none, NOT_ASKED when not surveyed for it.
+    worst: Vec<u8>,
 }
 
-impl<'a> Indexed<'a> {
-    fn new(
-        households: &'a [Household],
-        rules: &'a [Rule],
-        observations: &'a [Observation],
-        by: By,
-    ) -> Self {
+const NOT_ASKED: u8 = u8::MAX;
+
+impl<'a> Tally<'a> {
+    pub fn new(households: &'a [Household], rules: &'a [Rule], by: By) -> Self {
         let mut area_index: HashMap<(&str, &str, &str), usize> = HashMap::new();
         let mut areas = Vec::new();
         let area_of = households
             .iter()
             .map(|h| {
                 let key = (
-                    h.township.as_str(),
-                    if by == By::Township {
-                        ""
-                    } else {
-                        h.village.as_str()
-                    },
-                    if by == By::Group {
-                        h.group.as_str()
-                    } else {
-                        ""
-                    },
+                    &*h.township,
+                    if by == By::Township { "" } else { &*h.village },
+                    if by == By::Group { &*h.group } else { "" },
                 );
                 *area_index.entry(key).or_insert_with(|| {
                     areas.push(Area::of(h, by));
@@ -173,80 +173,82 @@ impl<'a> Indexed<'a> {
                 })
             })
             .collect();
-        let mut surveys: Vec<&str> = Vec::new();
-        let intern =
-            |list: &mut Vec<&'a str>, name: &'a str| match list.iter().position(|s| *s == name) {
-                Some(i) => i,
-                None => {
-                    list.push(name);
-                    list.len() - 1
-                }
-            };
-        let survey_of_rule = rules
-            .iter()
-            .map(|r| intern(&mut surveys, &r.survey))
-            .collect();
-        for o in observations {
-            intern(&mut surveys, &o.survey);
-        }
         let mut categories: Vec<&str> = Vec::new();
         let category_of_rule = rules
             .iter()
-            .map(|r| intern(&mut categories, &r.category))
+            .map(|r| match categories.iter().position(|c| *c == r.category) {
+                Some(i) => i,
+                None => {
+                    categories.push(&r.category);
+                    categories.len() - 1
+                }
+            })
             .collect();
-        let mut by_code: Vec<usize> = (0..households.len()).collect();
-        by_code.sort_by(|a, b| households[*a].code.cmp(&households[*b].code));
-        let mut code_order = vec![0; households.len()];
-        for (place, &h) in by_code.iter().enumerate() {
-            code_order[h] = place;
-        }
-        Indexed {
+        let mut tally = Tally {
+            households,
+            rules,
+            affected: vec![Vec::new(); areas.len() * rules.len()],
+            worst: vec![NOT_ASKED; households.len() * categories.len()],
             areas,
             area_of,
-            surveys,
-            survey_of_rule,
+            surveys: Vec::new(),
+            survey_of_rule: Vec::new(),
             categories,
             category_of_rule,
-            code_order,
+            surveyed: Vec::new(),
+            asks: Vec::new(),
+        };
+        tally.survey_of_rule = rules.iter().map(|r| tally.survey(&r.survey)).collect();
+        for (r, rule) in rules.iter().enumerate() {
+            let s = tally.survey(&rule.survey);
+            let c = tally.category_of_rule[r];
+            tally.asks[s][c] = true;
         }
+        tally
     }
 
-    fn survey(&self, name: &str) -> usize {
-        self.surveys.iter().position(|s| *s == name).unwrap_or(0)
+    /// The number of a survey, numbering it when new.
+    fn survey(&mut self, name: &str) -> usize {
+        if let Some(i) = self.surveys.iter().position(|s| s == name) {
+            return i;
+        }
+        self.surveys.push(name.to_string());
+        self.surveyed.push(vec![0; self.areas.len()]);
+        self.asks.push(vec![false; self.categories.len()]);
+        self.surveys.len() - 1
     }
 
-    /// Phase by `area * categories + category`.
-    fn phases(&self, rules: &[Rule], observations: &[Observation]) -> Vec<u8> {
+    /// Counts one household's counted interview of a survey and the rules
+    /// that fired on it (indices into the rules).
+    pub fn add(&mut self, household: usize, survey: &str, hits: &[usize]) {
+        let s = self.survey(survey);
+        let area = self.area_of[household];
+        self.surveyed[s][area] += 1;
         let cats = self.categories.len();
-        // Which categories each survey asks about.
-        let mut asks = vec![false; self.surveys.len() * cats];
-        for (r, _) in rules.iter().enumerate() {
-            asks[self.survey_of_rule[r] * cats + self.category_of_rule[r]] = true;
+        let row = &mut self.worst[household * cats..(household + 1) * cats];
+        for (c, cell) in row.iter_mut().enumerate() {
+            if self.asks[s][c] && *cell == NOT_ASKED {
+                *cell = 0;
+            }
         }
-        // counts[(area, category)][0]: households surveyed; [L]: worst hit L.
+        for &hit in hits {
+            let severity = self.rules[hit].severity;
+            let cell = &mut row[self.category_of_rule[hit]];
+            *cell = if *cell == NOT_ASKED {
+                severity
+            } else {
+                (*cell).max(severity)
+            };
+            self.affected[area * self.rules.len() + hit].push(household as u32);
+        }
+    }
+
+    /// Phase by `area * categories + category`, and whether anyone in the
+    /// area was surveyed for the category.
+    fn phases(&self) -> (Vec<u8>, Vec<bool>) {
+        let cats = self.categories.len();
         let mut counts = vec![[0i64; 6]; self.areas.len() * cats];
-        // Worst severity per household and category (NOT_ASKED when no
-        // survey of the household asks about the category).
-        const NOT_ASKED: u8 = u8::MAX;
-        let mut worst = vec![NOT_ASKED; self.area_of.len() * cats];
-        for o in observations {
-            let s = self.survey(&o.survey);
-            let row = &mut worst[o.household * cats..(o.household + 1) * cats];
-            for (c, cell) in row.iter_mut().enumerate() {
-                if asks[s * cats + c] && *cell == NOT_ASKED {
-                    *cell = 0;
-                }
-            }
-            for &hit in &o.hits {
-                let cell = &mut row[self.category_of_rule[hit]];
-                *cell = if *cell == NOT_ASKED {
-                    rules[hit].severity
-                } else {
-                    (*cell).max(rules[hit].severity)
-                };
-            }
-        }
-        for (slot, &severity) in worst.iter().enumerate() {
+        for (slot, &severity) in self.worst.iter().enumerate() {
             if severity == NOT_ASKED {
                 continue;
             }
@@ -257,20 +259,78 @@ impl<'a> Indexed<'a> {
                 cell[usize::from(severity.min(5))] += 1;
             }
         }
-        counts
+        let surveyed = counts.iter().map(|cell| cell[0] > 0).collect();
+        let phases = counts
             .iter()
             .map(|cell| {
-                let surveyed = cell[0] as f64;
+                let total = cell[0] as f64;
                 let mut at_or_above = 0;
                 for level in (1..=5).rev() {
                     at_or_above += cell[level];
-                    if surveyed > 0.0 && at_or_above as f64 >= PHASE_SHARE * surveyed {
+                    if total > 0.0 && at_or_above as f64 >= PHASE_SHARE * total {
                         return level as u8;
                     }
                 }
                 1
             })
-            .collect()
+            .collect();
+        (phases, surveyed)
+    }
+
+    /// The phase of each category in each area with surveyed households.
+    pub fn phase_map(&self) -> HashMap<(Area, String), u8> {
+        let (phases, surveyed) = self.phases();
+        let cats = self.categories.len();
+        let mut out = HashMap::new();
+        for (a, area) in self.areas.iter().enumerate() {
+            for (c, category) in self.categories.iter().enumerate() {
+                if surveyed[a * cats + c] {
+                    out.insert((area.clone(), category.to_string()), phases[a * cats + c]);
+                }
+            }
+        }
+        out
+    }
+
+    /// The ranked projects; see [`rank`].
+    pub fn rank(self) -> Vec<Project> {
+        let (phase, _) = self.phases();
+        let cats = self.categories.len();
+        let mut registered = vec![0i64; self.areas.len()];
+        for &a in &self.area_of {
+            registered[a] += 1;
+        }
+        let mut by_code: Vec<usize> = (0..self.households.len()).collect();
+        by_code.sort_by(|a, b| self.households[*a].code.cmp(&self.households[*b].code));
+        let mut code_order = vec![0u32; self.households.len()];
+        for (place, &h) in by_code.iter().enumerate() {
+            code_order[h] = place as u32;
+        }
+        drop(by_code);
+        let rules = self.rules;
+        let mut projects = Vec::new();
+        for (slot, mut list) in self.affected.into_iter().enumerate() {
+            if list.is_empty() {
+                continue;
+            }
+            let (area, rule) = (slot / rules.len(), slot % rules.len());
+            list.sort_by_key(|&h| code_order[h as usize]);
+            list.dedup();
+            let households: Vec<usize> = list.into_iter().map(|h| h as usize).collect();
+            let r = &rules[rule];
+            projects.push(Project {
+                surveyed: self.surveyed[self.survey_of_rule[rule]][area],
+                registered: registered[area],
+                phase: phase[area * cats + self.category_of_rule[rule]],
+                cost: r.unit_cost.map(|c| c * households.len() as f64),
+                people: households.iter().map(|&h| self.households[h].members).sum(),
+                households,
+                area: self.areas[area].clone(),
+                rule,
+            });
+        }
+        projects.sort_by(|a, b| compare(a, b, rules));
+        projects
     }
 }
 
@@ -283,31 +343,11 @@ pub fn phases(
     observations: &[Observation],
     by: By,
 ) -> HashMap<(Area, String), u8> {
-    let index = Indexed::new(households, rules, observations, by);
-    let phases = index.phases(rules, observations);
-    let cats = index.categories.len();
-    let mut surveyed = vec![false; index.areas.len() * cats];
-    let mut asks = vec![false; index.surveys.len() * cats];
-    for (r, _) in rules.iter().enumerate() {
-        asks[index.survey_of_rule[r] * cats + index.category_of_rule[r]] = true;
-    }
+    let mut tally = Tally::new(households, rules, by);
     for o in observations {
-        let s = index.survey(&o.survey);
-        for c in 0..cats {
-            if asks[s * cats + c] {
-                surveyed[index.area_of[o.household] * cats + c] = true;
-            }
-        }
+        tally.add(o.household, &o.survey, &o.hits);
     }
-    let mut out = HashMap::new();
-    for (a, area) in index.areas.iter().enumerate() {
-        for (c, category) in index.categories.iter().enumerate() {
-            if surveyed[a * cats + c] {
-                out.insert((area.clone(), category.to_string()), phases[a * cats + c]);
-            }
-        }
-    }
-    out
+    tally.phase_map()
 }
 
 /// Every project with at least one affected household, ranked: phase of
@@ -320,49 +360,11 @@ pub fn rank(
     observations: &[Observation],
     by: By,
 ) -> Vec<Project> {
-    let index = Indexed::new(households, rules, observations, by);
-    let (areas, surveys, cats) = (
-        index.areas.len(),
-        index.surveys.len(),
-        index.categories.len(),
-    );
-    let mut registered = vec![0i64; areas];
-    for &a in &index.area_of {
-        registered[a] += 1;
-    }
-    let mut surveyed = vec![0i64; areas * surveys];
-    // affected[area * rules + rule]: the households where the rule fired.
-    let mut affected: Vec<Vec<usize>> = vec![Vec::new(); areas * rules.len()];
+    let mut tally = Tally::new(households, rules, by);
     for o in observations {
-        let area = index.area_of[o.household];
-        surveyed[area * surveys + index.survey(&o.survey)] += 1;
-        for &hit in &o.hits {
-            affected[area * rules.len() + hit].push(o.household);
-        }
+        tally.add(o.household, &o.survey, &o.hits);
     }
-    let phase = index.phases(rules, observations);
-    let mut projects = Vec::new();
-    for (slot, mut list) in affected.into_iter().enumerate() {
-        if list.is_empty() {
-            continue;
-        }
-        let (area, rule) = (slot / rules.len(), slot % rules.len());
-        list.sort_by_key(|&h| index.code_order[h]);
-        list.dedup();
-        let r = &rules[rule];
-        projects.push(Project {
-            surveyed: surveyed[area * surveys + index.survey_of_rule[rule]],
-            registered: registered[area],
-            phase: phase[area * cats + index.category_of_rule[rule]],
-            cost: r.unit_cost.map(|c| c * list.len() as f64),
-            people: list.iter().map(|&h| households[h].members).sum(),
-            households: list,
-            area: index.areas[area].clone(),
-            rule,
-        });
-    }
-    projects.sort_by(|a, b| compare(a, b, rules));
-    projects
+    tally.rank()
 }
 
 fn compare(a: &Project, b: &Project, rules: &[Rule]) -> Ordering {
@@ -383,26 +385,21 @@ fn compare(a: &Project, b: &Project, rules: &[Rule]) -> Ordering {
 mod tests;
 
 /// For the chart of a category: per area, the households with any fired
-/// rule of the category, most first (then area order).
-pub fn category_areas(
-    households: &[Household],
-    rules: &[Rule],
-    observations: &[Observation],
-    category: &str,
-    by: By,
-) -> Vec<(Area, i64)> {
-    let mut affected: HashMap<Area, std::collections::HashSet<usize>> = HashMap::new();
-    for o in observations {
-        if o.hits.iter().any(|&r| rules[r].category == category) {
-            affected
-                .entry(Area::of(&households[o.household], by))
-                .or_default()
-                .insert(o.household);
-        }
+/// rule of the category, most first (then area order), from the projects.
+pub fn category_areas(projects: &[Project], rules: &[Rule], category: &str) -> Vec<(Area, i64)> {
+    let mut affected: HashMap<&Area, std::collections::HashSet<usize>> = HashMap::new();
+    for p in projects
+        .iter()
+        .filter(|p| rules[p.rule].category == category)
+    {
+        affected
+            .entry(&p.area)
+            .or_default()
+            .extend(p.households.iter().copied());
     }
     let mut list: Vec<(Area, i64)> = affected
         .into_iter()
-        .map(|(a, set)| (a, set.len() as i64))
+        .map(|(a, set)| (a.clone(), set.len() as i64))
         .collect();
     list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     list

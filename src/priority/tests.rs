@@ -29,10 +29,10 @@ fn county() -> (Vec<Household>, Vec<Observation>) {
     let mut households = Vec::new();
     let mut add = |village: &str, code: String, members: i64| {
         households.push(Household {
-            code,
+            code: code.into(),
             township: "勐烈镇".into(),
             village: village.into(),
-            group: String::new(),
+            group: "".into(),
             members,
         });
     };
@@ -201,7 +201,7 @@ fn the_hand_computed_county() {
     let codes: Vec<&str> = projects[2]
         .households
         .iter()
-        .map(|&h| households[h].code.as_str())
+        .map(|&h| &*households[h].code)
         .collect();
     assert_eq!(
         codes,

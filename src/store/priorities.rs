@@ -8,7 +8,9 @@ use std::rc::Rc;
 use super::interview::{compute_hits, decode_answers};
 use super::{Result, Store};
 use crate::interview::HouseholdFacts;
-use crate::priority::{Household, Observation, Rule};
+use rusqlite::OptionalExtension;
+
+use crate::priority::{By, Household, Project, Rule, Tally};
 
 /// The interview chosen so far for a household and survey, with the rules
 /// its stored hits name.
@@ -21,25 +23,34 @@ struct Candidate {
     snapshot: i64,
 }
 
-/// The input of a ranking, with what is needed to explain it.
+/// What a ranking is made of: the households and the rules its projects
+/// point into, and whether drafts were counted.
 #[derive(Clone, Debug, Default)]
 pub struct PriorityInput {
     pub households: Vec<Household>,
     pub rules: Vec<Rule>,
-    pub observations: Vec<Observation>,
-    /// The interview behind each observation.
-    pub interviews: Vec<i64>,
+    pub include_drafts: bool,
 }
 
 impl Store {
-    /// Reads the ranking's input. For each household and survey the latest
-    /// complete interview counts (the one completed last when a household
-    /// was interviewed twice); with `include_drafts`, the latest interview
-    /// of any status, a draft's hits computed from its answers.
-    pub fn priority_input(&self, include_drafts: bool) -> Result<PriorityInput> {
-        let mut input = PriorityInput::default();
+    /// Ranks the projects of every area (see [`crate::priority`]). For each
+    /// household and survey the latest complete interview counts (the one
+    /// completed last when a household was interviewed twice); with
+    /// `include_drafts`, the latest interview of any status, a draft's hits
+    /// computed from its answers. Interviews are read once, in household
+    /// order, and counted as they come.
+    pub fn priorities(
+        &self,
+        include_drafts: bool,
+        by: By,
+    ) -> Result<(PriorityInput, Vec<Project>)> {
+        let mut input = PriorityInput {
+            include_drafts,
+            ..PriorityInput::default()
+        };
         // Household row ids are dense: a vector maps them to positions.
         let mut position: Vec<usize> = Vec::new();
+        let mut names: HashMap<String, Rc<str>> = HashMap::new();
         {
             let mut stmt = self.conn.prepare(
                 "SELECT id, code, township, village, grp, members FROM household ORDER BY code",
@@ -51,11 +62,23 @@ impl Store {
                     position.resize(id + 1, usize::MAX);
                 }
                 position[id] = input.households.len();
+                let mut name = |i: usize| -> rusqlite::Result<Rc<str>> {
+                    let text = r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?;
+                    Ok(match names.get(text) {
+                        Some(shared) => Rc::clone(shared),
+                        None => {
+                            let shared: Rc<str> = Rc::from(text);
+                            names.insert(text.to_string(), Rc::clone(&shared));
+                            shared
+                        }
+                    })
+                };
+                let (township, village, group) = (name(2)?, name(3)?, name(4)?);
                 input.households.push(Household {
-                    code: r.get(1)?,
-                    township: r.get(2)?,
-                    village: r.get(3)?,
-                    group: r.get(4)?,
+                    code: r.get::<_, String>(1)?.into_boxed_str(),
+                    township,
+                    village,
+                    group,
                     members: r.get(5)?,
                 });
             }
@@ -110,7 +133,7 @@ impl Store {
             "SELECT id, household_id, snapshot_id, status, completed_at, hits FROM interview
              WHERE status = 'complete' ORDER BY household_id"
         };
-        let names: Vec<Rc<str>> = surveys.iter().map(|s| Rc::from(s.as_str())).collect();
+        let mut tally = Tally::new(&input.households, &input.rules, by);
         let mut current: Option<usize> = None;
         let mut slots: Vec<Option<Candidate>> = vec![None; surveys.len()];
         let mut stmt = self.conn.prepare(sql)?;
@@ -128,7 +151,9 @@ impl Store {
                 if let Some(h) = current {
                     for (s, slot) in slots.iter_mut().enumerate() {
                         if let Some(c) = slot.take() {
-                            self.observe(&mut input, h, &names[s], c, &rule_index[s])?;
+                            let hits =
+                                self.counted_hits(&input.households[h], c, &rule_index[s])?;
+                            tally.add(h, &surveys[s], &hits);
                         }
                     }
                 }
@@ -157,53 +182,68 @@ impl Store {
                 });
             }
         }
-        Ok(input)
+        drop(rows);
+        drop(stmt);
+        let projects = tally.rank();
+        Ok((input, projects))
     }
 }
 
 impl Store {
-    /// Adds the interview that counts for a household and survey; a
-    /// draft's hits are computed from its answers.
-    fn observe(
+    /// The rules that fired on the interview that counts: stored for a
+    /// complete one, computed from the answers for a draft.
+    fn counted_hits(
         &self,
-        input: &mut PriorityInput,
-        household: usize,
-        survey: &Rc<str>,
+        household: &Household,
         c: Candidate,
         rules: &HashMap<String, usize>,
-    ) -> Result<()> {
-        let hits = if c.complete {
-            c.hits
-        } else {
-            let answers: String = self.conn.query_row(
-                "SELECT answers FROM interview WHERE id = ?1",
-                [c.id],
-                |r| r.get(0),
-            )?;
-            let h = &input.households[household];
-            let facts = HouseholdFacts {
-                members: h.members,
-                village: h.village.clone(),
-                township: h.township.clone(),
-                group: h.group.clone(),
-            };
-            compute_hits(
-                &*self.snapshot_survey(c.snapshot)?,
-                &decode_answers(&answers)?,
-                &facts,
-            )
-            .split_whitespace()
-            .filter_map(|hit| hit.split_once(':'))
-            .filter_map(|(name, _)| rules.get(name).copied())
-            .collect()
+    ) -> Result<Vec<usize>> {
+        if c.complete {
+            return Ok(c.hits);
+        }
+        let answers: String =
+            self.conn
+                .query_row("SELECT answers FROM interview WHERE id = ?1", [c.id], |r| {
+                    r.get(0)
+                })?;
+        let facts = HouseholdFacts {
+            members: household.members,
+            village: household.village.to_string(),
+            township: household.township.to_string(),
+            group: household.group.to_string(),
         };
-        input.observations.push(Observation {
-            household,
-            survey: Rc::clone(survey),
-            hits,
-        });
-        input.interviews.push(c.id);
-        Ok(())
+        Ok(compute_hits(
+            &*self.snapshot_survey(c.snapshot)?,
+            &decode_answers(&answers)?,
+            &facts,
+        )
+        .split_whitespace()
+        .filter_map(|hit| hit.split_once(':'))
+        .filter_map(|(name, _)| rules.get(name).copied())
+        .collect())
+    }
+
+    /// The interview that counts for a household and survey, by the same
+    /// rule as [`Store::priorities`].
+    fn counted_interview(
+        &self,
+        code: &str,
+        survey: &str,
+        include_drafts: bool,
+    ) -> Result<Option<i64>> {
+        let sql = if include_drafts {
+            "SELECT i.id FROM interview i JOIN household h ON h.id = i.household_id
+             JOIN snapshot s ON s.id = i.snapshot_id WHERE h.code = ?1 AND s.survey = ?2
+             ORDER BY i.updated_at DESC, i.id DESC LIMIT 1"
+        } else {
+            "SELECT i.id FROM interview i JOIN household h ON h.id = i.household_id
+             JOIN snapshot s ON s.id = i.snapshot_id WHERE h.code = ?1 AND s.survey = ?2
+             AND i.status = 'complete' ORDER BY i.completed_at DESC, i.id DESC LIMIT 1"
+        };
+        Ok(self
+            .conn
+            .query_row(sql, [code, survey], |r| r.get(0))
+            .optional()?)
     }
 }
 
@@ -240,14 +280,11 @@ impl Store {
         let rule = &input.rules[project.rule];
         let mut explanation = Explanation::default();
         for &h in &project.households {
-            let Some(o) = input
-                .observations
-                .iter()
-                .position(|o| o.household == h && *o.survey == *rule.survey)
-            else {
+            let code = &*input.households[h].code;
+            let Some(id) = self.counted_interview(code, &rule.survey, input.include_drafts)? else {
                 continue;
             };
-            let interview = self.interview(input.interviews[o])?;
+            let interview = self.interview(id)?;
             let Some(need) = interview.survey.needs.iter().find(|n| n.name == rule.name) else {
                 continue;
             };

@@ -18,7 +18,7 @@ use super::msg::Msg;
 use super::text::T;
 use crate::i18n::{Lang, Tr};
 use crate::interview::State;
-use crate::priority::{By, category_areas, rank};
+use crate::priority::{By, category_areas};
 use crate::store::household::Household;
 use crate::store::interview::Status;
 use crate::store::{Store, StoreError};
@@ -142,13 +142,7 @@ fn refilter_households(h: &mut Households) {
 
 /// The ranked projects of every village from the interviews completed so far.
 pub fn priorities(store: &Store) -> Result<Priorities, StoreError> {
-    let input = store.priority_input(false)?;
-    let projects = rank(
-        &input.households,
-        &input.rules,
-        &input.observations,
-        By::Village,
-    );
+    let (input, projects) = store.priorities(false, By::Village)?;
     let mut categories: Vec<String> = Vec::new();
     for r in &input.rules {
         if !categories.contains(&r.category) {
@@ -158,7 +152,7 @@ pub fn priorities(store: &Store) -> Result<Priorities, StoreError> {
     let mut townships: Vec<String> = input
         .households
         .iter()
-        .map(|h| h.township.clone())
+        .map(|h| h.township.to_string())
         .collect();
     townships.sort();
     townships.dedup();
@@ -202,13 +196,7 @@ fn refilter_priorities(p: &mut Priorities) {
     if let Some(c) = shown
         && c != p.chart_category
     {
-        p.chart = category_areas(
-            &p.input.households,
-            &p.input.rules,
-            &p.input.observations,
-            &c,
-            By::Village,
-        );
+        p.chart = category_areas(&p.projects, &p.input.rules, &c);
         p.chart_category = c;
     }
 }
