@@ -39,10 +39,12 @@ impl Cell {
 }
 
 /// Text a spreadsheet would run as a formula gets a leading apostrophe.
-pub fn neutralise(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
+            std::borrow::Cow::Owned(format!("'{text}"))
+        }
+        _ => std::borrow::Cow::Borrowed(text),
     }
 }
 
@@ -86,19 +88,19 @@ impl From<csv::Error> for ExportError {
 /// Rows going to a CSV writer.
 pub struct Sink<'w> {
     writer: csv::Writer<Box<dyn Write + 'w>>,
-    record: Vec<String>,
 }
 
 impl Sink<'_> {
+    /// Writes one row, field by field, without copying the cells.
     pub fn row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
-        self.record.clear();
         for c in cells {
-            self.record.push(match c {
-                Cell::Text(t) => neutralise(t),
-                Cell::Number(n) => n.clone(),
-            });
+            match c {
+                Cell::Text(t) => self.writer.write_field(neutralise(t).as_bytes())?,
+                Cell::Number(n) => self.writer.write_field(n.as_bytes())?,
+            }
         }
-        self.writer.write_record(&self.record)?;
+        // An empty record ends the row.
+        self.writer.write_record(None::<&[u8]>)?;
         Ok(())
     }
 
@@ -126,7 +128,6 @@ pub fn write(
         })?;
         let mut sink = Sink {
             writer: csv::Writer::from_writer(Box::new(lock)),
-            record: Vec::new(),
         };
         fill(&mut sink)?;
         return sink.writer.flush().map_err(|source| ExportError::Io {
@@ -153,7 +154,6 @@ pub fn write(
         file.write_all(bom).map_err(io_error)?;
         let mut sink = Sink {
             writer: csv::Writer::from_writer(Box::new(&mut file)),
-            record: Vec::new(),
         };
         fill(&mut sink)?;
         sink.writer.flush().map_err(io_error)?;
