@@ -215,7 +215,7 @@ fn list(
     frame: &mut Frame<'_>,
     body: Rect,
     header: String,
-    rows: Vec<String>,
+    (len, row): (usize, &dyn Fn(usize) -> String),
     selected: usize,
     empty: T,
     lang: Lang,
@@ -225,21 +225,20 @@ fn list(
         Paragraph::new(Line::styled(fit(&header, usize::from(body.width)), BOLD)),
         Rect { height: 1, ..body },
     );
-    if rows.is_empty() {
+    if len == 0 {
         frame.render_widget(
             Paragraph::new(wrap(empty.get(lang), area.width).join("\n")).style(DIM),
             area,
         );
         return;
     }
+    // Only the rows on screen are formatted: a province has tens of
+    // thousands of projects.
     let first = layout::scroll(selected, area.height);
-    let lines: Vec<Line> = rows
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(usize::from(area.height))
-        .map(|(n, row)| {
-            let text = fit(row, usize::from(area.width));
+    let last = (first + usize::from(area.height)).min(len);
+    let lines: Vec<Line> = (first..last)
+        .map(|n| {
+            let text = fit(&row(n), usize::from(area.width));
             if n == selected {
                 Line::styled(text, SELECTED)
             } else {
@@ -263,30 +262,26 @@ fn villages(frame: &mut Frame<'_>, body: Rect, v: &Villages, lang: Lang) {
         pad_left(T::Drafts.get(lang), 8),
         T::Coverage.get(lang)
     );
-    let rows = v
-        .visible
-        .iter()
-        .map(|&i| {
-            let r = &v.rows[i];
-            let share = if r.registered > 0 {
-                r.complete as f64 / r.registered as f64
-            } else {
-                0.0
-            };
-            let filled = (share * bar as f64).round() as usize;
-            format!(
-                "{} {} {} {} {} {}{} {:>3}%",
-                pad(&r.township, tw),
-                pad(&r.village, vw),
-                pad_left(&r.registered.to_string(), 10),
-                pad_left(&r.complete.to_string(), 10),
-                pad_left(&r.drafts.to_string(), 8),
-                "█".repeat(filled),
-                "░".repeat(bar - filled),
-                (share * 100.0).round() as i64
-            )
-        })
-        .collect();
+    let row = |n: usize| {
+        let r = &v.rows[v.visible[n]];
+        let share = if r.registered > 0 {
+            r.complete as f64 / r.registered as f64
+        } else {
+            0.0
+        };
+        let filled = (share * bar as f64).round() as usize;
+        format!(
+            "{} {} {} {} {} {}{} {:>3}%",
+            pad(&r.township, tw),
+            pad(&r.village, vw),
+            pad_left(&r.registered.to_string(), 10),
+            pad_left(&r.complete.to_string(), 10),
+            pad_left(&r.drafts.to_string(), 8),
+            "█".repeat(filled),
+            "░".repeat(bar - filled),
+            (share * 100.0).round() as i64
+        )
+    };
     let body_rows = layout::with_filter(body, v.filter.shown());
     if let Some((text, cursor)) = filter_line(&v.filter, T::Filter, lang) {
         let line = Rect {
@@ -307,7 +302,7 @@ fn villages(frame: &mut Frame<'_>, body: Rect, v: &Villages, lang: Lang) {
         frame,
         body_rows,
         header,
-        rows,
+        (v.visible.len(), &row),
         v.selected,
         T::NoVillages,
         lang,
@@ -343,26 +338,22 @@ fn households(frame: &mut Frame<'_>, body: Rect, h: &Households, model: &Model) 
             pad(&format!("{}{}", n + 1, s.title.get(lang)), sw)
         ));
     }
-    let rows = h
-        .visible
-        .iter()
-        .map(|&i| {
-            let r = &h.rows[i];
-            let mut line = format!(
-                "{} {} {}",
-                pad(&r.household.code, cw),
-                pad(&r.household.head, hw),
-                pad_left(&r.household.members.to_string(), 7)
-            );
-            if kw > 0 {
-                line.push_str(&format!(" {}", pad(&r.household.cadre, kw)));
-            }
-            for s in &r.surveys {
-                line.push_str(&format!(" {}", pad(status_word(*s, lang), sw)));
-            }
-            line
-        })
-        .collect();
+    let row = |n: usize| {
+        let r = &h.rows[h.visible[n]];
+        let mut line = format!(
+            "{} {} {}",
+            pad(&r.household.code, cw),
+            pad(&r.household.head, hw),
+            pad_left(&r.household.members.to_string(), 7)
+        );
+        if kw > 0 {
+            line.push_str(&format!(" {}", pad(&r.household.cadre, kw)));
+        }
+        for s in &r.surveys {
+            line.push_str(&format!(" {}", pad(status_word(*s, lang), sw)));
+        }
+        line
+    };
     let body_rows = layout::with_filter(body, h.filter.shown());
     if let Some((text, cursor)) = filter_line(&h.filter, T::Search, lang) {
         let line = Rect {
@@ -383,7 +374,7 @@ fn households(frame: &mut Frame<'_>, body: Rect, h: &Households, model: &Model) 
         frame,
         body_rows,
         header,
-        rows,
+        (h.visible.len(), &row),
         h.selected,
         T::NoHouseholds,
         lang,
@@ -401,35 +392,32 @@ fn surveys(frame: &mut Frame<'_>, body: Rect, model: &Model, selected: usize) {
         pad_left(T::Needs.get(lang), 8),
         T::Problems.get(lang)
     );
-    let rows: Vec<String> = model
-        .survey_files
-        .iter()
-        .map(|f| {
-            let title = f
-                .title
-                .as_ref()
-                .map_or(f.id.clone(), |t| t.get(lang).to_string());
-            let problems = if f.problems.is_empty() {
-                T::NoProblems.get(lang).to_string()
-            } else {
-                format!("{} ({})", f.problems.len(), f.errors)
-            };
-            format!(
-                "{} {} {} {} {}",
-                pad(&title, 22),
-                pad(&f.version, 8),
-                pad_left(&f.questions.to_string(), 6),
-                pad_left(&f.needs.to_string(), 8),
-                problems
-            )
-        })
-        .collect();
+    let row = |n: usize| {
+        let f = &model.survey_files[n];
+        let title = f
+            .title
+            .as_ref()
+            .map_or(f.id.clone(), |t| t.get(lang).to_string());
+        let problems = if f.problems.is_empty() {
+            T::NoProblems.get(lang).to_string()
+        } else {
+            format!("{} ({})", f.problems.len(), f.errors)
+        };
+        format!(
+            "{} {} {} {} {}",
+            pad(&title, 22),
+            pad(&f.version, 8),
+            pad_left(&f.questions.to_string(), 6),
+            pad_left(&f.needs.to_string(), 8),
+            problems
+        )
+    };
     let list_area = layout::surveys_list(body);
     list(
         frame,
         list_area,
         header,
-        rows,
+        (model.survey_files.len(), &row),
         selected,
         T::NoProblems,
         lang,
@@ -765,13 +753,10 @@ fn review(frame: &mut Frame<'_>, body: Rect, i: &Interview, selected: usize, lan
         Rect { height: 1, ..body },
     );
     let first = layout::scroll(selected, area.height);
-    let lines: Vec<Line> = rows
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(usize::from(area.height))
-        .map(|(n, row)| {
-            let text = fit(row, usize::from(area.width));
+    let last = (first + usize::from(area.height)).min(rows.len());
+    let lines: Vec<Line> = (first..last)
+        .map(|n| {
+            let text = fit(&rows[n], usize::from(area.width));
             let missing = i.path.get(n).is_some_and(|idx| i.missing.contains(idx));
             match (n == selected, missing) {
                 (true, _) => Line::styled(text, SELECTED),
@@ -839,45 +824,42 @@ fn priorities(frame: &mut Frame<'_>, body: Rect, p: &Priorities, lang: Lang) {
         pad_left("k/n/N", 11),
         pad_left(T::Share.get(lang), 5),
     );
-    let rows: Vec<String> = p
-        .visible
-        .iter()
-        .map(|&i| {
-            let project = &p.projects[i];
-            let rule = &p.input.rules[project.rule];
-            let label = rule
-                .project
-                .as_ref()
-                .map_or(rule.name.clone(), |l| l.get(lang).to_string());
-            let counts = format!(
-                "{}/{}/{}",
-                project.affected(),
-                project.surveyed,
-                project.registered
-            );
-            let low = if project.low_reliability() {
-                T::LowReliability.get(lang)
-            } else {
-                ""
-            };
-            format!(
-                "{} {} {} {} {} {} {} {}",
-                pad_left(&(i + 1).to_string(), 4),
-                pad(&project.area.village, 12),
-                pad(&label, pw),
-                pad_left(&rule.severity.to_string(), 4),
-                pad_left(&project.phase.to_string(), 5),
-                pad_left(&counts, 11),
-                pad_left(&format!("{:.0}%", project.share() * 100.0), 5),
-                low
-            )
-        })
-        .collect();
+    let row = |n: usize| {
+        let i = p.visible[n];
+        let project = &p.projects[i];
+        let rule = &p.input.rules[project.rule];
+        let label = rule
+            .project
+            .as_ref()
+            .map_or(rule.name.clone(), |l| l.get(lang).to_string());
+        let counts = format!(
+            "{}/{}/{}",
+            project.affected(),
+            project.surveyed,
+            project.registered
+        );
+        let low = if project.low_reliability() {
+            T::LowReliability.get(lang)
+        } else {
+            ""
+        };
+        format!(
+            "{} {} {} {} {} {} {} {}",
+            pad_left(&(i + 1).to_string(), 4),
+            pad(&project.area.village, 12),
+            pad(&label, pw),
+            pad_left(&rule.severity.to_string(), 4),
+            pad_left(&project.phase.to_string(), 5),
+            pad_left(&counts, 11),
+            pad_left(&format!("{:.0}%", project.share() * 100.0), 5),
+            low
+        )
+    };
     list(
         frame,
         table_area,
         header,
-        rows,
+        (p.visible.len(), &row),
         p.selected,
         T::NoProjects,
         lang,
