@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Every performance figure of Minqing, reproducible in one command.
+#
+#   bench/run.sh [--households N...] [--runs R]
+#
+# Builds in release mode, generates the demo databases once (kept in
+# target/bench-data/, by household count and seed), measures each figure as
+# whole-process runs (hyperfine, at least 5 runs: median and spread), runs
+# the in-process benchmarks (cargo bench), and rewrites BENCHMARKS.md with
+# the machine, the date and bench/NOTES.md. Comparisons are made in the
+# same run on the same files and reported as ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+counts=()
+runs=5
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --households) shift; while [ $# -gt 0 ] && [[ "$1" != --* ]]; do counts+=("$1"); shift; done ;;
+    --runs) runs="$2"; shift 2 ;;
+    *) echo "usage: bench/run.sh [--households N...] [--runs R]" >&2; exit 2 ;;
+  esac
+done
+[ ${#counts[@]} -gt 0 ] || counts=(20718 1000000)
+
+need() { command -v "$1" >/dev/null 2>&1 || { apt-get install -y -qq "$2" >/dev/null 2>&1 || sudo apt-get install -y -qq "$2" >/dev/null; }; }
+need hyperfine hyperfine
+need sqlite3 sqlite3
+python3 -c "import pandas" 2>/dev/null || python3 -m pip install -q pandas
+cargo build --release --quiet
+bin=$PWD/target/release/minqing
+data=target/bench-data
+mkdir -p "$data"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+out="$tmp/results.md"
+
+# median and spread (min-max) of a hyperfine run, in seconds
+stats() { python3 - "$1" <<'PY'
+import json, sys, statistics
+r = json.load(open(sys.argv[1]))["results"][0]
+t = r["times"]
+print(f'{statistics.median(t):.3f} s (min {min(t):.3f}, max {max(t):.3f}, {len(t)} runs)')
+PY
+}
+median() { python3 -c 'import json,sys,statistics; print(statistics.median(json.load(open(sys.argv[1]))["results"][0]["times"]))' "$1"; }
+peak_mb() { /usr/bin/time -f "%M" -o "$tmp/rss" "$@" >/dev/null 2>&1; echo $(( $(cat "$tmp/rss") / 1024 )); }
+
+{
+  echo "| figure | households | result |"
+  echo "|---|---|---|"
+} > "$out"
+row() { echo "| $1 | $2 | $3 |" >> "$out"; }
+
+for n in "${counts[@]}"; do
+  db="$data/demo-$n-seed1.db"
+  # The demo itself: generated into a fresh file each run.
+  hyperfine --runs "$([ "$n" -ge 1000000 ] && echo "$runs" || echo "$runs")" --export-json "$tmp/demo.json" \
+    --prepare "rm -f $tmp/demo.db $tmp/demo.db-wal $tmp/demo.db-shm" \
+    "$bin --lang en --db $tmp/demo.db demo --households $n --seed 1" >/dev/null
+  row "\`minqing demo\`" "$n" "$(stats "$tmp/demo.json")"
+  [ -f "$db" ] || cp "$tmp/demo.db" "$db"
+  size=$(stat -c %s "$db")
+  row "database size" "$n" "$(( size / 1048576 )) MB, $(( size / n )) bytes per household"
+
+  hyperfine --warmup 1 --runs "$runs" --export-json "$tmp/prio.json" "$bin --lang en --db $db priorities" >/dev/null
+  row "\`minqing priorities\`" "$n" "$(stats "$tmp/prio.json"), peak $(peak_mb "$bin" --lang en --db "$db" priorities) MB"
+
+  hyperfine --warmup 1 --runs "$runs" --export-json "$tmp/answers.json" "sqlite3 $db 'SELECT answers FROM interview'" >/dev/null
+  ratio=$(python3 -c "print(f'{$(median "$tmp/prio.json") / $(median "$tmp/answers.json"):.2f}')")
+  row "ratio: priorities / \`sqlite3\` reading every answer once" "$n" "$ratio (sqlite3: $(stats "$tmp/answers.json"))"
+
+  hyperfine --runs "$runs" --export-json "$tmp/export.json" "$bin --lang en --db $db export responses --out $tmp/r.csv" >/dev/null
+  hyperfine --runs "$runs" --export-json "$tmp/dump.json" \
+    "sqlite3 -csv $db 'SELECT h.code, h.township, h.village, h.grp, h.head, i.interviewer, i.status, i.started_at, i.updated_at, i.completed_at, s.survey, s.version, i.answers FROM interview i JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id ORDER BY s.survey, h.code, i.started_at, i.id' > $tmp/dump.csv" >/dev/null
+  ratio=$(python3 -c "print(f'{$(median "$tmp/export.json") / $(median "$tmp/dump.json"):.2f}')")
+  row "\`minqing export responses\`" "$n" "$(stats "$tmp/export.json")"
+  row "ratio: export responses / \`sqlite3 -csv\` of the same rows" "$n" "$ratio"
+
+  hyperfine --runs "$( [ "$n" -ge 1000000 ] && echo 1 || echo "$runs")" --export-json "$tmp/pandas.json" \
+    "$bin --lang en --db $db export responses --out $tmp/p.csv && python3 bench/pandas_counts.py $tmp/p.csv" >/dev/null
+  ratio=$(python3 -c "print(f'{$(median "$tmp/pandas.json") / $(median "$tmp/prio.json"):.1f}')")
+  row "ratio: export + pandas counts per village (water rules only) / priorities" "$n" "$ratio (pandas way: $(stats "$tmp/pandas.json"))"
+  rm -f "$tmp"/*.csv
+done
+
+# In-process figures.
+row "one answer saved durably (median, p99 over 10,000)" "-" "$(cargo bench --quiet --bench save_answer 2>/dev/null | grep save_answer | sed 's/save_answer: //')"
+row "app: open to first frame; one update + render at 120x40" "20718" "$(cargo bench --quiet --bench tui 2>/dev/null | grep '^tui' | sed 's/^tui (20718 households): //')"
+exec_ms=$(hyperfine --runs 20 --export-json "$tmp/exec.json" "$bin --version" >/dev/null && median "$tmp/exec.json")
+row "starting the executable (\`minqing --version\`)" "-" "$(python3 -c "print(f'{$exec_ms * 1000:.1f} ms')")"
+for n in "${counts[@]}"; do
+  if [ "$n" -ge 1000000 ] && command -v tmux >/dev/null; then
+    db="$data/demo-$n-seed1.db"
+    session="minqing-bench-$$"
+    tmux new-session -d -s "$session" -x 120 -y 40 "$bin --lang en --db $db"
+    for _ in $(seq 200); do tmux capture-pane -p -t "$session" | grep -q Villages && break; sleep 0.1; done
+    pid=$(tmux display-message -p -t "$session" '#{pane_pid}')
+    hwm=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status")
+    tmux kill-session -t "$session"
+    row "app peak memory with the database open (villages screen)" "$n" "$hwm MB"
+  fi
+done
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`bench/run.sh\` on $(date -u +%Y-%m-%d): $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) of memory,"
+  echo "disk $(df -h . | awk 'NR == 2 {print $1 " (" $2 ")"}'), $(uname -sr). Release build. Absolute times vary between"
+  echo "machines; the ratios compare tools in the same run on the same files."
+  echo
+  cat "$out"
+  echo
+  cat bench/NOTES.md
+} > BENCHMARKS.md
+cat "$out"
