@@ -43,9 +43,9 @@ pub fn ranked(
     Ok((input, projects, choice))
 }
 
-fn cell_text(c: &Cell) -> String {
+fn cell_text(c: &Cell<'_>) -> String {
     match c {
-        Cell::Text(t) | Cell::Number(t) => t.clone(),
+        Cell::Text(t) | Cell::Number(t) => t.to_string(),
     }
 }
 

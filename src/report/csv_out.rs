@@ -4,6 +4,7 @@
 //! under a temporary name then moved into place, so a failed export never
 //! leaves half a file.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -15,36 +16,35 @@ use crate::tr;
 /// A cell: text (neutralised if it could start a formula) or a number
 /// (written as it is, so spreadsheets read it as a number).
 #[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
-    Text(String),
-    Number(String),
+pub enum Cell<'a> {
+    Text(Cow<'a, str>),
+    Number(Cow<'a, str>),
 }
 
-impl Cell {
-    pub fn text(s: impl Into<String>) -> Cell {
+impl<'a> Cell<'a> {
+    /// Text, borrowed where it can be, so exporting copies nothing.
+    pub fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
         Cell::Text(s.into())
     }
 
-    pub fn int(n: i64) -> Cell {
-        Cell::Number(n.to_string())
+    pub fn int(n: i64) -> Cell<'a> {
+        Cell::Number(Cow::Owned(n.to_string()))
     }
 
-    pub fn num(n: f64) -> Cell {
-        Cell::Number(if n.fract() == 0.0 && n.abs() < 1e15 {
+    pub fn num(n: f64) -> Cell<'a> {
+        Cell::Number(Cow::Owned(if n.fract() == 0.0 && n.abs() < 1e15 {
             format!("{}", n as i64)
         } else {
             format!("{n}")
-        })
+        }))
     }
 }
 
 /// Text a spreadsheet would run as a formula gets a leading apostrophe.
-pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn neutralise(text: &str) -> Cow<'_, str> {
     match text.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
-            std::borrow::Cow::Owned(format!("'{text}"))
-        }
-        _ => std::borrow::Cow::Borrowed(text),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{text}")),
+        _ => Cow::Borrowed(text),
     }
 }
 
@@ -105,7 +105,7 @@ impl Sink<'_> {
     }
 
     pub fn header(&mut self, names: &[String]) -> Result<(), ExportError> {
-        let cells: Vec<Cell> = names.iter().map(|n| Cell::Text(n.clone())).collect();
+        let cells: Vec<Cell<'_>> = names.iter().map(|n| Cell::text(n.as_str())).collect();
         self.row(&cells)
     }
 }

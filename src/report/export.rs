@@ -59,7 +59,7 @@ pub fn priority_cells(
     rules: &[Rule],
     funded: Option<bool>,
     lang: Lang,
-) -> Vec<Cell> {
+) -> Vec<Cell<'static>> {
     let r = &rules[p.rule];
     let mut cells = vec![
         Cell::int(rank as i64),
@@ -75,7 +75,7 @@ pub fn priority_cells(
         Cell::int(p.surveyed),
         Cell::int(p.registered),
         Cell::int(p.people),
-        Cell::Number(format!("{:.3}", p.share())),
+        Cell::Number(format!("{:.3}", p.share()).into()),
         p.cost.map_or(Cell::text(""), Cell::num),
         Cell::text(if p.low_reliability() {
             h(lang, "低", "low")
@@ -171,12 +171,12 @@ fn survey_columns(versions: &[Rc<Survey>]) -> Vec<Column> {
     columns
 }
 
-fn answer_cell(survey: &Survey, name: &str, value: &str, labels: Option<Lang>) -> Cell {
+fn answer_cell<'a>(survey: &Survey, name: &str, value: &'a str, labels: Option<Lang>) -> Cell<'a> {
     let Some(q) = survey.question(name) else {
         return Cell::text(value);
     };
     if q.kind.is_numeric() {
-        return Cell::Number(value.to_string());
+        return Cell::Number(value.into());
     }
     match (labels, q.kind) {
         (
@@ -264,23 +264,31 @@ pub fn responses(
         }
     }
     sink.header(&header)?;
-    let mut cells: Vec<Cell> = Vec::with_capacity(header.len());
+    let width = header.len();
     store.for_each_interview(survey, |row| {
-        cells.clear();
+        // Answers are read in place from the stored JSON: no copies.
+        let answers: std::collections::BTreeMap<&str, std::borrow::Cow<'_, str>> =
+            serde_json::from_str(&row.answers).map_err(|e| {
+                ExportError::Store(crate::store::StoreError::Corrupt {
+                    path: Default::default(),
+                    detail: format!("answers of an interview: {e}"),
+                })
+            })?;
+        let mut cells: Vec<Cell<'_>> = Vec::with_capacity(width);
         let hh = &row.household;
         cells.extend([
-            Cell::text(hh.code.clone()),
-            Cell::text(hh.township.clone()),
-            Cell::text(hh.village.clone()),
-            Cell::text(hh.group.clone()),
-            Cell::text(hh.head.clone()),
-            Cell::text(row.interviewer.clone()),
-            Cell::text(row.status.clone()),
+            Cell::text(hh.code.as_str()),
+            Cell::text(hh.township.as_str()),
+            Cell::text(hh.village.as_str()),
+            Cell::text(hh.group.as_str()),
+            Cell::text(hh.head.as_str()),
+            Cell::text(row.interviewer.as_str()),
+            Cell::text(row.status.as_str()),
             Cell::text(beijing_time(row.started_at)),
             Cell::text(beijing_time(row.updated_at)),
             Cell::text(row.completed_at.map(beijing_time).unwrap_or_default()),
-            Cell::text(row.survey.clone()),
-            Cell::text(row.version.clone()),
+            Cell::text(row.survey.as_str()),
+            Cell::text(row.version.as_str()),
         ]);
         let own = parsed.get(&row.snapshot);
         for (name, column) in &columns {
@@ -289,12 +297,12 @@ pub fn responses(
                 continue;
             }
             cells.push(match column {
-                Column::Answer(q) => match (row.answers.get(q), own) {
+                Column::Answer(q) => match (answers.get(q.as_str()), own) {
                     (Some(v), Some(s)) => answer_cell(s, q, v, labels),
-                    (Some(v), None) => Cell::text(v.clone()),
+                    (Some(v), None) => Cell::text(v.as_ref()),
                     (None, _) => Cell::text(""),
                 },
-                Column::Chosen(q, choice) => match row.answers.get(q) {
+                Column::Chosen(q, choice) => match answers.get(q.as_str()) {
                     Some(v) => Cell::int(i64::from(v.split_whitespace().any(|c| c == choice))),
                     None => Cell::text(""),
                 },

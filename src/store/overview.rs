@@ -125,7 +125,9 @@ pub struct InterviewRow {
     pub started_at: i64,
     pub updated_at: i64,
     pub completed_at: Option<i64>,
-    pub answers: crate::interview::Answers,
+    /// The answers as stored: a JSON object, question → canonical text,
+    /// left for the caller to read (an export borrows from it).
+    pub answers: String,
 }
 
 impl Store {
@@ -160,7 +162,6 @@ impl Store {
         let mut rows = stmt.query([survey]).map_err(StoreError::from)?;
         while let Some(r) = rows.next().map_err(StoreError::from)? {
             let row = (|| -> Result<InterviewRow> {
-                let answers: String = r.get(17)?;
                 Ok(InterviewRow {
                     household: Household {
                         code: r.get(0)?,
@@ -181,7 +182,7 @@ impl Store {
                     started_at: r.get(14)?,
                     updated_at: r.get(15)?,
                     completed_at: r.get(16)?,
-                    answers: super::interview::decode_answers(&answers)?,
+                    answers: r.get(17)?,
                 })
             })()?;
             f(row)?;
