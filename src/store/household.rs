@@ -83,16 +83,22 @@ pub struct UpsertCounts {
 const COLUMNS: &str = "code, township, village, grp, head, members, phone, cadre, notes";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Household> {
+    household_at(r, 0)
+}
+
+/// A household from the nine registry columns of a row, in [`COLUMNS`]
+/// order, starting at column `first`.
+pub(crate) fn household_at(r: &Row<'_>, first: usize) -> rusqlite::Result<Household> {
     Ok(Household {
-        code: r.get(0)?,
-        township: r.get(1)?,
-        village: r.get(2)?,
-        group: r.get(3)?,
-        head: r.get(4)?,
-        members: r.get(5)?,
-        phone: r.get(6)?,
-        cadre: r.get(7)?,
-        notes: r.get(8)?,
+        code: r.get(first)?,
+        township: r.get(first + 1)?,
+        village: r.get(first + 2)?,
+        group: r.get(first + 3)?,
+        head: r.get(first + 4)?,
+        members: r.get(first + 5)?,
+        phone: r.get(first + 6)?,
+        cadre: r.get(first + 7)?,
+        notes: r.get(first + 8)?,
     })
 }
 

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-use super::household::{Household, UpsertCounts};
+use super::household::{Household, UpsertCounts, household_at};
 use super::interview::{STATUS_FIELD, compute_hits, decode_answers, encode_answers};
 use super::{CURRENT_VERSION, Result, Store, StoreError, check_header, content_hash};
 use crate::interview::Answers;
@@ -154,17 +154,7 @@ fn read_other(path: &Path) -> Result<Other> {
         let households = stmt
             .query_map([], |r| {
                 Ok(OtherHousehold {
-                    household: Household {
-                        code: r.get(0)?,
-                        township: r.get(1)?,
-                        village: r.get(2)?,
-                        group: r.get(3)?,
-                        head: r.get(4)?,
-                        members: r.get(5)?,
-                        phone: r.get(6)?,
-                        cadre: r.get(7)?,
-                        notes: r.get(8)?,
-                    },
+                    household: household_at(r, 0)?,
                     updated_at: r.get(9)?,
                 })
             })?
@@ -308,21 +298,7 @@ impl Store {
                      FROM household WHERE code = ?1",
                     [&h.code],
                     |r| {
-                        Ok((
-                            r.get(0)?,
-                            Household {
-                                code: r.get(1)?,
-                                township: r.get(2)?,
-                                village: r.get(3)?,
-                                group: r.get(4)?,
-                                head: r.get(5)?,
-                                members: r.get(6)?,
-                                phone: r.get(7)?,
-                                cadre: r.get(8)?,
-                                notes: r.get(9)?,
-                            },
-                            r.get(10)?,
-                        ))
+                        Ok((r.get(0)?, household_at(r, 1)?, r.get(10)?))
                     },
                 )
                 .optional()?;
@@ -411,7 +387,7 @@ impl Store {
                 .optional()?;
             let survey = self.snapshot_survey(snapshot_id)?;
             let household = self
-                .household_in(&tx, &o.household)?
+                .household(&o.household)?
                 .ok_or_else(|| StoreError::UnknownHousehold(o.household.clone()))?;
             let other_answers = decode_answers(&o.answers)?;
             let Some((id, status, started, updated, completed, answers_json)) = local else {
@@ -560,28 +536,6 @@ impl Store {
         report.duplicates = duplicates(&tx)?;
         tx.commit()?;
         Ok(report)
-    }
-
-    fn household_in(&self, conn: &Connection, code: &str) -> Result<Option<Household>> {
-        Ok(conn
-            .query_row(
-                "SELECT code, township, village, grp, head, members, phone, cadre, notes FROM household WHERE code = ?1",
-                [code],
-                |r| {
-                    Ok(Household {
-                        code: r.get(0)?,
-                        township: r.get(1)?,
-                        village: r.get(2)?,
-                        group: r.get(3)?,
-                        head: r.get(4)?,
-                        members: r.get(5)?,
-                        phone: r.get(6)?,
-                        cadre: r.get(7)?,
-                        notes: r.get(8)?,
-                    })
-                },
-            )
-            .optional()?)
     }
 
     /// Households interviewed more than once for the same survey.
