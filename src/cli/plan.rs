@@ -111,6 +111,16 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> ExitCode {
         );
         if !c.uncosted.is_empty() {
             let u = c.uncosted.len();
+            let ranks: Vec<String> = c.uncosted.iter().map(|i| (i + 1).to_string()).collect();
+            let ranks = ranks.join(", ");
+            println!(
+                "{}",
+                tr!(
+                    "没有费用估算的项目(排序):{ranks}",
+                    "projects without a cost estimate (ranks): {ranks}"
+                )
+                .get(lang)
+            );
             println!(
                 "{}",
                 tr!(

@@ -24,8 +24,12 @@ pub struct Choice {
 }
 
 /// The cells of the exact method's table (items × budget steps) above
-/// which the greedy method is used: 64 million bits, 8 MB.
+/// which the greedy method is used: one byte a cell, 64 MB at most.
 pub const EXACT_LIMIT: u64 = 64_000_000;
+
+/// The budget steps of the exact method's best-value row above which the
+/// greedy method is used (8 bytes a step, 64 MB at most).
+pub const EXACT_STEPS: u64 = 8_000_000;
 
 /// The benefit of a project: households affected × (severity − 2).
 pub fn benefit(project: &Project, rules: &[Rule]) -> i64 {

@@ -142,30 +142,40 @@ pub fn write(
     let mut tmp_name = out.as_os_str().to_owned();
     tmp_name.push(format!(".{}.part", std::process::id()));
     let tmp = PathBuf::from(tmp_name);
-    let result = (|| {
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = io::BufWriter::with_capacity(1 << 20, options.open(&tmp).map_err(io_error)?);
-        file.write_all(bom).map_err(io_error)?;
-        let mut sink = Sink {
-            writer: csv::Writer::from_writer(Box::new(&mut file)),
-        };
-        fill(&mut sink)?;
-        sink.writer.flush().map_err(io_error)?;
-        drop(sink);
-        let file = file.into_inner().map_err(|e| io_error(e.into_error()))?;
-        file.sync_all().map_err(io_error)?;
-        fs::rename(&tmp, out).map_err(io_error)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
-    result
+    // Opened before the guard exists: a file of that name that this run did
+    // not create is never removed.
+    let opened = options.open(&tmp).map_err(io_error)?;
+    let guard = PartFile(tmp);
+    let mut file = io::BufWriter::with_capacity(1 << 20, opened);
+    file.write_all(bom).map_err(io_error)?;
+    let mut sink = Sink {
+        writer: csv::Writer::from_writer(Box::new(&mut file)),
+    };
+    fill(&mut sink)?;
+    sink.writer.flush().map_err(io_error)?;
+    drop(sink);
+    let file = file.into_inner().map_err(|e| io_error(e.into_error()))?;
+    file.sync_all().map_err(io_error)?;
+    fs::rename(&guard.0, out).map_err(io_error)?;
+    std::mem::forget(guard);
+    Ok(())
+}
+
+/// A temporary export file, removed when dropped: on every error, and if
+/// filling it panics. Forgotten once it has been renamed into place.
+struct PartFile(PathBuf);
+
+impl Drop for PartFile {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
 }
 
 /// A time as `YYYY-MM-DD hh:mm:ss` in UTC+8 (Beijing time, which the users

@@ -175,7 +175,9 @@ fn answer_cell<'a>(survey: &Survey, name: &str, value: &'a str, labels: Option<L
     let Some(q) = survey.question(name) else {
         return Cell::text(value);
     };
-    if q.kind.is_numeric() {
+    // A number only when it reads as one: a file merged from elsewhere may
+    // hold anything, and text must go through the formula check.
+    if q.kind.is_numeric() && value.parse::<f64>().is_ok_and(f64::is_finite) {
         return Cell::Number(value.into());
     }
     match (labels, q.kind) {

@@ -12,6 +12,46 @@ use rusqlite::OptionalExtension;
 
 use crate::priority::{By, Household, Project, Rule, Tally};
 
+/// Household row ids to positions in the ranking's household list.
+enum Positions {
+    Dense(Vec<u32>),
+    Sparse(HashMap<i64, u32>),
+}
+
+impl Positions {
+    const NONE: u32 = u32::MAX;
+
+    fn new(dense: bool, max_id: i64) -> Positions {
+        if dense {
+            Positions::Dense(vec![Self::NONE; usize::try_from(max_id).unwrap_or(0) + 1])
+        } else {
+            Positions::Sparse(HashMap::new())
+        }
+    }
+
+    fn insert(&mut self, id: i64, position: usize) {
+        let position = position as u32;
+        match self {
+            Positions::Dense(v) => {
+                if let Some(slot) = usize::try_from(id).ok().and_then(|i| v.get_mut(i)) {
+                    *slot = position;
+                }
+            }
+            Positions::Sparse(m) => {
+                m.insert(id, position);
+            }
+        }
+    }
+
+    fn get(&self, id: i64) -> Option<usize> {
+        let found = match self {
+            Positions::Dense(v) => usize::try_from(id).ok().and_then(|i| v.get(i)).copied(),
+            Positions::Sparse(m) => m.get(&id).copied(),
+        };
+        found.filter(|&p| p != Self::NONE).map(|p| p as usize)
+    }
+}
+
 /// The interview chosen so far for a household and survey, with the rules
 /// its stored hits name.
 #[derive(Clone)]
@@ -49,7 +89,15 @@ impl Store {
             ..PriorityInput::default()
         };
         // Household row ids are dense: a vector maps them to positions.
-        let mut position: Vec<usize> = Vec::new();
+        // Row id → position: a vector while ids are dense (as SQLite makes
+        // them), a map when they are not, so a strange id never sizes memory.
+        let (max_id, count): (i64, i64) = self.conn.query_row(
+            "SELECT coalesce(max(id), 0), count(*) FROM household",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let dense = max_id >= 0 && max_id <= count * 2 + 1024;
+        let mut position = Positions::new(dense, max_id);
         let mut names: HashMap<String, Rc<str>> = HashMap::new();
         {
             let mut stmt = self.conn.prepare(
@@ -57,11 +105,8 @@ impl Store {
             )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let id = usize::try_from(r.get::<_, i64>(0)?).unwrap_or(0);
-                if id >= position.len() {
-                    position.resize(id + 1, usize::MAX);
-                }
-                position[id] = input.households.len();
+                let id: i64 = r.get(0)?;
+                position.insert(id, input.households.len());
                 let mut name = |i: usize| -> rusqlite::Result<Rc<str>> {
                     let text = r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?;
                     Ok(match names.get(text) {
@@ -141,10 +186,7 @@ impl Store {
         loop {
             let row = rows.next()?;
             let household = match row {
-                Some(r) => usize::try_from(r.get::<_, i64>(1)?)
-                    .ok()
-                    .and_then(|h| position.get(h).copied())
-                    .filter(|&p| p != usize::MAX),
+                Some(r) => position.get(r.get::<_, i64>(1)?),
                 None => None,
             };
             if row.is_none() || (household.is_some() && household != current) {
