@@ -138,14 +138,14 @@ pub struct Tally<'a> {
     rules: &'a [Rule],
     areas: Vec<Area>,
     area_of: Vec<usize>,
-    surveys: Vec<String>,
-    survey_of_rule: Vec<usize>,
+    /// The rules of each survey, for interviews that do not say which
+    /// version they were answered with.
+    surveys: Vec<(String, Vec<usize>)>,
     categories: Vec<&'a str>,
     category_of_rule: Vec<usize>,
-    /// surveyed[survey][area]
-    surveyed: Vec<Vec<i64>>,
-    /// asks[survey][category]: the survey has rules of the category.
-    asks: Vec<Vec<bool>>,
+    /// surveyed[area * rules + rule]: households whose counted interview
+    /// was answered with a questionnaire version that has the rule (n).
+    surveyed: Vec<i64>,
     /// affected[area * rules + rule]: households where the rule fired.
     affected: Vec<Vec<u32>>,
     /// worst[household * categories + category]: the worst severity of a
@@ -184,50 +184,52 @@ impl<'a> Tally<'a> {
                 }
             })
             .collect();
-        let mut tally = Tally {
+        let mut surveys: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            match surveys.iter_mut().find(|(name, _)| *name == r.survey) {
+                Some((_, list)) => list.push(i),
+                None => surveys.push((r.survey.clone(), vec![i])),
+            }
+        }
+        Tally {
             households,
             rules,
             affected: vec![Vec::new(); areas.len() * rules.len()],
+            surveyed: vec![0; areas.len() * rules.len()],
             worst: vec![NOT_ASKED; households.len() * categories.len()],
             areas,
             area_of,
-            surveys: Vec::new(),
-            survey_of_rule: Vec::new(),
+            surveys,
             categories,
             category_of_rule,
-            surveyed: Vec::new(),
-            asks: Vec::new(),
-        };
-        tally.survey_of_rule = rules.iter().map(|r| tally.survey(&r.survey)).collect();
-        for (r, rule) in rules.iter().enumerate() {
-            let s = tally.survey(&rule.survey);
-            let c = tally.category_of_rule[r];
-            tally.asks[s][c] = true;
         }
-        tally
     }
 
-    /// The number of a survey, numbering it when new.
-    fn survey(&mut self, name: &str) -> usize {
-        if let Some(i) = self.surveys.iter().position(|s| s == name) {
-            return i;
-        }
-        self.surveys.push(name.to_string());
-        self.surveyed.push(vec![0; self.areas.len()]);
-        self.asks.push(vec![false; self.categories.len()]);
-        self.surveys.len() - 1
-    }
-
-    /// Counts one household's counted interview of a survey and the rules
-    /// that fired on it (indices into the rules).
+    /// Counts one household's counted interview of a survey, taking every
+    /// rule of the survey as asked, and the rules that fired (indices into
+    /// the rules).
     pub fn add(&mut self, household: usize, survey: &str, hits: &[usize]) {
-        let s = self.survey(survey);
+        let asked = self
+            .surveys
+            .iter()
+            .find(|(name, _)| name == survey)
+            .map(|(_, list)| list.clone())
+            .unwrap_or_default();
+        self.add_asked(household, &asked, hits);
+    }
+
+    /// Counts one household's counted interview, answered with a version
+    /// that has the rules `asked`, and the rules that fired. A rule the
+    /// version did not have is not counted as surveyed: "not asked" never
+    /// reads as "no problem".
+    pub fn add_asked(&mut self, household: usize, asked: &[usize], hits: &[usize]) {
         let area = self.area_of[household];
-        self.surveyed[s][area] += 1;
         let cats = self.categories.len();
         let row = &mut self.worst[household * cats..(household + 1) * cats];
-        for (c, cell) in row.iter_mut().enumerate() {
-            if self.asks[s][c] && *cell == NOT_ASKED {
+        for &r in asked {
+            self.surveyed[area * self.rules.len() + r] += 1;
+            let cell = &mut row[self.category_of_rule[r]];
+            if *cell == NOT_ASKED {
                 *cell = 0;
             }
         }
@@ -319,7 +321,7 @@ impl<'a> Tally<'a> {
             let households: Vec<usize> = list.into_iter().map(|h| h as usize).collect();
             let r = &rules[rule];
             projects.push(Project {
-                surveyed: self.surveyed[self.survey_of_rule[rule]][area],
+                surveyed: self.surveyed[area * rules.len() + rule],
                 registered: registered[area],
                 phase: phase[area * cats + self.category_of_rule[rule]],
                 cost: r.unit_cost.map(|c| c * households.len() as f64),

@@ -277,3 +277,31 @@ fn groups_and_townships() {
     );
     assert_eq!(surface.area.village, "");
 }
+
+#[test]
+fn a_rule_missing_from_a_version_is_not_counted_as_no_problem() {
+    let (households, _) = county();
+    let rules = rules();
+    let mut tally = Tally::new(&households, &rules, By::Village);
+    // Village A: households 0-4 answered a version with both water rules,
+    // 5-9 an older version without "surface".
+    for h in 0..10 {
+        let asked: &[usize] = if h < 5 { &[0, 1] } else { &[0] };
+        let hits: &[usize] = if h == 0 { &[1] } else { &[] };
+        tally.add_asked(h, asked, hits);
+    }
+    let projects = tally.rank();
+    let surface = projects
+        .iter()
+        .find(|p| rules[p.rule].name == "surface")
+        .expect("project");
+    assert_eq!(
+        (surface.affected(), surface.surveyed),
+        (1, 5),
+        "only households asked count in n"
+    );
+    assert_eq!(
+        surface.phase, 1,
+        "the category was asked of all 10: 1 of 10 is below 20%"
+    );
+}

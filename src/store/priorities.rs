@@ -132,6 +132,8 @@ impl Store {
         let mut surveys: Vec<String> = Vec::new();
         let mut rule_index: Vec<HashMap<String, usize>> = Vec::new();
         let mut snapshot_survey: HashMap<i64, usize> = HashMap::new();
+        // The rules each questionnaire version has, by snapshot.
+        let mut asked: HashMap<i64, Vec<usize>> = HashMap::new();
         let snapshots: Vec<i64> = {
             let mut stmt = self
                 .conn
@@ -159,13 +161,18 @@ impl Store {
                     project: need.project.clone(),
                     unit_cost: need.unit_cost,
                 };
-                match rule_index[s].get(&need.name) {
-                    Some(&i) => input.rules[i] = rule,
+                let i = match rule_index[s].get(&need.name) {
+                    Some(&i) => {
+                        input.rules[i] = rule;
+                        i
+                    }
                     None => {
                         rule_index[s].insert(need.name.clone(), input.rules.len());
                         input.rules.push(rule);
+                        input.rules.len() - 1
                     }
-                }
+                };
+                asked.entry(id).or_default().push(i);
             }
         }
         // The interview that counts, per household and survey: the latest
