@@ -341,6 +341,48 @@ fn older_questionnaire_versions_keep_their_answers_in_exports() {
 }
 
 #[test]
+fn codes_with_leading_zeros_survive_excel() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("zeros.db");
+    let store = Store::open(&db).expect("open");
+    store
+        .upsert_households(&[Household {
+            code: "0100010001".into(),
+            township: "勐烈镇".into(),
+            village: "曼贺村".into(),
+            head: "李明".into(),
+            members: 3,
+            phone: "013800000000".into(),
+            ..Household::default()
+        }])
+        .expect("household");
+    drop(store);
+    let plain = dir.path().join("plain.csv");
+    let excel = dir.path().join("excel.csv");
+    minqing(&db)
+        .args(["export", "households", "--out"])
+        .arg(&plain)
+        .assert()
+        .success();
+    minqing(&db)
+        .args(["export", "households", "--excel", "--out"])
+        .arg(&excel)
+        .assert()
+        .success();
+    assert_eq!(
+        read_csv(&fs::read(&plain).expect("written"))[1][0],
+        "0100010001"
+    );
+    let rows = read_csv(&fs::read(&excel).expect("written")[3..]);
+    assert_eq!(
+        rows[1][0], "=\"0100010001\"",
+        "Excel keeps the leading zero"
+    );
+    assert_eq!(rows[1][6], "=\"013800000000\"");
+    assert_eq!(rows[1][1], "勐烈镇");
+}
+
+#[test]
 fn an_export_to_a_missing_folder_fails_cleanly() {
     let dir = TempDir::new().expect("temp dir");
     let db = county(&dir);

@@ -88,6 +88,16 @@ impl From<csv::Error> for ExportError {
 /// Rows going to a CSV writer.
 pub struct Sink<'w> {
     writer: csv::Writer<Box<dyn Write + 'w>>,
+    /// For Excel and WPS: codes of digits are kept as text (see [`excel_code`]).
+    excel: bool,
+}
+
+/// A text cell of digits that Excel and WPS would read as a number and
+/// damage (a household code with leading zeros, an ID of more than 15
+/// digits) is written as `="…"`, a formula whose value is that text.
+pub fn excel_code(text: &str) -> Option<String> {
+    let digits = text.len() >= 2 && text.bytes().all(|b| b.is_ascii_digit());
+    (digits && (text.starts_with('0') || text.len() > 15)).then(|| format!("=\"{text}\""))
 }
 
 impl Sink<'_> {
@@ -95,7 +105,10 @@ impl Sink<'_> {
     pub fn row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
         for c in cells {
             match c {
-                Cell::Text(t) => self.writer.write_field(neutralise(t).as_bytes())?,
+                Cell::Text(t) => match self.excel.then(|| excel_code(t)).flatten() {
+                    Some(code) => self.writer.write_field(code.as_bytes())?,
+                    None => self.writer.write_field(neutralise(t).as_bytes())?,
+                },
                 Cell::Number(n) => self.writer.write_field(n.as_bytes())?,
             }
         }
@@ -128,6 +141,7 @@ pub fn write(
         })?;
         let mut sink = Sink {
             writer: csv::Writer::from_writer(Box::new(lock)),
+            excel,
         };
         fill(&mut sink)?;
         return sink.writer.flush().map_err(|source| ExportError::Io {
@@ -157,6 +171,7 @@ pub fn write(
     file.write_all(bom).map_err(io_error)?;
     let mut sink = Sink {
         writer: csv::Writer::from_writer(Box::new(&mut file)),
+        excel,
     };
     fill(&mut sink)?;
     sink.writer.flush().map_err(io_error)?;
@@ -214,6 +229,17 @@ mod tests {
         assert_eq!(neutralise("\tx"), "'\tx");
         assert_eq!(neutralise("饮水"), "饮水");
         assert_eq!(Cell::num(-1.0), Cell::Number("-1".into()));
+        assert_eq!(excel_code("0100010001").as_deref(), Some("=\"0100010001\""));
+        assert_eq!(
+            excel_code("530102199001011234").as_deref(),
+            Some("=\"530102199001011234\"")
+        );
+        assert_eq!(
+            excel_code("530001"),
+            None,
+            "no leading zero, short: a number is fine"
+        );
+        assert_eq!(excel_code("05a"), None);
     }
 
     #[test]
