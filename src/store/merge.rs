@@ -108,31 +108,14 @@ fn read_other(path: &Path) -> Result<Other> {
         });
     }
     check_header(path)?;
+    // The same recognition as opening: not Minqing, or newer, is refused.
+    let version = Store::inspect(path)?;
     let bad = |e| StoreError::from_sqlite(path, e);
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(bad)?;
-    let app_id: i32 = conn
-        .pragma_query_value(None, "application_id", |r| r.get(0))
-        .map_err(bad)?;
-    let version: i32 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(bad)?;
-    if app_id != super::APPLICATION_ID {
-        return Err(StoreError::NotMinqing {
-            path: path.to_path_buf(),
-            detail: "an SQLite database of another program".into(),
-        });
-    }
-    if version > CURRENT_VERSION {
-        return Err(StoreError::Newer {
-            path: path.to_path_buf(),
-            found: version,
-            supported: CURRENT_VERSION,
-        });
-    }
     if version < CURRENT_VERSION {
         return Err(StoreError::Older {
             path: path.to_path_buf(),

@@ -173,7 +173,7 @@ impl Store {
     /// is refused is never written (not even by a recovery of its journal):
     /// returns its schema version when it is a Minqing database this build
     /// can open.
-    fn inspect(path: &Path) -> Result<i32> {
+    pub(super) fn inspect(path: &Path) -> Result<i32> {
         let failed = |e| StoreError::from_sqlite(path, e);
         let conn = Connection::open_with_flags(
             path,

@@ -193,6 +193,32 @@ fn keys_line(frame: &mut Frame<'_>, body: Rect, keys: T, lang: Lang) {
     );
 }
 
+/// The filter line under a list, with the cursor in it while typing.
+fn draw_filter(
+    frame: &mut Frame<'_>,
+    body: Rect,
+    filter: &super::model::Filter,
+    label: T,
+    lang: Lang,
+) {
+    let Some((text, cursor)) = filter_line(filter, label, lang) else {
+        return;
+    };
+    let line = Rect {
+        y: body.bottom().saturating_sub(2),
+        height: 1,
+        ..body
+    };
+    frame.render_widget(Paragraph::new(Line::styled(text, BOLD)), line);
+    if let Some(c) = cursor {
+        let x = (label.get(lang).width() + 2 + c) as u16;
+        frame.set_cursor_position(Position::new(
+            body.x + x.min(body.width.saturating_sub(1)),
+            line.y,
+        ));
+    }
+}
+
 fn filter_line(
     filter: &super::model::Filter,
     label: T,
@@ -283,21 +309,7 @@ fn villages(frame: &mut Frame<'_>, body: Rect, v: &Villages, lang: Lang) {
         )
     };
     let body_rows = layout::with_filter(body, v.filter.shown());
-    if let Some((text, cursor)) = filter_line(&v.filter, T::Filter, lang) {
-        let line = Rect {
-            y: body.bottom().saturating_sub(2),
-            height: 1,
-            ..body
-        };
-        frame.render_widget(Paragraph::new(Line::styled(text.clone(), BOLD)), line);
-        if let Some(c) = cursor {
-            let x = (T::Filter.get(lang).width() + 2 + c) as u16;
-            frame.set_cursor_position(Position::new(
-                body.x + x.min(body.width.saturating_sub(1)),
-                line.y,
-            ));
-        }
-    }
+    draw_filter(frame, body, &v.filter, T::Filter, lang);
     list(
         frame,
         body_rows,
@@ -355,21 +367,7 @@ fn households(frame: &mut Frame<'_>, body: Rect, h: &Households, model: &Model) 
         line
     };
     let body_rows = layout::with_filter(body, h.filter.shown());
-    if let Some((text, cursor)) = filter_line(&h.filter, T::Search, lang) {
-        let line = Rect {
-            y: body.bottom().saturating_sub(2),
-            height: 1,
-            ..body
-        };
-        frame.render_widget(Paragraph::new(Line::styled(text, BOLD)), line);
-        if let Some(c) = cursor {
-            let x = (T::Search.get(lang).width() + 2 + c) as u16;
-            frame.set_cursor_position(Position::new(
-                body.x + x.min(body.width.saturating_sub(1)),
-                line.y,
-            ));
-        }
-    }
+    draw_filter(frame, body, &h.filter, T::Search, lang);
     list(
         frame,
         body_rows,
