@@ -133,6 +133,7 @@ fn merging_brings_everything_and_twice_changes_nothing() {
         "water_shortage:3",
         "hits are computed on arrival"
     );
+    assert!(store.stale_counted().expect("check").is_empty());
 
     let before = dump(&a);
     let second = store.merge(&b).expect("merge again");
@@ -375,4 +376,8 @@ fn conflicts_are_reported_when_this_side_wins_and_status_is_not_a_false_conflict
         Some("10")
     );
     assert_eq!(merged.status, minqing::store::interview::Status::Complete);
+    assert!(
+        a.stale_counted().expect("check").is_empty(),
+        "completed by the merge, it is counted"
+    );
 }

@@ -534,3 +534,185 @@ fn hits_are_recomputed_when_the_rules_engine_changes() {
     let store = Store::open(&path).expect("open");
     assert_eq!(store.hits(id).expect("hits"), "water_shortage:3");
 }
+
+/// Answers the water survey's required questions; `days` of shortage
+/// decides whether `water_shortage` fires.
+fn answer_water(store: &Store, id: i64, days: &str) {
+    for (q, a) in [
+        ("main_source", "piped_home"),
+        ("shortage_days", days),
+        ("quality_problems", "none"),
+        ("toilet", "flush"),
+        ("handwashing", "water_soap"),
+        ("urgency", "low"),
+    ] {
+        store.save_answer(id, q, Some(a), "王").expect("saved");
+    }
+}
+
+/// (households affected, households surveyed) of the water shortage rule
+/// in 曼贺村.
+fn shortage(store: &Store) -> (i64, i64) {
+    let (input, projects) = store
+        .priorities(false, minqing::priority::By::Village)
+        .expect("priorities");
+    projects
+        .iter()
+        .find(|p| input.rules[p.rule].name == "water_shortage")
+        .map_or((0, 0), |p| (p.affected(), p.surveyed))
+}
+
+#[test]
+fn the_counted_interviews_follow_every_write() {
+    let (_dir, path, store) = fresh();
+    let s = water();
+    let first = store.open_interview("H1", &s, "王").expect("start").id;
+    answer_water(&store, first, "50");
+    assert!(store.stale_counted().expect("check").is_empty());
+    assert_eq!(shortage(&store), (0, 0), "a draft does not count");
+    store.complete(first, "王").expect("complete");
+    assert!(store.stale_counted().expect("check").is_empty());
+    assert_eq!(shortage(&store), (1, 1));
+
+    // A second complete interview of the same household: the later counts.
+    let before = store.interview(first).expect("read");
+    let mut answers = before.answers.clone();
+    answers.insert("shortage_days".into(), "0".into());
+    let later = before.updated_at + 60_000;
+    store
+        .insert_interviews(&[minqing::store::interview::NewInterview {
+            uuid: uuid::Uuid::now_v7(),
+            household: "H1".into(),
+            snapshot: before.snapshot,
+            interviewer: "李".into(),
+            status: Status::Complete,
+            started_at: later,
+            updated_at: later,
+            answers,
+        }])
+        .expect("second interview");
+    let second = first + 1;
+    assert!(store.stale_counted().expect("check").is_empty());
+    let (input, projects) = store
+        .priorities(false, minqing::priority::By::Village)
+        .expect("priorities");
+    assert!(
+        !projects
+            .iter()
+            .any(|p| input.rules[p.rule].name == "water_shortage"),
+        "the later interview, without a shortage, counts"
+    );
+
+    // Reopened, the later one no longer counts and the first one does again.
+    store.reopen(second, "李").expect("reopen");
+    assert!(store.stale_counted().expect("check").is_empty());
+    assert_eq!(shortage(&store), (1, 1));
+
+    // A registry change that changes the hits of H1's complete interview.
+    let mut h = household("H1", "曼贺村");
+    h.members = 9;
+    store.upsert_households(&[h]).expect("update");
+    assert!(store.stale_counted().expect("check").is_empty());
+
+    // Hits rewritten by a new rules engine.
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch(
+        "UPDATE interview SET hits = 'stale:1'; UPDATE meta SET value = '0' WHERE key = 'rules_engine';",
+    )
+    .expect("age the hits");
+    drop(conn);
+    let store = Store::open(&path).expect("open");
+    assert!(store.stale_counted().expect("check").is_empty());
+    assert_eq!(shortage(&store), (1, 1));
+
+    // A row changed behind the triggers' back is found.
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch("UPDATE counted SET interviews = interviews || ';999,1,0,'")
+        .expect("tamper");
+    drop(conn);
+    let store = Store::open(&path).expect("open");
+    assert_eq!(store.stale_counted().expect("check"), vec![1]);
+}
+
+#[test]
+fn upgrading_lists_the_complete_interviews_of_each_household() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("old.db");
+    Store::create_at_version(&path, 3).expect("old schema");
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('rules_engine', ?1)",
+        [minqing::store::RULES_ENGINE],
+    )
+    .expect("hits are current");
+    conn.execute_batch(
+        "INSERT INTO household (id, code, township, village, head, members, updated_at)
+             VALUES (1, 'H1', '勐烈镇', '曼贺村', '李明', 4, 0), (2, 'H2', '勐烈镇', '曼贺村', '王芳', 3, 0);
+         INSERT INTO snapshot (id, survey, version, hash, source, created_at)
+             VALUES (1, 'water', '1', 'h', '', 0);
+         INSERT INTO interview (id, uuid, household_id, snapshot_id, interviewer, device, status,
+                                started_at, updated_at, completed_at, answers, hits)
+             VALUES (1, x'01', 1, 1, '王', 'd', 'complete', 0, 5, 5, '{}', 'water_shortage:3'),
+                    (2, x'02', 1, 1, '王', 'd', 'complete', 0, 7, 7, '{}', ''),
+                    (3, x'03', 2, 1, '王', 'd', 'draft', 0, 7, NULL, '{}', '');",
+    )
+    .expect("old data");
+    drop(conn);
+    let store = Store::open(&path).expect("migrates");
+    assert!(store.stale_counted().expect("check").is_empty());
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let rows: Vec<(i64, String)> = conn
+        .prepare("SELECT household_id, interviews FROM counted")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(rows.len(), 1, "the draft-only household has no row");
+    let mut entries: Vec<&str> = rows[0].1.split(';').collect();
+    entries.sort();
+    assert_eq!(entries, ["1,1,5,water_shortage:3", "2,1,7,"]);
+}
+
+#[test]
+fn a_rule_counts_only_households_asked_with_a_version_that_has_it() {
+    let (_dir, _path, store) = fresh();
+    let v1 = water();
+    let source = BUNDLED[1]
+        .1
+        .replace("version = \"2026.1\"", "version = \"2026.2\"")
+        + "\n[[need]]\nname = \"any_shortage\"\nwhen = \"${shortage_days} > 0\"\nseverity = 3\n\
+           project = { zh = \"蓄水\", en = \"Store water\" }\n";
+    let v2 = load(&source).survey.expect("version 2 loads");
+    for (code, survey) in [("H1", &v1), ("H2", &v2)] {
+        let id = store.open_interview(code, survey, "王").expect("start").id;
+        answer_water(&store, id, "50");
+        store.complete(id, "王").expect("complete");
+    }
+    let (input, projects) = store
+        .priorities(false, minqing::priority::By::Village)
+        .expect("priorities");
+    let count = |name: &str| {
+        projects
+            .iter()
+            .find(|p| input.rules[p.rule].name == name)
+            .map(|p| (p.affected(), p.surveyed))
+    };
+    assert_eq!(count("water_shortage"), Some((2, 2)));
+    assert_eq!(
+        count("any_shortage"),
+        Some((1, 1)),
+        "H1 was never asked about any_shortage: not surveyed for it"
+    );
+    let (input, projects) = store
+        .priorities(true, minqing::priority::By::Village)
+        .expect("priorities with drafts");
+    let p = projects
+        .iter()
+        .find(|p| input.rules[p.rule].name == "any_shortage")
+        .expect("project");
+    assert_eq!((p.affected(), p.surveyed), (1, 1), "the same with drafts");
+}

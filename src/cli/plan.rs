@@ -8,7 +8,7 @@ use crate::i18n::{Lang, Tr};
 use crate::interview::display_answer;
 use crate::priority::budget::{self, Choice, Method};
 use crate::priority::{By, Project};
-use crate::report::csv_out::{self, Cell, ExportError};
+use crate::report::csv_out::{self, ExportError};
 use crate::report::{export, table};
 use crate::store::Store;
 use crate::store::priorities::PriorityInput;
@@ -43,12 +43,6 @@ pub fn ranked(
     Ok((input, projects, choice))
 }
 
-fn cell_text(c: &Cell<'_>) -> String {
-    match c {
-        Cell::Text(t) | Cell::Number(t) => t.to_string(),
-    }
-}
-
 pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> ExitCode {
     let result = open(db, lang).and_then(|store| ranked(&store, args));
     let (input, projects, choice) = match result {
@@ -59,16 +53,6 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> ExitCode {
         }
     };
     let headers = export::priority_headers(lang, choice.is_some());
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for (n, p) in projects.iter().enumerate() {
-        let funded = choice.as_ref().map(|c| c.funded.contains(&n));
-        let mut cells: Vec<String> = export::priority_cells(n + 1, p, &input.rules, funded, lang)
-            .iter()
-            .map(cell_text)
-            .collect();
-        cells[13] = format!("{:.0}%", p.share() * 100.0);
-        rows.push(cells);
-    }
     // The terminal table leaves out the rule id and, unless grouping by
     // group, the group column.
     let keep: Vec<usize> = (0..headers.len())
@@ -76,11 +60,23 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> ExitCode {
             i != 6 && (i != 3 || args.by == ByArg::Group) && (i != 2 || args.by != ByArg::Township)
         })
         .collect();
+    let mut rows_kept: Vec<Vec<String>> = Vec::with_capacity(projects.len());
+    for (n, p) in projects.iter().enumerate() {
+        let funded = choice.as_ref().map(|c| c.funded.binary_search(&n).is_ok());
+        let cells = export::priority_cells(n + 1, p, &input.rules, funded, lang);
+        rows_kept.push(
+            cells
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| keep.contains(i))
+                .map(|(i, cell)| match i {
+                    13 => format!("{:.0}%", p.share() * 100.0),
+                    _ => cell.into_text(),
+                })
+                .collect(),
+        );
+    }
     let headers_kept: Vec<&str> = keep.iter().map(|&i| headers[i].as_str()).collect();
-    let rows_kept: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| keep.iter().map(|&i| r[i].clone()).collect())
-        .collect();
     let right: Vec<usize> = keep
         .iter()
         .enumerate()

@@ -10,7 +10,6 @@
 
 pub mod budget;
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -132,20 +131,29 @@ impl Project {
 /// Counts households as their interviews arrive, one at a time, so that a
 /// province is ranked without holding every interview in memory. Areas,
 /// surveys and categories are numbered once, so counting compares
-/// integers, not names.
+/// integers, not names. Households are numbered as they are pushed, so
+/// they can be read in the same pass as their interviews.
 pub struct Tally<'a> {
-    households: &'a [Household],
     rules: &'a [Rule],
+    by: By,
     areas: Vec<Area>,
-    area_of: Vec<usize>,
+    area_index: HashMap<(String, String, String), usize>,
+    /// The area of the household pushed last, tried before the map:
+    /// households come area by area.
+    last_area: Option<LastArea>,
+    area_of: Vec<u32>,
     /// The rules of each survey, for interviews that do not say which
     /// version they were answered with.
     surveys: Vec<(String, Vec<usize>)>,
     categories: Vec<&'a str>,
     category_of_rule: Vec<usize>,
-    /// surveyed[area * rules + rule]: households whose counted interview
-    /// was answered with a questionnaire version that has the rule (n).
-    surveyed: Vec<i64>,
+    /// The sets of rules counted interviews were asked with (one per
+    /// questionnaire version), each with the categories of its rules.
+    versions: Vec<(Vec<usize>, Vec<usize>)>,
+    /// by_version[version][area]: households counted with that version.
+    /// n of a rule in an area is the sum over the versions that have it,
+    /// so counting an interview touches one number, not one per rule.
+    by_version: Vec<Vec<i64>>,
     /// affected[area * rules + rule]: households where the rule fired.
     affected: Vec<Vec<u32>>,
     /// worst[household * categories + category]: the worst severity of a
@@ -155,24 +163,17 @@ pub struct Tally<'a> {
 
 const NOT_ASKED: u8 = u8::MAX;
 
+/// A household's township, village and group, and the number of its area.
+type LastArea = (Rc<str>, Rc<str>, Rc<str>, usize);
+
+/// The same shared name, or the same text.
+fn same(a: &Rc<str>, b: &Rc<str>) -> bool {
+    Rc::ptr_eq(a, b) || a == b
+}
+
 impl<'a> Tally<'a> {
-    pub fn new(households: &'a [Household], rules: &'a [Rule], by: By) -> Self {
-        let mut area_index: HashMap<(&str, &str, &str), usize> = HashMap::new();
-        let mut areas = Vec::new();
-        let area_of = households
-            .iter()
-            .map(|h| {
-                let key = (
-                    &*h.township,
-                    if by == By::Township { "" } else { &*h.village },
-                    if by == By::Group { &*h.group } else { "" },
-                );
-                *area_index.entry(key).or_insert_with(|| {
-                    areas.push(Area::of(h, by));
-                    areas.len() - 1
-                })
-            })
-            .collect();
+    /// A tally of no households yet; see [`Tally::push`].
+    pub fn new(rules: &'a [Rule], by: By) -> Self {
         let mut categories: Vec<&str> = Vec::new();
         let category_of_rule = rules
             .iter()
@@ -192,17 +193,83 @@ impl<'a> Tally<'a> {
             }
         }
         Tally {
-            households,
             rules,
-            affected: vec![Vec::new(); areas.len() * rules.len()],
-            surveyed: vec![0; areas.len() * rules.len()],
-            worst: vec![NOT_ASKED; households.len() * categories.len()],
-            areas,
-            area_of,
+            by,
+            areas: Vec::new(),
+            area_index: HashMap::new(),
+            last_area: None,
+            area_of: Vec::new(),
             surveys,
             categories,
             category_of_rule,
+            versions: Vec::new(),
+            by_version: Vec::new(),
+            affected: Vec::new(),
+            worst: Vec::new(),
         }
+    }
+
+    /// A tally of `households`, numbered in order.
+    pub fn of(households: &[Household], rules: &'a [Rule], by: By) -> Self {
+        let mut tally = Tally::new(rules, by);
+        for h in households {
+            tally.push(h);
+        }
+        tally
+    }
+
+    /// Takes the next household (numbered from 0 in the order pushed),
+    /// not yet surveyed for anything.
+    pub fn push(&mut self, h: &Household) {
+        let by = self.by;
+        let area = match &self.last_area {
+            Some((t, v, g, a))
+                if same(t, &h.township)
+                    && (by == By::Township || same(v, &h.village))
+                    && (by != By::Group || same(g, &h.group)) =>
+            {
+                *a
+            }
+            _ => {
+                let key = (
+                    h.township.to_string(),
+                    if by == By::Township {
+                        String::new()
+                    } else {
+                        h.village.to_string()
+                    },
+                    if by == By::Group {
+                        h.group.to_string()
+                    } else {
+                        String::new()
+                    },
+                );
+                let a = match self.area_index.get(&key) {
+                    Some(&a) => a,
+                    None => {
+                        let a = self.areas.len();
+                        self.areas.push(Area::of(h, by));
+                        self.area_index.insert(key, a);
+                        self.affected
+                            .resize_with((a + 1) * self.rules.len(), Vec::new);
+                        for counts in &mut self.by_version {
+                            counts.push(0);
+                        }
+                        a
+                    }
+                };
+                self.last_area = Some((
+                    Rc::clone(&h.township),
+                    Rc::clone(&h.village),
+                    Rc::clone(&h.group),
+                    a,
+                ));
+                a
+            }
+        };
+        self.area_of.push(area as u32);
+        self.worst
+            .resize(self.worst.len() + self.categories.len(), NOT_ASKED);
     }
 
     /// Counts one household's counted interview of a survey, taking every
@@ -218,19 +285,38 @@ impl<'a> Tally<'a> {
         self.add_asked(household, &asked, hits);
     }
 
+    /// The number of the version that asked the rules `asked`, numbered
+    /// when first seen; for [`Tally::add_version`].
+    pub fn version(&mut self, asked: &[usize]) -> usize {
+        if let Some(v) = self.versions.iter().position(|(rules, _)| rules == asked) {
+            return v;
+        }
+        let mut categories: Vec<usize> = asked.iter().map(|&r| self.category_of_rule[r]).collect();
+        categories.sort_unstable();
+        categories.dedup();
+        self.versions.push((asked.to_vec(), categories));
+        self.by_version.push(vec![0; self.areas.len()]);
+        self.versions.len() - 1
+    }
+
     /// Counts one household's counted interview, answered with a version
     /// that has the rules `asked`, and the rules that fired. A rule the
     /// version did not have is not counted as surveyed: "not asked" never
     /// reads as "no problem".
     pub fn add_asked(&mut self, household: usize, asked: &[usize], hits: &[usize]) {
-        let area = self.area_of[household];
+        let version = self.version(asked);
+        self.add_version(household, version, hits);
+    }
+
+    /// [`Tally::add_asked`] with the version's number.
+    pub fn add_version(&mut self, household: usize, version: usize, hits: &[usize]) {
+        let area = self.area_of[household] as usize;
+        self.by_version[version][area] += 1;
         let cats = self.categories.len();
         let row = &mut self.worst[household * cats..(household + 1) * cats];
-        for &r in asked {
-            self.surveyed[area * self.rules.len() + r] += 1;
-            let cell = &mut row[self.category_of_rule[r]];
-            if *cell == NOT_ASKED {
-                *cell = 0;
+        for &c in &self.versions[version].1 {
+            if row[c] == NOT_ASKED {
+                row[c] = 0;
             }
         }
         for &hit in hits {
@@ -245,6 +331,23 @@ impl<'a> Tally<'a> {
         }
     }
 
+    /// surveyed[area * rules + rule]: households whose counted interview
+    /// was answered with a questionnaire version that has the rule (n).
+    fn surveyed(&self) -> Vec<i64> {
+        let rules = self.rules.len();
+        let mut surveyed = vec![0; self.areas.len() * rules];
+        for ((asked, _), counts) in self.versions.iter().zip(&self.by_version) {
+            for (area, &n) in counts.iter().enumerate() {
+                if n > 0 {
+                    for &r in asked {
+                        surveyed[area * rules + r] += n;
+                    }
+                }
+            }
+        }
+        surveyed
+    }
+
     /// Phase by `area * categories + category`, and whether anyone in the
     /// area was surveyed for the category.
     fn phases(&self) -> (Vec<u8>, Vec<bool>) {
@@ -255,7 +358,7 @@ impl<'a> Tally<'a> {
                 continue;
             }
             let (household, category) = (slot / cats, slot % cats);
-            let cell = &mut counts[self.area_of[household] * cats + category];
+            let cell = &mut counts[self.area_of[household] as usize * cats + category];
             cell[0] += 1;
             if severity > 0 {
                 cell[usize::from(severity.min(5))] += 1;
@@ -294,21 +397,31 @@ impl<'a> Tally<'a> {
         out
     }
 
-    /// The ranked projects; see [`rank`].
-    pub fn rank(self) -> Vec<Project> {
+    /// The ranked projects of the households pushed, which are
+    /// `households`; see [`rank`].
+    pub fn rank(self, households: &[Household]) -> Vec<Project> {
         let (phase, _) = self.phases();
+        let surveyed = self.surveyed();
         let cats = self.categories.len();
         let mut registered = vec![0i64; self.areas.len()];
         for &a in &self.area_of {
-            registered[a] += 1;
+            registered[a as usize] += 1;
         }
-        let mut by_code: Vec<usize> = (0..self.households.len()).collect();
-        by_code.sort_by(|a, b| self.households[*a].code.cmp(&self.households[*b].code));
-        let mut code_order = vec![0u32; self.households.len()];
-        for (place, &h) in by_code.iter().enumerate() {
-            code_order[h] = place as u32;
+        // Households are listed in code order. Within an area whose
+        // households were pushed in code order (as a registry usually is),
+        // that is the order of their numbers; elsewhere codes are compared.
+        let mut in_order = vec![true; self.areas.len()];
+        let mut last: Vec<Option<usize>> = vec![None; self.areas.len()];
+        for (h, &a) in self.area_of.iter().enumerate() {
+            let a = a as usize;
+            if let Some(previous) = last[a]
+                && households[previous].code > households[h].code
+            {
+                in_order[a] = false;
+            }
+            last[a] = Some(h);
         }
-        drop(by_code);
+        drop(last);
         let rules = self.rules;
         let mut projects = Vec::new();
         for (slot, mut list) in self.affected.into_iter().enumerate() {
@@ -316,24 +429,72 @@ impl<'a> Tally<'a> {
                 continue;
             }
             let (area, rule) = (slot / rules.len(), slot % rules.len());
-            list.sort_by_key(|&h| code_order[h as usize]);
+            if !list.is_sorted() {
+                list.sort_unstable();
+            }
             list.dedup();
-            let households: Vec<usize> = list.into_iter().map(|h| h as usize).collect();
+            if !in_order[area] {
+                list.sort_by(|&a, &b| {
+                    households[a as usize]
+                        .code
+                        .cmp(&households[b as usize].code)
+                });
+            }
+            let affected: Vec<usize> = list.into_iter().map(|h| h as usize).collect();
             let r = &rules[rule];
             projects.push(Project {
-                surveyed: self.surveyed[area * rules.len() + rule],
+                surveyed: surveyed[area * rules.len() + rule],
                 registered: registered[area],
                 phase: phase[area * cats + self.category_of_rule[rule]],
-                cost: r.unit_cost.map(|c| c * households.len() as f64),
-                people: households.iter().map(|&h| self.households[h].members).sum(),
-                households,
+                cost: r.unit_cost.map(|c| c * affected.len() as f64),
+                people: affected.iter().map(|&h| households[h].members).sum(),
+                households: affected,
                 area: self.areas[area].clone(),
                 rule,
             });
         }
-        projects.sort_by(|a, b| compare(a, b, rules));
+        sort_projects(&mut projects, rules);
         projects
     }
+}
+
+/// Sorts projects in the order of [`rank`], with areas and rules ranked by
+/// name once rather than at every comparison.
+fn sort_projects(projects: &mut Vec<Project>, rules: &[Rule]) {
+    let mut areas: Vec<&Area> = projects.iter().map(|p| &p.area).collect();
+    areas.sort_unstable();
+    areas.dedup();
+    let mut rule_order: Vec<usize> = (0..rules.len()).collect();
+    rule_order.sort_by(|&a, &b| {
+        (&rules[a].survey, &rules[a].name).cmp(&(&rules[b].survey, &rules[b].name))
+    });
+    let mut rule_rank = vec![0usize; rules.len()];
+    for (place, &r) in rule_order.iter().enumerate() {
+        rule_rank[r] = place;
+    }
+    let unit = |r: &Rule| r.unit_cost.unwrap_or(f64::INFINITY);
+    let mut keyed: Vec<(usize, usize, usize)> = projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let area = areas.binary_search(&&p.area).unwrap_or(0);
+            (i, area, rule_rank[p.rule])
+        })
+        .collect();
+    keyed.sort_by(|&(a, area_a, rule_a), &(b, area_b, rule_b)| {
+        let (pa, pb) = (&projects[a], &projects[b]);
+        let (ra, rb) = (&rules[pa.rule], &rules[pb.rule]);
+        pb.phase
+            .cmp(&pa.phase)
+            .then(rb.severity.cmp(&ra.severity))
+            .then(pb.affected().cmp(&pa.affected()))
+            .then(pb.share().total_cmp(&pa.share()))
+            .then(unit(ra).total_cmp(&unit(rb)))
+            .then(area_a.cmp(&area_b))
+            .then(rule_a.cmp(&rule_b))
+    });
+    let mut slots: Vec<Option<Project>> = std::mem::take(projects).into_iter().map(Some).collect();
+    projects.extend(keyed.iter().filter_map(|&(i, _, _)| slots[i].take()));
 }
 
 /// The phase of each category in each area: the highest severity `L` such
@@ -345,7 +506,7 @@ pub fn phases(
     observations: &[Observation],
     by: By,
 ) -> HashMap<(Area, String), u8> {
-    let mut tally = Tally::new(households, rules, by);
+    let mut tally = Tally::of(households, rules, by);
     for o in observations {
         tally.add(o.household, &o.survey, &o.hits);
     }
@@ -362,25 +523,11 @@ pub fn rank(
     observations: &[Observation],
     by: By,
 ) -> Vec<Project> {
-    let mut tally = Tally::new(households, rules, by);
+    let mut tally = Tally::of(households, rules, by);
     for o in observations {
         tally.add(o.household, &o.survey, &o.hits);
     }
-    tally.rank()
-}
-
-fn compare(a: &Project, b: &Project, rules: &[Rule]) -> Ordering {
-    let (ra, rb) = (&rules[a.rule], &rules[b.rule]);
-    let unit = |r: &Rule| r.unit_cost.unwrap_or(f64::INFINITY);
-    b.phase
-        .cmp(&a.phase)
-        .then(rb.severity.cmp(&ra.severity))
-        .then(b.affected().cmp(&a.affected()))
-        .then(b.share().total_cmp(&a.share()))
-        .then(unit(ra).total_cmp(&unit(rb)))
-        .then(a.area.cmp(&b.area))
-        .then(ra.survey.cmp(&rb.survey))
-        .then(ra.name.cmp(&rb.name))
+    tally.rank(households)
 }
 
 #[cfg(test)]

@@ -282,7 +282,7 @@ fn groups_and_townships() {
 fn a_rule_missing_from_a_version_is_not_counted_as_no_problem() {
     let (households, _) = county();
     let rules = rules();
-    let mut tally = Tally::new(&households, &rules, By::Village);
+    let mut tally = Tally::of(&households, &rules, By::Village);
     // Village A: households 0-4 answered a version with both water rules,
     // 5-9 an older version without "surface".
     for h in 0..10 {
@@ -290,7 +290,7 @@ fn a_rule_missing_from_a_version_is_not_counted_as_no_problem() {
         let hits: &[usize] = if h == 0 { &[1] } else { &[] };
         tally.add_asked(h, asked, hits);
     }
-    let projects = tally.rank();
+    let projects = tally.rank(&households);
     let surface = projects
         .iter()
         .find(|p| rules[p.rule].name == "surface")

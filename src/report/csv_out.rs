@@ -31,6 +31,13 @@ impl<'a> Cell<'a> {
         Cell::Number(Cow::Owned(n.to_string()))
     }
 
+    /// The cell's text, for a terminal table.
+    pub fn into_text(self) -> String {
+        match self {
+            Cell::Text(t) | Cell::Number(t) => t.into_owned(),
+        }
+    }
+
     pub fn num(n: f64) -> Cell<'a> {
         Cell::Number(Cow::Owned(if n.fract() == 0.0 && n.abs() < 1e15 {
             format!("{}", n as i64)

@@ -103,7 +103,7 @@ pub fn priorities(
 ) -> Result<(), ExportError> {
     sink.header(&priority_headers(lang, choice.is_some()))?;
     for (n, p) in projects.iter().enumerate() {
-        let funded = choice.map(|c| c.funded.contains(&n));
+        let funded = choice.map(|c| c.funded.binary_search(&n).is_ok());
         sink.row(&priority_cells(n + 1, p, &input.rules, funded, lang))?;
     }
     Ok(())

@@ -6,37 +6,44 @@ use unicode_width::UnicodeWidthStr;
 /// Renders `rows` under `headers`, columns separated by two spaces; the
 /// columns listed in `right` (quantities) are right-aligned, the others
 /// (names, codes) left-aligned.
-pub fn render(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
+pub fn render<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>], right: &[usize]) -> String {
     let columns = headers.len();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     let numeric: Vec<bool> = (0..columns).map(|i| right.contains(&i)).collect();
+    // Each cell's width, measured once.
+    let mut cell_widths: Vec<usize> = Vec::with_capacity(rows.len() * columns);
     for row in rows {
-        for (i, cell) in row.iter().enumerate().take(columns) {
-            widths[i] = widths[i].max(cell.width());
+        for (i, width) in widths.iter_mut().enumerate() {
+            let w = row.get(i).map_or(0, |cell| cell.as_ref().width());
+            *width = (*width).max(w);
+            cell_widths.push(w);
         }
     }
-    let mut out = String::new();
-    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
-        let mut text = String::new();
-        for (i, cell) in cells.enumerate().take(columns) {
-            let pad = " ".repeat(widths[i].saturating_sub(cell.width()));
+    let line_width: usize = widths.iter().sum::<usize>() + 2 * columns;
+    let mut out = String::with_capacity((rows.len() + 1) * line_width);
+    let mut line = |cells: &mut dyn Iterator<Item = (&str, usize)>| {
+        let start = out.len();
+        for (i, (cell, w)) in cells.enumerate().take(columns) {
+            let pad = widths[i].saturating_sub(w);
             if i > 0 {
-                text.push_str("  ");
+                out.push_str("  ");
             }
             if numeric[i] {
-                text.push_str(&pad);
-                text.push_str(cell);
+                out.extend(std::iter::repeat_n(' ', pad));
+                out.push_str(cell);
             } else {
-                text.push_str(cell);
-                text.push_str(&pad);
+                out.push_str(cell);
+                out.extend(std::iter::repeat_n(' ', pad));
             }
         }
-        out.push_str(text.trim_end());
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
         out.push('\n');
     };
-    line(&mut headers.iter().copied());
-    for row in rows {
-        line(&mut row.iter().map(String::as_str));
+    line(&mut headers.iter().map(|h| (*h, h.width())));
+    for (r, row) in rows.iter().enumerate() {
+        let widths = &cell_widths[r * columns..(r + 1) * columns];
+        line(&mut row.iter().map(|c| c.as_ref()).zip(widths.iter().copied()));
     }
     out
 }

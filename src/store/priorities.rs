@@ -3,54 +3,19 @@
 //! household and survey the interview that counts with its stored hits.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::rc::Rc;
 
 use super::interview::{compute_hits, decode_answers};
-use super::{Result, Store};
+use std::path::Path;
+use std::sync::mpsc::SyncSender;
+
+use super::{BUSY_TIMEOUT, Result, Store, StoreError};
 use crate::interview::HouseholdFacts;
 use rusqlite::OptionalExtension;
+use rusqlite::{Connection, OpenFlags};
 
 use crate::priority::{By, Household, Project, Rule, Tally};
-
-/// Household row ids to positions in the ranking's household list.
-enum Positions {
-    Dense(Vec<u32>),
-    Sparse(HashMap<i64, u32>),
-}
-
-impl Positions {
-    const NONE: u32 = u32::MAX;
-
-    fn new(dense: bool, max_id: i64) -> Positions {
-        if dense {
-            Positions::Dense(vec![Self::NONE; usize::try_from(max_id).unwrap_or(0) + 1])
-        } else {
-            Positions::Sparse(HashMap::new())
-        }
-    }
-
-    fn insert(&mut self, id: i64, position: usize) {
-        let position = position as u32;
-        match self {
-            Positions::Dense(v) => {
-                if let Some(slot) = usize::try_from(id).ok().and_then(|i| v.get_mut(i)) {
-                    *slot = position;
-                }
-            }
-            Positions::Sparse(m) => {
-                m.insert(id, position);
-            }
-        }
-    }
-
-    fn get(&self, id: i64) -> Option<usize> {
-        let found = match self {
-            Positions::Dense(v) => usize::try_from(id).ok().and_then(|i| v.get(i)).copied(),
-            Positions::Sparse(m) => m.get(&id).copied(),
-        };
-        found.filter(|&p| p != Self::NONE).map(|p| p as usize)
-    }
-}
 
 /// The interview chosen so far for a household and survey, with the rules
 /// its stored hits name.
@@ -77,8 +42,10 @@ impl Store {
     /// household and survey the latest complete interview counts (the one
     /// completed last when a household was interviewed twice); with
     /// `include_drafts`, the latest interview of any status, a draft's hits
-    /// computed from its answers. Interviews are read once, in household
-    /// order, and counted as they come.
+    /// computed from its answers. Complete interviews are read from the
+    /// `counted` table, one short row per household; with drafts, every
+    /// interview is read once, in household order. Households are counted
+    /// as they come.
     pub fn priorities(
         &self,
         include_drafts: bool,
@@ -88,70 +55,327 @@ impl Store {
             include_drafts,
             ..PriorityInput::default()
         };
-        // Household row ids are dense: a vector maps them to positions.
-        // Row id → position: a vector while ids are dense (as SQLite makes
-        // them), a map when they are not, so a strange id never sizes memory.
-        let (max_id, count): (i64, i64) = self.conn.query_row(
-            "SELECT coalesce(max(id), 0), count(*) FROM household",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+        let versions = self.versions(&mut input.rules)?;
+        let mut tally = Tally::new(&input.rules, by);
+        // Households in row order (the ranking orders them by code itself),
+        // read alongside the interviews, which come in the same order.
+        let mut stmt = self.conn.prepare(
+            "SELECT id, code, township, village, grp, members FROM household ORDER BY id",
         )?;
-        let dense = max_id >= 0 && max_id <= count * 2 + 1024;
-        let mut position = Positions::new(dense, max_id);
-        let mut names: HashMap<String, Rc<str>> = HashMap::new();
+        let mut reader = HouseholdReader {
+            rows: stmt.query([])?,
+            names: Names::default(),
+            last: None,
+            done: false,
+        };
+        let households = &mut input.households;
+        if include_drafts {
+            self.tally_with_drafts(&mut reader, households, &versions, &mut tally)?;
+        } else {
+            self.tally_complete(&mut reader, households, &versions, &mut tally)?;
+        }
+        reader.seek(None, households, &mut tally)?;
+        drop(reader);
+        drop(stmt);
+        let projects = tally.rank(&input.households);
+        Ok((input, projects))
+    }
+}
+
+/// Households in row id order, each pushed into the ranking's list and the
+/// tally as it is read.
+struct HouseholdReader<'s> {
+    rows: rusqlite::Rows<'s>,
+    names: Names,
+    /// The row id of the household read last.
+    last: Option<i64>,
+    done: bool,
+}
+
+impl HouseholdReader<'_> {
+    /// Reads households up to row id `id` (all of them for `None`); the
+    /// place of household `id` when there is one.
+    fn seek(
+        &mut self,
+        id: Option<i64>,
+        households: &mut Vec<Household>,
+        tally: &mut Tally<'_>,
+    ) -> Result<Option<usize>> {
+        loop {
+            if let (Some(target), Some(last)) = (id, self.last)
+                && last >= target
+            {
+                return Ok((last == target).then(|| households.len() - 1));
+            }
+            if self.done {
+                return Ok(None);
+            }
+            let Some(r) = self.rows.next()? else {
+                self.done = true;
+                continue;
+            };
+            let text = |i: usize| -> rusqlite::Result<&str> {
+                r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)
+            };
+            let bytes = |i: usize| -> rusqlite::Result<&[u8]> { Ok(r.get_ref(i)?.as_bytes()?) };
+            let household = Household {
+                code: text(1)?.into(),
+                township: self.names.get(0, bytes(2)?)?,
+                village: self.names.get(1, bytes(3)?)?,
+                group: self.names.get(2, bytes(4)?)?,
+                members: r.get(5)?,
+            };
+            tally.push(&household);
+            households.push(household);
+            self.last = Some(r.get(0)?);
+        }
+    }
+}
+
+/// Place names repeat across thousands of households: each distinct name
+/// is kept once and shared. Households come village by village, so the
+/// previous row's names are tried before the map.
+#[derive(Default)]
+struct Names {
+    map: HashMap<Box<str>, Rc<str>>,
+    last: [Option<Rc<str>>; 3],
+}
+
+impl Names {
+    /// The shared name written `bytes`; the text is checked only when it
+    /// is not the previous row's.
+    fn get(&mut self, slot: usize, bytes: &[u8]) -> rusqlite::Result<Rc<str>> {
+        if let Some(last) = &self.last[slot]
+            && last.as_bytes() == bytes
         {
-            let mut stmt = self.conn.prepare(
-                "SELECT id, code, township, village, grp, members FROM household ORDER BY code",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let id: i64 = r.get(0)?;
-                position.insert(id, input.households.len());
-                let mut name = |i: usize| -> rusqlite::Result<Rc<str>> {
-                    let text = r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?;
-                    Ok(match names.get(text) {
-                        Some(shared) => Rc::clone(shared),
-                        None => {
-                            let shared: Rc<str> = Rc::from(text);
-                            names.insert(text.to_string(), Rc::clone(&shared));
-                            shared
-                        }
-                    })
-                };
-                let (township, village, group) = (name(2)?, name(3)?, name(4)?);
-                input.households.push(Household {
-                    code: r.get::<_, String>(1)?.into_boxed_str(),
-                    township,
-                    village,
-                    group,
-                    members: r.get(5)?,
-                });
+            return Ok(Rc::clone(last));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            rusqlite::Error::from(rusqlite::types::FromSqlError::Other(Box::new(e)))
+        })?;
+        let shared = match self.map.get(text) {
+            Some(shared) => Rc::clone(shared),
+            None => {
+                let shared: Rc<str> = Rc::from(text);
+                self.map.insert(text.into(), Rc::clone(&shared));
+                shared
+            }
+        };
+        self.last[slot] = Some(Rc::clone(&shared));
+        Ok(shared)
+    }
+}
+
+/// The questionnaire versions a ranking knows: surveys numbered once, each
+/// survey's rules by name, and each snapshot's survey and rules.
+struct Versions {
+    /// Per survey: its rules' names and indices (a handful: searched in
+    /// order).
+    names: Vec<Vec<(String, usize)>>,
+    /// Sorted by snapshot id: (id, survey, the rules the version has).
+    snapshots: Vec<(i64, usize, Vec<usize>)>,
+    /// Snapshot id → place in `snapshots` (`u32::MAX` for none), while ids
+    /// are small, as SQLite makes them.
+    by_id: Vec<u32>,
+}
+
+impl Versions {
+    fn surveys(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The place of a snapshot in `snapshots`.
+    fn snapshot(&self, id: i64) -> Option<usize> {
+        match usize::try_from(id).ok().and_then(|i| self.by_id.get(i)) {
+            Some(&at) if at != u32::MAX => Some(at as usize),
+            Some(_) => None,
+            None => self.snapshots.binary_search_by_key(&id, |s| s.0).ok(),
+        }
+    }
+
+    /// The survey number of the snapshot at `at`.
+    fn survey(&self, at: usize) -> usize {
+        self.snapshots[at].1
+    }
+
+    /// The rules of survey `s` named in stored hits (`name:severity ...`).
+    fn hits(&self, s: usize, hits: &str, out: &mut Vec<usize>) {
+        out.clear();
+        for hit in hits.as_bytes().split(|&b| b == b' ') {
+            let name = hit.split(|&b| b == b':').next().unwrap_or(hit);
+            if let Some((_, i)) = self.names[s].iter().find(|(n, _)| n.as_bytes() == name) {
+                out.push(*i);
             }
         }
-        // Rules by survey and name; a newer version's wording and cost win.
+    }
+}
+
+/// One entry of a `counted` row, as places in the row's text.
+struct Entry {
+    id: Range<usize>,
+    snapshot: i64,
+    completed_at: Range<usize>,
+    hits: Range<usize>,
+}
+
+/// Orders two whole numbers written in decimal (as SQLite writes them, with
+/// no leading zeros) without reading them.
+fn decimal_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+/// The entries of a `counted` row, `id,snapshot,completed_at,hits` joined
+/// by ';'; `None` for an entry that does not read so. Only the snapshot is
+/// read as a number: ids and times are compared as written, and only when a
+/// household has two interviews of a survey.
+fn counted_entries(text: &str) -> impl Iterator<Item = Option<Entry>> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= bytes.len() {
+            return None;
+        }
+        let mut fields = [0..0, 0..0, 0..0];
+        for field in &mut fields {
+            let start = at;
+            while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+                at += 1;
+            }
+            if at == start || at - start > 18 || bytes.get(at) != Some(&b',') {
+                at = bytes.len();
+                return Some(None);
+            }
+            *field = start..at;
+            at += 1;
+        }
+        let start = at;
+        while bytes.get(at).is_some_and(|&b| b != b';') {
+            at += 1;
+        }
+        let hits = start..at;
+        at += 1;
+        let [id, snapshot, completed_at] = fields;
+        let snapshot = bytes[snapshot]
+            .iter()
+            .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+        Some(Some(Entry {
+            id,
+            snapshot,
+            completed_at,
+            hits,
+        }))
+    })
+}
+
+/// Parsed rows of the `counted` table, a few thousand households at a
+/// time: per household row id, a range of `entries`, which hold for each
+/// counted interview the place of its snapshot, the number of rules that
+/// fired, and those rules.
+#[derive(Default)]
+struct Chunk {
+    rows: Vec<(i64, Range<usize>)>,
+    entries: Vec<usize>,
+}
+
+const CHUNK_ROWS: usize = 4096;
+
+/// Reads the `counted` table on a connection of its own and sends it, parsed
+/// and with the interview that counts chosen for each survey, in chunks.
+/// Stops when the receiver hangs up; an error is the last thing sent.
+fn read_counted(path: &Path, versions: &Versions, send: &SyncSender<Result<Chunk>>) {
+    let read = || -> Result<()> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let mut stmt =
+            conn.prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
+        let mut rows = stmt.query([])?;
+        // Per survey: the entry that counts so far and its snapshot's place.
+        let mut best: Vec<Option<(Entry, usize)>> = Vec::new();
+        best.resize_with(versions.surveys(), || None);
+        let mut hits = Vec::new();
+        let mut chunk = Chunk::default();
+        while let Some(r) = rows.next()? {
+            let row_id: i64 = r.get(0)?;
+            let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            let bytes = text.as_bytes();
+            best.iter_mut().for_each(|b| *b = None);
+            for entry in counted_entries(text) {
+                let entry = entry.ok_or_else(|| StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    detail: format!("counted interviews of household row {row_id}: '{text}'"),
+                })?;
+                let Some(at) = versions.snapshot(entry.snapshot) else {
+                    continue;
+                };
+                let s = versions.survey(at);
+                let later = best[s].as_ref().is_none_or(|(b, _)| {
+                    decimal_cmp(
+                        &bytes[entry.completed_at.clone()],
+                        &bytes[b.completed_at.clone()],
+                    )
+                    .then_with(|| decimal_cmp(&bytes[entry.id.clone()], &bytes[b.id.clone()]))
+                    .is_gt()
+                });
+                if later {
+                    best[s] = Some((entry, at));
+                }
+            }
+            let start = chunk.entries.len();
+            for (s, b) in best.iter().enumerate() {
+                if let Some((entry, at)) = b {
+                    versions.hits(s, &text[entry.hits.clone()], &mut hits);
+                    chunk.entries.push(*at);
+                    chunk.entries.push(hits.len());
+                    chunk.entries.extend_from_slice(&hits);
+                }
+            }
+            chunk.rows.push((row_id, start..chunk.entries.len()));
+            if chunk.rows.len() == CHUNK_ROWS && send.send(Ok(std::mem::take(&mut chunk))).is_err()
+            {
+                return Ok(());
+            }
+        }
+        if !chunk.rows.is_empty() {
+            let _ = send.send(Ok(chunk));
+        }
+        Ok(())
+    };
+    if let Err(e) = read() {
+        let _ = send.send(Err(e));
+    }
+}
+
+impl Store {
+    /// The rules of every stored questionnaire version, into `rules`, by
+    /// survey and name: a newer version's wording and cost win.
+    fn versions(&self, rules: &mut Vec<Rule>) -> Result<Versions> {
         let mut surveys: Vec<String> = Vec::new();
-        let mut rule_index: Vec<HashMap<String, usize>> = Vec::new();
-        let mut snapshot_survey: HashMap<i64, usize> = HashMap::new();
-        // The rules each questionnaire version has, by snapshot.
-        let mut asked: HashMap<i64, Vec<usize>> = HashMap::new();
-        let snapshots: Vec<i64> = {
+        let mut versions = Versions {
+            names: Vec::new(),
+            snapshots: Vec::new(),
+            by_id: Vec::new(),
+        };
+        let ids: Vec<i64> = {
             let mut stmt = self
                 .conn
                 .prepare("SELECT id FROM snapshot ORDER BY created_at, id")?;
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        for id in snapshots {
+        for id in ids {
             let survey = self.snapshot_survey(id)?;
             let s = match surveys.iter().position(|x| *x == survey.id) {
                 Some(s) => s,
                 None => {
                     surveys.push(survey.id.clone());
-                    rule_index.push(HashMap::new());
+                    versions.names.push(Vec::new());
                     surveys.len() - 1
                 }
             };
-            snapshot_survey.insert(id, s);
+            let mut asked = Vec::new();
             for need in &survey.needs {
                 let rule = Rule {
                     survey: survey.id.clone(),
@@ -161,91 +385,150 @@ impl Store {
                     project: need.project.clone(),
                     unit_cost: need.unit_cost,
                 };
-                let i = match rule_index[s].get(&need.name) {
-                    Some(&i) => {
-                        input.rules[i] = rule;
+                let names = &mut versions.names[s];
+                let i = match names.iter().find(|(n, _)| *n == need.name) {
+                    Some(&(_, i)) => {
+                        rules[i] = rule;
                         i
                     }
                     None => {
-                        rule_index[s].insert(need.name.clone(), input.rules.len());
-                        input.rules.push(rule);
-                        input.rules.len() - 1
+                        names.push((need.name.clone(), rules.len()));
+                        rules.push(rule);
+                        rules.len() - 1
                     }
                 };
-                asked.entry(id).or_default().push(i);
+                asked.push(i);
+            }
+            versions.snapshots.push((id, s, asked));
+        }
+        versions.snapshots.sort_by_key(|v| v.0);
+        let small = versions
+            .snapshots
+            .last()
+            .and_then(|v| usize::try_from(v.0).ok())
+            .filter(|&max| max < 1 << 16);
+        if let Some(max) = small {
+            versions.by_id = vec![u32::MAX; max + 1];
+            for (at, v) in versions.snapshots.iter().enumerate() {
+                if let Some(slot) = usize::try_from(v.0)
+                    .ok()
+                    .and_then(|i| versions.by_id.get_mut(i))
+                {
+                    *slot = at as u32;
+                }
             }
         }
-        // The interview that counts, per household and survey: the latest
-        // completed (or, with drafts, changed), the higher id on a tie. Rows
-        // come in household order, so only one household's candidates are
-        // held at a time.
-        let sql = if include_drafts {
-            "SELECT id, household_id, snapshot_id, status, updated_at, hits FROM interview ORDER BY household_id"
-        } else {
-            "SELECT id, household_id, snapshot_id, status, completed_at, hits FROM interview
-             WHERE status = 'complete' ORDER BY household_id"
-        };
-        let mut tally = Tally::new(&input.households, &input.rules, by);
-        let mut current: Option<usize> = None;
-        let mut slots: Vec<Option<Candidate>> = vec![None; surveys.len()];
-        let mut stmt = self.conn.prepare(sql)?;
+        Ok(versions)
+    }
+
+    /// Counts the latest complete interview of each household and survey
+    /// (the higher id on a tie). A second connection reads and parses the
+    /// `counted` table, one short row per household, while this one reads
+    /// the households and counts.
+    fn tally_complete(
+        &self,
+        reader: &mut HouseholdReader<'_>,
+        households: &mut Vec<Household>,
+        versions: &Versions,
+        tally: &mut Tally<'_>,
+    ) -> Result<()> {
+        // The tally's number of each snapshot's set of rules.
+        let numbers: Vec<usize> = versions
+            .snapshots
+            .iter()
+            .map(|(_, _, asked)| tally.version(asked))
+            .collect();
+        let path = &self.path;
+        std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel(8);
+            scope.spawn(move || read_counted(path, versions, &send));
+            for chunk in receive.iter() {
+                let chunk: Chunk = chunk?;
+                for (id, range) in &chunk.rows {
+                    let Some(h) = reader.seek(Some(*id), households, tally)? else {
+                        continue;
+                    };
+                    let mut entries = &chunk.entries[range.clone()];
+                    while let [at, n, rest @ ..] = entries {
+                        let (hits, next) = rest.split_at((*n).min(rest.len()));
+                        tally.add_version(h, numbers[*at], hits);
+                        entries = next;
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Counts the latest interview of any status of each household and
+    /// survey, a draft's hits computed from its answers. Rows come in
+    /// household order, so only one household's candidates are held at a
+    /// time.
+    fn tally_with_drafts(
+        &self,
+        reader: &mut HouseholdReader<'_>,
+        households: &mut Vec<Household>,
+        versions: &Versions,
+        tally: &mut Tally<'_>,
+    ) -> Result<()> {
+        let mut current: Option<i64> = None;
+        let mut slots: Vec<Option<Candidate>> = vec![None; versions.surveys()];
+        let mut stmt = self.conn.prepare(
+            "SELECT id, household_id, snapshot_id, status, updated_at, hits FROM interview
+             ORDER BY household_id",
+        )?;
         let mut rows = stmt.query([])?;
         loop {
             let row = rows.next()?;
-            let household = match row {
-                Some(r) => position.get(r.get::<_, i64>(1)?),
-                None => None,
-            };
-            if row.is_none() || (household.is_some() && household != current) {
-                if let Some(h) = current {
+            let household: Option<i64> = row.map(|r| r.get(1)).transpose()?;
+            if household != current {
+                if let Some(id) = current
+                    && let Some(h) = reader.seek(Some(id), households, tally)?
+                {
                     for (s, slot) in slots.iter_mut().enumerate() {
                         if let Some(c) = slot.take() {
-                            let hits =
-                                self.counted_hits(&input.households[h], c, &rule_index[s])?;
-                            tally.add(h, &surveys[s], &hits);
+                            let at = versions.snapshot(c.snapshot);
+                            let hits = self.counted_hits(&households[h], c, versions, s)?;
+                            let asked = at.map_or(&[][..], |at| &versions.snapshots[at].2);
+                            tally.add_asked(h, asked, &hits);
                         }
                     }
                 }
+                slots.iter_mut().for_each(|slot| *slot = None);
                 current = household;
             }
             let Some(r) = row else { break };
-            let (Some(_), Some(&survey)) = (household, snapshot_survey.get(&r.get::<_, i64>(2)?))
-            else {
+            let Some(at) = versions.snapshot(r.get::<_, i64>(2)?) else {
                 continue;
             };
+            let survey = versions.survey(at);
             let id: i64 = r.get(0)?;
             let when: i64 = r.get::<_, Option<i64>>(4)?.unwrap_or(0);
             let slot = &mut slots[survey];
             if slot.as_ref().is_none_or(|c| (when, id) > (c.when, c.id)) {
-                let hits = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+                let mut hits = Vec::new();
+                let stored = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+                versions.hits(survey, stored, &mut hits);
                 *slot = Some(Candidate {
                     id,
                     when,
                     complete: r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)? == "complete",
-                    hits: hits
-                        .split_whitespace()
-                        .filter_map(|hit| hit.split_once(':'))
-                        .filter_map(|(name, _)| rule_index[survey].get(name).copied())
-                        .collect(),
+                    hits,
                     snapshot: r.get(2)?,
                 });
             }
         }
-        drop(rows);
-        drop(stmt);
-        let projects = tally.rank();
-        Ok((input, projects))
+        Ok(())
     }
-}
 
-impl Store {
     /// The rules that fired on the interview that counts: stored for a
     /// complete one, computed from the answers for a draft.
     fn counted_hits(
         &self,
         household: &Household,
         c: Candidate,
-        rules: &HashMap<String, usize>,
+        versions: &Versions,
+        s: usize,
     ) -> Result<Vec<usize>> {
         if c.complete {
             return Ok(c.hits);
@@ -261,15 +544,14 @@ impl Store {
             township: household.township.to_string(),
             group: household.group.to_string(),
         };
-        Ok(compute_hits(
+        let computed = compute_hits(
             &*self.snapshot_survey(c.snapshot)?,
             &decode_answers(&answers)?,
             &facts,
-        )
-        .split_whitespace()
-        .filter_map(|hit| hit.split_once(':'))
-        .filter_map(|(name, _)| rules.get(name).copied())
-        .collect())
+        );
+        let mut hits = Vec::new();
+        versions.hits(s, &computed, &mut hits);
+        Ok(hits)
     }
 
     /// The interview that counts for a household and survey, by the same
@@ -359,5 +641,88 @@ impl Store {
             });
         }
         Ok(explanation)
+    }
+}
+
+impl Store {
+    /// Households whose row in the `counted` table does not list exactly
+    /// their complete interviews with the stored hits, by household row id.
+    /// The triggers keep it current; this is how that is checked. Both
+    /// sides are read in household order, one household at a time.
+    pub fn stale_counted(&self) -> Result<Vec<i64>> {
+        let mut kept = self
+            .conn
+            .prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
+        let mut kept = kept.query([])?;
+        let mut truth = self.conn.prepare(
+            "SELECT household_id, id || ',' || snapshot_id || ',' || coalesce(completed_at, 0) || ',' || hits
+             FROM interview WHERE status = 'complete' ORDER BY household_id",
+        )?;
+        let mut truth = truth.query([])?;
+        let mut pending: Option<(i64, String)> = None;
+        let mut next_kept = || -> Result<Option<(i64, Vec<String>)>> {
+            let Some(r) = kept.next()? else {
+                return Ok(None);
+            };
+            let text: String = r.get(1)?;
+            let mut entries: Vec<String> = text.split(';').map(str::to_string).collect();
+            entries.sort();
+            Ok(Some((r.get(0)?, entries)))
+        };
+        let mut next_truth = || -> Result<Option<(i64, Vec<String>)>> {
+            let mut group: Option<(i64, Vec<String>)> = None;
+            loop {
+                let row = match pending.take() {
+                    Some(row) => Some(row),
+                    None => match truth.next()? {
+                        Some(r) => Some((r.get(0)?, r.get(1)?)),
+                        None => None,
+                    },
+                };
+                match (row, &mut group) {
+                    (None, _) => break,
+                    (Some((h, entry)), Some((g, entries))) if h == *g => entries.push(entry),
+                    (Some(row), Some(_)) => {
+                        pending = Some(row);
+                        break;
+                    }
+                    (Some((h, entry)), None) => group = Some((h, vec![entry])),
+                }
+            }
+            if let Some((_, entries)) = &mut group {
+                entries.sort();
+            }
+            Ok(group)
+        };
+        let mut stale = Vec::new();
+        let (mut a, mut b) = (next_kept()?, next_truth()?);
+        loop {
+            match (a.take(), b.take()) {
+                (None, None) => break,
+                (Some((x, left)), Some((y, right))) if x == y => {
+                    if left != right {
+                        stale.push(x);
+                    }
+                    (a, b) = (next_kept()?, next_truth()?);
+                }
+                (Some((x, _)), Some((y, right))) if x < y => {
+                    stale.push(x);
+                    (a, b) = (next_kept()?, Some((y, right)));
+                }
+                (Some(x), Some((y, _))) => {
+                    stale.push(y);
+                    (a, b) = (Some(x), next_truth()?);
+                }
+                (Some((x, _)), None) => {
+                    stale.push(x);
+                    a = next_kept()?;
+                }
+                (None, Some((y, _))) => {
+                    stale.push(y);
+                    b = next_truth()?;
+                }
+            }
+        }
+        Ok(stale)
     }
 }

@@ -84,4 +84,48 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     "#,
+    // 4: the complete interviews of each household, with their need hits,
+    // in one short row per household, kept by triggers whatever writes the
+    // interviews, so that ranking never reads the answers. Each entry is
+    // `id,snapshot,completed_at,hits`; entries are joined by ';'.
+    r#"
+    CREATE TABLE counted (
+        household_id INTEGER PRIMARY KEY,
+        interviews   TEXT NOT NULL
+    ) STRICT;
+
+    INSERT INTO counted (household_id, interviews)
+    SELECT household_id,
+           group_concat(id || ',' || snapshot_id || ',' || coalesce(completed_at, 0) || ',' || hits, ';')
+    FROM interview WHERE status = 'complete' GROUP BY household_id;
+
+    CREATE TRIGGER counted_insert AFTER INSERT ON interview WHEN new.status = 'complete'
+    BEGIN
+        INSERT INTO counted (household_id, interviews)
+        VALUES (new.household_id,
+                new.id || ',' || new.snapshot_id || ',' || coalesce(new.completed_at, 0) || ',' || new.hits)
+        ON CONFLICT (household_id) DO UPDATE SET interviews = interviews || ';' || excluded.interviews;
+    END;
+
+    CREATE TRIGGER counted_update
+    AFTER UPDATE OF household_id, snapshot_id, status, completed_at, hits ON interview
+    BEGIN
+        DELETE FROM counted WHERE household_id IN (old.household_id, new.household_id);
+        INSERT INTO counted (household_id, interviews)
+        SELECT household_id,
+               group_concat(id || ',' || snapshot_id || ',' || coalesce(completed_at, 0) || ',' || hits, ';')
+        FROM interview WHERE household_id IN (old.household_id, new.household_id) AND status = 'complete'
+        GROUP BY household_id;
+    END;
+
+    CREATE TRIGGER counted_delete AFTER DELETE ON interview WHEN old.status = 'complete'
+    BEGIN
+        DELETE FROM counted WHERE household_id = old.household_id;
+        INSERT INTO counted (household_id, interviews)
+        SELECT household_id,
+               group_concat(id || ',' || snapshot_id || ',' || coalesce(completed_at, 0) || ',' || hits, ';')
+        FROM interview WHERE household_id = old.household_id AND status = 'complete'
+        GROUP BY household_id;
+    END;
+    "#,
 ];
