@@ -1,5 +1,6 @@
 //! The planners' commands: `priorities`, `explain` and `export`.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -60,7 +61,7 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> ExitCode {
             i != 6 && (i != 3 || args.by == ByArg::Group) && (i != 2 || args.by != ByArg::Township)
         })
         .collect();
-    let mut rows_kept: Vec<Vec<String>> = Vec::with_capacity(projects.len());
+    let mut rows_kept: Vec<Vec<Cow<'_, str>>> = Vec::with_capacity(projects.len());
     for (n, p) in projects.iter().enumerate() {
         let funded = choice.as_ref().map(|c| c.funded.binary_search(&n).is_ok());
         let cells = export::priority_cells(n + 1, p, &input.rules, funded, lang);
@@ -70,7 +71,7 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> ExitCode {
                 .enumerate()
                 .filter(|(i, _)| keep.contains(i))
                 .map(|(i, cell)| match i {
-                    13 => format!("{:.0}%", p.share() * 100.0),
+                    13 => Cow::Owned(format!("{:.0}%", p.share() * 100.0)),
                     _ => cell.into_text(),
                 })
                 .collect(),

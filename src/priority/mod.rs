@@ -218,6 +218,12 @@ impl<'a> Tally<'a> {
         tally
     }
 
+    /// Makes room for `households` more households.
+    pub fn reserve(&mut self, households: usize) {
+        self.area_of.reserve(households);
+        self.worst.reserve(households * self.categories.len());
+    }
+
     /// Takes the next household (numbered from 0 in the order pushed),
     /// not yet surveyed for anything.
     pub fn push(&mut self, h: &Household) {
@@ -424,6 +430,8 @@ impl<'a> Tally<'a> {
         drop(last);
         let rules = self.rules;
         let mut projects = Vec::new();
+        // The area of each project, by number, for sorting.
+        let mut areas_of_projects: Vec<usize> = Vec::new();
         for (slot, mut list) in self.affected.into_iter().enumerate() {
             if list.is_empty() {
                 continue;
@@ -452,18 +460,23 @@ impl<'a> Tally<'a> {
                 area: self.areas[area].clone(),
                 rule,
             });
+            areas_of_projects.push(area);
         }
-        sort_projects(&mut projects, rules);
+        sort_projects(&mut projects, &areas_of_projects, &self.areas, rules);
         projects
     }
 }
 
 /// Sorts projects in the order of [`rank`], with areas and rules ranked by
-/// name once rather than at every comparison.
-fn sort_projects(projects: &mut Vec<Project>, rules: &[Rule]) {
-    let mut areas: Vec<&Area> = projects.iter().map(|p| &p.area).collect();
-    areas.sort_unstable();
-    areas.dedup();
+/// name once rather than at every comparison. `area_of[i]` is the number of
+/// project i's area in `areas`.
+fn sort_projects(projects: &mut Vec<Project>, area_of: &[usize], areas: &[Area], rules: &[Rule]) {
+    let mut area_order: Vec<usize> = (0..areas.len()).collect();
+    area_order.sort_by(|&a, &b| areas[a].cmp(&areas[b]));
+    let mut area_rank = vec![0usize; areas.len()];
+    for (place, &a) in area_order.iter().enumerate() {
+        area_rank[a] = place;
+    }
     let mut rule_order: Vec<usize> = (0..rules.len()).collect();
     rule_order.sort_by(|&a, &b| {
         (&rules[a].survey, &rules[a].name).cmp(&(&rules[b].survey, &rules[b].name))
@@ -476,10 +489,7 @@ fn sort_projects(projects: &mut Vec<Project>, rules: &[Rule]) {
     let mut keyed: Vec<(usize, usize, usize)> = projects
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            let area = areas.binary_search(&&p.area).unwrap_or(0);
-            (i, area, rule_rank[p.rule])
-        })
+        .map(|(i, p)| (i, area_rank[area_of[i]], rule_rank[p.rule]))
         .collect();
     keyed.sort_by(|&(a, area_a, rule_a), &(b, area_b, rule_b)| {
         let (pa, pb) = (&projects[a], &projects[b]);

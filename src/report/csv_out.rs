@@ -32,9 +32,9 @@ impl<'a> Cell<'a> {
     }
 
     /// The cell's text, for a terminal table.
-    pub fn into_text(self) -> String {
+    pub fn into_text(self) -> Cow<'a, str> {
         match self {
-            Cell::Text(t) | Cell::Number(t) => t.into_owned(),
+            Cell::Text(t) | Cell::Number(t) => t,
         }
     }
 

@@ -53,21 +53,24 @@ pub fn priority_headers(lang: Lang, budget: bool) -> Vec<String> {
 }
 
 /// The cells of one ranked project.
-pub fn priority_cells(
+pub fn priority_cells<'a>(
     rank: usize,
-    p: &Project,
-    rules: &[Rule],
+    p: &'a Project,
+    rules: &'a [Rule],
     funded: Option<bool>,
     lang: Lang,
-) -> Vec<Cell<'static>> {
+) -> Vec<Cell<'a>> {
     let r = &rules[p.rule];
     let mut cells = vec![
         Cell::int(rank as i64),
-        Cell::text(p.area.township.clone()),
-        Cell::text(p.area.village.clone()),
-        Cell::text(p.area.group.clone()),
-        Cell::text(r.category.clone()),
-        Cell::text(project_label(r, lang)),
+        Cell::text(p.area.township.as_str()),
+        Cell::text(p.area.village.as_str()),
+        Cell::text(p.area.group.as_str()),
+        Cell::text(r.category.as_str()),
+        Cell::text(match &r.project {
+            Some(label) => label.get(lang),
+            None => r.name.as_str(),
+        }),
         Cell::text(format!("{}.{}", r.survey, r.name)),
         Cell::int(i64::from(r.severity)),
         Cell::int(i64::from(p.phase)),
@@ -77,17 +80,17 @@ pub fn priority_cells(
         Cell::int(p.people),
         Cell::Number(format!("{:.3}", p.share()).into()),
         p.cost.map_or(Cell::text(""), Cell::num),
-        Cell::text(if p.low_reliability() {
-            h(lang, "低", "low")
-        } else {
-            String::new()
+        Cell::text(match (p.low_reliability(), lang) {
+            (false, _) => "",
+            (true, Lang::Zh) => "低",
+            (true, Lang::En) => "low",
         }),
     ];
     if let Some(f) = funded {
-        cells.push(Cell::text(if f {
-            h(lang, "是", "yes")
-        } else {
-            String::new()
+        cells.push(Cell::text(match (f, lang) {
+            (false, _) => "",
+            (true, Lang::Zh) => "是",
+            (true, Lang::En) => "yes",
         }));
     }
     cells

@@ -68,6 +68,17 @@ impl Store {
             last: None,
             done: false,
         };
+        // Row ids are dense as SQLite makes them: the largest is about the
+        // count, and cheap to find. Room is made for that many at once
+        // (within reason) rather than by doubling.
+        let max_id: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(id), 0) FROM household", [], |r| {
+                    r.get(0)
+                })?;
+        let expected = usize::try_from(max_id).unwrap_or(0).min(1 << 22);
+        input.households.reserve(expected);
+        tally.reserve(expected);
         let households = &mut input.households;
         if include_drafts {
             self.tally_with_drafts(&mut reader, households, &versions, &mut tally)?;
@@ -249,9 +260,7 @@ fn counted_entries(text: &str) -> impl Iterator<Item = Option<Entry>> {
             at += 1;
         }
         let start = at;
-        while bytes.get(at).is_some_and(|&b| b != b';') {
-            at += 1;
-        }
+        at = text[at..].find(';').map_or(bytes.len(), |end| at + end);
         let hits = start..at;
         at += 1;
         let [id, snapshot, completed_at] = fields;
