@@ -215,12 +215,26 @@ pub fn beijing_time(ms: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
+    let (hour, minute, second) = (rest / 3600, rest % 3600 / 60, rest % 60);
+    if !(0..=9999).contains(&year) {
+        return format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}");
+    }
+    // Written digit by digit: an export writes three times a row.
+    let mut text = String::with_capacity(19);
+    for (n, width, after) in [
+        (year, 4, Some('-')),
+        (month, 2, Some('-')),
+        (day, 2, Some(' ')),
+        (hour, 2, Some(':')),
+        (minute, 2, Some(':')),
+        (second, 2, None),
+    ] {
+        for place in (0..width).rev() {
+            text.push(char::from(b'0' + (n / 10i64.pow(place) % 10) as u8));
+        }
+        text.extend(after);
+    }
+    text
 }
 
 #[cfg(test)]
@@ -252,6 +266,8 @@ mod tests {
     #[test]
     fn times_are_beijing_time() {
         assert_eq!(beijing_time(0), "1970-01-01 08:00:00");
+        assert_eq!(beijing_time(1_795_644_281_763), "2026-11-26 06:04:41");
+        assert_eq!(beijing_time(-62_198_755_200_000), "-001-01-01 08:00:00");
         assert_eq!(beijing_time(1_772_294_400_000), "2026-03-01 00:00:00");
         assert_eq!(
             beijing_time(951_782_400_000 - 8 * 3_600_000),

@@ -148,8 +148,11 @@ impl Store {
                 path: path.to_path_buf(),
             });
         }
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-            .map_err(failed)?;
+        // A large sort (an export of a province) may use a second core.
+        conn.execute_batch(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA threads = 2;",
+        )
+        .map_err(failed)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
