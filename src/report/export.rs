@@ -273,27 +273,26 @@ pub fn responses(
     store.for_each_interview(survey, |row| {
         // Answers are read in place from the stored JSON: no copies.
         let answers: std::collections::BTreeMap<&str, std::borrow::Cow<'_, str>> =
-            serde_json::from_str(&row.answers).map_err(|e| {
+            serde_json::from_str(row.answers).map_err(|e| {
                 ExportError::Store(crate::store::StoreError::Corrupt {
                     path: Default::default(),
                     detail: format!("answers of an interview: {e}"),
                 })
             })?;
         let mut cells: Vec<Cell<'_>> = Vec::with_capacity(width);
-        let hh = &row.household;
         cells.extend([
-            Cell::text(hh.code.as_str()),
-            Cell::text(hh.township.as_str()),
-            Cell::text(hh.village.as_str()),
-            Cell::text(hh.group.as_str()),
-            Cell::text(hh.head.as_str()),
-            Cell::text(row.interviewer.as_str()),
-            Cell::text(row.status.as_str()),
+            Cell::text(row.code),
+            Cell::text(row.township),
+            Cell::text(row.village),
+            Cell::text(row.group),
+            Cell::text(row.head),
+            Cell::text(row.interviewer),
+            Cell::text(row.status),
             Cell::text(beijing_time(row.started_at)),
             Cell::text(beijing_time(row.updated_at)),
             Cell::text(row.completed_at.map(beijing_time).unwrap_or_default()),
-            Cell::text(row.survey.as_str()),
-            Cell::text(row.version.as_str()),
+            Cell::text(row.survey),
+            Cell::text(row.version),
         ]);
         let own = parsed.get(&row.snapshot);
         for (name, column) in &columns {

@@ -113,21 +113,25 @@ impl Store {
     }
 }
 
-/// One interview as exports read it.
-#[derive(Clone, Debug)]
-pub struct InterviewRow {
-    pub household: Household,
-    pub survey: String,
-    pub version: String,
+/// One interview as exports read it, borrowed from the row being read.
+#[derive(Clone, Copy, Debug)]
+pub struct InterviewRow<'r> {
+    pub code: &'r str,
+    pub township: &'r str,
+    pub village: &'r str,
+    pub group: &'r str,
+    pub head: &'r str,
+    pub survey: &'r str,
+    pub version: &'r str,
     pub snapshot: i64,
-    pub interviewer: String,
-    pub status: String,
+    pub interviewer: &'r str,
+    pub status: &'r str,
     pub started_at: i64,
     pub updated_at: i64,
     pub completed_at: Option<i64>,
     /// The answers as stored: a JSON object, question → canonical text,
-    /// left for the caller to read (an export borrows from it).
-    pub answers: String,
+    /// left for the caller to read.
+    pub answers: &'r str,
 }
 
 impl Store {
@@ -146,12 +150,12 @@ impl Store {
     pub fn for_each_interview<E: From<StoreError>>(
         &self,
         survey: Option<&str>,
-        mut f: impl FnMut(InterviewRow) -> std::result::Result<(), E>,
+        mut f: impl FnMut(InterviewRow<'_>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT h.code, h.township, h.village, h.grp, h.head, h.members, h.phone, h.cadre, h.notes,
+                "SELECT h.code, h.township, h.village, h.grp, h.head,
                     s.survey, s.version, i.snapshot_id, i.interviewer, i.status, i.started_at, i.updated_at,
                     i.completed_at, i.answers
              FROM interview i JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
@@ -161,28 +165,25 @@ impl Store {
             .map_err(StoreError::from)?;
         let mut rows = stmt.query([survey]).map_err(StoreError::from)?;
         while let Some(r) = rows.next().map_err(StoreError::from)? {
-            let row = (|| -> Result<InterviewRow> {
+            let text = |i: usize| -> Result<&str> {
+                Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
+            };
+            let row = (|| -> Result<InterviewRow<'_>> {
                 Ok(InterviewRow {
-                    household: Household {
-                        code: r.get(0)?,
-                        township: r.get(1)?,
-                        village: r.get(2)?,
-                        group: r.get(3)?,
-                        head: r.get(4)?,
-                        members: r.get(5)?,
-                        phone: r.get(6)?,
-                        cadre: r.get(7)?,
-                        notes: r.get(8)?,
-                    },
-                    survey: r.get(9)?,
-                    version: r.get(10)?,
-                    snapshot: r.get(11)?,
-                    interviewer: r.get(12)?,
-                    status: r.get(13)?,
-                    started_at: r.get(14)?,
-                    updated_at: r.get(15)?,
-                    completed_at: r.get(16)?,
-                    answers: r.get(17)?,
+                    code: text(0)?,
+                    township: text(1)?,
+                    village: text(2)?,
+                    group: text(3)?,
+                    head: text(4)?,
+                    survey: text(5)?,
+                    version: text(6)?,
+                    snapshot: r.get(7)?,
+                    interviewer: text(8)?,
+                    status: text(9)?,
+                    started_at: r.get(10)?,
+                    updated_at: r.get(11)?,
+                    completed_at: r.get(12)?,
+                    answers: text(13)?,
                 })
             })()?;
             f(row)?;
