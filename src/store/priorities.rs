@@ -12,8 +12,7 @@ use std::sync::mpsc::SyncSender;
 
 use super::{BUSY_TIMEOUT, Result, Store, StoreError};
 use crate::interview::HouseholdFacts;
-use rusqlite::OptionalExtension;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::priority::{By, Household, Project, Rule, Tally};
 
@@ -180,6 +179,8 @@ impl Names {
 /// The questionnaire versions a ranking knows: surveys numbered once, each
 /// survey's rules by name, and each snapshot's survey and rules.
 struct Versions {
+    /// The surveys' ids, numbered.
+    surveys: Vec<String>,
     /// Per survey: its rules' names and indices (a handful: searched in
     /// order).
     names: Vec<Vec<(String, usize)>>,
@@ -192,7 +193,7 @@ struct Versions {
 
 impl Versions {
     fn surveys(&self) -> usize {
-        self.names.len()
+        self.surveys.len()
     }
 
     /// The place of a snapshot in `snapshots`.
@@ -221,58 +222,33 @@ impl Versions {
     }
 }
 
-/// One entry of a `counted` row, as places in the row's text.
-struct Entry {
-    id: Range<usize>,
-    snapshot: i64,
-    completed_at: Range<usize>,
-    hits: Range<usize>,
-}
-
-/// Orders two whole numbers written in decimal (as SQLite writes them, with
-/// no leading zeros) without reading them.
-fn decimal_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-}
-
-/// The entries of a `counted` row, `id,snapshot,completed_at,hits` joined
-/// by ';'; `None` for an entry that does not read so. Only the snapshot is
-/// read as a number: ids and times are compared as written, and only when a
-/// household has two interviews of a survey.
-fn counted_entries(text: &str) -> impl Iterator<Item = Option<Entry>> {
+/// The entries of a `counted` row, `snapshot,hits` joined by ';': each
+/// snapshot id with where its hits are in the row; `None` for an entry that
+/// does not read so.
+fn counted_entries(text: &str) -> impl Iterator<Item = Option<(i64, Range<usize>)>> {
     let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
         if at >= bytes.len() {
             return None;
         }
-        let mut fields = [0..0, 0..0, 0..0];
-        for field in &mut fields {
-            let start = at;
-            while bytes.get(at).is_some_and(u8::is_ascii_digit) {
-                at += 1;
-            }
-            if at == start || at - start > 18 || bytes.get(at) != Some(&b',') {
-                at = bytes.len();
-                return Some(None);
-            }
-            *field = start..at;
+        let start = at;
+        while bytes.get(at).is_some_and(u8::is_ascii_digit) {
             at += 1;
         }
-        let start = at;
-        at = text[at..].find(';').map_or(bytes.len(), |end| at + end);
-        let hits = start..at;
-        at += 1;
-        let [id, snapshot, completed_at] = fields;
-        let snapshot = bytes[snapshot]
+        if at == start || at - start > 18 || bytes.get(at) != Some(&b',') {
+            at = bytes.len();
+            return Some(None);
+        }
+        let snapshot = bytes[start..at]
             .iter()
             .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
-        Some(Some(Entry {
-            id,
-            snapshot,
-            completed_at,
-            hits,
-        }))
+        at += 1;
+        let hits = at;
+        at = text[at..].find(';').map_or(bytes.len(), |end| at + end);
+        let hits = hits..at;
+        at += 1;
+        Some(Some((snapshot, hits)))
     })
 }
 
@@ -286,10 +262,10 @@ struct Chunk {
     entries: Vec<usize>,
 }
 
-const CHUNK_ROWS: usize = 4096;
+const CHUNK_ROWS: usize = 1024;
 
-/// Reads the `counted` table on a connection of its own and sends it, parsed
-/// and with the interview that counts chosen for each survey, in chunks.
+/// Reads the `counted` table on a connection of its own and sends it, parsed,
+/// in chunks.
 /// Stops when the receiver hangs up; an error is the last thing sent.
 fn read_counted(path: &Path, versions: &Versions, send: &SyncSender<Result<Chunk>>) {
     let read = || -> Result<()> {
@@ -301,45 +277,68 @@ fn read_counted(path: &Path, versions: &Versions, send: &SyncSender<Result<Chunk
         let mut stmt =
             conn.prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
         let mut rows = stmt.query([])?;
-        // Per survey: the entry that counts so far and its snapshot's place.
-        let mut best: Vec<Option<(Entry, usize)>> = Vec::new();
-        best.resize_with(versions.surveys(), || None);
+        // A household interviewed twice for a survey (two laptops, say):
+        // the latest completed counts, the higher id on a tie.
+        let mut latest = conn.prepare(
+            "SELECT i.snapshot_id, i.hits FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
+             WHERE i.household_id = ?1 AND s.survey = ?2 AND i.status = 'complete'
+             ORDER BY i.completed_at DESC, i.id DESC LIMIT 1",
+        )?;
+        // Per survey: the snapshot place and hits of its one entry, or
+        // `Twice`.
+        #[derive(Clone)]
+        enum Found {
+            None,
+            Once(usize, Range<usize>),
+            Twice,
+        }
+        let mut found = vec![Found::None; versions.surveys()];
         let mut hits = Vec::new();
         let mut chunk = Chunk::default();
         while let Some(r) = rows.next()? {
             let row_id: i64 = r.get(0)?;
             let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            let bytes = text.as_bytes();
-            best.iter_mut().for_each(|b| *b = None);
+            found.iter_mut().for_each(|f| *f = Found::None);
             for entry in counted_entries(text) {
-                let entry = entry.ok_or_else(|| StoreError::Corrupt {
+                let (snapshot, stored) = entry.ok_or_else(|| StoreError::Corrupt {
                     path: path.to_path_buf(),
                     detail: format!("counted interviews of household row {row_id}: '{text}'"),
                 })?;
-                let Some(at) = versions.snapshot(entry.snapshot) else {
+                let Some(at) = versions.snapshot(snapshot) else {
                     continue;
                 };
-                let s = versions.survey(at);
-                let later = best[s].as_ref().is_none_or(|(b, _)| {
-                    decimal_cmp(
-                        &bytes[entry.completed_at.clone()],
-                        &bytes[b.completed_at.clone()],
-                    )
-                    .then_with(|| decimal_cmp(&bytes[entry.id.clone()], &bytes[b.id.clone()]))
-                    .is_gt()
-                });
-                if later {
-                    best[s] = Some((entry, at));
-                }
+                let f = &mut found[versions.survey(at)];
+                *f = match f {
+                    Found::None => Found::Once(at, stored),
+                    _ => Found::Twice,
+                };
             }
             let start = chunk.entries.len();
-            for (s, b) in best.iter().enumerate() {
-                if let Some((entry, at)) = b {
-                    versions.hits(s, &text[entry.hits.clone()], &mut hits);
-                    chunk.entries.push(*at);
-                    chunk.entries.push(hits.len());
-                    chunk.entries.extend_from_slice(&hits);
-                }
+            for (s, f) in found.iter().enumerate() {
+                let at = match f {
+                    Found::None => continue,
+                    Found::Once(at, stored) => {
+                        versions.hits(s, &text[stored.clone()], &mut hits);
+                        *at
+                    }
+                    Found::Twice => {
+                        let chosen: Option<(i64, String)> = latest
+                            .query_row(params![row_id, versions.surveys[s]], |r| {
+                                Ok((r.get(0)?, r.get(1)?))
+                            })
+                            .optional()?;
+                        let Some((at, stored)) =
+                            chosen.and_then(|(id, hits)| Some((versions.snapshot(id)?, hits)))
+                        else {
+                            continue;
+                        };
+                        versions.hits(s, &stored, &mut hits);
+                        at
+                    }
+                };
+                chunk.entries.push(at);
+                chunk.entries.push(hits.len());
+                chunk.entries.extend_from_slice(&hits);
             }
             chunk.rows.push((row_id, start..chunk.entries.len()));
             if chunk.rows.len() == CHUNK_ROWS && send.send(Ok(std::mem::take(&mut chunk))).is_err()
@@ -361,8 +360,8 @@ impl Store {
     /// The rules of every stored questionnaire version, into `rules`, by
     /// survey and name: a newer version's wording and cost win.
     fn versions(&self, rules: &mut Vec<Rule>) -> Result<Versions> {
-        let mut surveys: Vec<String> = Vec::new();
         let mut versions = Versions {
+            surveys: Vec::new(),
             names: Vec::new(),
             snapshots: Vec::new(),
             by_id: Vec::new(),
@@ -376,12 +375,12 @@ impl Store {
         };
         for id in ids {
             let survey = self.snapshot_survey(id)?;
-            let s = match surveys.iter().position(|x| *x == survey.id) {
+            let s = match versions.surveys.iter().position(|x| *x == survey.id) {
                 Some(s) => s,
                 None => {
-                    surveys.push(survey.id.clone());
+                    versions.surveys.push(survey.id.clone());
                     versions.names.push(Vec::new());
-                    surveys.len() - 1
+                    versions.surveys.len() - 1
                 }
             };
             let mut asked = Vec::new();
@@ -664,8 +663,8 @@ impl Store {
             .prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
         let mut kept = kept.query([])?;
         let mut truth = self.conn.prepare(
-            "SELECT household_id, id || ',' || snapshot_id || ',' || coalesce(completed_at, 0) || ',' || hits
-             FROM interview WHERE status = 'complete' ORDER BY household_id",
+            "SELECT household_id, snapshot_id || ',' || hits FROM interview
+             WHERE status = 'complete' ORDER BY household_id",
         )?;
         let mut truth = truth.query([])?;
         let mut pending: Option<(i64, String)> = None;

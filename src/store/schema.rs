@@ -12,6 +12,23 @@ pub const APPLICATION_ID: i32 = 0x4D4E_5147;
 /// The schema version this build writes: the number of migrations.
 pub const CURRENT_VERSION: i32 = MIGRATIONS.len() as i32;
 
+/// Inserts the `counted` rows of the households listed (an SQL list or
+/// query) from their complete interviews; their old rows must be gone.
+macro_rules! recount {
+    ($households:literal) => {
+        concat!(
+            "
+            INSERT INTO counted (household_id, interviews)
+            SELECT household_id, group_concat(snapshot_id || ',' || hits, ';')
+            FROM interview WHERE household_id IN (",
+            $households,
+            ") AND status = 'complete'
+            GROUP BY household_id;
+            "
+        )
+    };
+}
+
 pub const MIGRATIONS: &[&str] = &[
     // 1: households, survey snapshots, interviews with their answers and
     // need hits, and the append-only audit trail.
@@ -84,48 +101,31 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     "#,
-    // 4: the complete interviews of each household, with their need hits,
-    // in one short row per household, kept by triggers whatever writes the
-    // interviews, so that ranking never reads the answers. Each entry is
-    // `id,snapshot,completed_at,hits`; entries are joined by ';'.
-    r#"
-    CREATE TABLE counted (
-        household_id INTEGER PRIMARY KEY,
-        interviews   TEXT NOT NULL
-    ) STRICT;
-
-    INSERT INTO counted (household_id, interviews)
-    SELECT household_id,
-           group_concat(id || ',' || snapshot_id || ',' || coalesce(completed_at, 0) || ',' || hits, ';')
-    FROM interview WHERE status = 'complete' GROUP BY household_id;
-
-    CREATE TRIGGER counted_insert AFTER INSERT ON interview WHEN new.status = 'complete'
-    BEGIN
-        INSERT INTO counted (household_id, interviews)
-        VALUES (new.household_id,
-                new.id || ',' || new.snapshot_id || ',' || coalesce(new.completed_at, 0) || ',' || new.hits)
-        ON CONFLICT (household_id) DO UPDATE SET interviews = interviews || ';' || excluded.interviews;
-    END;
-
-    CREATE TRIGGER counted_update
-    AFTER UPDATE OF household_id, snapshot_id, status, completed_at, hits ON interview
-    BEGIN
-        DELETE FROM counted WHERE household_id IN (old.household_id, new.household_id);
-        INSERT INTO counted (household_id, interviews)
-        SELECT household_id,
-               group_concat(id || ',' || snapshot_id || ',' || coalesce(completed_at, 0) || ',' || hits, ';')
-        FROM interview WHERE household_id IN (old.household_id, new.household_id) AND status = 'complete'
-        GROUP BY household_id;
-    END;
-
-    CREATE TRIGGER counted_delete AFTER DELETE ON interview WHEN old.status = 'complete'
-    BEGIN
-        DELETE FROM counted WHERE household_id = old.household_id;
-        INSERT INTO counted (household_id, interviews)
-        SELECT household_id,
-               group_concat(id || ',' || snapshot_id || ',' || coalesce(completed_at, 0) || ',' || hits, ';')
-        FROM interview WHERE household_id = old.household_id AND status = 'complete'
-        GROUP BY household_id;
-    END;
-    "#,
+    // 4: the complete interviews of each household with their need hits,
+    // in one short row, kept by triggers whatever writes the interviews, so
+    // that ranking never reads the answers. Each entry is `snapshot,hits`;
+    // entries are joined by ';'.
+    concat!(
+        "CREATE TABLE counted (
+            household_id INTEGER PRIMARY KEY,
+            interviews   TEXT NOT NULL
+        ) STRICT;",
+        recount!("SELECT household_id FROM interview"),
+        "CREATE TRIGGER counted_insert AFTER INSERT ON interview WHEN new.status = 'complete'
+        BEGIN
+            INSERT INTO counted (household_id, interviews)
+            VALUES (new.household_id, new.snapshot_id || ',' || new.hits)
+            ON CONFLICT (household_id) DO UPDATE SET interviews = interviews || ';' || excluded.interviews;
+        END;
+        CREATE TRIGGER counted_update AFTER UPDATE OF household_id, snapshot_id, status, hits ON interview
+        BEGIN
+            DELETE FROM counted WHERE household_id IN (old.household_id, new.household_id);",
+        recount!("old.household_id, new.household_id"),
+        "END;
+        CREATE TRIGGER counted_delete AFTER DELETE ON interview WHEN old.status = 'complete'
+        BEGIN
+            DELETE FROM counted WHERE household_id = old.household_id;",
+        recount!("old.household_id"),
+        "END;",
+    ),
 ];
