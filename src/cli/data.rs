@@ -1,5 +1,5 @@
 //! The commands that read or write the database: households, merge,
-//! backup, demo.
+//! backup, demo, doctor.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -53,6 +53,7 @@ pub fn run(command: &Command, db: &Path, surveys: Option<&Path>, lang: Lang) -> 
             Ok(ExitCode::SUCCESS)
         }),
         Command::Demo { households, seed } => demo(db, surveys, *households, *seed, lang),
+        Command::Doctor { repair } => doctor(db, *repair, lang),
         _ => Ok(ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|message| {
@@ -263,4 +264,187 @@ fn demo(
         .get(lang)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Checks the database and prints, for each check, what was found and what
+/// to do; with `repair`, first computes the derived data again.
+fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
+    let store = open(db, lang)?;
+    let mut findings = store.doctor().map_err(|e| e.message())?;
+    if repair && findings.integrity.is_empty() && findings.repairable() {
+        store.repair().map_err(|e| e.message())?;
+        println!(
+            "{}",
+            tr!(
+                "已重新计算需求结果和计数。",
+                "Need hits and counts computed again."
+            )
+            .get(lang)
+        );
+        findings = store.doctor().map_err(|e| e.message())?;
+    }
+    let ok = |t: Tr| println!("✓ {}", t.get(lang));
+    let bad = |t: Tr, list: &[String], todo: Tr| {
+        println!("✗ {}", t.get(lang));
+        for item in list.iter().take(10) {
+            println!("    {item}");
+        }
+        if list.len() > 10 {
+            let more = list.len() - 10;
+            println!(
+                "    {}",
+                tr!("……还有 {more} 个", "... and {more} more").get(lang)
+            );
+        }
+        println!("  → {}", todo.get(lang));
+    };
+    if !findings.integrity.is_empty() {
+        bad(
+            tr!(
+                "文件已损坏(SQLite 完整性检查)",
+                "the file is damaged (SQLite integrity check)"
+            ),
+            &findings.integrity,
+            tr!(
+                "不要再往这个文件里录入。用最近的备份(minqing backup 做的)替换它,再把这台电脑之后录入的数据从其他电脑合并回来。",
+                "Stop entering data into this file. Replace it with the latest backup (made by minqing backup), then merge back what was entered since from the other laptops."
+            ),
+        );
+        return Ok(ExitCode::from(1));
+    }
+    ok(tr!(
+        "文件完好(SQLite 完整性检查)",
+        "the file is sound (SQLite integrity check)"
+    ));
+    let list = |pairs: &[(String, String)]| -> Vec<String> {
+        pairs
+            .iter()
+            .map(|(code, survey)| format!("{code} {survey}"))
+            .collect()
+    };
+    if findings.foreign_keys.is_empty() {
+        ok(tr!("每条引用都成立", "every reference holds"));
+    } else {
+        let rows: Vec<String> = findings
+            .foreign_keys
+            .iter()
+            .map(|(table, row, parent)| format!("{table} #{row} → {parent}"))
+            .collect();
+        bad(
+            tr!(
+                "有记录指向不存在的记录",
+                "some rows point at rows that do not exist"
+            ),
+            &rows,
+            tr!(
+                "这个文件被其他程序改过。用最近的备份替换它。",
+                "The file was changed by another program. Replace it with the latest backup."
+            ),
+        );
+    }
+    if findings.unreadable.is_empty() {
+        ok(tr!(
+            "所有答案都能读取",
+            "every interview's answers can be read"
+        ));
+    } else {
+        bad(
+            tr!(
+                "有问卷的答案无法读取",
+                "some interviews' answers cannot be read"
+            ),
+            &list(&findings.unreadable),
+            tr!(
+                "这些问卷被其他程序改过。用最近的备份替换这个文件。",
+                "These interviews were changed by another program. Replace the file with the latest backup."
+            ),
+        );
+    }
+    let rerun = || {
+        tr!(
+            "运行 minqing doctor --repair 重新计算(只改计算结果,不改答案)。",
+            "Run minqing doctor --repair to compute them again (only computed data changes, never answers)."
+        )
+    };
+    if findings.stale_hits.is_empty() {
+        ok(tr!(
+            "需求结果与答案和问卷版本一致",
+            "need hits agree with the answers and questionnaire versions"
+        ));
+    } else {
+        bad(
+            tr!(
+                "有完成的问卷的需求结果与答案不符",
+                "some complete interviews have need hits that do not match their answers"
+            ),
+            &list(&findings.stale_hits),
+            rerun(),
+        );
+    }
+    if findings.stale_counted.is_empty() {
+        ok(tr!(
+            "排序用的计数是最新的",
+            "the counts ranking reads are up to date"
+        ));
+    } else {
+        let rows: Vec<String> = findings
+            .stale_counted
+            .iter()
+            .map(|id| format!("#{id}"))
+            .collect();
+        bad(
+            tr!(
+                "排序用的计数已过时(按户的行号)",
+                "the counts ranking reads are out of date (household row ids)"
+            ),
+            &rows,
+            rerun(),
+        );
+    }
+    if findings.duplicates.is_empty() {
+        ok(tr!(
+            "没有重复调查的农户",
+            "no household was interviewed twice for a survey"
+        ));
+    } else {
+        let rows: Vec<String> = findings
+            .duplicates
+            .iter()
+            .map(|d| format!("{} {} ×{}", d.household, d.survey, d.interviews))
+            .collect();
+        bad(
+            tr!(
+                "有农户同一份问卷调查了不止一次",
+                "some households were interviewed more than once for a survey"
+            ),
+            &rows,
+            tr!(
+                "排序只计最后完成的那一份(minqing explain 列出计入的答案)。请和调查员核对那一份是对的。",
+                "Ranking counts only the one completed last (minqing explain lists the answers that count). Check with the interviewers that it is the right one."
+            ),
+        );
+    }
+    if findings.no_village.is_empty() {
+        ok(tr!(
+            "每户都有乡镇和村",
+            "every household has a township and a village"
+        ));
+    } else {
+        bad(
+            tr!(
+                "有农户没有乡镇或村",
+                "some households have no township or village"
+            ),
+            &findings.no_village,
+            tr!(
+                "在名册 CSV 里补上乡镇和村,再用 minqing households import 导入。",
+                "Fill in the township and village in the registry CSV and import it again with minqing households import."
+            ),
+        );
+    }
+    Ok(if findings.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

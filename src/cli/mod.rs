@@ -62,6 +62,14 @@ pub enum Command {
         /// 备份文件(不能已存在)/ backup file (must not exist)
         path: PathBuf,
     },
+    /// 检查数据库是否完好,并说明怎么处理 / check the database and say what to do
+    ///
+    /// 退出码:0 没有问题,1 发现问题。/ Exit code: 0 nothing wrong, 1 something is.
+    Doctor {
+        /// 重新计算由答案算出的结果(需求结果、计数)/ compute again what is computed from the answers (need hits, counts)
+        #[arg(long)]
+        repair: bool,
+    },
     /// 各村项目排序 / the ranked list of village projects
     Priorities {
         #[command(flatten)]

@@ -29,6 +29,12 @@ macro_rules! recount {
     };
 }
 
+/// Makes every household's `counted` row again.
+pub const RECOUNT_ALL: &str = concat!(
+    "DELETE FROM counted;",
+    recount!("SELECT household_id FROM interview")
+);
+
 pub const MIGRATIONS: &[&str] = &[
     // 1: households, survey snapshots, interviews with their answers and
     // need hits, and the append-only audit trail.

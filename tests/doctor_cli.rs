@@ -1,0 +1,178 @@
+//! `minqing doctor` through the real binary: a sound database passes; each
+//! kind of trouble is found, said with what to do, and exits 1; `--repair`
+//! mends what is computed from the answers and nothing else.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn minqing(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("minqing").expect("binary");
+    cmd.env_remove("LC_ALL")
+        .env_remove("LANG")
+        .env_remove("MINQING_DB");
+    cmd.arg("--lang").arg("en").arg("--db").arg(db);
+    cmd
+}
+
+/// A small demo county in a fresh folder.
+fn county() -> (TempDir, PathBuf) {
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("county.db");
+    minqing(&db)
+        .args(["demo", "--households", "300"])
+        .assert()
+        .success();
+    (dir, db)
+}
+
+fn sql(db: &Path, statements: &str) {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    conn.execute_batch(statements).expect("statements");
+}
+
+/// Answers and the audit trail, which a repair must never change.
+fn answers(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    let mut stmt = conn
+        .prepare("SELECT uuid, answers FROM interview ORDER BY id")
+        .expect("prepare");
+    let mut out: Vec<String> = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "{:?} {}",
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?
+            ))
+        })
+        .expect("query")
+        .map(|r| r.expect("row"))
+        .collect();
+    let audit: i64 = conn
+        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+        .expect("audit");
+    out.push(format!("audit {audit}"));
+    out
+}
+
+#[test]
+fn a_sound_database_passes_every_check() {
+    let (_dir, db) = county();
+    minqing(&db)
+        .arg("doctor")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("✗").not())
+        .stdout(predicate::str::contains("✓ the file is sound"))
+        .stdout(predicate::str::contains("✓ need hits agree"))
+        .stdout(predicate::str::contains(
+            "✓ the counts ranking reads are up to date",
+        ));
+}
+
+#[test]
+fn stale_hits_and_counts_are_found_and_repaired_without_touching_answers() {
+    let (_dir, db) = county();
+    let before = answers(&db);
+    let first: i64 = rusqlite::Connection::open(&db)
+        .expect("open")
+        .query_row(
+            "SELECT min(id) FROM interview WHERE status = 'complete'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("an interview");
+    // Hits rewritten behind the program's back, and a count row too.
+    sql(
+        &db,
+        &format!(
+            "UPDATE interview SET hits = 'made_up:5' WHERE id = {first};
+             UPDATE counted SET interviews = interviews || ';1,extra:3'
+             WHERE household_id = (SELECT max(household_id) FROM counted);"
+        ),
+    );
+    minqing(&db)
+        .arg("doctor")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "✗ some complete interviews have need hits that do not match their answers",
+        ))
+        .stdout(predicate::str::contains(
+            "✗ the counts ranking reads are out of date",
+        ))
+        .stdout(predicate::str::contains("minqing doctor --repair"));
+    minqing(&db)
+        .args(["doctor", "--repair"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("computed again"))
+        .stdout(predicate::str::contains("✗").not());
+    assert_eq!(answers(&db), before, "answers and audit trail unchanged");
+    minqing(&db).arg("doctor").assert().success();
+}
+
+#[test]
+fn data_that_needs_a_person_is_listed_with_what_to_do() {
+    let (_dir, db) = county();
+    sql(
+        &db,
+        "INSERT INTO household (code, township, village, grp, head, members, updated_at)
+             VALUES ('X1', '勐烈镇', '', '', '无村', 2, 0);
+         INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
+                                started_at, updated_at, completed_at, answers, hits)
+             SELECT randomblob(16), household_id, snapshot_id, 'copy', device, status,
+                    started_at, updated_at + 1, completed_at + 1, answers, hits
+             FROM interview WHERE status = 'complete' ORDER BY id LIMIT 1;",
+    );
+    let code: String = rusqlite::Connection::open(&db)
+        .expect("open")
+        .query_row(
+            "SELECT h.code FROM interview i JOIN household h ON h.id = i.household_id
+             WHERE i.interviewer = 'copy'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the copy");
+    minqing(&db)
+        .arg("doctor")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "✗ some households were interviewed more than once",
+        ))
+        .stdout(predicate::str::contains(format!("{code} ")))
+        .stdout(predicate::str::contains(
+            "✗ some households have no township or village",
+        ))
+        .stdout(predicate::str::contains("X1"))
+        .stdout(predicate::str::contains(
+            "✓ the counts ranking reads are up to date",
+        ));
+}
+
+#[test]
+fn a_damaged_file_is_reported_and_left_as_it_was() {
+    let (dir, db) = county();
+    // Checkpoint, then overwrite a page in the middle of the file.
+    sql(&db, "PRAGMA wal_checkpoint(TRUNCATE);");
+    let mut bytes = fs::read(&db).expect("read");
+    let page = 4096;
+    let at = (bytes.len() / page / 2) * page;
+    for b in &mut bytes[at + 8..at + page] {
+        *b = 0x5A;
+    }
+    let damaged = dir.path().join("damaged.db");
+    fs::write(&damaged, &bytes).expect("write");
+    let before = fs::read(&damaged).expect("read");
+    minqing(&damaged)
+        .arg("doctor")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("✗ the file is damaged"))
+        .stdout(predicate::str::contains("latest backup"));
+    assert_eq!(fs::read(&damaged).expect("read"), before, "left as it was");
+}
