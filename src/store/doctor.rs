@@ -2,10 +2,8 @@
 //! does every reference hold, do the stored need hits and the counted
 //! interviews agree with the answers, and what in the data needs a person.
 
-use super::interview::{compute_hits, decode_answers};
 use super::merge::Duplicate;
 use super::{Result, Store};
-use crate::interview::HouseholdFacts;
 
 /// What a check of the database found. Empty lists mean all is well.
 #[derive(Debug, Default)]
@@ -73,7 +71,13 @@ impl Store {
             })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        self.check_hits(&mut findings)?;
+        for stale in self.stale_hits()? {
+            let place = (stale.household, stale.survey);
+            match stale.fresh {
+                Some(_) => findings.stale_hits.push(place),
+                None => findings.unreadable.push(place),
+            }
+        }
         findings.stale_counted = self.stale_counted()?;
         findings.duplicates = self.duplicates()?;
         findings.no_village = {
@@ -85,38 +89,6 @@ impl Store {
             rows.collect::<rusqlite::Result<_>>()?
         };
         Ok(findings)
-    }
-
-    /// Computes the need hits of every complete interview again and
-    /// compares them with the stored ones.
-    fn check_hits(&self, findings: &mut Findings) -> Result<()> {
-        let mut stmt = self.conn.prepare(
-            "SELECT i.snapshot_id, i.answers, i.hits, h.code, h.township, h.village, h.grp,
-                    h.members, s.survey
-             FROM interview i JOIN household h ON h.id = i.household_id
-             JOIN snapshot s ON s.id = i.snapshot_id
-             WHERE i.status = 'complete' ORDER BY h.code, s.survey, i.id",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let code: String = r.get(3)?;
-            let survey: String = r.get(8)?;
-            let facts = HouseholdFacts {
-                township: r.get(4)?,
-                village: r.get(5)?,
-                group: r.get(6)?,
-                members: r.get(7)?,
-            };
-            let Ok(answers) = decode_answers(r.get_ref(1)?.as_str().unwrap_or("")) else {
-                findings.unreadable.push((code, survey));
-                continue;
-            };
-            let fresh = compute_hits(&*self.snapshot_survey(r.get(0)?)?, &answers, &facts);
-            if fresh != r.get_ref(2)?.as_str().unwrap_or("") {
-                findings.stale_hits.push((code, survey));
-            }
-        }
-        Ok(())
     }
 
     /// Computes again what is computed from the answers: the stored need

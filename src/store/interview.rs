@@ -422,40 +422,78 @@ impl Store {
         Ok(())
     }
 
+    /// Every complete interview whose stored need hits are not what its
+    /// answers give under its own snapshot's rules, in household code
+    /// order. Interviews are read one at a time.
+    pub fn stale_hits(&self) -> Result<Vec<StaleHits>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT i.id, i.snapshot_id, i.answers, i.hits, h.code, h.township, h.village, h.grp,
+                    h.members, s.survey
+             FROM interview i JOIN household h ON h.id = i.household_id
+             JOIN snapshot s ON s.id = i.snapshot_id
+             WHERE i.status = 'complete' ORDER BY h.code, s.survey, i.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut stale = Vec::new();
+        while let Some(r) = rows.next()? {
+            let facts = HouseholdFacts {
+                township: r.get(5)?,
+                village: r.get(6)?,
+                group: r.get(7)?,
+                members: r.get(8)?,
+            };
+            let answers = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            let fresh = match decode_answers(answers) {
+                Ok(answers) => Some(compute_hits(
+                    &*self.snapshot_survey(r.get(1)?)?,
+                    &answers,
+                    &facts,
+                )),
+                Err(_) => None,
+            };
+            let stored = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+            if fresh.as_deref() != Some(stored) {
+                stale.push(StaleHits {
+                    id: r.get(0)?,
+                    household: r.get(4)?,
+                    survey: r.get(9)?,
+                    fresh,
+                });
+            }
+        }
+        Ok(stale)
+    }
+
     /// Recomputes the stored need hits of every complete interview from its
     /// answers and its own snapshot's rules; returns how many changed.
     pub fn recompute_hits(&self) -> Result<usize> {
-        let rows: Vec<(i64, i64, String, String, String)> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT i.id, i.snapshot_id, i.answers, i.hits, h.code FROM interview i
-                 JOIN household h ON h.id = i.household_id WHERE i.status = 'complete'",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        let mut changes = Vec::new();
-        for (id, snapshot, answers, hits, code) in rows {
-            let survey = self.snapshot_survey(snapshot)?;
-            let household = self
-                .household(&code)?
-                .ok_or(StoreError::UnknownHousehold(code))?;
-            let fresh = compute_hits(&survey, &decode_answers(&answers)?, &household.facts());
-            if fresh != hits {
-                changes.push((id, fresh));
-            }
+        let stale = self.stale_hits()?;
+        if let Some(s) = stale.iter().find(|s| s.fresh.is_none()) {
+            return Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("answers of household {} survey {}", s.household, s.survey),
+            });
         }
         let tx = self.write()?;
-        for (id, hits) in &changes {
+        for s in &stale {
             tx.execute(
                 "UPDATE interview SET hits = ?2 WHERE id = ?1",
-                params![id, hits],
+                params![s.id, s.fresh],
             )?;
         }
         tx.commit()?;
-        Ok(changes.len())
+        Ok(stale.len())
     }
+}
+
+/// A complete interview whose stored need hits are out of date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaleHits {
+    pub id: i64,
+    pub household: String,
+    pub survey: String,
+    /// The hits its answers give; `None` when the answers cannot be read.
+    pub fresh: Option<String>,
 }
 
 /// A finished or partly finished interview to write in bulk (the demo
