@@ -9,7 +9,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::household::{Household, UpsertCounts, household_at};
 use super::interview::{STATUS_FIELD, compute_hits, decode_answers, encode_answers};
@@ -111,11 +111,7 @@ fn read_other(path: &Path) -> Result<Other> {
     // The same recognition as opening: not Minqing, or newer, is refused.
     let version = Store::inspect(path)?;
     let bad = |e| StoreError::from_sqlite(path, e);
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(bad)?;
+    let conn = super::read_only(path).map_err(bad)?;
     if version < CURRENT_VERSION {
         return Err(StoreError::Older {
             path: path.to_path_buf(),

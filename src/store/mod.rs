@@ -179,12 +179,7 @@ impl Store {
     /// can open.
     pub(super) fn inspect(path: &Path) -> Result<i32> {
         let failed = |e| StoreError::from_sqlite(path, e);
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(failed)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(failed)?;
+        let conn = read_only(path).map_err(failed)?;
         let app_id: i32 = conn
             .pragma_query_value(None, "application_id", |r| r.get(0))
             .map_err(failed)?;
@@ -482,6 +477,16 @@ impl Store {
             })
         }
     }
+}
+
+/// A connection that only reads, waiting for writers as the store does.
+pub(super) fn read_only(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
 }
 
 /// The content hash of a survey snapshot (SHA-256 of its TOML text, hex).

@@ -10,9 +10,9 @@ use super::interview::{compute_hits, decode_answers};
 use std::path::Path;
 use std::sync::mpsc::SyncSender;
 
-use super::{BUSY_TIMEOUT, Result, Store, StoreError};
+use super::{Result, Store, StoreError};
 use crate::interview::HouseholdFacts;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
 use crate::priority::{By, Household, Project, Rule, Tally};
 
@@ -269,11 +269,7 @@ const CHUNK_ROWS: usize = 1024;
 /// Stops when the receiver hangs up; an error is the last thing sent.
 fn read_counted(path: &Path, versions: &Versions, send: &SyncSender<Result<Chunk>>) {
     let read = || -> Result<()> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let conn = super::read_only(path)?;
         let mut stmt =
             conn.prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
         let mut rows = stmt.query([])?;

@@ -12,16 +12,17 @@ pub const APPLICATION_ID: i32 = 0x4D4E_5147;
 /// The schema version this build writes: the number of migrations.
 pub const CURRENT_VERSION: i32 = MIGRATIONS.len() as i32;
 
-/// Inserts the `counted` rows of the households listed (an SQL list or
-/// query) from their complete interviews; their old rows must be gone.
+/// Inserts the `counted` rows of the households whose interviews meet
+/// `$which` (an SQL condition), from their complete interviews; their old
+/// rows must be gone.
 macro_rules! recount {
-    ($households:literal) => {
+    ($which:literal) => {
         concat!(
             "
             INSERT INTO counted (household_id, interviews)
             SELECT household_id, group_concat(snapshot_id || ',' || hits, ';')
-            FROM interview WHERE household_id IN (",
-            $households,
+            FROM interview WHERE (",
+            $which,
             ") AND status = 'complete'
             GROUP BY household_id;
             "
@@ -30,10 +31,7 @@ macro_rules! recount {
 }
 
 /// Makes every household's `counted` row again.
-pub const RECOUNT_ALL: &str = concat!(
-    "DELETE FROM counted;",
-    recount!("SELECT household_id FROM interview")
-);
+pub const RECOUNT_ALL: &str = concat!("DELETE FROM counted;", recount!("1"));
 
 pub const MIGRATIONS: &[&str] = &[
     // 1: households, survey snapshots, interviews with their answers and
@@ -116,7 +114,7 @@ pub const MIGRATIONS: &[&str] = &[
             household_id INTEGER PRIMARY KEY,
             interviews   TEXT NOT NULL
         ) STRICT;",
-        recount!("SELECT household_id FROM interview"),
+        recount!("1"),
         "CREATE TRIGGER counted_insert AFTER INSERT ON interview WHEN new.status = 'complete'
         BEGIN
             INSERT INTO counted (household_id, interviews)
@@ -126,12 +124,12 @@ pub const MIGRATIONS: &[&str] = &[
         CREATE TRIGGER counted_update AFTER UPDATE OF household_id, snapshot_id, status, hits ON interview
         BEGIN
             DELETE FROM counted WHERE household_id IN (old.household_id, new.household_id);",
-        recount!("old.household_id, new.household_id"),
+        recount!("household_id IN (old.household_id, new.household_id)"),
         "END;
         CREATE TRIGGER counted_delete AFTER DELETE ON interview WHEN old.status = 'complete'
         BEGIN
             DELETE FROM counted WHERE household_id = old.household_id;",
-        recount!("old.household_id"),
+        recount!("household_id = old.household_id"),
         "END;",
     ),
 ];
