@@ -271,7 +271,7 @@ fn demo(
 fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
     let store = open(db, lang)?;
     let mut findings = store.doctor().map_err(|e| e.message())?;
-    if repair && findings.integrity.is_empty() && findings.repairable() {
+    if repair && findings.repairable() {
         store.repair().map_err(|e| e.message())?;
         println!(
             "{}",
@@ -283,14 +283,19 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
         );
         findings = store.doctor().map_err(|e| e.message())?;
     }
-    let ok = |t: Tr| println!("✓ {}", t.get(lang));
-    let bad = |t: Tr, list: &[String], todo: Tr| {
-        println!("✗ {}", t.get(lang));
-        for item in list.iter().take(10) {
+    // One check: ✓ and what holds when nothing was found; else ✗, what is
+    // wrong, the first few cases, and what to do.
+    let check = |found: &[String], holds: Tr, wrong: Tr, todo: Tr| {
+        if found.is_empty() {
+            println!("✓ {}", holds.get(lang));
+            return;
+        }
+        println!("✗ {}", wrong.get(lang));
+        for item in found.iter().take(10) {
             println!("    {item}");
         }
-        if list.len() > 10 {
-            let more = list.len() - 10;
+        if found.len() > 10 {
+            let more = found.len() - 10;
             println!(
                 "    {}",
                 tr!("……还有 {more} 个", "... and {more} more").get(lang)
@@ -298,150 +303,129 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
         }
         println!("  → {}", todo.get(lang));
     };
-    if !findings.integrity.is_empty() {
-        bad(
-            tr!(
-                "文件已损坏(SQLite 完整性检查)",
-                "the file is damaged (SQLite integrity check)"
-            ),
-            &findings.integrity,
-            tr!(
-                "不要再往这个文件里录入。用最近的备份(minqing backup 做的)替换它,再把这台电脑之后录入的数据从其他电脑合并回来。",
-                "Stop entering data into this file. Replace it with the latest backup (made by minqing backup), then merge back what was entered since from the other laptops."
-            ),
-        );
-        return Ok(ExitCode::from(1));
-    }
-    ok(tr!(
-        "文件完好(SQLite 完整性检查)",
-        "the file is sound (SQLite integrity check)"
-    ));
-    let list = |pairs: &[(String, String)]| -> Vec<String> {
+    let pairs = |pairs: &[(String, String)]| -> Vec<String> {
         pairs
             .iter()
             .map(|(code, survey)| format!("{code} {survey}"))
             .collect()
     };
-    if findings.foreign_keys.is_empty() {
-        ok(tr!("每条引用都成立", "every reference holds"));
-    } else {
-        let rows: Vec<String> = findings
-            .foreign_keys
-            .iter()
-            .map(|(table, row, parent)| format!("{table} #{row} → {parent}"))
-            .collect();
-        bad(
-            tr!(
-                "有记录指向不存在的记录",
-                "some rows point at rows that do not exist"
-            ),
-            &rows,
-            tr!(
-                "这个文件被其他程序改过。用最近的备份替换它。",
-                "The file was changed by another program. Replace it with the latest backup."
-            ),
-        );
-    }
-    if findings.unreadable.is_empty() {
-        ok(tr!(
-            "所有答案都能读取",
-            "every interview's answers can be read"
-        ));
-    } else {
-        bad(
-            tr!(
-                "有问卷的答案无法读取",
-                "some interviews' answers cannot be read"
-            ),
-            &list(&findings.unreadable),
-            tr!(
-                "这些问卷被其他程序改过。用最近的备份替换这个文件。",
-                "These interviews were changed by another program. Replace the file with the latest backup."
-            ),
-        );
-    }
+    let backup = || {
+        tr!(
+            "这个文件被其他程序改过。用最近的备份替换它。",
+            "The file was changed by another program. Replace it with the latest backup."
+        )
+    };
     let rerun = || {
         tr!(
             "运行 minqing doctor --repair 重新计算(只改计算结果,不改答案)。",
             "Run minqing doctor --repair to compute them again (only computed data changes, never answers)."
         )
     };
-    if findings.stale_hits.is_empty() {
-        ok(tr!(
+    check(
+        &findings.integrity,
+        tr!(
+            "文件完好(SQLite 完整性检查)",
+            "the file is sound (SQLite integrity check)"
+        ),
+        tr!(
+            "文件已损坏(SQLite 完整性检查)",
+            "the file is damaged (SQLite integrity check)"
+        ),
+        tr!(
+            "不要再往这个文件里录入。用最近的备份(minqing backup 做的)替换它,再把这台电脑之后录入的数据从其他电脑合并回来。",
+            "Stop entering data into this file. Replace it with the latest backup (made by minqing backup), then merge back what was entered since from the other laptops."
+        ),
+    );
+    if !findings.integrity.is_empty() {
+        return Ok(ExitCode::from(1));
+    }
+    let references: Vec<String> = findings
+        .foreign_keys
+        .iter()
+        .map(|(table, row, parent)| format!("{table} #{row} → {parent}"))
+        .collect();
+    check(
+        &references,
+        tr!("每条引用都成立", "every reference holds"),
+        tr!(
+            "有记录指向不存在的记录",
+            "some rows point at rows that do not exist"
+        ),
+        backup(),
+    );
+    check(
+        &pairs(&findings.unreadable),
+        tr!("所有答案都能读取", "every interview's answers can be read"),
+        tr!(
+            "有问卷的答案无法读取",
+            "some interviews' answers cannot be read"
+        ),
+        backup(),
+    );
+    check(
+        &pairs(&findings.stale_hits),
+        tr!(
             "需求结果与答案和问卷版本一致",
             "need hits agree with the answers and questionnaire versions"
-        ));
-    } else {
-        bad(
-            tr!(
-                "有完成的问卷的需求结果与答案不符",
-                "some complete interviews have need hits that do not match their answers"
-            ),
-            &list(&findings.stale_hits),
-            rerun(),
-        );
-    }
-    if findings.stale_counted.is_empty() {
-        ok(tr!(
+        ),
+        tr!(
+            "有完成的问卷的需求结果与答案不符",
+            "some complete interviews have need hits that do not match their answers"
+        ),
+        rerun(),
+    );
+    let counted: Vec<String> = findings
+        .stale_counted
+        .iter()
+        .map(|id| format!("#{id}"))
+        .collect();
+    check(
+        &counted,
+        tr!(
             "排序用的计数是最新的",
             "the counts ranking reads are up to date"
-        ));
-    } else {
-        let rows: Vec<String> = findings
-            .stale_counted
-            .iter()
-            .map(|id| format!("#{id}"))
-            .collect();
-        bad(
-            tr!(
-                "排序用的计数已过时(按户的行号)",
-                "the counts ranking reads are out of date (household row ids)"
-            ),
-            &rows,
-            rerun(),
-        );
-    }
-    if findings.duplicates.is_empty() {
-        ok(tr!(
+        ),
+        tr!(
+            "排序用的计数已过时(按户的行号)",
+            "the counts ranking reads are out of date (household row ids)"
+        ),
+        rerun(),
+    );
+    let duplicates: Vec<String> = findings
+        .duplicates
+        .iter()
+        .map(|d| format!("{} {} ×{}", d.household, d.survey, d.interviews))
+        .collect();
+    check(
+        &duplicates,
+        tr!(
             "没有重复调查的农户",
             "no household was interviewed twice for a survey"
-        ));
-    } else {
-        let rows: Vec<String> = findings
-            .duplicates
-            .iter()
-            .map(|d| format!("{} {} ×{}", d.household, d.survey, d.interviews))
-            .collect();
-        bad(
-            tr!(
-                "有农户同一份问卷调查了不止一次",
-                "some households were interviewed more than once for a survey"
-            ),
-            &rows,
-            tr!(
-                "排序只计最后完成的那一份(minqing explain 列出计入的答案)。请和调查员核对那一份是对的。",
-                "Ranking counts only the one completed last (minqing explain lists the answers that count). Check with the interviewers that it is the right one."
-            ),
-        );
-    }
-    if findings.no_village.is_empty() {
-        ok(tr!(
+        ),
+        tr!(
+            "有农户同一份问卷调查了不止一次",
+            "some households were interviewed more than once for a survey"
+        ),
+        tr!(
+            "排序只计最后完成的那一份(minqing explain 列出计入的答案)。请和调查员核对那一份是对的。",
+            "Ranking counts only the one completed last (minqing explain lists the answers that count). Check with the interviewers that it is the right one."
+        ),
+    );
+    check(
+        &findings.no_village,
+        tr!(
             "每户都有乡镇和村",
             "every household has a township and a village"
-        ));
-    } else {
-        bad(
-            tr!(
-                "有农户没有乡镇或村",
-                "some households have no township or village"
-            ),
-            &findings.no_village,
-            tr!(
-                "在名册 CSV 里补上乡镇和村,再用 minqing households import 导入。",
-                "Fill in the township and village in the registry CSV and import it again with minqing households import."
-            ),
-        );
-    }
+        ),
+        tr!(
+            "有农户没有乡镇或村",
+            "some households have no township or village"
+        ),
+        tr!(
+            "在名册 CSV 里补上乡镇和村,再用 minqing households import 导入。",
+            "Fill in the township and village in the registry CSV and import it again with minqing households import."
+        ),
+    );
     Ok(if findings.is_clean() {
         ExitCode::SUCCESS
     } else {
