@@ -2,21 +2,14 @@
 //! kind of trouble is found, said with what to do, and exits 1; `--repair`
 //! mends what is computed from the answers and nothing else.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::minqing;
 use predicates::prelude::*;
 use tempfile::TempDir;
-
-fn minqing(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("minqing").expect("binary");
-    cmd.env_remove("LC_ALL")
-        .env_remove("LANG")
-        .env_remove("MINQING_DB");
-    cmd.arg("--lang").arg("en").arg("--db").arg(db);
-    cmd
-}
 
 /// A small demo county in a fresh folder.
 fn county() -> (TempDir, PathBuf) {

@@ -1,21 +1,15 @@
 //! `minqing households import` and `list` through the real binary, on CSV
 //! files as counties produce them, and the other data commands' basics.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
+use common::minqing;
 use predicates::prelude::*;
 use tempfile::TempDir;
-
-fn minqing(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("minqing").expect("binary");
-    cmd.env_remove("LC_ALL")
-        .env_remove("LANG")
-        .env_remove("MINQING_DB");
-    cmd.arg("--lang").arg("en").arg("--db").arg(db);
-    cmd
-}
 
 const ZH: &str = "户编码,乡镇,村,组,户主,人口,电话,联户干部\n\
 530001,勐烈镇,曼贺村,一组,李明,4,13800000001,王芳\n\

@@ -2,10 +2,11 @@
 //! a small county whose answers are known, CSV read back with the csv
 //! crate cell by cell.
 
-use std::fs;
-use std::path::Path;
+mod common;
 
-use assert_cmd::Command;
+use std::fs;
+
+use common::minqing;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
@@ -13,15 +14,6 @@ use minqing::store::Store;
 use minqing::store::household::Household;
 use minqing::survey::bundled::BUNDLED;
 use minqing::survey::load;
-
-fn minqing(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("minqing").expect("binary");
-    cmd.env_remove("LC_ALL")
-        .env_remove("LANG")
-        .env_remove("MINQING_DB");
-    cmd.arg("--lang").arg("en").arg("--db").arg(db);
-    cmd
-}
 
 /// Village 曼贺村: 6 households, 5 surveyed for water; 那洒村: 2 households,
 /// both surveyed (low reliability).

@@ -509,30 +509,25 @@ fn hits_are_recomputed_when_the_rules_engine_changes() {
     let (_dir, path, store) = fresh();
     let s = water();
     let id = store.open_interview("H1", &s, "王").expect("start").id;
-    for (q, a) in [
-        ("main_source", "piped_home"),
-        ("shortage_days", "50"),
-        ("quality_problems", "none"),
-        ("toilet", "flush"),
-        ("handwashing", "water_soap"),
-        ("urgency", "low"),
-    ] {
-        store.save_answer(id, q, Some(a), "王").expect("saved");
-    }
+    answer_water(&store, id, "50");
     assert_eq!(
         store.complete(id, "王").expect("complete"),
         "water_shortage:3"
     );
     drop(store);
-    // Hits written by an older engine, and marked so.
-    let conn = rusqlite::Connection::open(&path).expect("open");
+    age_hits(&path);
+    let store = Store::open(&path).expect("open");
+    assert_eq!(store.hits(id).expect("hits"), "water_shortage:3");
+}
+
+/// Hits written by an older engine, and marked so: the next open computes
+/// them again.
+fn age_hits(path: &Path) {
+    let conn = rusqlite::Connection::open(path).expect("open");
     conn.execute_batch(
         "UPDATE interview SET hits = 'stale:1'; UPDATE meta SET value = '0' WHERE key = 'rules_engine';",
     )
     .expect("age the hits");
-    drop(conn);
-    let store = Store::open(&path).expect("open");
-    assert_eq!(store.hits(id).expect("hits"), "water_shortage:3");
 }
 
 /// Answers the water survey's required questions; `days` of shortage
@@ -631,12 +626,7 @@ fn the_counted_interviews_follow_every_write() {
 
     // Hits rewritten by a new rules engine.
     drop(store);
-    let conn = rusqlite::Connection::open(&path).expect("open");
-    conn.execute_batch(
-        "UPDATE interview SET hits = 'stale:1'; UPDATE meta SET value = '0' WHERE key = 'rules_engine';",
-    )
-    .expect("age the hits");
-    drop(conn);
+    age_hits(&path);
     let store = Store::open(&path).expect("open");
     assert!(store.stale_counted().expect("check").is_empty());
     assert_eq!(shortage(&store), (1, 1));
