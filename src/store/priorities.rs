@@ -79,18 +79,30 @@ impl Store {
         input.households.reserve(expected);
         tally.reserve(expected);
         let households = &mut input.households;
-        if include_drafts {
-            self.tally_with_drafts(&mut reader, households, &versions, &mut tally)?;
+        // Every page is read once: a small page cache is reused rather
+        // than grown, page by page, in fresh memory.
+        let cache: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "cache_size", SCAN_CACHE_PAGES)?;
+        let counted = if include_drafts {
+            self.tally_with_drafts(&mut reader, households, &versions, &mut tally)
         } else {
-            self.tally_complete(&mut reader, households, &versions, &mut tally)?;
+            self.tally_complete(&mut reader, households, &versions, &mut tally)
         }
-        reader.seek(None, households, &mut tally)?;
+        .and_then(|()| reader.seek(None, households, &mut tally));
         drop(reader);
         drop(stmt);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        counted?;
         let projects = tally.rank(&input.households);
         Ok((input, projects))
     }
 }
+
+/// The page cache of a connection scanning a table once, in pages.
+const SCAN_CACHE_PAGES: i64 = 32;
 
 /// Households in row id order, each pushed into the ranking's list and the
 /// tally as it is read.
@@ -211,10 +223,21 @@ impl Versions {
     }
 
     /// The rules of survey `s` named in stored hits (`name:severity ...`).
+    /// One pass over the bytes: this runs for every household and survey.
     fn hits(&self, s: usize, hits: &str, out: &mut Vec<usize>) {
         out.clear();
-        for hit in hits.as_bytes().split(|&b| b == b' ') {
-            let name = hit.split(|&b| b == b':').next().unwrap_or(hit);
+        let bytes = hits.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let start = at;
+            while at < bytes.len() && bytes[at] != b':' && bytes[at] != b' ' {
+                at += 1;
+            }
+            let name = &bytes[start..at];
+            while at < bytes.len() && bytes[at] != b' ' {
+                at += 1;
+            }
+            at += 1;
             if let Some((_, i)) = self.names[s].iter().find(|(n, _)| n.as_bytes() == name) {
                 out.push(*i);
             }
@@ -224,7 +247,7 @@ impl Versions {
 
 /// The entries of a `counted` row, `snapshot,hits` joined by ';': each
 /// snapshot id with where its hits are in the row; `None` for an entry that
-/// does not read so.
+/// does not read so. One pass over the bytes.
 fn counted_entries(text: &str) -> impl Iterator<Item = Option<(i64, Range<usize>)>> {
     let bytes = text.as_bytes();
     let mut at = 0;
@@ -233,19 +256,24 @@ fn counted_entries(text: &str) -> impl Iterator<Item = Option<(i64, Range<usize>
             return None;
         }
         let start = at;
-        while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+        let mut snapshot = 0i64;
+        while let Some(d) = bytes.get(at).filter(|b| b.is_ascii_digit()) {
+            if at - start == 18 {
+                at = bytes.len();
+                return Some(None);
+            }
+            snapshot = snapshot * 10 + i64::from(d - b'0');
             at += 1;
         }
-        if at == start || at - start > 18 || bytes.get(at) != Some(&b',') {
+        if at == start || bytes.get(at) != Some(&b',') {
             at = bytes.len();
             return Some(None);
         }
-        let snapshot = bytes[start..at]
-            .iter()
-            .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
         at += 1;
         let hits = at;
-        at = text[at..].find(';').map_or(bytes.len(), |end| at + end);
+        while at < bytes.len() && bytes[at] != b';' {
+            at += 1;
+        }
         let hits = hits..at;
         at += 1;
         Some(Some((snapshot, hits)))
@@ -256,7 +284,6 @@ fn counted_entries(text: &str) -> impl Iterator<Item = Option<(i64, Range<usize>
 /// time: per household row id, a range of `entries`, which hold for each
 /// counted interview the place of its snapshot, the number of rules that
 /// fired, and those rules.
-#[derive(Default)]
 struct Chunk {
     rows: Vec<(i64, Range<usize>)>,
     entries: Vec<usize>,
@@ -270,6 +297,7 @@ const CHUNK_ROWS: usize = 1024;
 fn read_counted(path: &Path, versions: &Versions, send: &SyncSender<Result<Chunk>>) {
     let read = || -> Result<()> {
         let conn = super::read_only(path)?;
+        conn.pragma_update(None, "cache_size", SCAN_CACHE_PAGES)?;
         let mut stmt =
             conn.prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
         let mut rows = stmt.query([])?;
@@ -290,7 +318,11 @@ fn read_counted(path: &Path, versions: &Versions, send: &SyncSender<Result<Chunk
         }
         let mut found = vec![Found::None; versions.surveys()];
         let mut hits = Vec::new();
-        let mut chunk = Chunk::default();
+        let fresh = || Chunk {
+            rows: Vec::with_capacity(CHUNK_ROWS),
+            entries: Vec::with_capacity(CHUNK_ROWS * 2 * versions.surveys()),
+        };
+        let mut chunk = fresh();
         while let Some(r) = rows.next()? {
             let row_id: i64 = r.get(0)?;
             let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
@@ -337,7 +369,10 @@ fn read_counted(path: &Path, versions: &Versions, send: &SyncSender<Result<Chunk
                 chunk.entries.extend_from_slice(&hits);
             }
             chunk.rows.push((row_id, start..chunk.entries.len()));
-            if chunk.rows.len() == CHUNK_ROWS && send.send(Ok(std::mem::take(&mut chunk))).is_err()
+            if chunk.rows.len() == CHUNK_ROWS
+                && send
+                    .send(Ok(std::mem::replace(&mut chunk, fresh())))
+                    .is_err()
             {
                 return Ok(());
             }
@@ -728,5 +763,53 @@ impl Store {
             }
         }
         Ok(stale)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counted_entries_give_each_snapshot_and_its_hits() {
+        let text = "1,;12,water_far:3 no_tap:2;3,cut_off";
+        let entries: Vec<_> = counted_entries(text)
+            .map(|e| e.map(|(id, r)| (id, &text[r])))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                Some((1, "")),
+                Some((12, "water_far:3 no_tap:2")),
+                Some((3, "cut_off"))
+            ]
+        );
+        assert_eq!(counted_entries("").count(), 0);
+        for bad in ["x,", "1", ",a", "12345678901234567890,a", "1,a;;"] {
+            assert!(
+                counted_entries(bad).any(|e| e.is_none()),
+                "'{bad}' should not read"
+            );
+        }
+    }
+
+    #[test]
+    fn stored_hits_name_the_rules_of_their_survey() {
+        let versions = Versions {
+            surveys: vec!["water".into(), "roads".into()],
+            names: vec![
+                vec![("water_far".into(), 0), ("no_tap".into(), 1)],
+                vec![("water_far".into(), 2)],
+            ],
+            snapshots: Vec::new(),
+            by_id: Vec::new(),
+        };
+        let mut out = vec![9];
+        versions.hits(0, "no_tap:2 water_far:3", &mut out);
+        assert_eq!(out, [1, 0]);
+        versions.hits(1, "water_far:3  gone:4 no_tap", &mut out);
+        assert_eq!(out, [2]);
+        versions.hits(0, "", &mut out);
+        assert!(out.is_empty());
     }
 }
