@@ -209,23 +209,30 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| StoreError::UnknownHousehold(household.to_string()))?;
-        let latest: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT i.id FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
-                 WHERE i.household_id = ?1 AND s.survey = ?2
-                 ORDER BY i.updated_at DESC, i.id DESC LIMIT 1",
-                params![household_id, survey.id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(id) = latest {
+        let latest = |conn: &rusqlite::Connection| -> Result<Option<i64>> {
+            Ok(conn
+                .query_row(
+                    "SELECT i.id FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
+                     WHERE i.household_id = ?1 AND s.survey = ?2
+                     ORDER BY i.updated_at DESC, i.id DESC LIMIT 1",
+                    params![household_id, survey.id],
+                    |r| r.get(0),
+                )
+                .optional()?)
+        };
+        if let Some(id) = latest(&self.conn)? {
             return self.interview(id);
         }
         let snapshot = self.register_survey(survey)?;
         let uuid = Uuid::now_v7();
-        let now = self.tick();
         let tx = self.write()?;
+        // Asked again under the write lock: another program on this file
+        // may have started the interview in between.
+        if let Some(id) = latest(&tx)? {
+            drop(tx);
+            return self.interview(id);
+        }
+        let now = self.tick();
         tx.execute(
             "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
              started_at, updated_at, answers) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6, '{}')",
@@ -277,7 +284,7 @@ impl Store {
             Some(v) => interview.answers.insert(question.to_string(), v.clone()),
             None => interview.answers.remove(question),
         };
-        let now = self.tick();
+        let now = self.tick_after(interview.updated_at);
         tx.execute(
             "UPDATE interview SET answers = ?2, updated_at = ?3 WHERE id = ?1",
             params![id, encode_answers(&interview.answers), now],
@@ -345,7 +352,7 @@ impl Store {
         hits: &str,
         interviewer: &str,
     ) -> Result<()> {
-        let now = self.tick();
+        let now = self.tick_after(interview.updated_at);
         let completed = (status == Status::Complete).then_some(now);
         tx.execute(
             "UPDATE interview SET status = ?2, hits = ?3, completed_at = ?4, updated_at = ?5 WHERE id = ?1",

@@ -72,8 +72,25 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// What the first bytes of a file say it is.
-fn check_header(path: &Path) -> Result<()> {
+/// What the header of an SQLite file says of it.
+struct Header {
+    application_id: i32,
+    user_version: i32,
+}
+
+/// Whether the WAL journal beside `path` holds pages: then the file's own
+/// header may be older than the database it makes with the journal.
+fn journal_holds_pages(path: &Path) -> bool {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-wal");
+    fs::metadata(&journal).is_ok_and(|m| m.len() > 0)
+}
+
+/// Reads the header of the file at `path`: refused when it is not an
+/// SQLite file, or when it is shorter than its header says (a copy that
+/// stopped half-way), which SQLite itself would notice only on reaching
+/// the missing pages.
+fn check_header(path: &Path) -> Result<Header> {
     let not_ours = |detail: &str| StoreError::NotMinqing {
         path: path.to_path_buf(),
         detail: detail.to_string(),
@@ -83,7 +100,7 @@ fn check_header(path: &Path) -> Result<()> {
         source,
     };
     let mut file = fs::File::open(path).map_err(io)?;
-    let mut header = [0u8; 16];
+    let mut header = [0u8; 100];
     let mut read = 0;
     while read < header.len() {
         match file.read(&mut header[read..]).map_err(io)? {
@@ -91,11 +108,44 @@ fn check_header(path: &Path) -> Result<()> {
             n => read += n,
         }
     }
-    match read {
-        0 => Err(not_ours("empty file")),
-        16 if &header == b"SQLite format 3\0" => Ok(()),
-        _ => Err(not_ours("not an SQLite file")),
+    if read == 0 {
+        return Err(not_ours("empty file"));
     }
+    if read < 16 || &header[..16] != b"SQLite format 3\0" {
+        return Err(not_ours("not an SQLite file"));
+    }
+    let damaged = |detail: String| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail,
+    };
+    if read < header.len() {
+        return Err(damaged("the file ends inside its header".into()));
+    }
+    let word = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    // The page size, where 1 stands for 65,536; the page count is to be
+    // trusted only when the header says it is valid (offset 92 equal to
+    // the change counter at 24). A checkpoint interrupted half-way may
+    // leave the file short of its header while the journal beside it
+    // still holds every page: SQLite finishes it on opening.
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    let pages = u64::from(word(28));
+    let length = file.metadata().map_err(io)?.len();
+    if word(92) == word(24) && pages > 0 && length < pages * page_size && !journal_holds_pages(path)
+    {
+        return Err(damaged(format!(
+            "the file has {length} bytes, its header says {}: it was copied or written only in part",
+            pages * page_size
+        )));
+    }
+    Ok(Header {
+        application_id: word(68) as i32,
+        user_version: word(60) as i32,
+    })
 }
 
 /// A name beside `path` that no other process uses at the same time.
@@ -132,14 +182,32 @@ impl Store {
         if !path.exists() {
             Store::create(path)?;
         }
-        check_header(path)?;
         let version = Store::inspect(path)?;
+        let read_only = || StoreError::ReadOnly {
+            path: path.to_path_buf(),
+        };
+        // Minqing writes the file, and its journal beside it: a file or a
+        // folder it cannot write is said so before SQLite tries.
+        if let Err(e) = fs::OpenOptions::new().read(true).write(true).open(path) {
+            return Err(match e.kind() {
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                    read_only()
+                }
+                _ => StoreError::Io {
+                    path: path.to_path_buf(),
+                    source: e,
+                },
+            });
+        }
+        let failed = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::CannotOpen) => read_only(),
+            _ => StoreError::from_sqlite(path, e),
+        };
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| StoreError::from_sqlite(path, e))?;
-        let failed = |e| StoreError::from_sqlite(path, e);
+        .map_err(failed)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(failed)?;
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
@@ -173,19 +241,28 @@ impl Store {
         Ok(store)
     }
 
-    /// Reads what a file is on a read-only connection, so that a file that
-    /// is refused is never written (not even by a recovery of its journal):
-    /// returns its schema version when it is a Minqing database this build
-    /// can open.
+    /// Reads what a file is from its header, or on a read-only connection
+    /// when a journal beside it holds pages, so that a file that is refused
+    /// is never written (not even by a recovery of its journal): returns
+    /// its schema version when it is a Minqing database this build can
+    /// open.
     pub(super) fn inspect(path: &Path) -> Result<i32> {
-        let failed = |e| StoreError::from_sqlite(path, e);
-        let conn = read_only(path).map_err(failed)?;
-        let app_id: i32 = conn
-            .pragma_query_value(None, "application_id", |r| r.get(0))
-            .map_err(failed)?;
-        let version: i32 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(failed)?;
+        let header = check_header(path)?;
+        let (app_id, version) = if journal_holds_pages(path) {
+            let failed = |e| StoreError::from_sqlite(path, e);
+            let conn = read_only(path).map_err(failed)?;
+            let app_id: i32 = conn
+                .pragma_query_value(None, "application_id", |r| r.get(0))
+                .map_err(failed)?;
+            let version: i32 = conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(failed)?;
+            (app_id, version)
+        } else {
+            // Nothing in a journal: the header is the database's, and
+            // reading it opens nothing that could leave a file behind.
+            (header.application_id, header.user_version)
+        };
         if app_id != APPLICATION_ID {
             return Err(StoreError::NotMinqing {
                 path: path.to_path_buf(),
@@ -294,20 +371,44 @@ impl Store {
         let tmp = temporary_name(target);
         create_private(&tmp).map_err(io)?;
         let result = (|| {
-            let mut dest = Connection::open(&tmp)?;
+            let failed = |e| StoreError::from_sqlite(target, e);
+            let mut dest = Connection::open(&tmp).map_err(failed)?;
             {
-                let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
-                backup.run_to_completion(1024, Duration::from_millis(5), None)?;
+                let backup =
+                    rusqlite::backup::Backup::new(&self.conn, &mut dest).map_err(failed)?;
+                // Damage is the source's; anything else is the copy's.
+                backup
+                    .run_to_completion(1024, Duration::from_millis(5), None)
+                    .map_err(|e| match e.sqlite_error_code() {
+                        Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                            StoreError::from_sqlite(&self.path, e)
+                        }
+                        _ => failed(e),
+                    })?;
             }
+            // A backup is there to be trusted: a copy of a damaged file,
+            // which would hide the damage, is not kept.
+            sound(&dest, "quick_check", &self.path).map_err(|e| match e {
+                StoreError::Corrupt { path, detail } => StoreError::Corrupt {
+                    path,
+                    detail: format!("{detail}; no backup was written"),
+                },
+                e => e,
+            })?;
             // A copy that becomes another laptop's database must not share
             // this one's device id: it gets its own when first opened.
-            dest.execute("DELETE FROM meta WHERE key = 'device'", [])?;
-            dest.pragma_update_and_check(None, "journal_mode", "DELETE", |_| Ok(()))?;
-            dest.close().map_err(|(_, e)| e)
+            dest.execute("DELETE FROM meta WHERE key = 'device'", [])
+                .map_err(failed)?;
+            dest.pragma_update_and_check(None, "journal_mode", "DELETE", |_| Ok(()))
+                .map_err(failed)?;
+            dest.close().map_err(|(_, e)| failed(e))
         })();
         if let Err(e) = result {
             let _ = fs::remove_file(&tmp);
-            return Err(StoreError::from_sqlite(target, e));
+            let mut journal = tmp.clone().into_os_string();
+            journal.push("-journal");
+            let _ = fs::remove_file(journal);
+            return Err(e);
         }
         // A hard link never replaces an existing file, unlike a rename.
         let linked = fs::hard_link(&tmp, target);
@@ -378,7 +479,15 @@ impl Store {
 
     /// A timestamp later than every one this store handed out before.
     fn tick(&self) -> i64 {
-        let t = now_ms().max(self.clock.get() + 1);
+        self.tick_after(0)
+    }
+
+    /// [`Store::tick`], and later than `after`: a change to an interview is
+    /// stamped after its last change, even one made by another program on
+    /// this file, so its audit entries are never two at the same time and
+    /// read in the order they were made.
+    fn tick_after(&self, after: i64) -> i64 {
+        let t = now_ms().max(self.clock.get() + 1).max(after + 1);
         self.clock.set(t);
         t
     }
@@ -464,18 +573,57 @@ impl Store {
 
     /// Runs SQLite's full integrity check; `Ok(())` when the file is sound.
     pub fn integrity_check(&self) -> Result<()> {
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        let rows: Vec<String> = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if rows == ["ok"] {
-            Ok(())
-        } else {
-            Err(StoreError::Corrupt {
-                path: self.path.clone(),
-                detail: rows.join("; "),
-            })
-        }
+        sound(&self.conn, "integrity_check", &self.path)
+    }
+
+    /// Before a bulk write (an import, a merge): a damaged file is not
+    /// written to, where more data would only be harder to recover.
+    pub(super) fn check_before_writing(&self) -> Result<()> {
+        sound(&self.conn, "quick_check", &self.path).map_err(|e| match e {
+            StoreError::Corrupt { path, detail } => StoreError::Corrupt {
+                path,
+                detail: format!("{detail}; nothing was written"),
+            },
+            e => e,
+        })
+    }
+}
+
+/// Runs `PRAGMA integrity_check` or the quicker `quick_check` on `conn`;
+/// `Ok(())` when the file, shown as `path`, is sound.
+fn sound(conn: &Connection, check: &str, path: &Path) -> Result<()> {
+    let mut stmt = conn.prepare(&format!("PRAGMA {check}"))?;
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if rows == ["ok"] {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: rows.join("; "),
+        })
+    }
+}
+
+/// A connection that reads a file already known to be a Minqing database
+/// this build opens (a file to merge). It may write, so that, closing last,
+/// it takes away the journal files SQLite makes beside the file; its
+/// statements may not (`query_only`). On a medium that cannot be written,
+/// a read-only connection.
+pub(super) fn reading(path: &Path) -> rusqlite::Result<Connection> {
+    let writable = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .and_then(|conn| {
+        conn.pragma_update(None, "query_only", true)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(conn)
+    });
+    match writable {
+        Ok(conn) => Ok(conn),
+        Err(_) => read_only(path),
     }
 }
 
