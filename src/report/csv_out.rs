@@ -180,7 +180,11 @@ pub fn write(
         writer: csv::Writer::from_writer(Box::new(&mut file)),
         excel,
     };
-    fill(&mut sink)?;
+    // A failed write (a full disk) is said as such, with the file's name.
+    fill(&mut sink).map_err(|e| match e {
+        ExportError::Csv(e) if e.is_io_error() => io_error(io::Error::from(e)),
+        e => e,
+    })?;
     sink.writer.flush().map_err(io_error)?;
     drop(sink);
     let file = file.into_inner().map_err(|e| io_error(e.into_error()))?;

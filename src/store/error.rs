@@ -57,6 +57,15 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The disk holding the file has no room left.
+    Full {
+        path: PathBuf,
+    },
+    /// The operating system failed to read or write the file.
+    Disk {
+        path: PathBuf,
+        detail: String,
+    },
     /// Another program held the database longer than the busy timeout.
     Busy,
     SnapshotChanged {
@@ -95,6 +104,11 @@ impl StoreError {
                 detail: e.to_string(),
             },
             Some(ReadOnly) => StoreError::ReadOnly { path },
+            Some(DiskFull) => StoreError::Full { path },
+            Some(SystemIoFailure) => StoreError::Disk {
+                path,
+                detail: e.to_string(),
+            },
             Some(DatabaseBusy) | Some(DatabaseLocked) => StoreError::Busy,
             _ => StoreError::Sqlite(e),
         }
@@ -128,8 +142,8 @@ impl StoreError {
                     path.display().to_string()
                 };
                 tr!(
-                    "{p} 已损坏({detail});请用备份恢复,或用 minqing backup 从其他电脑复制",
-                    "{p} is damaged ({detail}); restore it from a backup"
+                    "{p} 已损坏({detail});请用备份恢复(minqing backup 做的备份,或其他电脑上的数据库)",
+                    "{p} is damaged ({detail}); restore it from a backup (one made with minqing backup, or another laptop's database)"
                 )
             }
             StoreError::Older { path } => {
@@ -170,8 +184,8 @@ impl StoreError {
             StoreError::ReadOnly { path } => {
                 let p = path.display();
                 tr!(
-                    "{p} 是只读的;请检查文件权限或换一个位置",
-                    "{p} is read-only; check its permissions or use another location"
+                    "{p} 或它所在的文件夹是只读的(民情要写这个文件,并在旁边写日志文件);请检查权限,或把文件复制到可以写的位置。文件没有被改动",
+                    "{p} or its folder is read-only (Minqing writes the file, and a journal beside it); check the permissions, or copy the file to a place you can write. The file was not changed"
                 )
             }
             StoreError::Exists { path } => {
@@ -184,6 +198,20 @@ impl StoreError {
             StoreError::Io { path, source } => {
                 let p = path.display();
                 tr!("无法访问 {p}:{source}", "cannot access {p}: {source}")
+            }
+            StoreError::Full { path } => {
+                let p = path.display();
+                tr!(
+                    "{p} 所在的磁盘已满;请腾出空间或换一个位置后再试",
+                    "the disk holding {p} is full; free some space or choose another place, then try again"
+                )
+            }
+            StoreError::Disk { path, detail } => {
+                let p = path.display();
+                tr!(
+                    "读写 {p} 失败({detail});请检查磁盘是否已满、被拔出或损坏,然后再试",
+                    "reading or writing {p} failed ({detail}); check whether the disk is full, unplugged or failing, then try again"
+                )
             }
             StoreError::Busy => tr!(
                 "数据库正被另一个程序使用,请稍后再试",

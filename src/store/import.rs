@@ -242,6 +242,7 @@ impl Store {
         if !bad.is_empty() && !skip_bad {
             return Err(ImportError::BadRows(bad));
         }
+        self.check_before_writing().map_err(ImportError::Store)?;
         let counts = self.upsert_households(&good).map_err(ImportError::Store)?;
         Ok(ImportReport {
             counts,

@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::household::{Household, UpsertCounts, household_at};
 use super::interview::{STATUS_FIELD, compute_hits, decode_answers, encode_answers};
-use super::{CURRENT_VERSION, Result, Store, StoreError, check_header, content_hash};
+use super::{CURRENT_VERSION, Result, Store, StoreError, content_hash};
 use crate::interview::Answers;
 
 /// One field of one interview that both files changed differently.
@@ -107,11 +107,10 @@ fn read_other(path: &Path) -> Result<Other> {
             source: std::io::Error::from(std::io::ErrorKind::NotFound),
         });
     }
-    check_header(path)?;
     // The same recognition as opening: not Minqing, or newer, is refused.
     let version = Store::inspect(path)?;
     let bad = |e| StoreError::from_sqlite(path, e);
-    let conn = super::read_only(path).map_err(bad)?;
+    let conn = super::reading(path).map_err(bad)?;
     if version < CURRENT_VERSION {
         return Err(StoreError::Older {
             path: path.to_path_buf(),
@@ -224,6 +223,7 @@ impl Store {
             });
         }
         let other_data = read_other(other)?;
+        self.check_before_writing()?;
         let mut report = MergeReport::default();
         let tx = self.write()?;
 
