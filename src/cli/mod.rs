@@ -217,9 +217,29 @@ pub fn default_db() -> PathBuf {
         .join("minqing.db")
 }
 
+/// What is printed when Minqing stops on a bug: where, and that saved
+/// answers are safe. A message made at run time may hold household data
+/// (a name, an answer), so only a message fixed in the program is shown.
+pub fn panic_report(location: Option<String>, payload: &(dyn std::any::Any + Send)) -> Tr {
+    let place = location.unwrap_or_else(|| "?".into());
+    let what = payload
+        .downcast_ref::<&'static str>()
+        .map_or_else(|| "…".to_string(), |s| (*s).to_string());
+    crate::tr!(
+        "民情因程序错误停止({place}:{what})。已保存的答案都在;请把这一行报告给管理员。",
+        "Minqing stopped on a program error ({place}: {what}). Every saved answer is safe; please report this line to your administrator."
+    )
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    std::panic::set_hook(Box::new(move |info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()));
+        print_error(&panic_report(location, info.payload()), lang);
+    }));
     let db = || cli.db.clone().unwrap_or_else(default_db);
     match &cli.command {
         None => app(&db(), cli.surveys.as_deref(), lang),
@@ -257,5 +277,26 @@ pub fn main() -> ExitCode {
             lang,
         ),
         Some(command) => data::run(command, &db(), cli.surveys.as_deref(), lang),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::panic_report;
+
+    #[test]
+    fn a_panic_report_shows_where_but_never_a_message_made_at_run_time() {
+        let name = "王秀英";
+        let made: Box<dyn std::any::Any + Send> = Box::new(format!("no answer for {name}"));
+        let report = panic_report(Some("src/store/mod.rs:3".into()), made.as_ref());
+        assert!(!report.zh.contains(name) && !report.en.contains(name));
+        assert!(report.en.contains("src/store/mod.rs:3"));
+        assert!(report.en.contains("Every saved answer is safe"));
+        let fixed: Box<dyn std::any::Any + Send> = Box::new("index out of range");
+        assert!(
+            panic_report(None, fixed.as_ref())
+                .en
+                .contains("index out of range")
+        );
     }
 }
