@@ -55,18 +55,25 @@ row() { echo "| $1 | $2 | $3 |" >> "$out"; }
 for n in "${counts[@]}"; do
   db="$data/demo-$n-seed1.db"
   # The demo itself: generated into a fresh file each run.
-  hyperfine --runs "$([ "$n" -ge 1000000 ] && echo "$runs" || echo "$runs")" --export-json "$tmp/demo.json" \
+  hyperfine --runs "$runs" --export-json "$tmp/demo.json" \
     --prepare "rm -f $tmp/demo.db $tmp/demo.db-wal $tmp/demo.db-shm" \
     "$bin --lang en --db $tmp/demo.db demo --households $n --seed 1" >/dev/null
   row "\`minqing demo\`" "$n" "$(stats "$tmp/demo.json")"
   [ -f "$db" ] || cp "$tmp/demo.db" "$db"
+  rm -f "$tmp"/demo.db*
+  # What the demo wrote reaches the disk before anything else is timed.
+  sync
+  sleep 2
   size=$(stat -c %s "$db")
   row "database size" "$n" "$(( size / 1048576 )) MB, $(( size / n )) bytes per household"
 
-  hyperfine --warmup 1 --runs "$runs" --export-json "$tmp/prio.json" "$bin --lang en --db $db priorities" >/dev/null
+  # Runs of well under a second are repeated more, and run without a shell
+  # in between (-N), so that starting a shell does not weigh on them.
+  many=$([ "$n" -ge 1000000 ] && echo "$runs" || echo $(( runs * 4 )))
+  hyperfine -N --warmup 2 --runs "$many" --export-json "$tmp/prio.json" "$bin --lang en --db $db priorities" >/dev/null
   row "\`minqing priorities\`" "$n" "$(stats "$tmp/prio.json"), peak $(peak_mb "$bin" --lang en --db "$db" priorities) MB"
 
-  hyperfine --warmup 1 --runs "$runs" --export-json "$tmp/answers.json" "sqlite3 $db 'SELECT answers FROM interview'" >/dev/null
+  hyperfine -N --warmup 2 --runs "$many" --export-json "$tmp/answers.json" "sqlite3 $db 'SELECT answers FROM interview'" >/dev/null
   ratio=$(python3 -c "print(f'{$(median "$tmp/prio.json") / $(median "$tmp/answers.json"):.2f}')")
   row "ratio: priorities / \`sqlite3\` reading every answer once" "$n" "$ratio (sqlite3: $(stats "$tmp/answers.json"))"
 
@@ -87,7 +94,7 @@ done
 # In-process figures.
 row "one answer saved durably (median, p99 over 10,000)" "-" "$(cargo bench --quiet --bench save_answer 2>/dev/null | grep save_answer | sed 's/save_answer: //')"
 row "app: open to first frame; one update + render at 120x40" "20718" "$(cargo bench --quiet --bench tui 2>/dev/null | grep '^tui' | sed 's/^tui (20718 households): //')"
-exec_ms=$(hyperfine --runs 20 --export-json "$tmp/exec.json" "$bin --version" >/dev/null && median "$tmp/exec.json")
+exec_ms=$(hyperfine -N --warmup 2 --runs 20 --export-json "$tmp/exec.json" "$bin --version" >/dev/null && median "$tmp/exec.json")
 row "starting the executable (\`minqing --version\`)" "-" "$(python3 -c "print(f'{$exec_ms * 1000:.1f} ms')")"
 for n in "${counts[@]}"; do
   if [ "$n" -ge 1000000 ] && command -v tmux >/dev/null; then
