@@ -333,6 +333,95 @@ fn older_questionnaire_versions_keep_their_answers_in_exports() {
 }
 
 #[test]
+fn a_renamed_question_and_changed_choices_leave_old_interviews_exportable_and_explainable() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    // Version 2026.2 renames fetch_minutes (and the rule reading it) and
+    // replaces the choice "bought" with "tanker"; A6 is interviewed with it.
+    let v2 = BUNDLED[1]
+        .1
+        .replace("version = \"2026.1\"", "version = \"2026.2\"")
+        .replace("fetch_minutes", "fetch_min")
+        .replace(
+            "{ name = \"bought\", label = { zh = \"买水或送水车\", en = \"Bought water or water truck\" } },",
+            "{ name = \"tanker\", label = { zh = \"送水车\", en = \"Water tanker\" } },",
+        );
+    let v2 = load(&v2).survey.expect("v2 loads");
+    assert!(v2.question("fetch_minutes").is_none() && v2.question("fetch_min").is_some());
+    let store = Store::open(&db).expect("open");
+    let id = store
+        .open_interview("A6", &v2, "王芳")
+        .expect("v2 interview")
+        .id;
+    for (q, v) in [
+        ("main_source", "tanker"),
+        ("fetch_min", "45"),
+        ("shortage_days", "0"),
+        ("quality_problems", "none"),
+        ("toilet", "flush"),
+        ("handwashing", "water_soap"),
+        ("urgency", "low"),
+    ] {
+        store.save_answer(id, q, Some(v), "王芳").expect("save");
+    }
+    store.complete(id, "王芳").expect("complete");
+    drop(store);
+
+    let out = dir.path().join("labels.csv");
+    minqing(&db)
+        .args(["export", "responses", "--labels", "zh", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = read_csv(&fs::read(&out).expect("written"));
+    let col = |name: &str| {
+        rows[0]
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("column {name}"))
+    };
+    let row = |code: &str| rows.iter().find(|r| r[0] == code).expect("a row");
+    let (a1, a6) = (row("A1"), row("A6"));
+    assert_eq!(
+        (
+            a1[col("water.fetch_minutes")].as_str(),
+            a1[col("water.fetch_min")].as_str()
+        ),
+        ("40", ""),
+        "the old answer under its old name"
+    );
+    assert_eq!(a1[col("water.main_source")], "江河、塘、沟渠水");
+    assert_eq!(
+        (
+            a6[col("version")].as_str(),
+            a6[col("water.fetch_min")].as_str(),
+            a6[col("water.main_source")].as_str()
+        ),
+        ("2026.2", "45", "送水车"),
+        "the new version's answers, with its own choice labels"
+    );
+
+    // The rule still explains both versions' households, each under its
+    // version's condition and with the answers it was given.
+    minqing(&db)
+        .args(["explain", "曼贺村", "water.water_far"])
+        .assert()
+        .success()
+        .stdout(
+            "rank 4: 曼贺村 · Extend piped water to the home\n\
+             rule water.water_far (category water, severity 3, phase of the category here 4)\n\
+             4 households affected of 6 surveyed, 6 registered; 14 people affected\n\
+             when: [2026.1] ${fetch_minutes} > 20 or ${fetch_climb_m} > 80; [2026.2] ${fetch_min} > 20 or ${fetch_climb_m} > 80\n\
+             \n\
+             code  head             members  fetch_minutes  fetch_climb_m  fetch_min\n\
+             A1    =HYPERLINK(\"x\")        1  40\n\
+             A2    李2                    2  35\n\
+             A5    李5                    5  25\n\
+             A6    李6                    6                                45\n",
+        );
+}
+
+#[test]
 fn codes_with_leading_zeros_survive_excel() {
     let dir = TempDir::new().expect("temp dir");
     let db = dir.path().join("zeros.db");

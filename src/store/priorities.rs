@@ -632,16 +632,20 @@ pub struct ExplainRow {
 /// Why a project is ranked where it is: its rule and its households.
 #[derive(Clone, Debug, Default)]
 pub struct Explanation {
-    /// The rule's condition as written.
+    /// The rule's condition as written; when the households were asked with
+    /// versions whose conditions differ, each version's, named.
     pub when: String,
-    /// The questions it reads.
+    /// The questions the conditions read, in the order they first appear.
     pub questions: Vec<String>,
+    /// Each household's answers to `questions` (none to a question its
+    /// version does not have).
     pub rows: Vec<ExplainRow>,
 }
 
 impl Store {
     /// The households of `project` with the answers that made its rule fire,
-    /// each read from the interview that counted.
+    /// each read from the interview that counted, under the condition of
+    /// the questionnaire version it was answered with.
     pub fn explain(
         &self,
         input: &PriorityInput,
@@ -649,6 +653,8 @@ impl Store {
     ) -> Result<Explanation> {
         let rule = &input.rules[project.rule];
         let mut explanation = Explanation::default();
+        // Each distinct condition with the versions that have it.
+        let mut conditions: Vec<(String, Vec<String>)> = Vec::new();
         for &h in &project.households {
             let code = &*input.households[h].code;
             let Some(id) = self.counted_interview(code, &rule.survey, input.include_drafts)? else {
@@ -658,27 +664,55 @@ impl Store {
             let Some(need) = interview.survey.needs.iter().find(|n| n.name == rule.name) else {
                 continue;
             };
-            let mut questions: Vec<String> = Vec::new();
-            for (q, _) in need.when.ast.question_refs() {
-                if !questions.iter().any(|x| x == q) {
-                    questions.push(q.to_string());
+            let version = &interview.survey.version;
+            match conditions.iter_mut().find(|(w, _)| *w == need.when.text) {
+                Some((_, versions)) if !versions.contains(version) => {
+                    versions.push(version.clone())
                 }
+                Some(_) => {}
+                None => conditions.push((need.when.text.clone(), vec![version.clone()])),
             }
-            if explanation.when.is_empty() {
-                explanation.when = need.when.text.clone();
-                explanation.questions = questions.clone();
+            let mut values: Vec<(String, Option<String>)> = Vec::new();
+            for (q, _) in need.when.ast.question_refs() {
+                if !values.iter().any(|(x, _)| x == q) {
+                    values.push((q.to_string(), interview.answers.get(q).cloned()));
+                }
+                if !explanation.questions.iter().any(|x| x == q) {
+                    explanation.questions.push(q.to_string());
+                }
             }
             explanation.rows.push(ExplainRow {
                 code: interview.household.code.clone(),
                 head: interview.household.head.clone(),
                 members: interview.household.members,
-                values: questions
-                    .iter()
-                    .map(|q| (q.clone(), interview.answers.get(q).cloned()))
-                    .collect(),
+                values,
                 survey: std::rc::Rc::clone(&interview.survey),
             });
         }
+        // Every row answers every column: the questions of other versions
+        // are left empty.
+        for row in &mut explanation.rows {
+            let own = std::mem::take(&mut row.values);
+            row.values = explanation
+                .questions
+                .iter()
+                .map(|q| {
+                    let value = own
+                        .iter()
+                        .find(|(x, _)| x == q)
+                        .and_then(|(_, v)| v.clone());
+                    (q.clone(), value)
+                })
+                .collect();
+        }
+        explanation.when = match conditions.as_slice() {
+            [(when, _)] => when.clone(),
+            _ => conditions
+                .iter()
+                .map(|(when, versions)| format!("[{}] {when}", versions.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
         Ok(explanation)
     }
 }
