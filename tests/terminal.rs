@@ -199,3 +199,56 @@ fn an_interview_typed_in_a_real_terminal_survives_a_kill() {
         Some("Wang Fang")
     );
 }
+
+#[test]
+fn a_damaged_registry_is_said_in_the_app_which_keeps_running_and_changes_nothing() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("damaged.db");
+    let status = Command::new(env!("CARGO_BIN_EXE_minqing"))
+        .args(["--lang", "en", "--db"])
+        .arg(&db)
+        .args(["demo", "--households", "120"])
+        .output()
+        .expect("demo");
+    assert!(status.status.success());
+    // Every leaf page of the registry overwritten with noise, its page
+    // header kept: the village list comes from an index, a village's
+    // households from these pages.
+    let pages: Vec<i64> = {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        let mut stmt = conn
+            .prepare("SELECT pageno FROM dbstat WHERE name = 'household' AND pagetype = 'leaf'")
+            .expect("dbstat");
+        stmt.query_map([], |r| r.get(0))
+            .expect("pages")
+            .map(|p| p.expect("page"))
+            .collect()
+    };
+    let mut bytes = std::fs::read(&db).expect("read");
+    for &page in &pages {
+        let start = (page as usize - 1) * 4096;
+        for (i, b) in bytes[start + 8..start + 4096].iter_mut().enumerate() {
+            *b = (i * 7 % 251) as u8;
+        }
+    }
+    std::fs::write(&db, &bytes).expect("write");
+
+    let app = Tmux::start(&db, "damaged");
+    app.wait_for("Interviewer's name");
+    app.keys(&["Wang Fang", "Enter"]);
+    app.wait_for("Township");
+    app.keys(&["Enter"]);
+    let screen = app.wait_for("is damaged");
+    assert!(!screen.contains("panicked"), "{screen}");
+    // Still running: the list answers keys, and quits cleanly.
+    app.keys(&["Escape", "q"]);
+    std::thread::sleep(Duration::from_millis(300));
+    drop(app);
+    let after = std::fs::read(&db).expect("read");
+    // The interviewer's name is the one thing written (into the settings,
+    // not the registry); the registry pages are as they were.
+    for &page in &pages {
+        let at = (page as usize - 1) * 4096..page as usize * 4096;
+        assert!(after[at.clone()] == bytes[at], "page {page} changed");
+    }
+}
