@@ -409,6 +409,40 @@ fn a_constraint_error_keeps_the_question_until_fixed() {
 }
 
 #[test]
+fn a_database_held_by_another_program_is_said_and_the_answer_kept_to_save_again() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    m.store
+        .set_busy_timeout(std::time::Duration::from_millis(200))
+        .expect("timeout");
+    open_water(&mut m, 0);
+    key(&mut m, KeyCode::Char('6'));
+    // Another program takes the write lock and keeps it.
+    let other = rusqlite::Connection::open(dir.path().join("m.db")).expect("open");
+    other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    typ(&mut m, "45");
+    key(&mut m, KeyCode::Enter);
+    let i = interview(&m);
+    assert_eq!(current_name(&m), "fetch_minutes", "stays on the question");
+    assert_eq!(
+        i.error.as_ref().map(|e| e.en.as_str()),
+        Some("the database is busy in another program; try again in a moment")
+    );
+    assert_eq!(i.input.value(), "45", "the typed answer is kept");
+    let screen = render(&mut m, 80, 24);
+    assert!(screen.contains("the database is busy"), "{screen}");
+    // Once the other program is done, Enter saves it.
+    other.execute_batch("COMMIT").expect("unlock");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(current_name(&m), "fetch_climb_m");
+    let stored = m.store.interview(interview(&m).record.id).expect("stored");
+    assert_eq!(
+        stored.answers.get("fetch_minutes").map(String::as_str),
+        Some("45")
+    );
+}
+
+#[test]
 fn quitting_mid_interview_loses_nothing_and_resumes_at_the_first_unanswered() {
     let dir = TempDir::new().expect("temp dir");
     let mut m = model(&dir, Lang::Zh);

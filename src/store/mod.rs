@@ -552,6 +552,13 @@ impl Store {
         Ok(survey)
     }
 
+    /// How long a write waits for another program holding the database
+    /// before it gives up with [`StoreError::Busy`] ([`BUSY_TIMEOUT`]
+    /// unless set).
+    pub fn set_busy_timeout(&self, wait: Duration) -> Result<()> {
+        Ok(self.conn.busy_timeout(wait)?)
+    }
+
     /// Sets the page cache of this connection, for bulk work.
     pub fn set_cache_mib(&self, mib: i64) -> Result<()> {
         Ok(self.conn.pragma_update(None, "cache_size", -mib * 1024)?)
