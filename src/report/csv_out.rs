@@ -150,7 +150,7 @@ pub fn write(
             writer: csv::Writer::from_writer(Box::new(lock)),
             excel,
         };
-        fill(&mut sink)?;
+        fill(&mut sink).map_err(|e| as_io(e, out))?;
         return sink.writer.flush().map_err(|source| ExportError::Io {
             path: out.to_path_buf(),
             source,
@@ -180,11 +180,7 @@ pub fn write(
         writer: csv::Writer::from_writer(Box::new(&mut file)),
         excel,
     };
-    // A failed write (a full disk) is said as such, with the file's name.
-    fill(&mut sink).map_err(|e| match e {
-        ExportError::Csv(e) if e.is_io_error() => io_error(io::Error::from(e)),
-        e => e,
-    })?;
+    fill(&mut sink).map_err(|e| as_io(e, out))?;
     sink.writer.flush().map_err(io_error)?;
     drop(sink);
     let file = file.into_inner().map_err(|e| io_error(e.into_error()))?;
@@ -192,6 +188,21 @@ pub fn write(
     fs::rename(&guard.0, out).map_err(io_error)?;
     std::mem::forget(guard);
     Ok(())
+}
+
+/// A failed write (a full disk, a closed pipe) said as such, with where it
+/// went, rather than as a CSV error.
+fn as_io(e: ExportError, out: &Path) -> ExportError {
+    match e {
+        ExportError::Csv(e) if e.is_io_error() => ExportError::Io {
+            path: out.to_path_buf(),
+            source: match e.into_kind() {
+                csv::ErrorKind::Io(source) => source,
+                kind => io::Error::other(format!("{kind:?}")),
+            },
+        },
+        e => e,
+    }
 }
 
 /// A temporary export file, removed when dropped: on every error, and if

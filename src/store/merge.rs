@@ -109,13 +109,20 @@ fn read_other(path: &Path) -> Result<Other> {
     }
     // The same recognition as opening: not Minqing, or newer, is refused.
     let version = Store::inspect(path)?;
-    let bad = |e| StoreError::from_sqlite(path, e);
-    let conn = super::reading(path).map_err(bad)?;
     if version < CURRENT_VERSION {
         return Err(StoreError::Older {
             path: path.to_path_buf(),
         });
     }
+    let bad = |e| StoreError::from_sqlite(path, e);
+    // A journal holding pages would be written into the file by a
+    // connection that may write, when it closes: such a file is only read.
+    let conn = if super::journal_holds_pages(path) {
+        super::read_only(path)
+    } else {
+        super::reading(path)
+    }
+    .map_err(bad)?;
     let check: String = conn
         .query_row("PRAGMA quick_check", [], |r| r.get(0))
         .map_err(bad)?;

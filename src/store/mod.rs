@@ -80,7 +80,7 @@ struct Header {
 
 /// Whether the WAL journal beside `path` holds pages: then the file's own
 /// header may be older than the database it makes with the journal.
-fn journal_holds_pages(path: &Path) -> bool {
+pub(super) fn journal_holds_pages(path: &Path) -> bool {
     let mut journal = path.as_os_str().to_owned();
     journal.push("-wal");
     fs::metadata(&journal).is_ok_and(|m| m.len() > 0)
@@ -249,15 +249,28 @@ impl Store {
     pub(super) fn inspect(path: &Path) -> Result<i32> {
         let header = check_header(path)?;
         let (app_id, version) = if journal_holds_pages(path) {
+            // SQLite makes the shared-memory file beside the journal when
+            // it is missing (a file copied with its journal): taken away
+            // again, so that looking leaves nothing behind.
+            let mut shm = path.as_os_str().to_owned();
+            shm.push("-shm");
+            let shm_was_there = Path::new(&shm).exists();
             let failed = |e| StoreError::from_sqlite(path, e);
-            let conn = read_only(path).map_err(failed)?;
-            let app_id: i32 = conn
-                .pragma_query_value(None, "application_id", |r| r.get(0))
-                .map_err(failed)?;
-            let version: i32 = conn
-                .pragma_query_value(None, "user_version", |r| r.get(0))
-                .map_err(failed)?;
-            (app_id, version)
+            let read = || -> Result<(i32, i32)> {
+                let conn = read_only(path).map_err(failed)?;
+                let app_id: i32 = conn
+                    .pragma_query_value(None, "application_id", |r| r.get(0))
+                    .map_err(failed)?;
+                let version: i32 = conn
+                    .pragma_query_value(None, "user_version", |r| r.get(0))
+                    .map_err(failed)?;
+                Ok((app_id, version))
+            };
+            let found = read();
+            if !shm_was_there {
+                let _ = fs::remove_file(&shm);
+            }
+            found?
         } else {
             // Nothing in a journal: the header is the database's, and
             // reading it opens nothing that could leave a file behind.
@@ -404,10 +417,14 @@ impl Store {
             dest.close().map_err(|(_, e)| failed(e))
         })();
         if let Err(e) = result {
+            // The copy and whatever journal SQLite kept beside it (the copy
+            // is in WAL mode until it is switched back at the end).
             let _ = fs::remove_file(&tmp);
-            let mut journal = tmp.clone().into_os_string();
-            journal.push("-journal");
-            let _ = fs::remove_file(journal);
+            for journal in ["-journal", "-wal", "-shm"] {
+                let mut name = tmp.clone().into_os_string();
+                name.push(journal);
+                let _ = fs::remove_file(name);
+            }
             return Err(e);
         }
         // A hard link never replaces an existing file, unlike a rename.
