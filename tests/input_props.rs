@@ -76,6 +76,7 @@ fn evaluate(src: &str) {
         };
         let _ = check(&expr, &scope, true);
         let _ = eval(&expr, &Answers);
+        let _ = expr.to_string();
     }
 }
 
