@@ -352,29 +352,17 @@ fn a_damaged_interview_page_is_never_read_as_data_nor_written_to() {
     let before = contents(dir.path());
     let out = TempDir::new().expect("out");
     let at = |name: &str| out.path().join(name).display().to_string();
-    let commands: Vec<Vec<String>> = vec![
-        vec![
-            "households".into(),
-            "import".into(),
-            with.csv.display().to_string(),
-        ],
-        vec!["merge".into(), with.good.display().to_string()],
-        vec!["doctor".into()],
-        vec!["doctor".into(), "--repair".into()],
-        vec!["backup".into(), at("backup.db")],
-        vec![
-            "export".into(),
-            "responses".into(),
-            "--out".into(),
-            at("responses.csv"),
-        ],
-        vec![
-            "explain".into(),
-            with.village.clone(),
-            "water_far".into(),
-            "--include-drafts".into(),
-        ],
-        vec!["priorities".into(), "--include-drafts".into()],
+    let csv = with.csv.display().to_string();
+    let good = with.good.display().to_string();
+    let commands = [
+        argv(&["households", "import", &csv]),
+        argv(&["merge", &good]),
+        argv(&["doctor"]),
+        argv(&["doctor", "--repair"]),
+        argv(&["backup", &at("backup.db")]),
+        argv(&["export", "responses", "--out", &at("responses.csv")]),
+        argv(&["explain", &with.village, "water_far", "--include-drafts"]),
+        argv(&["priorities", "--include-drafts"]),
     ];
     for args in &commands {
         let output = minqing(&db).args(args).output().expect("run");
@@ -497,21 +485,19 @@ fn fails_cleanly(cmd: &mut assert_cmd::Command, folder: &Path, says: &[&str]) {
     assert_eq!(contents(folder), before, "a file was left: {said}");
 }
 
+/// A command's arguments.
+fn argv(words: &[&str]) -> Vec<String> {
+    words.iter().map(|w| (*w).to_string()).collect()
+}
+
 /// The commands that write a file, each with its output in `folder`.
 fn writers(folder: &Path) -> Vec<Vec<String>> {
     let at = |name: &str| folder.join(name).display().to_string();
     let mut out: Vec<Vec<String>> = ["responses", "households", "priorities", "codebook"]
         .iter()
-        .map(|what| {
-            vec![
-                "export".into(),
-                (*what).into(),
-                "--out".into(),
-                at(&format!("{what}.csv")),
-            ]
-        })
+        .map(|what| argv(&["export", what, "--out", &at(&format!("{what}.csv"))]))
         .collect();
-    out.push(vec!["backup".into(), at("backup.db")]);
+    out.push(argv(&["backup", &at("backup.db")]));
     out
 }
 
@@ -545,20 +531,10 @@ fn exports_and_backups_into_a_missing_or_read_only_folder_leave_nothing() {
 /// export, and the backup.
 fn large_writers(db: &Path, folder: &Path, limit: u64) -> Vec<Vec<String>> {
     let at = |name: &str| folder.join(name).display().to_string();
-    let writers: Vec<Vec<String>> = vec![
-        vec![
-            "export".into(),
-            "responses".into(),
-            "--out".into(),
-            at("responses.csv"),
-        ],
-        vec![
-            "export".into(),
-            "households".into(),
-            "--out".into(),
-            at("households.csv"),
-        ],
-        vec!["backup".into(), at("backup.db")],
+    let writers = vec![
+        argv(&["export", "responses", "--out", &at("responses.csv")]),
+        argv(&["export", "households", "--out", &at("households.csv")]),
+        argv(&["backup", &at("backup.db")]),
     ];
     let room = TempDir::new().expect("temp dir");
     for args in &writers {

@@ -5,12 +5,14 @@
 //!
 //! The child is this same test binary, started with `CRASH_CHILD_DB` set.
 
+#[path = "common/registry.rs"]
+mod registry;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use minqing::store::Store;
-use minqing::store::household::Household;
 use minqing::survey::bundled::BUNDLED;
 use minqing::survey::load;
 use tempfile::TempDir;
@@ -53,20 +55,7 @@ fn killing_the_writer_loses_no_reported_answer() {
     }
     let dir = TempDir::new().expect("temp dir");
     let path = dir.path().join("crash.db");
-    {
-        let store = Store::open(&path).expect("open");
-        let households: Vec<Household> = (0..HOUSEHOLDS)
-            .map(|h| Household {
-                code: format!("H{h}"),
-                township: "勐烈镇".into(),
-                village: "曼贺村".into(),
-                head: "李".into(),
-                members: 3,
-                ..Household::default()
-            })
-            .collect();
-        store.upsert_households(&households).expect("households");
-    }
+    registry::small_registry(&path, HOUSEHOLDS);
     let exe = std::env::current_exe().expect("test binary");
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
     let mut total_reported = 0;

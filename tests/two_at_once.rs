@@ -7,6 +7,8 @@
 //! A writer is this same test binary, started with `TWO_WRITER_DB` set.
 
 mod common;
+#[path = "common/registry.rs"]
+mod registry;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -15,7 +17,6 @@ use std::time::{Duration, Instant};
 
 use common::minqing;
 use minqing::store::Store;
-use minqing::store::household::Household;
 use minqing::survey::bundled::BUNDLED;
 use minqing::survey::load;
 use tempfile::TempDir;
@@ -89,20 +90,7 @@ fn two_writers_and_a_planner_lose_nothing() {
     }
     let dir = TempDir::new().expect("temp dir");
     let path = dir.path().join("shared.db");
-    {
-        let store = Store::open(&path).expect("open");
-        let households: Vec<Household> = (0..HOUSEHOLDS)
-            .map(|h| Household {
-                code: format!("H{h}"),
-                township: "勐烈镇".into(),
-                village: "曼贺村".into(),
-                head: "李".into(),
-                members: 3,
-                ..Household::default()
-            })
-            .collect();
-        store.upsert_households(&households).expect("households");
-    }
+    registry::small_registry(&path, HOUSEHOLDS);
     let a = start_writer(&path, "A");
     let b = start_writer(&path, "B");
     // Meanwhile a planner reads the same file with the real binary.
