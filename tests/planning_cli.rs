@@ -264,19 +264,28 @@ fn responses_keep_chinese_with_and_without_excel_and_neutralise_formulas() {
     assert_eq!(rows[1][col], "江河、塘、沟渠水");
 }
 
+/// Version 2026.2 of the bundled water survey, made by these edits of its
+/// text.
+fn water_v2(edits: &[(&str, &str)]) -> minqing::survey::Survey {
+    let mut text = BUNDLED[1]
+        .1
+        .replace("version = \"2026.1\"", "version = \"2026.2\"");
+    for (from, to) in edits {
+        assert!(text.contains(from), "the water survey has {from}");
+        text = text.replace(from, to);
+    }
+    load(&text).survey.expect("v2 loads")
+}
+
 #[test]
 fn older_questionnaire_versions_keep_their_answers_in_exports() {
     let dir = TempDir::new().expect("temp dir");
     let db = county(&dir);
     // Version 2026.2 drops the remarks question; A6 is interviewed with it.
-    let v2 = BUNDLED[1]
-        .1
-        .replace("version = \"2026.1\"", "version = \"2026.2\"")
-        .replace(
-            "[[section.question]]\nname = \"remarks\"\ntype = \"text\"\nlabel = { zh = \"农户的其他意见或要求\", en = \"Other remarks or requests of the household\" }\n",
-            "",
-        );
-    let v2 = load(&v2).survey.expect("v2 loads");
+    let v2 = water_v2(&[(
+        "[[section.question]]\nname = \"remarks\"\ntype = \"text\"\nlabel = { zh = \"农户的其他意见或要求\", en = \"Other remarks or requests of the household\" }\n",
+        "",
+    )]);
     assert!(v2.question("remarks").is_none());
     let store = Store::open(&db).expect("open");
     let id = store
@@ -338,15 +347,13 @@ fn a_renamed_question_and_changed_choices_leave_old_interviews_exportable_and_ex
     let db = county(&dir);
     // Version 2026.2 renames fetch_minutes (and the rule reading it) and
     // replaces the choice "bought" with "tanker"; A6 is interviewed with it.
-    let v2 = BUNDLED[1]
-        .1
-        .replace("version = \"2026.1\"", "version = \"2026.2\"")
-        .replace("fetch_minutes", "fetch_min")
-        .replace(
+    let v2 = water_v2(&[
+        ("fetch_minutes", "fetch_min"),
+        (
             "{ name = \"bought\", label = { zh = \"买水或送水车\", en = \"Bought water or water truck\" } },",
             "{ name = \"tanker\", label = { zh = \"送水车\", en = \"Water tanker\" } },",
-        );
-    let v2 = load(&v2).survey.expect("v2 loads");
+        ),
+    ]);
     assert!(v2.question("fetch_minutes").is_none() && v2.question("fetch_min").is_some());
     let store = Store::open(&db).expect("open");
     let id = store
