@@ -721,3 +721,110 @@ fn a_rule_counts_only_households_asked_with_a_version_that_has_it() {
         .expect("project");
     assert_eq!((p.affected(), p.surveyed), (1, 1), "the same with drafts");
 }
+
+/// Village coverage as SQL over the interviews would count it: the oracle
+/// the store's reading of `counted` and the draft index must agree with.
+fn coverage_by_sql(path: &Path, surveys: &[&str]) -> Vec<(String, String, i64, i64, i64)> {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    let list = surveys
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT h.township, h.village, count(*),
+                sum(coalesce(c.n, 0) = {all}), sum(coalesce(d.n, 0) > 0)
+         FROM household h
+         LEFT JOIN (SELECT i.household_id, count(DISTINCT s.survey) AS n
+                    FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
+                    WHERE i.status = 'complete' AND s.survey IN ({list})
+                    GROUP BY i.household_id) c ON c.household_id = h.id
+         LEFT JOIN (SELECT household_id, count(*) AS n FROM interview
+                    WHERE status = 'draft' GROUP BY household_id) d ON d.household_id = h.id
+         GROUP BY h.township, h.village ORDER BY h.township, h.village",
+        all = surveys.len()
+    );
+    let mut stmt = conn.prepare(&sql).expect("prepare");
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .expect("query")
+    .map(|r| r.expect("row"))
+    .collect()
+}
+
+fn coverage(store: &Store, surveys: &[&str]) -> Vec<(String, String, i64, i64, i64)> {
+    store
+        .village_coverage(surveys)
+        .expect("coverage")
+        .into_iter()
+        .map(|c| (c.township, c.village, c.registered, c.complete, c.drafts))
+        .collect()
+}
+
+#[test]
+fn village_coverage_counts_complete_and_draft_households_without_reading_interviews() {
+    let (_dir, path, store) = fresh();
+    // Villages interleaved in the registry, and one village name in two
+    // townships.
+    let mut other = household("N1", "曼贺村");
+    other.township = "整董镇".into();
+    store
+        .upsert_households(&[
+            household("B1", "那洒村"),
+            household("H3", "曼贺村"),
+            other,
+            household("B2", "那洒村"),
+        ])
+        .expect("households");
+    let water = water();
+    let roads = load(BUNDLED[2].1).survey.expect("roads");
+    let complete = |code: &str| {
+        let id = store.open_interview(code, &water, "王").expect("open").id;
+        answer_water(&store, id, "3");
+        store.complete(id, "王").expect("complete");
+    };
+    complete("H1");
+    complete("H2");
+    complete("B1");
+    store.open_interview("H3", &water, "王").expect("a draft");
+    store
+        .open_interview("H1", &roads, "王")
+        .expect("a roads draft");
+    let row = |t: &str, v: &str, n, c, d| (t.to_string(), v.to_string(), n, c, d);
+    assert_eq!(
+        coverage(&store, &["water"]),
+        [
+            row("勐烈镇", "曼贺村", 3, 2, 2),
+            row("勐烈镇", "那洒村", 2, 1, 0),
+            row("整董镇", "曼贺村", 1, 0, 0),
+        ]
+    );
+    assert_eq!(
+        coverage(&store, &["water", "roads"]),
+        [
+            row("勐烈镇", "曼贺村", 3, 0, 2),
+            row("勐烈镇", "那洒村", 2, 0, 0),
+            row("整董镇", "曼贺村", 1, 0, 0),
+        ]
+    );
+    for surveys in [&["water"][..], &["water", "roads"], &[]] {
+        assert_eq!(coverage(&store, surveys), coverage_by_sql(&path, surveys));
+    }
+    // A demo county, with its drafts and reopened interviews.
+    drop(store);
+    let dir = TempDir::new().expect("temp dir");
+    let demo = dir.path().join("demo.db");
+    let store = Store::open(&demo).expect("open");
+    let bundled: Vec<Survey> = BUNDLED
+        .iter()
+        .map(|(_, text)| load(text).survey.expect("loads"))
+        .collect();
+    minqing::demo::generate(&store, &bundled, 400, 7).expect("demo");
+    let all = ["housing", "water", "roads", "schooling", "health"];
+    assert_eq!(coverage(&store, &all), coverage_by_sql(&demo, &all));
+    assert_eq!(
+        coverage(&store, &["roads"]),
+        coverage_by_sql(&demo, &["roads"])
+    );
+}

@@ -219,7 +219,7 @@ fn an_interview_typed_in_a_real_terminal_survives_a_kill() {
 }
 
 #[test]
-fn a_damaged_registry_is_said_in_the_app_which_keeps_running_and_changes_nothing() {
+fn damaged_interviews_are_said_in_the_app_which_keeps_running_and_changes_nothing() {
     let dir = TempDir::new().expect("temp dir");
     let db = dir.path().join("damaged.db");
     let status = Command::new(env!("CARGO_BIN_EXE_minqing"))
@@ -229,13 +229,13 @@ fn a_damaged_registry_is_said_in_the_app_which_keeps_running_and_changes_nothing
         .output()
         .expect("demo");
     assert!(status.status.success());
-    // Every leaf page of the registry overwritten with noise, its page
-    // header kept: the village list comes from an index, a village's
-    // households from these pages.
+    // Every leaf page of the interviews overwritten with noise, their page
+    // headers kept: the village list does not read them, the households
+    // of a village, with the state of each survey, do.
     let pages: Vec<i64> = {
         let conn = rusqlite::Connection::open(&db).expect("open");
         let mut stmt = conn
-            .prepare("SELECT pageno FROM dbstat WHERE name = 'household' AND pagetype = 'leaf'")
+            .prepare("SELECT pageno FROM dbstat WHERE name = 'interview' AND pagetype = 'leaf'")
             .expect("dbstat");
         stmt.query_map([], |r| r.get(0))
             .expect("pages")
@@ -272,7 +272,7 @@ fn a_damaged_registry_is_said_in_the_app_which_keeps_running_and_changes_nothing
     );
     let after = std::fs::read(&db).expect("read");
     // The interviewer's name is the one thing written (into the settings,
-    // not the registry); the registry pages are as they were.
+    // not the interviews); the interview pages are as they were.
     for &page in &pages {
         let at = (page as usize - 1) * 4096..page as usize * 4096;
         assert!(after[at.clone()] == bytes[at], "page {page} changed");

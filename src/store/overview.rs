@@ -1,7 +1,7 @@
 //! What the app's lists show: coverage per village and the state of each
-//! survey per household, computed in SQL so that a county opens at once.
+//! survey per household, read so that a county opens at once.
 
-use rusqlite::params_from_iter;
+use std::collections::{BTreeMap, HashMap};
 
 use super::household::Household;
 use super::interview::Status;
@@ -28,39 +28,114 @@ pub struct HouseholdRow {
     pub surveys: Vec<Option<Status>>,
 }
 
-fn placeholders(n: usize) -> String {
-    vec!["?"; n.max(1)].join(", ")
+/// Adds one run of a village's households to its coverage.
+fn merge_coverage(
+    villages: &mut BTreeMap<(String, String), VillageCoverage>,
+    run: VillageCoverage,
+) {
+    match villages.get_mut(&(run.township.clone(), run.village.clone())) {
+        Some(c) => {
+            c.registered += run.registered;
+            c.complete += run.complete;
+            c.drafts += run.drafts;
+        }
+        None => {
+            villages.insert((run.township.clone(), run.village.clone()), run);
+        }
+    }
 }
 
 impl Store {
     /// Coverage of every village, in (township, village) order, counting
-    /// the surveys with the given ids.
+    /// the surveys with the given ids. Complete interviews are read from
+    /// the `counted` table and households with a draft from their index,
+    /// never the interviews themselves: a province opens in a moment.
     pub fn village_coverage(&self, surveys: &[&str]) -> Result<Vec<VillageCoverage>> {
-        let sql = format!(
-            "SELECT h.township, h.village, count(*),
-                    sum(coalesce(c.n, 0) = {all}), sum(coalesce(d.n, 0) > 0)
-             FROM household h
-             LEFT JOIN (SELECT i.household_id, count(DISTINCT s.survey) AS n
-                        FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
-                        WHERE i.status = 'complete' AND s.survey IN ({list})
-                        GROUP BY i.household_id) c ON c.household_id = h.id
-             LEFT JOIN (SELECT household_id, count(*) AS n FROM interview
-                        WHERE status = 'draft' GROUP BY household_id) d ON d.household_id = h.id
-             GROUP BY h.township, h.village ORDER BY h.township, h.village",
-            all = surveys.len(),
-            list = placeholders(surveys.len()),
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(surveys.iter()), |r| {
-            Ok(VillageCoverage {
-                township: r.get(0)?,
-                village: r.get(1)?,
-                registered: r.get(2)?,
-                complete: r.get(3)?,
-                drafts: r.get(4)?,
+        // Each snapshot's place among `surveys`, if it is one of them.
+        let wanted: HashMap<i64, usize> = {
+            let mut stmt = self.conn.prepare("SELECT id, survey FROM snapshot")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            let mut wanted = HashMap::new();
+            for row in rows {
+                let (id, survey) = row?;
+                if let Some(at) = surveys.iter().position(|s| *s == survey) {
+                    wanted.insert(id, at);
+                }
+            }
+            wanted
+        };
+        let drafts: Vec<i64> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT DISTINCT household_id FROM interview WHERE status = 'draft'
+                 ORDER BY household_id",
+            )?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut households = self
+            .conn
+            .prepare("SELECT id, township, village FROM household ORDER BY id")?;
+        let mut households = households.query([])?;
+        let mut counted = self
+            .conn
+            .prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
+        let mut counted = counted.query([])?;
+        let mut next_counted = || -> Result<Option<(i64, String)>> {
+            Ok(match counted.next()? {
+                Some(r) => Some((r.get(0)?, r.get(1)?)),
+                None => None,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let mut pending = next_counted()?;
+        let mut villages: BTreeMap<(String, String), VillageCoverage> = BTreeMap::new();
+        // Households come village by village: the last village's counts
+        // are kept at hand.
+        let mut current: Option<VillageCoverage> = None;
+        let mut found = vec![false; surveys.len()];
+        while let Some(r) = households.next()? {
+            let id: i64 = r.get(0)?;
+            let township = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            let village = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            while pending.as_ref().is_some_and(|(h, _)| *h < id) {
+                pending = next_counted()?;
+            }
+            found.iter_mut().for_each(|f| *f = false);
+            if let Some((_, text)) = pending.as_ref().filter(|(h, _)| *h == id) {
+                for entry in super::priorities::counted_entries(text) {
+                    let (snapshot, _) = entry.ok_or_else(|| StoreError::Corrupt {
+                        path: self.path.clone(),
+                        detail: format!("counted interviews of household row {id}: '{text}'"),
+                    })?;
+                    if let Some(&at) = wanted.get(&snapshot) {
+                        found[at] = true;
+                    }
+                }
+            }
+            let same = current
+                .as_ref()
+                .is_some_and(|c| c.township == township && c.village == village);
+            if !same {
+                if let Some(done) = current.take() {
+                    merge_coverage(&mut villages, done);
+                }
+                current = Some(VillageCoverage {
+                    township: township.to_string(),
+                    village: village.to_string(),
+                    registered: 0,
+                    complete: 0,
+                    drafts: 0,
+                });
+            }
+            if let Some(c) = current.as_mut() {
+                c.registered += 1;
+                c.complete += i64::from(found.iter().all(|&f| f));
+                c.drafts += i64::from(drafts.binary_search(&id).is_ok());
+            }
+        }
+        if let Some(done) = current {
+            merge_coverage(&mut villages, done);
+        }
+        Ok(villages.into_values().collect())
     }
 
     /// The households of one village with the state of each survey: complete

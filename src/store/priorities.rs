@@ -248,7 +248,7 @@ impl Versions {
 /// The entries of a `counted` row, `snapshot,hits` joined by ';': each
 /// snapshot id with where its hits are in the row; `None` for an entry that
 /// does not read so. One pass over the bytes.
-fn counted_entries(text: &str) -> impl Iterator<Item = Option<(i64, Range<usize>)>> {
+pub(super) fn counted_entries(text: &str) -> impl Iterator<Item = Option<(i64, Range<usize>)>> {
     let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
