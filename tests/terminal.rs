@@ -219,7 +219,18 @@ fn an_interview_typed_in_a_real_terminal_survives_a_kill() {
 }
 
 #[test]
-fn damaged_interviews_are_said_in_the_app_which_keeps_running_and_changes_nothing() {
+fn damaged_pages_are_said_in_the_app_which_keeps_running_and_changes_nothing() {
+    // The village list reads neither the registry's rows nor the
+    // interviews; the households of a village, with the state of each
+    // survey, read both.
+    for table in ["household", "interview"] {
+        damaged_table_in_the_app(table);
+    }
+}
+
+/// Every leaf page of `table` overwritten with noise, their page headers
+/// kept; the app opened on it, and a village opened.
+fn damaged_table_in_the_app(table: &str) {
     let dir = TempDir::new().expect("temp dir");
     let db = dir.path().join("damaged.db");
     let status = Command::new(env!("CARGO_BIN_EXE_minqing"))
@@ -229,15 +240,12 @@ fn damaged_interviews_are_said_in_the_app_which_keeps_running_and_changes_nothin
         .output()
         .expect("demo");
     assert!(status.status.success());
-    // Every leaf page of the interviews overwritten with noise, their page
-    // headers kept: the village list does not read them, the households
-    // of a village, with the state of each survey, do.
     let pages: Vec<i64> = {
         let conn = rusqlite::Connection::open(&db).expect("open");
         let mut stmt = conn
-            .prepare("SELECT pageno FROM dbstat WHERE name = 'interview' AND pagetype = 'leaf'")
+            .prepare("SELECT pageno FROM dbstat WHERE name = ?1 AND pagetype = 'leaf'")
             .expect("dbstat");
-        stmt.query_map([], |r| r.get(0))
+        stmt.query_map([table], |r| r.get(0))
             .expect("pages")
             .map(|p| p.expect("page"))
             .collect()
@@ -251,13 +259,13 @@ fn damaged_interviews_are_said_in_the_app_which_keeps_running_and_changes_nothin
     }
     std::fs::write(&db, &bytes).expect("write");
 
-    let app = Tmux::start(&db, "damaged");
+    let app = Tmux::start(&db, table);
     app.wait_for("Interviewer's name");
     app.keys(&["Wang Fang", "Enter"]);
     app.wait_for("Township");
     app.keys(&["Enter"]);
     let screen = app.wait_for("is damaged");
-    assert!(!screen.contains("program error"), "{screen}");
+    assert!(!screen.contains("program error"), "{table}: {screen}");
     // Still running: the list answers keys, and quits cleanly.
     app.keys(&["Escape"]);
     app.wait_for("Township");
@@ -268,13 +276,16 @@ fn damaged_interviews_are_said_in_the_app_which_keeps_running_and_changes_nothin
     // (the journal beside it is folded in and removed).
     assert!(
         !dir.path().join("damaged.db-wal").exists(),
-        "the app closed the file"
+        "{table}: the app closed the file"
     );
     let after = std::fs::read(&db).expect("read");
-    // The interviewer's name is the one thing written (into the settings,
-    // not the interviews); the interview pages are as they were.
+    // The interviewer's name is the one thing written (into the settings);
+    // the damaged pages are as they were.
     for &page in &pages {
         let at = (page as usize - 1) * 4096..page as usize * 4096;
-        assert!(after[at.clone()] == bytes[at], "page {page} changed");
+        assert!(
+            after[at.clone()] == bytes[at],
+            "{table}: page {page} changed"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! What the app's lists show: coverage per village and the state of each
 //! survey per household, read so that a county opens at once.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use super::household::Household;
 use super::interview::Status;
@@ -28,32 +28,19 @@ pub struct HouseholdRow {
     pub surveys: Vec<Option<Status>>,
 }
 
-/// Adds one run of a village's households to its coverage.
-fn merge_coverage(
-    villages: &mut BTreeMap<(String, String), VillageCoverage>,
-    run: VillageCoverage,
-) {
-    match villages.get_mut(&(run.township.clone(), run.village.clone())) {
-        Some(c) => {
-            c.registered += run.registered;
-            c.complete += run.complete;
-            c.drafts += run.drafts;
-        }
-        None => {
-            villages.insert((run.township.clone(), run.village.clone()), run);
-        }
-    }
-}
-
 impl Store {
     /// Coverage of every village, in (township, village) order, counting
     /// the surveys with the given ids. Complete interviews are read from
-    /// the `counted` table and households with a draft from their index,
-    /// never the interviews themselves: a province opens in a moment.
+    /// the `counted` table, households with a draft from their index, and
+    /// households from the index of their places, never the interviews nor
+    /// the registry's rows: a province opens in a moment. One read
+    /// transaction, so another program's writes count entirely or not at
+    /// all.
     pub fn village_coverage(&self, surveys: &[&str]) -> Result<Vec<VillageCoverage>> {
+        let tx = self.conn.unchecked_transaction()?;
         // Each snapshot's place among `surveys`, if it is one of them.
         let wanted: HashMap<i64, usize> = {
-            let mut stmt = self.conn.prepare("SELECT id, survey FROM snapshot")?;
+            let mut stmt = tx.prepare("SELECT id, survey FROM snapshot")?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
             let mut wanted = HashMap::new();
             for row in rows {
@@ -64,43 +51,18 @@ impl Store {
             }
             wanted
         };
-        let drafts: Vec<i64> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT DISTINCT household_id FROM interview WHERE status = 'draft'
-                 ORDER BY household_id",
-            )?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        let mut households = self
-            .conn
-            .prepare("SELECT id, township, village FROM household ORDER BY id")?;
-        let mut households = households.query([])?;
-        let mut counted = self
-            .conn
-            .prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
-        let mut counted = counted.query([])?;
-        let mut next_counted = || -> Result<Option<(i64, String)>> {
-            Ok(match counted.next()? {
-                Some(r) => Some((r.get(0)?, r.get(1)?)),
-                None => None,
-            })
-        };
-        let mut pending = next_counted()?;
-        let mut villages: BTreeMap<(String, String), VillageCoverage> = BTreeMap::new();
-        // Households come village by village: the last village's counts
-        // are kept at hand.
-        let mut current: Option<VillageCoverage> = None;
-        let mut found = vec![false; surveys.len()];
-        while let Some(r) = households.next()? {
-            let id: i64 = r.get(0)?;
-            let township = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            let village = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
-            while pending.as_ref().is_some_and(|(h, _)| *h < id) {
-                pending = next_counted()?;
-            }
-            found.iter_mut().for_each(|f| *f = false);
-            if let Some((_, text)) = pending.as_ref().filter(|(h, _)| *h == id) {
+        // The households with a complete interview of every survey asked
+        // about, in row id order.
+        let mut complete: Vec<i64> = Vec::new();
+        {
+            let mut stmt =
+                tx.prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
+            let mut rows = stmt.query([])?;
+            let mut found = vec![false; surveys.len()];
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+                found.iter_mut().for_each(|f| *f = false);
                 for entry in super::priorities::counted_entries(text) {
                     let (snapshot, _) = entry.ok_or_else(|| StoreError::Corrupt {
                         path: self.path.clone(),
@@ -110,15 +72,36 @@ impl Store {
                         found[at] = true;
                     }
                 }
+                if found.iter().all(|&f| f) {
+                    complete.push(id);
+                }
             }
-            let same = current
-                .as_ref()
+        }
+        let drafts: Vec<i64> = {
+            let mut stmt = tx.prepare(
+                "SELECT DISTINCT household_id FROM interview WHERE status = 'draft'
+                 ORDER BY household_id",
+            )?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        // With no survey asked about, every household is complete.
+        let all_complete = surveys.is_empty();
+        let mut stmt = tx.prepare(
+            "SELECT township, village, id FROM household INDEXED BY household_place
+             ORDER BY township, village",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut villages: Vec<VillageCoverage> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let township = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let village = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            let id: i64 = r.get(2)?;
+            let same = villages
+                .last()
                 .is_some_and(|c| c.township == township && c.village == village);
             if !same {
-                if let Some(done) = current.take() {
-                    merge_coverage(&mut villages, done);
-                }
-                current = Some(VillageCoverage {
+                villages.push(VillageCoverage {
                     township: township.to_string(),
                     village: village.to_string(),
                     registered: 0,
@@ -126,16 +109,13 @@ impl Store {
                     drafts: 0,
                 });
             }
-            if let Some(c) = current.as_mut() {
+            if let Some(c) = villages.last_mut() {
                 c.registered += 1;
-                c.complete += i64::from(found.iter().all(|&f| f));
+                c.complete += i64::from(all_complete || complete.binary_search(&id).is_ok());
                 c.drafts += i64::from(drafts.binary_search(&id).is_ok());
             }
         }
-        if let Some(done) = current {
-            merge_coverage(&mut villages, done);
-        }
-        Ok(villages.into_values().collect())
+        Ok(villages)
     }
 
     /// The households of one village with the state of each survey: complete
