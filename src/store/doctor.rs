@@ -51,11 +51,7 @@ impl Store {
     /// Checks the database; reads only.
     pub fn doctor(&self) -> Result<Findings> {
         let mut findings = Findings::default();
-        let report: Vec<String> = {
-            let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let report = super::check_report(&self.conn, "integrity_check")?;
         if report != ["ok"] {
             findings.integrity = report;
             return Ok(findings);

@@ -123,15 +123,7 @@ fn read_other(path: &Path) -> Result<Other> {
         super::reading(path)
     }
     .map_err(bad)?;
-    let check: String = conn
-        .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .map_err(bad)?;
-    if check != "ok" {
-        return Err(StoreError::Corrupt {
-            path: path.to_path_buf(),
-            detail: check,
-        });
-    }
+    super::sound(&conn, "quick_check", path, None)?;
     let read = || -> rusqlite::Result<Other> {
         let mut stmt = conn.prepare(
             "SELECT code, township, village, grp, head, members, phone, cadre, notes, updated_at FROM household",

@@ -401,13 +401,12 @@ impl Store {
             }
             // A backup is there to be trusted: a copy of a damaged file,
             // which would hide the damage, is not kept.
-            sound(&dest, "quick_check", &self.path).map_err(|e| match e {
-                StoreError::Corrupt { path, detail } => StoreError::Corrupt {
-                    path,
-                    detail: format!("{detail}; no backup was written"),
-                },
-                e => e,
-            })?;
+            sound(
+                &dest,
+                "quick_check",
+                &self.path,
+                Some("no backup was written"),
+            )?;
             // A copy that becomes another laptop's database must not share
             // this one's device id: it gets its own when first opened.
             dest.execute("DELETE FROM meta WHERE key = 'device'", [])
@@ -597,37 +596,45 @@ impl Store {
 
     /// Runs SQLite's full integrity check; `Ok(())` when the file is sound.
     pub fn integrity_check(&self) -> Result<()> {
-        sound(&self.conn, "integrity_check", &self.path)
+        sound(&self.conn, "integrity_check", &self.path, None)
     }
 
     /// Before a bulk write (an import, a merge): a damaged file is not
     /// written to, where more data would only be harder to recover.
     pub(super) fn check_before_writing(&self) -> Result<()> {
-        sound(&self.conn, "quick_check", &self.path).map_err(|e| match e {
-            StoreError::Corrupt { path, detail } => StoreError::Corrupt {
-                path,
-                detail: format!("{detail}; nothing was written"),
-            },
-            e => e,
-        })
+        sound(
+            &self.conn,
+            "quick_check",
+            &self.path,
+            Some("nothing was written"),
+        )
     }
 }
 
-/// Runs `PRAGMA integrity_check` or the quicker `quick_check` on `conn`;
-/// `Ok(())` when the file, shown as `path`, is sound.
-fn sound(conn: &Connection, check: &str, path: &Path) -> Result<()> {
+/// What `PRAGMA integrity_check`, or the quicker `quick_check`, reports on
+/// `conn`: `["ok"]` when the file is sound, else each problem found.
+pub(super) fn check_report(conn: &Connection, check: &str) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare(&format!("PRAGMA {check}"))?;
-    let rows: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// `Ok(())` when `check` finds the file at `path` sound; else that it is
+/// damaged, with what was therefore not done (`then`), when given.
+pub(super) fn sound(conn: &Connection, check: &str, path: &Path, then: Option<&str>) -> Result<()> {
+    let rows = check_report(conn, check).map_err(|e| StoreError::from_sqlite(path, e))?;
     if rows == ["ok"] {
-        Ok(())
-    } else {
-        Err(StoreError::Corrupt {
-            path: path.to_path_buf(),
-            detail: rows.join("; "),
-        })
+        return Ok(());
     }
+    let mut detail = rows.join("; ");
+    if let Some(then) = then {
+        detail.push_str("; ");
+        detail.push_str(then);
+    }
+    Err(StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail,
+    })
 }
 
 /// A connection that reads a file already known to be a Minqing database
