@@ -4,81 +4,16 @@
 //! read as written. Then every input the fuzzers kept, and every input
 //! that once broke something, is run again.
 
+#[path = "common/inputs.rs"]
+mod inputs;
+
 use std::fs;
 use std::path::Path;
 
-use minqing::i18n::Lang;
+use inputs::{evaluate, import_and_report, load_and_report};
 use minqing::store::import::parse;
 use minqing::survey::bundled::BUNDLED;
-use minqing::survey::expr::check::{Scope, Ty, check};
-use minqing::survey::expr::eval::{Env, Value, eval};
-use minqing::survey::expr::{HouseholdField, parse as parse_expr};
-use minqing::survey::load;
 use proptest::prelude::*;
-
-/// Loads a questionnaire and renders every diagnostic, as `check` does.
-fn load_and_report(text: &str) {
-    let loaded = load(text);
-    for d in &loaded.diagnostics {
-        let shown = d.render("edited.toml", text, Lang::En);
-        assert!(shown.contains("edited.toml:"), "{shown}");
-        let _ = d.render("edited.toml", text, Lang::Zh);
-    }
-    if loaded.errors() == 0 {
-        assert!(loaded.survey.is_some(), "no errors, so a survey");
-    }
-}
-
-/// Reads a registry and says every problem, as `households import` does.
-fn import_and_report(bytes: &[u8]) {
-    match parse(bytes) {
-        Ok((good, bad, _)) => {
-            for h in &good {
-                let _ = h.problems();
-            }
-            for b in &bad {
-                assert!(!b.reasons.is_empty(), "a bad row says why");
-            }
-        }
-        Err(e) => {
-            let _ = e.message();
-        }
-    }
-}
-
-struct Answers;
-
-impl Env for Answers {
-    fn question(&self, name: &str) -> Value {
-        match name {
-            "a" => Value::Number(3.0),
-            "b" => Value::Text("x y".into()),
-            _ => Value::Empty,
-        }
-    }
-    fn household(&self, _: HouseholdField) -> Value {
-        Value::Number(4.0)
-    }
-    fn dot(&self) -> Value {
-        Value::Text("a b".into())
-    }
-}
-
-/// Parses, checks and evaluates an expression, as the fuzz target does.
-fn evaluate(src: &str) {
-    if let Ok(expr) = parse_expr(src) {
-        let mut questions = std::collections::BTreeMap::new();
-        questions.insert("a", Ty::Number);
-        questions.insert("b", Ty::Text);
-        let scope = Scope {
-            questions: &questions,
-            dot: Some(Ty::Text),
-        };
-        let _ = check(&expr, &scope, true);
-        let _ = eval(&expr, &Answers);
-        let _ = expr.to_string();
-    }
-}
 
 /// Pieces of TOML and of the questionnaire format that edits insert, so
 /// that edited files go deep into the loader rather than stop at a syntax
