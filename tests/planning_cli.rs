@@ -153,6 +153,14 @@ fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The place of the column headed `name` in a CSV read by [`read_csv`].
+fn column(rows: &[Vec<String>], name: &str) -> usize {
+    rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("column {name}"))
+}
+
 #[test]
 fn priorities_export_reads_back_cell_by_cell() {
     let dir = TempDir::new().expect("temp dir");
@@ -218,13 +226,7 @@ fn responses_keep_chinese_with_and_without_excel_and_neutralise_formulas() {
         );
         let body = if excel { &bytes[3..] } else { &bytes[..] };
         let rows = read_csv(body);
-        let header = &rows[0];
-        let col = |name: &str| {
-            header
-                .iter()
-                .position(|h| h == name)
-                .unwrap_or_else(|| panic!("column {name}"))
-        };
+        let col = |name: &str| column(&rows, name);
         assert_eq!(rows.len(), 8, "one row per interview");
         let a1 = &rows[1];
         assert_eq!(a1[col("code")], "A1");
@@ -257,11 +259,7 @@ fn responses_keep_chinese_with_and_without_excel_and_neutralise_formulas() {
         .assert()
         .success();
     let rows = read_csv(&fs::read(&labelled).expect("written"));
-    let col = rows[0]
-        .iter()
-        .position(|h| h == "main_source")
-        .expect("column");
-    assert_eq!(rows[1][col], "江河、塘、沟渠水");
+    assert_eq!(rows[1][column(&rows, "main_source")], "江河、塘、沟渠水");
 }
 
 /// Version 2026.2 of the bundled water survey, made by these edits of its
@@ -303,12 +301,7 @@ fn older_questionnaire_versions_keep_their_answers_in_exports() {
         .assert()
         .success();
     let rows = read_csv(&fs::read(&out).expect("written"));
-    let col = |name: &str| {
-        rows[0]
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("column {name}"))
-    };
+    let col = |name: &str| column(&rows, name);
     let a1 = rows.iter().find(|r| r[0] == "A1").expect("A1");
     assert_eq!(
         a1[col("water.remarks")],
@@ -381,12 +374,7 @@ fn a_renamed_question_and_changed_choices_leave_old_interviews_exportable_and_ex
         .assert()
         .success();
     let rows = read_csv(&fs::read(&out).expect("written"));
-    let col = |name: &str| {
-        rows[0]
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("column {name}"))
-    };
+    let col = |name: &str| column(&rows, name);
     let row = |code: &str| rows.iter().find(|r| r[0] == code).expect("a row");
     let (a1, a6) = (row("A1"), row("A6"));
     assert_eq!(
