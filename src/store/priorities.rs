@@ -245,41 +245,6 @@ impl Versions {
     }
 }
 
-/// The entries of a `counted` row, `snapshot,hits` joined by ';': each
-/// snapshot id with where its hits are in the row; `None` for an entry that
-/// does not read so. One pass over the bytes.
-pub(super) fn counted_entries(text: &str) -> impl Iterator<Item = Option<(i64, Range<usize>)>> {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        if at >= bytes.len() {
-            return None;
-        }
-        let start = at;
-        let mut snapshot = 0i64;
-        while let Some(d) = bytes.get(at).filter(|b| b.is_ascii_digit()) {
-            if at - start == 18 {
-                at = bytes.len();
-                return Some(None);
-            }
-            snapshot = snapshot * 10 + i64::from(d - b'0');
-            at += 1;
-        }
-        if at == start || bytes.get(at) != Some(&b',') {
-            at = bytes.len();
-            return Some(None);
-        }
-        at += 1;
-        let hits = at;
-        while at < bytes.len() && bytes[at] != b';' {
-            at += 1;
-        }
-        let hits = hits..at;
-        at += 1;
-        Some(Some((snapshot, hits)))
-    })
-}
-
 /// Parsed rows of the `counted` table, a few thousand households at a
 /// time: per household row id, a range of `entries`, which hold for each
 /// counted interview the place of its snapshot, the number of rules that
@@ -327,7 +292,7 @@ fn read_counted(path: &Path, versions: &Versions, send: &SyncSender<Result<Chunk
             let row_id: i64 = r.get(0)?;
             let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
             found.iter_mut().for_each(|f| *f = Found::None);
-            for entry in counted_entries(text) {
+            for entry in super::schema::counted_entries(text) {
                 let (snapshot, stored) = entry.ok_or_else(|| StoreError::Corrupt {
                     path: path.to_path_buf(),
                     detail: format!("counted interviews of household row {row_id}: '{text}'"),
@@ -803,29 +768,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counted_entries_give_each_snapshot_and_its_hits() {
-        let text = "1,;12,water_far:3 no_tap:2;3,cut_off";
-        let entries: Vec<_> = counted_entries(text)
-            .map(|e| e.map(|(id, r)| (id, &text[r])))
-            .collect();
-        assert_eq!(
-            entries,
-            [
-                Some((1, "")),
-                Some((12, "water_far:3 no_tap:2")),
-                Some((3, "cut_off"))
-            ]
-        );
-        assert_eq!(counted_entries("").count(), 0);
-        for bad in ["x,", "1", ",a", "12345678901234567890,a", "1,a;;"] {
-            assert!(
-                counted_entries(bad).any(|e| e.is_none()),
-                "'{bad}' should not read"
-            );
-        }
-    }
 
     #[test]
     fn stored_hits_name_the_rules_of_their_survey() {
