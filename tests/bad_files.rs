@@ -7,6 +7,8 @@
 //! a full disk: a clear message and no partial file.
 
 mod common;
+#[path = "common/damage.rs"]
+mod damage;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -15,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use common::minqing;
+use damage::damage_leaf_pages;
 use tempfile::TempDir;
 
 /// A small demo county, made once per test and copied for each case.
@@ -143,22 +146,7 @@ fn newer(dir: &Path, good: &Path) -> PathBuf {
 fn damaged_page(dir: &Path, good: &Path, table: &str) -> PathBuf {
     let path = dir.join(format!("damaged-{table}.db"));
     fs::copy(good, &path).expect("copy");
-    let page: i64 = {
-        let conn = rusqlite::Connection::open(&path).expect("open");
-        conn.query_row(
-            "SELECT pageno FROM dbstat WHERE name = ?1 AND pagetype = 'leaf'
-             ORDER BY pageno LIMIT 1",
-            [table],
-            |r| r.get(0),
-        )
-        .expect("a leaf page")
-    };
-    let mut bytes = fs::read(&path).expect("read");
-    let start = (page as usize - 1) * 4096;
-    for (i, b) in bytes[start + 8..start + 4096].iter_mut().enumerate() {
-        *b = (i * 7 % 251) as u8;
-    }
-    fs::write(&path, bytes).expect("write");
+    damage_leaf_pages(&path, &[table], Some(1));
     path
 }
 

@@ -2,9 +2,13 @@
 //! refusing files, snapshots, households, interviews, the audit trail,
 //! need hits, backups, and two connections writing at once.
 
+#[path = "common/damage.rs"]
+mod damage;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use damage::damage_leaf_pages;
 use minqing::store::household::Household;
 use minqing::store::interview::Status;
 use minqing::store::{APPLICATION_ID, CURRENT_VERSION, Store, StoreError};
@@ -831,25 +835,7 @@ fn village_coverage_counts_complete_and_draft_households_without_reading_intervi
     // the interviews and the registry overwritten, the counts are the same.
     let before = coverage(&store, &all);
     drop(store);
-    let pages: Vec<i64> = {
-        let conn = rusqlite::Connection::open(&demo).expect("open");
-        let mut stmt = conn
-            .prepare(
-                "SELECT pageno FROM dbstat
-                 WHERE name IN ('interview', 'household') AND pagetype = 'leaf'",
-            )
-            .expect("dbstat");
-        stmt.query_map([], |r| r.get(0))
-            .expect("pages")
-            .map(|p| p.expect("page"))
-            .collect()
-    };
-    let mut bytes = fs::read(&demo).expect("read");
-    for page in pages {
-        let start = (page as usize - 1) * 4096;
-        bytes[start + 8..start + 4096].fill(0x5A);
-    }
-    fs::write(&demo, &bytes).expect("write");
+    damage_leaf_pages(&demo, &["interview", "household"], None);
     let store = Store::open(&demo).expect("open");
     assert_eq!(coverage(&store, &all), before);
 }

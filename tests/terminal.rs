@@ -4,10 +4,14 @@
 //! started again, and the answers must all be there. `.ci/run` installs
 //! tmux; without it this test fails rather than pass unchecked.
 
+#[path = "common/damage.rs"]
+mod damage;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use damage::damage_leaf_pages;
 use minqing::store::Store;
 use minqing::store::household::Household;
 use minqing::store::interview::Status;
@@ -240,24 +244,7 @@ fn damaged_table_in_the_app(table: &str) {
         .output()
         .expect("demo");
     assert!(status.status.success());
-    let pages: Vec<i64> = {
-        let conn = rusqlite::Connection::open(&db).expect("open");
-        let mut stmt = conn
-            .prepare("SELECT pageno FROM dbstat WHERE name = ?1 AND pagetype = 'leaf'")
-            .expect("dbstat");
-        stmt.query_map([table], |r| r.get(0))
-            .expect("pages")
-            .map(|p| p.expect("page"))
-            .collect()
-    };
-    let mut bytes = std::fs::read(&db).expect("read");
-    for &page in &pages {
-        let start = (page as usize - 1) * 4096;
-        for (i, b) in bytes[start + 8..start + 4096].iter_mut().enumerate() {
-            *b = (i * 7 % 251) as u8;
-        }
-    }
-    std::fs::write(&db, &bytes).expect("write");
+    let (pages, bytes) = damage_leaf_pages(&db, &[table], None);
 
     let app = Tmux::start(&db, table);
     app.wait_for("Interviewer's name");
