@@ -3,11 +3,14 @@
 //! mends what is computed from the answers and nothing else.
 
 mod common;
+#[path = "common/damage.rs"]
+mod damage;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::minqing;
+use damage::damage_leaf_pages;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
@@ -150,17 +153,9 @@ fn data_that_needs_a_person_is_listed_with_what_to_do() {
 #[test]
 fn a_damaged_file_is_reported_and_left_as_it_was() {
     let (dir, db) = county();
-    // Checkpoint, then overwrite a page in the middle of the file.
-    sql(&db, "PRAGMA wal_checkpoint(TRUNCATE);");
-    let mut bytes = fs::read(&db).expect("read");
-    let page = 4096;
-    let at = (bytes.len() / page / 2) * page;
-    for b in &mut bytes[at + 8..at + page] {
-        *b = 0x5A;
-    }
     let damaged = dir.path().join("damaged.db");
-    fs::write(&damaged, &bytes).expect("write");
-    let before = fs::read(&damaged).expect("read");
+    fs::copy(&db, &damaged).expect("copy");
+    let (_, before) = damage_leaf_pages(&damaged, &["interview"], Some(1));
     minqing(&damaged)
         .arg("doctor")
         .assert()
