@@ -170,9 +170,17 @@ fn missing_columns_and_unreadable_encodings_are_explained() {
 fn the_db_option_goes_before_or_after_the_subcommand_and_env_works() {
     let dir = TempDir::new().expect("temp dir");
     let db = dir.path().join("sub/dir/m.db");
+    let registry = dir.path().join("r.csv");
+    fs::write(
+        &registry,
+        "code,township,village,head,members\nH1,T,V,王,3\n",
+    )
+    .expect("csv");
     let mut cmd = Command::cargo_bin("minqing").expect("binary");
     cmd.env_remove("MINQING_DB")
-        .args(["--lang", "en", "households", "list", "--db"])
+        .args(["--lang", "en", "households", "import"])
+        .arg(&registry)
+        .arg("--db")
         .arg(&db)
         .assert()
         .success()
@@ -184,10 +192,16 @@ fn the_db_option_goes_before_or_after_the_subcommand_and_env_works() {
     let other = dir.path().join("env.db");
     let mut cmd = Command::cargo_bin("minqing").expect("binary");
     cmd.env("MINQING_DB", &other)
-        .args(["--lang", "en", "households", "list"])
+        .args(["--lang", "en", "households", "import"])
+        .arg(&registry)
         .assert()
         .success();
-    assert!(other.exists());
+    let mut cmd = Command::cargo_bin("minqing").expect("binary");
+    cmd.env("MINQING_DB", &other)
+        .args(["--lang", "en", "households", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("H1"));
 }
 
 #[test]

@@ -4,21 +4,12 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::{Command, HouseholdsCommand, print_error, read_sources};
+use super::{Command, HouseholdsCommand, Open, open_db, print_error, read_sources};
 use crate::i18n::{Lang, Tr};
 use crate::report::table;
-use crate::store::Store;
 use crate::store::import::ImportError;
 use crate::survey::{self, Survey};
 use crate::tr;
-
-/// Opens the database and says which file is in use (on standard error,
-/// so that standard output stays clean for tables and exports).
-fn open(path: &Path, lang: Lang) -> Result<Store, Tr> {
-    let shown = path.display();
-    eprintln!("{}", tr!("数据库:{shown}", "database: {shown}").get(lang));
-    Store::open(path).map_err(|e| e.message())
-}
 
 /// The questionnaires of `--surveys`, or the bundled ones; all must load.
 pub fn load_surveys(dir: Option<&Path>) -> Result<Vec<Survey>, Tr> {
@@ -43,7 +34,18 @@ pub fn run(command: &Command, db: &Path, surveys: Option<&Path>, lang: Lang) -> 
     let result = match command {
         Command::Households { action } => households(action, db, lang),
         Command::Merge { files } => merge(files, db, lang),
-        Command::Backup { path } => open(db, lang).and_then(|store| {
+        Command::Backup { path } => open_db(db, lang, Open::Existing).and_then(|store| {
+            for part in crate::files::remove_leftover_parts(path) {
+                let p = part.display();
+                eprintln!(
+                    "{}",
+                    tr!(
+                        "已删除上次中断的备份留下的临时文件 {p}",
+                        "removed {p}, a temporary file left by a backup that was stopped"
+                    )
+                    .get(lang)
+                );
+            }
             store.backup_to(path).map_err(|e| e.message())?;
             let shown = path.display();
             println!(
@@ -68,7 +70,7 @@ fn households(action: &HouseholdsCommand, db: &Path, lang: Lang) -> Result<ExitC
             let shown = file.display();
             let bytes = std::fs::read(file)
                 .map_err(|e| tr!("无法读取 {shown}:{e}", "cannot read {shown}: {e}"))?;
-            let store = open(db, lang)?;
+            let store = open_db(db, lang, Open::MayCreate)?;
             let report = match store.import_households(&bytes, *skip_bad) {
                 Ok(report) => report,
                 Err(ImportError::BadRows(rows)) => {
@@ -103,7 +105,7 @@ fn households(action: &HouseholdsCommand, db: &Path, lang: Lang) -> Result<ExitC
             Ok(ExitCode::SUCCESS)
         }
         HouseholdsCommand::List { village } => {
-            let store = open(db, lang)?;
+            let store = open_db(db, lang, Open::Existing)?;
             let list = store
                 .households(village.as_deref())
                 .map_err(|e| e.message())?;
@@ -159,7 +161,7 @@ fn print_bad_row(row: &crate::store::import::BadRow, lang: Lang) {
 }
 
 fn merge(files: &[std::path::PathBuf], db: &Path, lang: Lang) -> Result<ExitCode, Tr> {
-    let store = open(db, lang)?;
+    let store = open_db(db, lang, Open::MayCreate)?;
     let mut failed = false;
     for file in files {
         let shown = file.display();
@@ -244,7 +246,7 @@ fn demo(
     lang: Lang,
 ) -> Result<ExitCode, Tr> {
     let surveys = load_surveys(surveys)?;
-    let store = open(db, lang)?;
+    let store = open_db(db, lang, Open::MayCreate)?;
     let started = std::time::Instant::now();
     let summary =
         crate::demo::generate(&store, &surveys, households, seed).map_err(|e| e.message())?;
@@ -269,7 +271,7 @@ fn demo(
 /// Checks the database and prints, for each check, what was found and what
 /// to do; with `repair`, first computes the derived data again.
 fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
-    let store = open(db, lang)?;
+    let store = open_db(db, lang, Open::Existing)?;
     let mut findings = store.doctor().map_err(|e| e.message())?;
     if repair && findings.repairable() {
         store.repair().map_err(|e| e.message())?;
@@ -426,7 +428,32 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
             "Fill in the township and village in the registry CSV and import it again with minqing households import."
         ),
     );
-    Ok(if findings.is_clean() {
+    // Temporary files of an export, a backup or a new database stopped
+    // half-way, beside the database and in the current folder.
+    let folder = db.parent().filter(|p| !p.as_os_str().is_empty());
+    let mut parts = crate::files::leftover_parts_in(folder.unwrap_or(Path::new(".")));
+    for here in crate::files::leftover_parts_in(Path::new(".")) {
+        if !parts.iter().any(|p| crate::files::same_file(p, &here)) {
+            parts.push(here);
+        }
+    }
+    let parts_shown: Vec<String> = parts.iter().map(|p| p.display().to_string()).collect();
+    check(
+        &parts_shown,
+        tr!(
+            "没有中断的导出或备份留下的临时文件",
+            "no temporary file left by a stopped export or backup"
+        ),
+        tr!(
+            "有中断的导出或备份留下的临时文件(.part,可能含有农户资料)",
+            "temporary files left by a stopped export or backup (.part, which may hold household data)"
+        ),
+        tr!(
+            "它们不完整,不要使用。再次运行同一个导出或备份会删除它们;也可以直接删除。",
+            "They are incomplete: do not use them. Running the same export or backup again removes them; they may also be deleted by hand."
+        ),
+    );
+    Ok(if findings.is_clean() && parts.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

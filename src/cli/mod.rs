@@ -96,6 +96,9 @@ pub enum Command {
         /// 输出文件,- 为标准输出 / output file, - for standard output [default: WHAT.csv]
         #[arg(long)]
         out: Option<PathBuf>,
+        /// 替换已存在的文件(数据库文件除外)/ replace an existing file (never a database file)
+        #[arg(long)]
+        force: bool,
         /// 加 BOM,让 Excel 和 WPS 正确显示中文 / add the byte-order mark Excel and WPS need for Chinese
         #[arg(long)]
         excel: bool,
@@ -196,6 +199,34 @@ fn app(db: &std::path::Path, surveys: Option<&std::path::Path>, lang: Lang) -> E
     }
 }
 
+/// Whether a command may create the database it is given.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Open {
+    /// Commands that write new data: importing households, merge, demo.
+    MayCreate,
+    /// Commands that only read: a missing file is refused, never made empty.
+    Existing,
+}
+
+/// Opens the database and says which file is in use (on standard error,
+/// so that standard output stays clean for tables and exports).
+pub(crate) fn open_db(
+    path: &std::path::Path,
+    lang: Lang,
+    how: Open,
+) -> Result<crate::store::Store, Tr> {
+    let shown = path.display();
+    eprintln!(
+        "{}",
+        crate::tr!("数据库:{shown}", "database: {shown}").get(lang)
+    );
+    match how {
+        Open::MayCreate => crate::store::Store::open(path),
+        Open::Existing => crate::store::Store::open_existing(path),
+    }
+    .map_err(|e| e.message())
+}
+
 /// Prints an error for a person on standard error.
 pub(crate) fn print_error(message: &Tr, lang: Lang) {
     let label = match lang {
@@ -263,6 +294,7 @@ pub fn main() -> ExitCode {
             out,
             excel,
             labels,
+            force,
             priorities,
         }) => plan::export(
             &db(),
@@ -272,6 +304,7 @@ pub fn main() -> ExitCode {
                 out: out.as_deref(),
                 excel: *excel,
                 labels: *labels,
+                force: *force,
                 priorities,
             },
             lang,

@@ -16,9 +16,7 @@ use crate::store::priorities::PriorityInput;
 use crate::tr;
 
 fn open(db: &Path, lang: Lang) -> Result<Store, Tr> {
-    let shown = db.display();
-    eprintln!("{}", tr!("数据库:{shown}", "database: {shown}").get(lang));
-    Store::open(db).map_err(|e| e.message())
+    super::open_db(db, lang, super::Open::Existing)
 }
 
 /// The ranked, filtered projects and the budget choice over them.
@@ -278,6 +276,7 @@ pub struct ExportArgs<'a> {
     pub out: Option<&'a Path>,
     pub excel: bool,
     pub labels: Option<Lang>,
+    pub force: bool,
     pub priorities: &'a PriorityArgs,
 }
 
@@ -289,27 +288,52 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> ExitCode {
         ExportKind::Codebook => "codebook.csv",
     });
     let out = args.out.map_or(default, Path::to_path_buf);
-    let result = open(db, lang)
-        .map_err(ExportError::Usage)
-        .and_then(|store| {
-            let priorities = match args.what {
-                ExportKind::Priorities => {
-                    Some(ranked(&store, args.priorities).map_err(ExportError::Usage)?)
+    let to_stdout = out == Path::new("-");
+    // Judged before the database is opened, so that a refused target (the
+    // database itself, a device) is left exactly as it was.
+    let target = if to_stdout {
+        Ok(out.clone())
+    } else {
+        crate::files::export_target(&out, db, args.force).map_err(ExportError::Refused)
+    };
+    let replace = !to_stdout && target.as_ref().is_ok_and(|t| t.exists());
+    let result = target.and_then(|target| {
+        if !to_stdout {
+            for part in crate::files::remove_leftover_parts(&target) {
+                let p = part.display();
+                eprintln!(
+                    "{}",
+                    tr!(
+                        "已删除上次中断的导出留下的临时文件 {p}",
+                        "removed {p}, a temporary file left by an export that was stopped"
+                    )
+                    .get(lang)
+                );
+            }
+        }
+        open(db, lang)
+            .map_err(ExportError::Usage)
+            .map(|store| (store, target))
+    });
+    let result = result.and_then(|(store, out)| {
+        let priorities = match args.what {
+            ExportKind::Priorities => {
+                Some(ranked(&store, args.priorities).map_err(ExportError::Usage)?)
+            }
+            _ => None,
+        };
+        csv_out::write(&out, args.excel, replace, |sink| match args.what {
+            ExportKind::Priorities => match &priorities {
+                Some((input, projects, choice)) => {
+                    export::priorities(sink, input, projects, choice.as_ref(), lang)
                 }
-                _ => None,
-            };
-            csv_out::write(&out, args.excel, |sink| match args.what {
-                ExportKind::Priorities => match &priorities {
-                    Some((input, projects, choice)) => {
-                        export::priorities(sink, input, projects, choice.as_ref(), lang)
-                    }
-                    None => Ok(()),
-                },
-                ExportKind::Responses => export::responses(sink, &store, args.survey, args.labels),
-                ExportKind::Households => export::households(sink, &store),
-                ExportKind::Codebook => export::codebook(sink, &store),
-            })
-        });
+                None => Ok(()),
+            },
+            ExportKind::Responses => export::responses(sink, &store, args.survey, args.labels),
+            ExportKind::Households => export::households(sink, &store),
+            ExportKind::Codebook => export::codebook(sink, &store),
+        })
+    });
     match result {
         Ok(()) => {
             if out != Path::new("-") {

@@ -9,6 +9,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::files::{self, Refusal};
 use crate::i18n::Tr;
 use crate::store::StoreError;
 use crate::tr;
@@ -57,10 +58,15 @@ pub fn neutralise(text: &str) -> Cow<'_, str> {
 
 #[derive(Debug)]
 pub enum ExportError {
-    Io { path: PathBuf, source: io::Error },
+    Io {
+        path: PathBuf,
+        source: io::Error,
+    },
     Csv(csv::Error),
     Store(StoreError),
     Usage(Tr),
+    /// The target may not be written (see [`crate::files::export_target`]).
+    Refused(Refusal),
 }
 
 impl ExportError {
@@ -76,6 +82,59 @@ impl ExportError {
             ExportError::Csv(e) => tr!("写 CSV 出错:{e}", "CSV error: {e}"),
             ExportError::Store(e) => e.message(),
             ExportError::Usage(t) => t.clone(),
+            ExportError::Refused(r) => refusal_message(r),
+        }
+    }
+}
+
+/// What a person is told when an export target is refused.
+fn refusal_message(r: &Refusal) -> Tr {
+    match r {
+        Refusal::Exists(path) => {
+            let p = path.display();
+            tr!(
+                "{p} 已存在,没有改动它;换一个文件名(--out),或加 --force 替换它",
+                "{p} already exists and was left as it is; choose another name (--out), or add --force to replace it"
+            )
+        }
+        Refusal::Database(path) => {
+            let p = path.display();
+            tr!(
+                "{p} 是正在使用的数据库(或它的日志),导出不会覆盖它;请换一个文件名(--out)",
+                "{p} is the database in use (or its journal); an export never overwrites it: choose another name (--out)"
+            )
+        }
+        Refusal::Sqlite(path) => {
+            let p = path.display();
+            tr!(
+                "{p} 是一个数据库文件(可能是另一台电脑的数据),导出不会覆盖它,--force 也不会;请换一个文件名(--out)",
+                "{p} is a database file (perhaps another laptop's data); an export never overwrites it, not even with --force: choose another name (--out)"
+            )
+        }
+        Refusal::NotPlain { path, kind } => {
+            let p = path.display();
+            let (zh, en) = match *kind {
+                "folder" => ("文件夹", "a folder"),
+                "pipe" => ("管道", "a pipe"),
+                "device" => ("设备", "a device"),
+                "socket" => ("套接字", "a socket"),
+                _ => ("特殊文件", "a special file"),
+            };
+            tr!(
+                "{p} 是{zh},不是普通文件,导出不会写它;请给出一个文件名(--out 文件夹/名称.csv),或用 --out - 写到标准输出",
+                "{p} is {en}, not a plain file, and an export does not write it: give a file name (--out folder/name.csv), or --out - for standard output"
+            )
+        }
+        Refusal::DanglingLink(path) => {
+            let p = path.display();
+            tr!(
+                "{p} 是指向不存在文件的链接,导出不会写它;请换一个文件名(--out)",
+                "{p} is a link to a file that does not exist, and an export does not write it: choose another name (--out)"
+            )
+        }
+        Refusal::Io { path, source } => {
+            let p = path.display();
+            tr!("无法查看 {p}:{source}", "cannot look at {p}: {source}")
         }
     }
 }
@@ -132,10 +191,13 @@ impl Sink<'_> {
 
 /// Writes a CSV to `out` (`-` for standard output) with `fill`. A file is
 /// written beside its target under a temporary name, readable by its owner
-/// only, and renamed when complete.
+/// only, and put in place when complete: over the file at `out` only when
+/// `replace` says so (a target judged by [`crate::files::export_target`]),
+/// otherwise never over a file that appeared meanwhile.
 pub fn write(
     out: &Path,
     excel: bool,
+    replace: bool,
     fill: impl FnOnce(&mut Sink<'_>) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {
     let bom: &[u8] = if excel { b"\xEF\xBB\xBF" } else { b"" };
@@ -185,7 +247,17 @@ pub fn write(
     drop(sink);
     let file = file.into_inner().map_err(|e| io_error(e.into_error()))?;
     file.sync_all().map_err(io_error)?;
-    fs::rename(&guard.0, out).map_err(io_error)?;
+    if replace {
+        fs::rename(&guard.0, out).map_err(io_error)?;
+    } else {
+        files::place_new(&guard.0, out).map_err(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                ExportError::Refused(Refusal::Exists(out.to_path_buf()))
+            } else {
+                io_error(e)
+            }
+        })?;
+    }
     std::mem::forget(guard);
     Ok(())
 }
@@ -299,7 +371,7 @@ mod write_tests {
     fn a_failed_export_leaves_no_file() {
         let dir = tempfile::TempDir::new().expect("temp dir");
         let out = dir.path().join("half.csv");
-        let result = write(&out, true, |sink| {
+        let result = write(&out, true, false, |sink| {
             sink.row(&[Cell::text("户编码"), Cell::int(1)])?;
             Err(ExportError::Usage(crate::tr!("中断", "interrupted")))
         });
@@ -308,7 +380,7 @@ mod write_tests {
         let left: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
         assert!(left.is_empty(), "no temporary file either");
         let missing = dir.path().join("no/such/dir/out.csv");
-        let err = write(&missing, false, |_| Ok(())).expect_err("missing folder");
+        let err = write(&missing, false, false, |_| Ok(())).expect_err("missing folder");
         assert!(err.message().en.contains("no partial file was left"));
     }
 }

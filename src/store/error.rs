@@ -47,6 +47,12 @@ pub enum StoreError {
     IsDir {
         path: PathBuf,
     },
+    /// A command that only reads found no database: a mistyped path would
+    /// otherwise make an empty one and report nothing as if it were data.
+    Missing {
+        path: PathBuf,
+        similar: Option<PathBuf>,
+    },
     ReadOnly {
         path: PathBuf,
     },
@@ -187,6 +193,22 @@ impl StoreError {
                     "{p} 或它所在的文件夹是只读的(民情要写这个文件,并在旁边写日志文件);请检查权限,或把文件复制到可以写的位置。文件没有被改动",
                     "{p} or its folder is read-only (Minqing writes the file, and a journal beside it); check the permissions, or copy the file to a place you can write. The file was not changed"
                 )
+            }
+            StoreError::Missing { path, similar } => {
+                let p = path.display();
+                match similar {
+                    Some(s) => {
+                        let s = s.display();
+                        tr!(
+                            "没有数据库文件 {p};是不是 {s}?没有新建任何文件",
+                            "there is no database file {p}; did you mean {s}? No file was created"
+                        )
+                    }
+                    None => tr!(
+                        "没有数据库文件 {p};请检查 --db 的路径(只有调查程序、导入名册、合并和演示会新建数据库)。没有新建任何文件",
+                        "there is no database file {p}; check the --db path (only the app, importing households, merge and demo create a database). No file was created"
+                    ),
+                }
             }
             StoreError::Exists { path } => {
                 let p = path.display();

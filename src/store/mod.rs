@@ -148,6 +148,28 @@ fn check_header(path: &Path) -> Result<Header> {
     })
 }
 
+/// The file in `path`'s folder whose name is closest to `path`'s, when
+/// it is close enough to be a likely typing mistake.
+fn similar_file(path: &Path) -> Option<PathBuf> {
+    let wanted = path.file_name()?.to_str()?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let allowed = (wanted.chars().count() / 4).clamp(1, 3);
+    fs::read_dir(folder)
+        .ok()?
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let distance = strsim::levenshtein(wanted, &name);
+            (distance <= allowed).then_some((distance, name))
+        })
+        .min()
+        .map(|(_, name)| path.with_file_name(name))
+}
+
 /// A name beside `path` that no other process uses at the same time.
 fn temporary_name(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
@@ -241,6 +263,19 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens the database at `path` for a command that only reads it:
+    /// a missing file is refused, with a file of a similar name in that
+    /// folder offered, instead of being created empty.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        if fs::symlink_metadata(path).is_err() {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+                similar: similar_file(path),
+            });
+        }
+        Store::open(path)
+    }
+
     /// Reads what a file is from its header, or on a read-only connection
     /// when a journal beside it holds pages, so that a file that is refused
     /// is never written (not even by a recovery of its journal): returns
@@ -306,9 +341,9 @@ impl Store {
         let tmp = temporary_name(path);
         let result = Store::create_at_version(&tmp, CURRENT_VERSION);
         let result = result.and_then(|()| {
-            // Linking fails if another program created the file meanwhile:
+            // Placing fails if another program created the file meanwhile:
             // theirs is kept, never replaced.
-            match fs::hard_link(&tmp, path) {
+            match crate::files::place_new(&tmp, path) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
                 Err(e) => Err(io(e)),
@@ -426,10 +461,8 @@ impl Store {
             }
             return Err(e);
         }
-        // A hard link never replaces an existing file, unlike a rename.
-        let linked = fs::hard_link(&tmp, target);
-        let _ = fs::remove_file(&tmp);
-        match linked {
+        // Never over an existing file, even one made meanwhile.
+        match crate::files::place_new(&tmp, target) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(StoreError::Exists {
                 path: target.to_path_buf(),
