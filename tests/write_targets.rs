@@ -333,3 +333,55 @@ fn doctor_lists_temporary_files_left_beside_the_database() {
         .stdout(predicate::str::contains("responses.csv.4194999.part"));
     assert!(part.exists(), "doctor only looks");
 }
+
+/// Runs `script` in bash with `$M` the binary on database `db`; returns
+/// the exit statuses of a pipeline's commands and standard error.
+fn bash(db: &Path, script: &str) -> (String, String) {
+    let bin = assert_cmd::cargo::cargo_bin("minqing");
+    let out = std::process::Command::new("bash")
+        .env_remove("LC_ALL")
+        .env_remove("LANG")
+        .env_remove("MINQING_DB")
+        .env(
+            "M",
+            format!("{} --lang en --db {}", bin.display(), db.display()),
+        )
+        .arg("-c")
+        .arg(format!("{script}; echo \"${{PIPESTATUS[*]}}\""))
+        .output()
+        .expect("bash");
+    (
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_or_full_standard_output_ends_a_command_without_a_program_error() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("county.db");
+    minqing(&db)
+        .args(["demo", "--households", "3000"])
+        .assert()
+        .success();
+    for command in ["households list", "priorities", "export households --out -"] {
+        let (status, stderr) = bash(&db, &format!("$M {command} | head -1 >/dev/null"));
+        assert!(!stderr.contains("program error"), "{command}: {stderr}");
+        let first = status.split_whitespace().next().unwrap_or("");
+        assert!(
+            first == "0" || first == "141",
+            "{command}: ended as a closed pipe ends a command, not {status}"
+        );
+        let (status, stderr) = bash(&db, &format!("$M {command} > /dev/full"));
+        assert_eq!(status, "1", "{command} onto a full disk fails: {stderr}");
+        assert!(!stderr.contains("program error"), "{command}: {stderr}");
+    }
+    let (status, stderr) = bash(&db, "$M check > /dev/full");
+    assert_eq!(status, "1", "check onto a full disk is not a success");
+    assert!(
+        stderr.contains("cannot write to standard output"),
+        "{stderr}"
+    );
+    let (status, _) = bash(&db, "$M doctor > /dev/full");
+    assert_eq!(status, "1");
+}

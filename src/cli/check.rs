@@ -1,6 +1,5 @@
 //! `minqing check`: reading questionnaire files and reporting every problem.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -121,7 +120,10 @@ pub fn run(paths: &[PathBuf], lang: Lang) -> ExitCode {
     );
     out.push_str(summary.get(lang));
     out.push('\n');
-    let _ = std::io::stdout().write_all(out.as_bytes());
+    if let Err(e) = super::write_stdout(&out) {
+        super::print_error(&e, lang);
+        return ExitCode::from(1);
+    }
     if errors > 0 {
         ExitCode::from(1)
     } else {

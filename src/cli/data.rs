@@ -11,6 +11,14 @@ use crate::store::import::ImportError;
 use crate::survey::{self, Survey};
 use crate::tr;
 
+/// Prints a line on standard output, or returns from the command with the
+/// reason it could not (a full disk).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        super::write_stdout(&format!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
 /// The questionnaires of `--surveys`, or the bundled ones; all must load.
 pub fn load_surveys(dir: Option<&Path>) -> Result<Vec<Survey>, Tr> {
     let files = read_sources(&dir.map(Path::to_path_buf).into_iter().collect::<Vec<_>>())?;
@@ -48,7 +56,7 @@ pub fn run(command: &Command, db: &Path, surveys: Option<&Path>, lang: Lang) -> 
             }
             store.backup_to(path).map_err(|e| e.message())?;
             let shown = path.display();
-            println!(
+            say!(
                 "{}",
                 tr!("已备份到 {shown}", "backed up to {shown}").get(lang)
             );
@@ -94,7 +102,7 @@ fn households(action: &HouseholdsCommand, db: &Path, lang: Lang) -> Result<ExitC
             let c = report.counts;
             let (added, updated, unchanged, skipped) =
                 (c.added, c.updated, c.unchanged, report.skipped.len());
-            println!(
+            say!(
                 "{}",
                 tr!(
                     "新增 {added} 户,更新 {updated} 户,未变 {unchanged} 户,跳过 {skipped} 行",
@@ -139,7 +147,7 @@ fn households(action: &HouseholdsCommand, db: &Path, lang: Lang) -> Result<ExitC
                     ]
                 })
                 .collect();
-            print!("{}", table::render(&headers, &rows, &[5]));
+            super::write_stdout(&table::render(&headers, &rows, &[5]))?;
             let n = list.len();
             eprintln!("{}", tr!("共 {n} 户", "{n} household(s)").get(lang));
             Ok(ExitCode::SUCCESS)
@@ -175,7 +183,7 @@ fn merge(files: &[std::path::PathBuf], db: &Path, lang: Lang) -> Result<ExitCode
                     r.interviews_unchanged,
                 );
                 let (au, sn) = (r.audit_added, r.snapshots_added);
-                println!(
+                say!(
                     "{}",
                     tr!(
                         "已合并 {shown}:农户 新增 {ha} 更新 {hu} 未变 {hn};调查 新增 {ia} 更新 {iu} 未变 {in_};修改记录 新增 {au};问卷版本 新增 {sn}",
@@ -184,7 +192,7 @@ fn merge(files: &[std::path::PathBuf], db: &Path, lang: Lang) -> Result<ExitCode
                     .get(lang)
                 );
                 for code in &r.household_conflicts {
-                    println!(
+                    say!(
                         "{}",
                         tr!(
                             "  农户 {code} 两边资料不同,保留了较新的一份",
@@ -197,7 +205,7 @@ fn merge(files: &[std::path::PathBuf], db: &Path, lang: Lang) -> Result<ExitCode
                     let (hh, sv, field) = (&c.household, &c.survey, &c.field);
                     let kept = c.kept.as_deref().unwrap_or("∅");
                     let dropped = c.dropped.as_deref().unwrap_or("∅");
-                    println!(
+                    say!(
                         "{}",
                         tr!(
                             "  冲突:农户 {hh} 的 {sv} 调查,{field}:保留较晚的修改 '{kept}',较早的 '{dropped}' 留在修改记录中",
@@ -208,7 +216,7 @@ fn merge(files: &[std::path::PathBuf], db: &Path, lang: Lang) -> Result<ExitCode
                 }
                 for d in &r.duplicates {
                     let (hh, sv, n) = (&d.household, &d.survey, d.interviews);
-                    println!(
+                    say!(
                         "{}",
                         tr!(
                             "  重复:农户 {hh} 有 {n} 份 {sv} 调查;排序使用最近完成的一份",
@@ -257,7 +265,7 @@ fn demo(
         summary.complete,
         summary.drafts,
     );
-    println!(
+    say!(
         "{}",
         tr!(
             "演示县已生成:{h} 户,{v} 个村,{c} 份完成的调查,{d} 份草稿,用时 {secs:.1} 秒",
@@ -275,7 +283,7 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
     let mut findings = store.doctor().map_err(|e| e.message())?;
     if repair && findings.repairable() {
         store.repair().map_err(|e| e.message())?;
-        println!(
+        say!(
             "{}",
             tr!(
                 "已重新计算需求结果和计数。",
@@ -287,23 +295,24 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
     }
     // One check: ✓ and what holds when nothing was found; else ✗, what is
     // wrong, the first few cases, and what to do.
-    let check = |found: &[String], holds: Tr, wrong: Tr, todo: Tr| {
+    let check = |found: &[String], holds: Tr, wrong: Tr, todo: Tr| -> Result<(), Tr> {
         if found.is_empty() {
-            println!("✓ {}", holds.get(lang));
-            return;
+            say!("✓ {}", holds.get(lang));
+            return Ok(());
         }
-        println!("✗ {}", wrong.get(lang));
+        say!("✗ {}", wrong.get(lang));
         for item in found.iter().take(10) {
-            println!("    {item}");
+            say!("    {item}");
         }
         if found.len() > 10 {
             let more = found.len() - 10;
-            println!(
+            say!(
                 "    {}",
                 tr!("……还有 {more} 个", "... and {more} more").get(lang)
             );
         }
-        println!("  → {}", todo.get(lang));
+        say!("  → {}", todo.get(lang));
+        Ok(())
     };
     let pairs = |pairs: &[(String, String)]| -> Vec<String> {
         pairs
@@ -337,7 +346,7 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
             "不要再往这个文件里录入。用最近的备份(minqing backup 做的)替换它,再把这台电脑之后录入的数据从其他电脑合并回来。",
             "Stop entering data into this file. Replace it with the latest backup (made by minqing backup), then merge back what was entered since from the other laptops."
         ),
-    );
+    )?;
     if !findings.integrity.is_empty() {
         return Ok(ExitCode::from(1));
     }
@@ -354,7 +363,7 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
             "some rows point at rows that do not exist"
         ),
         backup(),
-    );
+    )?;
     check(
         &pairs(&findings.unreadable),
         tr!("所有答案都能读取", "every interview's answers can be read"),
@@ -363,7 +372,7 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
             "some interviews' answers cannot be read"
         ),
         backup(),
-    );
+    )?;
     check(
         &pairs(&findings.stale_hits),
         tr!(
@@ -375,7 +384,7 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
             "some complete interviews have need hits that do not match their answers"
         ),
         rerun(),
-    );
+    )?;
     let counted: Vec<String> = findings
         .stale_counted
         .iter()
@@ -392,7 +401,7 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
             "the counts ranking reads are out of date (household row ids)"
         ),
         rerun(),
-    );
+    )?;
     let duplicates: Vec<String> = findings
         .duplicates
         .iter()
@@ -412,7 +421,7 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
             "排序只计最后完成的那一份(minqing explain 列出计入的答案)。请和调查员核对那一份是对的。",
             "Ranking counts only the one completed last (minqing explain lists the answers that count). Check with the interviewers that it is the right one."
         ),
-    );
+    )?;
     check(
         &findings.no_village,
         tr!(
@@ -427,7 +436,7 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
             "在名册 CSV 里补上乡镇和村,再用 minqing households import 导入。",
             "Fill in the township and village in the registry CSV and import it again with minqing households import."
         ),
-    );
+    )?;
     // Temporary files of an export, a backup or a new database stopped
     // half-way, beside the database and in the current folder.
     let folder = db.parent().filter(|p| !p.as_os_str().is_empty());
@@ -452,7 +461,7 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
             "它们不完整,不要使用。再次运行同一个导出或备份会删除它们;也可以直接删除。",
             "They are incomplete: do not use them. Running the same export or backup again removes them; they may also be deleted by hand."
         ),
-    );
+    )?;
     Ok(if findings.is_clean() && parts.is_empty() {
         ExitCode::SUCCESS
     } else {

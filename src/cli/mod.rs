@@ -227,6 +227,36 @@ pub(crate) fn open_db(
     .map_err(|e| e.message())
 }
 
+/// Writes a command's output to standard output. A write that fails (a
+/// full disk behind `> file`) is an error the command reports and ends
+/// with; a reader that went away (`| head`) ends the process quietly, as
+/// for any Unix tool (see [`restore_sigpipe`]).
+pub(crate) fn write_stdout(text: &str) -> Result<(), Tr> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| {
+            crate::tr!(
+                "无法写到标准输出:{e}",
+                "cannot write to standard output: {e}"
+            )
+        })
+}
+
+/// Lets a closed pipe end the process, as it ends `cat` or `sort`: the
+/// reader (`head`, a pager closed early) has all it wanted, so nothing is
+/// said and the shell sees the usual status of a closed pipe. Never for
+/// the app, whose output is the terminal.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start, before any thread is started; setting
+    // a signal's disposition back to its default has no other effect.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Prints an error for a person on standard error.
 pub(crate) fn print_error(message: &Tr, lang: Lang) {
     let label = match lang {
@@ -272,6 +302,9 @@ pub fn main() -> ExitCode {
         print_error(&panic_report(location, info.payload()), lang);
     }));
     let db = || cli.db.clone().unwrap_or_else(default_db);
+    if cli.command.is_some() {
+        restore_sigpipe();
+    }
     match &cli.command {
         None => app(&db(), cli.surveys.as_deref(), lang),
         Some(Command::Check { paths }) => {

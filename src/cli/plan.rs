@@ -82,9 +82,14 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> ExitCode {
         .filter(|(_, i)| matches!(i, 0 | 7..=14))
         .map(|(n, _)| n)
         .collect();
-    print!("{}", table::render(&headers_kept, &rows_kept, &right));
+    let table = table::render(&headers_kept, &rows_kept, &right);
+    if let Err(e) = super::write_stdout(&table) {
+        print_error(&e, lang);
+        return ExitCode::from(1);
+    }
     let n = projects.len();
     eprintln!("{}", tr!("共 {n} 个项目", "{n} project(s)").get(lang));
+    let mut out = String::new();
     if let Some(c) = choice {
         let funded = c.funded.len();
         let (cost, benefit, left) = (c.cost, c.benefit, c.remaining);
@@ -96,49 +101,55 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> ExitCode {
         };
         let ranks: Vec<String> = c.funded.iter().map(|i| (i + 1).to_string()).collect();
         let ranks = ranks.join(", ");
-        println!(
-            "{}",
+        out.push_str(&format!(
+            "{}\n",
             tr!(
                 "预算:资助 {funded} 个项目(排序 {ranks}),费用 {cost:.0} 元,效益 {benefit}(受益户 ×(严重程度 − 2)),剩余 {left:.0} 元;方法:{method}",
                 "budget: {funded} project(s) funded (ranks {ranks}), cost {cost:.0} yuan, benefit {benefit} (households × (severity − 2)), {left:.0} yuan left; method: {method}"
             )
             .get(lang)
-        );
+        ));
         if !c.uncosted.is_empty() {
             let u = c.uncosted.len();
             let ranks: Vec<String> = c.uncosted.iter().map(|i| (i + 1).to_string()).collect();
             let ranks = ranks.join(", ");
-            println!(
-                "{}",
+            out.push_str(&format!(
+                "{}\n{}\n",
                 tr!(
                     "没有费用估算的项目(排序):{ranks}",
                     "projects without a cost estimate (ranks): {ranks}"
                 )
-                .get(lang)
-            );
-            println!(
-                "{}",
+                .get(lang),
                 tr!(
                     "{u} 个项目没有费用估算,未参与预算",
                     "{u} project(s) have no cost estimate and were not considered"
                 )
                 .get(lang)
-            );
+            ));
         }
     }
     // The command ends here: the process gives its memory back whole,
     // rather than freeing every household and cell one by one.
     std::mem::forget(rows_kept);
     std::mem::forget((input, projects));
-    ExitCode::SUCCESS
+    match super::write_stdout(&out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            print_error(&e, lang);
+            ExitCode::from(1)
+        }
+    }
 }
 
 pub fn explain(db: &Path, village: &str, need: &str, include_drafts: bool, lang: Lang) -> ExitCode {
     match explain_text(db, village, need, include_drafts, lang) {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
-        }
+        Ok(text) => match super::write_stdout(&text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                print_error(&e, lang);
+                ExitCode::from(1)
+            }
+        },
         Err(e) => {
             print_error(&e, lang);
             ExitCode::from(1)
