@@ -449,7 +449,7 @@ fn read_only_folder(fill: impl FnOnce(&Path)) -> Option<(TempDir, Option<Mount>,
 fn a_read_only_database_is_refused_and_left_as_it_was() {
     let keep = TempDir::new().expect("temp dir");
     let with = with(keep.path());
-    let Some((_dir, _mount, folder)) = read_only_folder(|f| {
+    let Some((_dir, mount, folder)) = read_only_folder(|f| {
         fs::copy(&with.good, f.join("county.db")).expect("copy");
     }) else {
         return;
@@ -457,6 +457,15 @@ fn a_read_only_database_is_refused_and_left_as_it_was() {
     let db = folder.join("county.db");
     let runs = every_command_refuses("read-only", &db, "read-only", &folder, &with);
     eprintln!("{runs} runs on a read-only database");
+    if mount.is_some() {
+        // A read-only mount is said as such: copying the file off it helps,
+        // changing its permissions does not.
+        minqing(&db)
+            .args(["households", "list"])
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains("is on a disk mounted read-only"));
+    }
 }
 
 /// Runs an export or backup that must fail; checks the message and that

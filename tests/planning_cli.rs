@@ -116,6 +116,30 @@ fn a_budget_funds_the_best_set_and_says_how() {
 }
 
 #[test]
+fn a_budget_that_is_not_an_amount_of_yuan_is_refused() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    for bad in [
+        "--budget=NaN",
+        "--budget=-5",
+        "--budget=inf",
+        "--budget=lots",
+    ] {
+        minqing(&db)
+            .args(["priorities", bad])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("a budget is"));
+    }
+    minqing(&db)
+        .args(["priorities", "--budget=-0"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("cost 0 yuan").and(predicate::str::contains("-0").not()));
+}
+
+#[test]
 fn explain_names_the_households_answers_and_rule() {
     let dir = TempDir::new().expect("temp dir");
     let db = county(&dir);

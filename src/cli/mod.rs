@@ -138,8 +138,23 @@ pub struct PriorityArgs {
     #[arg(long)]
     pub include_drafts: bool,
     /// 在这个预算(元)内选择项目 / choose projects within this budget (yuan)
-    #[arg(long, value_name = "YUAN")]
+    #[arg(long, value_name = "YUAN", value_parser = parse_budget)]
     pub budget: Option<f64>,
+}
+
+/// A budget is a finite amount of yuan, zero or more: `NaN`, `inf` and
+/// negative amounts are refused rather than read as no money at all.
+fn parse_budget(text: &str) -> Result<f64, String> {
+    let amount: f64 = text.trim().parse().map_err(|_| {
+        format!("预算应是元数,如 5000000 / a budget is a number of yuan, such as 5000000: {text}")
+    })?;
+    if !amount.is_finite() || amount < 0.0 {
+        return Err(format!(
+            "预算应是 0 或更多的元数 / a budget is 0 yuan or more: {text}"
+        ));
+    }
+    // `-0` is no money, written 0.
+    Ok(if amount == 0.0 { 0.0 } else { amount })
 }
 
 #[derive(Debug, Subcommand)]

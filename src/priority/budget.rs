@@ -90,7 +90,11 @@ pub fn choose_with(projects: &[Project], rules: &[Rule], budget: f64, exact_limi
     };
     funded.extend(chosen);
     funded.sort_unstable();
-    let cost: f64 = funded.iter().filter_map(|&i| projects[i].cost).sum();
+    // Folded from 0: an empty `sum` of floats is -0, shown as "-0 yuan".
+    let cost: f64 = funded
+        .iter()
+        .filter_map(|&i| projects[i].cost)
+        .fold(0.0, |total, c| total + c);
     Choice {
         benefit: funded.iter().map(|&i| benefit(&projects[i], rules)).sum(),
         remaining: budget - cost,

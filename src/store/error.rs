@@ -56,6 +56,10 @@ pub enum StoreError {
     ReadOnly {
         path: PathBuf,
     },
+    /// The file is on a file system mounted read-only.
+    ReadOnlyMount {
+        path: PathBuf,
+    },
     Exists {
         path: PathBuf,
     },
@@ -209,6 +213,13 @@ impl StoreError {
                         "there is no database file {p}; check the --db path (only the app, importing households, merge and demo create a database). No file was created"
                     ),
                 }
+            }
+            StoreError::ReadOnlyMount { path } => {
+                let p = path.display();
+                tr!(
+                    "{p} 在只读挂载的磁盘上(打开了写保护开关的 U 盘、光盘,或以只读方式挂载的磁盘),民情不能在上面保存;请把文件复制到电脑的硬盘上再打开,或把磁盘挂载为可写。文件没有被改动",
+                    "{p} is on a disk mounted read-only (a stick with its write-protect switch on, a CD, or a disk mounted read-only), where Minqing cannot save; copy the file to the laptop's own disk and open it there, or mount the disk writable. The file was not changed"
+                )
             }
             StoreError::Exists { path } => {
                 let p = path.display();

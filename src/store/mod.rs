@@ -212,9 +212,10 @@ impl Store {
         // folder it cannot write is said so before SQLite tries.
         if let Err(e) = fs::OpenOptions::new().read(true).write(true).open(path) {
             return Err(match e.kind() {
-                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
-                    read_only()
-                }
+                std::io::ErrorKind::ReadOnlyFilesystem => StoreError::ReadOnlyMount {
+                    path: path.to_path_buf(),
+                },
+                std::io::ErrorKind::PermissionDenied => read_only(),
                 _ => StoreError::Io {
                     path: path.to_path_buf(),
                     source: e,

@@ -292,6 +292,15 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_chain_evaluates_on_a_test_threads_stack() {
+        // Each comparison is a level of its own.
+        let chain = vec!["${n} = 10"; crate::survey::expr::parse::MAX_HEIGHT - 1].join(" and ");
+        assert_eq!(ev(&chain), T);
+        let sum = vec!["1"; crate::survey::expr::parse::MAX_HEIGHT].join(" + ");
+        assert_eq!(ev(&sum), n(crate::survey::expr::parse::MAX_HEIGHT as f64));
+    }
+
+    #[test]
     fn logic_is_three_valued() {
         assert_eq!(ev("true() and true()"), T);
         assert_eq!(ev("true() and false()"), F);

@@ -1,9 +1,11 @@
 //! Lexer and Pratt parser for XLSForm expressions.
 //!
-//! Owns the grammar. Nesting is capped at [`MAX_DEPTH`] both while parsing
-//! (parentheses, prefix minus) and in the height of the finished tree (long
-//! chains such as `1 + 1 + …`), so that neither the parser nor the recursive
-//! checker and evaluator can overflow the stack on any input.
+//! Owns the grammar. Nesting (parentheses, prefix minus, calls) is capped at
+//! [`MAX_DEPTH`] while parsing, and the height of the finished tree, which
+//! long flat chains such as `a and b and …` add to, at [`MAX_HEIGHT`], so
+//! that neither the parser nor the recursive checker and evaluator can
+//! overflow the stack on any input. A flat chain is not nesting: it may run
+//! to hundreds of terms.
 
 use std::ops::Range;
 
@@ -15,6 +17,11 @@ use crate::tr;
 /// The deepest nesting an expression may have. Real rules nest three or four
 /// levels; 64 leaves room while keeping recursion far from the stack limit.
 pub const MAX_DEPTH: usize = 64;
+
+/// The tallest tree an expression may make. Flat chains of operators are
+/// as tall as they are long; 512 terms is far past any real rule and far
+/// from the stack limit of a test thread.
+pub const MAX_HEIGHT: usize = 512;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Tok {
@@ -250,6 +257,20 @@ struct Parser<'a> {
     depth: usize,
 }
 
+fn too_long(span: Range<usize>) -> ExprError {
+    ExprError {
+        message: tr!(
+            "表达式的项太多(一串运算最多 {MAX_HEIGHT} 项)",
+            "expression has too many terms (at most {MAX_HEIGHT} in a chain of operators)"
+        ),
+        help: Some(tr!(
+            "把条件拆成几个更简单的规则",
+            "split the condition into simpler rules"
+        )),
+        span,
+    }
+}
+
 fn too_deep(span: Range<usize>) -> ExprError {
     ExprError {
         message: tr!(
@@ -291,8 +312,8 @@ impl Parser<'_> {
             let (rhs, rhs_height) = self.expr(op.precedence())?;
             height = height.max(rhs_height) + 1;
             let span = lhs.span.start..rhs.span.end;
-            if height > MAX_DEPTH {
-                return Err(too_deep(span));
+            if height > MAX_HEIGHT {
+                return Err(too_long(span));
             }
             lhs = Expr {
                 kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
@@ -581,7 +602,7 @@ mod tests {
                 .unwrap_err()
                 .message
                 .en
-                .contains("nested too deeply")
+                .contains("too many terms")
         );
         let negs = format!("{}1", "-".repeat(10_000));
         assert!(
@@ -593,5 +614,25 @@ mod tests {
         );
         let ok = vec!["1"; MAX_DEPTH].join(" + ");
         assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn a_flat_chain_is_not_nesting() {
+        let terms: Vec<String> = (0..65).map(|i| format!("${{q{i}}} = 'yes'")).collect();
+        assert!(
+            parse(&terms.join(" and ")).is_ok(),
+            "65 terms joined by and"
+        );
+        let long = vec!["1"; MAX_HEIGHT].join(" or ");
+        assert!(parse(&long).is_ok());
+        // Nested chains still count their height together.
+        let nested = format!("({}) and 1", vec!["1"; MAX_HEIGHT].join(" and "));
+        assert!(
+            parse(&nested)
+                .unwrap_err()
+                .message
+                .en
+                .contains("too many terms")
+        );
     }
 }
