@@ -303,7 +303,17 @@ fn bad_files_are_refused_and_the_target_is_unchanged() {
             .expect("loads");
         other.open_interview("H9", &s, "李").expect("interview");
     }
+    // The same file under another name: a hard link, a symbolic link.
+    let hard = dir.join("hard-link.db");
+    fs::hard_link(&l.a, &hard).expect("hard link");
+    let soft = dir.join("soft-link.db");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&l.a, &soft).expect("symlink");
+    #[cfg(not(unix))]
+    fs::hard_link(&l.a, &soft).expect("hard link");
     for (file, expect) in [
+        (&hard, "into itself"),
+        (&soft, "into itself"),
         (&text, "not a Minqing database"),
         (&foreign, "not a Minqing database"),
         (&truncated, "damaged"),

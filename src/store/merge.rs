@@ -196,13 +196,6 @@ fn read_other(path: &Path) -> Result<Other> {
     read().map_err(bad)
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
 impl Store {
     /// Merges the database at `other` into this one; see the module
     /// comment for the rules. On any error nothing is changed.
@@ -216,7 +209,9 @@ impl Store {
     }
 
     fn merge_file(&self, other: &Path) -> Result<MergeReport> {
-        if same_file(&self.path, other) {
+        // By the file itself, so a hard link or a symbolic link to it is
+        // the same file too.
+        if crate::files::same_file(&self.path, other) {
             return Err(StoreError::SameFile {
                 path: other.to_path_buf(),
             });
