@@ -323,6 +323,21 @@ fn kind_name(q: &Question) -> String {
     }
 }
 
+/// Conditions that must all hold, written as one expression that reads
+/// as the app applies it: each part in brackets when there are several,
+/// so `a or b` inherited from a section never binds to a question's own
+/// condition.
+pub fn all_of(conditions: &[&str]) -> String {
+    match conditions {
+        [one] => (*one).to_string(),
+        many => many
+            .iter()
+            .map(|c| format!("({c})"))
+            .collect::<Vec<_>>()
+            .join(" and "),
+    }
+}
+
 /// For each stored questionnaire version, every question and need rule.
 pub fn codebook(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError> {
     sink.header(
@@ -379,7 +394,7 @@ pub fn codebook(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError> {
                     Cell::text(q.label.in_code("zh")),
                     Cell::text(q.label.in_code("en")),
                     Cell::text(choices.join("; ")),
-                    Cell::text(relevant.join(" and ")),
+                    Cell::text(all_of(&relevant)),
                     Cell::text(q.constraint.as_ref().map_or("", |c| c.text.as_str())),
                     q.min.map_or(Cell::text(""), Cell::num),
                     q.max.map_or(Cell::text(""), Cell::num),
@@ -413,4 +428,23 @@ pub fn codebook(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::all_of;
+    use crate::survey::expr::parse;
+
+    #[test]
+    fn inherited_conditions_are_bracketed_so_they_read_as_applied() {
+        assert_eq!(all_of(&[]), "");
+        assert_eq!(all_of(&["a != 'x' or b = 'y'"]), "a != 'x' or b = 'y'");
+        let both = all_of(&["${a} != 'x' or ${b} = 'y'", "${c} > 1"]);
+        assert_eq!(both, "(${a} != 'x' or ${b} = 'y') and (${c} > 1)");
+        // Parsed back, the whole is an `and` of the two parts, not an `or`.
+        let parsed = parse(&both).expect("parses").to_string();
+        assert_eq!(parsed, "((${a} != 'x') or (${b} = 'y')) and (${c} > 1)");
+        let unbracketed = parse("${a} != 'x' or ${b} = 'y' and ${c} > 1").expect("parses");
+        assert_ne!(unbracketed.to_string(), parsed, "what it read as before");
+    }
 }
