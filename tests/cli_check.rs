@@ -284,3 +284,45 @@ fn the_help_lists_the_commands() {
         .stdout(predicate::str::contains("Usage: minqing"))
         .stdout(predicate::str::contains("check"));
 }
+
+#[test]
+fn a_questionnaire_taking_a_bundled_id_must_be_a_version_of_it() {
+    let dir = TempDir::new().expect("temp dir");
+    let other = GOOD.replace("id = \"good\"", "id = \"health\"").replace(
+        "title = { zh = \"好\", en = \"Good\" }",
+        "title = { zh = \"两不愁三保障监测\", en = \"Monitoring\" }",
+    );
+    let file = dir.path().join("monitoring.toml");
+    fs::write(&file, &other).expect("write");
+    minqing()
+        .args(["--lang", "en", "check"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("monitoring.toml:2:6")
+                .and(predicate::str::contains(
+                    "survey id 'health' belongs to the bundled questionnaire \"Health\"",
+                ))
+                .and(predicate::str::contains("'health_2027'")),
+        );
+    // A new version of the bundled questionnaire keeps its title.
+    let version = GOOD
+        .replace("id = \"good\"", "id = \"health\"")
+        .replace("version = \"1\"", "version = \"2027.1\"")
+        .replace(
+            "title = { zh = \"好\", en = \"Good\" }",
+            "title = { zh = \"看病就医\", en = \"Health care\" }",
+        );
+    fs::write(&file, &version).expect("write");
+    minqing()
+        .args(["--lang", "en", "check"])
+        .arg(&file)
+        .assert()
+        .success();
+    // The bundled ones, and their copies in the repository, are themselves.
+    minqing()
+        .args(["--lang", "en", "check", &repo("surveys")])
+        .assert()
+        .success();
+}

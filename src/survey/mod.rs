@@ -273,7 +273,57 @@ pub fn load_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<
             }
         }
     }
+    for (_, loaded) in &mut out {
+        if let Some(diagnostic) = bundled_collision(loaded) {
+            loaded.diagnostics.push(diagnostic);
+            loaded.survey = None;
+        }
+    }
     out
+}
+
+/// The bundled questionnaires' ids and titles, parsed once.
+fn bundled_titles() -> &'static [(String, Label)] {
+    static TITLES: std::sync::OnceLock<Vec<(String, Label)>> = std::sync::OnceLock::new();
+    TITLES.get_or_init(|| {
+        bundled::BUNDLED
+            .iter()
+            .filter_map(|(_, text)| load(text).survey)
+            .map(|s| (s.id, s.title))
+            .collect()
+    })
+}
+
+/// A questionnaire that takes a bundled one's id must be a version of that
+/// questionnaire, told by its title (the same in Chinese or in English):
+/// otherwise households interviewed with the bundled one would open
+/// another questionnaire under the same column, and its need rules would
+/// be ranked as theirs.
+fn bundled_collision(loaded: &Loaded) -> Option<diag::Diagnostic> {
+    let survey = loaded.survey.as_ref()?;
+    let (_, span) = loaded.id.clone()?;
+    let (id, theirs) = bundled_titles().iter().find(|(id, _)| *id == survey.id)?;
+    let same = |code: &str| {
+        let (a, b) = (theirs.in_code(code), survey.title.in_code(code));
+        !a.is_empty() && a == b
+    };
+    if same("zh") || same("en") {
+        return None;
+    }
+    let (zh, en) = (theirs.in_code("zh"), theirs.in_code("en"));
+    Some(
+        diag::Diagnostic::error(
+            span,
+            crate::tr!(
+                "问卷 id '{id}' 是内置问卷《{zh}》的 id,这份问卷的标题却不同",
+                "survey id '{id}' belongs to the bundled questionnaire \"{en}\", but this questionnaire's title is different"
+            ),
+        )
+        .with_help(Some(crate::tr!(
+            "如果这是另一份问卷,请给它自己的 id(例如 '{id}_2027');如果它是内置问卷的新版本,请保留原来的标题",
+            "if this is another questionnaire, give it its own id (such as '{id}_2027'); if it is a new version of the bundled one, keep its title"
+        ))),
+    )
 }
 
 /// A name of a question, section, need or choice list: a letter or `_`, then
