@@ -103,7 +103,7 @@ pub fn load(text: &str) -> Loaded {
             loader.diags.push(Diagnostic::error(
                 span,
                 Tr {
-                    zh: format!("TOML 语法错误:{message}"),
+                    zh: format!("TOML 语法错误:{}", super::toml_zh::in_chinese(&message)),
                     en: format!("invalid TOML: {message}"),
                 },
             ));

@@ -9,6 +9,7 @@ pub mod bundled;
 pub mod diag;
 pub mod expr;
 mod load;
+mod toml_zh;
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
