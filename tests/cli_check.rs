@@ -269,10 +269,11 @@ fn a_file_that_is_not_utf8_is_refused_clearly() {
         .args(["check", "--lang", "en"])
         .arg(&path)
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "is not UTF-8 text; save the questionnaire as UTF-8",
-        ));
+        .code(1)
+        .stdout(
+            predicate::str::contains("gbk.toml:1:1")
+                .and(predicate::str::contains("this file is not UTF-8 (it looks like GBK)")),
+        );
 }
 
 #[test]
@@ -325,4 +326,24 @@ fn a_questionnaire_taking_a_bundled_id_must_be_a_version_of_it() {
         .args(["--lang", "en", "check", &repo("surveys")])
         .assert()
         .success();
+}
+
+#[test]
+fn a_gbk_file_in_a_folder_is_reported_and_the_others_are_checked() {
+    let dir = TempDir::new().expect("temp dir");
+    fs::write(dir.path().join("a-good.toml"), GOOD).expect("write");
+    let chinese = GOOD.replace("分钟?", "取一次水来回要多少分钟?");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&chinese);
+    fs::write(dir.path().join("b-gbk.toml"), &gbk).expect("write");
+    minqing()
+        .args(["--lang", "en", "check"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("b-gbk.toml:4:")
+                .and(predicate::str::contains("not UTF-8 (it looks like GBK)"))
+                .and(predicate::str::contains("save it again as UTF-8"))
+                .and(predicate::str::contains("a-good.toml: good 1")),
+        );
 }

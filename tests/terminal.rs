@@ -25,9 +25,14 @@ struct Tmux {
 
 impl Tmux {
     fn start(db: &Path, name: &str) -> Tmux {
+        Tmux::start_with(db, name, "")
+    }
+
+    /// Starts the app with more options (`--surveys DIR`).
+    fn start_with(db: &Path, name: &str, options: &str) -> Tmux {
         let session = format!("minqing-{}-{name}", std::process::id());
         let command = format!(
-            "env LANG=C.UTF-8 {} --lang en --db {}",
+            "env LANG=C.UTF-8 {} --lang en --db {} {options}",
             env!("CARGO_BIN_EXE_minqing"),
             db.display()
         );
@@ -275,4 +280,30 @@ fn damaged_table_in_the_app(table: &str) {
             "{table}: page {page} changed"
         );
     }
+}
+
+#[test]
+fn a_questionnaire_saved_as_gbk_is_reported_and_the_app_starts_with_the_others() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("county.db");
+    let folder = dir.path().join("surveys");
+    std::fs::create_dir(&folder).expect("folder");
+    let water = BUNDLED
+        .iter()
+        .find(|(p, _)| p.ends_with("water.toml"))
+        .expect("water")
+        .1;
+    std::fs::write(folder.join("water.toml"), water).expect("water");
+    let health = BUNDLED
+        .iter()
+        .find(|(p, _)| p.ends_with("health.toml"))
+        .expect("health")
+        .1;
+    let (gbk, _, _) = encoding_rs::GBK.encode(health);
+    std::fs::write(folder.join("health.toml"), &gbk).expect("health");
+    let app = Tmux::start_with(&db, "gbk", &format!("--surveys {}", folder.display()));
+    app.wait_for("Interviewer's name");
+    app.keys(&["Wang Fang", "Enter", "Tab", "Tab"]);
+    let screen = app.wait_for("looks like GBK");
+    assert!(screen.contains("water"), "{screen}");
 }

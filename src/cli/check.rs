@@ -10,7 +10,27 @@ use crate::tr;
 /// A questionnaire file as read from disk (or from the binary).
 pub struct SourceFile {
     pub path: String,
+    /// The text; for a file that is not UTF-8, decoded with replacement
+    /// characters, for showing the line that is reported.
     pub text: String,
+    pub not_utf8: Option<survey::NotUtf8>,
+}
+
+impl SourceFile {
+    pub fn source(&self) -> survey::Source<'_> {
+        survey::Source {
+            path: &self.path,
+            text: &self.text,
+            not_utf8: self.not_utf8,
+        }
+    }
+}
+
+/// Loads files read by [`read_sources`] as one set: a file that is not
+/// UTF-8 is reported and the others load.
+pub fn load_files(files: &[SourceFile]) -> Vec<(&str, survey::Loaded)> {
+    let sources: Vec<survey::Source<'_>> = files.iter().map(SourceFile::source).collect();
+    survey::load_sources(&sources)
 }
 
 /// Reads the questionnaires at `paths` (files, or folders whose `*.toml`
@@ -22,6 +42,7 @@ pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Tr> {
             .map(|(path, text)| SourceFile {
                 path: path.to_string(),
                 text: text.to_string(),
+                not_utf8: None,
             })
             .collect());
     }
@@ -62,15 +83,22 @@ fn read_one(path: &Path) -> Result<SourceFile, Tr> {
         std::io::ErrorKind::NotFound => tr!("找不到文件 {shown}", "no such file: {shown}"),
         _ => tr!("无法读取 {shown}:{e}", "cannot read {shown}: {e}"),
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        tr!(
-            "{shown} 不是 UTF-8 文本;请用 UTF-8 编码保存问卷",
-            "{shown} is not UTF-8 text; save the questionnaire as UTF-8"
-        )
-    })?;
+    let (text, not_utf8) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let gbk = encoding_rs::GBK
+                .decode_without_bom_handling_and_without_replacement(&bytes)
+                .is_some();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            (text, Some(survey::NotUtf8 { at, gbk }))
+        }
+    };
     Ok(SourceFile {
         path: shown.to_string(),
         text,
+        not_utf8,
     })
 }
 
@@ -82,7 +110,7 @@ pub fn run(paths: &[PathBuf], lang: Lang) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let loaded = survey::load_all(files.iter().map(|f| (f.path.as_str(), f.text.as_str())));
+    let loaded = load_files(&files);
     let mut out = String::new();
     let (mut errors, mut warnings) = (0, 0);
     for ((path, result), file) in loaded.iter().zip(&files) {

@@ -8,7 +8,7 @@ use super::{Command, HouseholdsCommand, Open, open_db, print_error, read_sources
 use crate::i18n::{Lang, Tr};
 use crate::report::table;
 use crate::store::import::ImportError;
-use crate::survey::{self, Survey};
+use crate::survey::Survey;
 use crate::tr;
 
 /// Prints a line on standard output, or returns from the command with the
@@ -22,7 +22,7 @@ macro_rules! say {
 /// The questionnaires of `--surveys`, or the bundled ones; all must load.
 pub fn load_surveys(dir: Option<&Path>) -> Result<Vec<Survey>, Tr> {
     let files = read_sources(&dir.map(Path::to_path_buf).into_iter().collect::<Vec<_>>())?;
-    let loaded = survey::load_all(files.iter().map(|f| (f.path.as_str(), f.text.as_str())));
+    let loaded = super::load_files(&files);
     let mut surveys = Vec::new();
     for (path, result) in loaded {
         match result.survey {

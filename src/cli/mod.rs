@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use check::{SourceFile, read_sources};
+pub use check::{SourceFile, load_files, read_sources};
 
 use crate::i18n::{Lang, Tr};
 
@@ -190,7 +190,7 @@ fn app(db: &std::path::Path, surveys: Option<&std::path::Path>, lang: Lang) -> E
         }
     };
     let (in_use, listed) =
-        crate::tui::surveys(files.iter().map(|f| (f.path.as_str(), f.text.as_str())));
+        crate::tui::surveys_of(&files.iter().map(SourceFile::source).collect::<Vec<_>>());
     let store = match crate::store::Store::open(db) {
         Ok(store) => store,
         Err(e) => {

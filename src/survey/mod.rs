@@ -239,13 +239,50 @@ fn index(sections: &[Section]) -> (Vec<(usize, usize)>, HashMap<String, usize>) 
     (flat, by_name)
 }
 
+/// A questionnaire file as read: its path shown to users and its text,
+/// or, for a file that is not UTF-8, where it stops being UTF-8 (its text
+/// then holds the file decoded with replacement characters, for showing
+/// the line).
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub not_utf8: Option<NotUtf8>,
+}
+
+/// Where a file stops being UTF-8, and whether the whole file reads as
+/// GBK (what Windows in Chinese saves by default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotUtf8 {
+    pub at: usize,
+    pub gbk: bool,
+}
+
 /// Loads several questionnaires (path shown to users, TOML text) as one set:
 /// each file is checked on its own, then survey ids must be unique across the
 /// set. The result is in the order of `files`.
 pub fn load_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(&'a str, Loaded)> {
-    let mut out: Vec<(&str, Loaded)> = files
+    let sources: Vec<Source<'a>> = files
         .into_iter()
-        .map(|(path, text)| (path, load(text)))
+        .map(|(path, text)| Source {
+            path,
+            text,
+            not_utf8: None,
+        })
+        .collect();
+    load_sources(&sources)
+}
+
+/// Loads a set of files as [`load_all`] does; a file that is not UTF-8 is
+/// reported as such, at the place it stops being UTF-8, and takes no part
+/// in the set, so that the others load as usual.
+pub fn load_sources<'a>(sources: &[Source<'a>]) -> Vec<(&'a str, Loaded)> {
+    let mut out: Vec<(&str, Loaded)> = sources
+        .iter()
+        .map(|s| match s.not_utf8 {
+            None => (s.path, load(s.text)),
+            Some(bad) => (s.path, not_utf8(s.text, bad)),
+        })
         .collect();
     let mut first: BTreeMap<String, &str> = BTreeMap::new();
     for (path, loaded) in &mut out {
@@ -281,6 +318,35 @@ pub fn load_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<
         }
     }
     out
+}
+
+/// The report on a file that is not UTF-8: where, and what to do.
+fn not_utf8(text: &str, bad: NotUtf8) -> Loaded {
+    let end = text[bad.at..]
+        .chars()
+        .next()
+        .map_or(bad.at, |c| bad.at + c.len_utf8());
+    let message = if bad.gbk {
+        crate::tr!(
+            "这个文件不是 UTF-8 编码(看起来是 GBK),其他问卷照常加载",
+            "this file is not UTF-8 (it looks like GBK); the other questionnaires load as usual"
+        )
+    } else {
+        crate::tr!(
+            "这个文件不是 UTF-8 编码的文字,其他问卷照常加载",
+            "this file is not UTF-8 text; the other questionnaires load as usual"
+        )
+    };
+    Loaded {
+        survey: None,
+        diagnostics: vec![
+            diag::Diagnostic::error(bad.at..end, message).with_help(Some(crate::tr!(
+                "用记事本或 WPS 打开,另存为 UTF-8 编码",
+                "open it in Notepad or WPS and save it again as UTF-8"
+            ))),
+        ],
+        id: None,
+    }
 }
 
 /// The bundled questionnaires' ids and titles, parsed once.

@@ -36,12 +36,25 @@ use model::{Model, Screen, SurveyFile};
 pub fn surveys<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> (Vec<Rc<Survey>>, Vec<SurveyFile>) {
-    let files: Vec<(&str, &str)> = files.into_iter().collect();
+    let sources: Vec<crate::survey::Source<'a>> = files
+        .into_iter()
+        .map(|(path, text)| crate::survey::Source {
+            path,
+            text,
+            not_utf8: None,
+        })
+        .collect();
+    surveys_of(&sources)
+}
+
+/// [`surveys`] of files as read, some perhaps not UTF-8: those are listed
+/// with their problem and the others are used.
+pub fn surveys_of(files: &[crate::survey::Source<'_>]) -> (Vec<Rc<Survey>>, Vec<SurveyFile>) {
     let mut in_use = Vec::new();
     let mut listed = Vec::new();
-    for ((path, result), (_, text)) in crate::survey::load_all(files.iter().copied())
+    for ((path, result), text) in crate::survey::load_sources(files)
         .into_iter()
-        .zip(&files)
+        .zip(files.iter().map(|f| f.text))
     {
         let problems = result
             .diagnostics
