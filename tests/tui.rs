@@ -617,3 +617,60 @@ fn the_priorities_screen_and_an_explanation() {
         _ => panic!("still on the priorities"),
     }
 }
+
+#[test]
+fn backspace_on_an_empty_answer_stays_on_the_question() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    open_water(&mut m, 0);
+    key(&mut m, KeyCode::Char('1')); // piped into the home
+    assert_eq!(current_name(&m), "shortage_days");
+    typ(&mut m, "40");
+    // Three Backspaces to clear a two-digit field: the third must not
+    // leave the question, or the `3` typed next would answer the source.
+    for _ in 0..3 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    typ(&mut m, "30");
+    key(&mut m, KeyCode::Enter);
+    let id = interview(&m).record.id;
+    let stored = m.store.interview(id).expect("stored").answers;
+    assert_eq!(
+        stored.get("main_source").map(String::as_str),
+        Some("piped_home")
+    );
+    assert_eq!(stored.get("shortage_days").map(String::as_str), Some("30"));
+    assert!(!stored.contains_key("fetch_minutes"));
+    // On a choice question too, Backspace does not move back.
+    assert_eq!(current_name(&m), "quality_problems");
+    key(&mut m, KeyCode::Backspace);
+    assert_eq!(current_name(&m), "quality_problems");
+    key(&mut m, KeyCode::Up);
+    assert_eq!(current_name(&m), "shortage_days", "↑ moves back");
+}
+
+#[test]
+fn changing_an_answered_question_says_old_and_new() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    open_water(&mut m, 0);
+    key(&mut m, KeyCode::Char('1')); // piped into the home
+    let notice = m.notice.clone().expect("a notice");
+    assert_eq!(notice.text.en, "saved", "a first answer is just saved");
+    key(&mut m, KeyCode::Up);
+    key(&mut m, KeyCode::Char('3'));
+    let notice = m.notice.clone().expect("a notice");
+    assert!(!notice.error);
+    assert_eq!(
+        notice.text.en,
+        "changed: Main drinking-water source in the dry season? Piped into the home → Protected well or spring"
+    );
+    assert_eq!(
+        notice.text.zh,
+        "已改:旱季家里主要饮用水来源? 自来水入户 → 有盖水井或受保护的泉水"
+    );
+    // Saving the same answer again is no change.
+    key(&mut m, KeyCode::Up);
+    key(&mut m, KeyCode::Char('3'));
+    assert_eq!(m.notice.clone().expect("a notice").text.en, "saved");
+}

@@ -58,6 +58,7 @@ texts! {
     Interviewer => "调查员", "Interviewer";
     AskName => "请输入调查员姓名(只需输入一次):", "Interviewer's name (asked once):";
     Saved => "已保存", "saved";
+    Changed => "已改:", "changed: ";
     Language => "中文", "English";
     Question => "题", "Question";
     Of => "/", "of";
@@ -92,7 +93,7 @@ texts! {
     HelpClose => "按 ? 或 Esc 关闭", "press ? or Esc to close";
     KeysVillages => "↑↓ 选择 · 回车 打开 · / 筛选(拼音或汉字) · a 添加农户 · Tab 问卷 · F2 语言 · q 退出", "↑↓ select · Enter open · / filter (pinyin or characters) · a add household · Tab surveys · F2 language · q quit";
     KeysHouseholds => "↑↓ 选择 · 回车 继续调查 · 1-9 打开第几份问卷 · / 搜索 · a 添加 · e 修改 · Esc 返回 · q 退出", "↑↓ select · Enter continue · 1-9 open survey N · / search · a add · e edit · Esc back · q quit";
-    KeysInterview => "选择题一键作答 · ↑/PgUp 上一题 · ↓/PgDn 下一题 · 退格(空) 上一题 · Ctrl-R 核对 · Esc 返回(已自动保存)", "one key per choice · ↑/PgUp previous · ↓/PgDn next · Backspace (empty) previous · Ctrl-R review · Esc back (all saved)";
+    KeysInterview => "选择题一键作答 · ↑/PgUp 上一题 · ↓/PgDn 下一题 · Ctrl-R 核对 · Esc 返回(已自动保存)", "one key per choice · ↑/PgUp previous · ↓/PgDn next · Ctrl-R review · Esc back (all saved)";
     KeysReview => "↑↓ 选择 · 回车 修改该题 · m 第一个未答 · c 完成 · o 重新打开 · Esc 返回", "↑↓ select · Enter change it · m first missing · c complete · o reopen · Esc back";
     KeysSurveys => "↑↓ 选择 · Tab 村 · F2 语言 · q 退出", "↑↓ select · Tab villages · F2 language · q quit";
     KeysCommon => "F1 帮助(输入时也可用) · F2 切换语言(不在输入时也可按 ? 和 L) · Ctrl-C 退出(所有答案都已保存)", "F1 help (also while typing) · F2 switch language (? and L work too when not typing) · Ctrl-C quit (every answer is already saved)";

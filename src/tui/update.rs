@@ -894,17 +894,43 @@ fn save(model: &mut Model, raw: Option<String>) {
         return;
     };
     let name = i.record.survey.question_at(i.current).name.clone();
+    let old = i.record.answers.get(&name).cloned();
     match store.save_answer(i.record.id, &name, raw.as_deref(), interviewer) {
         Ok(stored) => {
+            let said = match &old {
+                Some(before) if old != stored => {
+                    changed(&i.record.survey, &name, before, stored.as_deref())
+                }
+                _ => t(T::Saved),
+            };
             match stored {
                 Some(v) => i.record.answers.insert(name, v),
                 None => i.record.answers.remove(&name),
             };
             recompute(i);
             advance(i);
-            notice(model, t(T::Saved), false);
+            notice(model, said, false);
         }
         Err(e) => i.error = Some(e.message()),
+    }
+}
+
+/// The notice for an answer that replaced an earlier one: the question,
+/// the old answer and the new one, so a change nobody meant is seen.
+fn changed(survey: &Survey, name: &str, old: &str, new: Option<&str>) -> Tr {
+    let say = |lang: Lang| {
+        let label = survey
+            .question(name)
+            .map_or(name, |q| q.label.get(lang))
+            .to_string();
+        let shown = |v: &str| crate::interview::display_answer(survey, name, v, lang, "、");
+        let prefix = T::Changed.get(lang);
+        let new = new.map_or_else(|| "—".to_string(), shown);
+        format!("{prefix}{label} {} → {new}", shown(old))
+    };
+    Tr {
+        zh: say(Lang::Zh),
+        en: say(Lang::En),
     }
 }
 
@@ -949,10 +975,6 @@ fn interview_key(model: &mut Model, k: KeyEvent) {
         QuestionKind::Note => {
             if confirm {
                 advance(i);
-            } else if k.code == KeyCode::Backspace
-                && let Some(prev) = previous_on_path(i)
-            {
-                go_to(i, prev);
             }
         }
         QuestionKind::SelectOne | QuestionKind::YesNo => {
@@ -965,10 +987,6 @@ fn interview_key(model: &mut Model, k: KeyEvent) {
                 } else {
                     i.error = Some(t(T::AnswerFirst));
                 }
-            } else if k.code == KeyCode::Backspace
-                && let Some(prev) = previous_on_path(i)
-            {
-                go_to(i, prev);
             }
         }
         QuestionKind::SelectMultiple => {
@@ -989,10 +1007,6 @@ fn interview_key(model: &mut Model, k: KeyEvent) {
                 } else {
                     save(model, None);
                 }
-            } else if k.code == KeyCode::Backspace
-                && let Some(prev) = previous_on_path(i)
-            {
-                go_to(i, prev);
             }
         }
         _ => {
@@ -1005,11 +1019,9 @@ fn interview_key(model: &mut Model, k: KeyEvent) {
                 } else {
                     save(model, None);
                 }
-            } else if k.code == KeyCode::Backspace && i.input.value().is_empty() {
-                if let Some(prev) = previous_on_path(i) {
-                    go_to(i, prev);
-                }
             } else {
+                // Backspace in an empty input stays here: a key meant to
+                // clear this answer must never reach an earlier question.
                 i.input.handle_event(&Event::Key(k));
                 i.error = None;
             }
