@@ -674,3 +674,76 @@ fn changing_an_answered_question_says_old_and_new() {
     key(&mut m, KeyCode::Char('3'));
     assert_eq!(m.notice.clone().expect("a notice").text.en, "saved");
 }
+
+#[test]
+fn completing_checks_every_answer_again_and_lists_what_fails() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('4')); // schooling
+    for answer in ["3⏎", "2⏎", "2⏎", "30⏎", "0⏎", "4⏎", "2", "⏎"] {
+        for c in answer.chars() {
+            match c {
+                '⏎' => key(&mut m, KeyCode::Enter),
+                c => key(&mut m, KeyCode::Char(c)),
+            }
+        }
+    }
+    assert!(matches!(interview(&m).mode, Mode::Review { .. }));
+    // In the review, the children become one: two of one are out of school.
+    let row = {
+        let i = interview(&m);
+        i.path
+            .iter()
+            .position(|&p| i.record.survey.question_at(p).name == "children_6_15")
+            .expect("on the path")
+    };
+    key(&mut m, KeyCode::Home);
+    for _ in 0..row {
+        key(&mut m, KeyCode::Down);
+    }
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(current_name(&m), "children_6_15");
+    key(&mut m, KeyCode::Backspace);
+    typ(&mut m, "1");
+    key(&mut m, KeyCode::Enter);
+    ctrl(&mut m, 'r');
+    key(&mut m, KeyCode::Char('c'));
+    let id = interview(&m).record.id;
+    assert_eq!(
+        m.store.interview(id).expect("read").status,
+        Status::Draft,
+        "an invalid interview is not completed"
+    );
+    let notice = m.notice.clone().expect("a notice");
+    assert!(notice.error);
+    assert_eq!(
+        notice.text.en,
+        "answers that break their question's rule: How many of them do not attend school or dropped out? (Cannot be more than the children aged 6 to 15)"
+    );
+    assert_eq!(
+        notice.text.zh,
+        "答案不符合要求:其中有几个没上学或已辍学?(不能超过 6 到 15 岁孩子的人数)"
+    );
+    // The review marks the failing answer with the reason, in both languages.
+    let screen = render(&mut m, 120, 40);
+    assert!(
+        screen.contains("Cannot be more than the children aged 6 to 15"),
+        "{screen}"
+    );
+    m.lang = Lang::Zh;
+    let screen = render(&mut m, 120, 40);
+    assert!(screen.contains("不能超过 6 到 15 岁孩子的人数"), "{screen}");
+    key(&mut m, KeyCode::Char('m'));
+    assert_eq!(current_name(&m), "not_attending", "m jumps to it");
+    key(&mut m, KeyCode::Backspace);
+    typ(&mut m, "1");
+    key(&mut m, KeyCode::Enter);
+    ctrl(&mut m, 'r');
+    key(&mut m, KeyCode::Char('c'));
+    assert_eq!(
+        m.store.interview(id).expect("read").status,
+        Status::Complete,
+        "fixed, it completes"
+    );
+}

@@ -156,6 +156,9 @@ pub struct Interview {
     pub answered: Vec<bool>,
     /// Relevant required questions without an answer, by position.
     pub missing: Vec<usize>,
+    /// Relevant answers their question no longer accepts (an answer they
+    /// depend on changed), by position, with the reason.
+    pub failing: Vec<(usize, Tr)>,
     pub input: Input,
     /// Toggled choices of a multiple-choice question, in list order.
     pub picks: Vec<String>,

@@ -79,6 +79,7 @@ texts! {
     CompleteDone => "调查已完成", "interview complete";
     Reopened => "已重新打开,可以修改", "reopened for correction";
     MissingList => "还有必答题未答:", "required questions unanswered:";
+    FailingList => "答案不符合要求:", "answers that break their question's rule:";
     AddHousehold => "添加农户", "Add a household";
     EditHousehold => "修改农户", "Edit household";
     FormKeys => "Tab/回车 下一项 · Shift-Tab 上一项 · Ctrl-S 保存 · Esc 取消", "Tab/Enter next · Shift-Tab previous · Ctrl-S save · Esc cancel";

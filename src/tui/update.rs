@@ -17,7 +17,7 @@ use super::model::{
 use super::msg::Msg;
 use super::text::T;
 use crate::i18n::{Lang, Tr};
-use crate::interview::State;
+use crate::interview::{Failure, State};
 use crate::priority::{By, category_areas};
 use crate::store::household::Household;
 use crate::store::interview::Status;
@@ -761,6 +761,7 @@ fn open_interview(model: &mut Model, code: &str, n: usize) {
                 path: Vec::new(),
                 answered: Vec::new(),
                 missing: Vec::new(),
+                failing: Vec::new(),
                 input: Input::default(),
                 picks: Vec::new(),
                 error: None,
@@ -817,6 +818,18 @@ fn recompute(i: &mut Interview) {
         .missing()
         .iter()
         .filter_map(|q| i.record.survey.index_of(&q.name))
+        .collect();
+    i.failing = state
+        .failures()
+        .into_iter()
+        .filter_map(|f| match f {
+            Failure::Invalid { question, message } => i
+                .record
+                .survey
+                .index_of(&question)
+                .map(|idx| (idx, message)),
+            Failure::Missing { .. } => None,
+        })
         .collect();
 }
 
@@ -1053,7 +1066,12 @@ fn review_key(model: &mut Model, k: KeyEvent, mut selected: usize) {
             }
         }
         KeyCode::Char('m') => {
-            if let Some(&idx) = i.missing.first() {
+            let first = i
+                .path
+                .iter()
+                .copied()
+                .find(|idx| i.missing.contains(idx) || i.failing.iter().any(|(f, _)| f == idx));
+            if let Some(idx) = first {
                 go_to(i, idx);
             }
         }
@@ -1063,21 +1081,8 @@ fn review_key(model: &mut Model, k: KeyEvent, mut selected: usize) {
                 i.record.status = Status::Complete;
                 message = Some((t(T::CompleteDone), false));
             }
-            Err(StoreError::Incomplete { .. }) => {
-                let label = |lang: Lang| {
-                    i.missing
-                        .iter()
-                        .map(|&m| i.record.survey.question_at(m).label.get(lang).to_string())
-                        .collect::<Vec<_>>()
-                };
-                let (zh, en) = T::MissingList.pair();
-                message = Some((
-                    Tr {
-                        zh: format!("{zh}{}", label(Lang::Zh).join("、")),
-                        en: format!("{en} {}", label(Lang::En).join("; ")),
-                    },
-                    true,
-                ));
+            Err(StoreError::Incomplete { failures }) => {
+                message = Some((refusal(&i.record.survey, &failures), true));
             }
             Err(e) => message = Some((e.message(), true)),
         },
@@ -1094,6 +1099,48 @@ fn review_key(model: &mut Model, k: KeyEvent, mut selected: usize) {
     }
     if let Some((text, error)) = message {
         notice(model, text, error);
+    }
+}
+
+/// Why completing was refused, with the questions' labels: the required
+/// ones unanswered, then the answers that break their question's rule.
+fn refusal(survey: &Survey, failures: &[Failure]) -> Tr {
+    let say = |lang: Lang, list_sep: &str, part_sep: &str, space: &str| {
+        let label = |name: &str| {
+            survey
+                .question(name)
+                .map_or(name, |q| q.label.get(lang))
+                .to_string()
+        };
+        let mut missing = Vec::new();
+        let mut invalid = Vec::new();
+        for f in failures {
+            match f {
+                Failure::Missing { question } => missing.push(label(question)),
+                Failure::Invalid { question, message } => {
+                    let (open, close) = match lang {
+                        Lang::Zh => ("(", ")"),
+                        Lang::En => (" (", ")"),
+                    };
+                    invalid.push(format!(
+                        "{}{open}{}{close}",
+                        label(question),
+                        message.get(lang)
+                    ))
+                }
+            }
+        }
+        let mut parts = Vec::new();
+        for (t, list) in [(T::MissingList, missing), (T::FailingList, invalid)] {
+            if !list.is_empty() {
+                parts.push(format!("{}{space}{}", t.get(lang), list.join(list_sep)));
+            }
+        }
+        parts.join(part_sep)
+    };
+    Tr {
+        zh: say(Lang::Zh, "、", ";", ""),
+        en: say(Lang::En, "; ", ". ", " "),
     }
 }
 

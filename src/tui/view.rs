@@ -694,9 +694,10 @@ fn draw_outline(frame: &mut Frame<'_>, area: Rect, i: &Interview, lang: Lang) {
             lines.push((Line::styled(fit(&label, width), DIM), false));
         }
         let q = survey.question_at(idx);
-        let mark = if i.answered[n] {
+        let failing = i.failing.iter().any(|(f, _)| *f == idx);
+        let mark = if i.answered[n] && !failing {
             "✓"
-        } else if i.missing.contains(&idx) {
+        } else if failing || i.missing.contains(&idx) {
             "!"
         } else {
             "·"
@@ -737,7 +738,10 @@ fn review(frame: &mut Frame<'_>, body: Rect, i: &Interview, selected: usize, lan
         .map(|&idx| {
             let q = survey.question_at(idx);
             let answer = match answer_text(i, idx, lang) {
-                Some(a) => a,
+                Some(a) => match i.failing.iter().find(|(f, _)| *f == idx) {
+                    Some((_, why)) => format!("{a} — {}", why.get(lang)),
+                    None => a,
+                },
                 None if i.missing.contains(&idx) => format!("— {}", T::Missing.get(lang)),
                 None if q.kind == QuestionKind::Note => String::new(),
                 None => format!("— {}", T::Skipped.get(lang)),
@@ -755,7 +759,9 @@ fn review(frame: &mut Frame<'_>, body: Rect, i: &Interview, selected: usize, lan
     let lines: Vec<Line> = (first..last)
         .map(|n| {
             let text = fit(&rows[n], usize::from(area.width));
-            let missing = i.path.get(n).is_some_and(|idx| i.missing.contains(idx));
+            let missing = i.path.get(n).is_some_and(|idx| {
+                i.missing.contains(idx) || i.failing.iter().any(|(f, _)| f == idx)
+            });
             match (n == selected, missing) {
                 (true, _) => Line::styled(text, SELECTED),
                 (false, true) => Line::styled(text, ERROR),
