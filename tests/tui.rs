@@ -747,3 +747,101 @@ fn completing_checks_every_answer_again_and_lists_what_fails() {
         "fixed, it completes"
     );
 }
+
+fn press(c: char) -> ratatui::crossterm::event::Event {
+    ratatui::crossterm::event::Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+#[test]
+fn keys_typed_while_a_save_fails_as_busy_are_discarded_and_never_answer() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    m.store
+        .set_busy_timeout(std::time::Duration::from_millis(200))
+        .expect("timeout");
+    open_water(&mut m, 0);
+    assert_eq!(current_name(&m), "main_source");
+    let other = rusqlite::Connection::open(dir.path().join("m.db")).expect("open");
+    other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    // `3` waits on the lock and fails; `2` was typed while it waited.
+    tui::step(&mut m, press('3'), || Ok(vec![press('2')])).expect("step");
+    other.execute_batch("COMMIT").expect("unlock");
+    assert_eq!(current_name(&m), "main_source", "stays on the question");
+    let notice = m.notice.clone().expect("a notice");
+    assert!(notice.error);
+    assert_eq!(notice.text.en, "not saved, press again");
+    assert_eq!(notice.text.zh, "未保存,请再按一次");
+    let id = interview(&m).record.id;
+    assert!(interview(&m).record.answers.is_empty());
+    assert!(
+        m.store.interview(id).expect("read").answers.is_empty(),
+        "neither key answered anything"
+    );
+    let screen = render(&mut m, 80, 24);
+    assert!(screen.contains("not saved, press again"), "{screen}");
+    // Pressed again, it is saved.
+    key(&mut m, KeyCode::Char('3'));
+    assert_eq!(current_name(&m), "fetch_minutes");
+}
+
+#[test]
+fn a_busy_save_says_not_saved_and_does_not_advance() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::Zh);
+    m.store
+        .set_busy_timeout(std::time::Duration::from_millis(100))
+        .expect("timeout");
+    open_water(&mut m, 0);
+    let other = rusqlite::Connection::open(dir.path().join("m.db")).expect("open");
+    other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    key(&mut m, KeyCode::Char('3'));
+    assert_eq!(current_name(&m), "main_source");
+    assert_eq!(
+        m.notice.clone().map(|n| (n.text.zh, n.error)),
+        Some(("未保存,请再按一次".to_string(), true))
+    );
+    assert!(
+        m.waited,
+        "the loop is told to discard what was typed meanwhile"
+    );
+    other.execute_batch("COMMIT").expect("unlock");
+}
+
+#[test]
+fn keys_typed_while_a_save_waits_are_discarded_even_when_it_succeeds() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    open_water(&mut m, 0);
+    // Another program holds the write lock a little longer than a save
+    // may take without the keys typed meanwhile being distrusted.
+    let path = dir.path().join("m.db");
+    let (locked, wait) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let other = rusqlite::Connection::open(path).expect("open");
+        other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+        locked.send(()).expect("told");
+        std::thread::sleep(tui::SLOW_SAVE + std::time::Duration::from_millis(300));
+        other.execute_batch("COMMIT").expect("unlock");
+    });
+    wait.recv().expect("locked");
+    tui::step(&mut m, press('3'), || Ok(vec![press('2'), press('0')])).expect("step");
+    holder.join().expect("holder");
+    assert_eq!(current_name(&m), "fetch_minutes", "the `3` was saved");
+    assert_eq!(
+        interview(&m).input.value(),
+        "",
+        "nothing typed meanwhile landed"
+    );
+    let notice = m.notice.clone().expect("a notice");
+    assert_eq!(
+        notice.text.en,
+        "saved · keys pressed while waiting were not saved, press them again"
+    );
+    let id = interview(&m).record.id;
+    let stored = m.store.interview(id).expect("read").answers;
+    assert_eq!(
+        stored.get("main_source").map(String::as_str),
+        Some("protected_well")
+    );
+    assert_eq!(stored.len(), 1);
+}

@@ -30,6 +30,10 @@ pub struct Model {
     pub notice: Option<Notice>,
     pub help: bool,
     pub quit: bool,
+    /// Set by an update that waited on the database (a save that failed as
+    /// busy, or took long): the keys typed meanwhile must not be applied.
+    /// The event loop takes it after each update.
+    pub waited: bool,
     /// Terminal size, for mapping mouse clicks to what was drawn.
     pub size: (u16, u16),
 }

@@ -59,6 +59,8 @@ texts! {
     AskName => "请输入调查员姓名(只需输入一次):", "Interviewer's name (asked once):";
     Saved => "已保存", "saved";
     Changed => "已改:", "changed: ";
+    NotSaved => "未保存,请再按一次", "not saved, press again";
+    TypedWhileWaiting => "等待时按的键未保存,请再按一次", "keys pressed while waiting were not saved, press them again";
     Language => "中文", "English";
     Question => "题", "Question";
     Of => "/", "of";

@@ -908,7 +908,14 @@ fn save(model: &mut Model, raw: Option<String>) {
     };
     let name = i.record.survey.question_at(i.current).name.clone();
     let old = i.record.answers.get(&name).cloned();
-    match store.save_answer(i.record.id, &name, raw.as_deref(), interviewer) {
+    let started = std::time::Instant::now();
+    let result = store.save_answer(i.record.id, &name, raw.as_deref(), interviewer);
+    // Keys typed while this save waited were meant for the next question,
+    // which had not come: the event loop drops them.
+    if started.elapsed() >= super::SLOW_SAVE {
+        model.waited = true;
+    }
+    match result {
         Ok(stored) => {
             let said = match &old {
                 Some(before) if old != stored => {
@@ -924,8 +931,29 @@ fn save(model: &mut Model, raw: Option<String>) {
             advance(i);
             notice(model, said, false);
         }
-        Err(e) => i.error = Some(e.message()),
+        Err(e) => {
+            i.error = Some(e.message());
+            if matches!(e, StoreError::Busy) {
+                model.waited = true;
+                notice(model, t(T::NotSaved), true);
+            }
+        }
     }
+}
+
+/// Says that keys typed while a save waited were dropped, after what the
+/// save itself said.
+pub fn typed_while_waiting(model: &mut Model) {
+    let dropped = t(T::TypedWhileWaiting);
+    let text = match model.notice.take() {
+        Some(n) if n.text == t(T::NotSaved) => n.text,
+        Some(n) => Tr {
+            zh: format!("{} · {}", n.text.zh, dropped.zh),
+            en: format!("{} · {}", n.text.en, dropped.en),
+        },
+        None => dropped,
+    };
+    notice(model, text, true);
 }
 
 /// The notice for an answer that replaced an earlier one: the question,
@@ -1058,6 +1086,8 @@ fn review_key(model: &mut Model, k: KeyEvent, mut selected: usize) {
         return;
     }
     let mut message = None;
+    // A write that waited on another program: keys typed meanwhile are dropped.
+    let mut busy = false;
     match k.code {
         KeyCode::Esc => return pop(model),
         KeyCode::Enter => {
@@ -1084,7 +1114,10 @@ fn review_key(model: &mut Model, k: KeyEvent, mut selected: usize) {
             Err(StoreError::Incomplete { failures }) => {
                 message = Some((refusal(&i.record.survey, &failures), true));
             }
-            Err(e) => message = Some((e.message(), true)),
+            Err(e) => {
+                busy = matches!(e, StoreError::Busy);
+                message = Some((e.message(), true));
+            }
         },
         KeyCode::Char('o') if i.record.status == Status::Complete => {
             match store.reopen(i.record.id, interviewer) {
@@ -1092,7 +1125,10 @@ fn review_key(model: &mut Model, k: KeyEvent, mut selected: usize) {
                     i.record.status = Status::Draft;
                     message = Some((t(T::Reopened), false));
                 }
-                Err(e) => message = Some((e.message(), true)),
+                Err(e) => {
+                    busy = matches!(e, StoreError::Busy);
+                    message = Some((e.message(), true));
+                }
             }
         }
         _ => {}
@@ -1100,6 +1136,7 @@ fn review_key(model: &mut Model, k: KeyEvent, mut selected: usize) {
     if let Some((text, error)) = message {
         notice(model, text, error);
     }
+    model.waited |= busy;
 }
 
 /// Why completing was refused, with the questions' labels: the required
