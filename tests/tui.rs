@@ -845,3 +845,124 @@ fn keys_typed_while_a_save_waits_are_discarded_even_when_it_succeeds() {
     );
     assert_eq!(stored.len(), 1);
 }
+
+/// Opens the edit form of the first household of 曼贺村 (530001, 李明).
+fn edit_first_household(m: &mut Model) {
+    key(m, KeyCode::Enter);
+    key(m, KeyCode::Char('e'));
+    assert!(matches!(m.stack.last(), Some(Screen::Form(_))));
+}
+
+/// Moves the form's focus to field `n` (0 code … 8 notes) from the first
+/// editable one.
+fn form_field(m: &mut Model, n: usize) {
+    for _ in 1..n {
+        key(m, KeyCode::Tab);
+    }
+}
+
+/// Another program changes household 530001 while the form is open.
+fn changed_elsewhere(dir: &TempDir, members: i64, phone: &str) {
+    let other = Store::open(&dir.path().join("m.db")).expect("second program");
+    let mut h = other.household("530001").expect("read").expect("exists");
+    h.members = members;
+    h.phone = phone.into();
+    other.upsert_households(&[h]).expect("changed elsewhere");
+}
+
+#[test]
+fn editing_a_household_saves_only_the_fields_changed() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    edit_first_household(&mut m);
+    changed_elsewhere(&dir, 5, "13800000000");
+    form_field(&mut m, 8);
+    typ(&mut m, "新修了水窖");
+    ctrl(&mut m, 's');
+    assert!(
+        matches!(m.stack.last(), Some(Screen::Households(_))),
+        "saved and closed"
+    );
+    let h = m.store.household("530001").expect("read").expect("exists");
+    assert_eq!(h.notes, "新修了水窖", "the field changed is saved");
+    assert_eq!(h.members, 5, "members changed elsewhere are kept");
+    assert_eq!(
+        h.phone, "13800000000",
+        "the phone changed elsewhere is kept"
+    );
+    assert_eq!(h.head, "李明");
+}
+
+#[test]
+fn editing_a_field_changed_elsewhere_asks_which_to_keep() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    edit_first_household(&mut m);
+    changed_elsewhere(&dir, 5, "13800000000");
+    form_field(&mut m, 6);
+    typ(&mut m, "13900000000");
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Tab);
+    typ(&mut m, "水窖");
+    ctrl(&mut m, 's');
+    match m.stack.last() {
+        Some(Screen::Form(f)) => {
+            assert_eq!(f.conflicts.len(), 1, "the phone only");
+            assert_eq!(
+                f.fields[5].value(),
+                "5",
+                "a field left alone shows the household as it is now"
+            );
+        }
+        _ => panic!("the form stays open and asks"),
+    }
+    let h = m.store.household("530001").expect("read").expect("exists");
+    assert_eq!(
+        (h.phone.as_str(), h.notes.as_str()),
+        ("13800000000", ""),
+        "nothing is written before the person chooses"
+    );
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("Phone: yours 13900000000 · now 13800000000"),
+        "{screen}"
+    );
+    m.lang = Lang::Zh;
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("电话:你填的 13900000000 · 现在的 13800000000"),
+        "{screen}"
+    );
+    // Take theirs: the phone stays, the notes are saved.
+    key(&mut m, KeyCode::Char('t'));
+    assert!(matches!(m.stack.last(), Some(Screen::Households(_))));
+    let h = m.store.household("530001").expect("read").expect("exists");
+    assert_eq!(
+        (h.phone.as_str(), h.notes.as_str()),
+        ("13800000000", "水窖")
+    );
+    assert_eq!(h.members, 5);
+
+    // Again, keeping mine this time.
+    key(&mut m, KeyCode::Char('e'));
+    changed_elsewhere(&dir, 6, "13700000000");
+    form_field(&mut m, 6);
+    for _ in 0..11 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    typ(&mut m, "13900000000");
+    ctrl(&mut m, 's');
+    assert!(matches!(m.stack.last(), Some(Screen::Form(_))));
+    // Esc goes back to the form; saving asks again.
+    key(&mut m, KeyCode::Esc);
+    match m.stack.last() {
+        Some(Screen::Form(f)) => assert!(f.conflicts.is_empty()),
+        _ => panic!("back in the form"),
+    }
+    ctrl(&mut m, 's');
+    key(&mut m, KeyCode::Char('m'));
+    assert!(matches!(m.stack.last(), Some(Screen::Households(_))));
+    let h = m.store.household("530001").expect("read").expect("exists");
+    assert_eq!(h.phone, "13900000000", "mine, as chosen");
+    assert_eq!(h.members, 6, "the other change is kept");
+}

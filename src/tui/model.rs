@@ -10,6 +10,7 @@ use tui_input::Input;
 use crate::i18n::{Lang, Tr};
 use crate::priority::{Area, Project, Rule};
 use crate::store::Store;
+use crate::store::household::{Conflict, Household};
 use crate::store::interview::Interview as Record;
 use crate::store::overview::{HouseholdRow, VillageCoverage};
 use crate::store::priorities::{Explanation, PriorityInput};
@@ -66,7 +67,7 @@ pub enum Screen {
         selected: usize,
     },
     Households(Households),
-    Form(Form),
+    Form(Box<Form>),
     Interview(Box<Interview>),
     Priorities(Box<Priorities>),
     Explain(Box<Explain>),
@@ -139,6 +140,16 @@ pub struct Form {
     pub fields: Vec<Input>,
     pub focus: usize,
     pub errors: Vec<Tr>,
+    /// Editing: the household the person started from (as the form
+    /// opened, or as it was when they last chose between conflicting
+    /// changes). A field differing from it is one the person changed, and
+    /// only such fields are written.
+    pub base: Option<Household>,
+    /// Fields the person changed that were also changed elsewhere since
+    /// `base`; while any is listed the form asks which value to keep.
+    pub conflicts: Vec<Conflict>,
+    /// The household as it was when the conflicts were found.
+    pub theirs: Option<Household>,
 }
 
 /// code, township, village, group, head, members, phone, cadre, notes.

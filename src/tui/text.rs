@@ -86,6 +86,10 @@ texts! {
     EditHousehold => "修改农户", "Edit household";
     FormKeys => "Tab/回车 下一项 · Shift-Tab 上一项 · Ctrl-S 保存 · Esc 取消", "Tab/Enter next · Shift-Tab previous · Ctrl-S save · Esc cancel";
     HouseholdSaved => "农户已保存", "household saved";
+    ConflictTitle => "在你修改期间,这些项已在别处被改过:", "Changed elsewhere while you edited:";
+    Yours => "你填的", "yours";
+    Now => "现在的", "now";
+    ConflictKeys => "m 保留我填的 · t 采用现在的 · Esc 继续修改", "m keep mine · t take theirs · Esc back to editing";
     Version => "版本", "Version";
     Questions => "题数", "Questions";
     Needs => "需求规则", "Need rules";

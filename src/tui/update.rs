@@ -19,7 +19,7 @@ use super::text::T;
 use crate::i18n::{Lang, Tr};
 use crate::interview::{Failure, State};
 use crate::priority::{By, category_areas};
-use crate::store::household::Household;
+use crate::store::household::{Edit, Field, Household};
 use crate::store::interview::Status;
 use crate::store::{Store, StoreError};
 use crate::survey::{QuestionKind, Survey};
@@ -377,6 +377,9 @@ fn paste(model: &mut Model, text: &str) {
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();
+    if matches!(model.stack.last(), Some(Screen::Form(f)) if !f.conflicts.is_empty()) {
+        return;
+    }
     if let Some(input) = active_input(model) {
         for c in one_line.trim_end().chars() {
             input.handle(tui_input::InputRequest::InsertChar(c));
@@ -556,7 +559,7 @@ fn villages_key(model: &mut Model, k: KeyEvent) {
             let (township, village) = chosen.unwrap_or_default();
             model
                 .stack
-                .push(Screen::Form(new_form(&township, &village)));
+                .push(Screen::Form(Box::new(new_form(&township, &village))));
         }
         KeyCode::Tab => to_priorities(model),
         KeyCode::BackTab => model.stack = vec![Screen::Surveys { selected: 0 }],
@@ -598,10 +601,12 @@ fn households_key(model: &mut Model, k: KeyEvent) {
         KeyCode::Esc => pop(model),
         KeyCode::Char('a') => model
             .stack
-            .push(Screen::Form(new_form(&township, &village))),
+            .push(Screen::Form(Box::new(new_form(&township, &village)))),
         KeyCode::Char('e') => {
             if let Some(row) = row {
-                model.stack.push(Screen::Form(edit_form(&row.household)));
+                model
+                    .stack
+                    .push(Screen::Form(Box::new(edit_form(&row.household))));
             }
         }
         KeyCode::Enter => {
@@ -633,6 +638,9 @@ fn new_form(township: &str, village: &str) -> Form {
         fields,
         focus: 0,
         errors: Vec::new(),
+        base: None,
+        conflicts: Vec::new(),
+        theirs: None,
     }
 }
 
@@ -653,13 +661,52 @@ fn edit_form(h: &Household) -> Form {
         fields: values.iter().map(|v| Input::new(v.to_string())).collect(),
         focus: 1,
         errors: Vec::new(),
+        base: Some(h.clone()),
+        conflicts: Vec::new(),
+        theirs: None,
     }
+}
+
+/// The form's position of a registry field (the code is first).
+fn form_index(field: Field) -> usize {
+    Field::ALL.iter().position(|f| *f == field).unwrap_or(0) + 1
+}
+
+/// While the form asks about fields changed elsewhere: `m` keeps what the
+/// person typed, `t` takes the values there now; either then saves the
+/// person's other changes. Esc goes back to editing without saving.
+fn conflict_key(model: &mut Model, k: KeyEvent) {
+    let Some(Screen::Form(form)) = model.stack.last_mut() else {
+        return;
+    };
+    match k.code {
+        KeyCode::Char('m' | 'M') => {}
+        KeyCode::Char('t' | 'T') => {
+            for c in &form.conflicts {
+                form.fields[form_index(c.field)] = Input::new(c.theirs.clone());
+            }
+        }
+        KeyCode::Esc => {
+            form.conflicts.clear();
+            form.theirs = None;
+            return;
+        }
+        _ => return,
+    }
+    // Either way the person has now seen the household as it is: what
+    // differs from it in the form is what they mean to write.
+    form.base = form.theirs.take();
+    form.conflicts.clear();
+    save_form(model);
 }
 
 fn form_key(model: &mut Model, k: KeyEvent) {
     let Some(Screen::Form(form)) = model.stack.last_mut() else {
         return;
     };
+    if !form.conflicts.is_empty() {
+        return conflict_key(model, k);
+    }
     let first = usize::from(form.editing);
     let save = k.code == KeyCode::Char('s') && k.modifiers.contains(KeyModifiers::CONTROL);
     match k.code {
@@ -688,6 +735,16 @@ fn form_key(model: &mut Model, k: KeyEvent) {
             return;
         }
     }
+    save_form(model);
+}
+
+/// Checks the form and saves it: a new household is added; an edit writes
+/// only the fields the person changed, or asks when one of them was
+/// changed elsewhere too.
+fn save_form(model: &mut Model) {
+    let Some(Screen::Form(form)) = model.stack.last_mut() else {
+        return;
+    };
     let v: Vec<String> = form
         .fields
         .iter()
@@ -730,14 +787,35 @@ fn form_key(model: &mut Model, k: KeyEvent) {
             Err(e) => errors.push(e.message()),
         }
     }
-    if !errors.is_empty() {
-        if let Some(Screen::Form(form)) = model.stack.last_mut() {
-            form.errors = errors;
-        }
+    let Some(Screen::Form(form)) = model.stack.last_mut() else {
+        return;
+    };
+    form.errors = errors;
+    if !form.errors.is_empty() {
         return;
     }
-    match model.store.upsert_households(&[household]) {
-        Ok(_) => {
+    let saved = match &form.base {
+        Some(base) => match model.store.edit_household(base, &household) {
+            Ok(Edit::Saved(_)) => Ok(()),
+            Ok(Edit::Conflicts { current, conflicts }) => {
+                // The fields the person left alone show the household as
+                // it is now, so that after the choice the form differs from
+                // it only where the person changed something.
+                for field in Field::ALL {
+                    if field.get(&household) == field.get(base) {
+                        form.fields[form_index(field)] = Input::new(field.get(&current));
+                    }
+                }
+                form.conflicts = conflicts;
+                form.theirs = Some(current);
+                return;
+            }
+            Err(e) => Err(e),
+        },
+        None => model.store.upsert_households(&[household]).map(|_| ()),
+    };
+    match saved {
+        Ok(()) => {
             notice(model, t(T::HouseholdSaved), false);
             pop(model);
         }
