@@ -898,3 +898,45 @@ fn completing_checks_every_answer_again_and_refuses_with_the_list() {
         .expect("saved");
     store.complete(id, "王芳").expect("complete");
 }
+
+#[test]
+fn editing_a_household_writes_only_the_fields_changed_and_reports_conflicts() {
+    use minqing::store::household::{Conflict, Edit, Field};
+    let (_dir, path, store) = fresh();
+    let base = store.household("H1").expect("read").expect("exists");
+    // Another program changes members and the phone.
+    let other = Store::open(&path).expect("second program");
+    let mut theirs = base.clone();
+    theirs.members = 6;
+    theirs.phone = "13800000000".into();
+    other.upsert_households(&[theirs.clone()]).expect("changed");
+    // This one changes the notes only.
+    let mut mine = base.clone();
+    mine.notes = "新修了水窖".into();
+    let saved = store.edit_household(&base, &mine).expect("edit");
+    let now = store.household("H1").expect("read").expect("exists");
+    assert_eq!(saved, Edit::Saved(now.clone()));
+    assert_eq!(
+        (now.members, now.phone.as_str(), now.notes.as_str()),
+        (6, "13800000000", "新修了水窖")
+    );
+    // A field changed on both sides: nothing is written.
+    let mut mine = base.clone();
+    mine.phone = "13900000000".into();
+    mine.head = "李华".into();
+    match store.edit_household(&base, &mine).expect("edit") {
+        Edit::Conflicts { current, conflicts } => {
+            assert_eq!(current, now);
+            assert_eq!(
+                conflicts,
+                [Conflict {
+                    field: Field::Phone,
+                    mine: "13900000000".into(),
+                    theirs: "13800000000".into()
+                }]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.household("H1").expect("read"), Some(now));
+}
