@@ -235,7 +235,8 @@ fn a_whole_interview_with_validation_audit_and_hits() {
     }
     // Completing is refused while required answers are missing.
     match store.complete(id, "王芳") {
-        Err(StoreError::Incomplete { missing }) => {
+        Err(StoreError::Incomplete { failures }) => {
+            let missing: Vec<&str> = failures.iter().map(|f| f.question()).collect();
             assert_eq!(missing, ["toilet", "handwashing", "urgency"])
         }
         other => panic!("{other:?}"),
@@ -838,4 +839,104 @@ fn village_coverage_counts_complete_and_draft_households_without_reading_intervi
     damage_leaf_pages(&demo, &["interview", "household"], None);
     let store = Store::open(&demo).expect("open");
     assert_eq!(coverage(&store, &all), before);
+}
+
+#[test]
+fn completing_checks_every_answer_again_and_refuses_with_the_list() {
+    let (_dir, _path, store) = fresh();
+    let schooling = load(BUNDLED[3].1).survey.expect("schooling loads");
+    let id = store
+        .open_interview("H1", &schooling, "王芳")
+        .expect("interview")
+        .id;
+    for (q, a) in [
+        ("children_6_15", "3"),
+        ("not_attending", "2"),
+        ("dropout_reasons", "cost"),
+        ("school_minutes", "30"),
+        ("boarders", "0"),
+        ("route_hazards", "none"),
+        ("urgency", "low"),
+        // Each answer was accepted when given; this one makes the
+        // number out of school larger than the children.
+        ("children_6_15", "1"),
+    ] {
+        store.save_answer(id, q, Some(a), "王芳").expect("saved");
+    }
+    match store.complete(id, "王芳") {
+        Err(e @ StoreError::Incomplete { .. }) => {
+            let StoreError::Incomplete { failures } = &e else {
+                unreachable!()
+            };
+            let names: Vec<&str> = failures.iter().map(|f| f.question()).collect();
+            assert_eq!(names, ["not_attending"]);
+            let message = e.message();
+            assert!(
+                message
+                    .en
+                    .contains("Cannot be more than the children aged 6 to 15"),
+                "{}",
+                message.en
+            );
+            assert!(message.zh.contains("不能超过 6 到 15 岁孩子的人数"));
+        }
+        other => panic!("completing an invalid interview: {other:?}"),
+    }
+    let stored = store.interview(id).expect("read");
+    assert_eq!(stored.status, Status::Draft, "nothing was completed");
+    assert!(
+        store
+            .audit(id)
+            .expect("audit")
+            .iter()
+            .all(|e| e.field != "@status"),
+        "no status change was written"
+    );
+    // Fixed, it completes.
+    store
+        .save_answer(id, "not_attending", Some("1"), "王芳")
+        .expect("saved");
+    store.complete(id, "王芳").expect("complete");
+}
+
+#[test]
+fn editing_a_household_writes_only_the_fields_changed_and_reports_conflicts() {
+    use minqing::store::household::{Conflict, Edit, Field};
+    let (_dir, path, store) = fresh();
+    let base = store.household("H1").expect("read").expect("exists");
+    // Another program changes members and the phone.
+    let other = Store::open(&path).expect("second program");
+    let mut theirs = base.clone();
+    theirs.members = 6;
+    theirs.phone = "13800000000".into();
+    other.upsert_households(&[theirs.clone()]).expect("changed");
+    // This one changes the notes only.
+    let mut mine = base.clone();
+    mine.notes = "新修了水窖".into();
+    let saved = store.edit_household(&base, &mine).expect("edit");
+    let now = store.household("H1").expect("read").expect("exists");
+    assert_eq!(saved, Edit::Saved(now.clone()));
+    assert_eq!(
+        (now.members, now.phone.as_str(), now.notes.as_str()),
+        (6, "13800000000", "新修了水窖")
+    );
+    // A field changed on both sides: nothing is written.
+    let mut mine = base.clone();
+    mine.phone = "13900000000".into();
+    mine.head = "李华".into();
+    match store.edit_household(&base, &mine).expect("edit") {
+        Edit::Conflicts { current, conflicts } => {
+            assert_eq!(current, now);
+            assert_eq!(
+                conflicts,
+                [Conflict {
+                    field: Field::Phone,
+                    mine: "13900000000".into(),
+                    theirs: "13800000000".into()
+                }]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.household("H1").expect("read"), Some(now));
 }

@@ -617,3 +617,352 @@ fn the_priorities_screen_and_an_explanation() {
         _ => panic!("still on the priorities"),
     }
 }
+
+#[test]
+fn backspace_on_an_empty_answer_stays_on_the_question() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    open_water(&mut m, 0);
+    key(&mut m, KeyCode::Char('1')); // piped into the home
+    assert_eq!(current_name(&m), "shortage_days");
+    typ(&mut m, "40");
+    // Three Backspaces to clear a two-digit field: the third must not
+    // leave the question, or the `3` typed next would answer the source.
+    for _ in 0..3 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    typ(&mut m, "30");
+    key(&mut m, KeyCode::Enter);
+    let id = interview(&m).record.id;
+    let stored = m.store.interview(id).expect("stored").answers;
+    assert_eq!(
+        stored.get("main_source").map(String::as_str),
+        Some("piped_home")
+    );
+    assert_eq!(stored.get("shortage_days").map(String::as_str), Some("30"));
+    assert!(!stored.contains_key("fetch_minutes"));
+    // On a choice question too, Backspace does not move back.
+    assert_eq!(current_name(&m), "quality_problems");
+    key(&mut m, KeyCode::Backspace);
+    assert_eq!(current_name(&m), "quality_problems");
+    key(&mut m, KeyCode::Up);
+    assert_eq!(current_name(&m), "shortage_days", "↑ moves back");
+}
+
+#[test]
+fn changing_an_answered_question_says_old_and_new() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    open_water(&mut m, 0);
+    key(&mut m, KeyCode::Char('1')); // piped into the home
+    let notice = m.notice.clone().expect("a notice");
+    assert_eq!(notice.text.en, "saved", "a first answer is just saved");
+    key(&mut m, KeyCode::Up);
+    key(&mut m, KeyCode::Char('3'));
+    let notice = m.notice.clone().expect("a notice");
+    assert!(!notice.error);
+    assert_eq!(
+        notice.text.en,
+        "changed: Main drinking-water source in the dry season? Piped into the home → Protected well or spring"
+    );
+    assert_eq!(
+        notice.text.zh,
+        "已改:旱季家里主要饮用水来源? 自来水入户 → 有盖水井或受保护的泉水"
+    );
+    // Saving the same answer again is no change.
+    key(&mut m, KeyCode::Up);
+    key(&mut m, KeyCode::Char('3'));
+    assert_eq!(m.notice.clone().expect("a notice").text.en, "saved");
+}
+
+#[test]
+fn completing_checks_every_answer_again_and_lists_what_fails() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('4')); // schooling
+    for answer in ["3⏎", "2⏎", "2⏎", "30⏎", "0⏎", "4⏎", "2", "⏎"] {
+        for c in answer.chars() {
+            match c {
+                '⏎' => key(&mut m, KeyCode::Enter),
+                c => key(&mut m, KeyCode::Char(c)),
+            }
+        }
+    }
+    assert!(matches!(interview(&m).mode, Mode::Review { .. }));
+    // In the review, the children become one: two of one are out of school.
+    let row = {
+        let i = interview(&m);
+        i.path
+            .iter()
+            .position(|&p| i.record.survey.question_at(p).name == "children_6_15")
+            .expect("on the path")
+    };
+    key(&mut m, KeyCode::Home);
+    for _ in 0..row {
+        key(&mut m, KeyCode::Down);
+    }
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(current_name(&m), "children_6_15");
+    key(&mut m, KeyCode::Backspace);
+    typ(&mut m, "1");
+    key(&mut m, KeyCode::Enter);
+    ctrl(&mut m, 'r');
+    key(&mut m, KeyCode::Char('c'));
+    let id = interview(&m).record.id;
+    assert_eq!(
+        m.store.interview(id).expect("read").status,
+        Status::Draft,
+        "an invalid interview is not completed"
+    );
+    let notice = m.notice.clone().expect("a notice");
+    assert!(notice.error);
+    assert_eq!(
+        notice.text.en,
+        "answers that break their question's rule: How many of them do not attend school or dropped out? (Cannot be more than the children aged 6 to 15)"
+    );
+    assert_eq!(
+        notice.text.zh,
+        "答案不符合要求:其中有几个没上学或已辍学?(不能超过 6 到 15 岁孩子的人数)"
+    );
+    // The review marks the failing answer with the reason, in both languages.
+    let screen = render(&mut m, 120, 40);
+    assert!(
+        screen.contains("Cannot be more than the children aged 6 to 15"),
+        "{screen}"
+    );
+    m.lang = Lang::Zh;
+    let screen = render(&mut m, 120, 40);
+    assert!(screen.contains("不能超过 6 到 15 岁孩子的人数"), "{screen}");
+    key(&mut m, KeyCode::Char('m'));
+    assert_eq!(current_name(&m), "not_attending", "m jumps to it");
+    key(&mut m, KeyCode::Backspace);
+    typ(&mut m, "1");
+    key(&mut m, KeyCode::Enter);
+    ctrl(&mut m, 'r');
+    key(&mut m, KeyCode::Char('c'));
+    assert_eq!(
+        m.store.interview(id).expect("read").status,
+        Status::Complete,
+        "fixed, it completes"
+    );
+}
+
+fn press(c: char) -> ratatui::crossterm::event::Event {
+    ratatui::crossterm::event::Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+#[test]
+fn keys_typed_while_a_save_fails_as_busy_are_discarded_and_never_answer() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    m.store
+        .set_busy_timeout(std::time::Duration::from_millis(200))
+        .expect("timeout");
+    open_water(&mut m, 0);
+    assert_eq!(current_name(&m), "main_source");
+    let other = rusqlite::Connection::open(dir.path().join("m.db")).expect("open");
+    other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    // `3` waits on the lock and fails; `2` was typed while it waited.
+    tui::step(&mut m, press('3'), || Ok(vec![press('2')])).expect("step");
+    other.execute_batch("COMMIT").expect("unlock");
+    assert_eq!(current_name(&m), "main_source", "stays on the question");
+    let notice = m.notice.clone().expect("a notice");
+    assert!(notice.error);
+    assert_eq!(notice.text.en, "not saved, press again");
+    assert_eq!(notice.text.zh, "未保存,请再按一次");
+    let id = interview(&m).record.id;
+    assert!(interview(&m).record.answers.is_empty());
+    assert!(
+        m.store.interview(id).expect("read").answers.is_empty(),
+        "neither key answered anything"
+    );
+    let screen = render(&mut m, 80, 24);
+    assert!(screen.contains("not saved, press again"), "{screen}");
+    // Pressed again, it is saved.
+    key(&mut m, KeyCode::Char('3'));
+    assert_eq!(current_name(&m), "fetch_minutes");
+}
+
+#[test]
+fn a_busy_save_says_not_saved_and_does_not_advance() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::Zh);
+    m.store
+        .set_busy_timeout(std::time::Duration::from_millis(100))
+        .expect("timeout");
+    open_water(&mut m, 0);
+    let other = rusqlite::Connection::open(dir.path().join("m.db")).expect("open");
+    other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    key(&mut m, KeyCode::Char('3'));
+    assert_eq!(current_name(&m), "main_source");
+    assert_eq!(
+        m.notice.clone().map(|n| (n.text.zh, n.error)),
+        Some(("未保存,请再按一次".to_string(), true))
+    );
+    assert!(
+        m.waited,
+        "the loop is told to discard what was typed meanwhile"
+    );
+    other.execute_batch("COMMIT").expect("unlock");
+}
+
+#[test]
+fn keys_typed_while_a_save_waits_are_discarded_even_when_it_succeeds() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    open_water(&mut m, 0);
+    // Another program holds the write lock a little longer than a save
+    // may take without the keys typed meanwhile being distrusted.
+    let path = dir.path().join("m.db");
+    let (locked, wait) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let other = rusqlite::Connection::open(path).expect("open");
+        other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+        locked.send(()).expect("told");
+        std::thread::sleep(tui::SLOW_SAVE + std::time::Duration::from_millis(300));
+        other.execute_batch("COMMIT").expect("unlock");
+    });
+    wait.recv().expect("locked");
+    tui::step(&mut m, press('3'), || Ok(vec![press('2'), press('0')])).expect("step");
+    holder.join().expect("holder");
+    assert_eq!(current_name(&m), "fetch_minutes", "the `3` was saved");
+    assert_eq!(
+        interview(&m).input.value(),
+        "",
+        "nothing typed meanwhile landed"
+    );
+    let notice = m.notice.clone().expect("a notice");
+    assert_eq!(
+        notice.text.en,
+        "saved · keys pressed while waiting were not saved, press them again"
+    );
+    let id = interview(&m).record.id;
+    let stored = m.store.interview(id).expect("read").answers;
+    assert_eq!(
+        stored.get("main_source").map(String::as_str),
+        Some("protected_well")
+    );
+    assert_eq!(stored.len(), 1);
+}
+
+/// Opens the edit form of the first household of 曼贺村 (530001, 李明).
+fn edit_first_household(m: &mut Model) {
+    key(m, KeyCode::Enter);
+    key(m, KeyCode::Char('e'));
+    assert!(matches!(m.stack.last(), Some(Screen::Form(_))));
+}
+
+/// Moves the form's focus to field `n` (0 code … 8 notes) from the first
+/// editable one.
+fn form_field(m: &mut Model, n: usize) {
+    for _ in 1..n {
+        key(m, KeyCode::Tab);
+    }
+}
+
+/// Another program changes household 530001 while the form is open.
+fn changed_elsewhere(dir: &TempDir, members: i64, phone: &str) {
+    let other = Store::open(&dir.path().join("m.db")).expect("second program");
+    let mut h = other.household("530001").expect("read").expect("exists");
+    h.members = members;
+    h.phone = phone.into();
+    other.upsert_households(&[h]).expect("changed elsewhere");
+}
+
+#[test]
+fn editing_a_household_saves_only_the_fields_changed() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    edit_first_household(&mut m);
+    changed_elsewhere(&dir, 5, "13800000000");
+    form_field(&mut m, 8);
+    typ(&mut m, "新修了水窖");
+    ctrl(&mut m, 's');
+    assert!(
+        matches!(m.stack.last(), Some(Screen::Households(_))),
+        "saved and closed"
+    );
+    let h = m.store.household("530001").expect("read").expect("exists");
+    assert_eq!(h.notes, "新修了水窖", "the field changed is saved");
+    assert_eq!(h.members, 5, "members changed elsewhere are kept");
+    assert_eq!(
+        h.phone, "13800000000",
+        "the phone changed elsewhere is kept"
+    );
+    assert_eq!(h.head, "李明");
+}
+
+#[test]
+fn editing_a_field_changed_elsewhere_asks_which_to_keep() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    edit_first_household(&mut m);
+    changed_elsewhere(&dir, 5, "13800000000");
+    form_field(&mut m, 6);
+    typ(&mut m, "13900000000");
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Tab);
+    typ(&mut m, "水窖");
+    ctrl(&mut m, 's');
+    match m.stack.last() {
+        Some(Screen::Form(f)) => {
+            assert_eq!(f.conflicts.len(), 1, "the phone only");
+            assert_eq!(
+                f.fields[5].value(),
+                "5",
+                "a field left alone shows the household as it is now"
+            );
+        }
+        _ => panic!("the form stays open and asks"),
+    }
+    let h = m.store.household("530001").expect("read").expect("exists");
+    assert_eq!(
+        (h.phone.as_str(), h.notes.as_str()),
+        ("13800000000", ""),
+        "nothing is written before the person chooses"
+    );
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("Phone: yours 13900000000 · now 13800000000"),
+        "{screen}"
+    );
+    m.lang = Lang::Zh;
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("电话:你填的 13900000000 · 现在的 13800000000"),
+        "{screen}"
+    );
+    // Take theirs: the phone stays, the notes are saved.
+    key(&mut m, KeyCode::Char('t'));
+    assert!(matches!(m.stack.last(), Some(Screen::Households(_))));
+    let h = m.store.household("530001").expect("read").expect("exists");
+    assert_eq!(
+        (h.phone.as_str(), h.notes.as_str()),
+        ("13800000000", "水窖")
+    );
+    assert_eq!(h.members, 5);
+
+    // Again, keeping mine this time.
+    key(&mut m, KeyCode::Char('e'));
+    changed_elsewhere(&dir, 6, "13700000000");
+    form_field(&mut m, 6);
+    for _ in 0..11 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    typ(&mut m, "13900000000");
+    ctrl(&mut m, 's');
+    assert!(matches!(m.stack.last(), Some(Screen::Form(_))));
+    // Esc goes back to the form; saving asks again.
+    key(&mut m, KeyCode::Esc);
+    match m.stack.last() {
+        Some(Screen::Form(f)) => assert!(f.conflicts.is_empty()),
+        _ => panic!("back in the form"),
+    }
+    ctrl(&mut m, 's');
+    key(&mut m, KeyCode::Char('m'));
+    assert!(matches!(m.stack.last(), Some(Screen::Households(_))));
+    let h = m.store.household("530001").expect("read").expect("exists");
+    assert_eq!(h.phone, "13900000000", "mine, as chosen");
+    assert_eq!(h.members, 6, "the other change is kept");
+}

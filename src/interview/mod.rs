@@ -155,6 +155,30 @@ pub fn canonical(survey: &Survey, question: &Question, raw: &str) -> Result<Stri
     }
 }
 
+/// Why an interview cannot be complete, for one relevant question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// A required question without an answer.
+    Missing { question: String },
+    /// An answer its question no longer accepts, and why.
+    Invalid { question: String, message: Tr },
+}
+
+impl Failure {
+    /// The name of the question that fails.
+    pub fn question(&self) -> &str {
+        match self {
+            Failure::Missing { question } | Failure::Invalid { question, .. } => question,
+        }
+    }
+}
+
+/// Everything that keeps an interview with these answers from being
+/// complete (see [`State::failures`]); empty when it can be completed.
+pub fn failures(survey: &Survey, answers: &Answers, household: &HouseholdFacts) -> Vec<Failure> {
+    State::new(survey, answers, household).failures()
+}
+
 /// The state of one interview: relevance, values, completeness and need
 /// hits, computed from the answers on demand. A question that is not
 /// relevant reads as empty everywhere, so a stale answer left behind by a
@@ -228,6 +252,33 @@ impl<'a> State<'a> {
                     && self.is_relevant(i)
             })
             .map(|i| self.survey.question_at(i))
+            .collect()
+    }
+
+    /// Everything that keeps this interview from being complete, in
+    /// question order: every relevant required question without an
+    /// answer, and every relevant answer that its type, bounds or
+    /// constraint no longer accept (an answer it depends on changed after
+    /// it was given). Answers of skipped questions never count.
+    pub fn failures(&self) -> Vec<Failure> {
+        (0..self.survey.question_count())
+            .filter(|&i| self.is_relevant(i))
+            .filter_map(|i| {
+                let q = self.survey.question_at(i);
+                if q.kind == QuestionKind::Note {
+                    return None;
+                }
+                match self.answers.get(&q.name) {
+                    None if q.required => Some(Failure::Missing {
+                        question: q.name.clone(),
+                    }),
+                    None => None,
+                    Some(text) => self.accept(i, text).err().map(|e| Failure::Invalid {
+                        question: q.name.clone(),
+                        message: e.message,
+                    }),
+                }
+            })
             .collect()
     }
 
@@ -396,6 +447,72 @@ mod tests {
         let err = state.accept(i, "none turbid").map_err(|e| e.message.zh);
         assert_eq!(err, Err("选了“以上都没有”就不能再选其他问题".into()));
         assert_eq!(state.accept(i, "none"), Ok("none".into()));
+    }
+
+    fn schooling() -> Survey {
+        load(BUNDLED[3].1).survey.expect("schooling loads")
+    }
+
+    #[test]
+    fn failures_check_every_constraint_again() {
+        let s = schooling();
+        let f = facts();
+        let mut answers = Answers::new();
+        for (q, a) in [
+            ("children_6_15", "3"),
+            ("not_attending", "2"),
+            ("dropout_reasons", "cost"),
+            ("school_minutes", "30"),
+            ("boarders", "0"),
+            ("route_hazards", "none"),
+            ("urgency", "low"),
+        ] {
+            answers.insert(q.into(), a.into());
+        }
+        assert_eq!(failures(&s, &answers, &f), []);
+        // Fewer children than the ones said to be out of school: the
+        // answer to not_attending was accepted once, and fails now.
+        answers.insert("children_6_15".into(), "1".into());
+        assert_eq!(
+            failures(&s, &answers, &f),
+            [Failure::Invalid {
+                question: "not_attending".into(),
+                message: tr!(
+                    "不能超过 6 到 15 岁孩子的人数",
+                    "Cannot be more than the children aged 6 to 15"
+                ),
+            }]
+        );
+        // A household smaller than the children said (the registry
+        // changed): the constraint that reads the household fails too.
+        answers.insert("children_6_15".into(), "3".into());
+        let small = HouseholdFacts {
+            members: 2,
+            ..facts()
+        };
+        let names: Vec<String> = failures(&s, &answers, &small)
+            .iter()
+            .map(|f| f.question().to_string())
+            .collect();
+        assert_eq!(names, ["children_6_15"]);
+        // Missing answers are listed with the failing ones, in order;
+        // a skipped question's stale answer is not.
+        answers.insert("children_6_15".into(), "2".into());
+        answers.insert("not_attending".into(), "3".into());
+        answers.remove("urgency");
+        let found = failures(&s, &answers, &f);
+        assert_eq!(
+            found.iter().map(Failure::question).collect::<Vec<_>>(),
+            ["not_attending", "urgency"]
+        );
+        assert!(matches!(found[1], Failure::Missing { .. }));
+        answers.insert("children_6_15".into(), "0".into());
+        answers.insert("urgency".into(), "low".into());
+        assert_eq!(
+            failures(&s, &answers, &f),
+            [],
+            "not_attending is skipped when there are no children"
+        );
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::i18n::Tr;
-use crate::interview::AnswerError;
+use crate::i18n::{Lang, Tr};
+use crate::interview::{AnswerError, Failure};
 use crate::tr;
 
 #[derive(Debug)]
@@ -90,9 +90,11 @@ pub enum StoreError {
     UnknownInterview(String),
     UnknownQuestion(String),
     Answer(AnswerError),
-    /// Completing was refused: these relevant required questions have no answer.
+    /// Completing was refused: relevant required questions without an
+    /// answer, or answers their questions no longer accept, in question
+    /// order.
     Incomplete {
-        missing: Vec<String>,
+        failures: Vec<Failure>,
     },
     /// Answers of a complete interview change only after reopening it.
     Completed,
@@ -270,12 +272,42 @@ impl StoreError {
                 "no question {name} in the questionnaire"
             ),
             StoreError::Answer(e) => e.message.clone(),
-            StoreError::Incomplete { missing } => {
-                let list = missing.join(", ");
-                tr!(
-                    "还有必答题没有回答:{list}",
-                    "required questions are still unanswered: {list}"
-                )
+            StoreError::Incomplete { failures } => {
+                let missing: Vec<&str> = failures
+                    .iter()
+                    .filter(|f| matches!(f, Failure::Missing { .. }))
+                    .map(Failure::question)
+                    .collect();
+                let invalid = |lang: Lang| {
+                    failures
+                        .iter()
+                        .filter_map(|f| match f {
+                            Failure::Invalid { question, message } => {
+                                Some(format!("{question} ({})", message.get(lang)))
+                            }
+                            Failure::Missing { .. } => None,
+                        })
+                        .collect::<Vec<_>>()
+                };
+                let mut zh = Vec::new();
+                let mut en = Vec::new();
+                if !missing.is_empty() {
+                    let list = missing.join(", ");
+                    zh.push(format!("还有必答题没有回答:{list}"));
+                    en.push(format!("required questions are still unanswered: {list}"));
+                }
+                let (bad_zh, bad_en) = (invalid(Lang::Zh), invalid(Lang::En));
+                if !bad_zh.is_empty() {
+                    zh.push(format!("答案不符合要求:{}", bad_zh.join("; ")));
+                    en.push(format!(
+                        "answers that break their question's rule: {}",
+                        bad_en.join("; ")
+                    ));
+                }
+                Tr {
+                    zh: zh.join(";"),
+                    en: en.join("; "),
+                }
             }
             StoreError::Completed => tr!(
                 "这份调查已完成;要修改答案请先重新打开",

@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, Store, now_ms};
+use super::{Result, Store, StoreError, now_ms};
 use crate::i18n::Tr;
 use crate::interview::HouseholdFacts;
 use crate::tr;
@@ -70,6 +70,112 @@ impl Household {
         }
         out
     }
+}
+
+/// A registry field a person can edit (every one but the code), in the
+/// order of the registry's columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Township,
+    Village,
+    Group,
+    Head,
+    Members,
+    Phone,
+    Cadre,
+    Notes,
+}
+
+impl Field {
+    pub const ALL: [Field; 8] = [
+        Field::Township,
+        Field::Village,
+        Field::Group,
+        Field::Head,
+        Field::Members,
+        Field::Phone,
+        Field::Cadre,
+        Field::Notes,
+    ];
+
+    /// The field's value as text.
+    pub fn get(self, h: &Household) -> String {
+        match self {
+            Field::Township => h.township.clone(),
+            Field::Village => h.village.clone(),
+            Field::Group => h.group.clone(),
+            Field::Head => h.head.clone(),
+            Field::Members => h.members.to_string(),
+            Field::Phone => h.phone.clone(),
+            Field::Cadre => h.cadre.clone(),
+            Field::Notes => h.notes.clone(),
+        }
+    }
+
+    /// Copies the field from `from` into `to`.
+    fn copy(self, from: &Household, to: &mut Household) {
+        match self {
+            Field::Township => to.township.clone_from(&from.township),
+            Field::Village => to.village.clone_from(&from.village),
+            Field::Group => to.group.clone_from(&from.group),
+            Field::Head => to.head.clone_from(&from.head),
+            Field::Members => to.members = from.members,
+            Field::Phone => to.phone.clone_from(&from.phone),
+            Field::Cadre => to.cadre.clone_from(&from.cadre),
+            Field::Notes => to.notes.clone_from(&from.notes),
+        }
+    }
+}
+
+/// A field a person changed in a form while someone else (another
+/// program, a merge) changed it too, to something else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    pub field: Field,
+    pub mine: String,
+    pub theirs: String,
+}
+
+/// A person's edit laid onto the household as it is now: `theirs` with
+/// every field where `mine` differs from `base` (what the person started
+/// from) taken from `mine`. A field changed on both sides since `base`,
+/// differently, is a conflict; the merge keeps theirs there.
+pub fn rebase(
+    base: &Household,
+    mine: &Household,
+    theirs: &Household,
+) -> (Household, Vec<Conflict>) {
+    let mut merged = theirs.clone();
+    let mut conflicts = Vec::new();
+    for field in Field::ALL {
+        let (b, m, t) = (field.get(base), field.get(mine), field.get(theirs));
+        if m == b || m == t {
+            continue;
+        }
+        if t == b {
+            field.copy(mine, &mut merged);
+        } else {
+            conflicts.push(Conflict {
+                field,
+                mine: m,
+                theirs: t,
+            });
+        }
+    }
+    (merged, conflicts)
+}
+
+/// What became of an edit of a household.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// Written (or nothing to write); the household as stored now.
+    Saved(Household),
+    /// Nothing written: these fields were changed elsewhere too. `current`
+    /// is the household as it is now, the base to try again from.
+    Conflicts {
+        current: Household,
+        conflicts: Vec<Conflict>,
+    },
 }
 
 /// How a batch of households changed the registry.
@@ -149,6 +255,47 @@ impl Store {
         Ok(counts)
     }
 
+    /// Saves a person's edit of a household: only the fields where `mine`
+    /// differs from `base` (the household as the form showed it when
+    /// opened) are written, onto the household as it is now, in one write
+    /// transaction, so a change made elsewhere meanwhile to another field
+    /// is kept. When a field was changed both here and elsewhere, to
+    /// different values, nothing is written and the conflicts are returned
+    /// for the person to decide.
+    pub fn edit_household(&self, base: &Household, mine: &Household) -> Result<Edit> {
+        let tx = self.write()?;
+        let current = self
+            .household(&base.code)?
+            .ok_or_else(|| StoreError::UnknownHousehold(base.code.clone()))?;
+        let (merged, conflicts) = rebase(base, mine, &current);
+        if !conflicts.is_empty() {
+            return Ok(Edit::Conflicts { current, conflicts });
+        }
+        if merged == current {
+            return Ok(Edit::Saved(current));
+        }
+        tx.execute(
+            "UPDATE household SET township = ?2, village = ?3, grp = ?4, head = ?5, members = ?6,
+             phone = ?7, cadre = ?8, notes = ?9, updated_at = ?10 WHERE code = ?1",
+            params![
+                merged.code,
+                merged.township,
+                merged.village,
+                merged.group,
+                merged.head,
+                merged.members,
+                merged.phone,
+                merged.cadre,
+                merged.notes,
+                now_ms()
+            ],
+        )?;
+        // Rules may read a household's members, village, township or group.
+        self.recompute_household_hits(&merged.code)?;
+        tx.commit()?;
+        Ok(Edit::Saved(merged))
+    }
+
     pub fn household(&self, code: &str) -> Result<Option<Household>> {
         Ok(self
             .conn
@@ -175,5 +322,47 @@ impl Store {
         Ok(self
             .conn
             .query_row("SELECT count(*) FROM household", [], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Household {
+        Household {
+            code: "530001".into(),
+            township: "勐烈镇".into(),
+            village: "曼贺村".into(),
+            head: "李明".into(),
+            members: 4,
+            ..Household::default()
+        }
+    }
+
+    #[test]
+    fn rebase_keeps_changes_made_elsewhere_and_finds_conflicts() {
+        let mut mine = base();
+        mine.notes = "水窖".into();
+        mine.phone = "139".into();
+        mine.head = "李华".into();
+        let mut theirs = base();
+        theirs.members = 5;
+        theirs.phone = "138".into();
+        theirs.head = "李华".into();
+        let (merged, conflicts) = rebase(&base(), &mine, &theirs);
+        assert_eq!(merged.members, 5, "changed elsewhere only: theirs");
+        assert_eq!(merged.notes, "水窖", "changed here only: mine");
+        assert_eq!(merged.head, "李华", "the same change on both sides");
+        assert_eq!(merged.phone, "138", "a conflict keeps theirs");
+        assert_eq!(
+            conflicts,
+            [Conflict {
+                field: Field::Phone,
+                mine: "139".into(),
+                theirs: "138".into()
+            }]
+        );
+        assert_eq!(rebase(&base(), &base(), &theirs), (theirs, Vec::new()));
     }
 }

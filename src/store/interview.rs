@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::household::Household;
 use super::{Result, Store, StoreError};
-use crate::interview::{Answers, HouseholdFacts, State};
+use crate::interview::{Answers, HouseholdFacts, State, failures};
 use crate::survey::{Severity, Survey};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -307,7 +307,10 @@ impl Store {
     }
 
     /// Marks the interview complete and stores its need hits. Refused, with
-    /// the list, while a relevant required question is unanswered.
+    /// the list, while a relevant required question is unanswered or a
+    /// relevant answer breaks its question's type, bounds or constraint:
+    /// every answer is checked again here, because one accepted earlier
+    /// may fail after an answer it depends on changed.
     pub fn complete(&self, id: i64, interviewer: &str) -> Result<String> {
         let tx = self.write()?;
         let interview = self.interview(id)?;
@@ -319,10 +322,9 @@ impl Store {
             );
         }
         let facts = interview.facts();
-        let state = State::new(&interview.survey, &interview.answers, &facts);
-        let missing: Vec<String> = state.missing().iter().map(|q| q.name.clone()).collect();
-        if !missing.is_empty() {
-            return Err(StoreError::Incomplete { missing });
+        let failures = failures(&interview.survey, &interview.answers, &facts);
+        if !failures.is_empty() {
+            return Err(StoreError::Incomplete { failures });
         }
         let hits = compute_hits(&interview.survey, &interview.answers, &facts);
         self.set_status(&tx, &interview, Status::Complete, &hits, interviewer)?;
@@ -519,7 +521,8 @@ pub struct NewInterview {
 
 impl Store {
     /// Writes many interviews in one transaction, with need hits computed
-    /// for the complete ones exactly as [`Store::complete`] does. Used for
+    /// for the complete ones exactly as [`Store::complete`] does, and
+    /// refused as it refuses when a complete one fails a check. Used for
     /// generated data, which has no history: no audit entries are written.
     pub fn insert_interviews(&self, batch: &[NewInterview]) -> Result<()> {
         let tx = self.write()?;
@@ -548,8 +551,16 @@ impl Store {
                     .optional()?
                     .ok_or_else(|| StoreError::UnknownHousehold(new.household.clone()))?;
                 let complete = new.status == Status::Complete;
+                let survey = self.snapshot_survey(new.snapshot)?;
+                if complete {
+                    // Complete only when complete could have made it so.
+                    let failures = failures(&survey, &new.answers, &facts);
+                    if !failures.is_empty() {
+                        return Err(StoreError::Incomplete { failures });
+                    }
+                }
                 let hits = if complete {
-                    compute_hits(&*self.snapshot_survey(new.snapshot)?, &new.answers, &facts)
+                    compute_hits(&survey, &new.answers, &facts)
                 } else {
                     String::new()
                 };

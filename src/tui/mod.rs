@@ -16,9 +16,11 @@ pub mod view;
 
 use std::io;
 use std::rc::Rc;
+use std::time::Duration;
 
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event,
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
@@ -125,8 +127,50 @@ pub fn new_model(
         notice: None,
         help: false,
         quit: false,
+        waited: false,
         size,
     })
+}
+
+/// How long a save may take before the keys typed meanwhile are no
+/// longer trusted: typed ahead for a question that did not come, they
+/// would answer whatever came instead.
+pub const SLOW_SAVE: Duration = Duration::from_millis(500);
+
+/// The events the terminal has buffered, read without waiting.
+fn pending() -> io::Result<Vec<Event>> {
+    let mut events = Vec::new();
+    while event::poll(Duration::ZERO)? {
+        events.push(event::read()?);
+    }
+    Ok(events)
+}
+
+/// Applies one terminal event. When the update waited on the database (a
+/// write that failed as busy, or a save that took longer than
+/// [`SLOW_SAVE`]), the events that arrived meanwhile, read from `pending`,
+/// are dropped but for a resize and Ctrl-C, and the status bar asks to
+/// press them again.
+pub fn step(
+    model: &mut Model,
+    event: Event,
+    pending: impl FnOnce() -> io::Result<Vec<Event>>,
+) -> io::Result<()> {
+    let Some(msg) = msg::Msg::from_event(event) else {
+        return Ok(());
+    };
+    update::update(model, msg);
+    if !std::mem::take(&mut model.waited) {
+        return Ok(());
+    }
+    let left = msg::after_wait(pending()?);
+    if left.discarded > 0 {
+        update::typed_while_waiting(model);
+    }
+    for msg in left.kept {
+        update::update(model, msg);
+    }
+    Ok(())
 }
 
 fn restore_terminal() {
@@ -165,9 +209,7 @@ pub fn run(mut model: Model) -> io::Result<()> {
             if model.quit {
                 return Ok(());
             }
-            if let Some(msg) = msg::Msg::from_event(event::read()?) {
-                update::update(&mut model, msg);
-            }
+            step(&mut model, event::read()?, pending)?;
         }
     });
     restore_terminal();

@@ -10,6 +10,7 @@ use tui_input::Input;
 use crate::i18n::{Lang, Tr};
 use crate::priority::{Area, Project, Rule};
 use crate::store::Store;
+use crate::store::household::{Conflict, Household};
 use crate::store::interview::Interview as Record;
 use crate::store::overview::{HouseholdRow, VillageCoverage};
 use crate::store::priorities::{Explanation, PriorityInput};
@@ -30,6 +31,10 @@ pub struct Model {
     pub notice: Option<Notice>,
     pub help: bool,
     pub quit: bool,
+    /// Set by an update that waited on the database (a save that failed as
+    /// busy, or took long): the keys typed meanwhile must not be applied.
+    /// The event loop takes it after each update.
+    pub waited: bool,
     /// Terminal size, for mapping mouse clicks to what was drawn.
     pub size: (u16, u16),
 }
@@ -62,7 +67,7 @@ pub enum Screen {
         selected: usize,
     },
     Households(Households),
-    Form(Form),
+    Form(Box<Form>),
     Interview(Box<Interview>),
     Priorities(Box<Priorities>),
     Explain(Box<Explain>),
@@ -135,6 +140,16 @@ pub struct Form {
     pub fields: Vec<Input>,
     pub focus: usize,
     pub errors: Vec<Tr>,
+    /// Editing: the household the person started from (as the form
+    /// opened, or as it was when they last chose between conflicting
+    /// changes). A field differing from it is one the person changed, and
+    /// only such fields are written.
+    pub base: Option<Household>,
+    /// Fields the person changed that were also changed elsewhere since
+    /// `base`; while any is listed the form asks which value to keep.
+    pub conflicts: Vec<Conflict>,
+    /// The household as it was when the conflicts were found.
+    pub theirs: Option<Household>,
 }
 
 /// code, township, village, group, head, members, phone, cadre, notes.
@@ -156,6 +171,9 @@ pub struct Interview {
     pub answered: Vec<bool>,
     /// Relevant required questions without an answer, by position.
     pub missing: Vec<usize>,
+    /// Relevant answers their question no longer accepts (an answer they
+    /// depend on changed), by position, with the reason.
+    pub failing: Vec<(usize, Tr)>,
     pub input: Input,
     /// Toggled choices of a multiple-choice question, in list order.
     pub picks: Vec<String>,

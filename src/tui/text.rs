@@ -58,6 +58,9 @@ texts! {
     Interviewer => "调查员", "Interviewer";
     AskName => "请输入调查员姓名(只需输入一次):", "Interviewer's name (asked once):";
     Saved => "已保存", "saved";
+    Changed => "已改:", "changed: ";
+    NotSaved => "未保存,请再按一次", "not saved, press again";
+    TypedWhileWaiting => "等待时按的键未保存,请再按一次", "keys pressed while waiting were not saved, press them again";
     Language => "中文", "English";
     Question => "题", "Question";
     Of => "/", "of";
@@ -78,10 +81,15 @@ texts! {
     CompleteDone => "调查已完成", "interview complete";
     Reopened => "已重新打开,可以修改", "reopened for correction";
     MissingList => "还有必答题未答:", "required questions unanswered:";
+    FailingList => "答案不符合要求:", "answers that break their question's rule:";
     AddHousehold => "添加农户", "Add a household";
     EditHousehold => "修改农户", "Edit household";
     FormKeys => "Tab/回车 下一项 · Shift-Tab 上一项 · Ctrl-S 保存 · Esc 取消", "Tab/Enter next · Shift-Tab previous · Ctrl-S save · Esc cancel";
     HouseholdSaved => "农户已保存", "household saved";
+    ConflictTitle => "在你修改期间,这些项已在别处被改过:", "Changed elsewhere while you edited:";
+    Yours => "你填的", "yours";
+    Now => "现在的", "now";
+    ConflictKeys => "m 保留我填的 · t 采用现在的 · Esc 继续修改", "m keep mine · t take theirs · Esc back to editing";
     Version => "版本", "Version";
     Questions => "题数", "Questions";
     Needs => "需求规则", "Need rules";
@@ -92,7 +100,7 @@ texts! {
     HelpClose => "按 ? 或 Esc 关闭", "press ? or Esc to close";
     KeysVillages => "↑↓ 选择 · 回车 打开 · / 筛选(拼音或汉字) · a 添加农户 · Tab 问卷 · F2 语言 · q 退出", "↑↓ select · Enter open · / filter (pinyin or characters) · a add household · Tab surveys · F2 language · q quit";
     KeysHouseholds => "↑↓ 选择 · 回车 继续调查 · 1-9 打开第几份问卷 · / 搜索 · a 添加 · e 修改 · Esc 返回 · q 退出", "↑↓ select · Enter continue · 1-9 open survey N · / search · a add · e edit · Esc back · q quit";
-    KeysInterview => "选择题一键作答 · ↑/PgUp 上一题 · ↓/PgDn 下一题 · 退格(空) 上一题 · Ctrl-R 核对 · Esc 返回(已自动保存)", "one key per choice · ↑/PgUp previous · ↓/PgDn next · Backspace (empty) previous · Ctrl-R review · Esc back (all saved)";
+    KeysInterview => "选择题一键作答 · ↑/PgUp 上一题 · ↓/PgDn 下一题 · Ctrl-R 核对 · Esc 返回(已自动保存)", "one key per choice · ↑/PgUp previous · ↓/PgDn next · Ctrl-R review · Esc back (all saved)";
     KeysReview => "↑↓ 选择 · 回车 修改该题 · m 第一个未答 · c 完成 · o 重新打开 · Esc 返回", "↑↓ select · Enter change it · m first missing · c complete · o reopen · Esc back";
     KeysSurveys => "↑↓ 选择 · Tab 村 · F2 语言 · q 退出", "↑↓ select · Tab villages · F2 language · q quit";
     KeysCommon => "F1 帮助(输入时也可用) · F2 切换语言(不在输入时也可按 ? 和 L) · Ctrl-C 退出(所有答案都已保存)", "F1 help (also while typing) · F2 switch language (? and L work too when not typing) · Ctrl-C quit (every answer is already saved)";

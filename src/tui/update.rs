@@ -17,9 +17,9 @@ use super::model::{
 use super::msg::Msg;
 use super::text::T;
 use crate::i18n::{Lang, Tr};
-use crate::interview::State;
+use crate::interview::{Failure, State};
 use crate::priority::{By, category_areas};
-use crate::store::household::Household;
+use crate::store::household::{Edit, Field, Household};
 use crate::store::interview::Status;
 use crate::store::{Store, StoreError};
 use crate::survey::{QuestionKind, Survey};
@@ -377,6 +377,9 @@ fn paste(model: &mut Model, text: &str) {
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();
+    if matches!(model.stack.last(), Some(Screen::Form(f)) if !f.conflicts.is_empty()) {
+        return;
+    }
     if let Some(input) = active_input(model) {
         for c in one_line.trim_end().chars() {
             input.handle(tui_input::InputRequest::InsertChar(c));
@@ -556,7 +559,7 @@ fn villages_key(model: &mut Model, k: KeyEvent) {
             let (township, village) = chosen.unwrap_or_default();
             model
                 .stack
-                .push(Screen::Form(new_form(&township, &village)));
+                .push(Screen::Form(Box::new(new_form(&township, &village))));
         }
         KeyCode::Tab => to_priorities(model),
         KeyCode::BackTab => model.stack = vec![Screen::Surveys { selected: 0 }],
@@ -598,10 +601,12 @@ fn households_key(model: &mut Model, k: KeyEvent) {
         KeyCode::Esc => pop(model),
         KeyCode::Char('a') => model
             .stack
-            .push(Screen::Form(new_form(&township, &village))),
+            .push(Screen::Form(Box::new(new_form(&township, &village)))),
         KeyCode::Char('e') => {
             if let Some(row) = row {
-                model.stack.push(Screen::Form(edit_form(&row.household)));
+                model
+                    .stack
+                    .push(Screen::Form(Box::new(edit_form(&row.household))));
             }
         }
         KeyCode::Enter => {
@@ -633,6 +638,9 @@ fn new_form(township: &str, village: &str) -> Form {
         fields,
         focus: 0,
         errors: Vec::new(),
+        base: None,
+        conflicts: Vec::new(),
+        theirs: None,
     }
 }
 
@@ -653,13 +661,52 @@ fn edit_form(h: &Household) -> Form {
         fields: values.iter().map(|v| Input::new(v.to_string())).collect(),
         focus: 1,
         errors: Vec::new(),
+        base: Some(h.clone()),
+        conflicts: Vec::new(),
+        theirs: None,
     }
+}
+
+/// The form's position of a registry field (the code is first).
+fn form_index(field: Field) -> usize {
+    Field::ALL.iter().position(|f| *f == field).unwrap_or(0) + 1
+}
+
+/// While the form asks about fields changed elsewhere: `m` keeps what the
+/// person typed, `t` takes the values there now; either then saves the
+/// person's other changes. Esc goes back to editing without saving.
+fn conflict_key(model: &mut Model, k: KeyEvent) {
+    let Some(Screen::Form(form)) = model.stack.last_mut() else {
+        return;
+    };
+    match k.code {
+        KeyCode::Char('m' | 'M') => {}
+        KeyCode::Char('t' | 'T') => {
+            for c in &form.conflicts {
+                form.fields[form_index(c.field)] = Input::new(c.theirs.clone());
+            }
+        }
+        KeyCode::Esc => {
+            form.conflicts.clear();
+            form.theirs = None;
+            return;
+        }
+        _ => return,
+    }
+    // Either way the person has now seen the household as it is: what
+    // differs from it in the form is what they mean to write.
+    form.base = form.theirs.take();
+    form.conflicts.clear();
+    save_form(model);
 }
 
 fn form_key(model: &mut Model, k: KeyEvent) {
     let Some(Screen::Form(form)) = model.stack.last_mut() else {
         return;
     };
+    if !form.conflicts.is_empty() {
+        return conflict_key(model, k);
+    }
     let first = usize::from(form.editing);
     let save = k.code == KeyCode::Char('s') && k.modifiers.contains(KeyModifiers::CONTROL);
     match k.code {
@@ -688,6 +735,16 @@ fn form_key(model: &mut Model, k: KeyEvent) {
             return;
         }
     }
+    save_form(model);
+}
+
+/// Checks the form and saves it: a new household is added; an edit writes
+/// only the fields the person changed, or asks when one of them was
+/// changed elsewhere too.
+fn save_form(model: &mut Model) {
+    let Some(Screen::Form(form)) = model.stack.last_mut() else {
+        return;
+    };
     let v: Vec<String> = form
         .fields
         .iter()
@@ -730,14 +787,35 @@ fn form_key(model: &mut Model, k: KeyEvent) {
             Err(e) => errors.push(e.message()),
         }
     }
-    if !errors.is_empty() {
-        if let Some(Screen::Form(form)) = model.stack.last_mut() {
-            form.errors = errors;
-        }
+    let Some(Screen::Form(form)) = model.stack.last_mut() else {
+        return;
+    };
+    form.errors = errors;
+    if !form.errors.is_empty() {
         return;
     }
-    match model.store.upsert_households(&[household]) {
-        Ok(_) => {
+    let saved = match &form.base {
+        Some(base) => match model.store.edit_household(base, &household) {
+            Ok(Edit::Saved(_)) => Ok(()),
+            Ok(Edit::Conflicts { current, conflicts }) => {
+                // The fields the person left alone show the household as
+                // it is now, so that after the choice the form differs from
+                // it only where the person changed something.
+                for field in Field::ALL {
+                    if field.get(&household) == field.get(base) {
+                        form.fields[form_index(field)] = Input::new(field.get(&current));
+                    }
+                }
+                form.conflicts = conflicts;
+                form.theirs = Some(current);
+                return;
+            }
+            Err(e) => Err(e),
+        },
+        None => model.store.upsert_households(&[household]).map(|_| ()),
+    };
+    match saved {
+        Ok(()) => {
             notice(model, t(T::HouseholdSaved), false);
             pop(model);
         }
@@ -761,6 +839,7 @@ fn open_interview(model: &mut Model, code: &str, n: usize) {
                 path: Vec::new(),
                 answered: Vec::new(),
                 missing: Vec::new(),
+                failing: Vec::new(),
                 input: Input::default(),
                 picks: Vec::new(),
                 error: None,
@@ -817,6 +896,18 @@ fn recompute(i: &mut Interview) {
         .missing()
         .iter()
         .filter_map(|q| i.record.survey.index_of(&q.name))
+        .collect();
+    i.failing = state
+        .failures()
+        .into_iter()
+        .filter_map(|f| match f {
+            Failure::Invalid { question, message } => i
+                .record
+                .survey
+                .index_of(&question)
+                .map(|idx| (idx, message)),
+            Failure::Missing { .. } => None,
+        })
         .collect();
 }
 
@@ -894,17 +985,71 @@ fn save(model: &mut Model, raw: Option<String>) {
         return;
     };
     let name = i.record.survey.question_at(i.current).name.clone();
-    match store.save_answer(i.record.id, &name, raw.as_deref(), interviewer) {
+    let old = i.record.answers.get(&name).cloned();
+    let started = std::time::Instant::now();
+    let result = store.save_answer(i.record.id, &name, raw.as_deref(), interviewer);
+    // Keys typed while this save waited were meant for the next question,
+    // which had not come: the event loop drops them.
+    if started.elapsed() >= super::SLOW_SAVE {
+        model.waited = true;
+    }
+    match result {
         Ok(stored) => {
+            let said = match &old {
+                Some(before) if old != stored => {
+                    changed(&i.record.survey, &name, before, stored.as_deref())
+                }
+                _ => t(T::Saved),
+            };
             match stored {
                 Some(v) => i.record.answers.insert(name, v),
                 None => i.record.answers.remove(&name),
             };
             recompute(i);
             advance(i);
-            notice(model, t(T::Saved), false);
+            notice(model, said, false);
         }
-        Err(e) => i.error = Some(e.message()),
+        Err(e) => {
+            i.error = Some(e.message());
+            if matches!(e, StoreError::Busy) {
+                model.waited = true;
+                notice(model, t(T::NotSaved), true);
+            }
+        }
+    }
+}
+
+/// Says that keys typed while a save waited were dropped, after what the
+/// save itself said.
+pub fn typed_while_waiting(model: &mut Model) {
+    let dropped = t(T::TypedWhileWaiting);
+    let text = match model.notice.take() {
+        Some(n) if n.text == t(T::NotSaved) => n.text,
+        Some(n) => Tr {
+            zh: format!("{} · {}", n.text.zh, dropped.zh),
+            en: format!("{} · {}", n.text.en, dropped.en),
+        },
+        None => dropped,
+    };
+    notice(model, text, true);
+}
+
+/// The notice for an answer that replaced an earlier one: the question,
+/// the old answer and the new one, so a change nobody meant is seen.
+fn changed(survey: &Survey, name: &str, old: &str, new: Option<&str>) -> Tr {
+    let say = |lang: Lang| {
+        let label = survey
+            .question(name)
+            .map_or(name, |q| q.label.get(lang))
+            .to_string();
+        let shown = |v: &str| crate::interview::display_answer(survey, name, v, lang, "、");
+        let prefix = T::Changed.get(lang);
+        let new = new.map_or_else(|| "—".to_string(), shown);
+        format!("{prefix}{label} {} → {new}", shown(old))
+    };
+    Tr {
+        zh: say(Lang::Zh),
+        en: say(Lang::En),
     }
 }
 
@@ -949,10 +1094,6 @@ fn interview_key(model: &mut Model, k: KeyEvent) {
         QuestionKind::Note => {
             if confirm {
                 advance(i);
-            } else if k.code == KeyCode::Backspace
-                && let Some(prev) = previous_on_path(i)
-            {
-                go_to(i, prev);
             }
         }
         QuestionKind::SelectOne | QuestionKind::YesNo => {
@@ -965,10 +1106,6 @@ fn interview_key(model: &mut Model, k: KeyEvent) {
                 } else {
                     i.error = Some(t(T::AnswerFirst));
                 }
-            } else if k.code == KeyCode::Backspace
-                && let Some(prev) = previous_on_path(i)
-            {
-                go_to(i, prev);
             }
         }
         QuestionKind::SelectMultiple => {
@@ -989,10 +1126,6 @@ fn interview_key(model: &mut Model, k: KeyEvent) {
                 } else {
                     save(model, None);
                 }
-            } else if k.code == KeyCode::Backspace
-                && let Some(prev) = previous_on_path(i)
-            {
-                go_to(i, prev);
             }
         }
         _ => {
@@ -1005,11 +1138,9 @@ fn interview_key(model: &mut Model, k: KeyEvent) {
                 } else {
                     save(model, None);
                 }
-            } else if k.code == KeyCode::Backspace && i.input.value().is_empty() {
-                if let Some(prev) = previous_on_path(i) {
-                    go_to(i, prev);
-                }
             } else {
+                // Backspace in an empty input stays here: a key meant to
+                // clear this answer must never reach an earlier question.
                 i.input.handle_event(&Event::Key(k));
                 i.error = None;
             }
@@ -1033,6 +1164,8 @@ fn review_key(model: &mut Model, k: KeyEvent, mut selected: usize) {
         return;
     }
     let mut message = None;
+    // A write that waited on another program: keys typed meanwhile are dropped.
+    let mut busy = false;
     match k.code {
         KeyCode::Esc => return pop(model),
         KeyCode::Enter => {
@@ -1041,7 +1174,12 @@ fn review_key(model: &mut Model, k: KeyEvent, mut selected: usize) {
             }
         }
         KeyCode::Char('m') => {
-            if let Some(&idx) = i.missing.first() {
+            let first = i
+                .path
+                .iter()
+                .copied()
+                .find(|idx| i.missing.contains(idx) || i.failing.iter().any(|(f, _)| f == idx));
+            if let Some(idx) = first {
                 go_to(i, idx);
             }
         }
@@ -1051,23 +1189,13 @@ fn review_key(model: &mut Model, k: KeyEvent, mut selected: usize) {
                 i.record.status = Status::Complete;
                 message = Some((t(T::CompleteDone), false));
             }
-            Err(StoreError::Incomplete { .. }) => {
-                let label = |lang: Lang| {
-                    i.missing
-                        .iter()
-                        .map(|&m| i.record.survey.question_at(m).label.get(lang).to_string())
-                        .collect::<Vec<_>>()
-                };
-                let (zh, en) = T::MissingList.pair();
-                message = Some((
-                    Tr {
-                        zh: format!("{zh}{}", label(Lang::Zh).join("、")),
-                        en: format!("{en} {}", label(Lang::En).join("; ")),
-                    },
-                    true,
-                ));
+            Err(StoreError::Incomplete { failures }) => {
+                message = Some((refusal(&i.record.survey, &failures), true));
             }
-            Err(e) => message = Some((e.message(), true)),
+            Err(e) => {
+                busy = matches!(e, StoreError::Busy);
+                message = Some((e.message(), true));
+            }
         },
         KeyCode::Char('o') if i.record.status == Status::Complete => {
             match store.reopen(i.record.id, interviewer) {
@@ -1075,13 +1203,59 @@ fn review_key(model: &mut Model, k: KeyEvent, mut selected: usize) {
                     i.record.status = Status::Draft;
                     message = Some((t(T::Reopened), false));
                 }
-                Err(e) => message = Some((e.message(), true)),
+                Err(e) => {
+                    busy = matches!(e, StoreError::Busy);
+                    message = Some((e.message(), true));
+                }
             }
         }
         _ => {}
     }
     if let Some((text, error)) = message {
         notice(model, text, error);
+    }
+    model.waited |= busy;
+}
+
+/// Why completing was refused, with the questions' labels: the required
+/// ones unanswered, then the answers that break their question's rule.
+fn refusal(survey: &Survey, failures: &[Failure]) -> Tr {
+    let say = |lang: Lang, list_sep: &str, part_sep: &str, space: &str| {
+        let label = |name: &str| {
+            survey
+                .question(name)
+                .map_or(name, |q| q.label.get(lang))
+                .to_string()
+        };
+        let mut missing = Vec::new();
+        let mut invalid = Vec::new();
+        for f in failures {
+            match f {
+                Failure::Missing { question } => missing.push(label(question)),
+                Failure::Invalid { question, message } => {
+                    let (open, close) = match lang {
+                        Lang::Zh => ("(", ")"),
+                        Lang::En => (" (", ")"),
+                    };
+                    invalid.push(format!(
+                        "{}{open}{}{close}",
+                        label(question),
+                        message.get(lang)
+                    ))
+                }
+            }
+        }
+        let mut parts = Vec::new();
+        for (t, list) in [(T::MissingList, missing), (T::FailingList, invalid)] {
+            if !list.is_empty() {
+                parts.push(format!("{}{space}{}", t.get(lang), list.join(list_sep)));
+            }
+        }
+        parts.join(part_sep)
+    };
+    Tr {
+        zh: say(Lang::Zh, "、", ";", ""),
+        en: say(Lang::En, "; ", ". ", " "),
     }
 }
 

@@ -17,6 +17,7 @@ use super::text::T;
 use super::update::choice_key;
 use crate::i18n::Lang;
 use crate::interview::display_answer;
+use crate::store::household::Field;
 use crate::store::interview::Status;
 use crate::survey::QuestionKind;
 
@@ -484,13 +485,45 @@ fn form(frame: &mut Frame<'_>, body: Rect, f: &Form, lang: Lang) {
     for e in &f.errors {
         lines.push(Line::styled(e.get(lang).to_string(), ERROR));
     }
+    if !f.conflicts.is_empty() {
+        lines.push(Line::styled(T::ConflictTitle.get(lang), ERROR));
+        let colon = match lang {
+            Lang::Zh => ":",
+            Lang::En => ": ",
+        };
+        for c in &f.conflicts {
+            let label = FORM_LABELS
+                .get(Field::ALL.iter().position(|x| *x == c.field).unwrap_or(0) + 1)
+                .map_or("", |t| t.get(lang));
+            lines.push(Line::styled(
+                fit(
+                    &format!(
+                        "  {label}{colon}{} {} · {} {}",
+                        T::Yours.get(lang),
+                        c.mine,
+                        T::Now.get(lang),
+                        c.theirs
+                    ),
+                    usize::from(body.width),
+                ),
+                ERROR,
+            ));
+        }
+    }
     frame.render_widget(Paragraph::new(lines), body);
-    if let Some(input) = f.fields.get(f.focus) {
+    if let Some(input) = f.fields.get(f.focus)
+        && f.conflicts.is_empty()
+    {
         let x = body.x + 2 + label_width as u16 + input.visual_cursor() as u16;
         let y = body.y + 2 + f.focus as u16;
         frame.set_cursor_position(Position::new(x.min(body.right().saturating_sub(1)), y));
     }
-    keys_line(frame, body, T::FormKeys, lang);
+    let keys = if f.conflicts.is_empty() {
+        T::FormKeys
+    } else {
+        T::ConflictKeys
+    };
+    keys_line(frame, body, keys, lang);
 }
 
 /// The question's label and hint, wrapped to the panel's width; the
@@ -694,9 +727,10 @@ fn draw_outline(frame: &mut Frame<'_>, area: Rect, i: &Interview, lang: Lang) {
             lines.push((Line::styled(fit(&label, width), DIM), false));
         }
         let q = survey.question_at(idx);
-        let mark = if i.answered[n] {
+        let failing = i.failing.iter().any(|(f, _)| *f == idx);
+        let mark = if i.answered[n] && !failing {
             "✓"
-        } else if i.missing.contains(&idx) {
+        } else if failing || i.missing.contains(&idx) {
             "!"
         } else {
             "·"
@@ -737,7 +771,10 @@ fn review(frame: &mut Frame<'_>, body: Rect, i: &Interview, selected: usize, lan
         .map(|&idx| {
             let q = survey.question_at(idx);
             let answer = match answer_text(i, idx, lang) {
-                Some(a) => a,
+                Some(a) => match i.failing.iter().find(|(f, _)| *f == idx) {
+                    Some((_, why)) => format!("{a} — {}", why.get(lang)),
+                    None => a,
+                },
                 None if i.missing.contains(&idx) => format!("— {}", T::Missing.get(lang)),
                 None if q.kind == QuestionKind::Note => String::new(),
                 None => format!("— {}", T::Skipped.get(lang)),
@@ -755,7 +792,9 @@ fn review(frame: &mut Frame<'_>, body: Rect, i: &Interview, selected: usize, lan
     let lines: Vec<Line> = (first..last)
         .map(|n| {
             let text = fit(&rows[n], usize::from(area.width));
-            let missing = i.path.get(n).is_some_and(|idx| i.missing.contains(idx));
+            let missing = i.path.get(n).is_some_and(|idx| {
+                i.missing.contains(idx) || i.failing.iter().any(|(f, _)| f == idx)
+            });
             match (n == selected, missing) {
                 (true, _) => Line::styled(text, SELECTED),
                 (false, true) => Line::styled(text, ERROR),
