@@ -13,4 +13,5 @@ pub mod priority;
 pub mod report;
 pub mod store;
 pub mod survey;
+pub mod text;
 pub mod tui;

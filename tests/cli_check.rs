@@ -271,8 +271,9 @@ fn a_file_that_is_not_utf8_is_refused_clearly() {
         .assert()
         .code(1)
         .stdout(
-            predicate::str::contains("gbk.toml:1:1")
-                .and(predicate::str::contains("this file is not UTF-8 (it looks like GBK)")),
+            predicate::str::contains("gbk.toml:1:1").and(predicate::str::contains(
+                "this file is not UTF-8 (it looks like GBK)",
+            )),
         );
 }
 

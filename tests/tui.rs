@@ -966,3 +966,37 @@ fn editing_a_field_changed_elsewhere_asks_which_to_keep() {
     assert_eq!(h.phone, "13900000000", "mine, as chosen");
     assert_eq!(h.members, 6, "the other change is kept");
 }
+
+#[test]
+fn a_code_typed_full_width_or_with_invisible_characters_is_the_code_as_stored() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    key(&mut m, KeyCode::Enter); // 勐烈镇 曼贺村
+    key(&mut m, KeyCode::Char('a'));
+    typ(&mut m, "５３０００１\u{200B}");
+    for _ in 0..4 {
+        key(&mut m, KeyCode::Tab);
+    }
+    typ(&mut m, "岩罕");
+    key(&mut m, KeyCode::Tab);
+    typ(&mut m, "３");
+    ctrl(&mut m, 's');
+    assert!(
+        render(&mut m, 120, 40).contains("code 530001 already exists"),
+        "a look-alike of a stored code is that code"
+    );
+    for _ in 0..5 {
+        key(&mut m, KeyCode::BackTab);
+    }
+    for _ in 0..8 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    typ(&mut m, "\u{3000}５３０００９");
+    ctrl(&mut m, 's');
+    let saved = m.store.household("530009").expect("read");
+    assert_eq!(saved.map(|h| (h.head, h.members)), Some(("岩罕".into(), 3)));
+    key(&mut m, KeyCode::Char('/'));
+    typ(&mut m, "５３０００９");
+    let shown = render(&mut m, 120, 40);
+    assert!(shown.contains("岩罕") && !shown.contains("李明"), "{shown}");
+}

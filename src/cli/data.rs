@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use super::{Command, HouseholdsCommand, Open, open_db, print_error, read_sources};
 use crate::i18n::{Lang, Tr};
 use crate::report::table;
-use crate::store::import::ImportError;
+use crate::store::import::{ImportError, ImportOptions, ImportReport};
 use crate::survey::Survey;
+use crate::text::escape_controls;
 use crate::tr;
 
 /// Prints a line on standard output, or returns from the command with the
@@ -74,12 +75,20 @@ pub fn run(command: &Command, db: &Path, surveys: Option<&Path>, lang: Lang) -> 
 
 fn households(action: &HouseholdsCommand, db: &Path, lang: Lang) -> Result<ExitCode, Tr> {
     match action {
-        HouseholdsCommand::Import { file, skip_bad } => {
+        HouseholdsCommand::Import {
+            file,
+            skip_bad,
+            clear_empty,
+        } => {
             let shown = file.display();
             let bytes = std::fs::read(file)
                 .map_err(|e| tr!("无法读取 {shown}:{e}", "cannot read {shown}: {e}"))?;
             let store = open_db(db, lang, Open::MayCreate)?;
-            let report = match store.import_households(&bytes, *skip_bad) {
+            let options = ImportOptions {
+                skip_bad: *skip_bad,
+                clear_empty: *clear_empty,
+            };
+            let report = match store.import_households(&bytes, options) {
                 Ok(report) => report,
                 Err(ImportError::BadRows(rows)) => {
                     for row in &rows {
@@ -92,12 +101,8 @@ fn households(action: &HouseholdsCommand, db: &Path, lang: Lang) -> Result<ExitC
             for row in &report.skipped {
                 print_bad_row(row, lang);
             }
-            if !report.ignored_columns.is_empty() {
-                let cols = report.ignored_columns.join(", ");
-                eprintln!(
-                    "{}",
-                    tr!("忽略的列:{cols}", "ignored columns: {cols}").get(lang)
-                );
+            for note in import_notes(&report) {
+                eprintln!("{}", note.get(lang));
             }
             let c = report.counts;
             let (added, updated, unchanged, skipped) =
@@ -155,9 +160,59 @@ fn households(action: &HouseholdsCommand, db: &Path, lang: Lang) -> Result<ExitC
     }
 }
 
+/// What an import leaves a person to check: columns it did not read, and
+/// codes it read otherwise than they were written.
+fn import_notes(report: &ImportReport) -> Vec<Tr> {
+    let mut notes = Vec::new();
+    if !report.ignored_columns.is_empty() {
+        let cols = escape_controls(&report.ignored_columns.join(", ")).into_owned();
+        notes.push(tr!(
+            "警告:这些列不是名册的字段,已忽略:{cols}。如果其中有电话、组、干部或备注,请把列名改成 电话、组、联户干部 或 备注 再导入",
+            "warning: these columns are not registry fields and were ignored: {cols}. If one holds phones, groups, cadres or notes, rename it phone, group, cadre or notes and import again"
+        ));
+    }
+    if !report.repeated_columns.is_empty() {
+        let cols = escape_controls(&report.repeated_columns.join(", ")).into_owned();
+        notes.push(tr!(
+            "警告:这些列与前面的列是同一个字段,已忽略:{cols}",
+            "warning: these columns repeat a field an earlier column gives and were ignored: {cols}"
+        ));
+    }
+    let normalised = &report.normalised_codes;
+    if !normalised.is_empty() {
+        let n = normalised.len();
+        let example = |c: &crate::store::import::NormalisedCode, lang: Lang| {
+            let (line, written, code) = (c.line, c.written.escape_debug(), &c.code);
+            match lang {
+                Lang::Zh => format!("第 {line} 行:\"{written}\" → \"{code}\""),
+                Lang::En => format!("line {line}: \"{written}\" → \"{code}\""),
+            }
+        };
+        let examples = |lang: Lang, sep: &str| {
+            normalised
+                .iter()
+                .take(3)
+                .map(|c| example(c, lang))
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        let (zh, en) = (examples(Lang::Zh, ";"), examples(Lang::En, "; "));
+        notes.push(tr!(
+            "规范了 {n} 个户编码(去掉不可见字符,全角字母和数字改为半角),例如 {zh}",
+            "normalised {n} household code(s) (invisible characters removed, full-width letters and digits made plain), e.g. {en}"
+        ));
+    }
+    notes
+}
+
 fn print_bad_row(row: &crate::store::import::BadRow, lang: Lang) {
     let line = row.line;
-    let reasons: Vec<&str> = row.reasons.iter().map(|r| r.get(lang)).collect();
+    // A reason may quote a cell; a cell may hold control characters.
+    let reasons: Vec<_> = row
+        .reasons
+        .iter()
+        .map(|r| escape_controls(r.get(lang)))
+        .collect();
     let reasons = reasons.join(match lang {
         Lang::Zh => ";",
         Lang::En => "; ",

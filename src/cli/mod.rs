@@ -159,13 +159,19 @@ fn parse_budget(text: &str) -> Result<f64, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum HouseholdsCommand {
-    /// 从 CSV 导入农户(UTF-8 或 GBK,中英文表头)/ import households from CSV (UTF-8 or GBK, Chinese or English headers)
+    /// 从 CSV 导入农户(UTF-8、GBK 或 UTF-16,中英文表头)/ import households from CSV (UTF-8, GBK or UTF-16, Chinese or English headers)
+    ///
+    /// 文件里没有的列、空单元格都不改动已有的资料(除非用 --clear-empty)。
+    /// A column the file lacks, or an empty cell, leaves the stored value alone (unless --clear-empty).
     Import {
         /// CSV 文件 / CSV file
         file: PathBuf,
         /// 跳过有错误的行,只导入正确的行 / import the good rows and list the bad ones
         #[arg(long)]
         skip_bad: bool,
+        /// 空单元格清空已有的组、电话、干部、备注(默认保留原值)/ let an empty cell clear the stored group, phone, cadre or notes (by default it leaves them alone)
+        #[arg(long)]
+        clear_empty: bool,
     },
     /// 列出农户 / list households
     List {

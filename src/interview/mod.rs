@@ -38,21 +38,6 @@ fn refuse<T>(message: Tr) -> Result<T, AnswerError> {
     Err(AnswerError { message })
 }
 
-/// Full-width digits and signs, as a Chinese input method types them, read
-/// as their ASCII forms.
-fn half_width(raw: &str) -> String {
-    raw.trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-            '．' | '。' => '.',
-            '－' => '-',
-            '＋' => '+',
-            c => c,
-        })
-        .collect()
-}
-
 /// The value of a stored answer in expressions.
 fn value_of(question: &Question, text: &str) -> Value {
     if question.kind.is_numeric() {
@@ -70,7 +55,7 @@ fn format_bound(n: f64) -> String {
 /// its canonical text. The constraint is checked by [`State::accept`],
 /// which knows the other answers.
 pub fn canonical(survey: &Survey, question: &Question, raw: &str) -> Result<String, AnswerError> {
-    let text = half_width(raw);
+    let text = crate::text::half_width(raw);
     if text.is_empty() {
         return refuse(tr!("请填写答案", "please enter an answer"));
     }

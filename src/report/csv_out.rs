@@ -48,9 +48,12 @@ impl<'a> Cell<'a> {
     }
 }
 
-/// Text a spreadsheet would run as a formula gets a leading apostrophe.
+/// Text a spreadsheet would run as a formula gets a leading apostrophe;
+/// so does text that already starts with apostrophes before such a
+/// character, so that the registry import, which removes one apostrophe
+/// there (`store::import::undo_excel`), reads back exactly what was written.
 pub fn neutralise(text: &str) -> Cow<'_, str> {
-    match text.as_bytes().first() {
+    match text.trim_start_matches('\'').as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{text}")),
         _ => Cow::Borrowed(text),
     }
@@ -335,6 +338,8 @@ mod tests {
         assert_eq!(neutralise("@cmd"), "'@cmd");
         assert_eq!(neutralise("-1"), "'-1");
         assert_eq!(neutralise("\tx"), "'\tx");
+        assert_eq!(neutralise("'=x"), "''=x");
+        assert_eq!(neutralise("'x"), "'x");
         assert_eq!(neutralise("饮水"), "饮水");
         assert_eq!(Cell::num(-1.0), Cell::Number("-1".into()));
         assert_eq!(excel_code("0100010001").as_deref(), Some("=\"0100010001\""));

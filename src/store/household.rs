@@ -127,6 +127,33 @@ impl Field {
     }
 }
 
+/// Which optional fields of a household an import leaves as they are
+/// stored: a column the file does not have, or (unless asked to clear
+/// them) an empty cell.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Keep {
+    pub group: bool,
+    pub phone: bool,
+    pub cadre: bool,
+    pub notes: bool,
+}
+
+impl Keep {
+    /// `new` with the kept fields taken from `stored`.
+    fn apply(self, new: &Household, stored: &Household) -> Household {
+        let pick = |keep: bool, new: &String, old: &String| {
+            if keep { old.clone() } else { new.clone() }
+        };
+        Household {
+            group: pick(self.group, &new.group, &stored.group),
+            phone: pick(self.phone, &new.phone, &stored.phone),
+            cadre: pick(self.cadre, &new.cadre, &stored.cadre),
+            notes: pick(self.notes, &new.notes, &stored.notes),
+            ..new.clone()
+        }
+    }
+}
+
 /// A field a person changed in a form while someone else (another
 /// program, a merge) changed it too, to something else.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -178,6 +205,13 @@ pub enum Edit {
     },
 }
 
+/// A household read from a registry file, with the fields it leaves alone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegistryRow {
+    pub household: Household,
+    pub keep: Keep,
+}
+
 /// How a batch of households changed the registry.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct UpsertCounts {
@@ -213,9 +247,20 @@ impl Store {
     /// Callers validate first ([`Household::problems`]); the database
     /// enforces the rest.
     pub fn upsert_households(&self, households: &[Household]) -> Result<UpsertCounts> {
+        self.upsert(&mut households.iter().map(|h| (h, Keep::default())))
+    }
+
+    /// Adds or updates households read from a registry file, keeping the
+    /// stored value of every field a row leaves alone, all in one
+    /// transaction.
+    pub fn upsert_registry_rows(&self, rows: &[RegistryRow]) -> Result<UpsertCounts> {
+        self.upsert(&mut rows.iter().map(|r| (&r.household, r.keep)))
+    }
+
+    fn upsert(&self, rows: &mut dyn Iterator<Item = (&Household, Keep)>) -> Result<UpsertCounts> {
         let tx = self.write()?;
         let mut counts = UpsertCounts::default();
-        let mut changed: Vec<&str> = Vec::new();
+        let mut changed: Vec<String> = Vec::new();
         {
             let mut find =
                 tx.prepare(&format!("SELECT {COLUMNS} FROM household WHERE code = ?1"))?;
@@ -228,27 +273,44 @@ impl Store {
                  phone = ?7, cadre = ?8, notes = ?9, updated_at = ?10 WHERE code = ?1",
             )?;
             let now = now_ms();
-            for h in households {
-                let values = params![
-                    h.code, h.township, h.village, h.group, h.head, h.members, h.phone, h.cadre,
-                    h.notes, now
-                ];
+            // The row as stored, with the time of this write.
+            macro_rules! values {
+                ($h:expr) => {
+                    params![
+                        $h.code,
+                        $h.township,
+                        $h.village,
+                        $h.group,
+                        $h.head,
+                        $h.members,
+                        $h.phone,
+                        $h.cadre,
+                        $h.notes,
+                        now
+                    ]
+                };
+            }
+            for (h, keep) in rows {
                 match find.query_row([&h.code], from_row).optional()? {
                     None => {
-                        insert.execute(values)?;
+                        insert.execute(values!(h))?;
                         counts.added += 1;
                     }
-                    Some(old) if old == *h => counts.unchanged += 1,
-                    Some(_) => {
-                        update.execute(values)?;
-                        counts.updated += 1;
-                        changed.push(h.code.as_str());
+                    Some(old) => {
+                        let new = keep.apply(h, &old);
+                        if old == new {
+                            counts.unchanged += 1;
+                        } else {
+                            update.execute(values!(new))?;
+                            counts.updated += 1;
+                            changed.push(new.code);
+                        }
                     }
                 }
             }
         }
         // Rules may read a household's members, village, township or group.
-        for code in changed {
+        for code in &changed {
             self.recompute_household_hits(code)?;
         }
         tx.commit()?;

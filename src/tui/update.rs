@@ -23,6 +23,7 @@ use crate::store::household::{Edit, Field, Household};
 use crate::store::interview::Status;
 use crate::store::{Store, StoreError};
 use crate::survey::{QuestionKind, Survey};
+use crate::text::{half_width, normalise_code};
 use crate::tr;
 
 fn notice(model: &mut Model, text: Tr, error: bool) {
@@ -123,6 +124,9 @@ fn refilter_households(h: &mut Households) {
         .editing
         .as_ref()
         .map_or(h.filter.query.clone(), |i| i.value().to_string());
+    // A code typed with a Chinese input method (full-width) finds the
+    // code as stored.
+    let query = normalise_code(&query).into_owned();
     h.visible = (0..h.rows.len())
         .filter(|&i| {
             let hh = &h.rows[i].household;
@@ -750,15 +754,15 @@ fn save_form(model: &mut Model) {
         .iter()
         .map(|i| i.value().trim().to_string())
         .collect();
-    let members_text: String = v[5]
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-            c => c,
-        })
-        .collect();
+    let members_text = half_width(&v[5]);
     let household = Household {
-        code: v[0].clone(),
+        // A new code is stored as the import stores codes; an edited
+        // household keeps the code it was stored under.
+        code: if form.editing {
+            v[0].clone()
+        } else {
+            normalise_code(&v[0]).into_owned()
+        },
         township: v[1].clone(),
         village: v[2].clone(),
         group: v[3].clone(),

@@ -10,6 +10,7 @@ use minqing::survey::expr::check::{Scope, Ty, check};
 use minqing::survey::expr::eval::{Env, Value, eval};
 use minqing::survey::expr::{HouseholdField, parse as parse_expr};
 use minqing::survey::load;
+use minqing::text::normalise_code;
 
 /// Loads a questionnaire and renders every diagnostic, as `check` does.
 pub fn load_and_report(text: &str) {
@@ -24,19 +25,34 @@ pub fn load_and_report(text: &str) {
     }
 }
 
-/// Reads a registry and says every problem, as `households import` does.
+/// Reads a registry and says every problem, as `households import` does,
+/// with and without `--clear-empty`.
 pub fn import_and_report(bytes: &[u8]) {
-    match parse(bytes) {
-        Ok((good, bad, _)) => {
-            for h in &good {
-                let _ = h.problems();
+    for clear_empty in [false, true] {
+        match parse(bytes, clear_empty) {
+            Ok(parsed) => {
+                for row in &parsed.rows {
+                    assert!(
+                        row.household.problems().is_empty(),
+                        "a good row has no problem"
+                    );
+                    assert_eq!(
+                        row.household.code,
+                        normalise_code(&row.household.code),
+                        "codes are stored normalised"
+                    );
+                }
+                for b in &parsed.bad {
+                    assert!(!b.reasons.is_empty(), "a bad row says why");
+                }
             }
-            for b in &bad {
-                assert!(!b.reasons.is_empty(), "a bad row says why");
+            Err(e) => {
+                let m = e.message();
+                assert!(
+                    !m.zh.is_empty() && !m.en.is_empty(),
+                    "said in both languages"
+                );
             }
-        }
-        Err(e) => {
-            let _ = e.message();
         }
     }
 }

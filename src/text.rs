@@ -1,0 +1,126 @@
+//! Text as people type it and files bring it: numbers typed with a Chinese
+//! input method, household codes that look alike but differ in invisible
+//! or full-width characters, and control characters that must not reach a
+//! terminal as they are.
+//!
+//! Pure functions over strings: no I/O, no terminal, no SQL.
+
+use std::borrow::Cow;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Full-width digits and signs, as a Chinese input method types them, read
+/// as their ASCII forms; surrounding whitespace removed.
+pub fn half_width(raw: &str) -> String {
+    raw.trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' | '。' => '.',
+            '－' => '-',
+            '＋' => '+',
+            c => c,
+        })
+        .collect()
+}
+
+/// Characters that take no room and that a person cannot see: zero-width
+/// space, non-joiner and joiner, word joiner, and the byte-order mark
+/// (Excel and copy-paste from web pages leave them in cells).
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// A cell with surrounding whitespace (including the ideographic space
+/// U+3000) and invisible characters removed from both ends.
+pub fn trim_cell(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_whitespace() || is_invisible(c))
+}
+
+/// A household code as it is matched and stored: Unicode NFKC (full-width
+/// `Ｚ１` is `Z1`), without invisible characters anywhere, without
+/// surrounding whitespace. Two codes a person reads as the same are the
+/// same code.
+pub fn normalise_code(raw: &str) -> Cow<'_, str> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if raw.chars().all(plain) {
+        return Cow::Borrowed(raw);
+    }
+    let kept: String = raw.nfkc().filter(|&c| !is_invisible(c)).collect();
+    Cow::Owned(trim_cell(&kept).to_string())
+}
+
+/// Characters that move the cursor or change how a terminal shows what
+/// follows: C0 and C1 controls, DEL, line and paragraph separators, and
+/// the bidirectional overrides and isolates.
+fn is_terminal_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text for a terminal: control characters shown escaped (`\n`, `\t`,
+/// `\r`, `\u{1b}`), so a field can neither break a table's lines nor send
+/// escape sequences; everything else as it is.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_terminal_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if is_terminal_control(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn look_alike_codes_normalise_to_one() {
+        for raw in [
+            "Z1",
+            "Z1\u{200B}",
+            "\u{200B}Z1",
+            "Z1\u{2060}",
+            "Z１",
+            "Ｚ１",
+            "\u{3000}Z1 ",
+            "\u{FEFF}Z\u{200D}1",
+        ] {
+            assert_eq!(normalise_code(raw), "Z1", "{raw:?}");
+        }
+        assert_eq!(normalise_code("MZ-0001"), "MZ-0001");
+        assert!(matches!(normalise_code("0100010001"), Cow::Borrowed(_)));
+        assert_eq!(normalise_code("勐烈01"), "勐烈01");
+    }
+
+    #[test]
+    fn cells_are_trimmed_of_wide_spaces_and_invisible_characters() {
+        assert_eq!(trim_cell("\u{3000}曼贺村\u{200B} "), "曼贺村");
+        assert_eq!(trim_cell("李 明"), "李 明");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        assert_eq!(escape_controls("a\nb\tc\r"), "a\\nb\\tc\\r");
+        assert_eq!(escape_controls("\u{1b}[31m红"), "\\u{1b}[31m红");
+        assert_eq!(escape_controls("\u{202E}abc"), "\\u{202e}abc");
+        assert!(matches!(escape_controls("曼贺村 A1"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn full_width_numbers_read_as_ascii() {
+        assert_eq!(half_width(" ３．５ "), "3.5");
+        assert_eq!(half_width("－１"), "-1");
+    }
+}
