@@ -223,6 +223,84 @@ fn print_bad_row(row: &crate::store::import::BadRow, lang: Lang) {
     );
 }
 
+/// A device id as people can compare it: its first eight characters.
+fn short_device(device: &str) -> &str {
+    device.get(..8).unwrap_or(device)
+}
+
+/// A household both laptops changed: which fields differ, and which record
+/// was kept.
+fn household_conflict(c: &crate::store::merge::HouseholdConflict) -> Tr {
+    use crate::store::household::Field;
+    let code = &c.kept.household.code;
+    let name = |f: Field, lang: Lang| -> &'static str {
+        let (zh, en) = match f {
+            Field::Township => ("乡镇", "township"),
+            Field::Village => ("村", "village"),
+            Field::Group => ("组", "group"),
+            Field::Head => ("户主", "head"),
+            Field::Members => ("人口", "members"),
+            Field::Phone => ("电话", "phone"),
+            Field::Cadre => ("联户干部", "cadre"),
+            Field::Notes => ("备注", "notes"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    };
+    let fields: Vec<(Field, String, String)> = Field::ALL
+        .iter()
+        .filter_map(|&f| {
+            let (kept, dropped) = (f.get(&c.kept.household), f.get(&c.dropped.household));
+            (kept != dropped).then_some((f, kept, dropped))
+        })
+        .collect();
+    let list = |lang: Lang, arrow: &str, sep: &str| {
+        fields
+            .iter()
+            .map(|(f, kept, dropped)| {
+                let (kept, dropped) = (escape_controls(kept), escape_controls(dropped));
+                format!("{} '{kept}'{arrow}'{dropped}'", name(*f, lang))
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let (kept_at, dropped_at) = (
+        crate::report::csv_out::beijing_time(c.kept.at),
+        crate::report::csv_out::beijing_time(c.dropped.at),
+    );
+    let (kd, dd) = (
+        short_device(&c.kept.device),
+        short_device(&c.dropped.device),
+    );
+    let (zh, en) = (
+        list(Lang::Zh, ",而不是 ", ";"),
+        list(Lang::En, " over ", ", "),
+    );
+    tr!(
+        "  冲突:农户 {code} 的名册资料在两台电脑上都改过;保留按合并后的时钟最后修改的一份({kd},{kept_at}):{zh}({dd},{dropped_at});另一份留在名册历史中",
+        "  conflict: household {code} was changed on both laptops; kept the record changed last by the merged clocks ({kd}, {kept_at}): {en} ({dd}, {dropped_at}); the other stays in the registry history"
+    )
+}
+
+/// A laptop whose clock was ahead, and what that means for the merge.
+fn clock_problem(p: &crate::store::merge::ClockProblem) -> Tr {
+    let device = short_device(&p.device);
+    let who = p.interviewer.as_deref().unwrap_or("?");
+    let hours = p.ahead_ms / 3_600_000;
+    let days = hours / 24;
+    let (zh_ahead, en_ahead) = if days >= 1 {
+        (format!("{days} 天"), format!("{days} day(s)"))
+    } else {
+        (format!("{hours} 小时"), format!("{hours} hour(s)"))
+    };
+    tr!(
+        "  时钟问题:设备 {device}(调查员 {who})的时钟比这台电脑快 {zh_ahead}。它的修改仍排在它已经看到的修改之后,但与它没看到的修改相比会显得更晚:请核对上面的冲突,并把那台电脑的日期和时间改正",
+        "  clock problem: device {device} (interviewer {who}) had its clock {en_ahead} ahead of this laptop. Its changes still come after every change it had seen, but against changes it had not seen they look later than they were: check the conflicts above, and set that laptop's date and time right"
+    )
+}
+
 fn merge(files: &[std::path::PathBuf], db: &Path, lang: Lang) -> Result<ExitCode, Tr> {
     let store = open_db(db, lang, Open::MayCreate)?;
     let mut failed = false;
@@ -246,15 +324,8 @@ fn merge(files: &[std::path::PathBuf], db: &Path, lang: Lang) -> Result<ExitCode
                     )
                     .get(lang)
                 );
-                for code in &r.household_conflicts {
-                    say!(
-                        "{}",
-                        tr!(
-                            "  农户 {code} 两边资料不同,保留了较新的一份",
-                            "  household {code} differed; the newer record was kept"
-                        )
-                        .get(lang)
-                    );
+                for c in &r.household_conflicts {
+                    say!("{}", household_conflict(c).get(lang));
                 }
                 for c in &r.conflicts {
                     let (hh, sv, field) = (&c.household, &c.survey, &c.field);
@@ -263,11 +334,14 @@ fn merge(files: &[std::path::PathBuf], db: &Path, lang: Lang) -> Result<ExitCode
                     say!(
                         "{}",
                         tr!(
-                            "  冲突:农户 {hh} 的 {sv} 调查,{field}:保留较晚的修改 '{kept}',较早的 '{dropped}' 留在修改记录中",
-                            "  conflict: household {hh}, survey {sv}, {field}: kept the later change '{kept}'; the earlier '{dropped}' stays in the audit trail"
+                            "  冲突:农户 {hh} 的 {sv} 调查,{field} 在两台电脑上都改过:保留按合并后的时钟最后修改的 '{kept}','{dropped}' 留在修改记录中",
+                            "  conflict: household {hh}, survey {sv}, {field} was changed on both laptops: kept '{kept}', changed last by the merged clocks; '{dropped}' stays in the audit trail"
                         )
                         .get(lang)
                     );
+                }
+                for p in &r.clock_problems {
+                    say!("{}", clock_problem(p).get(lang));
                 }
                 for d in &r.duplicates {
                     let (hh, sv, n) = (&d.household, &d.survey, d.interviews);
@@ -490,6 +564,46 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
         tr!(
             "在名册 CSV 里补上乡镇和村,再用 minqing households import 导入。",
             "Fill in the township and village in the registry CSV and import it again with minqing households import."
+        ),
+    )?;
+    let days = |ms: i64| ms / 86_400_000;
+    let mut clocks: Vec<String> = findings
+        .future_clocks
+        .iter()
+        .map(|(device, ahead)| {
+            let (device, d) = (short_device(device), days(*ahead));
+            tr!(
+                "设备 {device} 的时钟快了约 {d} 天",
+                "device {device}: its clock was about {d} day(s) ahead"
+            )
+            .get(lang)
+            .to_string()
+        })
+        .collect();
+    if let Some(ahead) = findings.clock_ahead {
+        let d = days(ahead);
+        clocks.push(
+            tr!(
+                "这个文件的时钟(合并来的最晚时间)比这台电脑快约 {d} 天",
+                "this file's clock (the latest stamp merged into it) is about {d} day(s) ahead of this laptop"
+            )
+            .get(lang)
+            .to_string(),
+        );
+    }
+    check(
+        &clocks,
+        tr!(
+            "没有来自未来的时间:每台电脑的时钟都不比这台快一天以上",
+            "no time from the future: no laptop's clock was more than a day ahead of this one"
+        ),
+        tr!(
+            "有电脑的时钟快了一天以上(修改时间来自未来)",
+            "some laptop's clock was more than a day ahead (changes stamped in the future)"
+        ),
+        tr!(
+            "把那台电脑的日期和时间改正。合并仍按每台电脑看到过的修改排序,时钟快的电脑不会越过它看到过的修改;但它和别人同时做的修改会被当作更晚的:请用 minqing merge 列出的冲突核对。",
+            "Set that laptop's date and time right. Merges still order each change after every change its laptop had seen, so a fast clock cannot jump over those; but against changes made elsewhere meanwhile, its changes count as later: check them against the conflicts minqing merge lists."
         ),
     )?;
     // Temporary files of an export, a backup or a new database stopped

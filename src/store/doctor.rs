@@ -26,6 +26,13 @@ pub struct Findings {
     pub duplicates: Vec<Duplicate>,
     /// Households with no township or no village (by code).
     pub no_village: Vec<String>,
+    /// Laptops (device ids) whose clock was more than a day ahead of this
+    /// one's when they made a change here, and by how much.
+    pub future_clocks: Vec<(String, i64)>,
+    /// How far this file's clock (the highest stamp it has seen) is past
+    /// this laptop's clock, when that is more than a day: the mark the
+    /// changes of a laptop whose clock was ahead left.
+    pub clock_ahead: Option<i64>,
 }
 
 impl Findings {
@@ -38,6 +45,8 @@ impl Findings {
             && self.stale_counted.is_empty()
             && self.duplicates.is_empty()
             && self.no_village.is_empty()
+            && self.future_clocks.is_empty()
+            && self.clock_ahead.is_none()
     }
 
     /// What `repair` can mend: the stored hits and counted interviews,
@@ -84,6 +93,26 @@ impl Store {
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        let now = self.now();
+        findings.future_clocks = {
+            let mut stmt = self.conn.prepare(
+                "SELECT device, max(at) FROM (
+                     SELECT device, at FROM audit
+                     UNION ALL SELECT device, updated_at FROM household
+                     UNION ALL SELECT device, at FROM household_history
+                     UNION ALL SELECT device, updated_at FROM interview)
+                 GROUP BY device HAVING max(at) > ?1 ORDER BY device",
+            )?;
+            let limit = now.saturating_add(super::clock::AHEAD_LIMIT_MS);
+            let rows = stmt.query_map([limit], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? - now)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let clock: i64 = self
+            .meta("clock")?
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let clock_ms = super::clock::to_ms(clock);
+        findings.clock_ahead = super::clock::ahead(clock_ms, now).then_some(clock_ms - now);
         Ok(findings)
     }
 

@@ -106,6 +106,12 @@ impl StoreError {
     pub(crate) fn from_sqlite(path: &std::path::Path, e: rusqlite::Error) -> StoreError {
         use rusqlite::ErrorCode::*;
         let path = path.to_path_buf();
+        if misread(&e) {
+            return StoreError::Corrupt {
+                path,
+                detail: e.to_string(),
+            };
+        }
         match e.sqlite_error_code() {
             Some(NotADatabase) => StoreError::NotMinqing {
                 path,
@@ -334,9 +340,27 @@ impl std::error::Error for StoreError {
     }
 }
 
+/// Whether a value read back is not what Minqing writes: text that is not
+/// UTF-8, or a type its strict tables do not allow. Minqing writes only
+/// valid UTF-8 text into typed columns, so such a value is damage, not data.
+fn misread(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::Utf8Error(..)
+            | rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::InvalidColumnType(..)
+    )
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode::*;
+        if misread(&e) {
+            return StoreError::Corrupt {
+                path: PathBuf::new(),
+                detail: e.to_string(),
+            };
+        }
         match e.sqlite_error_code() {
             Some(DatabaseBusy) | Some(DatabaseLocked) => StoreError::Busy,
             Some(DatabaseCorrupt) | Some(NotADatabase) => StoreError::Corrupt {

@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, Store, StoreError, now_ms};
+use super::{Result, Store, StoreError};
 use crate::i18n::Tr;
 use crate::interview::HouseholdFacts;
 use crate::tr;
@@ -222,6 +222,19 @@ pub struct UpsertCounts {
 
 const COLUMNS: &str = "code, township, village, grp, head, members, phone, cadre, notes";
 
+/// Copies a household's record as it is (`?1`: its code) into the
+/// append-only history, before it is replaced: no record is ever lost.
+pub(super) const KEEP_IN_HISTORY: &str = "INSERT OR IGNORE INTO household_history
+    (code, township, village, grp, head, members, phone, cadre, notes, at, stamp, device)
+    SELECT code, township, village, grp, head, members, phone, cadre, notes, updated_at, stamp, device
+    FROM household WHERE code = ?1";
+
+/// Replaces a household's record (`?1` its code, then the fields, the
+/// wall-clock time, the stamp and the device of the change).
+pub(super) const UPDATE_RECORD: &str = "UPDATE household SET township = ?2, village = ?3, grp = ?4,
+    head = ?5, members = ?6, phone = ?7, cadre = ?8, notes = ?9, updated_at = ?10, stamp = ?11,
+    device = ?12 WHERE code = ?1";
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Household> {
     household_at(r, 0)
 }
@@ -265,15 +278,16 @@ impl Store {
             let mut find =
                 tx.prepare(&format!("SELECT {COLUMNS} FROM household WHERE code = ?1"))?;
             let mut insert = tx.prepare(
-                "INSERT INTO household (code, township, village, grp, head, members, phone, cadre, notes, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO household (code, township, village, grp, head, members, phone, cadre, notes,
+                 updated_at, stamp, device)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
-            let mut update = tx.prepare(
-                "UPDATE household SET township = ?2, village = ?3, grp = ?4, head = ?5, members = ?6,
-                 phone = ?7, cadre = ?8, notes = ?9, updated_at = ?10 WHERE code = ?1",
-            )?;
-            let now = now_ms();
-            // The row as stored, with the time of this write.
+            let mut history = tx.prepare(KEEP_IN_HISTORY)?;
+            let mut update = tx.prepare(UPDATE_RECORD)?;
+            let now = self.now();
+            // One change of the registry: one stamp for all its rows.
+            let stamp = self.stamp(&tx, 0)?;
+            // The row as stored, with the time and stamp of this write.
             macro_rules! values {
                 ($h:expr) => {
                     params![
@@ -286,7 +300,9 @@ impl Store {
                         $h.phone,
                         $h.cadre,
                         $h.notes,
-                        now
+                        now,
+                        stamp,
+                        self.device
                     ]
                 };
             }
@@ -301,6 +317,7 @@ impl Store {
                         if old == new {
                             counts.unchanged += 1;
                         } else {
+                            history.execute([&new.code])?;
                             update.execute(values!(new))?;
                             counts.updated += 1;
                             changed.push(new.code);
@@ -336,9 +353,10 @@ impl Store {
         if merged == current {
             return Ok(Edit::Saved(current));
         }
+        let stamp = self.stamp(&tx, 0)?;
+        tx.execute(KEEP_IN_HISTORY, [&merged.code])?;
         tx.execute(
-            "UPDATE household SET township = ?2, village = ?3, grp = ?4, head = ?5, members = ?6,
-             phone = ?7, cadre = ?8, notes = ?9, updated_at = ?10 WHERE code = ?1",
+            UPDATE_RECORD,
             params![
                 merged.code,
                 merged.township,
@@ -349,7 +367,9 @@ impl Store {
                 merged.phone,
                 merged.cadre,
                 merged.notes,
-                now_ms()
+                self.now(),
+                stamp,
+                self.device
             ],
         )?;
         // Rules may read a household's members, village, township or group.

@@ -57,6 +57,8 @@ pub struct Interview {
     pub status: Status,
     pub started_at: i64,
     pub updated_at: i64,
+    /// The clock stamp of its last change (see [`super::clock`]).
+    pub stamp: i64,
     pub completed_at: Option<i64>,
     pub answers: Answers,
 }
@@ -110,7 +112,7 @@ pub fn compute_hits(survey: &Survey, answers: &Answers, facts: &HouseholdFacts) 
 
 const SELECT: &str =
     "SELECT i.id, i.uuid, h.code, i.snapshot_id, i.interviewer, i.device, i.status,
-    i.started_at, i.updated_at, i.completed_at, i.answers FROM interview i
+    i.started_at, i.updated_at, i.completed_at, i.answers, i.stamp FROM interview i
     JOIN household h ON h.id = i.household_id";
 
 impl Store {
@@ -131,6 +133,7 @@ impl Store {
             i64,
             Option<i64>,
             String,
+            i64,
         );
         let raw: Option<Raw> = self
             .conn
@@ -147,6 +150,7 @@ impl Store {
                     r.get(8)?,
                     r.get(9)?,
                     r.get(10)?,
+                    r.get(11)?,
                 ))
             })
             .optional()?;
@@ -162,6 +166,7 @@ impl Store {
             updated,
             completed,
             answers,
+            stamp,
         )) = raw
         else {
             return Ok(None);
@@ -180,6 +185,7 @@ impl Store {
             status: Status::parse(&status),
             started_at: started,
             updated_at: updated,
+            stamp,
             completed_at: completed,
             answers: decode_answers(&answers)?,
         }))
@@ -233,16 +239,18 @@ impl Store {
             return self.interview(id);
         }
         let now = self.tick();
+        let stamp = self.stamp(&tx, 0)?;
         tx.execute(
             "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-             started_at, updated_at, answers) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6, '{}')",
+             started_at, updated_at, answers, stamp) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6, '{}', ?7)",
             params![
                 uuid.as_bytes().as_slice(),
                 household_id,
                 snapshot,
                 interviewer,
                 self.device,
-                now
+                now,
+                stamp
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -285,13 +293,14 @@ impl Store {
             None => interview.answers.remove(question),
         };
         let now = self.tick_after(interview.updated_at);
+        let stamp = self.stamp(&tx, interview.stamp)?;
         tx.execute(
-            "UPDATE interview SET answers = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, encode_answers(&interview.answers), now],
+            "UPDATE interview SET answers = ?2, updated_at = ?3, stamp = ?4 WHERE id = ?1",
+            params![id, encode_answers(&interview.answers), now, stamp],
         )?;
         tx.execute(
-            "INSERT INTO audit (interview, field, old, new, at, interviewer, device)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO audit (interview, field, old, new, at, interviewer, device, stamp)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 interview.uuid.as_bytes().as_slice(),
                 question,
@@ -299,7 +308,8 @@ impl Store {
                 new,
                 now,
                 interviewer,
-                self.device
+                self.device,
+                stamp
             ],
         )?;
         tx.commit()?;
@@ -355,14 +365,16 @@ impl Store {
         interviewer: &str,
     ) -> Result<()> {
         let now = self.tick_after(interview.updated_at);
+        let stamp = self.stamp(tx, interview.stamp)?;
         let completed = (status == Status::Complete).then_some(now);
         tx.execute(
-            "UPDATE interview SET status = ?2, hits = ?3, completed_at = ?4, updated_at = ?5 WHERE id = ?1",
-            params![interview.id, status.as_str(), hits, completed, now],
+            "UPDATE interview SET status = ?2, hits = ?3, completed_at = ?4, updated_at = ?5, stamp = ?6
+             WHERE id = ?1",
+            params![interview.id, status.as_str(), hits, completed, now, stamp],
         )?;
         tx.execute(
-            "INSERT INTO audit (interview, field, old, new, at, interviewer, device)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO audit (interview, field, old, new, at, interviewer, device, stamp)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 interview.uuid.as_bytes().as_slice(),
                 STATUS_FIELD,
@@ -370,7 +382,8 @@ impl Store {
                 status.as_str(),
                 now,
                 interviewer,
-                self.device
+                self.device,
+                stamp
             ],
         )?;
         Ok(())
@@ -532,8 +545,8 @@ impl Store {
             )?;
             let mut insert = tx.prepare(
                 "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-                 started_at, updated_at, completed_at, answers, hits)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 started_at, updated_at, completed_at, answers, hits, stamp)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
             for new in batch {
                 let (household_id, facts) = household
@@ -575,7 +588,8 @@ impl Store {
                     new.updated_at,
                     complete.then_some(new.updated_at),
                     encode_answers(&new.answers),
-                    hits
+                    hits,
+                    super::clock::from_ms(new.updated_at)
                 ])?;
             }
         }

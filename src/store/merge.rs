@@ -36,11 +36,53 @@ pub struct Duplicate {
     pub interviews: usize,
 }
 
+/// One version of a household's registry record: what it said, when (the
+/// wall clock of the laptop that made it), its clock stamp and device.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordVersion {
+    pub household: Household,
+    pub at: i64,
+    pub stamp: i64,
+    pub device: String,
+}
+
+impl RecordVersion {
+    /// What orders versions: the stamp, then the device id, the same on
+    /// every laptop.
+    fn key(&self) -> (i64, &str) {
+        (self.stamp, self.device.as_str())
+    }
+}
+
+/// A household whose record both files changed without seeing the other's
+/// change: the one changed last by the merged clocks is kept, and the
+/// other stays in the registry history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HouseholdConflict {
+    pub kept: RecordVersion,
+    pub dropped: RecordVersion,
+}
+
+/// A laptop whose clock was more than a day ahead of this one's when it
+/// made changes in the merged file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClockProblem {
+    pub device: String,
+    /// An interviewer who worked on that laptop, to tell which it was.
+    pub interviewer: Option<String>,
+    /// How far ahead of this laptop's clock its latest change was.
+    pub ahead_ms: i64,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MergeReport {
     pub households: UpsertCounts,
-    /// Codes whose registry data differed; the newer record was kept.
-    pub household_conflicts: Vec<String>,
+    /// Households changed on both sides; both records are kept.
+    pub household_conflicts: Vec<HouseholdConflict>,
+    /// Laptops whose clocks were ahead: their changes are ordered by what
+    /// they had seen, but between changes neither had seen, theirs look
+    /// later than they were.
+    pub clock_problems: Vec<ClockProblem>,
     pub snapshots_added: usize,
     pub interviews_added: usize,
     pub interviews_updated: usize,
@@ -48,11 +90,6 @@ pub struct MergeReport {
     pub audit_added: usize,
     pub conflicts: Vec<Conflict>,
     pub duplicates: Vec<Duplicate>,
-}
-
-struct OtherHousehold {
-    household: Household,
-    updated_at: i64,
 }
 
 struct OtherSnapshot {
@@ -74,6 +111,7 @@ struct OtherInterview {
     updated_at: i64,
     completed_at: Option<i64>,
     answers: String,
+    stamp: i64,
 }
 
 type AuditRow = (
@@ -84,13 +122,83 @@ type AuditRow = (
     i64,
     String,
     String,
+    i64,
 );
 
 struct Other {
-    households: Vec<OtherHousehold>,
+    /// Each household's current record.
+    households: Vec<RecordVersion>,
+    /// The records its history holds, by code.
+    history: HashMap<String, Vec<RecordVersion>>,
+    /// The highest stamp the other file had seen.
+    clock: i64,
     snapshots: Vec<OtherSnapshot>,
     interviews: Vec<OtherInterview>,
     audit: Vec<AuditRow>,
+}
+
+/// A record version from a row: the nine registry columns, then the time,
+/// the stamp and the device.
+fn version_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecordVersion> {
+    Ok(RecordVersion {
+        household: household_at(r, 0)?,
+        at: r.get(9)?,
+        stamp: r.get(10)?,
+        device: r.get(11)?,
+    })
+}
+
+impl Other {
+    /// The highest stamp anywhere in the file.
+    fn highest_stamp(&self) -> i64 {
+        let records = self
+            .households
+            .iter()
+            .chain(self.history.values().flatten())
+            .map(|v| v.stamp);
+        let interviews = self.interviews.iter().map(|i| i.stamp);
+        let audit = self.audit.iter().map(|a| a.7);
+        records
+            .chain(interviews)
+            .chain(audit)
+            .fold(self.clock, i64::max)
+    }
+
+    /// The laptops whose wall clock was more than a day ahead of `now`
+    /// when they made a change in this file.
+    fn clock_problems(&self, now: i64) -> Vec<ClockProblem> {
+        let mut latest: HashMap<&str, i64> = HashMap::new();
+        let mut names: HashMap<&str, &str> = HashMap::new();
+        let changes = self
+            .households
+            .iter()
+            .chain(self.history.values().flatten())
+            .map(|v| (v.device.as_str(), v.at))
+            .chain(
+                self.interviews
+                    .iter()
+                    .map(|i| (i.device.as_str(), i.updated_at)),
+            )
+            .chain(self.audit.iter().map(|a| (a.6.as_str(), a.4)));
+        for (device, at) in changes {
+            let t = latest.entry(device).or_insert(at);
+            *t = (*t).max(at);
+        }
+        for a in &self.audit {
+            names.entry(a.6.as_str()).or_insert(a.5.as_str());
+        }
+        let mut problems: Vec<ClockProblem> = latest
+            .into_iter()
+            .filter(|(_, at)| super::clock::ahead(*at, now))
+            .map(|(device, at)| ClockProblem {
+                device: device.to_string(),
+                interviewer: names.get(device).map(|n| (*n).to_string()),
+                ahead_ms: at - now,
+            })
+            .collect();
+        problems.sort_by(|a, b| a.device.cmp(&b.device));
+        problems
+    }
 }
 
 /// Opens and reads the whole other file, refusing anything that is not a
@@ -126,16 +234,27 @@ fn read_other(path: &Path) -> Result<Other> {
     super::sound(&conn, "quick_check", path, None)?;
     let read = || -> rusqlite::Result<Other> {
         let mut stmt = conn.prepare(
-            "SELECT code, township, village, grp, head, members, phone, cadre, notes, updated_at FROM household",
+            "SELECT code, township, village, grp, head, members, phone, cadre, notes, updated_at,
+             stamp, device FROM household",
         )?;
         let households = stmt
-            .query_map([], |r| {
-                Ok(OtherHousehold {
-                    household: household_at(r, 0)?,
-                    updated_at: r.get(9)?,
-                })
-            })?
+            .query_map([], version_at)?
             .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = conn.prepare(
+            "SELECT code, township, village, grp, head, members, phone, cadre, notes, at,
+             stamp, device FROM household_history",
+        )?;
+        let mut history: HashMap<String, Vec<RecordVersion>> = HashMap::new();
+        for v in stmt.query_map([], version_at)? {
+            let v = v?;
+            history.entry(v.household.code.clone()).or_default().push(v);
+        }
+        let clock: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'clock'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let clock = clock.and_then(|c| c.parse().ok()).unwrap_or(0);
         let mut stmt =
             conn.prepare("SELECT survey, version, hash, source, created_at FROM snapshot")?;
         let snapshots = stmt
@@ -151,7 +270,7 @@ fn read_other(path: &Path) -> Result<Other> {
             .collect::<rusqlite::Result<_>>()?;
         let mut stmt = conn.prepare(
             "SELECT i.uuid, h.code, s.hash, i.interviewer, i.device, i.status, i.started_at,
-                    i.updated_at, i.completed_at, i.answers
+                    i.updated_at, i.completed_at, i.answers, i.stamp
              FROM interview i JOIN household h ON h.id = i.household_id
              JOIN snapshot s ON s.id = i.snapshot_id",
         )?;
@@ -168,11 +287,13 @@ fn read_other(path: &Path) -> Result<Other> {
                     updated_at: r.get(7)?,
                     completed_at: r.get(8)?,
                     answers: r.get(9)?,
+                    stamp: r.get(10)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut stmt =
-            conn.prepare("SELECT interview, field, old, new, at, interviewer, device FROM audit")?;
+        let mut stmt = conn.prepare(
+            "SELECT interview, field, old, new, at, interviewer, device, stamp FROM audit",
+        )?;
         let audit = stmt
             .query_map([], |r| {
                 Ok((
@@ -183,11 +304,14 @@ fn read_other(path: &Path) -> Result<Other> {
                     r.get(4)?,
                     r.get(5)?,
                     r.get(6)?,
+                    r.get(7)?,
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Other {
             households,
+            history,
+            clock,
             snapshots,
             interviews,
             audit,
@@ -261,62 +385,23 @@ impl Store {
             snapshot_ids.insert(s.hash.clone(), id);
         }
 
-        // Households, by code: the record changed last wins.
+        // The clock: past everything the other file had seen, so every
+        // change made here from now on is ordered after all of it.
+        self.observe(&tx, other_data.highest_stamp())?;
+        report.clock_problems = other_data.clock_problems(self.now());
+
+        // Households, by code: of every record either side has known, the
+        // one stamped last is current; the others stay in the history.
         let mut household_ids: HashMap<String, i64> = HashMap::new();
-        for o in &other_data.households {
-            let h = &o.household;
-            let local: Option<(i64, Household, i64)> = tx
-                .query_row(
-                    "SELECT id, code, township, village, grp, head, members, phone, cadre, notes, updated_at
-                     FROM household WHERE code = ?1",
-                    [&h.code],
-                    |r| {
-                        Ok((r.get(0)?, household_at(r, 1)?, r.get(10)?))
-                    },
-                )
-                .optional()?;
-            let values = params![
-                h.code,
-                h.township,
-                h.village,
-                h.group,
-                h.head,
-                h.members,
-                h.phone,
-                h.cadre,
-                h.notes,
-                o.updated_at
-            ];
-            match local {
-                None => {
-                    tx.execute(
-                        "INSERT INTO household (code, township, village, grp, head, members, phone, cadre, notes, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                        values,
-                    )?;
-                    household_ids.insert(h.code.clone(), tx.last_insert_rowid());
-                    report.households.added += 1;
-                }
-                Some((id, local, _)) if local == *h => {
-                    household_ids.insert(h.code.clone(), id);
-                    report.households.unchanged += 1;
-                }
-                Some((id, _, local_at)) => {
-                    household_ids.insert(h.code.clone(), id);
-                    if o.updated_at > local_at {
-                        tx.execute(
-                            "UPDATE household SET township = ?2, village = ?3, grp = ?4, head = ?5, members = ?6,
-                             phone = ?7, cadre = ?8, notes = ?9, updated_at = ?10 WHERE code = ?1",
-                            values,
-                        )?;
-                        report.households.updated += 1;
-                        self.recompute_household_hits(&h.code)?;
-                    } else {
-                        report.households.unchanged += 1;
-                    }
-                    report.household_conflicts.push(h.code.clone());
-                }
-            }
+        for theirs in &other_data.households {
+            let code = theirs.household.code.clone();
+            let id = self.merge_household(
+                &tx,
+                theirs,
+                other_data.history.get(&code).map_or(&[], Vec::as_slice),
+                &mut report,
+            )?;
+            household_ids.insert(code, id);
         }
 
         // Audit entries, each once; remember which fields the other file
@@ -325,17 +410,17 @@ impl Store {
         let theirs_seen: HashSet<(&[u8], &str, i64, &str)> = other_data
             .audit
             .iter()
-            .map(|(uuid, field, _, _, at, _, device)| {
+            .map(|(uuid, field, _, _, at, _, device, _)| {
                 (uuid.as_slice(), field.as_str(), *at, device.as_str())
             })
             .collect();
         {
             let mut insert = tx.prepare(
-                "INSERT OR IGNORE INTO audit (interview, field, old, new, at, interviewer, device)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT OR IGNORE INTO audit (interview, field, old, new, at, interviewer, device, stamp)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
-            for (uuid, field, old, new, at, who, device) in &other_data.audit {
-                if insert.execute(params![uuid, field, old, new, at, who, device])? > 0 {
+            for (uuid, field, old, new, at, who, device, stamp) in &other_data.audit {
+                if insert.execute(params![uuid, field, old, new, at, who, device, stamp])? > 0 {
                     report.audit_added += 1;
                     news.insert((uuid.clone(), field.clone()));
                 }
@@ -350,12 +435,23 @@ impl Store {
             ) else {
                 continue;
             };
-            type LocalRow = (i64, String, i64, i64, Option<i64>, String);
+            type LocalRow = (i64, String, i64, i64, Option<i64>, String, i64);
             let local: Option<LocalRow> = tx
                 .query_row(
-                    "SELECT id, status, started_at, updated_at, completed_at, answers FROM interview WHERE uuid = ?1",
+                    "SELECT id, status, started_at, updated_at, completed_at, answers, stamp
+                     FROM interview WHERE uuid = ?1",
                     [&o.uuid],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                    |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                            r.get(6)?,
+                        ))
+                    },
                 )
                 .optional()?;
             let survey = self.snapshot_survey(snapshot_id)?;
@@ -363,7 +459,7 @@ impl Store {
                 .household(&o.household)?
                 .ok_or_else(|| StoreError::UnknownHousehold(o.household.clone()))?;
             let other_answers = decode_answers(&o.answers)?;
-            let Some((id, status, started, updated, completed, answers_json)) = local else {
+            let Some((id, status, started, updated, completed, answers_json, stamp)) = local else {
                 let hits = if o.status == "complete" {
                     compute_hits(&survey, &other_answers, &household.facts())
                 } else {
@@ -371,23 +467,24 @@ impl Store {
                 };
                 tx.execute(
                     "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-                     started_at, updated_at, completed_at, answers, hits)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     started_at, updated_at, completed_at, answers, hits, stamp)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                     params![
                         o.uuid, household_id, snapshot_id, o.interviewer, o.device, o.status,
-                        o.started_at, o.updated_at, o.completed_at, o.answers, hits
+                        o.started_at, o.updated_at, o.completed_at, o.answers, hits, o.stamp
                     ],
                 )?;
                 report.interviews_added += 1;
                 continue;
             };
             let local_answers = decode_answers(&answers_json)?;
-            let other_newer = o.updated_at > updated;
-            // The value of a field: its latest change in the combined audit
-            // trail; without any, the side changed last.
+            let other_newer = o.stamp > stamp;
+            // The value of a field: its change stamped last in the combined
+            // audit trail; without any, the side changed last.
             let latest = |field: &str| -> rusqlite::Result<Option<Option<String>>> {
                 tx.query_row(
-                    "SELECT new FROM audit WHERE interview = ?1 AND field = ?2 ORDER BY at DESC, device DESC LIMIT 1",
+                    "SELECT new FROM audit WHERE interview = ?1 AND field = ?2
+                     ORDER BY stamp DESC, device DESC, at DESC LIMIT 1",
                     params![o.uuid, field],
                     |r| r.get(0),
                 )
@@ -493,7 +590,7 @@ impl Store {
             };
             tx.execute(
                 "UPDATE interview SET status = ?2, started_at = ?3, updated_at = ?4, completed_at = ?5,
-                 answers = ?6, hits = ?7 WHERE id = ?1",
+                 answers = ?6, hits = ?7, stamp = ?8 WHERE id = ?1",
                 params![
                     id,
                     merged_status,
@@ -501,7 +598,8 @@ impl Store {
                     updated.max(o.updated_at),
                     completed_at,
                     encode_answers(&merged),
-                    hits
+                    hits,
+                    stamp.max(o.stamp)
                 ],
             )?;
             report.interviews_updated += 1;
@@ -509,6 +607,139 @@ impl Store {
         report.duplicates = duplicates(&tx)?;
         tx.commit()?;
         Ok(report)
+    }
+
+    /// Merges one household of the other file: `theirs` (its current
+    /// record) and `their_history`. Every record either side has known is
+    /// kept, in the household table (the one stamped last) or in the
+    /// history; when each side had changed the record without seeing the
+    /// other's change, that is a conflict, reported with both records.
+    /// Returns the household's row id.
+    fn merge_household(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        theirs: &RecordVersion,
+        their_history: &[RecordVersion],
+        report: &mut MergeReport,
+    ) -> Result<i64> {
+        let code = &theirs.household.code;
+        let local: Option<(i64, RecordVersion)> = tx
+            .query_row(
+                "SELECT code, township, village, grp, head, members, phone, cadre, notes, updated_at,
+                 stamp, device, id FROM household WHERE code = ?1",
+                [code],
+                |r| Ok((r.get(12)?, version_at(r)?)),
+            )
+            .optional()?;
+        let their_versions: Vec<&RecordVersion> =
+            std::iter::once(theirs).chain(their_history).collect();
+        let winner = their_versions
+            .iter()
+            .copied()
+            .max_by(|a, b| a.key().cmp(&b.key()))
+            .unwrap_or(theirs);
+        let remember = |v: &RecordVersion| -> rusqlite::Result<usize> {
+            let h = &v.household;
+            tx.execute(
+                "INSERT OR IGNORE INTO household_history
+                 (code, township, village, grp, head, members, phone, cadre, notes, at, stamp, device)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    h.code, h.township, h.village, h.group, h.head, h.members, h.phone, h.cadre,
+                    h.notes, v.at, v.stamp, v.device
+                ],
+            )
+        };
+        let Some((id, current)) = local else {
+            let h = &winner.household;
+            tx.execute(
+                "INSERT INTO household (code, township, village, grp, head, members, phone, cadre, notes,
+                 updated_at, stamp, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    h.code, h.township, h.village, h.group, h.head, h.members, h.phone, h.cadre,
+                    h.notes, winner.at, winner.stamp, winner.device
+                ],
+            )?;
+            for v in their_versions.iter().filter(|v| v.key() != winner.key()) {
+                remember(v)?;
+            }
+            report.households.added += 1;
+            return Ok(tx.last_insert_rowid());
+        };
+        let mut stmt = tx.prepare_cached(
+            "SELECT code, township, village, grp, head, members, phone, cadre, notes, at, stamp, device
+             FROM household_history WHERE code = ?1",
+        )?;
+        let our_history: Vec<RecordVersion> = stmt
+            .query_map([code], version_at)?
+            .collect::<rusqlite::Result<_>>()?;
+        let ours: Vec<&RecordVersion> = std::iter::once(&current).chain(&our_history).collect();
+        let known_here: HashSet<(i64, &str)> = ours.iter().map(|v| v.key()).collect();
+        let known_there: HashSet<(i64, &str)> = their_versions.iter().map(|v| v.key()).collect();
+        let new_here: Vec<&RecordVersion> = their_versions
+            .iter()
+            .copied()
+            .filter(|v| !known_here.contains(&v.key()))
+            .collect();
+        let unseen_there: Vec<&RecordVersion> = ours
+            .iter()
+            .copied()
+            .filter(|v| !known_there.contains(&v.key()))
+            .collect();
+        let latest = |vs: &[&RecordVersion]| -> Option<RecordVersion> {
+            vs.iter()
+                .copied()
+                .max_by(|a, b| a.key().cmp(&b.key()))
+                .cloned()
+        };
+        let theirs_wins = winner.key() > current.key();
+        if theirs_wins {
+            tx.execute(super::household::KEEP_IN_HISTORY, [code])?;
+            let h = &winner.household;
+            tx.execute(
+                super::household::UPDATE_RECORD,
+                params![
+                    h.code,
+                    h.township,
+                    h.village,
+                    h.group,
+                    h.head,
+                    h.members,
+                    h.phone,
+                    h.cadre,
+                    h.notes,
+                    winner.at,
+                    winner.stamp,
+                    winner.device
+                ],
+            )?;
+        }
+        for v in new_here
+            .iter()
+            .filter(|v| v.key() != winner.key() || !theirs_wins)
+        {
+            remember(v)?;
+        }
+        if theirs_wins && winner.household != current.household {
+            report.households.updated += 1;
+            self.recompute_household_hits(code)?;
+        } else {
+            report.households.unchanged += 1;
+        }
+        // Both sides changed the record without seeing the other's change.
+        if let (Some(their_change), Some(our_change)) = (latest(&new_here), latest(&unseen_there))
+            && their_change.household != our_change.household
+        {
+            let (kept, dropped) = if theirs_wins {
+                (their_change, our_change)
+            } else {
+                (our_change, their_change)
+            };
+            report
+                .household_conflicts
+                .push(HouseholdConflict { kept, dropped });
+        }
+        Ok(id)
     }
 
     /// Households interviewed more than once for the same survey.

@@ -7,6 +7,7 @@
 //! `synchronous=FULL`: when a call returns, the change survives a crash or a
 //! flat battery. Never draws or prints anything.
 
+mod clock;
 pub mod doctor;
 mod error;
 pub mod household;
@@ -55,6 +56,9 @@ pub struct Store {
     /// The last timestamp handed out, so two changes in one millisecond
     /// still get distinct, ordered times in the audit trail.
     clock: Cell<i64>,
+    /// How far this laptop's clock is set wrong, in milliseconds: zero,
+    /// but for tests of what a laptop with a wrong clock does.
+    skew: Cell<i64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -251,6 +255,7 @@ impl Store {
             device: String::new(),
             surveys: RefCell::new(HashMap::new()),
             clock: Cell::new(0),
+            skew: Cell::new(0),
         };
         if version < CURRENT_VERSION {
             store.copy_before_migrating(version)?;
@@ -375,6 +380,7 @@ impl Store {
             device: String::new(),
             surveys: RefCell::new(HashMap::new()),
             clock: Cell::new(0),
+            skew: Cell::new(0),
         };
         store.migrate(0, version)?;
         store.device_id().map(|_| ())
@@ -527,6 +533,18 @@ impl Store {
         self.set_meta("interviewer", name.trim())
     }
 
+    /// The time on this laptop's clock, in milliseconds since the epoch.
+    fn now(&self) -> i64 {
+        now_ms() + self.skew.get()
+    }
+
+    /// Sets this laptop's clock wrong by `ms` milliseconds; only for
+    /// testing what changes made on a laptop with a wrong clock do.
+    #[doc(hidden)]
+    pub fn set_clock_skew(&self, ms: i64) {
+        self.skew.set(ms);
+    }
+
     /// A timestamp later than every one this store handed out before.
     fn tick(&self) -> i64 {
         self.tick_after(0)
@@ -537,7 +555,7 @@ impl Store {
     /// this file, so its audit entries are never two at the same time and
     /// read in the order they were made.
     fn tick_after(&self, after: i64) -> i64 {
-        let t = now_ms().max(self.clock.get() + 1).max(after + 1);
+        let t = self.now().max(self.clock.get() + 1).max(after + 1);
         self.clock.set(t);
         t
     }

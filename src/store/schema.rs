@@ -139,6 +139,51 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX interview_draft ON interview (household_id) WHERE status = 'draft';
     "#,
+    // 6: changes ordered by a hybrid logical clock rather than by the
+    // laptop's wall clock alone. A stamp is milliseconds since the epoch
+    // shifted left 16 bits, plus a counter: always past every stamp this
+    // file has seen, its own or merged, so an edit made after seeing
+    // another is ordered after it whatever the clocks said. `at` and
+    // `updated_at` keep the wall-clock time, for people to read. Earlier
+    // changes get their wall-clock time as their stamp. A household's
+    // record carries its stamp and device, and the records it replaced
+    // are kept in an append-only history.
+    r#"
+    ALTER TABLE audit ADD COLUMN stamp INTEGER NOT NULL DEFAULT 0;
+    DROP TRIGGER audit_no_update;
+    UPDATE audit SET stamp = at * 65536;
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+
+    ALTER TABLE interview ADD COLUMN stamp INTEGER NOT NULL DEFAULT 0;
+    UPDATE interview SET stamp = updated_at * 65536;
+
+    ALTER TABLE household ADD COLUMN stamp INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE household ADD COLUMN device TEXT NOT NULL DEFAULT '';
+    UPDATE household SET stamp = updated_at * 65536,
+        device = coalesce((SELECT value FROM meta WHERE key = 'device'), '');
+
+    CREATE TABLE household_history (
+        id       INTEGER PRIMARY KEY,
+        code     TEXT NOT NULL,
+        township TEXT NOT NULL,
+        village  TEXT NOT NULL,
+        grp      TEXT NOT NULL,
+        head     TEXT NOT NULL,
+        members  INTEGER NOT NULL,
+        phone    TEXT NOT NULL,
+        cadre    TEXT NOT NULL,
+        notes    TEXT NOT NULL,
+        at       INTEGER NOT NULL,
+        stamp    INTEGER NOT NULL,
+        device   TEXT NOT NULL,
+        UNIQUE (code, stamp, device)
+    ) STRICT;
+    CREATE TRIGGER household_history_no_update BEFORE UPDATE ON household_history
+    BEGIN SELECT RAISE(ABORT, 'the registry history is append-only'); END;
+    CREATE TRIGGER household_history_no_delete BEFORE DELETE ON household_history
+    BEGIN SELECT RAISE(ABORT, 'the registry history is append-only'); END;
+    "#,
 ];
 
 /// The entries of a `counted` row, `snapshot,hits` joined by ';': each
