@@ -940,3 +940,47 @@ fn editing_a_household_writes_only_the_fields_changed_and_reports_conflicts() {
     }
     assert_eq!(store.household("H1").expect("read"), Some(now));
 }
+
+#[test]
+fn upgrading_stamps_earlier_changes_with_their_time_and_keeps_the_audit_trail_append_only() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("old.db");
+    Store::create_at_version(&path, 5).expect("old schema");
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch(
+        "INSERT INTO meta (key, value) VALUES ('device', 'dev-a') ON CONFLICT (key) DO UPDATE SET value = 'dev-a';
+         INSERT INTO household (id, code, township, village, head, members, updated_at)
+             VALUES (1, 'H1', '勐烈镇', '曼贺村', '李明', 4, 1000);
+         INSERT INTO snapshot (id, survey, version, hash, source, created_at)
+             VALUES (1, 'water', '1', 'h', '', 0);
+         INSERT INTO interview (id, uuid, household_id, snapshot_id, interviewer, device, status,
+                                started_at, updated_at, completed_at, answers, hits)
+             VALUES (1, x'01', 1, 1, '王', 'dev-a', 'draft', 0, 2000, NULL, '{}', '');
+         INSERT INTO audit (interview, field, old, new, at, interviewer, device)
+             VALUES (x'01', 'main_source', NULL, 'surface', 2000, '王', 'dev-a');",
+    )
+    .expect("old data");
+    drop(conn);
+    drop(Store::open(&path).expect("migrates"));
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let read = |sql: &str| -> (i64, String) {
+        conn.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect(sql)
+    };
+    assert_eq!(
+        read("SELECT stamp, device FROM household WHERE code = 'H1'"),
+        (1000 << 16, "dev-a".to_string())
+    );
+    assert_eq!(
+        read("SELECT stamp, device FROM audit"),
+        (2000 << 16, "dev-a".to_string())
+    );
+    assert_eq!(
+        read("SELECT stamp, interviewer FROM interview"),
+        (2000 << 16, "王".to_string())
+    );
+    assert!(
+        conn.execute("UPDATE audit SET new = 'x'", []).is_err(),
+        "still append-only"
+    );
+}
