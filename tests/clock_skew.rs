@@ -227,3 +227,32 @@ fn merge_and_doctor_say_which_laptop_had_its_clock_ahead() {
             .and(predicate::str::contains("this file's clock")),
     );
 }
+
+#[test]
+fn a_file_stamped_a_century_ahead_is_refused_as_damaged_and_changes_nothing() {
+    let dir = TempDir::new().expect("temp dir");
+    let (county, laptop) = county_and_laptop(&dir);
+    {
+        let l = Store::open(&laptop).expect("laptop");
+        set_phone(&l, "H1", "13600000001");
+    }
+    let conn = rusqlite::Connection::open(&laptop).expect("open");
+    conn.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'clock'",
+        [i64::MAX.to_string()],
+    )
+    .expect("damage the clock");
+    drop(conn);
+    let before = std::fs::read(&county).expect("county");
+    let c = Store::open(&county).expect("county");
+    let err = c.merge(&laptop).expect_err("refused");
+    assert!(
+        err.message().en.contains("is damaged"),
+        "{}",
+        err.message().en
+    );
+    assert!(err.message().en.contains("century"));
+    drop(c);
+    assert_eq!(std::fs::read(&county).expect("county"), before);
+    assert_eq!(phone(&county, "H1"), "");
+}

@@ -386,8 +386,18 @@ impl Store {
         }
 
         // The clock: past everything the other file had seen, so every
-        // change made here from now on is ordered after all of it.
-        self.observe(&tx, other_data.highest_stamp())?;
+        // change made here from now on is ordered after all of it. No
+        // laptop's clock makes a stamp a century ahead: such a file is
+        // damaged, and would stop this file's clock from ever moving on.
+        let highest = other_data.highest_stamp();
+        let century = 100 * 365 * 86_400_000;
+        if highest > super::clock::from_ms(self.now().saturating_add(century)) {
+            return Err(StoreError::Corrupt {
+                path: other.to_path_buf(),
+                detail: "a change is stamped more than a century ahead".into(),
+            });
+        }
+        self.observe(&tx, highest)?;
         report.clock_problems = other_data.clock_problems(self.now());
 
         // Households, by code: of every record either side has known, the
