@@ -6,32 +6,19 @@
 
 mod common;
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
+use fixtures::{household, water};
+
 use std::path::{Path, PathBuf};
 
 use common::minqing;
 use minqing::store::Store;
-use minqing::store::household::Household;
-use minqing::survey::bundled::BUNDLED;
-use minqing::survey::{Survey, load};
 use predicates::prelude::*;
 use tempfile::TempDir;
 
 const YEAR_MS: i64 = 365 * 86_400_000;
-
-fn water() -> Survey {
-    load(BUNDLED[1].1).survey.expect("water loads")
-}
-
-fn household(code: &str) -> Household {
-    Household {
-        code: code.into(),
-        township: "勐烈镇".into(),
-        village: "曼贺村".into(),
-        head: "李明".into(),
-        members: 4,
-        ..Household::default()
-    }
-}
 
 /// The county's file with three households, and a team laptop made from
 /// its backup (with its own device id).

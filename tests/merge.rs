@@ -2,29 +2,18 @@
 //! wins with both kept in the audit trail, duplicates kept and reported,
 //! and every bad file refused with the target unchanged.
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
+use fixtures::{household, water};
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use minqing::store::household::Household;
 use minqing::store::{CURRENT_VERSION, Store, StoreError};
 use minqing::survey::bundled::BUNDLED;
-use minqing::survey::{Survey, load};
+use minqing::survey::load;
 use tempfile::TempDir;
-
-fn water() -> Survey {
-    load(BUNDLED[1].1).survey.expect("water loads")
-}
-
-fn household(code: &str) -> Household {
-    Household {
-        code: code.into(),
-        township: "勐烈镇".into(),
-        village: "曼贺村".into(),
-        head: "李明".into(),
-        members: 4,
-        ..Household::default()
-    }
-}
 
 /// Every row of every table, for comparing a database before and after.
 fn dump(path: &Path) -> Vec<String> {

@@ -295,18 +295,7 @@ fn read_other(path: &Path) -> Result<Other> {
             "SELECT interview, field, old, new, at, interviewer, device, stamp FROM audit",
         )?;
         let audit = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
-            })?
+            .query_map([], |r| AuditRow::try_from(r))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Other {
             households,
@@ -451,17 +440,7 @@ impl Store {
                     "SELECT id, status, started_at, updated_at, completed_at, answers, stamp
                      FROM interview WHERE uuid = ?1",
                     [&o.uuid],
-                    |r| {
-                        Ok((
-                            r.get(0)?,
-                            r.get(1)?,
-                            r.get(2)?,
-                            r.get(3)?,
-                            r.get(4)?,
-                            r.get(5)?,
-                            r.get(6)?,
-                        ))
-                    },
+                    |r| LocalRow::try_from(r),
                 )
                 .optional()?;
             let survey = self.snapshot_survey(snapshot_id)?;
