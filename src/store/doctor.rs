@@ -1,8 +1,10 @@
 //! A health check of a database, for `minqing doctor`: is the file sound,
 //! does every reference hold, do the stored need hits and the counted
-//! interviews agree with the answers, and what in the data needs a person.
+//! interviews agree with the answers, is every complete interview complete,
+//! and what in the data needs a person.
 
 use super::merge::Duplicate;
+use super::revalidate::FailingInterview;
 use super::{Result, Store};
 
 /// What a check of the database found. Empty lists mean all is well.
@@ -26,6 +28,9 @@ pub struct Findings {
     pub duplicates: Vec<Duplicate>,
     /// Households with no township or no village (by code).
     pub no_village: Vec<String>,
+    /// Interviews marked complete that miss a required answer or hold an
+    /// answer their question does not accept.
+    pub failing_complete: Vec<FailingInterview>,
 }
 
 impl Findings {
@@ -38,6 +43,7 @@ impl Findings {
             && self.stale_counted.is_empty()
             && self.duplicates.is_empty()
             && self.no_village.is_empty()
+            && self.failing_complete.is_empty()
     }
 
     /// What `repair` can mend: the stored hits and counted interviews,
@@ -84,6 +90,7 @@ impl Store {
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        findings.failing_complete = self.failing_complete()?;
         Ok(findings)
     }
 
