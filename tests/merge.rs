@@ -2,6 +2,8 @@
 //! wins with both kept in the audit trail, duplicates kept and reported,
 //! and every bad file refused with the target unchanged.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -550,4 +552,56 @@ fn a_reopened_interview_edited_on_one_laptop_and_completed_again_on_the_other_is
     assert_eq!(a.interview(id_a).expect("read").status, Status::Draft);
     assert!(!counted_for_surface_water(&a));
     assert!(a.stale_counted().expect("check").is_empty());
+}
+
+#[test]
+fn the_merge_command_says_which_interviews_to_review_and_doctor_agrees() {
+    use predicates::prelude::*;
+
+    let l = laptops_with(|a| {
+        h2_piped(a, false);
+    });
+    {
+        let a = Store::open(&l.a).expect("a");
+        let b = Store::open(&l.b).expect("b");
+        let id_a = a.open_interview("H2", &water(), "王").expect("a").id;
+        a.complete(id_a, "王").expect("a completes H2");
+        pause();
+        let id_b = b.open_interview("H2", &water(), "李").expect("b").id;
+        b.save_answer(id_b, "main_source", Some("surface"), "李")
+            .expect("b changes the source");
+        a.backup_to(&l.a.with_file_name("a-copy.db"))
+            .expect("a copy of a");
+    }
+    let other = l.b.to_str().expect("a UTF-8 path");
+    common::minqing(&l.a)
+        .args(["merge", other])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "needs review: household H2, survey water is no longer complete once merged",
+        ))
+        .stdout(predicate::str::contains(
+            "required question \"Minutes for one round trip to fetch water, including queueing?\" is unanswered",
+        ))
+        .stdout(predicate::str::contains("complete it again"));
+    common::minqing(&l.a)
+        .arg("doctor")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "✓ every complete interview has its required answers",
+        ));
+    assert_cmd::Command::cargo_bin("minqing")
+        .expect("binary")
+        .env_remove("MINQING_DB")
+        .args(["--lang", "zh", "--db"])
+        .arg(l.a.with_file_name("a-copy.db"))
+        .args(["merge", other])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "需要复核:农户 H2 的 water 调查合并后不再完整(必答题“取一次水来回要多少分钟(含排队)?”没有回答),已改回草稿",
+        ))
+        .stdout(predicate::str::contains("补答或改正后再次完成"));
 }
