@@ -6,6 +6,7 @@
 mod fixtures;
 
 use fixtures::{household, water};
+mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -54,6 +55,11 @@ struct Laptops {
 /// Laptop A registers households and interviews H1; laptop B starts as a
 /// copy of A, as when a team copies the county file before going out.
 fn laptops() -> Laptops {
+    laptops_with(|_| {})
+}
+
+/// [`laptops`], with `before_copy` done on A before B is copied from it.
+fn laptops_with(before_copy: impl FnOnce(&Store)) -> Laptops {
     let dir = TempDir::new().expect("temp dir");
     let a = dir.path().join("a.db");
     let b = dir.path().join("b.db");
@@ -71,6 +77,7 @@ fn laptops() -> Laptops {
     store
         .save_answer(id, "fetch_minutes", Some("30"), "王")
         .expect("save");
+    before_copy(&store);
     store.backup_to(&b).expect("copy to b");
     Laptops { _dir: dir, a, b }
 }
@@ -382,4 +389,210 @@ fn conflicts_are_reported_when_this_side_wins_and_status_is_not_a_false_conflict
         a.stale_counted().expect("check").is_empty(),
         "completed by the merge, it is counted"
     );
+}
+
+/// H2's water interview answered with water piped into the home, so that
+/// "minutes to fetch water" is not asked; complete when `complete`.
+fn h2_piped(store: &Store, complete: bool) -> i64 {
+    let id = store
+        .open_interview("H2", &water(), "王")
+        .expect("interview")
+        .id;
+    for (q, v) in [
+        ("main_source", "piped_home"),
+        ("shortage_days", "0"),
+        ("quality_problems", "none"),
+        ("toilet", "flush"),
+        ("handwashing", "water_soap"),
+        ("urgency", "low"),
+    ] {
+        store.save_answer(id, q, Some(v), "王").expect("save");
+    }
+    if complete {
+        store.complete(id, "王").expect("complete");
+    }
+    id
+}
+
+/// Whether H2 counts for the surface water project in priorities.
+fn counted_for_surface_water(store: &Store) -> bool {
+    let (input, projects) = store
+        .priorities(false, minqing::priority::By::Village)
+        .expect("priorities");
+    projects.iter().any(|p| {
+        input.rules[p.rule].name == "surface_water"
+            && p.households
+                .iter()
+                .any(|&h| &*input.households[h].code == "H2")
+    })
+}
+
+#[test]
+fn a_merge_that_leaves_a_complete_interview_failing_makes_it_a_draft_to_review() {
+    use minqing::interview::Failure;
+    use minqing::store::interview::{STATUS_FIELD, Status};
+
+    // Completed on A; on B, still a draft, its water source changed to
+    // surface water, which asks for the minutes to fetch water.
+    let l = laptops_with(|a| {
+        h2_piped(a, false);
+    });
+    let a = Store::open(&l.a).expect("a");
+    let b = Store::open(&l.b).expect("b");
+    let id_a = a.open_interview("H2", &water(), "王").expect("a").id;
+    a.complete(id_a, "王").expect("a completes H2");
+    pause();
+    let id_b = b.open_interview("H2", &water(), "李").expect("b").id;
+    b.save_answer(id_b, "main_source", Some("surface"), "李")
+        .expect("b changes the source");
+    drop(b);
+
+    let report = a.merge(&l.b).expect("merge");
+    assert_eq!(report.interviews_updated, 1);
+    assert_eq!(report.reopened.len(), 1, "{report:?}");
+    let r = &report.reopened[0];
+    assert_eq!((r.household.as_str(), r.survey.as_str()), ("H2", "water"));
+    assert_eq!(
+        r.failures,
+        [Failure::Missing {
+            question: "fetch_minutes".into()
+        }]
+    );
+    let merged = a.interview(id_a).expect("read");
+    assert_eq!(
+        merged.answers.get("main_source").map(String::as_str),
+        Some("surface"),
+        "the later change is kept"
+    );
+    assert_eq!(merged.status, Status::Draft, "never complete while failing");
+    assert_eq!(merged.completed_at, None);
+    assert_eq!(a.hits(id_a).expect("hits"), "");
+    assert!(!counted_for_surface_water(&a), "out of the priorities");
+    assert!(a.stale_counted().expect("check").is_empty());
+    let last = a
+        .audit(id_a)
+        .expect("audit")
+        .into_iter()
+        .rfind(|e| e.field == STATUS_FIELD)
+        .expect("a status change");
+    assert_eq!(
+        (last.old.as_deref(), last.new.as_deref()),
+        (Some("complete"), Some("draft"))
+    );
+    assert_eq!(
+        last.interviewer,
+        minqing::store::revalidate::MERGE_INTERVIEWER
+    );
+    assert_eq!(last.device, a.device());
+    assert!(a.doctor().expect("doctor").failing_complete.is_empty());
+
+    // Merging again changes nothing; merging back gives B the same draft.
+    let before = dump(&l.a);
+    let again = a.merge(&l.b).expect("merge again");
+    assert!(again.reopened.is_empty(), "{again:?}");
+    assert_eq!(dump(&l.a), before, "merging twice changes nothing");
+    drop(a);
+    let b = Store::open(&l.b).expect("b");
+    let back = b.merge(&l.a).expect("merge back");
+    assert!(back.reopened.is_empty(), "{back:?}");
+    let on_b = b.interview(id_b).expect("read");
+    assert_eq!(on_b.status, Status::Draft);
+    assert_eq!(on_b.answers, merged.answers);
+
+    // Answered and completed again, it counts.
+    b.save_answer(id_b, "fetch_minutes", Some("40"), "李")
+        .expect("answer the missing question");
+    b.complete(id_b, "李").expect("complete again");
+    assert!(counted_for_surface_water(&b));
+}
+
+#[test]
+fn a_reopened_interview_edited_on_one_laptop_and_completed_again_on_the_other_is_reviewed() {
+    use minqing::store::interview::Status;
+
+    // Complete on both; B reopens it and changes the source; A reopens and
+    // completes it again, later, without that change.
+    let l = laptops_with(|a| {
+        h2_piped(a, true);
+    });
+    let a = Store::open(&l.a).expect("a");
+    let b = Store::open(&l.b).expect("b");
+    let id_b = b.open_interview("H2", &water(), "李").expect("b").id;
+    b.reopen(id_b, "李").expect("b reopens");
+    b.save_answer(id_b, "main_source", Some("surface"), "李")
+        .expect("b changes the source");
+    drop(b);
+    pause();
+    let id_a = a.open_interview("H2", &water(), "王").expect("a").id;
+    a.reopen(id_a, "王").expect("a reopens");
+    a.complete(id_a, "王").expect("a completes again");
+
+    let report = a.merge(&l.b).expect("merge");
+    let reviewed: Vec<(&str, &str, Vec<&str>)> = report
+        .reopened
+        .iter()
+        .map(|r| {
+            (
+                r.household.as_str(),
+                r.survey.as_str(),
+                r.failures.iter().map(|f| f.question()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(reviewed, [("H2", "water", vec!["fetch_minutes"])]);
+    assert_eq!(a.interview(id_a).expect("read").status, Status::Draft);
+    assert!(!counted_for_surface_water(&a));
+    assert!(a.stale_counted().expect("check").is_empty());
+}
+
+#[test]
+fn the_merge_command_says_which_interviews_to_review_and_doctor_agrees() {
+    use predicates::prelude::*;
+
+    let l = laptops_with(|a| {
+        h2_piped(a, false);
+    });
+    {
+        let a = Store::open(&l.a).expect("a");
+        let b = Store::open(&l.b).expect("b");
+        let id_a = a.open_interview("H2", &water(), "王").expect("a").id;
+        a.complete(id_a, "王").expect("a completes H2");
+        pause();
+        let id_b = b.open_interview("H2", &water(), "李").expect("b").id;
+        b.save_answer(id_b, "main_source", Some("surface"), "李")
+            .expect("b changes the source");
+        a.backup_to(&l.a.with_file_name("a-copy.db"))
+            .expect("a copy of a");
+    }
+    let other = l.b.to_str().expect("a UTF-8 path");
+    common::minqing(&l.a)
+        .args(["merge", other])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "needs review: household H2, survey water is no longer complete once merged",
+        ))
+        .stdout(predicate::str::contains(
+            "required question \"Minutes for one round trip to fetch water, including queueing?\" is unanswered",
+        ))
+        .stdout(predicate::str::contains("complete it again"));
+    common::minqing(&l.a)
+        .arg("doctor")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "✓ every complete interview has its required answers",
+        ));
+    assert_cmd::Command::cargo_bin("minqing")
+        .expect("binary")
+        .env_remove("MINQING_DB")
+        .args(["--lang", "zh", "--db"])
+        .arg(l.a.with_file_name("a-copy.db"))
+        .args(["merge", other])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "需要复核:农户 H2 的 water 调查合并后不再完整(必答题“取一次水来回要多少分钟(含排队)?”没有回答),已改回草稿",
+        ))
+        .stdout(predicate::str::contains("补答或改正后再次完成"));
 }

@@ -331,6 +331,31 @@ fn unknown_households_are_refused() {
 }
 
 #[test]
+fn adding_a_household_never_overwrites_one_stored_meanwhile() {
+    let (_dir, path, store) = fresh();
+    // Another program on the same file adds H3 first.
+    let other = Store::open(&path).expect("another program");
+    let mut theirs = household("H3", "曼贺村");
+    theirs.head = "岩罕".into();
+    other.add_household(&theirs).expect("added by the other");
+    let err = store
+        .add_household(&household("H3", "曼贺村"))
+        .expect_err("the code exists");
+    assert!(matches!(&err, StoreError::HouseholdExists(code) if code == "H3"));
+    assert_eq!(err.message().en, "code H3 already exists");
+    assert_eq!(err.message().zh, "户编码 H3 已经存在");
+    assert_eq!(
+        store.household("H3").expect("read").map(|h| h.head),
+        Some("岩罕".into()),
+        "theirs is kept"
+    );
+    store
+        .add_household(&household("H4", "曼贺村"))
+        .expect("a new code is added");
+    assert_eq!(store.household_count().expect("count"), 4);
+}
+
+#[test]
 fn backups_are_consistent_copies_and_never_overwrite() {
     let (dir, _path, store) = fresh();
     let s = water();

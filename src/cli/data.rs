@@ -343,6 +343,25 @@ fn merge(files: &[std::path::PathBuf], db: &Path, lang: Lang) -> Result<ExitCode
                 for p in &r.clock_problems {
                     say!("{}", clock_problem(p).get(lang));
                 }
+                for f in &r.reopened {
+                    let (hh, sv) = (&f.household, &f.survey);
+                    let problems = |lang: Lang, sep: &str| {
+                        f.problems
+                            .iter()
+                            .map(|p| p.get(lang))
+                            .collect::<Vec<_>>()
+                            .join(sep)
+                    };
+                    let (zh, en) = (problems(Lang::Zh, ";"), problems(Lang::En, "; "));
+                    say!(
+                        "{}",
+                        tr!(
+                            "  需要复核:农户 {hh} 的 {sv} 调查合并后不再完整({zh}),已改回草稿,不计入排序。请在程序中打开这户的这份调查,补答或改正后再次完成。",
+                            "  needs review: household {hh}, survey {sv} is no longer complete once merged ({en}); it is a draft again and not counted in priorities. Open the household's interview in the app, answer or correct the question, and complete it again."
+                        )
+                        .get(lang)
+                    );
+                }
                 for d in &r.duplicates {
                     let (hh, sv, n) = (&d.household, &d.survey, d.interviews);
                     say!(
@@ -604,6 +623,35 @@ fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
         tr!(
             "把那台电脑的日期和时间改正。合并仍按每台电脑看到过的修改排序,时钟快的电脑不会越过它看到过的修改;但它和别人同时做的修改会被当作更晚的:请用 minqing merge 列出的冲突核对。",
             "Set that laptop's date and time right. Merges still order each change after every change its laptop had seen, so a fast clock cannot jump over those; but against changes made elsewhere meanwhile, its changes count as later: check them against the conflicts minqing merge lists."
+        ),
+    )?;
+    let failing: Vec<String> = findings
+        .failing_complete
+        .iter()
+        .map(|f| {
+            let first = f.problems.first().map_or("", |p| p.get(lang));
+            let more = f.problems.len().saturating_sub(1);
+            let more = match (more, lang) {
+                (0, _) => String::new(),
+                (n, Lang::Zh) => format!(";还有 {n} 项"),
+                (n, Lang::En) => format!("; and {n} more"),
+            };
+            format!("{} {}: {first}{more}", f.household, f.survey)
+        })
+        .collect();
+    check(
+        &failing,
+        tr!(
+            "每份完成的调查都答了必答题,答案都符合要求",
+            "every complete interview has its required answers, each meeting its question's rule"
+        ),
+        tr!(
+            "有标为完成的调查缺少必答题或有答案不符合要求",
+            "some interviews marked complete miss a required answer or hold an answer that breaks its rule"
+        ),
+        tr!(
+            "在程序中打开这户的这份调查,按 o 重新打开,补答或改正这一题,再按 c 完成。改好之前它仍按完成计入排序。",
+            "Open the household's interview in the app, press o to reopen it, answer or correct the question, then press c to complete it again. Until then it still counts in priorities as complete."
         ),
     )?;
     // Temporary files of an export, a backup or a new database stopped

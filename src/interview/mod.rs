@@ -156,6 +156,27 @@ impl Failure {
             Failure::Missing { question } | Failure::Invalid { question, .. } => question,
         }
     }
+
+    /// The failure said for a person, naming the question by its label in
+    /// `survey` (by its name when the survey has no such question).
+    pub fn describe(&self, survey: &Survey) -> Tr {
+        let name = self.question();
+        let label = |lang| survey.question(name).map_or(name, |q| q.label.get(lang));
+        let (zh, en) = (label(crate::i18n::Lang::Zh), label(crate::i18n::Lang::En));
+        match self {
+            Failure::Missing { .. } => tr!(
+                "必答题“{zh}”没有回答",
+                "required question \"{en}\" is unanswered"
+            ),
+            Failure::Invalid { message, .. } => {
+                let (why_zh, why_en) = (&message.zh, &message.en);
+                tr!(
+                    "“{zh}”的答案不符合要求:{why_zh}",
+                    "the answer to \"{en}\" breaks its rule: {why_en}"
+                )
+            }
+        }
+    }
 }
 
 /// Everything that keeps an interview with these answers from being

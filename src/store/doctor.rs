@@ -1,8 +1,10 @@
 //! A health check of a database, for `minqing doctor`: is the file sound,
 //! does every reference hold, do the stored need hits and the counted
-//! interviews agree with the answers, and what in the data needs a person.
+//! interviews agree with the answers, is every complete interview complete,
+//! and what in the data needs a person.
 
 use super::merge::Duplicate;
+use super::revalidate::FailingInterview;
 use super::{Result, Store};
 
 /// What a check of the database found. Empty lists mean all is well.
@@ -33,6 +35,9 @@ pub struct Findings {
     /// this laptop's clock, when that is more than a day: the mark the
     /// changes of a laptop whose clock was ahead left.
     pub clock_ahead: Option<i64>,
+    /// Interviews marked complete that miss a required answer or hold an
+    /// answer their question does not accept.
+    pub failing_complete: Vec<FailingInterview>,
 }
 
 impl Findings {
@@ -47,6 +52,7 @@ impl Findings {
             && self.no_village.is_empty()
             && self.future_clocks.is_empty()
             && self.clock_ahead.is_none()
+            && self.failing_complete.is_empty()
     }
 
     /// What `repair` can mend: the stored hits and counted interviews,
@@ -113,6 +119,7 @@ impl Store {
             .unwrap_or(0);
         let clock_ms = super::clock::to_ms(clock);
         findings.clock_ahead = super::clock::ahead(clock_ms, now).then_some(clock_ms - now);
+        findings.failing_complete = self.failing_complete()?;
         Ok(findings)
     }
 

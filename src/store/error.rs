@@ -87,6 +87,8 @@ pub enum StoreError {
         version: String,
     },
     UnknownHousehold(String),
+    /// A new household's code is already stored.
+    HouseholdExists(String),
     UnknownInterview(String),
     UnknownQuestion(String),
     Answer(AnswerError),
@@ -271,6 +273,9 @@ impl StoreError {
                     "没有户编码为 {code} 的农户",
                     "no household with code {code}"
                 )
+            }
+            StoreError::HouseholdExists(code) => {
+                tr!("户编码 {code} 已经存在", "code {code} already exists")
             }
             StoreError::UnknownInterview(id) => tr!("没有调查 {id}", "no interview {id}"),
             StoreError::UnknownQuestion(name) => tr!(

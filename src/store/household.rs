@@ -334,6 +334,39 @@ impl Store {
         Ok(counts)
     }
 
+    /// Adds a new household, refused with [`StoreError::HouseholdExists`]
+    /// when its code is stored already, even by another program since the
+    /// person began typing: a stored household is never replaced by a new
+    /// one. Callers validate first ([`Household::problems`]).
+    pub fn add_household(&self, h: &Household) -> Result<()> {
+        let tx = self.write()?;
+        let stamp = self.stamp(&tx, 0)?;
+        let added = tx.execute(
+            "INSERT INTO household (code, township, village, grp, head, members, phone, cadre, notes,
+             updated_at, stamp, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (code) DO NOTHING",
+            params![
+                h.code,
+                h.township,
+                h.village,
+                h.group,
+                h.head,
+                h.members,
+                h.phone,
+                h.cadre,
+                h.notes,
+                self.now(),
+                stamp,
+                self.device
+            ],
+        )?;
+        if added == 0 {
+            return Err(StoreError::HouseholdExists(h.code.clone()));
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Saves a person's edit of a household: only the fields where `mine`
     /// differs from `base` (the household as the form showed it when
     /// opened) are written, onto the household as it is now, in one write

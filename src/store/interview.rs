@@ -356,7 +356,7 @@ impl Store {
     }
 
     /// Writes a status change and its audit entry inside `tx`.
-    fn set_status(
+    pub(super) fn set_status(
         &self,
         tx: &rusqlite::Transaction<'_>,
         interview: &Interview,

@@ -90,6 +90,9 @@ pub struct MergeReport {
     pub audit_added: usize,
     pub conflicts: Vec<Conflict>,
     pub duplicates: Vec<Duplicate>,
+    /// Complete interviews that no longer pass the checks of completing
+    /// once merged, made drafts again for a person to review.
+    pub reopened: Vec<super::revalidate::FailingInterview>,
 }
 
 struct OtherSnapshot {
@@ -593,6 +596,18 @@ impl Store {
             )?;
             report.interviews_updated += 1;
         }
+        // Answers combined from two laptops, or a household's newer record,
+        // may leave a complete interview failing: it becomes a draft again.
+        let conflicted: Vec<String> = report
+            .household_conflicts
+            .iter()
+            .map(|c| c.kept.household.code.clone())
+            .collect();
+        report.reopened = self.revalidate(
+            &tx,
+            other_data.interviews.iter().map(|o| o.uuid.as_slice()),
+            &conflicted,
+        )?;
         report.duplicates = duplicates(&tx)?;
         tx.commit()?;
         Ok(report)

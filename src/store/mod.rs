@@ -16,6 +16,7 @@ pub mod interview;
 pub mod merge;
 pub mod overview;
 pub mod priorities;
+pub mod revalidate;
 mod schema;
 
 use std::cell::{Cell, RefCell};

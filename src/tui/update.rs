@@ -781,11 +781,12 @@ fn save_form(model: &mut Model) {
             "members '{members_text}' is not a whole number"
         ));
     }
+    // Said here with the other problems; adding refuses it too, should
+    // another program add the code meanwhile.
     if !form.editing && !household.code.is_empty() {
         match model.store.household(&household.code) {
             Ok(Some(_)) => {
-                let code = &household.code;
-                errors.push(tr!("户编码 {code} 已经存在", "code {code} already exists"));
+                errors.push(StoreError::HouseholdExists(household.code.clone()).message())
             }
             Ok(None) => {}
             Err(e) => errors.push(e.message()),
@@ -816,12 +817,17 @@ fn save_form(model: &mut Model) {
             }
             Err(e) => Err(e),
         },
-        None => model.store.upsert_households(&[household]).map(|_| ()),
+        None => model.store.add_household(&household),
     };
     match saved {
         Ok(()) => {
             notice(model, t(T::HouseholdSaved), false);
             pop(model);
+        }
+        Err(e @ StoreError::HouseholdExists(_)) => {
+            if let Some(Screen::Form(form)) = model.stack.last_mut() {
+                form.errors = vec![e.message()];
+            }
         }
         Err(e) => notice(model, e.message(), true),
     }
