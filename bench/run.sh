@@ -77,7 +77,7 @@ for n in "${counts[@]}"; do
   ratio=$(python3 -c "print(f'{$(median "$tmp/prio.json") / $(median "$tmp/answers.json"):.2f}')")
   row "ratio: priorities / \`sqlite3\` reading every answer once" "$n" "$ratio (sqlite3: $(stats "$tmp/answers.json"))"
 
-  hyperfine --runs "$runs" --export-json "$tmp/export.json" "$bin --lang en --db $db export responses --out $tmp/r.csv" >/dev/null
+  hyperfine --runs "$runs" --export-json "$tmp/export.json" "$bin --lang en --db $db export responses --force --out $tmp/r.csv" >/dev/null
   hyperfine --runs "$runs" --export-json "$tmp/dump.json" \
     "sqlite3 -csv $db 'SELECT h.code, h.township, h.village, h.grp, h.head, i.interviewer, i.status, i.started_at, i.updated_at, i.completed_at, s.survey, s.version, i.answers FROM interview i JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id ORDER BY s.survey, h.code, i.started_at, i.id' > $tmp/dump.csv" >/dev/null
   ratio=$(python3 -c "print(f'{$(median "$tmp/export.json") / $(median "$tmp/dump.json"):.2f}')")
@@ -85,7 +85,7 @@ for n in "${counts[@]}"; do
   row "ratio: export responses / \`sqlite3 -csv\` of the same rows" "$n" "$ratio"
 
   hyperfine --runs "$( [ "$n" -ge 1000000 ] && echo 1 || echo "$runs")" --export-json "$tmp/pandas.json" \
-    "$bin --lang en --db $db export responses --out $tmp/p.csv && python3 bench/pandas_counts.py $tmp/p.csv" >/dev/null
+    "$bin --lang en --db $db export responses --force --out $tmp/p.csv && python3 bench/pandas_counts.py $tmp/p.csv" >/dev/null
   ratio=$(python3 -c "print(f'{$(median "$tmp/pandas.json") / $(median "$tmp/prio.json"):.1f}')")
   row "ratio: export + pandas counts per village (water rules only) / priorities" "$n" "$ratio (pandas way: $(stats "$tmp/pandas.json"))"
   rm -f "$tmp"/*.csv
