@@ -235,6 +235,29 @@ pub(super) const UPDATE_RECORD: &str = "UPDATE household SET township = ?2, vill
     head = ?5, members = ?6, phone = ?7, cadre = ?8, notes = ?9, updated_at = ?10, stamp = ?11,
     device = ?12 WHERE code = ?1";
 
+/// Inserts into the history a household record as it was, with its time,
+/// stamp and device (kept once: the same version again is ignored).
+pub(super) const INSERT_HISTORY: &str = "INSERT OR IGNORE INTO household_history
+    (code, township, village, grp, head, members, phone, cadre, notes, at, stamp, device)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+
+/// Runs `sql`, whose parameters are a household record in registry column
+/// order then the time, stamp and device of the change ([`UPDATE_RECORD`],
+/// [`INSERT_HISTORY`], an insert): the one place a record is bound.
+pub(super) fn write_record(
+    tx: &rusqlite::Transaction<'_>,
+    sql: &str,
+    h: &Household,
+    at: i64,
+    stamp: i64,
+    device: &str,
+) -> rusqlite::Result<usize> {
+    tx.prepare_cached(sql)?.execute(params![
+        h.code, h.township, h.village, h.group, h.head, h.members, h.phone, h.cadre, h.notes, at,
+        stamp, device
+    ])
+}
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Household> {
     household_at(r, 0)
 }
@@ -341,24 +364,15 @@ impl Store {
     pub fn add_household(&self, h: &Household) -> Result<()> {
         let tx = self.write()?;
         let stamp = self.stamp(&tx, 0)?;
-        let added = tx.execute(
+        let added = write_record(
+            &tx,
             "INSERT INTO household (code, township, village, grp, head, members, phone, cadre, notes,
              updated_at, stamp, device)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (code) DO NOTHING",
-            params![
-                h.code,
-                h.township,
-                h.village,
-                h.group,
-                h.head,
-                h.members,
-                h.phone,
-                h.cadre,
-                h.notes,
-                self.now(),
-                stamp,
-                self.device
-            ],
+            h,
+            self.now(),
+            stamp,
+            &self.device,
         )?;
         if added == 0 {
             return Err(StoreError::HouseholdExists(h.code.clone()));
@@ -388,23 +402,7 @@ impl Store {
         }
         let stamp = self.stamp(&tx, 0)?;
         tx.execute(KEEP_IN_HISTORY, [&merged.code])?;
-        tx.execute(
-            UPDATE_RECORD,
-            params![
-                merged.code,
-                merged.township,
-                merged.village,
-                merged.group,
-                merged.head,
-                merged.members,
-                merged.phone,
-                merged.cadre,
-                merged.notes,
-                self.now(),
-                stamp,
-                self.device
-            ],
-        )?;
+        write_record(&tx, UPDATE_RECORD, &merged, self.now(), stamp, &self.device)?;
         // Rules may read a household's members, village, township or group.
         self.recompute_household_hits(&merged.code)?;
         tx.commit()?;

@@ -11,7 +11,9 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::household::{Household, UpsertCounts, household_at};
+use super::household::{
+    Household, INSERT_HISTORY, UPDATE_RECORD, UpsertCounts, household_at, write_record,
+};
 use super::interview::{STATUS_FIELD, compute_hits, decode_answers, encode_answers};
 use super::{CURRENT_VERSION, Result, Store, StoreError, content_hash};
 use crate::interview::Answers;
@@ -642,27 +644,15 @@ impl Store {
             .copied()
             .max_by(|a, b| a.key().cmp(&b.key()))
             .unwrap_or(theirs);
-        let remember = |v: &RecordVersion| -> rusqlite::Result<usize> {
-            let h = &v.household;
-            tx.execute(
-                "INSERT OR IGNORE INTO household_history
-                 (code, township, village, grp, head, members, phone, cadre, notes, at, stamp, device)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![
-                    h.code, h.township, h.village, h.group, h.head, h.members, h.phone, h.cadre,
-                    h.notes, v.at, v.stamp, v.device
-                ],
-            )
+        let write = |sql: &str, v: &RecordVersion| {
+            write_record(tx, sql, &v.household, v.at, v.stamp, &v.device)
         };
+        let remember = |v: &RecordVersion| write(INSERT_HISTORY, v);
         let Some((id, current)) = local else {
-            let h = &winner.household;
-            tx.execute(
+            write(
                 "INSERT INTO household (code, township, village, grp, head, members, phone, cadre, notes,
                  updated_at, stamp, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![
-                    h.code, h.township, h.village, h.group, h.head, h.members, h.phone, h.cadre,
-                    h.notes, winner.at, winner.stamp, winner.device
-                ],
+                winner,
             )?;
             for v in their_versions.iter().filter(|v| v.key() != winner.key()) {
                 remember(v)?;
@@ -699,24 +689,7 @@ impl Store {
         let theirs_wins = winner.key() > current.key();
         if theirs_wins {
             tx.execute(super::household::KEEP_IN_HISTORY, [code])?;
-            let h = &winner.household;
-            tx.execute(
-                super::household::UPDATE_RECORD,
-                params![
-                    h.code,
-                    h.township,
-                    h.village,
-                    h.group,
-                    h.head,
-                    h.members,
-                    h.phone,
-                    h.cadre,
-                    h.notes,
-                    winner.at,
-                    winner.stamp,
-                    winner.device
-                ],
-            )?;
+            write(UPDATE_RECORD, winner)?;
         }
         for v in new_here
             .iter()
