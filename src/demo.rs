@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::interview::{Answers, HouseholdFacts, State};
 use crate::store::household::Household;
-use crate::store::interview::{NewInterview, Status};
+use crate::store::interview::{Made, NewInterview};
 use crate::store::{Result, Store};
 use crate::survey::expr::{BinOp, Expr, ExprKind, Func};
 use crate::survey::{QuestionKind, Survey};
@@ -308,10 +308,12 @@ pub fn generate(
     std::thread::scope(|scope| {
         let producer = scope.spawn(|| produce(surveys, &snapshots, households, seed, sender));
         let mut written = Ok(());
-        for (registry, batch) in receiver {
-            written = store
-                .upsert_households(&registry)
-                .and_then(|_| store.insert_interviews(&batch));
+        for drawn in receiver {
+            written = drawn.and_then(|(registry, batch)| {
+                store
+                    .upsert_households(&registry)
+                    .and_then(|_| store.insert_interviews(&batch))
+            });
             if written.is_err() {
                 break; // dropping the receiver stops the producer
             }
@@ -323,8 +325,9 @@ pub fn generate(
     })
 }
 
-/// Households and their interviews, written together.
-type Batch = (Vec<Household>, Vec<NewInterview>);
+/// Households and their interviews, written together, or why drawing
+/// stopped.
+type Batch = Result<(Vec<Household>, Vec<NewInterview>)>;
 
 /// Draws the county and sends it in batches; stops early when the writer
 /// stops listening.
@@ -410,20 +413,28 @@ fn produce(
                 let mut random = [0u8; 10];
                 random[..8].copy_from_slice(&rng.next().to_le_bytes());
                 random[8..].copy_from_slice(&rng.next().to_le_bytes()[..2]);
-                batch.push(NewInterview {
+                let made = Made {
                     uuid: uuid::Builder::from_unix_timestamp_millis(started as u64, &random)
                         .into_uuid(),
                     household: household.code.clone(),
                     snapshot: snapshots[s],
                     interviewer: household.cadre.clone(),
-                    status: if draft {
-                        Status::Draft
-                    } else {
-                        Status::Complete
-                    },
                     started_at: started,
                     updated_at: updated,
-                    answers,
+                };
+                batch.push(if draft {
+                    NewInterview::draft(made, answers)
+                } else {
+                    // Checked here, on the drawing thread, as completing
+                    // checks it: a generated county holds nothing the app
+                    // could not have written.
+                    match NewInterview::complete(made, survey, &facts, answers) {
+                        Ok(new) => new,
+                        Err(e) => {
+                            let _ = sender.send(Err(e));
+                            return summary;
+                        }
+                    }
                 });
                 if draft {
                     summary.drafts += 1;
@@ -433,7 +444,7 @@ fn produce(
             }
             registry.push(household);
             if batch.len() >= BATCH {
-                let full = (std::mem::take(&mut registry), std::mem::take(&mut batch));
+                let full = Ok((std::mem::take(&mut registry), std::mem::take(&mut batch)));
                 if sender.send(full).is_err() {
                     return summary;
                 }
@@ -442,6 +453,6 @@ fn produce(
         written += size;
         summary.households = written;
     }
-    let _ = sender.send((registry, batch));
+    let _ = sender.send(Ok((registry, batch)));
     summary
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use damage::damage_leaf_pages;
 use minqing::store::household::Household;
-use minqing::store::interview::Status;
+use minqing::store::interview::{Made, NewInterview, Status};
 use minqing::store::{APPLICATION_ID, CURRENT_VERSION, Store, StoreError};
 use minqing::survey::bundled::BUNDLED;
 use minqing::survey::{Survey, load};
@@ -605,32 +605,40 @@ fn the_counted_interviews_follow_every_write() {
     answers.insert("shortage_days".into(), "0".into());
     let later = before.updated_at + 60_000;
     store
-        .insert_interviews(&[minqing::store::interview::NewInterview {
-            uuid: uuid::Uuid::now_v7(),
-            household: "H1".into(),
-            snapshot: before.snapshot,
-            interviewer: "李".into(),
-            status: Status::Complete,
-            started_at: later,
-            updated_at: later,
+        .insert_interviews(&[NewInterview::complete(
+            Made {
+                uuid: uuid::Uuid::now_v7(),
+                household: "H1".into(),
+                snapshot: before.snapshot,
+                interviewer: "李".into(),
+                started_at: later,
+                updated_at: later,
+            },
+            &s,
+            &before.facts(),
             answers,
-        }])
+        )
+        .expect("checked")])
         .expect("second interview");
     let second = first + 1;
     // An older one arriving later (from another laptop) does not count.
     let mut older = before.answers.clone();
     older.insert("shortage_days".into(), "90".into());
     store
-        .insert_interviews(&[minqing::store::interview::NewInterview {
-            uuid: uuid::Uuid::now_v7(),
-            household: "H1".into(),
-            snapshot: before.snapshot,
-            interviewer: "赵".into(),
-            status: Status::Complete,
-            started_at: 1,
-            updated_at: 1,
-            answers: older,
-        }])
+        .insert_interviews(&[NewInterview::complete(
+            Made {
+                uuid: uuid::Uuid::now_v7(),
+                household: "H1".into(),
+                snapshot: before.snapshot,
+                interviewer: "赵".into(),
+                started_at: 1,
+                updated_at: 1,
+            },
+            &s,
+            &before.facts(),
+            older,
+        )
+        .expect("checked")])
         .expect("older interview");
     assert!(store.stale_counted().expect("check").is_empty());
     let (input, projects) = store
@@ -917,6 +925,22 @@ fn completing_checks_every_answer_again_and_refuses_with_the_list() {
             .all(|e| e.field != "@status"),
         "no status change was written"
     );
+    // Written in bulk (as the demo writes), the same answers are refused.
+    let made = Made {
+        uuid: uuid::Uuid::now_v7(),
+        household: "H1".into(),
+        snapshot: stored.snapshot,
+        interviewer: "王芳".into(),
+        started_at: 1,
+        updated_at: 2,
+    };
+    match NewInterview::complete(made, &schooling, &stored.facts(), stored.answers.clone()) {
+        Err(StoreError::Incomplete { failures }) => {
+            assert_eq!(failures.len(), 1);
+            assert_eq!(failures[0].question(), "not_attending");
+        }
+        other => panic!("a failing interview written in bulk: {other:?}"),
+    }
     // Fixed, it completes.
     store
         .save_answer(id, "not_attending", Some("1"), "王芳")

@@ -47,20 +47,20 @@ pub fn ahead(stamp_ms: i64, now: i64) -> bool {
 }
 
 fn read(tx: &Transaction<'_>) -> Result<i64> {
+    // Cached statements: the clock is read and written with every save.
     let text: Option<String> = tx
-        .query_row("SELECT value FROM meta WHERE key = 'clock'", [], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT value FROM meta WHERE key = 'clock'")?
+        .query_row([], |r| r.get(0))
         .optional()?;
     Ok(text.and_then(|t| t.parse().ok()).unwrap_or(0))
 }
 
 fn write(tx: &Transaction<'_>, stamp: i64) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO meta (key, value) VALUES ('clock', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![stamp.to_string()],
-    )?;
+    )?
+    .execute(params![stamp.to_string()])?;
     Ok(())
 }
 

@@ -82,7 +82,9 @@ impl Store {
             })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        for stale in self.stale_hits()? {
+        // Complete interviews are read once for both of their checks.
+        let checked = self.check_complete(super::revalidate::Checks::ALL)?;
+        for stale in checked.stale_hits {
             let place = (stale.household, stale.survey);
             match stale.fresh {
                 Some(_) => findings.stale_hits.push(place),
@@ -119,7 +121,7 @@ impl Store {
             .unwrap_or(0);
         let clock_ms = super::clock::to_ms(clock);
         findings.clock_ahead = super::clock::ahead(clock_ms, now).then_some(clock_ms - now);
-        findings.failing_complete = self.failing_complete()?;
+        findings.failing_complete = checked.failing;
         Ok(findings)
     }
 

@@ -13,6 +13,7 @@ use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
 use super::household::Household;
+use super::revalidate::Checks;
 use super::{Result, Store, StoreError};
 use crate::interview::{Answers, HouseholdFacts, State, failures};
 use crate::survey::{Severity, Survey};
@@ -137,7 +138,8 @@ impl Store {
         );
         let raw: Option<Raw> = self
             .conn
-            .query_row(&format!("{SELECT} WHERE {where_clause}"), [param], |r| {
+            .prepare_cached(&format!("{SELECT} WHERE {where_clause}"))?
+            .query_row([param], |r| {
                 Ok((
                     r.get(0)?,
                     r.get(1)?,
@@ -294,24 +296,25 @@ impl Store {
         };
         let now = self.tick_after(interview.updated_at);
         let stamp = self.stamp(&tx, interview.stamp)?;
-        tx.execute(
+        // Cached statements: a save is the app's most frequent write.
+        tx.prepare_cached(
             "UPDATE interview SET answers = ?2, updated_at = ?3, stamp = ?4 WHERE id = ?1",
-            params![id, encode_answers(&interview.answers), now, stamp],
-        )?;
-        tx.execute(
+        )?
+        .execute(params![id, encode_answers(&interview.answers), now, stamp])?;
+        tx.prepare_cached(
             "INSERT INTO audit (interview, field, old, new, at, interviewer, device, stamp)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                interview.uuid.as_bytes().as_slice(),
-                question,
-                old,
-                new,
-                now,
-                interviewer,
-                self.device,
-                stamp
-            ],
-        )?;
+        )?
+        .execute(params![
+            interview.uuid.as_bytes().as_slice(),
+            question,
+            old,
+            new,
+            now,
+            interviewer,
+            self.device,
+            stamp
+        ])?;
         tx.commit()?;
         Ok(new)
     }
@@ -448,42 +451,7 @@ impl Store {
     /// answers give under its own snapshot's rules, in household code
     /// order. Interviews are read one at a time.
     pub fn stale_hits(&self) -> Result<Vec<StaleHits>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT i.id, i.snapshot_id, i.answers, i.hits, h.code, h.township, h.village, h.grp,
-                    h.members, s.survey
-             FROM interview i JOIN household h ON h.id = i.household_id
-             JOIN snapshot s ON s.id = i.snapshot_id
-             WHERE i.status = 'complete' ORDER BY h.code, s.survey, i.id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut stale = Vec::new();
-        while let Some(r) = rows.next()? {
-            let facts = HouseholdFacts {
-                township: r.get(5)?,
-                village: r.get(6)?,
-                group: r.get(7)?,
-                members: r.get(8)?,
-            };
-            let answers = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
-            let fresh = match decode_answers(answers) {
-                Ok(answers) => Some(compute_hits(
-                    &*self.snapshot_survey(r.get(1)?)?,
-                    &answers,
-                    &facts,
-                )),
-                Err(_) => None,
-            };
-            let stored = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
-            if fresh.as_deref() != Some(stored) {
-                stale.push(StaleHits {
-                    id: r.get(0)?,
-                    household: r.get(4)?,
-                    survey: r.get(9)?,
-                    fresh,
-                });
-            }
-        }
-        Ok(stale)
+        Ok(self.check_complete(Checks::HITS)?.stale_hits)
     }
 
     /// Recomputes the stored need hits of every complete interview from its
@@ -519,63 +487,104 @@ pub struct StaleHits {
 }
 
 /// A finished or partly finished interview to write in bulk (the demo
-/// county). Answers must already be accepted by [`State::accept`].
+/// county). A complete one is made only by [`NewInterview::complete`],
+/// which checks it as [`Store::complete`] does and computes its need hits,
+/// so the check runs where the answers are drawn (on the demo's drawing
+/// thread) and writing stays a plain insert.
 #[derive(Clone, Debug)]
 pub struct NewInterview {
     pub uuid: Uuid,
     pub household: String,
     pub snapshot: i64,
     pub interviewer: String,
-    pub status: Status,
     pub started_at: i64,
     pub updated_at: i64,
-    pub answers: Answers,
+    answers: Answers,
+    /// The encoded need hits of a complete interview; `None` for a draft.
+    hits: Option<String>,
+}
+
+/// Who, when and where an interview written in bulk was made.
+#[derive(Clone, Debug)]
+pub struct Made {
+    pub uuid: Uuid,
+    pub household: String,
+    /// The snapshot of the questionnaire the answers follow.
+    pub snapshot: i64,
+    pub interviewer: String,
+    pub started_at: i64,
+    pub updated_at: i64,
+}
+
+impl NewInterview {
+    /// A draft: answers accepted one by one by [`State::accept`], not
+    /// necessarily all of them.
+    pub fn draft(made: Made, answers: Answers) -> Self {
+        Self::new(made, answers, None)
+    }
+
+    /// A complete interview of `survey` (the questionnaire of
+    /// `made.snapshot`) for a household with `facts`, refused as
+    /// [`Store::complete`] refuses when a required answer is missing or a
+    /// check fails.
+    pub fn complete(
+        made: Made,
+        survey: &Survey,
+        facts: &HouseholdFacts,
+        answers: Answers,
+    ) -> Result<Self> {
+        let failures = failures(survey, &answers, facts);
+        if !failures.is_empty() {
+            return Err(StoreError::Incomplete { failures });
+        }
+        let hits = compute_hits(survey, &answers, facts);
+        Ok(Self::new(made, answers, Some(hits)))
+    }
+
+    fn new(made: Made, answers: Answers, hits: Option<String>) -> Self {
+        let Made {
+            uuid,
+            household,
+            snapshot,
+            interviewer,
+            started_at,
+            updated_at,
+        } = made;
+        NewInterview {
+            uuid,
+            household,
+            snapshot,
+            interviewer,
+            started_at,
+            updated_at,
+            answers,
+            hits,
+        }
+    }
 }
 
 impl Store {
-    /// Writes many interviews in one transaction, with need hits computed
-    /// for the complete ones exactly as [`Store::complete`] does, and
-    /// refused as it refuses when a complete one fails a check. Used for
-    /// generated data, which has no history: no audit entries are written.
+    /// Writes many interviews in one transaction, complete ones with the
+    /// need hits [`NewInterview::complete`] computed after checking them.
+    /// Used for generated data, which has no history: no audit entries are
+    /// written.
     pub fn insert_interviews(&self, batch: &[NewInterview]) -> Result<()> {
         let tx = self.write()?;
         {
-            let mut household = tx.prepare(
-                "SELECT id, code, township, village, grp, head, members, phone, cadre, notes FROM household WHERE code = ?1",
-            )?;
+            let mut household = tx.prepare("SELECT id FROM household WHERE code = ?1")?;
             let mut insert = tx.prepare(
                 "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
                  started_at, updated_at, completed_at, answers, hits, stamp)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
             for new in batch {
-                let (household_id, facts) = household
-                    .query_row([&new.household], |r| {
-                        Ok((
-                            r.get::<_, i64>(0)?,
-                            HouseholdFacts {
-                                members: r.get(6)?,
-                                village: r.get(3)?,
-                                township: r.get(2)?,
-                                group: r.get(4)?,
-                            },
-                        ))
-                    })
+                let household_id: i64 = household
+                    .query_row([&new.household], |r| r.get(0))
                     .optional()?
                     .ok_or_else(|| StoreError::UnknownHousehold(new.household.clone()))?;
-                let complete = new.status == Status::Complete;
-                let survey = self.snapshot_survey(new.snapshot)?;
-                if complete {
-                    // Complete only when complete could have made it so.
-                    let failures = failures(&survey, &new.answers, &facts);
-                    if !failures.is_empty() {
-                        return Err(StoreError::Incomplete { failures });
-                    }
-                }
-                let hits = if complete {
-                    compute_hits(&survey, &new.answers, &facts)
-                } else {
-                    String::new()
+                let status = match new.hits {
+                    Some(_) => Status::Complete,
+                    None => Status::Draft,
                 };
                 insert.execute(params![
                     new.uuid.as_bytes().as_slice(),
@@ -583,12 +592,12 @@ impl Store {
                     new.snapshot,
                     new.interviewer,
                     self.device,
-                    new.status.as_str(),
+                    status.as_str(),
                     new.started_at,
                     new.updated_at,
-                    complete.then_some(new.updated_at),
+                    new.hits.is_some().then_some(new.updated_at),
                     encode_answers(&new.answers),
-                    hits,
+                    new.hits.as_deref().unwrap_or_default(),
                     super::clock::from_ms(new.updated_at)
                 ])?;
             }

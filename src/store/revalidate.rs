@@ -12,7 +12,7 @@
 
 use rusqlite::{OptionalExtension, Transaction};
 
-use super::interview::{Status, decode_answers};
+use super::interview::{StaleHits, Status, compute_hits, decode_answers};
 use super::{Result, Store};
 use crate::i18n::Tr;
 use crate::interview::{Failure, HouseholdFacts, failures};
@@ -92,48 +92,90 @@ impl Store {
         Ok(failing)
     }
 
-    /// Every interview marked complete that does not pass the checks of
-    /// completing under its own questionnaire version and its household's
-    /// registry facts, in household code and survey order. Interviews whose
-    /// answers cannot be read are left to [`Store::stale_hits`], which
-    /// reports them. Reads only, one interview at a time.
-    pub fn failing_complete(&self) -> Result<Vec<FailingInterview>> {
+    /// Reads every complete interview once, in household code and survey
+    /// order, and checks what `checks` asks: its stored need hits against
+    /// its answers, and that it passes the checks of completing. Reads
+    /// only, one interview at a time.
+    pub(super) fn check_complete(&self, checks: Checks) -> Result<Checked> {
         let mut stmt = self.conn.prepare(
-            "SELECT i.uuid, i.snapshot_id, i.answers, h.code, h.township, h.village, h.grp,
-                    h.members
+            "SELECT i.id, i.uuid, i.snapshot_id, i.answers, i.hits, h.code, h.township,
+                    h.village, h.grp, h.members, s.survey
              FROM interview i JOIN household h ON h.id = i.household_id
              JOIN snapshot s ON s.id = i.snapshot_id
              WHERE i.status = 'complete' ORDER BY h.code, s.survey, i.id",
         )?;
         let mut rows = stmt.query([])?;
-        let mut failing = Vec::new();
+        let mut checked = Checked::default();
         while let Some(r) = rows.next()? {
-            let answers = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
-            let Ok(answers) = decode_answers(answers) else {
+            let facts = HouseholdFacts {
+                township: r.get(6)?,
+                village: r.get(7)?,
+                group: r.get(8)?,
+                members: r.get(9)?,
+            };
+            let survey = self.snapshot_survey(r.get(2)?)?;
+            let answers = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+            let answers = decode_answers(answers).ok();
+            if checks.hits {
+                let fresh = answers
+                    .as_ref()
+                    .map(|answers| compute_hits(&survey, answers, &facts));
+                let stored = r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
+                if fresh.as_deref() != Some(stored) {
+                    checked.stale_hits.push(StaleHits {
+                        id: r.get(0)?,
+                        household: r.get(5)?,
+                        survey: r.get(10)?,
+                        fresh,
+                    });
+                }
+            }
+            // Unreadable answers are reported by the hits check.
+            let Some(answers) = answers.filter(|_| checks.failures) else {
                 continue;
             };
-            let facts = HouseholdFacts {
-                township: r.get(4)?,
-                village: r.get(5)?,
-                group: r.get(6)?,
-                members: r.get(7)?,
-            };
-            let survey = self.snapshot_survey(r.get(1)?)?;
             let found = failures(&survey, &answers, &facts);
             if found.is_empty() {
                 continue;
             }
-            let uuid: Vec<u8> = r.get(0)?;
+            let uuid: Vec<u8> = r.get(1)?;
             let uuid = uuid::Uuid::from_slice(&uuid).unwrap_or_default();
-            failing.push(failing_interview(
-                &r.get::<_, String>(3)?,
+            checked.failing.push(failing_interview(
+                &r.get::<_, String>(5)?,
                 &survey,
                 &uuid.to_string(),
                 found,
             ));
         }
-        Ok(failing)
+        Ok(checked)
     }
+}
+
+/// What [`Store::check_complete`] checks of each complete interview.
+#[derive(Clone, Copy, Debug)]
+pub struct Checks {
+    /// Its stored need hits against its answers.
+    pub hits: bool,
+    /// That it passes the checks of completing.
+    pub failures: bool,
+}
+
+impl Checks {
+    pub const HITS: Checks = Checks {
+        hits: true,
+        failures: false,
+    };
+    pub const ALL: Checks = Checks {
+        hits: true,
+        failures: true,
+    };
+}
+
+/// What [`Store::check_complete`] found.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub stale_hits: Vec<StaleHits>,
+    pub failing: Vec<FailingInterview>,
 }
 
 fn failing_interview(
