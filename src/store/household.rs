@@ -37,24 +37,20 @@ impl Household {
     }
 
     /// Every reason this record cannot be registered (empty when it can).
-    pub fn problems(&self) -> Vec<Tr> {
+    pub fn problems(&self) -> Vec<HouseholdProblem> {
         let mut out = Vec::new();
-        for (value, zh, en) in [
-            (&self.code, "户编码", "code"),
-            (&self.township, "乡镇", "township"),
-            (&self.village, "村", "village"),
-            (&self.head, "户主", "head of household"),
+        for (value, field) in [
+            (&self.code, Required::Code),
+            (&self.township, Required::Township),
+            (&self.village, Required::Village),
+            (&self.head, Required::Head),
         ] {
             if value.trim().is_empty() {
-                out.push(tr!("{zh}不能为空", "{en} is empty"));
+                out.push(HouseholdProblem::Empty(field));
             }
         }
         if !(1..=MAX_MEMBERS).contains(&self.members) {
-            let n = self.members;
-            out.push(tr!(
-                "人口应为 1 到 {MAX_MEMBERS} 的整数,这里是 {n}",
-                "members must be a whole number from 1 to {MAX_MEMBERS}, found {n}"
-            ));
+            out.push(HouseholdProblem::Members(self.members));
         }
         let phone = self.phone.trim();
         if !phone.is_empty()
@@ -63,12 +59,53 @@ impl Household {
                     .chars()
                     .all(|c| c.is_ascii_digit() || " +-()".contains(c)))
         {
-            out.push(tr!(
-                "电话 '{phone}' 只能含数字、空格、+ 和 -",
-                "phone '{phone}' may hold only digits, spaces, + and -"
-            ));
+            out.push(HouseholdProblem::Phone(phone.to_string()));
         }
         out
+    }
+}
+
+/// A field a household cannot be registered without.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Required {
+    Code,
+    Township,
+    Village,
+    Head,
+}
+
+/// Why a household record cannot be registered. Callers match on the kind;
+/// [`HouseholdProblem::message`] says it in both languages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HouseholdProblem {
+    Empty(Required),
+    /// The number of members is outside 1..=[`MAX_MEMBERS`].
+    Members(i64),
+    /// The phone holds more than digits, spaces, + and -, or is too long.
+    Phone(String),
+}
+
+impl HouseholdProblem {
+    pub fn message(&self) -> Tr {
+        match self {
+            HouseholdProblem::Empty(field) => {
+                let (zh, en) = match field {
+                    Required::Code => ("户编码", "code"),
+                    Required::Township => ("乡镇", "township"),
+                    Required::Village => ("村", "village"),
+                    Required::Head => ("户主", "head of household"),
+                };
+                tr!("{zh}不能为空", "{en} is empty")
+            }
+            HouseholdProblem::Members(n) => tr!(
+                "人口应为 1 到 {MAX_MEMBERS} 的整数,这里是 {n}",
+                "members must be a whole number from 1 to {MAX_MEMBERS}, found {n}"
+            ),
+            HouseholdProblem::Phone(phone) => tr!(
+                "电话 '{phone}' 只能含数字、空格、+ 和 -",
+                "phone '{phone}' may hold only digits, spaces, + and -"
+            ),
+        }
     }
 }
 

@@ -19,7 +19,7 @@ use super::text::T;
 use crate::i18n::{Lang, Tr};
 use crate::interview::{Failure, State};
 use crate::priority::{By, category_areas};
-use crate::store::household::{Edit, Field, Household};
+use crate::store::household::{Edit, Field, Household, HouseholdProblem};
 use crate::store::interview::Status;
 use crate::store::{Store, StoreError};
 use crate::survey::{QuestionKind, Survey};
@@ -772,10 +772,15 @@ fn save_form(model: &mut Model) {
         cadre: v[7].clone(),
         notes: v[8].clone(),
     };
-    let mut errors = household.problems();
-    if !members_text.is_empty() && members_text.parse::<i64>().is_err() {
+    let unreadable = !members_text.is_empty() && members_text.parse::<i64>().is_err();
+    let mut errors: Vec<Tr> = household
+        .problems()
+        .iter()
         // Say what was typed, not the 0 it could not be read as.
-        errors.retain(|e| !e.en.starts_with("members must be"));
+        .filter(|p| !(unreadable && matches!(p, HouseholdProblem::Members(_))))
+        .map(HouseholdProblem::message)
+        .collect();
+    if unreadable {
         errors.push(tr!(
             "人口 '{members_text}' 不是整数",
             "members '{members_text}' is not a whole number"

@@ -374,7 +374,12 @@ pub fn parse(bytes: &[u8], clear_empty: bool) -> Result<Parsed, ImportError> {
             cadre,
             notes,
         };
-        reasons.extend(household.problems());
+        reasons.extend(
+            household
+                .problems()
+                .iter()
+                .map(super::household::HouseholdProblem::message),
+        );
         if !household.code.is_empty() {
             if let Some(first) = seen.get(&household.code) {
                 let code = &household.code;
