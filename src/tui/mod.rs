@@ -13,6 +13,7 @@ pub mod msg;
 pub mod text;
 pub mod update;
 pub mod view;
+pub mod widgets;
 
 use std::io;
 use std::rc::Rc;
