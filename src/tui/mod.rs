@@ -2,14 +2,16 @@
 //! loaded questionnaires, keyboard first, in Chinese and English.
 //!
 //! The Elm Architecture: [`model::Model`] is the state, [`msg::Msg`] what
-//! happens, [`update::update`] the only place that changes the state and
-//! calls the store, [`view::view`] a pure drawing of the state. This module
+//! happens, [`update::update`] the only place that changes the state (each
+//! screen in [`screens`] handles its own keys and calls the store),
+//! [`view::view`] a pure drawing of the state. This module
 //! owns the terminal: it sets it up, runs the loop, and restores it on exit,
 //! on error and on panic.
 
 pub mod layout;
 pub mod model;
 pub mod msg;
+pub mod screens;
 pub mod text;
 pub mod update;
 pub mod view;
@@ -27,12 +29,14 @@ use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use tui_input::Input;
 
 use crate::i18n::Lang;
 use crate::store::{Store, StoreError};
 use crate::survey::Survey;
 use model::{Model, Screen, SurveyFile};
+pub use screens::interview::SLOW_SAVE;
+use screens::name::Name;
+use screens::villages::Villages;
 
 /// Loads questionnaire files for the app: the surveys that load cleanly
 /// are used; every file is listed with its problems for the Surveys screen.
@@ -112,31 +116,28 @@ pub fn new_model(
 ) -> Result<Model, StoreError> {
     let interviewer = store.interviewer()?.unwrap_or_default();
     let db_display = store.path().display().to_string();
-    let first = if interviewer.is_empty() {
-        Screen::Name(Input::default())
-    } else {
-        Screen::Villages(update::villages(&store, &surveys)?)
-    };
-    Ok(Model {
+    let mut model = Model {
         lang,
         store,
         surveys,
         survey_files,
         db_display,
         interviewer,
-        stack: vec![first],
+        stack: Vec::new(),
         notice: None,
         help: false,
         quit: false,
         waited: false,
         size,
-    })
+    };
+    let first = if model.interviewer.is_empty() {
+        Screen::Name(Name::default())
+    } else {
+        Screen::Villages(Villages::load(&model.ctx())?)
+    };
+    model.stack.push(first);
+    Ok(model)
 }
-
-/// How long a save may take before the keys typed meanwhile are no
-/// longer trusted: typed ahead for a question that did not come, they
-/// would answer whatever came instead.
-pub const SLOW_SAVE: Duration = Duration::from_millis(500);
 
 /// The events the terminal has buffered, read without waiting.
 fn pending() -> io::Result<Vec<Event>> {

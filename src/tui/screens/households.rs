@@ -1,0 +1,197 @@
+//! The households of one village with the state of each survey, searched
+//! by code, head or cadre. Opens interviews and the household form.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+
+use super::form::Form;
+use super::interview::Interview;
+use super::{Ctx, Go, Outcome, Screen, navigate, pick};
+use crate::i18n::Lang;
+use crate::store::StoreError;
+use crate::store::interview::Status;
+use crate::store::overview::HouseholdRow;
+use crate::text::normalise_code;
+use crate::tui::text::T;
+use crate::tui::widgets::filter::{Filter, matches, search_key};
+use crate::tui::widgets::key_bar::KeyBar;
+use crate::tui::widgets::table::{Col, ListTable, RowText, row_at};
+
+pub struct Households {
+    pub township: String,
+    pub village: String,
+    pub rows: Vec<HouseholdRow>,
+    /// Positions in `rows` that pass the search.
+    pub visible: Vec<usize>,
+    /// A position in `visible`.
+    pub selected: usize,
+    pub filter: Filter,
+}
+
+struct Areas {
+    table: Rect,
+    filter: Rect,
+    keys: Rect,
+}
+
+fn areas(body: Rect, filter: &Filter) -> Areas {
+    let [table, filter, keys] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(u16::from(filter.shown())),
+        Constraint::Length(1),
+    ])
+    .areas(body);
+    Areas {
+        table,
+        filter,
+        keys,
+    }
+}
+
+fn status_word(status: Option<Status>, lang: Lang) -> &'static str {
+    match status {
+        None => T::NotStarted.get(lang),
+        Some(Status::Draft) => T::Draft.get(lang),
+        Some(Status::Complete) => T::Complete.get(lang),
+    }
+}
+
+impl Households {
+    pub fn load(ctx: &Ctx<'_>, township: &str, village: &str) -> Result<Households, StoreError> {
+        let ids: Vec<&str> = ctx.surveys.iter().map(|s| s.id.as_str()).collect();
+        let rows = ctx.store.village_households(township, village, &ids)?;
+        let mut h = Households {
+            township: township.to_string(),
+            village: village.to_string(),
+            visible: (0..rows.len()).collect(),
+            rows,
+            selected: 0,
+            filter: Filter::default(),
+        };
+        h.refilter();
+        Ok(h)
+    }
+
+    /// Loads the rows again, keeping the search and the selection.
+    pub fn refresh(&mut self, ctx: &Ctx<'_>) -> Result<(), StoreError> {
+        let mut fresh = Households::load(ctx, &self.township, &self.village)?;
+        fresh.filter = std::mem::take(&mut self.filter);
+        fresh.selected = self.selected;
+        fresh.refilter();
+        *self = fresh;
+        Ok(())
+    }
+
+    pub fn refilter(&mut self) {
+        // A code typed with a Chinese input method (full-width) finds the
+        // code as stored.
+        let query = normalise_code(self.filter.text()).into_owned();
+        self.visible = (0..self.rows.len())
+            .filter(|&i| {
+                let hh = &self.rows[i].household;
+                matches(
+                    &format!(
+                        "{}\u{1f}{}\u{1f}{}",
+                        hh.code.to_lowercase(),
+                        search_key(&hh.head),
+                        search_key(&hh.cadre)
+                    ),
+                    &query,
+                )
+            })
+            .collect();
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+    }
+
+    pub fn key(&mut self, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
+        if self.filter.key(k) {
+            self.refilter();
+            return Outcome::default();
+        }
+        if navigate(&mut self.selected, self.visible.len(), k.code, ctx.page()) {
+            return Outcome::default();
+        }
+        let row = self.visible.get(self.selected).map(|&i| &self.rows[i]);
+        let form = |f: Form| Outcome::go(Go::Push(Screen::Form(Box::new(f))));
+        match (k.code, row) {
+            (KeyCode::Esc, _) => Outcome::go(Go::Back),
+            (KeyCode::Char('a'), _) => form(Form::new(&self.township, &self.village)),
+            (KeyCode::Char('e'), Some(row)) => form(Form::edit(&row.household)),
+            (KeyCode::Enter, Some(row)) => {
+                // The first survey not complete yet.
+                let next = row
+                    .surveys
+                    .iter()
+                    .position(|s| *s != Some(Status::Complete))
+                    .unwrap_or(0);
+                Interview::open(ctx, &row.household.code, next)
+            }
+            (KeyCode::Char(c @ '1'..='9'), Some(row)) => {
+                let n = c as usize - '1' as usize;
+                if n < ctx.surveys.len() {
+                    Interview::open(ctx, &row.household.code, n)
+                } else {
+                    Outcome::default()
+                }
+            }
+            _ => Outcome::default(),
+        }
+    }
+
+    pub fn click(&mut self, body: Rect, column: u16, row: u16) -> Option<KeyEvent> {
+        let table = areas(body, &self.filter).table;
+        let target = row_at(
+            table,
+            true,
+            (self.selected, self.visible.len()),
+            column,
+            row,
+        );
+        pick(&mut self.selected, target)
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, body: Rect, ctx: &Ctx<'_>) {
+        let lang = ctx.lang;
+        let areas = areas(body, &self.filter);
+        let wide = body.width >= 100;
+        let (cw, hw, kw) = if wide { (12, 10, 10) } else { (11, 8, 8) };
+        let sw = if wide { 10 } else { 6 };
+        let mut cols = vec![Col::left(cw), Col::left(hw), Col::right(7), Col::left(kw)];
+        cols.extend(ctx.surveys.iter().map(|_| Col::left(sw)));
+        let mut header: Vec<String> = [T::Code, T::Head, T::Members, T::Cadre]
+            .iter()
+            .map(|t| t.get(lang).to_string())
+            .collect();
+        header.extend(
+            (ctx.surveys.iter().enumerate())
+                .map(|(n, s)| format!("{}{}", n + 1, s.title.get(lang))),
+        );
+        let row = |n: usize| -> RowText {
+            let r = &self.rows[self.visible[n]];
+            let h = &r.household;
+            let mut texts = vec![
+                h.code.clone(),
+                h.head.clone(),
+                h.members.to_string(),
+                h.cadre.clone(),
+            ];
+            texts.extend(r.surveys.iter().map(|s| status_word(*s, lang).to_string()));
+            (texts, Style::new())
+        };
+        frame.render_widget(
+            ListTable {
+                cols: &cols,
+                header: Some(header),
+                len: self.visible.len(),
+                selected: self.selected,
+                row: &row,
+                empty: T::NoHouseholds.get(lang),
+            },
+            areas.table,
+        );
+        self.filter.render(frame, areas.filter, T::Search.get(lang));
+        frame.render_widget(KeyBar(T::ShortHouseholds.get(lang)), areas.keys);
+    }
+}

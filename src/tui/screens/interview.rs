@@ -1,0 +1,264 @@
+//! One interview's state and how it moves: which questions are on the
+//! path, which are answered, missing or failing, the question shown, and
+//! saving an answer. Shown one question at a time by [`super::question`]
+//! and as a whole by [`super::review`]; nothing here draws.
+//!
+//! Every answer goes through [`crate::store::Store::save_answer`] (one
+//! durable transaction) before the next question is shown.
+
+use std::time::Duration;
+
+use tui_input::Input;
+
+use super::{Ctx, Go, Outcome, Screen, tr};
+use crate::i18n::{Lang, Tr};
+use crate::interview::{Failure, State};
+use crate::store::StoreError;
+use crate::store::interview::{Interview as Record, Status};
+use crate::survey::{QuestionKind, Survey};
+use crate::tui::text::T;
+use crate::tui::widgets::status_bar::Notice;
+
+/// How long a save may take before the keys typed meanwhile are no
+/// longer trusted: typed ahead for a question that did not come, they
+/// would answer whatever came instead.
+pub const SLOW_SAVE: Duration = Duration::from_millis(500);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Question,
+    Review { selected: usize },
+}
+
+pub struct Interview {
+    pub record: Record,
+    /// The question shown, as a position in the survey.
+    pub current: usize,
+    /// Positions of the questions on the path (relevant ones), in order.
+    pub path: Vec<usize>,
+    /// Positions on the path with an answer.
+    pub answered: Vec<bool>,
+    /// Relevant required questions without an answer, by position.
+    pub missing: Vec<usize>,
+    /// Relevant answers their question no longer accepts (an answer they
+    /// depend on changed), by position, with the reason.
+    pub failing: Vec<(usize, Tr)>,
+    pub input: Input,
+    /// Toggled choices of a multiple-choice question, in list order.
+    pub picks: Vec<String>,
+    pub error: Option<Tr>,
+    pub mode: Mode,
+}
+
+/// Whether the question at `index` is answered by typing.
+pub fn typed(survey: &Survey, index: usize) -> bool {
+    matches!(
+        survey.question_at(index).kind,
+        QuestionKind::Integer | QuestionKind::Decimal | QuestionKind::Text | QuestionKind::Date
+    )
+}
+
+impl Interview {
+    /// Opens (or resumes) the interview of a household for the n-th
+    /// survey, at its first unanswered question, or its review when
+    /// nothing is missing.
+    pub fn open(ctx: &Ctx<'_>, code: &str, n: usize) -> Outcome {
+        let Some(survey) = ctx.surveys.get(n) else {
+            return Outcome::default();
+        };
+        let record = match ctx.store.open_interview(code, survey, ctx.interviewer) {
+            Ok(record) => record,
+            Err(e) => return Outcome::failed(&e),
+        };
+        let mut i = Interview {
+            current: 0,
+            path: Vec::new(),
+            answered: Vec::new(),
+            missing: Vec::new(),
+            failing: Vec::new(),
+            input: Input::default(),
+            picks: Vec::new(),
+            error: None,
+            mode: Mode::Question,
+            record,
+        };
+        i.recompute();
+        match i.resume_at() {
+            Some(idx) if i.record.status == Status::Draft => i.go_to(idx),
+            _ => i.mode = Mode::Review { selected: 0 },
+        }
+        if i.mode != Mode::Question {
+            i.current = i.path.first().copied().unwrap_or(0);
+        }
+        Outcome::go(Go::Push(Screen::Interview(Box::new(i))))
+    }
+
+    /// Where the current question is on the path.
+    pub fn step(&self) -> usize {
+        self.path
+            .iter()
+            .position(|&i| i == self.current)
+            .unwrap_or(0)
+    }
+
+    /// Whether the question at `index` is missing or has a failing answer.
+    pub fn wants_attention(&self, index: usize) -> bool {
+        self.missing.contains(&index) || self.failing.iter().any(|(f, _)| *f == index)
+    }
+
+    /// Where an interview resumes: its first relevant required question
+    /// without an answer; when none, the first unanswered question after
+    /// the last answered one (optional questions skipped earlier stay
+    /// skipped); when none, nothing (the review).
+    fn resume_at(&self) -> Option<usize> {
+        if let Some(&first) = self.missing.first() {
+            return Some(first);
+        }
+        let last = self.answered.iter().rposition(|a| *a).map_or(0, |s| s + 1);
+        self.path[last.min(self.path.len())..]
+            .iter()
+            .zip(&self.answered[last.min(self.answered.len())..])
+            .find(|(idx, answered)| {
+                !**answered && self.record.survey.question_at(**idx).kind != QuestionKind::Note
+            })
+            .map(|(idx, _)| *idx)
+    }
+
+    /// Recomputes the path, answered marks and missing list from the answers.
+    pub fn recompute(&mut self) {
+        let facts = self.record.facts();
+        let survey = &self.record.survey;
+        let state = State::new(survey, &self.record.answers, &facts);
+        self.path = state.path();
+        self.answered = self
+            .path
+            .iter()
+            .map(|&idx| {
+                self.record
+                    .answers
+                    .contains_key(&survey.question_at(idx).name)
+            })
+            .collect();
+        self.missing = state
+            .missing()
+            .iter()
+            .filter_map(|q| survey.index_of(&q.name))
+            .collect();
+        self.failing = state
+            .failures()
+            .into_iter()
+            .filter_map(|f| match f {
+                Failure::Invalid { question, message } => {
+                    survey.index_of(&question).map(|idx| (idx, message))
+                }
+                Failure::Missing { .. } => None,
+            })
+            .collect();
+    }
+
+    /// Shows the question at `index` with its stored answer in the input.
+    pub fn go_to(&mut self, index: usize) {
+        self.current = index;
+        self.mode = Mode::Question;
+        self.error = None;
+        let q = self.record.survey.question_at(index);
+        let stored = self
+            .record
+            .answers
+            .get(&q.name)
+            .cloned()
+            .unwrap_or_default();
+        self.picks = stored.split_whitespace().map(str::to_string).collect();
+        self.input = Input::new(if typed(&self.record.survey, index) {
+            stored
+        } else {
+            String::new()
+        });
+    }
+
+    fn next_on_path(&self) -> Option<usize> {
+        match self.path.iter().position(|&p| p == self.current) {
+            Some(s) => self.path.get(s + 1).copied(),
+            None => self.path.iter().copied().find(|&p| p > self.current),
+        }
+    }
+
+    pub fn previous_on_path(&self) -> Option<usize> {
+        self.path.iter().rev().copied().find(|&p| p < self.current)
+    }
+
+    /// The next question on the path, or the review after the last.
+    pub fn advance(&mut self) {
+        match self.next_on_path() {
+            Some(next) => self.go_to(next),
+            None => self.mode = Mode::Review { selected: 0 },
+        }
+    }
+
+    /// Saves an answer to the question shown (None clears it) through the
+    /// store, then moves on.
+    pub fn save(&mut self, ctx: &Ctx<'_>, raw: Option<String>) -> Outcome {
+        let name = self.record.survey.question_at(self.current).name.clone();
+        let old = self.record.answers.get(&name).cloned();
+        let started = std::time::Instant::now();
+        let result = ctx
+            .store
+            .save_answer(self.record.id, &name, raw.as_deref(), ctx.interviewer);
+        // Keys typed while this save waited were meant for the next
+        // question, which had not come: the event loop drops them.
+        let mut outcome = Outcome {
+            waited: started.elapsed() >= SLOW_SAVE,
+            ..Outcome::default()
+        };
+        match result {
+            Ok(stored) => {
+                let said = match &old {
+                    Some(before) if old != stored => {
+                        changed(&self.record.survey, &name, before, stored.as_deref())
+                    }
+                    _ => tr(T::Saved),
+                };
+                match stored {
+                    Some(v) => self.record.answers.insert(name, v),
+                    None => self.record.answers.remove(&name),
+                };
+                self.recompute();
+                self.advance();
+                outcome.notice = Some(Notice {
+                    text: said,
+                    error: false,
+                });
+            }
+            Err(e) => {
+                self.error = Some(e.message());
+                if matches!(e, StoreError::Busy) {
+                    outcome.waited = true;
+                    outcome.notice = Some(Notice {
+                        text: tr(T::NotSaved),
+                        error: true,
+                    });
+                }
+            }
+        }
+        outcome
+    }
+}
+
+/// The notice for an answer that replaced an earlier one: the question,
+/// the old answer and the new one, so a change nobody meant is seen.
+fn changed(survey: &Survey, name: &str, old: &str, new: Option<&str>) -> Tr {
+    let say = |lang: Lang| {
+        let label = survey
+            .question(name)
+            .map_or(name, |q| q.label.get(lang))
+            .to_string();
+        let shown = |v: &str| crate::interview::display_answer(survey, name, v, lang, "、");
+        let prefix = T::Changed.get(lang);
+        let new = new.map_or_else(|| "—".to_string(), shown);
+        format!("{prefix}{label} {} → {new}", shown(old))
+    };
+    Tr {
+        zh: say(Lang::Zh),
+        en: say(Lang::En),
+    }
+}

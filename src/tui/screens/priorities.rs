@@ -1,0 +1,319 @@
+//! The ranked projects of every village, filtered by category and
+//! township, with a chart of the villages most affected in the category
+//! in view. The ranking and the filters are applied in one place,
+//! [`Priorities::refilter`].
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::explain::Explain;
+use super::{Ctx, Go, Outcome, Screen, Tab, navigate, pick};
+use crate::i18n::Lang;
+use crate::priority::{Area, By, Project, category_areas};
+use crate::store::StoreError;
+use crate::store::priorities::PriorityInput;
+use crate::tui::text::T;
+use crate::tui::widgets::fit::fit;
+use crate::tui::widgets::key_bar::KeyBar;
+use crate::tui::widgets::table::{Col, ListTable, RowText, row_at};
+use crate::tui::widgets::{BOLD, DIM};
+
+/// The ranked projects, with the filters and the chart beside them.
+pub struct Priorities {
+    pub input: PriorityInput,
+    /// Every project, ranked.
+    pub projects: Vec<Project>,
+    /// Positions in `projects` that pass the filters.
+    pub visible: Vec<usize>,
+    pub selected: usize,
+    pub categories: Vec<String>,
+    /// Index into `categories`; `None` is all.
+    pub category: Option<usize>,
+    pub townships: Vec<String>,
+    pub township: Option<usize>,
+    /// The chart: the category shown and its villages, most affected first.
+    pub chart_category: String,
+    pub chart: Vec<(Area, i64)>,
+}
+
+/// The table, and the chart beside it when the terminal is wide, under
+/// it otherwise; a line for the filters and one for the keys.
+struct Areas {
+    table: Rect,
+    chart: Rect,
+    filters: Rect,
+    keys: Rect,
+}
+
+fn areas(body: Rect) -> Areas {
+    let [usable, filters, keys] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(body);
+    let (table, chart) = if body.width >= 110 {
+        let [table, _, chart] = Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(44),
+        ])
+        .areas(usable);
+        // The chart's title is level with the table's first row.
+        let [_, chart] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(chart);
+        (table, chart)
+    } else {
+        let chart_height = (body.height.saturating_sub(1) / 3).min(7);
+        let [table, chart, _] = Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(chart_height.saturating_sub(1)),
+            Constraint::Length(1),
+        ])
+        .areas(usable);
+        (table, chart)
+    };
+    Areas {
+        table,
+        chart,
+        filters,
+        keys,
+    }
+}
+
+/// Steps a filter through all, then each value.
+fn cycle(filter: &mut Option<usize>, len: usize) {
+    *filter = match *filter {
+        None if len > 0 => Some(0),
+        Some(i) if i + 1 < len => Some(i + 1),
+        _ => None,
+    };
+}
+
+impl Priorities {
+    /// The ranked projects of every village from the interviews completed
+    /// so far.
+    pub fn load(ctx: &Ctx<'_>) -> Result<Priorities, StoreError> {
+        let (input, projects) = ctx.store.priorities(false, By::Village)?;
+        let mut categories: Vec<String> = Vec::new();
+        for r in &input.rules {
+            if !categories.contains(&r.category) {
+                categories.push(r.category.clone());
+            }
+        }
+        let mut townships: Vec<String> = input
+            .households
+            .iter()
+            .map(|h| h.township.to_string())
+            .collect();
+        townships.sort();
+        townships.dedup();
+        let mut p = Priorities {
+            input,
+            visible: (0..projects.len()).collect(),
+            projects,
+            selected: 0,
+            categories,
+            category: None,
+            townships,
+            township: None,
+            chart_category: String::new(),
+            chart: Vec::new(),
+        };
+        p.refilter();
+        Ok(p)
+    }
+
+    /// Applies the filters and redraws the chart for the category in view.
+    pub fn refilter(&mut self) {
+        let category = self.category.map(|i| self.categories[i].clone());
+        let township = self.township.map(|i| self.townships[i].clone());
+        let rules = &self.input.rules;
+        self.visible = (0..self.projects.len())
+            .filter(|&i| {
+                let project = &self.projects[i];
+                category
+                    .as_ref()
+                    .is_none_or(|c| rules[project.rule].category == *c)
+                    && township
+                        .as_ref()
+                        .is_none_or(|t| project.area.township == *t)
+            })
+            .collect();
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+        let shown = category.or_else(|| {
+            self.visible
+                .get(self.selected)
+                .map(|&i| rules[self.projects[i].rule].category.clone())
+        });
+        if let Some(c) = shown
+            && c != self.chart_category
+        {
+            self.chart = category_areas(&self.projects, rules, &c);
+            self.chart_category = c;
+        }
+    }
+
+    pub fn key(&mut self, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
+        if navigate(&mut self.selected, self.visible.len(), k.code, ctx.page()) {
+            self.refilter();
+            return Outcome::default();
+        }
+        match k.code {
+            KeyCode::Char('c') => cycle(&mut self.category, self.categories.len()),
+            KeyCode::Char('t') => cycle(&mut self.township, self.townships.len()),
+            KeyCode::Esc => {
+                self.category = None;
+                self.township = None;
+            }
+            KeyCode::Enter => return self.explain(ctx),
+            KeyCode::Tab => return Outcome::go(Go::Tab(Tab::Surveys)),
+            KeyCode::BackTab => return Outcome::go(Go::Tab(Tab::Villages)),
+            _ => return Outcome::default(),
+        }
+        self.refilter();
+        Outcome::default()
+    }
+
+    /// Opens the explanation of the selected project.
+    fn explain(&self, ctx: &Ctx<'_>) -> Outcome {
+        let Some(&i) = self.visible.get(self.selected) else {
+            return Outcome::default();
+        };
+        let project = self.projects[i].clone();
+        match ctx.store.explain(&self.input, &project) {
+            Ok(explanation) => Outcome::go(Go::Push(Screen::Explain(Box::new(Explain {
+                rank: i + 1,
+                rule: self.input.rules[project.rule].clone(),
+                project,
+                explanation,
+                selected: 0,
+            })))),
+            Err(e) => Outcome::failed(&e),
+        }
+    }
+
+    pub fn click(&mut self, body: Rect, column: u16, row: u16) -> Option<KeyEvent> {
+        let table = areas(body).table;
+        let target = row_at(
+            table,
+            true,
+            (self.selected, self.visible.len()),
+            column,
+            row,
+        );
+        let key = pick(&mut self.selected, target);
+        self.refilter();
+        key
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, body: Rect, lang: Lang) {
+        let areas = areas(body);
+        self.render_table(frame, areas.table, lang);
+        self.render_chart(frame, areas.chart, lang);
+        let filters = format!(
+            "c {}: {} · t {}: {}",
+            T::Category.get(lang),
+            self.category
+                .map_or(T::All.get(lang), |i| self.categories[i].as_str()),
+            T::Township.get(lang),
+            self.township
+                .map_or(T::All.get(lang), |i| self.townships[i].as_str()),
+        );
+        frame.render_widget(
+            Line::styled(fit(&filters, usize::from(body.width)), DIM),
+            areas.filters,
+        );
+        frame.render_widget(KeyBar(T::ShortPriorities.get(lang)), areas.keys);
+    }
+
+    fn render_table(&self, frame: &mut Frame<'_>, area: Rect, lang: Lang) {
+        let pw = if area.width >= 100 { 30 } else { 20 };
+        let cols = [
+            Col::right(4),
+            Col::left(12),
+            Col::left(pw),
+            Col::right(4),
+            Col::right(5),
+            Col::right(11),
+            Col::right(5),
+            Col::REST,
+        ];
+        let mut header: Vec<String> = [T::Rank, T::Village, T::Project, T::Severity, T::Phase]
+            .iter()
+            .map(|t| t.get(lang).to_string())
+            .collect();
+        header.extend(["k/n/N".to_string(), T::Share.get(lang).to_string()]);
+        let row = |n: usize| -> RowText {
+            let i = self.visible[n];
+            let project = &self.projects[i];
+            let rule = &self.input.rules[project.rule];
+            let label = rule
+                .project
+                .as_ref()
+                .map_or(rule.name.as_str(), |l| l.get(lang));
+            let low = if project.low_reliability() {
+                T::LowReliability.get(lang)
+            } else {
+                ""
+            };
+            let texts = vec![
+                (i + 1).to_string(),
+                project.area.village.to_string(),
+                label.to_string(),
+                rule.severity.to_string(),
+                project.phase.to_string(),
+                format!(
+                    "{}/{}/{}",
+                    project.affected(),
+                    project.surveyed,
+                    project.registered
+                ),
+                format!("{:.0}%", project.share() * 100.0),
+                low.to_string(),
+            ];
+            (texts, Style::new())
+        };
+        frame.render_widget(
+            ListTable {
+                cols: &cols,
+                header: Some(header),
+                len: self.visible.len(),
+                selected: self.selected,
+                row: &row,
+                empty: T::NoProjects.get(lang),
+            },
+            area,
+        );
+    }
+
+    /// Households affected in the category, per village, as bars.
+    fn render_chart(&self, frame: &mut Frame<'_>, area: Rect, lang: Lang) {
+        if area.height <= 1 || self.chart.is_empty() {
+            return;
+        }
+        let width = usize::from(area.width);
+        let title = format!("{} · {}", T::ChartTitle.get(lang), self.chart_category);
+        let mut lines = vec![Line::styled(fit(&title, width).into_owned(), BOLD)];
+        let most = self.chart.first().map_or(1, |(_, n)| (*n).max(1));
+        let bar_room = width.saturating_sub(20).max(4);
+        for (village, n) in self
+            .chart
+            .iter()
+            .take(usize::from(area.height.saturating_sub(1)))
+        {
+            let len = ((*n as f64 / most as f64) * bar_room as f64)
+                .round()
+                .max(1.0) as usize;
+            let name = fit(&village.village, 12);
+            let pad = " ".repeat(12 - unicode_width::UnicodeWidthStr::width(name.as_ref()));
+            let text = format!("{name}{pad} {} {n}", "█".repeat(len));
+            lines.push(Line::raw(fit(&text, width).into_owned()));
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+}

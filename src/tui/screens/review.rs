@@ -1,0 +1,204 @@
+//! The interview as a whole: every question on the path with its answer,
+//! the missing and failing ones marked; completing and reopening it.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+
+use super::interview::{Interview, Mode};
+use super::{Ctx, Go, Outcome, navigate, pick, tr};
+use crate::i18n::{Lang, Tr};
+use crate::interview::{Failure, display_answer};
+use crate::store::StoreError;
+use crate::store::interview::Status;
+use crate::survey::{QuestionKind, Survey};
+use crate::tui::text::T;
+use crate::tui::widgets::fit::fit;
+use crate::tui::widgets::key_bar::KeyBar;
+use crate::tui::widgets::table::{Col, ListTable, RowText, row_at};
+use crate::tui::widgets::{BOLD, ERROR};
+
+/// The title line, the list of answers and the key bar.
+fn areas(body: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(body)
+}
+
+fn selected(i: &Interview) -> usize {
+    match i.mode {
+        Mode::Review { selected } => selected,
+        Mode::Question => 0,
+    }
+}
+
+pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
+    let mut at = selected(i);
+    if navigate(&mut at, i.path.len(), k.code, ctx.page()) {
+        i.mode = Mode::Review { selected: at };
+        return Outcome::default();
+    }
+    match k.code {
+        KeyCode::Esc => return Outcome::go(Go::Back),
+        KeyCode::Enter => {
+            if let Some(&idx) = i.path.get(at) {
+                i.go_to(idx);
+            }
+        }
+        KeyCode::Char('m') => {
+            let first = i.path.iter().copied().find(|&idx| i.wants_attention(idx));
+            if let Some(idx) = first {
+                i.go_to(idx);
+            }
+        }
+        KeyCode::Char('r') if k.modifiers.contains(KeyModifiers::CONTROL) => i.go_to(i.current),
+        KeyCode::Char('c') => return complete(i, ctx),
+        KeyCode::Char('o') if i.record.status == Status::Complete => {
+            return match ctx.store.reopen(i.record.id, ctx.interviewer) {
+                Ok(()) => {
+                    i.record.status = Status::Draft;
+                    Outcome::said(tr(T::Reopened), false)
+                }
+                Err(e) => written_failed(&e),
+            };
+        }
+        _ => {}
+    }
+    Outcome::default()
+}
+
+/// A write that failed; when it waited on another program, the keys typed
+/// meanwhile are dropped.
+fn written_failed(e: &StoreError) -> Outcome {
+    Outcome {
+        waited: matches!(e, StoreError::Busy),
+        ..Outcome::failed(e)
+    }
+}
+
+fn complete(i: &mut Interview, ctx: &Ctx<'_>) -> Outcome {
+    match ctx.store.complete(i.record.id, ctx.interviewer) {
+        Ok(_) => {
+            i.record.status = Status::Complete;
+            Outcome::said(tr(T::CompleteDone), false)
+        }
+        Err(StoreError::Incomplete { failures }) => {
+            Outcome::said(refusal(&i.record.survey, &failures), true)
+        }
+        Err(e) => written_failed(&e),
+    }
+}
+
+/// Why completing was refused, with the questions' labels: the required
+/// ones unanswered, then the answers that break their question's rule.
+fn refusal(survey: &Survey, failures: &[Failure]) -> Tr {
+    let say = |lang: Lang, list_sep: &str, part_sep: &str, space: &str| {
+        let label = |name: &str| {
+            survey
+                .question(name)
+                .map_or(name, |q| q.label.get(lang))
+                .to_string()
+        };
+        let (open, close) = match lang {
+            Lang::Zh => ("(", ")"),
+            Lang::En => (" (", ")"),
+        };
+        let mut missing = Vec::new();
+        let mut invalid = Vec::new();
+        for f in failures {
+            match f {
+                Failure::Missing { question } => missing.push(label(question)),
+                Failure::Invalid { question, message } => invalid.push(format!(
+                    "{}{open}{}{close}",
+                    label(question),
+                    message.get(lang)
+                )),
+            }
+        }
+        let mut parts = Vec::new();
+        for (t, list) in [(T::MissingList, missing), (T::FailingList, invalid)] {
+            if !list.is_empty() {
+                parts.push(format!("{}{space}{}", t.get(lang), list.join(list_sep)));
+            }
+        }
+        parts.join(part_sep)
+    };
+    Tr {
+        zh: say(Lang::Zh, "、", ";", ""),
+        en: say(Lang::En, "; ", ". ", " "),
+    }
+}
+
+pub fn click(i: &mut Interview, body: Rect, column: u16, row: u16) -> Option<KeyEvent> {
+    let [_, list, _] = areas(body);
+    let mut at = selected(i);
+    let target = row_at(list, false, (at, i.path.len()), column, row);
+    let key = pick(&mut at, target);
+    i.mode = Mode::Review { selected: at };
+    key
+}
+
+/// How an answer reads, with why it fails or that it is missing.
+fn answer_text(i: &Interview, index: usize, lang: Lang) -> String {
+    let survey = &i.record.survey;
+    let q = survey.question_at(index);
+    let Some(stored) = i.record.answers.get(&q.name) else {
+        return match q.kind {
+            _ if i.missing.contains(&index) => format!("— {}", T::Missing.get(lang)),
+            QuestionKind::Note => String::new(),
+            _ => format!("— {}", T::Skipped.get(lang)),
+        };
+    };
+    let shown = display_answer(survey, &q.name, stored, lang, "、");
+    match i.failing.iter().find(|(f, _)| *f == index) {
+        Some((_, why)) => format!("{shown} — {}", why.get(lang)),
+        None => shown,
+    }
+}
+
+pub fn render(i: &Interview, selected: usize, frame: &mut Frame<'_>, body: Rect, lang: Lang) {
+    let [title, list, keys] = areas(body);
+    let survey = &i.record.survey;
+    let status = match i.record.status {
+        Status::Draft => T::StatusDraft,
+        Status::Complete => T::StatusComplete,
+    };
+    let header = format!(
+        "{} · {} · {}",
+        T::Review.get(lang),
+        survey.title.get(lang),
+        status.get(lang)
+    );
+    frame.render_widget(
+        Line::styled(fit(&header, usize::from(body.width)), BOLD),
+        title,
+    );
+    let cols = [Col::left(body.width * 11 / 20), Col::REST];
+    let row = |n: usize| -> RowText {
+        let idx = i.path[n];
+        let label = survey.question_at(idx).label.get(lang).to_string();
+        let style = if i.wants_attention(idx) {
+            ERROR
+        } else {
+            Style::new()
+        };
+        (vec![label, answer_text(i, idx, lang)], style)
+    };
+    frame.render_widget(
+        ListTable {
+            cols: &cols,
+            header: None,
+            len: i.path.len(),
+            selected,
+            row: &row,
+            empty: "",
+        },
+        list,
+    );
+    frame.render_widget(KeyBar(T::ShortReview.get(lang)), keys);
+}
