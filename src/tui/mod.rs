@@ -2,11 +2,12 @@
 //! loaded questionnaires, keyboard first, in Chinese and English.
 //!
 //! The Elm Architecture: [`model::Model`] is the state, [`msg::Msg`] what
-//! happens, [`update::update`] the only place that changes the state (each
-//! screen in [`screens`] handles its own keys and calls the store),
-//! [`view::view`] a pure drawing of the state. This module
-//! owns the terminal: it sets it up, runs the loop, and restores it on exit,
-//! on error and on panic.
+//! happens, [`update::update`] turns a message into changes of the state
+//! (it hands keys to the screen on top, which may call the store), and
+//! [`view::view`] draws the state without changing it. Each screen in
+//! [`screens`] owns its state, its keys and its drawing; [`widgets`] holds
+//! what they share. This module owns the terminal: it sets it up, runs the
+//! loop, and restores it on exit, on error and on panic.
 
 pub mod layout;
 pub mod model;

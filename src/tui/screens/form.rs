@@ -109,11 +109,10 @@ impl Form {
         }
     }
 
-    /// The field being typed in; none while the form asks about conflicts.
+    /// The field with the focus. It keeps the keyboard while the form asks
+    /// about conflicts too, so that q or ? typed there neither quits nor
+    /// opens the help; only the conflict's keys act then.
     pub fn input(&mut self) -> Option<&mut Input> {
-        if !self.conflicts.is_empty() {
-            return None;
-        }
         self.fields.get_mut(self.focus)
     }
 
