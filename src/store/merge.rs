@@ -12,7 +12,8 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::household::{
-    Household, INSERT_HISTORY, UPDATE_RECORD, UpsertCounts, household_at, write_record,
+    Household, INSERT_HISTORY, INSERT_RECORD, UPDATE_RECORD, UpsertCounts, household_at,
+    write_record,
 };
 use super::interview::{STATUS_FIELD, compute_hits, decode_answers, encode_answers};
 use super::{CURRENT_VERSION, Result, Store, StoreError, content_hash};
@@ -209,6 +210,35 @@ impl Other {
 /// Opens and reads the whole other file, refusing anything that is not a
 /// sound Minqing database of this version.
 fn read_other(path: &Path) -> Result<Other> {
+    let conn = open_other(path)?;
+    let read = || -> rusqlite::Result<Other> {
+        let (households, history) = read_households(&conn)?;
+        let clock: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'clock'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let mut stmt = conn.prepare(
+            "SELECT interview, field, old, new, at, interviewer, device, stamp FROM audit",
+        )?;
+        let audit = stmt
+            .query_map([], |r| AuditRow::try_from(r))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Other {
+            households,
+            history,
+            clock: clock.and_then(|c| c.parse().ok()).unwrap_or(0),
+            snapshots: read_snapshots(&conn)?,
+            interviews: read_interviews(&conn)?,
+            audit,
+        })
+    };
+    read().map_err(|e| StoreError::from_sqlite(path, e))
+}
+
+/// The other file, opened to be read once it is known to be a sound
+/// Minqing database of this version.
+fn open_other(path: &Path) -> Result<Connection> {
     if path.is_dir() {
         return Err(StoreError::IsDir {
             path: path.to_path_buf(),
@@ -227,7 +257,6 @@ fn read_other(path: &Path) -> Result<Other> {
             path: path.to_path_buf(),
         });
     }
-    let bad = |e| StoreError::from_sqlite(path, e);
     // A journal holding pages would be written into the file by a
     // connection that may write, when it closes: such a file is only read.
     let conn = if super::journal_holds_pages(path) {
@@ -235,83 +264,94 @@ fn read_other(path: &Path) -> Result<Other> {
     } else {
         super::reading(path)
     }
-    .map_err(bad)?;
+    .map_err(|e| StoreError::from_sqlite(path, e))?;
     super::sound(&conn, "quick_check", path, None)?;
-    let read = || -> rusqlite::Result<Other> {
-        let mut stmt = conn.prepare(
-            "SELECT code, township, village, grp, head, members, phone, cadre, notes, updated_at,
-             stamp, device FROM household",
-        )?;
-        let households = stmt
-            .query_map([], version_at)?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = conn.prepare(
-            "SELECT code, township, village, grp, head, members, phone, cadre, notes, at,
-             stamp, device FROM household_history",
-        )?;
-        let mut history: HashMap<String, Vec<RecordVersion>> = HashMap::new();
-        for v in stmt.query_map([], version_at)? {
-            let v = v?;
-            history.entry(v.household.code.clone()).or_default().push(v);
-        }
-        let clock: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'clock'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        let clock = clock.and_then(|c| c.parse().ok()).unwrap_or(0);
-        let mut stmt =
-            conn.prepare("SELECT survey, version, hash, source, created_at FROM snapshot")?;
-        let snapshots = stmt
-            .query_map([], |r| {
-                Ok(OtherSnapshot {
-                    survey: r.get(0)?,
-                    version: r.get(1)?,
-                    hash: r.get(2)?,
-                    source: r.get(3)?,
-                    created_at: r.get(4)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = conn.prepare(
-            "SELECT i.uuid, h.code, s.hash, i.interviewer, i.device, i.status, i.started_at,
-                    i.updated_at, i.completed_at, i.answers, i.stamp
-             FROM interview i JOIN household h ON h.id = i.household_id
-             JOIN snapshot s ON s.id = i.snapshot_id",
-        )?;
-        let interviews = stmt
-            .query_map([], |r| {
-                Ok(OtherInterview {
-                    uuid: r.get(0)?,
-                    household: r.get(1)?,
-                    snapshot_hash: r.get(2)?,
-                    interviewer: r.get(3)?,
-                    device: r.get(4)?,
-                    status: r.get(5)?,
-                    started_at: r.get(6)?,
-                    updated_at: r.get(7)?,
-                    completed_at: r.get(8)?,
-                    answers: r.get(9)?,
-                    stamp: r.get(10)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = conn.prepare(
-            "SELECT interview, field, old, new, at, interviewer, device, stamp FROM audit",
-        )?;
-        let audit = stmt
-            .query_map([], |r| AuditRow::try_from(r))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(Other {
-            households,
-            history,
-            clock,
-            snapshots,
-            interviews,
-            audit,
+    Ok(conn)
+}
+
+type Records = (Vec<RecordVersion>, HashMap<String, Vec<RecordVersion>>);
+
+/// Each household's current record, and the records of its history.
+fn read_households(conn: &Connection) -> rusqlite::Result<Records> {
+    let mut stmt = conn.prepare(
+        "SELECT code, township, village, grp, head, members, phone, cadre, notes, updated_at,
+         stamp, device FROM household",
+    )?;
+    let households = stmt
+        .query_map([], version_at)?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT code, township, village, grp, head, members, phone, cadre, notes, at,
+         stamp, device FROM household_history",
+    )?;
+    let mut history: HashMap<String, Vec<RecordVersion>> = HashMap::new();
+    for v in stmt.query_map([], version_at)? {
+        let v = v?;
+        history.entry(v.household.code.clone()).or_default().push(v);
+    }
+    Ok((households, history))
+}
+
+fn read_snapshots(conn: &Connection) -> rusqlite::Result<Vec<OtherSnapshot>> {
+    let mut stmt =
+        conn.prepare("SELECT survey, version, hash, source, created_at FROM snapshot")?;
+    stmt.query_map([], |r| {
+        Ok(OtherSnapshot {
+            survey: r.get(0)?,
+            version: r.get(1)?,
+            hash: r.get(2)?,
+            source: r.get(3)?,
+            created_at: r.get(4)?,
         })
-    };
-    read().map_err(bad)
+    })?
+    .collect()
+}
+
+fn read_interviews(conn: &Connection) -> rusqlite::Result<Vec<OtherInterview>> {
+    let mut stmt = conn.prepare(
+        "SELECT i.uuid, h.code, s.hash, i.interviewer, i.device, i.status, i.started_at,
+                i.updated_at, i.completed_at, i.answers, i.stamp
+         FROM interview i JOIN household h ON h.id = i.household_id
+         JOIN snapshot s ON s.id = i.snapshot_id",
+    )?;
+    stmt.query_map([], |r| {
+        Ok(OtherInterview {
+            uuid: r.get(0)?,
+            household: r.get(1)?,
+            snapshot_hash: r.get(2)?,
+            interviewer: r.get(3)?,
+            device: r.get(4)?,
+            status: r.get(5)?,
+            started_at: r.get(6)?,
+            updated_at: r.get(7)?,
+            completed_at: r.get(8)?,
+            answers: r.get(9)?,
+            stamp: r.get(10)?,
+        })
+    })?
+    .collect()
+}
+
+/// What the audit step leaves for merging interviews: which fields the
+/// other file changed in ways this one had not seen, and which changes the
+/// other file has.
+struct Seen<'o> {
+    news: HashSet<(Vec<u8>, String)>,
+    theirs: HashSet<(&'o [u8], &'o str, i64, &'o str)>,
+}
+
+/// An interview row of this file: id, status, started, updated,
+/// completed, answers, stamp.
+type LocalRow = (i64, String, i64, i64, Option<i64>, String, i64);
+
+/// One interview's fields merged: the answers and status, whether
+/// anything differs from this file's, and the fields both sides changed
+/// (field, kept, dropped).
+struct MergedFields {
+    answers: Answers,
+    status: String,
+    changed: bool,
+    conflicts: Vec<(String, Option<String>, Option<String>)>,
 }
 
 impl Store {
@@ -326,6 +366,9 @@ impl Store {
         result
     }
 
+    /// One step per table, in one transaction: snapshots, the clock,
+    /// households, the audit trail, interviews; then the checks of what
+    /// the merge may have left failing.
     fn merge_file(&self, other: &Path) -> Result<MergeReport> {
         // By the file itself, so a hard link or a symbolic link to it is
         // the same file too.
@@ -338,100 +381,16 @@ impl Store {
         self.check_before_writing()?;
         let mut report = MergeReport::default();
         let tx = self.write()?;
-
-        // Snapshots, by content: the same survey version with other content
-        // would make old answers mean something else, so the file is refused.
-        let mut snapshot_ids: HashMap<String, i64> = HashMap::new();
-        for s in &other_data.snapshots {
-            if content_hash(&s.source) != s.hash {
-                return Err(StoreError::Corrupt {
-                    path: other.to_path_buf(),
-                    detail: format!(
-                        "the stored questionnaire {} {} does not match its hash",
-                        s.survey, s.version
-                    ),
-                });
-            }
-            let local: Option<(i64, String)> = tx
-                .query_row(
-                    "SELECT id, hash FROM snapshot WHERE survey = ?1 AND version = ?2",
-                    params![s.survey, s.version],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let id = match local {
-                Some((id, hash)) if hash == s.hash => id,
-                Some(_) => {
-                    return Err(StoreError::SnapshotChanged {
-                        survey: s.survey.clone(),
-                        version: s.version.clone(),
-                    });
-                }
-                None => {
-                    tx.execute(
-                        "INSERT INTO snapshot (survey, version, hash, source, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![s.survey, s.version, s.hash, s.source, s.created_at],
-                    )?;
-                    report.snapshots_added += 1;
-                    tx.last_insert_rowid()
-                }
-            };
-            snapshot_ids.insert(s.hash.clone(), id);
-        }
-
-        // The clock: past everything the other file had seen, so every
-        // change made here from now on is ordered after all of it. No
-        // laptop's clock makes a stamp a century ahead: such a file is
-        // damaged, and would stop this file's clock from ever moving on.
-        let highest = other_data.highest_stamp();
-        let century = 100 * 365 * 86_400_000;
-        if highest > super::clock::from_ms(self.now().saturating_add(century)) {
-            return Err(StoreError::Corrupt {
-                path: other.to_path_buf(),
-                detail: "a change is stamped more than a century ahead".into(),
-            });
-        }
-        self.observe(&tx, highest)?;
-        report.clock_problems = other_data.clock_problems(self.now());
-
-        // Households, by code: of every record either side has known, the
-        // one stamped last is current; the others stay in the history.
+        let snapshot_ids = merge_snapshots(&tx, other, &other_data.snapshots, &mut report)?;
+        self.merge_clock(&tx, other, &other_data, &mut report)?;
         let mut household_ids: HashMap<String, i64> = HashMap::new();
         for theirs in &other_data.households {
             let code = theirs.household.code.clone();
-            let id = self.merge_household(
-                &tx,
-                theirs,
-                other_data.history.get(&code).map_or(&[], Vec::as_slice),
-                &mut report,
-            )?;
+            let history = other_data.history.get(&code).map_or(&[][..], Vec::as_slice);
+            let id = self.merge_household(&tx, theirs, history, &mut report)?;
             household_ids.insert(code, id);
         }
-
-        // Audit entries, each once; remember which fields the other file
-        // changed in ways this one had not seen, and which changes it has.
-        let mut news: HashSet<(Vec<u8>, String)> = HashSet::new();
-        let theirs_seen: HashSet<(&[u8], &str, i64, &str)> = other_data
-            .audit
-            .iter()
-            .map(|(uuid, field, _, _, at, _, device, _)| {
-                (uuid.as_slice(), field.as_str(), *at, device.as_str())
-            })
-            .collect();
-        {
-            let mut insert = tx.prepare(
-                "INSERT OR IGNORE INTO audit (interview, field, old, new, at, interviewer, device, stamp)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?;
-            for (uuid, field, old, new, at, who, device, stamp) in &other_data.audit {
-                if insert.execute(params![uuid, field, old, new, at, who, device, stamp])? > 0 {
-                    report.audit_added += 1;
-                    news.insert((uuid.clone(), field.clone()));
-                }
-            }
-        }
-
-        // Interviews, by UUID.
+        let seen = merge_audit(&tx, &other_data.audit, &mut report)?;
         for o in &other_data.interviews {
             let (Some(&household_id), Some(&snapshot_id)) = (
                 household_ids.get(&o.household),
@@ -439,164 +398,14 @@ impl Store {
             ) else {
                 continue;
             };
-            type LocalRow = (i64, String, i64, i64, Option<i64>, String, i64);
-            let local: Option<LocalRow> = tx
-                .query_row(
-                    "SELECT id, status, started_at, updated_at, completed_at, answers, stamp
-                     FROM interview WHERE uuid = ?1",
-                    [&o.uuid],
-                    |r| LocalRow::try_from(r),
-                )
-                .optional()?;
-            let survey = self.snapshot_survey(snapshot_id)?;
-            let household = self
-                .household(&o.household)?
-                .ok_or_else(|| StoreError::UnknownHousehold(o.household.clone()))?;
-            let other_answers = decode_answers(&o.answers)?;
-            let Some((id, status, started, updated, completed, answers_json, stamp)) = local else {
-                let hits = if o.status == "complete" {
-                    compute_hits(&survey, &other_answers, &household.facts())
-                } else {
-                    String::new()
-                };
-                tx.execute(
-                    "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-                     started_at, updated_at, completed_at, answers, hits, stamp)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                    params![
-                        o.uuid, household_id, snapshot_id, o.interviewer, o.device, o.status,
-                        o.started_at, o.updated_at, o.completed_at, o.answers, hits, o.stamp
-                    ],
-                )?;
-                report.interviews_added += 1;
-                continue;
-            };
-            let local_answers = decode_answers(&answers_json)?;
-            let other_newer = o.stamp > stamp;
-            // The value of a field: its change stamped last in the combined
-            // audit trail; without any, the side changed last.
-            let latest = |field: &str| -> rusqlite::Result<Option<Option<String>>> {
-                tx.query_row(
-                    "SELECT new FROM audit WHERE interview = ?1 AND field = ?2
-                     ORDER BY stamp DESC, device DESC, at DESC LIMIT 1",
-                    params![o.uuid, field],
-                    |r| r.get(0),
-                )
-                .optional()
-            };
-            // Whether this file changed a field in a way the other had not
-            // seen: with a change on the other side too, that is a conflict.
-            let ours_unseen = |field: &str| -> rusqlite::Result<bool> {
-                let mut stmt = tx.prepare_cached(
-                    "SELECT at, device FROM audit WHERE interview = ?1 AND field = ?2",
-                )?;
-                let mut rows = stmt.query(params![o.uuid, field])?;
-                while let Some(r) = rows.next()? {
-                    let (at, device): (i64, String) = (r.get(0)?, r.get(1)?);
-                    if !theirs_seen.contains(&(o.uuid.as_slice(), field, at, device.as_str())) {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
-            };
-            let mut merged = Answers::new();
-            let fields: BTreeSet<&String> =
-                local_answers.keys().chain(other_answers.keys()).collect();
-            let mut changed = false;
-            let mut field_conflicts = Vec::new();
-            for field in fields {
-                let mine = local_answers.get(field).cloned();
-                let theirs = other_answers.get(field).cloned();
-                let value = match latest(field)? {
-                    Some(v) => v,
-                    None if other_newer && theirs.is_some() => theirs.clone(),
-                    None => mine.clone().or(theirs.clone()),
-                };
-                if value != mine {
-                    changed = true;
-                }
-                if mine != theirs
-                    && news.contains(&(o.uuid.clone(), field.clone()))
-                    && ours_unseen(field)?
-                {
-                    field_conflicts.push((
-                        field.clone(),
-                        value.clone(),
-                        if value == mine { theirs } else { mine },
-                    ));
-                }
-                if let Some(v) = value {
-                    merged.insert(field.clone(), v);
-                }
-            }
-            let merged_status = match latest(STATUS_FIELD)? {
-                Some(Some(s)) => s,
-                _ if other_newer => o.status.clone(),
-                _ => status.clone(),
-            };
-            if merged_status != status {
-                changed = true;
-            }
-            if o.status != status
-                && news.contains(&(o.uuid.clone(), STATUS_FIELD.to_string()))
-                && ours_unseen(STATUS_FIELD)?
-            {
-                let dropped = if merged_status == status {
-                    o.status.clone()
-                } else {
-                    status.clone()
-                };
-                field_conflicts.push((
-                    STATUS_FIELD.to_string(),
-                    Some(merged_status.clone()),
-                    Some(dropped),
-                ));
-            }
-            // Conflicts are reported whichever side won, before deciding
-            // whether this file changes anything.
-            let uuid = uuid::Uuid::from_slice(&o.uuid)
-                .unwrap_or_default()
-                .to_string();
-            for (field, kept, dropped) in field_conflicts {
-                report.conflicts.push(Conflict {
-                    household: o.household.clone(),
-                    survey: survey.id.clone(),
-                    interview: uuid.clone(),
-                    field,
-                    kept,
-                    dropped,
-                });
-            }
-            if !changed {
-                report.interviews_unchanged += 1;
-                continue;
-            }
-            let complete = merged_status == "complete";
-            let hits = if complete {
-                compute_hits(&survey, &merged, &household.facts())
-            } else {
-                String::new()
-            };
-            let completed_at = if complete {
-                completed.max(o.completed_at)
-            } else {
-                None
-            };
-            tx.execute(
-                "UPDATE interview SET status = ?2, started_at = ?3, updated_at = ?4, completed_at = ?5,
-                 answers = ?6, hits = ?7, stamp = ?8 WHERE id = ?1",
-                params![
-                    id,
-                    merged_status,
-                    started.min(o.started_at),
-                    updated.max(o.updated_at),
-                    completed_at,
-                    encode_answers(&merged),
-                    hits,
-                    stamp.max(o.stamp)
-                ],
+            self.merge_interview(
+                &tx,
+                other,
+                o,
+                (household_id, snapshot_id),
+                &seen,
+                &mut report,
             )?;
-            report.interviews_updated += 1;
         }
         // Answers combined from two laptops, or a household's newer record,
         // may leave a complete interview failing: it becomes a draft again.
@@ -613,6 +422,123 @@ impl Store {
         report.duplicates = duplicates(&tx)?;
         tx.commit()?;
         Ok(report)
+    }
+
+    /// The clock: past everything the other file had seen, so every
+    /// change made here from now on is ordered after all of it. No
+    /// laptop's clock makes a stamp a century ahead: such a file is
+    /// damaged, and would stop this file's clock from ever moving on.
+    fn merge_clock(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        other: &Path,
+        other_data: &Other,
+        report: &mut MergeReport,
+    ) -> Result<()> {
+        let highest = other_data.highest_stamp();
+        let century = 100 * 365 * 86_400_000;
+        if highest > super::clock::from_ms(self.now().saturating_add(century)) {
+            return Err(StoreError::Corrupt {
+                path: other.to_path_buf(),
+                detail: "a change is stamped more than a century ahead".into(),
+            });
+        }
+        self.observe(tx, highest)?;
+        report.clock_problems = other_data.clock_problems(self.now());
+        Ok(())
+    }
+
+    /// Merges one interview of the other file, by UUID: added when this
+    /// file lacks it, else each field takes its latest change.
+    fn merge_interview(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        other: &Path,
+        o: &OtherInterview,
+        (household_id, snapshot_id): (i64, i64),
+        seen: &Seen<'_>,
+        report: &mut MergeReport,
+    ) -> Result<()> {
+        let local: Option<LocalRow> = tx
+            .query_row(
+                "SELECT id, status, started_at, updated_at, completed_at, answers, stamp
+                 FROM interview WHERE uuid = ?1",
+                [&o.uuid],
+                |r| LocalRow::try_from(r),
+            )
+            .optional()?;
+        let survey = self.snapshot_survey(snapshot_id)?;
+        let household = self
+            .household(&o.household)?
+            .ok_or_else(|| StoreError::UnknownHousehold(o.household.clone()))?;
+        let other_answers = decode_answers(&o.answers).map_err(|e| e.at(other))?;
+        let Some(local) = local else {
+            let hits = if o.status == "complete" {
+                compute_hits(&survey, &other_answers, &household.facts())
+            } else {
+                String::new()
+            };
+            tx.execute(
+                "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
+                 started_at, updated_at, completed_at, answers, hits, stamp)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    o.uuid, household_id, snapshot_id, o.interviewer, o.device, o.status,
+                    o.started_at, o.updated_at, o.completed_at, o.answers, hits, o.stamp
+                ],
+            )?;
+            report.interviews_added += 1;
+            return Ok(());
+        };
+        let (id, _, started, updated, completed, ref answers_json, stamp) = local;
+        let local_answers = decode_answers(answers_json).map_err(|e| e.at(&self.path))?;
+        let merged = merge_fields(tx, o, &local, &local_answers, &other_answers, seen)?;
+        // Conflicts are reported whichever side won, before deciding
+        // whether this file changes anything.
+        let uuid = uuid::Uuid::from_slice(&o.uuid)
+            .unwrap_or_default()
+            .to_string();
+        for (field, kept, dropped) in merged.conflicts {
+            report.conflicts.push(Conflict {
+                household: o.household.clone(),
+                survey: survey.id.clone(),
+                interview: uuid.clone(),
+                field,
+                kept,
+                dropped,
+            });
+        }
+        if !merged.changed {
+            report.interviews_unchanged += 1;
+            return Ok(());
+        }
+        let complete = merged.status == "complete";
+        let hits = if complete {
+            compute_hits(&survey, &merged.answers, &household.facts())
+        } else {
+            String::new()
+        };
+        let completed_at = if complete {
+            completed.max(o.completed_at)
+        } else {
+            None
+        };
+        tx.execute(
+            "UPDATE interview SET status = ?2, started_at = ?3, updated_at = ?4, completed_at = ?5,
+             answers = ?6, hits = ?7, stamp = ?8 WHERE id = ?1",
+            params![
+                id,
+                merged.status,
+                started.min(o.started_at),
+                updated.max(o.updated_at),
+                completed_at,
+                encode_answers(&merged.answers),
+                hits,
+                stamp.max(o.stamp)
+            ],
+        )?;
+        report.interviews_updated += 1;
+        Ok(())
     }
 
     /// Merges one household of the other file: `theirs` (its current
@@ -639,53 +565,21 @@ impl Store {
             .optional()?;
         let their_versions: Vec<&RecordVersion> =
             std::iter::once(theirs).chain(their_history).collect();
-        let winner = their_versions
-            .iter()
-            .copied()
-            .max_by(|a, b| a.key().cmp(&b.key()))
-            .unwrap_or(theirs);
+        let winner = latest(&their_versions).unwrap_or(theirs);
         let write = |sql: &str, v: &RecordVersion| {
             write_record(tx, sql, &v.household, v.at, v.stamp, &v.device)
         };
-        let remember = |v: &RecordVersion| write(INSERT_HISTORY, v);
         let Some((id, current)) = local else {
-            write(
-                "INSERT INTO household (code, township, village, grp, head, members, phone, cadre, notes,
-                 updated_at, stamp, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                winner,
-            )?;
+            write(INSERT_RECORD, winner)?;
             for v in their_versions.iter().filter(|v| v.key() != winner.key()) {
-                remember(v)?;
+                write(INSERT_HISTORY, v)?;
             }
             report.households.added += 1;
             return Ok(tx.last_insert_rowid());
         };
-        let mut stmt = tx.prepare_cached(
-            "SELECT code, township, village, grp, head, members, phone, cadre, notes, at, stamp, device
-             FROM household_history WHERE code = ?1",
-        )?;
-        let our_history: Vec<RecordVersion> = stmt
-            .query_map([code], version_at)?
-            .collect::<rusqlite::Result<_>>()?;
+        let our_history = local_history(tx, code)?;
         let ours: Vec<&RecordVersion> = std::iter::once(&current).chain(&our_history).collect();
-        let known_here: HashSet<(i64, &str)> = ours.iter().map(|v| v.key()).collect();
-        let known_there: HashSet<(i64, &str)> = their_versions.iter().map(|v| v.key()).collect();
-        let new_here: Vec<&RecordVersion> = their_versions
-            .iter()
-            .copied()
-            .filter(|v| !known_here.contains(&v.key()))
-            .collect();
-        let unseen_there: Vec<&RecordVersion> = ours
-            .iter()
-            .copied()
-            .filter(|v| !known_there.contains(&v.key()))
-            .collect();
-        let latest = |vs: &[&RecordVersion]| -> Option<RecordVersion> {
-            vs.iter()
-                .copied()
-                .max_by(|a, b| a.key().cmp(&b.key()))
-                .cloned()
-        };
+        let new_here = not_in(&their_versions, &ours);
         let theirs_wins = winner.key() > current.key();
         if theirs_wins {
             tx.execute(super::household::KEEP_IN_HISTORY, [code])?;
@@ -695,7 +589,7 @@ impl Store {
             .iter()
             .filter(|v| v.key() != winner.key() || !theirs_wins)
         {
-            remember(v)?;
+            write(INSERT_HISTORY, v)?;
         }
         if theirs_wins && winner.household != current.household {
             report.households.updated += 1;
@@ -704,6 +598,7 @@ impl Store {
             report.households.unchanged += 1;
         }
         // Both sides changed the record without seeing the other's change.
+        let unseen_there = not_in(&ours, &their_versions);
         if let (Some(their_change), Some(our_change)) = (latest(&new_here), latest(&unseen_there))
             && their_change.household != our_change.household
         {
@@ -712,9 +607,10 @@ impl Store {
             } else {
                 (our_change, their_change)
             };
-            report
-                .household_conflicts
-                .push(HouseholdConflict { kept, dropped });
+            report.household_conflicts.push(HouseholdConflict {
+                kept: kept.clone(),
+                dropped: dropped.clone(),
+            });
         }
         Ok(id)
     }
@@ -723,6 +619,215 @@ impl Store {
     pub fn duplicates(&self) -> Result<Vec<Duplicate>> {
         duplicates(&self.conn)
     }
+}
+
+/// Snapshots, by content: the same survey version with other content
+/// would make old answers mean something else, so the file is refused.
+/// Returns this file's snapshot id of each content hash.
+fn merge_snapshots(
+    tx: &rusqlite::Transaction<'_>,
+    other: &Path,
+    snapshots: &[OtherSnapshot],
+    report: &mut MergeReport,
+) -> Result<HashMap<String, i64>> {
+    let mut snapshot_ids: HashMap<String, i64> = HashMap::new();
+    for s in snapshots {
+        if content_hash(&s.source) != s.hash {
+            return Err(StoreError::Corrupt {
+                path: other.to_path_buf(),
+                detail: format!(
+                    "the stored questionnaire {} {} does not match its hash",
+                    s.survey, s.version
+                ),
+            });
+        }
+        let local: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT id, hash FROM snapshot WHERE survey = ?1 AND version = ?2",
+                params![s.survey, s.version],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let id = match local {
+            Some((id, hash)) if hash == s.hash => id,
+            Some(_) => {
+                return Err(StoreError::SnapshotChanged {
+                    survey: s.survey.clone(),
+                    version: s.version.clone(),
+                });
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO snapshot (survey, version, hash, source, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![s.survey, s.version, s.hash, s.source, s.created_at],
+                )?;
+                report.snapshots_added += 1;
+                tx.last_insert_rowid()
+            }
+        };
+        snapshot_ids.insert(s.hash.clone(), id);
+    }
+    Ok(snapshot_ids)
+}
+
+/// Audit entries, each once; remembers which fields the other file
+/// changed in ways this one had not seen, and which changes it has.
+fn merge_audit<'o>(
+    tx: &rusqlite::Transaction<'_>,
+    audit: &'o [AuditRow],
+    report: &mut MergeReport,
+) -> Result<Seen<'o>> {
+    let mut news: HashSet<(Vec<u8>, String)> = HashSet::new();
+    let theirs = audit
+        .iter()
+        .map(|(uuid, field, _, _, at, _, device, _)| {
+            (uuid.as_slice(), field.as_str(), *at, device.as_str())
+        })
+        .collect();
+    for (uuid, field, old, new, at, who, device, stamp) in audit {
+        let entry = super::audit::Entry {
+            interview: uuid,
+            field,
+            old: old.as_deref(),
+            new: new.as_deref(),
+            at: *at,
+            interviewer: who,
+            device,
+            stamp: *stamp,
+        };
+        if super::audit::insert(tx, &entry, super::audit::Again::Skip)? {
+            report.audit_added += 1;
+            news.insert((uuid.clone(), field.clone()));
+        }
+    }
+    Ok(Seen { news, theirs })
+}
+
+/// The fields of an interview both files hold: each answer, and the
+/// status, takes the value of its change stamped last in the combined
+/// audit trail; without any, the side changed last.
+fn merge_fields(
+    tx: &rusqlite::Transaction<'_>,
+    o: &OtherInterview,
+    local: &LocalRow,
+    local_answers: &Answers,
+    other_answers: &Answers,
+    seen: &Seen<'_>,
+) -> Result<MergedFields> {
+    let (status, stamp) = (&local.1, local.6);
+    let other_newer = o.stamp > stamp;
+    let latest = |field: &str| -> rusqlite::Result<Option<Option<String>>> {
+        tx.query_row(
+            "SELECT new FROM audit WHERE interview = ?1 AND field = ?2
+             ORDER BY stamp DESC, device DESC, at DESC LIMIT 1",
+            params![o.uuid, field],
+            |r| r.get(0),
+        )
+        .optional()
+    };
+    // Both sides changed the field: the other file in a way this one had
+    // not seen, and this file in a way the other had not.
+    let both_changed = |field: &str| -> rusqlite::Result<bool> {
+        Ok(seen.news.contains(&(o.uuid.clone(), field.to_string()))
+            && ours_unseen(tx, o, field, seen)?)
+    };
+    let mut merged = MergedFields {
+        answers: Answers::new(),
+        status: String::new(),
+        changed: false,
+        conflicts: Vec::new(),
+    };
+    let fields: BTreeSet<&String> = local_answers.keys().chain(other_answers.keys()).collect();
+    for field in fields {
+        let mine = local_answers.get(field).cloned();
+        let theirs = other_answers.get(field).cloned();
+        let value = match latest(field)? {
+            Some(v) => v,
+            None if other_newer && theirs.is_some() => theirs.clone(),
+            None => mine.clone().or(theirs.clone()),
+        };
+        merged.changed |= value != mine;
+        if mine != theirs && both_changed(field)? {
+            let dropped = if value == mine { theirs } else { mine };
+            merged
+                .conflicts
+                .push((field.clone(), value.clone(), dropped));
+        }
+        if let Some(v) = value {
+            merged.answers.insert(field.clone(), v);
+        }
+    }
+    merged.status = match latest(STATUS_FIELD)? {
+        Some(Some(s)) => s,
+        _ if other_newer => o.status.clone(),
+        _ => status.clone(),
+    };
+    merged.changed |= merged.status != *status;
+    if o.status != *status && both_changed(STATUS_FIELD)? {
+        let dropped = if merged.status == *status {
+            o.status.clone()
+        } else {
+            status.clone()
+        };
+        merged.conflicts.push((
+            STATUS_FIELD.to_string(),
+            Some(merged.status.clone()),
+            Some(dropped),
+        ));
+    }
+    Ok(merged)
+}
+
+/// Whether this file changed a field in a way the other had not seen:
+/// with a change on the other side too, that is a conflict.
+fn ours_unseen(
+    tx: &rusqlite::Transaction<'_>,
+    o: &OtherInterview,
+    field: &str,
+    seen: &Seen<'_>,
+) -> rusqlite::Result<bool> {
+    let mut stmt =
+        tx.prepare_cached("SELECT at, device FROM audit WHERE interview = ?1 AND field = ?2")?;
+    let mut rows = stmt.query(params![o.uuid, field])?;
+    while let Some(r) = rows.next()? {
+        let (at, device): (i64, String) = (r.get(0)?, r.get(1)?);
+        if !seen
+            .theirs
+            .contains(&(o.uuid.as_slice(), field, at, device.as_str()))
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The records of a household's history in this file.
+fn local_history(tx: &rusqlite::Transaction<'_>, code: &str) -> Result<Vec<RecordVersion>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT code, township, village, grp, head, members, phone, cadre, notes, at, stamp, device
+         FROM household_history WHERE code = ?1",
+    )?;
+    Ok(stmt
+        .query_map([code], version_at)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The record stamped last.
+fn latest<'v>(versions: &[&'v RecordVersion]) -> Option<&'v RecordVersion> {
+    versions
+        .iter()
+        .copied()
+        .max_by(|a, b| a.key().cmp(&b.key()))
+}
+
+/// The records of `these` that `known` does not hold.
+fn not_in<'v>(these: &[&'v RecordVersion], known: &[&RecordVersion]) -> Vec<&'v RecordVersion> {
+    let known: HashSet<(i64, &str)> = known.iter().map(|v| v.key()).collect();
+    these
+        .iter()
+        .copied()
+        .filter(|v| !known.contains(&v.key()))
+        .collect()
 }
 
 fn duplicates(conn: &Connection) -> Result<Vec<Duplicate>> {
