@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod eval;
+mod lex;
 mod parse;
 
 use std::fmt;
