@@ -66,27 +66,18 @@ impl Store {
             } else {
                 String::new()
             };
-            tx.execute(
-                "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-                 started_at, updated_at, completed_at, answers, hits, stamp)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![
-                    o.uuid, household_id, snapshot_id, o.interviewer, o.device, o.status,
-                    o.started_at, o.updated_at, o.completed_at, o.answers, hits, o.stamp
-                ],
-            )?;
+            add_interview(tx, o, household_id, snapshot_id, &hits)?;
             report.interviews_added += 1;
             return Ok(());
         };
-        let (id, _, started, updated, completed, ref answers_json, stamp) = local;
-        let local_answers = decode_answers(answers_json).map_err(|e| e.at(&self.path))?;
-        let merged = merge_fields(tx, o, &local, &local_answers, &other_answers, seen)?;
+        let local_answers = decode_answers(&local.5).map_err(|e| e.at(&self.path))?;
+        let mut merged = merge_fields(tx, o, &local, &local_answers, &other_answers, seen)?;
         // Conflicts are reported whichever side won, before deciding
         // whether this file changes anything.
         let uuid = uuid::Uuid::from_slice(&o.uuid)
             .unwrap_or_default()
             .to_string();
-        for (field, kept, dropped) in merged.conflicts {
+        for (field, kept, dropped) in merged.conflicts.drain(..) {
             report.conflicts.push(Conflict {
                 household: o.household.clone(),
                 survey: survey.id.clone(),
@@ -106,28 +97,73 @@ impl Store {
         } else {
             String::new()
         };
-        let completed_at = if complete {
-            completed.max(o.completed_at)
-        } else {
-            None
-        };
-        tx.execute(
-            "UPDATE interview SET status = ?2, started_at = ?3, updated_at = ?4, completed_at = ?5,
-             answers = ?6, hits = ?7, stamp = ?8 WHERE id = ?1",
-            params![
-                id,
-                merged.status,
-                started.min(o.started_at),
-                updated.max(o.updated_at),
-                completed_at,
-                encode_answers(&merged.answers),
-                hits,
-                stamp.max(o.stamp)
-            ],
-        )?;
+        update_interview(tx, o, &local, &merged, &hits)?;
         report.interviews_updated += 1;
         Ok(())
     }
+}
+
+/// Writes the merged interview over this file's: the earliest start,
+/// the latest change and stamp, and the completion of a complete one.
+fn update_interview(
+    tx: &rusqlite::Transaction<'_>,
+    o: &OtherInterview,
+    local: &LocalRow,
+    merged: &MergedFields,
+    hits: &str,
+) -> rusqlite::Result<()> {
+    let (id, _, started, updated, completed, _, stamp) = local;
+    let completed_at = if merged.status == "complete" {
+        (*completed).max(o.completed_at)
+    } else {
+        None
+    };
+    tx.execute(
+        "UPDATE interview SET status = ?2, started_at = ?3, updated_at = ?4, completed_at = ?5,
+         answers = ?6, hits = ?7, stamp = ?8 WHERE id = ?1",
+        params![
+            id,
+            merged.status,
+            (*started).min(o.started_at),
+            (*updated).max(o.updated_at),
+            completed_at,
+            encode_answers(&merged.answers),
+            hits,
+            (*stamp).max(o.stamp)
+        ],
+    )?;
+    Ok(())
+}
+
+/// Adds an interview this file lacks, as the other file has it, with
+/// its need hits computed here.
+fn add_interview(
+    tx: &rusqlite::Transaction<'_>,
+    o: &OtherInterview,
+    household_id: i64,
+    snapshot_id: i64,
+    hits: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
+         started_at, updated_at, completed_at, answers, hits, stamp)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            o.uuid,
+            household_id,
+            snapshot_id,
+            o.interviewer,
+            o.device,
+            o.status,
+            o.started_at,
+            o.updated_at,
+            o.completed_at,
+            o.answers,
+            hits,
+            o.stamp
+        ],
+    )?;
+    Ok(())
 }
 
 /// The fields of an interview both files hold: each answer, and the
