@@ -60,3 +60,16 @@ pub fn exit(result: Result<(), CliError>, lang: Lang) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CliError;
+    use crate::i18n::Tr;
+
+    #[test]
+    fn a_usage_error_exits_with_2_and_every_other_ending_with_1() {
+        assert_eq!(CliError::Usage(Tr::same("x")).code(), 2);
+        assert_eq!(CliError::Failed(Tr::same("x")).code(), 1);
+        assert_eq!(CliError::Found.code(), 1);
+    }
+}

@@ -231,7 +231,7 @@ pub(crate) fn open_db(
         Open::MayCreate => crate::store::Store::open(path),
         Open::Existing => crate::store::Store::open_existing(path),
     }
-    .map_err(|e| e.message())
+    .map_err(|e| e.at(path).message())
 }
 
 /// Writes a command's output to standard output. A write that fails (a

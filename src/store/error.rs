@@ -391,3 +391,38 @@ impl From<AnswerError> for StoreError {
         StoreError::Answer(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::StoreError;
+
+    #[test]
+    fn damage_found_by_a_query_is_named_as_the_file_it_is_in() {
+        let e = rusqlite::Error::InvalidColumnType(0, "x".into(), rusqlite::types::Type::Blob);
+        let unnamed = StoreError::from(e);
+        assert!(matches!(unnamed, StoreError::Damaged { .. }));
+        let named = unnamed.at(Path::new("county.db"));
+        assert!(
+            matches!(&named, StoreError::Corrupt { path, .. } if path == Path::new("county.db"))
+        );
+        let message = named.message();
+        assert!(
+            message.en.starts_with("county.db is damaged"),
+            "{}",
+            message.en
+        );
+        assert!(message.zh.starts_with("county.db 已损坏"), "{}", message.zh);
+    }
+
+    #[test]
+    fn an_error_that_says_where_it_happened_keeps_its_place() {
+        let busy = StoreError::Busy.at(Path::new("other.db"));
+        assert!(matches!(busy, StoreError::Busy));
+        let exists = StoreError::Exists {
+            path: "backup.db".into(),
+        };
+        assert_eq!(exists.to_string(), exists.message().en);
+    }
+}

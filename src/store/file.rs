@@ -137,6 +137,12 @@ impl Store {
     /// by a newer Minqing, is refused without being modified. An older one
     /// is copied aside, then migrated.
     pub fn open(path: &Path) -> Result<Store> {
+        // Migrations and recomputed hits query the file: damage they find
+        // is named as this file's.
+        Store::open_at(path).map_err(|e| e.at(path))
+    }
+
+    fn open_at(path: &Path) -> Result<Store> {
         if path.is_dir() {
             return Err(StoreError::IsDir {
                 path: path.to_path_buf(),

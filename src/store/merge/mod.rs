@@ -104,7 +104,9 @@ impl Store {
     /// Merges the database at `other` into this one; see the module
     /// comment for the rules. On any error nothing is changed.
     pub fn merge(&self, other: &Path) -> Result<MergeReport> {
-        let result = self.merge_file(other);
+        // Damage in the other file is named where it is read; what is
+        // left unnamed was found in this one.
+        let result = self.merge_file(other).map_err(|e| e.at(&self.path));
         if result.is_err() {
             // Snapshot ids of the rolled-back transaction may be reused.
             self.forget_parsed_surveys();
