@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing, wiring the layers together,
 //! printing results, and exit codes (0 ok, 1 problems found or a command
-//! failed, 2 usage error). It holds no logic of its own.
+//! failed, 2 usage error), chosen in one place: [`error::exit`] from a
+//! command's [`CliError`]. It holds no logic of its own.
 
 mod check;
 mod data;

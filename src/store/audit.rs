@@ -26,18 +26,20 @@ pub(super) enum Again {
     Skip,
 }
 
+/// The columns of the audit table and their parameters, for [`concat!`].
+macro_rules! entry_into {
+    () => {
+        "audit (interview, field, old, new, at, interviewer, device, stamp)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    };
+}
+
 /// Appends `entry`; returns whether it was added (with [`Again::Skip`], an
 /// entry already held is not).
 pub(super) fn insert(conn: &Connection, entry: &Entry<'_>, again: Again) -> rusqlite::Result<bool> {
     let sql = match again {
-        Again::Refuse => {
-            "INSERT INTO audit (interview, field, old, new, at, interviewer, device, stamp)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-        }
-        Again::Skip => {
-            "INSERT OR IGNORE INTO audit (interview, field, old, new, at, interviewer, device, stamp)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-        }
+        Again::Refuse => concat!("INSERT INTO ", entry_into!()),
+        Again::Skip => concat!("INSERT OR IGNORE INTO ", entry_into!()),
     };
     // Cached: saving an answer, the app's most frequent write, runs it.
     let added = conn.prepare_cached(sql)?.execute(params![

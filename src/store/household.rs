@@ -235,17 +235,21 @@ pub(super) const UPDATE_RECORD: &str = "UPDATE household SET township = ?2, vill
     head = ?5, members = ?6, phone = ?7, cadre = ?8, notes = ?9, updated_at = ?10, stamp = ?11,
     device = ?12 WHERE code = ?1";
 
+/// The insert of a household's record, as a literal for [`concat!`].
+macro_rules! insert_record {
+    () => {
+        "INSERT INTO household (code, township, village, grp, head, members, phone, cadre, notes,
+         updated_at, stamp, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    };
+}
+
 /// Inserts a new household's record (`?1` its code, then as
 /// [`UPDATE_RECORD`]). The caller knows the code is not stored.
-pub(super) const INSERT_RECORD: &str = "INSERT INTO household (code, township, village, grp, head,
-    members, phone, cadre, notes, updated_at, stamp, device)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+pub(super) const INSERT_RECORD: &str = insert_record!();
 
 /// [`INSERT_RECORD`] that does nothing when the code is stored already, for
 /// adding a household without ever replacing one.
-const INSERT_NEW_RECORD: &str = "INSERT INTO household (code, township, village, grp, head,
-    members, phone, cadre, notes, updated_at, stamp, device)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (code) DO NOTHING";
+const INSERT_NEW_RECORD: &str = concat!(insert_record!(), " ON CONFLICT (code) DO NOTHING");
 
 /// Inserts into the history a household record as it was, with its time,
 /// stamp and device (kept once: the same version again is ignored).
