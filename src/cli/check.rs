@@ -1,8 +1,8 @@
 //! `minqing check`: reading questionnaire files and reporting every problem.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
+use super::CliError;
 use crate::i18n::{Lang, Tr};
 use crate::survey::{self, bundled::BUNDLED, diag::Level};
 use crate::tr;
@@ -102,14 +102,8 @@ fn read_one(path: &Path) -> Result<SourceFile, Tr> {
     })
 }
 
-pub fn run(paths: &[PathBuf], lang: Lang) -> ExitCode {
-    let files = match read_sources(paths) {
-        Ok(files) => files,
-        Err(message) => {
-            super::print_error(&message, lang);
-            return ExitCode::from(2);
-        }
-    };
+pub fn run(paths: &[PathBuf], lang: Lang) -> Result<(), CliError> {
+    let files = read_sources(paths).map_err(CliError::Usage)?;
     let loaded = load_files(&files);
     let mut out = String::new();
     let (mut errors, mut warnings) = (0, 0);
@@ -148,13 +142,10 @@ pub fn run(paths: &[PathBuf], lang: Lang) -> ExitCode {
     );
     out.push_str(summary.get(lang));
     out.push('\n');
-    if let Err(e) = super::write_stdout(&out) {
-        super::print_error(&e, lang);
-        return ExitCode::from(1);
-    }
+    super::write_stdout(&out)?;
     if errors > 0 {
-        ExitCode::from(1)
+        Err(CliError::Found)
     } else {
-        ExitCode::SUCCESS
+        Ok(())
     }
 }

@@ -1,10 +1,9 @@
 //! The commands that read or write the database: households, merge,
-//! backup, demo, doctor.
+//! backup, demo (doctor is in [`super::doctor`]).
 
 use std::path::Path;
-use std::process::ExitCode;
 
-use super::{Command, HouseholdsCommand, Open, open_db, print_error, read_sources};
+use super::{CliError, Command, HouseholdsCommand, Open, open_db, print_error, read_sources};
 use crate::i18n::{Lang, Tr};
 use crate::report::table;
 use crate::store::import::{ImportError, ImportOptions, ImportReport};
@@ -39,125 +38,133 @@ pub fn load_surveys(dir: Option<&Path>) -> Result<Vec<Survey>, Tr> {
     Ok(surveys)
 }
 
-pub fn run(command: &Command, db: &Path, surveys: Option<&Path>, lang: Lang) -> ExitCode {
-    let result = match command {
-        Command::Households { action } => households(action, db, lang),
-        Command::Merge { files } => merge(files, db, lang),
-        Command::Backup { path } => open_db(db, lang, Open::Existing).and_then(|store| {
-            for part in crate::files::remove_leftover_parts(path) {
-                let p = part.display();
-                eprintln!(
-                    "{}",
-                    tr!(
-                        "已删除上次中断的备份留下的临时文件 {p}",
-                        "removed {p}, a temporary file left by a backup that was stopped"
-                    )
-                    .get(lang)
-                );
-            }
-            store.backup_to(path).map_err(|e| e.message())?;
-            let shown = path.display();
-            say!(
-                "{}",
-                tr!("已备份到 {shown}", "backed up to {shown}").get(lang)
-            );
-            Ok(ExitCode::SUCCESS)
-        }),
-        Command::Demo { households, seed } => demo(db, surveys, *households, *seed, lang),
-        Command::Doctor { repair } => doctor(db, *repair, lang),
-        _ => Ok(ExitCode::SUCCESS),
-    };
-    result.unwrap_or_else(|message| {
-        print_error(&message, lang);
-        ExitCode::from(1)
-    })
-}
-
-fn households(action: &HouseholdsCommand, db: &Path, lang: Lang) -> Result<ExitCode, Tr> {
-    match action {
-        HouseholdsCommand::Import {
-            file,
-            skip_bad,
-            clear_empty,
+pub fn run(
+    command: &Command,
+    db: &Path,
+    surveys: Option<&Path>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    match command {
+        Command::Households {
+            action:
+                HouseholdsCommand::Import {
+                    file,
+                    skip_bad,
+                    clear_empty,
+                },
         } => {
-            let shown = file.display();
-            let bytes = std::fs::read(file)
-                .map_err(|e| tr!("无法读取 {shown}:{e}", "cannot read {shown}: {e}"))?;
-            let store = open_db(db, lang, Open::MayCreate)?;
             let options = ImportOptions {
                 skip_bad: *skip_bad,
                 clear_empty: *clear_empty,
             };
-            let report = match store.import_households(&bytes, options) {
-                Ok(report) => report,
-                Err(ImportError::BadRows(rows)) => {
-                    for row in &rows {
-                        print_bad_row(row, lang);
-                    }
-                    return Err(ImportError::BadRows(rows).message());
-                }
-                Err(e) => return Err(e.message()),
-            };
-            for row in &report.skipped {
+            import(file, options, db, lang)
+        }
+        Command::Households {
+            action: HouseholdsCommand::List { village },
+        } => list(village.as_deref(), db, lang),
+        Command::Merge { files } => merge(files, db, lang),
+        Command::Backup { path } => backup(path, db, lang),
+        Command::Demo { households, seed } => demo(db, surveys, *households, *seed, lang),
+        Command::Doctor { repair } => super::doctor::doctor(db, *repair, lang),
+        _ => Ok(()),
+    }
+}
+
+fn backup(path: &Path, db: &Path, lang: Lang) -> Result<(), CliError> {
+    let store = open_db(db, lang, Open::Existing)?;
+    for part in crate::files::remove_leftover_parts(path) {
+        let p = part.display();
+        eprintln!(
+            "{}",
+            tr!(
+                "已删除上次中断的备份留下的临时文件 {p}",
+                "removed {p}, a temporary file left by a backup that was stopped"
+            )
+            .get(lang)
+        );
+    }
+    store.backup_to(path).map_err(CliError::store(db))?;
+    let shown = path.display();
+    say!(
+        "{}",
+        tr!("已备份到 {shown}", "backed up to {shown}").get(lang)
+    );
+    Ok(())
+}
+
+fn import(file: &Path, options: ImportOptions, db: &Path, lang: Lang) -> Result<(), CliError> {
+    let shown = file.display();
+    let bytes =
+        std::fs::read(file).map_err(|e| tr!("无法读取 {shown}:{e}", "cannot read {shown}: {e}"))?;
+    let store = open_db(db, lang, Open::MayCreate)?;
+    let report = match store.import_households(&bytes, options) {
+        Ok(report) => report,
+        Err(ImportError::BadRows(rows)) => {
+            for row in &rows {
                 print_bad_row(row, lang);
             }
-            for note in import_notes(&report) {
-                eprintln!("{}", note.get(lang));
-            }
-            let c = report.counts;
-            let (added, updated, unchanged, skipped) =
-                (c.added, c.updated, c.unchanged, report.skipped.len());
-            say!(
-                "{}",
-                tr!(
-                    "新增 {added} 户,更新 {updated} 户,未变 {unchanged} 户,跳过 {skipped} 行",
-                    "added {added}, updated {updated}, unchanged {unchanged}, skipped {skipped} row(s)"
-                )
-                .get(lang)
-            );
-            Ok(ExitCode::SUCCESS)
+            return Err(ImportError::BadRows(rows).message().into());
         }
-        HouseholdsCommand::List { village } => {
-            let store = open_db(db, lang, Open::Existing)?;
-            let list = store
-                .households(village.as_deref())
-                .map_err(|e| e.message())?;
-            let headers: Vec<&str> = match lang {
-                Lang::Zh => vec![
-                    "户编码",
-                    "乡镇",
-                    "村",
-                    "组",
-                    "户主",
-                    "人口",
-                    "电话",
-                    "联户干部",
-                ],
-                Lang::En => vec![
-                    "code", "township", "village", "group", "head", "members", "phone", "cadre",
-                ],
-            };
-            let rows: Vec<Vec<String>> = list
-                .iter()
-                .map(|h| {
-                    vec![
-                        h.code.clone(),
-                        h.township.clone(),
-                        h.village.clone(),
-                        h.group.clone(),
-                        h.head.clone(),
-                        h.members.to_string(),
-                        h.phone.clone(),
-                        h.cadre.clone(),
-                    ]
-                })
-                .collect();
-            super::write_stdout(&table::render(&headers, &rows, &[5]))?;
-            let n = list.len();
-            eprintln!("{}", tr!("共 {n} 户", "{n} household(s)").get(lang));
-            Ok(ExitCode::SUCCESS)
-        }
+        Err(ImportError::Store(e)) => return Err(CliError::store(db)(e)),
+        Err(e) => return Err(e.message().into()),
+    };
+    for row in &report.skipped {
+        print_bad_row(row, lang);
     }
+    for note in import_notes(&report) {
+        eprintln!("{}", note.get(lang));
+    }
+    let c = report.counts;
+    let (added, updated, unchanged, skipped) =
+        (c.added, c.updated, c.unchanged, report.skipped.len());
+    say!(
+        "{}",
+        tr!(
+            "新增 {added} 户,更新 {updated} 户,未变 {unchanged} 户,跳过 {skipped} 行",
+            "added {added}, updated {updated}, unchanged {unchanged}, skipped {skipped} row(s)"
+        )
+        .get(lang)
+    );
+    Ok(())
+}
+
+fn list(village: Option<&str>, db: &Path, lang: Lang) -> Result<(), CliError> {
+    let store = open_db(db, lang, Open::Existing)?;
+    let list = store.households(village).map_err(CliError::store(db))?;
+    let headers: Vec<&str> = match lang {
+        Lang::Zh => vec![
+            "户编码",
+            "乡镇",
+            "村",
+            "组",
+            "户主",
+            "人口",
+            "电话",
+            "联户干部",
+        ],
+        Lang::En => vec![
+            "code", "township", "village", "group", "head", "members", "phone", "cadre",
+        ],
+    };
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|h| {
+            vec![
+                h.code.clone(),
+                h.township.clone(),
+                h.village.clone(),
+                h.group.clone(),
+                h.head.clone(),
+                h.members.to_string(),
+                h.phone.clone(),
+                h.cadre.clone(),
+            ]
+        })
+        .collect();
+    super::write_stdout(&table::render(&headers, &rows, &[5]))?;
+    let n = list.len();
+    eprintln!("{}", tr!("共 {n} 户", "{n} household(s)").get(lang));
+    Ok(())
 }
 
 /// What an import leaves a person to check: columns it did not read, and
@@ -224,7 +231,7 @@ fn print_bad_row(row: &crate::store::import::BadRow, lang: Lang) {
 }
 
 /// A device id as people can compare it: its first eight characters.
-fn short_device(device: &str) -> &str {
+pub(super) fn short_device(device: &str) -> &str {
     device.get(..8).unwrap_or(device)
 }
 
@@ -301,82 +308,19 @@ fn clock_problem(p: &crate::store::merge::ClockProblem) -> Tr {
     )
 }
 
-fn merge(files: &[std::path::PathBuf], db: &Path, lang: Lang) -> Result<ExitCode, Tr> {
+fn merge(files: &[std::path::PathBuf], db: &Path, lang: Lang) -> Result<(), CliError> {
     let store = open_db(db, lang, Open::MayCreate)?;
     let mut failed = false;
     for file in files {
         let shown = file.display();
         match store.merge(file) {
             Ok(r) => {
-                let h = r.households;
-                let (ha, hu, hn) = (h.added, h.updated, h.unchanged);
-                let (ia, iu, in_) = (
-                    r.interviews_added,
-                    r.interviews_updated,
-                    r.interviews_unchanged,
-                );
-                let (au, sn) = (r.audit_added, r.snapshots_added);
-                say!(
-                    "{}",
-                    tr!(
-                        "已合并 {shown}:农户 新增 {ha} 更新 {hu} 未变 {hn};调查 新增 {ia} 更新 {iu} 未变 {in_};修改记录 新增 {au};问卷版本 新增 {sn}",
-                        "merged {shown}: households +{ha} updated {hu} unchanged {hn}; interviews +{ia} updated {iu} unchanged {in_}; audit entries +{au}; survey versions +{sn}"
-                    )
-                    .get(lang)
-                );
-                for c in &r.household_conflicts {
-                    say!("{}", household_conflict(c).get(lang));
-                }
-                for c in &r.conflicts {
-                    let (hh, sv, field) = (&c.household, &c.survey, &c.field);
-                    let kept = c.kept.as_deref().unwrap_or("∅");
-                    let dropped = c.dropped.as_deref().unwrap_or("∅");
-                    say!(
-                        "{}",
-                        tr!(
-                            "  冲突:农户 {hh} 的 {sv} 调查,{field} 在两台电脑上都改过:保留按合并后的时钟最后修改的 '{kept}','{dropped}' 留在修改记录中",
-                            "  conflict: household {hh}, survey {sv}, {field} was changed on both laptops: kept '{kept}', changed last by the merged clocks; '{dropped}' stays in the audit trail"
-                        )
-                        .get(lang)
-                    );
-                }
-                for p in &r.clock_problems {
-                    say!("{}", clock_problem(p).get(lang));
-                }
-                for f in &r.reopened {
-                    let (hh, sv) = (&f.household, &f.survey);
-                    let problems = |lang: Lang, sep: &str| {
-                        f.problems
-                            .iter()
-                            .map(|p| p.get(lang))
-                            .collect::<Vec<_>>()
-                            .join(sep)
-                    };
-                    let (zh, en) = (problems(Lang::Zh, ";"), problems(Lang::En, "; "));
-                    say!(
-                        "{}",
-                        tr!(
-                            "  需要复核:农户 {hh} 的 {sv} 调查合并后不再完整({zh}),已改回草稿,不计入排序。请在程序中打开这户的这份调查,补答或改正后再次完成。",
-                            "  needs review: household {hh}, survey {sv} is no longer complete once merged ({en}); it is a draft again and not counted in priorities. Open the household's interview in the app, answer or correct the question, and complete it again."
-                        )
-                        .get(lang)
-                    );
-                }
-                for d in &r.duplicates {
-                    let (hh, sv, n) = (&d.household, &d.survey, d.interviews);
-                    say!(
-                        "{}",
-                        tr!(
-                            "  重复:农户 {hh} 有 {n} 份 {sv} 调查;排序使用最近完成的一份",
-                            "  duplicate: household {hh} has {n} {sv} interviews; priorities use the one completed last"
-                        )
-                        .get(lang)
-                    );
-                }
+                merged(&shown.to_string(), &r, lang)?;
+                to_review(&r, lang)?;
             }
             Err(e) => {
                 failed = true;
-                let message = e.message();
+                let message = e.at(db).message();
                 print_error(
                     &Tr {
                         zh: format!("未合并 {shown}:{}", message.zh),
@@ -387,11 +331,83 @@ fn merge(files: &[std::path::PathBuf], db: &Path, lang: Lang) -> Result<ExitCode
             }
         }
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if failed { Err(CliError::Found) } else { Ok(()) }
+}
+
+/// What a merge brought, and the conflicts it settled.
+fn merged(shown: &str, r: &crate::store::merge::MergeReport, lang: Lang) -> Result<(), CliError> {
+    let h = r.households;
+    let (ha, hu, hn) = (h.added, h.updated, h.unchanged);
+    let (ia, iu, in_) = (
+        r.interviews_added,
+        r.interviews_updated,
+        r.interviews_unchanged,
+    );
+    let (au, sn) = (r.audit_added, r.snapshots_added);
+    say!(
+        "{}",
+        tr!(
+            "已合并 {shown}:农户 新增 {ha} 更新 {hu} 未变 {hn};调查 新增 {ia} 更新 {iu} 未变 {in_};修改记录 新增 {au};问卷版本 新增 {sn}",
+            "merged {shown}: households +{ha} updated {hu} unchanged {hn}; interviews +{ia} updated {iu} unchanged {in_}; audit entries +{au}; survey versions +{sn}"
+        )
+        .get(lang)
+    );
+    for c in &r.household_conflicts {
+        say!("{}", household_conflict(c).get(lang));
+    }
+    for c in &r.conflicts {
+        let (hh, sv, field) = (&c.household, &c.survey, &c.field);
+        let kept = c.kept.as_deref().unwrap_or("∅");
+        let dropped = c.dropped.as_deref().unwrap_or("∅");
+        say!(
+            "{}",
+            tr!(
+                "  冲突:农户 {hh} 的 {sv} 调查,{field} 在两台电脑上都改过:保留按合并后的时钟最后修改的 '{kept}','{dropped}' 留在修改记录中",
+                "  conflict: household {hh}, survey {sv}, {field} was changed on both laptops: kept '{kept}', changed last by the merged clocks; '{dropped}' stays in the audit trail"
+            )
+            .get(lang)
+        );
+    }
+    for p in &r.clock_problems {
+        say!("{}", clock_problem(p).get(lang));
+    }
+    Ok(())
+}
+
+/// What a merge leaves a person to look at: interviews no longer complete,
+/// households interviewed twice.
+fn to_review(r: &crate::store::merge::MergeReport, lang: Lang) -> Result<(), CliError> {
+    for f in &r.reopened {
+        let (hh, sv) = (&f.household, &f.survey);
+        let problems = |lang: Lang, sep: &str| {
+            f.problems
+                .iter()
+                .map(|p| p.get(lang))
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        let (zh, en) = (problems(Lang::Zh, ";"), problems(Lang::En, "; "));
+        say!(
+            "{}",
+            tr!(
+                "  需要复核:农户 {hh} 的 {sv} 调查合并后不再完整({zh}),已改回草稿,不计入排序。请在程序中打开这户的这份调查,补答或改正后再次完成。",
+                "  needs review: household {hh}, survey {sv} is no longer complete once merged ({en}); it is a draft again and not counted in priorities. Open the household's interview in the app, answer or correct the question, and complete it again."
+            )
+            .get(lang)
+        );
+    }
+    for d in &r.duplicates {
+        let (hh, sv, n) = (&d.household, &d.survey, d.interviews);
+        say!(
+            "{}",
+            tr!(
+                "  重复:农户 {hh} 有 {n} 份 {sv} 调查;排序使用最近完成的一份",
+                "  duplicate: household {hh} has {n} {sv} interviews; priorities use the one completed last"
+            )
+            .get(lang)
+        );
+    }
+    Ok(())
 }
 
 fn demo(
@@ -400,12 +416,12 @@ fn demo(
     households: usize,
     seed: u64,
     lang: Lang,
-) -> Result<ExitCode, Tr> {
+) -> Result<(), CliError> {
     let surveys = load_surveys(surveys)?;
     let store = open_db(db, lang, Open::MayCreate)?;
     let started = std::time::Instant::now();
     let summary =
-        crate::demo::generate(&store, &surveys, households, seed).map_err(|e| e.message())?;
+        crate::demo::generate(&store, &surveys, households, seed).map_err(CliError::store(db))?;
     let secs = started.elapsed().as_secs_f64();
     let (h, v, c, d) = (
         summary.households,
@@ -421,267 +437,5 @@ fn demo(
         )
         .get(lang)
     );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Checks the database and prints, for each check, what was found and what
-/// to do; with `repair`, first computes the derived data again.
-fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<ExitCode, Tr> {
-    let store = open_db(db, lang, Open::Existing)?;
-    let mut findings = store.doctor().map_err(|e| e.message())?;
-    if repair && findings.repairable() {
-        store.repair().map_err(|e| e.message())?;
-        say!(
-            "{}",
-            tr!(
-                "已重新计算需求结果和计数。",
-                "Need hits and counts computed again."
-            )
-            .get(lang)
-        );
-        findings = store.doctor().map_err(|e| e.message())?;
-    }
-    // One check: ✓ and what holds when nothing was found; else ✗, what is
-    // wrong, the first few cases, and what to do.
-    let check = |found: &[String], holds: Tr, wrong: Tr, todo: Tr| -> Result<(), Tr> {
-        if found.is_empty() {
-            say!("✓ {}", holds.get(lang));
-            return Ok(());
-        }
-        say!("✗ {}", wrong.get(lang));
-        for item in found.iter().take(10) {
-            say!("    {item}");
-        }
-        if found.len() > 10 {
-            let more = found.len() - 10;
-            say!(
-                "    {}",
-                tr!("……还有 {more} 个", "... and {more} more").get(lang)
-            );
-        }
-        say!("  → {}", todo.get(lang));
-        Ok(())
-    };
-    let pairs = |pairs: &[(String, String)]| -> Vec<String> {
-        pairs
-            .iter()
-            .map(|(code, survey)| format!("{code} {survey}"))
-            .collect()
-    };
-    let backup = || {
-        tr!(
-            "这个文件被其他程序改过。用最近的备份替换它。",
-            "The file was changed by another program. Replace it with the latest backup."
-        )
-    };
-    let rerun = || {
-        tr!(
-            "运行 minqing doctor --repair 重新计算(只改计算结果,不改答案)。",
-            "Run minqing doctor --repair to compute them again (only computed data changes, never answers)."
-        )
-    };
-    check(
-        &findings.integrity,
-        tr!(
-            "文件完好(SQLite 完整性检查)",
-            "the file is sound (SQLite integrity check)"
-        ),
-        tr!(
-            "文件已损坏(SQLite 完整性检查)",
-            "the file is damaged (SQLite integrity check)"
-        ),
-        tr!(
-            "不要再往这个文件里录入。用最近的备份(minqing backup 做的)替换它,再把这台电脑之后录入的数据从其他电脑合并回来。",
-            "Stop entering data into this file. Replace it with the latest backup (made by minqing backup), then merge back what was entered since from the other laptops."
-        ),
-    )?;
-    if !findings.integrity.is_empty() {
-        return Ok(ExitCode::from(1));
-    }
-    let references: Vec<String> = findings
-        .foreign_keys
-        .iter()
-        .map(|(table, row, parent)| format!("{table} #{row} → {parent}"))
-        .collect();
-    check(
-        &references,
-        tr!("每条引用都成立", "every reference holds"),
-        tr!(
-            "有记录指向不存在的记录",
-            "some rows point at rows that do not exist"
-        ),
-        backup(),
-    )?;
-    check(
-        &pairs(&findings.unreadable),
-        tr!("所有答案都能读取", "every interview's answers can be read"),
-        tr!(
-            "有问卷的答案无法读取",
-            "some interviews' answers cannot be read"
-        ),
-        backup(),
-    )?;
-    check(
-        &pairs(&findings.stale_hits),
-        tr!(
-            "需求结果与答案和问卷版本一致",
-            "need hits agree with the answers and questionnaire versions"
-        ),
-        tr!(
-            "有完成的问卷的需求结果与答案不符",
-            "some complete interviews have need hits that do not match their answers"
-        ),
-        rerun(),
-    )?;
-    let counted: Vec<String> = findings
-        .stale_counted
-        .iter()
-        .map(|id| format!("#{id}"))
-        .collect();
-    check(
-        &counted,
-        tr!(
-            "排序用的计数是最新的",
-            "the counts ranking reads are up to date"
-        ),
-        tr!(
-            "排序用的计数已过时(按户的行号)",
-            "the counts ranking reads are out of date (household row ids)"
-        ),
-        rerun(),
-    )?;
-    let duplicates: Vec<String> = findings
-        .duplicates
-        .iter()
-        .map(|d| format!("{} {} ×{}", d.household, d.survey, d.interviews))
-        .collect();
-    check(
-        &duplicates,
-        tr!(
-            "没有重复调查的农户",
-            "no household was interviewed twice for a survey"
-        ),
-        tr!(
-            "有农户同一份问卷调查了不止一次",
-            "some households were interviewed more than once for a survey"
-        ),
-        tr!(
-            "排序只计最后完成的那一份(minqing explain 列出计入的答案)。请和调查员核对那一份是对的。",
-            "Ranking counts only the one completed last (minqing explain lists the answers that count). Check with the interviewers that it is the right one."
-        ),
-    )?;
-    check(
-        &findings.no_village,
-        tr!(
-            "每户都有乡镇和村",
-            "every household has a township and a village"
-        ),
-        tr!(
-            "有农户没有乡镇或村",
-            "some households have no township or village"
-        ),
-        tr!(
-            "在名册 CSV 里补上乡镇和村,再用 minqing households import 导入。",
-            "Fill in the township and village in the registry CSV and import it again with minqing households import."
-        ),
-    )?;
-    let days = |ms: i64| ms / 86_400_000;
-    let mut clocks: Vec<String> = findings
-        .future_clocks
-        .iter()
-        .map(|(device, ahead)| {
-            let (device, d) = (short_device(device), days(*ahead));
-            tr!(
-                "设备 {device} 的时钟快了约 {d} 天",
-                "device {device}: its clock was about {d} day(s) ahead"
-            )
-            .get(lang)
-            .to_string()
-        })
-        .collect();
-    if let Some(ahead) = findings.clock_ahead {
-        let d = days(ahead);
-        clocks.push(
-            tr!(
-                "这个文件的时钟(合并来的最晚时间)比这台电脑快约 {d} 天",
-                "this file's clock (the latest stamp merged into it) is about {d} day(s) ahead of this laptop"
-            )
-            .get(lang)
-            .to_string(),
-        );
-    }
-    check(
-        &clocks,
-        tr!(
-            "没有来自未来的时间:每台电脑的时钟都不比这台快一天以上",
-            "no time from the future: no laptop's clock was more than a day ahead of this one"
-        ),
-        tr!(
-            "有电脑的时钟快了一天以上(修改时间来自未来)",
-            "some laptop's clock was more than a day ahead (changes stamped in the future)"
-        ),
-        tr!(
-            "把那台电脑的日期和时间改正。合并仍按每台电脑看到过的修改排序,时钟快的电脑不会越过它看到过的修改;但它和别人同时做的修改会被当作更晚的:请用 minqing merge 列出的冲突核对。",
-            "Set that laptop's date and time right. Merges still order each change after every change its laptop had seen, so a fast clock cannot jump over those; but against changes made elsewhere meanwhile, its changes count as later: check them against the conflicts minqing merge lists."
-        ),
-    )?;
-    let failing: Vec<String> = findings
-        .failing_complete
-        .iter()
-        .map(|f| {
-            let first = f.problems.first().map_or("", |p| p.get(lang));
-            let more = f.problems.len().saturating_sub(1);
-            let more = match (more, lang) {
-                (0, _) => String::new(),
-                (n, Lang::Zh) => format!(";还有 {n} 项"),
-                (n, Lang::En) => format!("; and {n} more"),
-            };
-            format!("{} {}: {first}{more}", f.household, f.survey)
-        })
-        .collect();
-    check(
-        &failing,
-        tr!(
-            "每份完成的调查都答了必答题,答案都符合要求",
-            "every complete interview has its required answers, each meeting its question's rule"
-        ),
-        tr!(
-            "有标为完成的调查缺少必答题或有答案不符合要求",
-            "some interviews marked complete miss a required answer or hold an answer that breaks its rule"
-        ),
-        tr!(
-            "在程序中打开这户的这份调查,按 o 重新打开,补答或改正这一题,再按 c 完成。改好之前它仍按完成计入排序。",
-            "Open the household's interview in the app, press o to reopen it, answer or correct the question, then press c to complete it again. Until then it still counts in priorities as complete."
-        ),
-    )?;
-    // Temporary files of an export, a backup or a new database stopped
-    // half-way, beside the database and in the current folder.
-    let folder = db.parent().filter(|p| !p.as_os_str().is_empty());
-    let mut parts = crate::files::leftover_parts_in(folder.unwrap_or(Path::new(".")));
-    for here in crate::files::leftover_parts_in(Path::new(".")) {
-        if !parts.iter().any(|p| crate::files::same_file(p, &here)) {
-            parts.push(here);
-        }
-    }
-    let parts_shown: Vec<String> = parts.iter().map(|p| p.display().to_string()).collect();
-    check(
-        &parts_shown,
-        tr!(
-            "没有中断的导出或备份留下的临时文件",
-            "no temporary file left by a stopped export or backup"
-        ),
-        tr!(
-            "有中断的导出或备份留下的临时文件(.part,可能含有农户资料)",
-            "temporary files left by a stopped export or backup (.part, which may hold household data)"
-        ),
-        tr!(
-            "它们不完整,不要使用。再次运行同一个导出或备份会删除它们;也可以直接删除。",
-            "They are incomplete: do not use them. Running the same export or backup again removes them; they may also be deleted by hand."
-        ),
-    )?;
-    Ok(if findings.is_clean() && parts.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(())
 }

@@ -1,9 +1,12 @@
 //! Command-line interface: argument parsing, wiring the layers together,
 //! printing results, and exit codes (0 ok, 1 problems found or a command
-//! failed, 2 usage error). It holds no logic of its own.
+//! failed, 2 usage error), chosen in one place: [`error::exit`] from a
+//! command's [`CliError`]. It holds no logic of its own.
 
 mod check;
 mod data;
+mod doctor;
+mod error;
 mod plan;
 
 use std::path::PathBuf;
@@ -12,6 +15,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use check::{SourceFile, load_files, read_sources};
+pub use error::CliError;
 
 use crate::i18n::{Lang, Tr};
 
@@ -182,42 +186,25 @@ pub enum HouseholdsCommand {
 }
 
 /// Opens the terminal app on the database with the questionnaires in use.
-fn app(db: &std::path::Path, surveys: Option<&std::path::Path>, lang: Lang) -> ExitCode {
-    let files = match read_sources(
+fn app(
+    db: &std::path::Path,
+    surveys: Option<&std::path::Path>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let files = read_sources(
         &surveys
             .map(std::path::Path::to_path_buf)
             .into_iter()
             .collect::<Vec<_>>(),
-    ) {
-        Ok(files) => files,
-        Err(message) => {
-            print_error(&message, lang);
-            return ExitCode::from(2);
-        }
-    };
+    )
+    .map_err(CliError::Usage)?;
     let (in_use, listed) =
         crate::tui::surveys_of(&files.iter().map(SourceFile::source).collect::<Vec<_>>());
-    let store = match crate::store::Store::open(db) {
-        Ok(store) => store,
-        Err(e) => {
-            print_error(&e.message(), lang);
-            return ExitCode::from(1);
-        }
-    };
-    let model = match crate::tui::new_model(store, in_use, listed, lang, (80, 24)) {
-        Ok(model) => model,
-        Err(e) => {
-            print_error(&e.message(), lang);
-            return ExitCode::from(1);
-        }
-    };
-    match crate::tui::run(model) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            print_error(&crate::tr!("终端错误:{e}", "terminal error: {e}"), lang);
-            ExitCode::from(1)
-        }
-    }
+    let store = crate::store::Store::open(db).map_err(CliError::store(db))?;
+    let model = crate::tui::new_model(store, in_use, listed, lang, (80, 24))
+        .map_err(CliError::store(db))?;
+    crate::tui::run(model)
+        .map_err(|e| CliError::Failed(crate::tr!("终端错误:{e}", "terminal error: {e}")))
 }
 
 /// Whether a command may create the database it is given.
@@ -245,7 +232,7 @@ pub(crate) fn open_db(
         Open::MayCreate => crate::store::Store::open(path),
         Open::Existing => crate::store::Store::open_existing(path),
     }
-    .map_err(|e| e.message())
+    .map_err(|e| e.at(path).message())
 }
 
 /// Writes a command's output to standard output. A write that fails (a
@@ -326,7 +313,8 @@ pub fn main() -> ExitCode {
     if cli.command.is_some() {
         restore_sigpipe();
     }
-    match &cli.command {
+    // The commands of `plan` still choose their exit code themselves.
+    let result = match &cli.command {
         None => app(&db(), cli.surveys.as_deref(), lang),
         Some(Command::Check { paths }) => {
             let paths = if paths.is_empty() {
@@ -336,12 +324,12 @@ pub fn main() -> ExitCode {
             };
             check::run(&paths, lang)
         }
-        Some(Command::Priorities { args }) => plan::priorities(&db(), args, lang),
+        Some(Command::Priorities { args }) => return plan::priorities(&db(), args, lang),
         Some(Command::Explain {
             village,
             need,
             include_drafts,
-        }) => plan::explain(&db(), village, need, *include_drafts, lang),
+        }) => return plan::explain(&db(), village, need, *include_drafts, lang),
         Some(Command::Export {
             what,
             survey,
@@ -350,21 +338,24 @@ pub fn main() -> ExitCode {
             labels,
             force,
             priorities,
-        }) => plan::export(
-            &db(),
-            plan::ExportArgs {
-                what: *what,
-                survey: survey.as_deref(),
-                out: out.as_deref(),
-                excel: *excel,
-                labels: *labels,
-                force: *force,
-                priorities,
-            },
-            lang,
-        ),
+        }) => {
+            return plan::export(
+                &db(),
+                plan::ExportArgs {
+                    what: *what,
+                    survey: survey.as_deref(),
+                    out: out.as_deref(),
+                    excel: *excel,
+                    labels: *labels,
+                    force: *force,
+                    priorities,
+                },
+                lang,
+            );
+        }
         Some(command) => data::run(command, &db(), cli.surveys.as_deref(), lang),
-    }
+    };
+    error::exit(result, lang)
 }
 
 #[cfg(test)]

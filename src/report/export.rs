@@ -275,7 +275,7 @@ pub fn responses(
         let answers: std::collections::BTreeMap<&str, std::borrow::Cow<'_, str>> =
             serde_json::from_str(row.answers).map_err(|e| {
                 ExportError::Store(crate::store::StoreError::Corrupt {
-                    path: Default::default(),
+                    path: store.path().to_path_buf(),
                     detail: format!("answers of an interview: {e}"),
                 })
             })?;

@@ -1,14 +1,16 @@
 //! Errors of the store, each with a message for a person in both languages
 //! that says what happened, where, and what to do.
 
-use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::i18n::{Lang, Tr};
 use crate::interview::{AnswerError, Failure};
 use crate::tr;
 
-#[derive(Debug)]
+/// `Display` is the English message, for logs and `anyhow`; a person is
+/// shown [`StoreError::message`] in the language they chose.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.message().en)]
 pub enum StoreError {
     /// The file is not a Minqing database (empty, not SQLite, or another
     /// program's SQLite file).
@@ -25,6 +27,13 @@ pub enum StoreError {
     /// SQLite reports the file as damaged.
     Corrupt {
         path: PathBuf,
+        detail: String,
+    },
+    /// Damage found by a query whose file is not known where it failed
+    /// (a `?` on an SQLite error, answers that do not parse). The store
+    /// names the file with [`StoreError::at`] before the error leaves it;
+    /// this variant only says "the database" where that was not done.
+    Damaged {
         detail: String,
     },
     /// The file is a Minqing database of an older schema; it is upgraded
@@ -65,6 +74,7 @@ pub enum StoreError {
     },
     Io {
         path: PathBuf,
+        #[source]
         source: std::io::Error,
     },
     /// The disk holding the file has no room left.
@@ -100,7 +110,7 @@ pub enum StoreError {
     },
     /// Answers of a complete interview change only after reopening it.
     Completed,
-    Sqlite(rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
 }
 
 impl StoreError {
@@ -134,6 +144,19 @@ impl StoreError {
         }
     }
 
+    /// The error with its file named: damage found where the file was not
+    /// known becomes [`StoreError::Corrupt`] of `path`. Other errors are
+    /// returned as they are, since they already say where they happened.
+    pub fn at(self, path: &Path) -> StoreError {
+        match self {
+            StoreError::Damaged { detail } => StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail,
+            },
+            other => other,
+        }
+    }
+
     /// The message for a person, in both languages.
     pub fn message(&self) -> Tr {
         match self {
@@ -156,16 +179,16 @@ impl StoreError {
                 )
             }
             StoreError::Corrupt { path, detail } => {
-                let p = if path.as_os_str().is_empty() {
-                    "the database".to_string()
-                } else {
-                    path.display().to_string()
-                };
+                let p = path.display();
                 tr!(
                     "{p} 已损坏({detail});请用备份恢复(minqing backup 做的备份,或其他电脑上的数据库)",
                     "{p} is damaged ({detail}); restore it from a backup (one made with minqing backup, or another laptop's database)"
                 )
             }
+            StoreError::Damaged { detail } => tr!(
+                "数据库已损坏({detail});请用备份恢复(minqing backup 做的备份,或其他电脑上的数据库)",
+                "the database is damaged ({detail}); restore it from a backup (one made with minqing backup, or another laptop's database)"
+            ),
             StoreError::Older { path } => {
                 let p = path.display();
                 tr!(
@@ -329,22 +352,6 @@ impl StoreError {
     }
 }
 
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message().en)
-    }
-}
-
-impl std::error::Error for StoreError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            StoreError::Io { source, .. } => Some(source),
-            StoreError::Sqlite(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
 /// Whether a value read back is not what Minqing writes: text that is not
 /// UTF-8, or a type its strict tables do not allow. Minqing writes only
 /// valid UTF-8 text into typed columns, so such a value is damage, not data.
@@ -357,19 +364,19 @@ fn misread(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// A `?` on an SQLite error inside the store: the file is named later,
+/// with [`StoreError::at`], where it is known.
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode::*;
         if misread(&e) {
-            return StoreError::Corrupt {
-                path: PathBuf::new(),
+            return StoreError::Damaged {
                 detail: e.to_string(),
             };
         }
         match e.sqlite_error_code() {
             Some(DatabaseBusy) | Some(DatabaseLocked) => StoreError::Busy,
-            Some(DatabaseCorrupt) | Some(NotADatabase) => StoreError::Corrupt {
-                path: PathBuf::new(),
+            Some(DatabaseCorrupt) | Some(NotADatabase) => StoreError::Damaged {
                 detail: e.to_string(),
             },
             _ => StoreError::Sqlite(e),
@@ -377,8 +384,45 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// Written by hand: `AnswerError` (in `interview`) is a message, not a
+/// `std::error::Error`, so it cannot be a `#[from]` source.
 impl From<AnswerError> for StoreError {
     fn from(e: AnswerError) -> Self {
         StoreError::Answer(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::StoreError;
+
+    #[test]
+    fn damage_found_by_a_query_is_named_as_the_file_it_is_in() {
+        let e = rusqlite::Error::InvalidColumnType(0, "x".into(), rusqlite::types::Type::Blob);
+        let unnamed = StoreError::from(e);
+        assert!(matches!(unnamed, StoreError::Damaged { .. }));
+        let named = unnamed.at(Path::new("county.db"));
+        assert!(
+            matches!(&named, StoreError::Corrupt { path, .. } if path == Path::new("county.db"))
+        );
+        let message = named.message();
+        assert!(
+            message.en.starts_with("county.db is damaged"),
+            "{}",
+            message.en
+        );
+        assert!(message.zh.starts_with("county.db 已损坏"), "{}", message.zh);
+    }
+
+    #[test]
+    fn an_error_that_says_where_it_happened_keeps_its_place() {
+        let busy = StoreError::Busy.at(Path::new("other.db"));
+        assert!(matches!(busy, StoreError::Busy));
+        let exists = StoreError::Exists {
+            path: "backup.db".into(),
+        };
+        assert_eq!(exists.to_string(), exists.message().en);
     }
 }

@@ -272,6 +272,22 @@ pub(super) const UPDATE_RECORD: &str = "UPDATE household SET township = ?2, vill
     head = ?5, members = ?6, phone = ?7, cadre = ?8, notes = ?9, updated_at = ?10, stamp = ?11,
     device = ?12 WHERE code = ?1";
 
+/// The insert of a household's record, as a literal for [`concat!`].
+macro_rules! insert_record {
+    () => {
+        "INSERT INTO household (code, township, village, grp, head, members, phone, cadre, notes,
+         updated_at, stamp, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    };
+}
+
+/// Inserts a new household's record (`?1` its code, then as
+/// [`UPDATE_RECORD`]). The caller knows the code is not stored.
+pub(super) const INSERT_RECORD: &str = insert_record!();
+
+/// [`INSERT_RECORD`] that does nothing when the code is stored already, for
+/// adding a household without ever replacing one.
+const INSERT_NEW_RECORD: &str = concat!(insert_record!(), " ON CONFLICT (code) DO NOTHING");
+
 /// Inserts into the history a household record as it was, with its time,
 /// stamp and device (kept once: the same version again is ignored).
 pub(super) const INSERT_HISTORY: &str = "INSERT OR IGNORE INTO household_history
@@ -279,8 +295,8 @@ pub(super) const INSERT_HISTORY: &str = "INSERT OR IGNORE INTO household_history
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
 /// Runs `sql`, whose parameters are a household record in registry column
-/// order then the time, stamp and device of the change ([`UPDATE_RECORD`],
-/// [`INSERT_HISTORY`], an insert): the one place a record is bound.
+/// order then the time, stamp and device of the change ([`INSERT_RECORD`],
+/// [`UPDATE_RECORD`], [`INSERT_HISTORY`]): the one place a record is bound.
 pub(super) fn write_record(
     tx: &rusqlite::Transaction<'_>,
     sql: &str,
@@ -337,39 +353,16 @@ impl Store {
         {
             let mut find =
                 tx.prepare(&format!("SELECT {COLUMNS} FROM household WHERE code = ?1"))?;
-            let mut insert = tx.prepare(
-                "INSERT INTO household (code, township, village, grp, head, members, phone, cadre, notes,
-                 updated_at, stamp, device)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?;
             let mut history = tx.prepare(KEEP_IN_HISTORY)?;
-            let mut update = tx.prepare(UPDATE_RECORD)?;
             let now = self.now();
             // One change of the registry: one stamp for all its rows.
             let stamp = self.stamp(&tx, 0)?;
-            // The row as stored, with the time and stamp of this write.
-            macro_rules! values {
-                ($h:expr) => {
-                    params![
-                        $h.code,
-                        $h.township,
-                        $h.village,
-                        $h.group,
-                        $h.head,
-                        $h.members,
-                        $h.phone,
-                        $h.cadre,
-                        $h.notes,
-                        now,
-                        stamp,
-                        self.device
-                    ]
-                };
-            }
+            let write =
+                |sql: &str, h: &Household| write_record(&tx, sql, h, now, stamp, &self.device);
             for (h, keep) in rows {
                 match find.query_row([&h.code], from_row).optional()? {
                     None => {
-                        insert.execute(values!(h))?;
+                        write(INSERT_RECORD, h)?;
                         counts.added += 1;
                     }
                     Some(old) => {
@@ -378,7 +371,7 @@ impl Store {
                             counts.unchanged += 1;
                         } else {
                             history.execute([&new.code])?;
-                            update.execute(values!(new))?;
+                            write(UPDATE_RECORD, &new)?;
                             counts.updated += 1;
                             changed.push(new.code);
                         }
@@ -401,16 +394,7 @@ impl Store {
     pub fn add_household(&self, h: &Household) -> Result<()> {
         let tx = self.write()?;
         let stamp = self.stamp(&tx, 0)?;
-        let added = write_record(
-            &tx,
-            "INSERT INTO household (code, township, village, grp, head, members, phone, cadre, notes,
-             updated_at, stamp, device)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (code) DO NOTHING",
-            h,
-            self.now(),
-            stamp,
-            &self.device,
-        )?;
+        let added = write_record(&tx, INSERT_NEW_RECORD, h, self.now(), stamp, &self.device)?;
         if added == 0 {
             return Err(StoreError::HouseholdExists(h.code.clone()));
         }

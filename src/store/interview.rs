@@ -93,9 +93,10 @@ pub(crate) fn encode_answers(answers: &Answers) -> String {
     serde_json::to_string(answers).unwrap_or_else(|_| "{}".into())
 }
 
+/// Answers as stored. Damage is [`StoreError::Damaged`]: the caller names
+/// the file with [`StoreError::at`].
 pub(crate) fn decode_answers(json: &str) -> Result<Answers> {
-    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
-        path: Default::default(),
+    serde_json::from_str(json).map_err(|e| StoreError::Damaged {
         detail: format!("answers of an interview: {e}"),
     })
 }
@@ -189,7 +190,7 @@ impl Store {
             updated_at: updated,
             stamp,
             completed_at: completed,
-            answers: decode_answers(&answers)?,
+            answers: decode_answers(&answers).map_err(|e| e.at(&self.path))?,
         }))
     }
 
@@ -301,20 +302,17 @@ impl Store {
             "UPDATE interview SET answers = ?2, updated_at = ?3, stamp = ?4 WHERE id = ?1",
         )?
         .execute(params![id, encode_answers(&interview.answers), now, stamp])?;
-        tx.prepare_cached(
-            "INSERT INTO audit (interview, field, old, new, at, interviewer, device, stamp)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?
-        .execute(params![
-            interview.uuid.as_bytes().as_slice(),
-            question,
-            old,
-            new,
-            now,
+        let entry = super::audit::Entry {
+            interview: interview.uuid.as_bytes().as_slice(),
+            field: question,
+            old: old.as_deref(),
+            new: new.as_deref(),
+            at: now,
             interviewer,
-            self.device,
-            stamp
-        ])?;
+            device: &self.device,
+            stamp,
+        };
+        super::audit::insert(&tx, &entry, super::audit::Again::Refuse)?;
         tx.commit()?;
         Ok(new)
     }
@@ -375,20 +373,17 @@ impl Store {
              WHERE id = ?1",
             params![interview.id, status.as_str(), hits, completed, now, stamp],
         )?;
-        tx.execute(
-            "INSERT INTO audit (interview, field, old, new, at, interviewer, device, stamp)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                interview.uuid.as_bytes().as_slice(),
-                STATUS_FIELD,
-                interview.status.as_str(),
-                status.as_str(),
-                now,
-                interviewer,
-                self.device,
-                stamp
-            ],
-        )?;
+        let entry = super::audit::Entry {
+            interview: interview.uuid.as_bytes().as_slice(),
+            field: STATUS_FIELD,
+            old: Some(interview.status.as_str()),
+            new: Some(status.as_str()),
+            at: now,
+            interviewer,
+            device: &self.device,
+            stamp,
+        };
+        super::audit::insert(tx, &entry, super::audit::Again::Refuse)?;
         Ok(())
     }
 
@@ -438,7 +433,8 @@ impl Store {
         };
         for (id, snapshot, answers) in rows {
             let survey = self.snapshot_survey(snapshot)?;
-            let hits = compute_hits(&survey, &decode_answers(&answers)?, &household.facts());
+            let answers = decode_answers(&answers).map_err(|e| e.at(&self.path))?;
+            let hits = compute_hits(&survey, &answers, &household.facts());
             self.conn.execute(
                 "UPDATE interview SET hits = ?2 WHERE id = ?1",
                 params![id, hits],

@@ -40,7 +40,10 @@ pub enum NotCsv {
     Binary,
 }
 
-#[derive(Debug)]
+/// `Display` is the English message, for logs; a person is shown
+/// [`ImportError::message`] in the language they chose.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.message().en)]
 pub enum ImportError {
     /// Nothing but whitespace (or a byte-order mark) in the file.
     EmptyFile,
@@ -63,8 +66,8 @@ pub enum ImportError {
     Empty,
     /// Some rows are bad and skipping was not asked for; nothing was imported.
     BadRows(Vec<BadRow>),
-    Csv(csv::Error),
-    Store(StoreError),
+    Csv(#[source] csv::Error),
+    Store(#[source] StoreError),
 }
 
 impl ImportError {
@@ -294,8 +297,61 @@ pub fn parse(bytes: &[u8], clear_empty: bool) -> Result<Parsed, ImportError> {
         .delimiter(delimiter(&text))
         .from_reader(text.as_bytes());
     let headers = reader.headers().map_err(ImportError::Csv)?.clone();
-    let mut index: HashMap<&str, usize> = HashMap::new();
     let mut parsed = Parsed::default();
+    let index = columns(&headers, &mut parsed);
+    let missing: Vec<&str> = REQUIRED
+        .into_iter()
+        .filter(|f| !index.contains_key(f))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::MissingColumns(missing));
+    }
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for record in reader.records() {
+        let record = record.map_err(ImportError::Csv)?;
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|c| trim_cell(c).is_empty()) {
+            continue;
+        }
+        let (written, row, mut reasons) = read_row(&record, &index, clear_empty);
+        let code = &row.household.code;
+        if *code != written {
+            parsed.normalised_codes.push(NormalisedCode {
+                line,
+                written: written.clone(),
+                code: code.clone(),
+            });
+        }
+        reasons.extend(
+            row.household
+                .problems()
+                .iter()
+                .map(super::household::HouseholdProblem::message),
+        );
+        if !code.is_empty() {
+            match seen.get(code) {
+                Some(&first) => reasons.push(repeated_code(code, &written, first)),
+                None => {
+                    seen.insert(code.clone(), line);
+                }
+            }
+        }
+        if reasons.is_empty() {
+            parsed.rows.push(row);
+        } else {
+            parsed.bad.push(BadRow { line, reasons });
+        }
+    }
+    if parsed.rows.is_empty() && parsed.bad.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    Ok(parsed)
+}
+
+/// The column of each registry field the header names; columns that name
+/// no field, or a field an earlier column names, are noted in `parsed`.
+fn columns(headers: &csv::StringRecord, parsed: &mut Parsed) -> HashMap<&'static str, usize> {
+    let mut index: HashMap<&'static str, usize> = HashMap::new();
     for (i, name) in headers.iter().enumerate() {
         let key = header_key(name);
         match FIELDS
@@ -312,111 +368,81 @@ pub fn parse(bytes: &[u8], clear_empty: bool) -> Result<Parsed, ImportError> {
             None => {}
         }
     }
-    let missing: Vec<&str> = REQUIRED
-        .into_iter()
-        .filter(|f| !index.contains_key(f))
-        .collect();
-    if !missing.is_empty() {
-        return Err(ImportError::MissingColumns(missing));
+    index
+}
+
+/// One row of the registry: the code as written, the row as read, and
+/// why the members cell cannot be read, if it cannot.
+fn read_row(
+    record: &csv::StringRecord,
+    index: &HashMap<&'static str, usize>,
+    clear_empty: bool,
+) -> (String, RegistryRow, Vec<crate::i18n::Tr>) {
+    // The cell of a field: None when the file has no such column.
+    let cell = |field: &str| index.get(field).map(|&i| record.get(i).unwrap_or(""));
+    let text = |field: &str| undo_excel(trim_cell(cell(field).unwrap_or(""))).to_string();
+    // An optional field: its text, and whether the stored one is kept.
+    let optional = |field: &str| match cell(field) {
+        None => (String::new(), true),
+        Some(raw) => {
+            let value = undo_excel(trim_cell(raw)).to_string();
+            let keep = value.is_empty() && !clear_empty;
+            (value, keep)
+        }
+    };
+    let written = undo_excel(cell("code").unwrap_or("")).to_string();
+    let code = normalise_code(&written).into_owned();
+    let members_text = half_width(&text("members"));
+    let mut reasons = Vec::new();
+    let members = match members_text.parse::<i64>() {
+        Ok(n) => n,
+        Err(_) => {
+            reasons.push(tr!(
+                "人口 '{members_text}' 不是整数",
+                "members '{members_text}' is not a whole number"
+            ));
+            1
+        }
+    };
+    let (group, keep_group) = optional("group");
+    let (phone, keep_phone) = optional("phone");
+    let (cadre, keep_cadre) = optional("cadre");
+    let (notes, keep_notes) = optional("notes");
+    let household = Household {
+        code,
+        township: text("township"),
+        village: text("village"),
+        group,
+        head: text("head"),
+        members,
+        phone,
+        cadre,
+        notes,
+    };
+    let keep = Keep {
+        group: keep_group,
+        phone: keep_phone,
+        cadre: keep_cadre,
+        notes: keep_notes,
+    };
+    (written, RegistryRow { household, keep }, reasons)
+}
+
+/// Why a row is refused whose code an earlier line has; the code as it
+/// was written too, when it was written otherwise.
+fn repeated_code(code: &str, written: &str, first: u64) -> crate::i18n::Tr {
+    if written == code {
+        tr!(
+            "户编码 {code} 与第 {first} 行重复",
+            "code {code} is also on line {first}"
+        )
+    } else {
+        let shown = format!("\"{}\"", written.escape_debug());
+        tr!(
+            "户编码 {code}(写作 {shown})与第 {first} 行重复",
+            "code {code} (written {shown}) is also on line {first}"
+        )
     }
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    for record in reader.records() {
-        let record = record.map_err(ImportError::Csv)?;
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(|c| trim_cell(c).is_empty()) {
-            continue;
-        }
-        // The cell of a field: None when the file has no such column.
-        let cell = |field: &str| index.get(field).map(|&i| record.get(i).unwrap_or(""));
-        let text = |field: &str| undo_excel(trim_cell(cell(field).unwrap_or(""))).to_string();
-        // An optional field: its text, and whether the stored one is kept.
-        let optional = |field: &str| match cell(field) {
-            None => (String::new(), true),
-            Some(raw) => {
-                let value = undo_excel(trim_cell(raw)).to_string();
-                let keep = value.is_empty() && !clear_empty;
-                (value, keep)
-            }
-        };
-        let written = undo_excel(cell("code").unwrap_or("")).to_string();
-        let code = normalise_code(&written).into_owned();
-        if code != written {
-            parsed.normalised_codes.push(NormalisedCode {
-                line,
-                written: written.clone(),
-                code: code.clone(),
-            });
-        }
-        let members_text = half_width(&text("members"));
-        let mut reasons = Vec::new();
-        let members = match members_text.parse::<i64>() {
-            Ok(n) => n,
-            Err(_) => {
-                reasons.push(tr!(
-                    "人口 '{members_text}' 不是整数",
-                    "members '{members_text}' is not a whole number"
-                ));
-                1
-            }
-        };
-        let (group, keep_group) = optional("group");
-        let (phone, keep_phone) = optional("phone");
-        let (cadre, keep_cadre) = optional("cadre");
-        let (notes, keep_notes) = optional("notes");
-        let household = Household {
-            code,
-            township: text("township"),
-            village: text("village"),
-            group,
-            head: text("head"),
-            members,
-            phone,
-            cadre,
-            notes,
-        };
-        reasons.extend(
-            household
-                .problems()
-                .iter()
-                .map(super::household::HouseholdProblem::message),
-        );
-        if !household.code.is_empty() {
-            if let Some(first) = seen.get(&household.code) {
-                let code = &household.code;
-                reasons.push(if written == *code {
-                    tr!(
-                        "户编码 {code} 与第 {first} 行重复",
-                        "code {code} is also on line {first}"
-                    )
-                } else {
-                    let shown = format!("\"{}\"", written.escape_debug());
-                    tr!(
-                        "户编码 {code}(写作 {shown})与第 {first} 行重复",
-                        "code {code} (written {shown}) is also on line {first}"
-                    )
-                });
-            } else {
-                seen.insert(household.code.clone(), line);
-            }
-        }
-        if reasons.is_empty() {
-            parsed.rows.push(RegistryRow {
-                household,
-                keep: Keep {
-                    group: keep_group,
-                    phone: keep_phone,
-                    cadre: keep_cadre,
-                    notes: keep_notes,
-                },
-            });
-        } else {
-            parsed.bad.push(BadRow { line, reasons });
-        }
-    }
-    if parsed.rows.is_empty() && parsed.bad.is_empty() {
-        return Err(ImportError::Empty);
-    }
-    Ok(parsed)
 }
 
 impl Store {

@@ -247,6 +247,29 @@ impl<'a> Checker<'_, 'a> {
         }
     }
 
+    /// A text literal compared with a number or a date must read as one.
+    fn text_compared_with(&mut self, literal: &Expr, other: Ty<'a>) {
+        let ExprKind::Text(text) = &literal.kind else {
+            return;
+        };
+        if matches!(other, Ty::Number) && text.trim().parse::<f64>().is_err() {
+            self.error(
+                literal,
+                tr!(
+                    "不能把数字和文字 '{text}' 比较",
+                    "cannot compare a number with the text '{text}'"
+                ),
+                Some(tr!("数字不加引号", "numbers are written without quotes")),
+            );
+        } else if matches!(other, Ty::Date) && !crate::survey::is_date(text) {
+            self.error(
+                literal,
+                tr!("'{text}' 不是日期", "'{text}' is not a date"),
+                Some(tr!("日期写作 'YYYY-MM-DD'", "write dates as 'YYYY-MM-DD'")),
+            );
+        }
+    }
+
     fn comparison(
         &mut self,
         expr: &Expr,
@@ -314,32 +337,13 @@ impl<'a> Checker<'_, 'a> {
                     mismatch(self);
                 }
             }
-            (Ty::Number, Ty::Text) | (Ty::Text, Ty::Number) => {
-                let literal = if matches!(ta, Ty::Text) { a } else { b };
-                if let ExprKind::Text(text) = &literal.kind
-                    && text.trim().parse::<f64>().is_err()
-                {
-                    self.error(
-                        literal,
-                        tr!(
-                            "不能把数字和文字 '{text}' 比较",
-                            "cannot compare a number with the text '{text}'"
-                        ),
-                        Some(tr!("数字不加引号", "numbers are written without quotes")),
-                    );
-                }
-            }
-            (Ty::Date, Ty::Text) | (Ty::Text, Ty::Date) => {
-                let literal = if matches!(ta, Ty::Text) { a } else { b };
-                if let ExprKind::Text(text) = &literal.kind
-                    && !crate::survey::is_date(text)
-                {
-                    self.error(
-                        literal,
-                        tr!("'{text}' 不是日期", "'{text}' is not a date"),
-                        Some(tr!("日期写作 'YYYY-MM-DD'", "write dates as 'YYYY-MM-DD'")),
-                    );
-                }
+            (Ty::Number | Ty::Date, Ty::Text) | (Ty::Text, Ty::Number | Ty::Date) => {
+                let (literal, other) = if matches!(ta, Ty::Text) {
+                    (a, tb)
+                } else {
+                    (b, ta)
+                };
+                self.text_compared_with(literal, other);
             }
             (Ty::Bool, Ty::Bool) if !ordering => {}
             _ => mismatch(self),

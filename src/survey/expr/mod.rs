@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod eval;
+mod lex;
 mod parse;
 
 use std::fmt;
@@ -179,7 +180,10 @@ impl Func {
 }
 
 /// A problem in one expression, positioned inside the expression text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `Display` is the English message; the loader turns it into a
+/// diagnostic in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .message.en)]
 pub struct ExprError {
     pub message: Tr,
     pub help: Option<Tr>,

@@ -1,0 +1,268 @@
+//! Merging another laptop's database into this one.
+//!
+//! Owns the merge rules (docs/data-safety.md): households by code, the
+//! newer registry record winning; snapshots by content hash; audit entries
+//! appended once; interviews by UUID, each answer taking the value of its
+//! latest change in the combined audit trail. A merge is one transaction:
+//! all of a file or nothing. The other file is only read.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+mod household;
+mod interview;
+mod other;
+
+use interview::merge_audit;
+use other::{Other, OtherSnapshot, read_other};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::household::{Household, UpsertCounts};
+use super::{Result, Store, StoreError, content_hash};
+
+/// One field of one interview that both files changed differently.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    pub household: String,
+    pub survey: String,
+    pub interview: String,
+    /// A question name, or `@status`.
+    pub field: String,
+    pub kept: Option<String>,
+    pub dropped: Option<String>,
+}
+
+/// Two or more interviews of one household for one survey.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Duplicate {
+    pub household: String,
+    pub survey: String,
+    pub interviews: usize,
+}
+
+/// One version of a household's registry record: what it said, when (the
+/// wall clock of the laptop that made it), its clock stamp and device.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordVersion {
+    pub household: Household,
+    pub at: i64,
+    pub stamp: i64,
+    pub device: String,
+}
+
+impl RecordVersion {
+    /// What orders versions: the stamp, then the device id, the same on
+    /// every laptop.
+    fn key(&self) -> (i64, &str) {
+        (self.stamp, self.device.as_str())
+    }
+}
+
+/// A household whose record both files changed without seeing the other's
+/// change: the one changed last by the merged clocks is kept, and the
+/// other stays in the registry history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HouseholdConflict {
+    pub kept: RecordVersion,
+    pub dropped: RecordVersion,
+}
+
+/// A laptop whose clock was more than a day ahead of this one's when it
+/// made changes in the merged file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClockProblem {
+    pub device: String,
+    /// An interviewer who worked on that laptop, to tell which it was.
+    pub interviewer: Option<String>,
+    /// How far ahead of this laptop's clock its latest change was.
+    pub ahead_ms: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MergeReport {
+    pub households: UpsertCounts,
+    /// Households changed on both sides; both records are kept.
+    pub household_conflicts: Vec<HouseholdConflict>,
+    /// Laptops whose clocks were ahead: their changes are ordered by what
+    /// they had seen, but between changes neither had seen, theirs look
+    /// later than they were.
+    pub clock_problems: Vec<ClockProblem>,
+    pub snapshots_added: usize,
+    pub interviews_added: usize,
+    pub interviews_updated: usize,
+    pub interviews_unchanged: usize,
+    pub audit_added: usize,
+    pub conflicts: Vec<Conflict>,
+    pub duplicates: Vec<Duplicate>,
+    /// Complete interviews that no longer pass the checks of completing
+    /// once merged, made drafts again for a person to review.
+    pub reopened: Vec<super::revalidate::FailingInterview>,
+}
+
+impl Store {
+    /// Merges the database at `other` into this one; see the module
+    /// comment for the rules. On any error nothing is changed.
+    pub fn merge(&self, other: &Path) -> Result<MergeReport> {
+        // Damage in the other file is named where it is read; what is
+        // left unnamed was found in this one.
+        let result = self.merge_file(other).map_err(|e| e.at(&self.path));
+        if result.is_err() {
+            // Snapshot ids of the rolled-back transaction may be reused.
+            self.forget_parsed_surveys();
+        }
+        result
+    }
+
+    /// One step per table, in one transaction: snapshots, the clock,
+    /// households, the audit trail, interviews; then the checks of what
+    /// the merge may have left failing.
+    fn merge_file(&self, other: &Path) -> Result<MergeReport> {
+        // By the file itself, so a hard link or a symbolic link to it is
+        // the same file too.
+        if crate::files::same_file(&self.path, other) {
+            return Err(StoreError::SameFile {
+                path: other.to_path_buf(),
+            });
+        }
+        let other_data = read_other(other)?;
+        self.check_before_writing()?;
+        let mut report = MergeReport::default();
+        let tx = self.write()?;
+        let snapshot_ids = merge_snapshots(&tx, other, &other_data.snapshots, &mut report)?;
+        self.merge_clock(&tx, other, &other_data, &mut report)?;
+        let mut household_ids: HashMap<String, i64> = HashMap::new();
+        for theirs in &other_data.households {
+            let code = theirs.household.code.clone();
+            let history = other_data.history.get(&code).map_or(&[][..], Vec::as_slice);
+            let id = self.merge_household(&tx, theirs, history, &mut report)?;
+            household_ids.insert(code, id);
+        }
+        let seen = merge_audit(&tx, &other_data.audit, &mut report)?;
+        for o in &other_data.interviews {
+            let (Some(&household_id), Some(&snapshot_id)) = (
+                household_ids.get(&o.household),
+                snapshot_ids.get(&o.snapshot_hash),
+            ) else {
+                continue;
+            };
+            self.merge_interview(
+                &tx,
+                other,
+                o,
+                (household_id, snapshot_id),
+                &seen,
+                &mut report,
+            )?;
+        }
+        // Answers combined from two laptops, or a household's newer record,
+        // may leave a complete interview failing: it becomes a draft again.
+        let conflicted: Vec<String> = report
+            .household_conflicts
+            .iter()
+            .map(|c| c.kept.household.code.clone())
+            .collect();
+        report.reopened = self.revalidate(
+            &tx,
+            other_data.interviews.iter().map(|o| o.uuid.as_slice()),
+            &conflicted,
+        )?;
+        report.duplicates = duplicates(&tx)?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// The clock: past everything the other file had seen, so every
+    /// change made here from now on is ordered after all of it. No
+    /// laptop's clock makes a stamp a century ahead: such a file is
+    /// damaged, and would stop this file's clock from ever moving on.
+    fn merge_clock(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        other: &Path,
+        other_data: &Other,
+        report: &mut MergeReport,
+    ) -> Result<()> {
+        let highest = other_data.highest_stamp();
+        let century = 100 * 365 * 86_400_000;
+        if highest > super::clock::from_ms(self.now().saturating_add(century)) {
+            return Err(StoreError::Corrupt {
+                path: other.to_path_buf(),
+                detail: "a change is stamped more than a century ahead".into(),
+            });
+        }
+        self.observe(tx, highest)?;
+        report.clock_problems = other_data.clock_problems(self.now());
+        Ok(())
+    }
+
+    /// Households interviewed more than once for the same survey.
+    pub fn duplicates(&self) -> Result<Vec<Duplicate>> {
+        duplicates(&self.conn)
+    }
+}
+
+/// Snapshots, by content: the same survey version with other content
+/// would make old answers mean something else, so the file is refused.
+/// Returns this file's snapshot id of each content hash.
+fn merge_snapshots(
+    tx: &rusqlite::Transaction<'_>,
+    other: &Path,
+    snapshots: &[OtherSnapshot],
+    report: &mut MergeReport,
+) -> Result<HashMap<String, i64>> {
+    let mut snapshot_ids: HashMap<String, i64> = HashMap::new();
+    for s in snapshots {
+        if content_hash(&s.source) != s.hash {
+            return Err(StoreError::Corrupt {
+                path: other.to_path_buf(),
+                detail: format!(
+                    "the stored questionnaire {} {} does not match its hash",
+                    s.survey, s.version
+                ),
+            });
+        }
+        let local: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT id, hash FROM snapshot WHERE survey = ?1 AND version = ?2",
+                params![s.survey, s.version],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let id = match local {
+            Some((id, hash)) if hash == s.hash => id,
+            Some(_) => {
+                return Err(StoreError::SnapshotChanged {
+                    survey: s.survey.clone(),
+                    version: s.version.clone(),
+                });
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO snapshot (survey, version, hash, source, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![s.survey, s.version, s.hash, s.source, s.created_at],
+                )?;
+                report.snapshots_added += 1;
+                tx.last_insert_rowid()
+            }
+        };
+        snapshot_ids.insert(s.hash.clone(), id);
+    }
+    Ok(snapshot_ids)
+}
+
+fn duplicates(conn: &Connection) -> Result<Vec<Duplicate>> {
+    let mut stmt = conn.prepare(
+        "SELECT h.code, s.survey, count(*) FROM interview i
+         JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
+         GROUP BY i.household_id, s.survey HAVING count(*) > 1 ORDER BY h.code, s.survey",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Duplicate {
+            household: r.get(0)?,
+            survey: r.get(1)?,
+            interviews: r.get::<_, i64>(2)? as usize,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,173 @@
+//! Checks of the whole survey once it is read: expressions against the
+//! questions they name, cycles between questions, unused choice lists.
+
+use super::*;
+
+impl Loader<'_> {
+    /// Checks every expression against the finished survey, now that every
+    /// question name is known (a `relevant` may name a later question).
+    pub(super) fn check_expressions(&mut self, survey: &Survey) {
+        let lists = &survey.choice_lists;
+        let yes_no_names: Vec<String> = vec!["yes".into(), "no".into()];
+        let list_names: BTreeMap<&str, Vec<String>> = lists
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.iter().map(|c| c.name.clone()).collect()))
+            .collect();
+        let mut types: BTreeMap<&str, Ty<'_>> = BTreeMap::new();
+        for q in survey.sections.iter().flat_map(|s| &s.questions) {
+            let list = |name: &Option<String>| {
+                name.as_deref().and_then(|n| {
+                    list_names.get_key_value(n).map(|(k, names)| ChoiceList {
+                        name: k,
+                        names: names.as_slice(),
+                    })
+                })
+            };
+            let ty = match q.kind {
+                _ if self.untyped.contains(&q.name) => Ty::Any,
+                QuestionKind::SelectOne => list(&q.choices).map_or(Ty::Any, Ty::Choice),
+                QuestionKind::SelectMultiple => list(&q.choices).map_or(Ty::Any, Ty::Multi),
+                QuestionKind::YesNo => Ty::Choice(ChoiceList {
+                    name: "yes_no",
+                    names: &yes_no_names,
+                }),
+                QuestionKind::Integer | QuestionKind::Decimal => Ty::Number,
+                QuestionKind::Text => Ty::Text,
+                QuestionKind::Date => Ty::Date,
+                QuestionKind::Note => Ty::Note,
+            };
+            types.insert(q.name.as_str(), ty);
+        }
+        let mut problems: Vec<(Range<usize>, ExprError)> = Vec::new();
+        let mut run = |e: &Expression, dot: Option<Ty<'_>>| {
+            let scope = Scope {
+                questions: &types,
+                dot,
+            };
+            for err in check(&e.ast, &scope, true) {
+                problems.push((e.span.clone(), err));
+            }
+        };
+        for section in &survey.sections {
+            if let Some(e) = &section.relevant {
+                run(e, None);
+            }
+            for q in &section.questions {
+                if let Some(e) = &q.relevant {
+                    run(e, None);
+                }
+            }
+        }
+        for need in &survey.needs {
+            run(&need.when, None);
+        }
+        for q in survey.questions() {
+            if let Some(e) = &q.constraint {
+                run(e, types.get(q.name.as_str()).copied());
+            }
+        }
+        for (e, constraint) in &self.unattached {
+            run(e, constraint.then_some(Ty::Any));
+        }
+        for (value_span, err) in problems {
+            self.expr_error(&value_span, err);
+        }
+    }
+
+    /// Relevance must be computable in some order: a question cannot be
+    /// shown or hidden by its own answer, directly or through others.
+    pub(super) fn check_cycles(&mut self, survey: &Survey) {
+        let index: HashMap<&str, usize> = survey
+            .questions()
+            .enumerate()
+            .map(|(i, q)| (q.name.as_str(), i))
+            .collect();
+        // edges[q] = (question it depends on, file span of the reference)
+        let mut edges: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); index.len()];
+        let mut i = 0;
+        for section in &survey.sections {
+            for q in &section.questions {
+                for e in section.relevant.iter().chain(q.relevant.iter()) {
+                    for (name, span) in e.ast.question_refs() {
+                        if let Some(&j) = index.get(name) {
+                            edges[i].push((j, map_span(self.src, &e.span, span)));
+                        }
+                    }
+                }
+                i += 1;
+            }
+        }
+        let names: Vec<&str> = survey.questions().map(|q| q.name.as_str()).collect();
+        let mut state = vec![0u8; names.len()]; // 0 new, 1 on stack, 2 done
+        let mut reported: HashSet<Vec<usize>> = HashSet::new();
+        for start in 0..names.len() {
+            if state[start] != 0 {
+                continue;
+            }
+            // Iterative DFS: (node, next edge index); the path is the stack.
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            state[start] = 1;
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                if let Some((to, span)) = edges[node].get(*next).cloned() {
+                    *next += 1;
+                    match state[to] {
+                        0 => {
+                            state[to] = 1;
+                            stack.push((to, 0));
+                        }
+                        1 => {
+                            let from = stack.iter().position(|(n, _)| *n == to).unwrap_or(0);
+                            let cycle: Vec<usize> = stack[from..].iter().map(|(n, _)| *n).collect();
+                            let mut key = cycle.clone();
+                            key.sort_unstable();
+                            if reported.insert(key) {
+                                let mut path: Vec<&str> = cycle.iter().map(|&n| names[n]).collect();
+                                path.push(names[to]);
+                                let path = path.join(" → ");
+                                self.error(
+                                    span,
+                                    tr!("relevant 形成循环:{path}", "relevance forms a cycle: {path}"),
+                                    Some(tr!(
+                                        "一道题的显示不能取决于它自己的答案(直接或经由其他题)",
+                                        "a question cannot be shown or hidden by its own answer, directly or through other questions"
+                                    )),
+                                );
+                            }
+                        }
+                        _ => {}
+                    }
+                } else {
+                    state[node] = 2;
+                    stack.pop();
+                }
+            }
+        }
+    }
+
+    /// Only on files without errors: a list left unused by a broken
+    /// question would repeat that question's error.
+    pub(super) fn check_unused_lists(&mut self, survey: &Survey, root: &DeTable<'_>) {
+        if self.diags.iter().any(|d| d.level == Level::Error) {
+            return;
+        }
+        let Some(DeValue::Table(table)) = get(root, "choices").map(|v| v.get_ref()) else {
+            return;
+        };
+        for (key, _) in table.iter() {
+            let name = key.get_ref().as_ref();
+            if survey
+                .questions()
+                .all(|q| q.choices.as_deref() != Some(name))
+            {
+                self.warn(
+                    key.span(),
+                    tr!(
+                        "选项表 '{name}' 没有被任何问题使用",
+                        "choice list '{name}' is not used by any question"
+                    ),
+                    None,
+                );
+            }
+        }
+    }
+}
