@@ -10,6 +10,7 @@
 mod clock;
 pub mod doctor;
 mod error;
+pub mod hits;
 pub mod household;
 pub mod import;
 pub mod interview;

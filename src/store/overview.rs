@@ -63,7 +63,7 @@ impl Store {
                 let id: i64 = r.get(0)?;
                 let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
                 found.iter_mut().for_each(|f| *f = false);
-                for entry in super::schema::counted_entries(text) {
+                for entry in super::hits::counted_entries(text) {
                     let (snapshot, _) = entry.ok_or_else(|| StoreError::Corrupt {
                         path: self.path.clone(),
                         detail: format!("counted interviews of household row {id}: '{text}'"),

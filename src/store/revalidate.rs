@@ -12,7 +12,8 @@
 
 use rusqlite::{OptionalExtension, Transaction};
 
-use super::interview::{StaleHits, Status, compute_hits, decode_answers};
+use super::hits::NeedHits;
+use super::interview::{StaleHits, Status, decode_answers};
 use super::{Result, Store};
 use crate::i18n::Tr;
 use crate::interview::{Failure, HouseholdFacts, failures};
@@ -80,7 +81,13 @@ impl Store {
             if found.is_empty() {
                 continue;
             }
-            self.set_status(tx, &interview, Status::Draft, "", MERGE_INTERVIEWER)?;
+            self.set_status(
+                tx,
+                &interview,
+                Status::Draft,
+                &NeedHits::default(),
+                MERGE_INTERVIEWER,
+            )?;
             failing.push(failing_interview(
                 &interview.household.code,
                 &interview.survey,
@@ -119,9 +126,11 @@ impl Store {
             if checks.hits {
                 let fresh = answers
                     .as_ref()
-                    .map(|answers| compute_hits(&survey, answers, &facts));
+                    .map(|answers| NeedHits::compute(&survey, answers, &facts));
+                // Stored hits that do not read are stale as well.
                 let stored = r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
-                if fresh.as_deref() != Some(stored) {
+                let stored = NeedHits::decode(stored).ok();
+                if fresh.is_none() || fresh != stored {
                     checked.stale_hits.push(StaleHits {
                         id: r.get(0)?,
                         household: r.get(5)?,
