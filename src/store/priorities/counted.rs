@@ -187,19 +187,12 @@ impl Store {
         )?;
         let mut truth = truth.query([])?;
         let mut pending: Option<(i64, Entry)> = None;
-        // A row that does not read has no entries, which no household's
-        // interviews give.
         let mut next_kept = || -> Result<Option<(i64, Vec<Entry>)>> {
             let Some(r) = kept.next()? else {
                 return Ok(None);
             };
             let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            let entries: Option<Vec<Entry>> = counted_entries(text)
-                .map(|e| e.map(|(snapshot, hits)| (snapshot, text[hits].to_string())))
-                .collect();
-            let mut entries = entries.unwrap_or_default();
-            entries.sort();
-            Ok(Some((r.get(0)?, entries)))
+            Ok(Some((r.get(0)?, kept_entries(text))))
         };
         let mut next_truth = || -> Result<Option<(i64, Vec<Entry>)>> {
             let mut group: Option<(i64, Vec<Entry>)> = None;
@@ -261,3 +254,14 @@ impl Store {
 
 /// An entry of a `counted` row: a snapshot id and stored hits.
 type Entry = (i64, String);
+
+/// The entries of a `counted` row, sorted; none for a row that does not
+/// read, which no household's interviews give.
+fn kept_entries(text: &str) -> Vec<Entry> {
+    let entries: Option<Vec<Entry>> = counted_entries(text)
+        .map(|e| e.map(|(snapshot, hits)| (snapshot, text[hits].to_string())))
+        .collect();
+    let mut entries = entries.unwrap_or_default();
+    entries.sort();
+    entries
+}
