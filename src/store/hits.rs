@@ -13,7 +13,8 @@
 //! the household answered. The ranking takes a rule's severity from the
 //! newest version (docs/priorities.md); the stored one is read back to
 //! check hits against their answers ([`NeedHits`] equality, in doctor) and
-//! to show what each household's hit was in `explain`.
+//! to give each household of an explanation the severity its hit had
+//! (`ExplainRow::severity`, for the faces to show).
 
 use std::fmt;
 use std::ops::Range;
