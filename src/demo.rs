@@ -329,6 +329,80 @@ pub fn generate(
 /// stopped.
 type Batch = Result<(Vec<Household>, Vec<NewInterview>)>;
 
+/// A village name not yet used in the township, drawn.
+fn village_name(
+    rng: &mut Rng,
+    township_index: usize,
+    used: &mut HashSet<(usize, String)>,
+) -> String {
+    let mut village = String::new();
+    while village.is_empty() || used.contains(&(township_index, village.clone())) {
+        village = format!(
+            "{}{}村",
+            rng.pick(&VILLAGE_FIRST),
+            rng.pick(&VILLAGE_SECOND)
+        );
+        if used.len() > 200 && rng.chance(0.5) {
+            village = format!(
+                "{}{}{}村",
+                rng.pick(&VILLAGE_FIRST),
+                rng.pick(&VILLAGE_SECOND),
+                rng.pick(&VILLAGE_SECOND)
+            );
+        }
+    }
+    used.insert((township_index, village.clone()));
+    village
+}
+
+/// Household `h` of village number `v` (with its township's number and
+/// name, and its own name), drawn, in one of `groups` groups.
+fn draw_household(
+    rng: &mut Rng,
+    (township_index, township, v, village): (usize, &str, usize, &str),
+    h: usize,
+    groups: usize,
+    cadre: &str,
+) -> Household {
+    Household {
+        code: format!("{:02}{:04}{:04}", township_index + 1, v + 1, h + 1),
+        township: township.to_string(),
+        village: village.to_string(),
+        group: format!("{}组", GROUP_NUMBERS[rng.below(groups)]),
+        head: person(rng),
+        members: 1 + rng.below(4) as i64 + rng.below(4) as i64,
+        phone: if rng.chance(0.7) {
+            format!("13{:09}", rng.next() % 1_000_000_000)
+        } else {
+            String::new()
+        },
+        cadre: cadre.to_string(),
+        notes: String::new(),
+    }
+}
+
+/// Who made an interview of `household` with snapshot `snapshot`, and
+/// when: teams go village by village over 90 days, so times (and the
+/// time-ordered UUIDs) grow with `progress` through the county, which also
+/// keeps the index inserts of a large county sequential.
+fn made(rng: &mut Rng, household: &Household, snapshot: i64, progress: f64) -> Made {
+    let started = FIELDWORK_START_MS
+        + (progress * 90.0 * 86_400_000.0) as i64
+        + (rng.next() % 3_600_000) as i64;
+    let updated = started + 600_000 + (rng.next() % 1_800_000) as i64;
+    let mut random = [0u8; 10];
+    random[..8].copy_from_slice(&rng.next().to_le_bytes());
+    random[8..].copy_from_slice(&rng.next().to_le_bytes()[..2]);
+    Made {
+        uuid: uuid::Builder::from_unix_timestamp_millis(started as u64, &random).into_uuid(),
+        household: household.code.clone(),
+        snapshot,
+        interviewer: household.cadre.clone(),
+        started_at: started,
+        updated_at: updated,
+    }
+}
+
 /// Draws the county and sends it in batches; stops early when the writer
 /// stops listening.
 fn produce(
@@ -352,23 +426,7 @@ fn produce(
     for v in 0..villages {
         let township_index = v % TOWNSHIPS.len();
         let township = TOWNSHIPS[township_index];
-        let mut village = String::new();
-        while village.is_empty() || village_names.contains(&(township_index, village.clone())) {
-            village = format!(
-                "{}{}村",
-                rng.pick(&VILLAGE_FIRST),
-                rng.pick(&VILLAGE_SECOND)
-            );
-            if village_names.len() > 200 && rng.chance(0.5) {
-                village = format!(
-                    "{}{}{}村",
-                    rng.pick(&VILLAGE_FIRST),
-                    rng.pick(&VILLAGE_SECOND),
-                    rng.pick(&VILLAGE_SECOND)
-                );
-            }
-        }
-        village_names.insert((township_index, village.clone()));
+        let village = village_name(&mut rng, township_index, &mut village_names);
         let size = HOUSEHOLDS_PER_VILLAGE.min(households - written);
         let groups = 4 + rng.below(8);
         // Most villages are fine; some are hard, and hard in their own way.
@@ -379,21 +437,8 @@ fn produce(
             .collect();
         let cadres: Vec<String> = (0..size.div_ceil(4)).map(|_| person(&mut rng)).collect();
         for h in 0..size {
-            let household = Household {
-                code: format!("{:02}{:04}{:04}", township_index + 1, v + 1, h + 1),
-                township: township.to_string(),
-                village: village.clone(),
-                group: format!("{}组", GROUP_NUMBERS[rng.below(groups)]),
-                head: person(&mut rng),
-                members: 1 + rng.below(4) as i64 + rng.below(4) as i64,
-                phone: if rng.chance(0.7) {
-                    format!("13{:09}", rng.next() % 1_000_000_000)
-                } else {
-                    String::new()
-                },
-                cadre: cadres[h / 4].clone(),
-                notes: String::new(),
-            };
+            let place = (township_index, township, v, &*village);
+            let household = draw_household(&mut rng, place, h, groups, &cadres[h / 4]);
             let facts = household.facts();
             for (s, survey) in surveys.iter().enumerate() {
                 let roll = rng.unit();
@@ -402,26 +447,8 @@ fn produce(
                 }
                 let draft = roll < 0.03;
                 let answers = answer(survey, &facts, &hardness[s], hard[s], draft, &mut rng);
-                // Teams go village by village over 90 days: times (and so the
-                // time-ordered UUIDs) grow with the county, which also keeps
-                // the index inserts of a large county sequential.
                 let progress = (written + h) as f64 / households.max(1) as f64;
-                let started = FIELDWORK_START_MS
-                    + (progress * 90.0 * 86_400_000.0) as i64
-                    + (rng.next() % 3_600_000) as i64;
-                let updated = started + 600_000 + (rng.next() % 1_800_000) as i64;
-                let mut random = [0u8; 10];
-                random[..8].copy_from_slice(&rng.next().to_le_bytes());
-                random[8..].copy_from_slice(&rng.next().to_le_bytes()[..2]);
-                let made = Made {
-                    uuid: uuid::Builder::from_unix_timestamp_millis(started as u64, &random)
-                        .into_uuid(),
-                    household: household.code.clone(),
-                    snapshot: snapshots[s],
-                    interviewer: household.cadre.clone(),
-                    started_at: started,
-                    updated_at: updated,
-                };
+                let made = made(&mut rng, &household, snapshots[s], progress);
                 batch.push(if draft {
                     NewInterview::draft(made, answers)
                 } else {

@@ -8,15 +8,31 @@ use super::{PriorityArgs, print_error};
 use crate::i18n::{Lang, Tr};
 use crate::interview::display_answer;
 use crate::priority::budget::{self, Choice, Method};
-use crate::priority::{By, Project};
+use crate::priority::{By, Filter, Project};
 use crate::report::csv_out::{self, ExportError};
+use crate::report::priorities::{Column, PriorityRow, project_label};
 use crate::report::{export, table};
 use crate::store::Store;
-use crate::store::priorities::PriorityInput;
+use crate::store::priorities::{Explanation, PriorityInput};
 use crate::tr;
 
 fn open(db: &Path, lang: Lang) -> Result<Store, Tr> {
     super::open_db(db, lang, super::Open::Existing)
+}
+
+/// The filter the arguments ask for.
+pub fn filter(args: &PriorityArgs) -> Filter {
+    let mut filter = Filter::default();
+    if let Some(c) = &args.category {
+        filter = filter.category(c.as_str());
+    }
+    if let Some(t) = &args.township {
+        filter = filter.township(t.as_str());
+    }
+    if let Some(n) = args.top {
+        filter = filter.top(n);
+    }
+    filter
 }
 
 /// The ranked, filtered projects and the budget choice over them.
@@ -24,18 +40,10 @@ pub fn ranked(
     store: &Store,
     args: &PriorityArgs,
 ) -> Result<(PriorityInput, Vec<Project>, Option<Choice>), Tr> {
-    let (input, mut projects) = store
+    let (input, projects) = store
         .priorities(args.include_drafts, args.by.into())
         .map_err(|e| e.message())?;
-    projects.retain(|p| {
-        args.category
-            .as_ref()
-            .is_none_or(|c| input.rules[p.rule].category == *c)
-            && args.township.as_ref().is_none_or(|t| p.area.township == *t)
-    });
-    if let Some(top) = args.top {
-        projects.truncate(top);
-    }
+    let projects = filter(args).apply(projects, &input.rules);
     let choice = args
         .budget
         .map(|b| budget::choose(&projects, &input.rules, b));
@@ -51,86 +59,16 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let headers = export::priority_headers(lang, choice.is_some());
-    // The terminal table leaves out the rule id and, unless grouping by
-    // group, the group column.
-    let keep: Vec<usize> = (0..headers.len())
-        .filter(|&i| {
-            i != 6 && (i != 3 || args.by == ByArg::Group) && (i != 2 || args.by != ByArg::Township)
-        })
-        .collect();
-    let mut rows_kept: Vec<Vec<Cow<'_, str>>> = Vec::with_capacity(projects.len());
-    for (n, p) in projects.iter().enumerate() {
-        let funded = choice.as_ref().map(|c| c.funded.binary_search(&n).is_ok());
-        let cells = export::priority_cells(n + 1, p, &input.rules, funded, lang);
-        rows_kept.push(
-            cells
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| keep.contains(i))
-                .map(|(i, cell)| match i {
-                    13 => Cow::Owned(format!("{:.0}%", p.share() * 100.0)),
-                    _ => cell.into_text(),
-                })
-                .collect(),
-        );
-    }
-    let headers_kept: Vec<&str> = keep.iter().map(|&i| headers[i].as_str()).collect();
-    let right: Vec<usize> = keep
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| matches!(i, 0 | 7..=14))
-        .map(|(n, _)| n)
-        .collect();
-    let table = table::render(&headers_kept, &rows_kept, &right);
+    let table = priorities_table(&input, &projects, choice.as_ref(), args.by, lang);
     if let Err(e) = super::write_stdout(&table) {
         print_error(&e, lang);
         return ExitCode::from(1);
     }
     let n = projects.len();
     eprintln!("{}", tr!("共 {n} 个项目", "{n} project(s)").get(lang));
-    let mut out = String::new();
-    if let Some(c) = choice {
-        let funded = c.funded.len();
-        let (cost, benefit, left) = (c.cost, c.benefit, c.remaining);
-        let method = match (c.method, lang) {
-            (Method::Exact, Lang::Zh) => "精确(0-1 背包)",
-            (Method::Exact, Lang::En) => "exact (0-1 knapsack)",
-            (Method::Greedy, Lang::Zh) => "贪心(按每元效益)",
-            (Method::Greedy, Lang::En) => "greedy (benefit per yuan)",
-        };
-        let ranks: Vec<String> = c.funded.iter().map(|i| (i + 1).to_string()).collect();
-        let ranks = ranks.join(", ");
-        out.push_str(&format!(
-            "{}\n",
-            tr!(
-                "预算:资助 {funded} 个项目(排序 {ranks}),费用 {cost:.0} 元,效益 {benefit}(受益户 ×(严重程度 − 2)),剩余 {left:.0} 元;方法:{method}",
-                "budget: {funded} project(s) funded (ranks {ranks}), cost {cost:.0} yuan, benefit {benefit} (households × (severity − 2)), {left:.0} yuan left; method: {method}"
-            )
-            .get(lang)
-        ));
-        if !c.uncosted.is_empty() {
-            let u = c.uncosted.len();
-            let ranks: Vec<String> = c.uncosted.iter().map(|i| (i + 1).to_string()).collect();
-            let ranks = ranks.join(", ");
-            out.push_str(&format!(
-                "{}\n{}\n",
-                tr!(
-                    "没有费用估算的项目(排序):{ranks}",
-                    "projects without a cost estimate (ranks): {ranks}"
-                )
-                .get(lang),
-                tr!(
-                    "{u} 个项目没有费用估算,未参与预算",
-                    "{u} project(s) have no cost estimate and were not considered"
-                )
-                .get(lang)
-            ));
-        }
-    }
+    let out = choice.map_or_else(String::new, |c| budget_text(&c, lang));
     // The command ends here: the process gives its memory back whole,
-    // rather than freeing every household and cell one by one.
-    std::mem::forget(rows_kept);
+    // rather than freeing every household one by one.
     std::mem::forget((input, projects));
     match super::write_stdout(&out) {
         Ok(()) => ExitCode::SUCCESS,
@@ -139,6 +77,79 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The terminal table of the ranked projects: every column but the rule
+/// id, the group only when grouping by group, the village unless grouping
+/// by township.
+fn priorities_table(
+    input: &PriorityInput,
+    projects: &[Project],
+    choice: Option<&Choice>,
+    by: ByArg,
+    lang: Lang,
+) -> String {
+    let columns: Vec<Column> = Column::all(choice.is_some())
+        .into_iter()
+        .filter(|&c| match c {
+            Column::Rule => false,
+            Column::Group => by == ByArg::Group,
+            Column::Village => by != ByArg::Township,
+            _ => true,
+        })
+        .collect();
+    let rows: Vec<Vec<Cow<'_, str>>> = PriorityRow::list(projects, &input.rules, choice)
+        .map(|row| columns.iter().map(|&c| row.text(c, lang)).collect())
+        .collect();
+    let headers: Vec<&str> = columns.iter().map(|c| c.header(lang)).collect();
+    let right: Vec<usize> = (0..columns.len())
+        .filter(|&i| columns[i].is_number())
+        .collect();
+    let table = table::render(&headers, &rows, &right);
+    std::mem::forget(rows);
+    table
+}
+
+/// What the budget chose, how, and what it could not cost.
+fn budget_text(c: &Choice, lang: Lang) -> String {
+    let mut out = String::new();
+    let funded = c.funded.len();
+    let (cost, benefit, left) = (c.cost, c.benefit, c.remaining);
+    let method = match (c.method, lang) {
+        (Method::Exact, Lang::Zh) => "精确(0-1 背包)",
+        (Method::Exact, Lang::En) => "exact (0-1 knapsack)",
+        (Method::Greedy, Lang::Zh) => "贪心(按每元效益)",
+        (Method::Greedy, Lang::En) => "greedy (benefit per yuan)",
+    };
+    let ranks: Vec<String> = c.funded.iter().map(|i| (i + 1).to_string()).collect();
+    let ranks = ranks.join(", ");
+    out.push_str(&format!(
+        "{}\n",
+        tr!(
+            "预算:资助 {funded} 个项目(排序 {ranks}),费用 {cost:.0} 元,效益 {benefit}(受益户 ×(严重程度 − 2)),剩余 {left:.0} 元;方法:{method}",
+            "budget: {funded} project(s) funded (ranks {ranks}), cost {cost:.0} yuan, benefit {benefit} (households × (severity − 2)), {left:.0} yuan left; method: {method}"
+        )
+        .get(lang)
+    ));
+    if !c.uncosted.is_empty() {
+        let u = c.uncosted.len();
+        let ranks: Vec<String> = c.uncosted.iter().map(|i| (i + 1).to_string()).collect();
+        let ranks = ranks.join(", ");
+        out.push_str(&format!(
+            "{}\n{}\n",
+            tr!(
+                "没有费用估算的项目(排序):{ranks}",
+                "projects without a cost estimate (ranks): {ranks}"
+            )
+            .get(lang),
+            tr!(
+                "{u} 个项目没有费用估算,未参与预算",
+                "{u} project(s) have no cost estimate and were not considered"
+            )
+            .get(lang)
+        ));
+    }
+    out
 }
 
 pub fn explain(db: &Path, village: &str, need: &str, include_drafts: bool, lang: Lang) -> ExitCode {
@@ -168,43 +179,10 @@ fn explain_text(
     let (input, projects) = store
         .priorities(include_drafts, By::Village)
         .map_err(|e| e.message())?;
-    let (survey_filter, need_name) = match need.split_once('.') {
-        Some((s, n)) => (Some(s), n),
-        None => (None, need),
-    };
-    let (township_filter, village_name) = match village.split_once('/') {
-        Some((t, v)) => (Some(t), v),
-        None => (None, village),
-    };
-    let found: Vec<(usize, &Project)> = projects
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| {
-            let r = &input.rules[p.rule];
-            p.area.village == village_name
-                && township_filter.is_none_or(|t| p.area.township == t)
-                && r.name == need_name
-                && survey_filter.is_none_or(|s| r.survey == s)
-        })
-        .collect();
-    let (position, project) = match found.as_slice() {
-        [one] => *one,
-        [] => {
-            return Err(tr!(
-                "{village} 没有规则 {need} 的项目(没有农户触发它,或名称有误)",
-                "{village} has no project for rule {need} (no household fired it, or a name is wrong)"
-            ));
-        }
-        _ => {
-            return Err(tr!(
-                "有多个匹配;请写成 乡镇/村 和 问卷.规则",
-                "more than one match; write township/village and survey.rule"
-            ));
-        }
-    };
+    let (position, project) = find_project(&input, &projects, village, need)?;
     let rule = &input.rules[project.rule];
     let mut out = String::new();
-    let label = export::project_label(rule, lang);
+    let label = project_label(rule, lang);
     let (rank, sev, phase, k, n, big_n, people) = (
         position + 1,
         rule.severity,
@@ -225,6 +203,54 @@ fn explain_text(
     let explanation = store.explain(&input, project).map_err(|e| e.message())?;
     let w = &explanation.when;
     out.push_str(tr!("条件:{w}\n\n", "when: {w}\n\n").get(lang));
+    out.push_str(&explanation_table(&explanation, lang));
+    Ok(out)
+}
+
+/// The one village project of rule `need` (`rule` or `survey.rule`) in
+/// `village` (`village` or `township/village`), with its place in the
+/// ranking.
+fn find_project<'p>(
+    input: &PriorityInput,
+    projects: &'p [Project],
+    village: &str,
+    need: &str,
+) -> Result<(usize, &'p Project), Tr> {
+    let (survey_filter, need_name) = match need.split_once('.') {
+        Some((s, n)) => (Some(s), n),
+        None => (None, need),
+    };
+    let (township_filter, village_name) = match village.split_once('/') {
+        Some((t, v)) => (Some(t), v),
+        None => (None, village),
+    };
+    let found: Vec<(usize, &Project)> = projects
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            let r = &input.rules[p.rule];
+            p.area.village == village_name
+                && township_filter.is_none_or(|t| p.area.township == t)
+                && r.name == need_name
+                && survey_filter.is_none_or(|s| r.survey == s)
+        })
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(tr!(
+            "{village} 没有规则 {need} 的项目(没有农户触发它,或名称有误)",
+            "{village} has no project for rule {need} (no household fired it, or a name is wrong)"
+        )),
+        _ => Err(tr!(
+            "有多个匹配;请写成 乡镇/村 和 问卷.规则",
+            "more than one match; write township/village and survey.rule"
+        )),
+    }
+}
+
+/// The households of an explanation with the answers its rule read, a
+/// choice shown with its label.
+fn explanation_table(explanation: &Explanation, lang: Lang) -> String {
     let mut headers: Vec<String> = match lang {
         Lang::Zh => vec!["户编码".into(), "户主".into(), "人口".into()],
         Lang::En => vec!["code".into(), "head".into(), "members".into()],
@@ -252,8 +278,7 @@ fn explain_text(
         })
         .collect();
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    out.push_str(&table::render(&header_refs, &rows, &[2]));
-    Ok(out)
+    table::render(&header_refs, &rows, &[2])
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -336,7 +361,7 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> ExitCode {
         csv_out::write(&out, args.excel, replace, |sink| match args.what {
             ExportKind::Priorities => match &priorities {
                 Some((input, projects, choice)) => {
-                    export::priorities(sink, input, projects, choice.as_ref(), lang)
+                    crate::report::priorities::write(sink, input, projects, choice.as_ref(), lang)
                 }
                 None => Ok(()),
             },

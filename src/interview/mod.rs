@@ -59,41 +59,8 @@ pub fn canonical(survey: &Survey, question: &Question, raw: &str) -> Result<Stri
     if text.is_empty() {
         return refuse(tr!("请填写答案", "please enter an answer"));
     }
-    let number = match question.kind {
-        QuestionKind::Note => return refuse(tr!("说明不需要回答", "a note takes no answer")),
-        QuestionKind::Integer => match text.parse::<i64>() {
-            Ok(n) => Some((n as f64, n.to_string())),
-            Err(_) => {
-                return refuse(tr!(
-                    "请填写整数,例如 12",
-                    "enter a whole number, for example 12"
-                ));
-            }
-        },
-        QuestionKind::Decimal => match text.parse::<f64>() {
-            Ok(n) if n.is_finite() => Some((n, n.to_string())),
-            _ => {
-                return refuse(tr!(
-                    "请填写数字,例如 2.5",
-                    "enter a number, for example 2.5"
-                ));
-            }
-        },
-        _ => None,
-    };
-    if let Some((n, canonical)) = number {
-        if let Some(min) = question.min
-            && n < min
-        {
-            let m = format_bound(min);
-            return refuse(tr!("不能小于 {m}", "must be at least {m}"));
-        }
-        if let Some(max) = question.max
-            && n > max
-        {
-            let m = format_bound(max);
-            return refuse(tr!("不能大于 {m}", "must be at most {m}"));
-        }
+    if let Some((n, canonical)) = number(question, &text)? {
+        within_bounds(question, n)?;
         return Ok(canonical);
     }
     match question.kind {
@@ -138,6 +105,46 @@ pub fn canonical(survey: &Survey, question: &Question, raw: &str) -> Result<Stri
         }
         _ => Ok(raw.trim().to_string()),
     }
+}
+
+/// The value and canonical text of an answer to a number question;
+/// `None` for other kinds (a note takes no answer at all).
+fn number(question: &Question, text: &str) -> Result<Option<(f64, String)>, AnswerError> {
+    match question.kind {
+        QuestionKind::Note => refuse(tr!("说明不需要回答", "a note takes no answer")),
+        QuestionKind::Integer => match text.parse::<i64>() {
+            Ok(n) => Ok(Some((n as f64, n.to_string()))),
+            Err(_) => refuse(tr!(
+                "请填写整数,例如 12",
+                "enter a whole number, for example 12"
+            )),
+        },
+        QuestionKind::Decimal => match text.parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(Some((n, n.to_string()))),
+            _ => refuse(tr!(
+                "请填写数字,例如 2.5",
+                "enter a number, for example 2.5"
+            )),
+        },
+        _ => Ok(None),
+    }
+}
+
+/// Refuses a number outside the question's bounds.
+fn within_bounds(question: &Question, n: f64) -> Result<(), AnswerError> {
+    if let Some(min) = question.min
+        && n < min
+    {
+        let m = format_bound(min);
+        return refuse(tr!("不能小于 {m}", "must be at least {m}"));
+    }
+    if let Some(max) = question.max
+        && n > max
+    {
+        let m = format_bound(max);
+        return refuse(tr!("不能大于 {m}", "must be at most {m}"));
+    }
+    Ok(())
 }
 
 /// Why an interview cannot be complete, for one relevant question.

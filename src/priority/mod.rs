@@ -9,6 +9,9 @@
 //! each [`Project`]) and the rule that produced it.
 
 pub mod budget;
+mod filter;
+
+pub use filter::Filter;
 
 use std::collections::HashMap;
 use std::rc::Rc;

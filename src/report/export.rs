@@ -1,116 +1,13 @@
-//! The exports planners take to Excel or WPS, and the priorities table:
-//! ranked projects, responses, households and the codebook.
+//! The exports planners take to Excel or WPS: responses, households and
+//! the codebook (the ranked projects are [`super::priorities`]).
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::csv_out::{Cell, ExportError, Sink, beijing_time};
 use crate::i18n::Lang;
-use crate::priority::budget::Choice;
-use crate::priority::{Project, Rule};
 use crate::store::Store;
-use crate::store::priorities::PriorityInput;
-use crate::survey::{Question, QuestionKind, Survey};
-
-fn h(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
-    }
-}
-
-/// The project label of a rule, in `lang`, or the rule's name.
-pub fn project_label(rule: &Rule, lang: Lang) -> String {
-    rule.project
-        .as_ref()
-        .map_or(rule.name.clone(), |p| p.get(lang).to_string())
-}
-
-/// The columns of the priorities list, in `lang`.
-pub fn priority_headers(lang: Lang, budget: bool) -> Vec<String> {
-    let mut headers = vec![
-        h(lang, "排序", "rank"),
-        h(lang, "乡镇", "township"),
-        h(lang, "村", "village"),
-        h(lang, "组", "group"),
-        h(lang, "类别", "category"),
-        h(lang, "项目", "project"),
-        h(lang, "规则", "rule"),
-        h(lang, "严重程度", "severity"),
-        h(lang, "阶段", "phase"),
-        h(lang, "受影响户数", "households affected"),
-        h(lang, "调查户数", "surveyed"),
-        h(lang, "登记户数", "registered"),
-        h(lang, "受影响人口", "people affected"),
-        h(lang, "比例", "share"),
-        h(lang, "估算费用(元)", "estimated cost (yuan)"),
-        h(lang, "可靠性", "reliability"),
-    ];
-    if budget {
-        headers.push(h(lang, "纳入预算", "funded"));
-    }
-    headers
-}
-
-/// The cells of one ranked project.
-pub fn priority_cells<'a>(
-    rank: usize,
-    p: &'a Project,
-    rules: &'a [Rule],
-    funded: Option<bool>,
-    lang: Lang,
-) -> Vec<Cell<'a>> {
-    let r = &rules[p.rule];
-    let mut cells = vec![
-        Cell::int(rank as i64),
-        Cell::text(p.area.township.as_str()),
-        Cell::text(p.area.village.as_str()),
-        Cell::text(p.area.group.as_str()),
-        Cell::text(r.category.as_str()),
-        Cell::text(match &r.project {
-            Some(label) => label.get(lang),
-            None => r.name.as_str(),
-        }),
-        Cell::text(format!("{}.{}", r.survey, r.name)),
-        Cell::int(i64::from(r.severity)),
-        Cell::int(i64::from(p.phase)),
-        Cell::int(p.affected()),
-        Cell::int(p.surveyed),
-        Cell::int(p.registered),
-        Cell::int(p.people),
-        Cell::Number(format!("{:.3}", p.share()).into()),
-        p.cost.map_or(Cell::text(""), Cell::num),
-        Cell::text(match (p.low_reliability(), lang) {
-            (false, _) => "",
-            (true, Lang::Zh) => "低",
-            (true, Lang::En) => "low",
-        }),
-    ];
-    if let Some(f) = funded {
-        cells.push(Cell::text(match (f, lang) {
-            (false, _) => "",
-            (true, Lang::Zh) => "是",
-            (true, Lang::En) => "yes",
-        }));
-    }
-    cells
-}
-
-/// Writes the ranked projects (already filtered) as CSV.
-pub fn priorities(
-    sink: &mut Sink<'_>,
-    input: &PriorityInput,
-    projects: &[Project],
-    choice: Option<&Choice>,
-    lang: Lang,
-) -> Result<(), ExportError> {
-    sink.header(&priority_headers(lang, choice.is_some()))?;
-    for (n, p) in projects.iter().enumerate() {
-        let funded = choice.map(|c| c.funded.binary_search(&n).is_ok());
-        sink.row(&priority_cells(n + 1, p, &input.rules, funded, lang))?;
-    }
-    Ok(())
-}
+use crate::survey::{Need, Question, QuestionKind, Section, Survey};
 
 pub fn households(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError> {
     sink.header(
@@ -214,60 +111,9 @@ pub fn responses(
     survey: Option<&str>,
     labels: Option<Lang>,
 ) -> Result<(), ExportError> {
-    let mut versions: Vec<(String, Vec<Rc<Survey>>)> = Vec::new();
-    let mut parsed: HashMap<i64, Rc<Survey>> = HashMap::new();
-    for (id, name) in store.snapshots()? {
-        if survey.is_some_and(|s| s != name) {
-            continue;
-        }
-        let s = store.snapshot_survey(id)?;
-        parsed.insert(id, Rc::clone(&s));
-        match versions.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, list)) => list.push(s),
-            None => versions.push((name, vec![s])),
-        }
-    }
-    if let Some(s) = survey
-        && versions.is_empty()
-    {
-        return Err(ExportError::Usage(crate::tr!(
-            "没有问卷 {s} 的调查",
-            "no interviews of survey {s}"
-        )));
-    }
+    let (mut versions, parsed) = survey_versions(store, survey)?;
     versions.sort_by(|a, b| a.0.cmp(&b.0));
-    let prefix = survey.is_none();
-    let mut header: Vec<String> = [
-        "code",
-        "township",
-        "village",
-        "group",
-        "head",
-        "interviewer",
-        "status",
-        "started",
-        "updated",
-        "completed",
-        "survey",
-        "version",
-    ]
-    .map(String::from)
-    .to_vec();
-    let mut columns: Vec<(String, Column)> = Vec::new();
-    for (name, list) in &versions {
-        for c in survey_columns(list) {
-            let title = match &c {
-                Column::Answer(q) => q.clone(),
-                Column::Chosen(q, choice) => format!("{q}/{choice}"),
-            };
-            header.push(if prefix {
-                format!("{name}.{title}")
-            } else {
-                title
-            });
-            columns.push((name.clone(), c));
-        }
-    }
+    let (header, columns) = response_columns(&versions, survey.is_none());
     sink.header(&header)?;
     let width = header.len();
     store.for_each_interview(survey, |row| {
@@ -294,26 +140,100 @@ pub fn responses(
             Cell::text(row.survey),
             Cell::text(row.version),
         ]);
-        let own = parsed.get(&row.snapshot);
-        for (name, column) in &columns {
-            if *name != row.survey {
-                cells.push(Cell::text(""));
-                continue;
-            }
-            cells.push(match column {
-                Column::Answer(q) => match (answers.get(q.as_str()), own) {
-                    (Some(v), Some(s)) => answer_cell(s, q, v, labels),
-                    (Some(v), None) => Cell::text(v.as_ref()),
-                    (None, _) => Cell::text(""),
-                },
-                Column::Chosen(q, choice) => match answers.get(q.as_str()) {
-                    Some(v) => Cell::int(i64::from(v.split_whitespace().any(|c| c == choice))),
-                    None => Cell::text(""),
-                },
-            });
-        }
+        let own = parsed.get(&row.snapshot).map(|s| &**s);
+        answer_cells(&mut cells, &columns, row.survey, own, &answers, labels);
         sink.row(&cells)
     })
+}
+
+/// Every stored version of each survey (only of `survey`, when given),
+/// by survey id, and each snapshot's questionnaire.
+type Versions = (Vec<(String, Vec<Rc<Survey>>)>, HashMap<i64, Rc<Survey>>);
+
+fn survey_versions(store: &Store, survey: Option<&str>) -> Result<Versions, ExportError> {
+    let mut versions: Vec<(String, Vec<Rc<Survey>>)> = Vec::new();
+    let mut parsed: HashMap<i64, Rc<Survey>> = HashMap::new();
+    for (id, name) in store.snapshots()? {
+        if survey.is_some_and(|s| s != name) {
+            continue;
+        }
+        let s = store.snapshot_survey(id)?;
+        parsed.insert(id, Rc::clone(&s));
+        match versions.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, list)) => list.push(s),
+            None => versions.push((name, vec![s])),
+        }
+    }
+    Ok((versions, parsed))
+}
+
+/// The header of the responses and, after its fixed columns, the survey
+/// of each answer column; titles prefixed with the survey id when `prefix`.
+fn response_columns(
+    versions: &[(String, Vec<Rc<Survey>>)],
+    prefix: bool,
+) -> (Vec<String>, Vec<(String, Column)>) {
+    let mut header: Vec<String> = [
+        "code",
+        "township",
+        "village",
+        "group",
+        "head",
+        "interviewer",
+        "status",
+        "started",
+        "updated",
+        "completed",
+        "survey",
+        "version",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut columns: Vec<(String, Column)> = Vec::new();
+    for (name, list) in versions {
+        for c in survey_columns(list) {
+            let title = match &c {
+                Column::Answer(q) => q.clone(),
+                Column::Chosen(q, choice) => format!("{q}/{choice}"),
+            };
+            header.push(if prefix {
+                format!("{name}.{title}")
+            } else {
+                title
+            });
+            columns.push((name.clone(), c));
+        }
+    }
+    (header, columns)
+}
+
+/// The answer cells of one interview of `survey`, answered with `own`:
+/// empty in the columns of other surveys.
+fn answer_cells<'a>(
+    cells: &mut Vec<Cell<'a>>,
+    columns: &[(String, Column)],
+    survey: &str,
+    own: Option<&Survey>,
+    answers: &'a std::collections::BTreeMap<&str, std::borrow::Cow<'_, str>>,
+    labels: Option<Lang>,
+) {
+    for (name, column) in columns {
+        if *name != survey {
+            cells.push(Cell::text(""));
+            continue;
+        }
+        cells.push(match column {
+            Column::Answer(q) => match (answers.get(q.as_str()), own) {
+                (Some(v), Some(s)) => answer_cell(s, q, v, labels),
+                (Some(v), None) => Cell::text(v.as_ref()),
+                (None, _) => Cell::text(""),
+            },
+            Column::Chosen(q, choice) => match answers.get(q.as_str()) {
+                Some(v) => Cell::int(i64::from(v.split_whitespace().any(|c| c == choice))),
+                None => Cell::text(""),
+            },
+        });
+    }
 }
 
 fn kind_name(q: &Question) -> String {
@@ -366,68 +286,78 @@ pub fn codebook(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError> {
         let s = store.snapshot_survey(id)?;
         for section in &s.sections {
             for q in &section.questions {
-                let choices: Vec<String> = s
-                    .choices_of(q)
-                    .iter()
-                    .map(|c| {
-                        format!(
-                            "{}={}/{}",
-                            c.name,
-                            c.label.in_code("zh"),
-                            c.label.in_code("en")
-                        )
-                    })
-                    .collect();
-                let relevant: Vec<&str> = section
-                    .relevant
-                    .iter()
-                    .chain(q.relevant.iter())
-                    .map(|e| e.text.as_str())
-                    .collect();
-                sink.row(&[
-                    Cell::text(s.id.clone()),
-                    Cell::text(s.version.clone()),
-                    Cell::text("question"),
-                    Cell::text(q.name.clone()),
-                    Cell::text(kind_name(q)),
-                    Cell::text(if q.required { "yes" } else { "no" }),
-                    Cell::text(q.label.in_code("zh")),
-                    Cell::text(q.label.in_code("en")),
-                    Cell::text(choices.join("; ")),
-                    Cell::text(all_of(&relevant)),
-                    Cell::text(q.constraint.as_ref().map_or("", |c| c.text.as_str())),
-                    q.min.map_or(Cell::text(""), Cell::num),
-                    q.max.map_or(Cell::text(""), Cell::num),
-                    Cell::text(q.unit.as_ref().map_or("", |u| u.in_code("zh"))),
-                    Cell::text(""),
-                    Cell::text(""),
-                    Cell::text(""),
-                ])?;
+                sink.row(&question_row(&s, section, q))?;
             }
         }
         for n in &s.needs {
-            sink.row(&[
-                Cell::text(s.id.clone()),
-                Cell::text(s.version.clone()),
-                Cell::text("need"),
-                Cell::text(n.name.clone()),
-                Cell::text(""),
-                Cell::text(""),
-                Cell::text(n.project.as_ref().map_or("", |p| p.in_code("zh"))),
-                Cell::text(n.project.as_ref().map_or("", |p| p.in_code("en"))),
-                Cell::text(""),
-                Cell::text(n.when.text.clone()),
-                Cell::text(""),
-                Cell::text(""),
-                Cell::text(""),
-                Cell::text(""),
-                Cell::int(i64::from(n.severity.get())),
-                Cell::text(n.category.clone()),
-                n.unit_cost.map_or(Cell::text(""), Cell::num),
-            ])?;
+            sink.row(&need_row(&s, n))?;
         }
     }
     Ok(())
+}
+
+/// The codebook row of question `q` of `section` of `s`.
+fn question_row<'a>(s: &'a Survey, section: &'a Section, q: &'a Question) -> Vec<Cell<'a>> {
+    let choices: Vec<String> = s
+        .choices_of(q)
+        .iter()
+        .map(|c| {
+            format!(
+                "{}={}/{}",
+                c.name,
+                c.label.in_code("zh"),
+                c.label.in_code("en")
+            )
+        })
+        .collect();
+    let relevant: Vec<&str> = section
+        .relevant
+        .iter()
+        .chain(q.relevant.iter())
+        .map(|e| e.text.as_str())
+        .collect();
+    vec![
+        Cell::text(s.id.as_str()),
+        Cell::text(s.version.as_str()),
+        Cell::text("question"),
+        Cell::text(q.name.as_str()),
+        Cell::text(kind_name(q)),
+        Cell::text(if q.required { "yes" } else { "no" }),
+        Cell::text(q.label.in_code("zh")),
+        Cell::text(q.label.in_code("en")),
+        Cell::text(choices.join("; ")),
+        Cell::text(all_of(&relevant)),
+        Cell::text(q.constraint.as_ref().map_or("", |c| c.text.as_str())),
+        q.min.map_or(Cell::text(""), Cell::num),
+        q.max.map_or(Cell::text(""), Cell::num),
+        Cell::text(q.unit.as_ref().map_or("", |u| u.in_code("zh"))),
+        Cell::text(""),
+        Cell::text(""),
+        Cell::text(""),
+    ]
+}
+
+/// The codebook row of need rule `n` of `s`.
+fn need_row<'a>(s: &'a Survey, n: &'a Need) -> Vec<Cell<'a>> {
+    vec![
+        Cell::text(s.id.as_str()),
+        Cell::text(s.version.as_str()),
+        Cell::text("need"),
+        Cell::text(n.name.as_str()),
+        Cell::text(""),
+        Cell::text(""),
+        Cell::text(n.project.as_ref().map_or("", |p| p.in_code("zh"))),
+        Cell::text(n.project.as_ref().map_or("", |p| p.in_code("en"))),
+        Cell::text(""),
+        Cell::text(n.when.text.as_str()),
+        Cell::text(""),
+        Cell::text(""),
+        Cell::text(""),
+        Cell::text(""),
+        Cell::int(i64::from(n.severity.get())),
+        Cell::text(n.category.as_str()),
+        n.unit_cost.map_or(Cell::text(""), Cell::num),
+    ]
 }
 
 #[cfg(test)]

@@ -4,4 +4,5 @@
 
 pub mod csv_out;
 pub mod export;
+pub mod priorities;
 pub mod table;

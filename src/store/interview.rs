@@ -12,11 +12,11 @@ use std::rc::Rc;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
+use super::hits::NeedHits;
 use super::household::Household;
-use super::revalidate::Checks;
 use super::{Result, Store, StoreError};
 use crate::interview::{Answers, HouseholdFacts, State, failures};
-use crate::survey::{Severity, Survey};
+use crate::survey::Survey;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -81,14 +81,6 @@ pub struct AuditEntry {
     pub device: String,
 }
 
-/// Need hits as stored: `name:severity` separated by spaces.
-pub fn encode_hits(hits: &[(&str, Severity)]) -> String {
-    hits.iter()
-        .map(|(n, s)| format!("{n}:{}", s.get()))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 pub(crate) fn encode_answers(answers: &Answers) -> String {
     serde_json::to_string(answers).unwrap_or_else(|_| "{}".into())
 }
@@ -101,15 +93,10 @@ pub(crate) fn decode_answers(json: &str) -> Result<Answers> {
     })
 }
 
-/// The hits of a complete interview, computed from its answers.
-pub fn compute_hits(survey: &Survey, answers: &Answers, facts: &HouseholdFacts) -> String {
-    let state = State::new(survey, answers, facts);
-    let hits: Vec<(&str, Severity)> = state
-        .need_hits()
-        .iter()
-        .map(|n| (n.name.as_str(), n.severity))
-        .collect();
-    encode_hits(&hits)
+/// The stored text of the hits of a complete interview, computed from
+/// its answers, for statements that bind it as it is (see [`NeedHits`]).
+pub(super) fn compute_hits(survey: &Survey, answers: &Answers, facts: &HouseholdFacts) -> String {
+    NeedHits::compute(survey, answers, facts).encode()
 }
 
 const SELECT: &str =
@@ -322,22 +309,18 @@ impl Store {
     /// relevant answer breaks its question's type, bounds or constraint:
     /// every answer is checked again here, because one accepted earlier
     /// may fail after an answer it depends on changed.
-    pub fn complete(&self, id: i64, interviewer: &str) -> Result<String> {
+    pub fn complete(&self, id: i64, interviewer: &str) -> Result<NeedHits> {
         let tx = self.write()?;
         let interview = self.interview(id)?;
         if interview.status == Status::Complete {
-            return Ok(
-                tx.query_row("SELECT hits FROM interview WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?,
-            );
+            return self.hits(id);
         }
         let facts = interview.facts();
         let failures = failures(&interview.survey, &interview.answers, &facts);
         if !failures.is_empty() {
             return Err(StoreError::Incomplete { failures });
         }
-        let hits = compute_hits(&interview.survey, &interview.answers, &facts);
+        let hits = NeedHits::compute(&interview.survey, &interview.answers, &facts);
         self.set_status(&tx, &interview, Status::Complete, &hits, interviewer)?;
         tx.commit()?;
         Ok(hits)
@@ -351,7 +334,13 @@ impl Store {
         if interview.status == Status::Draft {
             return Ok(());
         }
-        self.set_status(&tx, &interview, Status::Draft, "", interviewer)?;
+        self.set_status(
+            &tx,
+            &interview,
+            Status::Draft,
+            &NeedHits::default(),
+            interviewer,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -362,7 +351,7 @@ impl Store {
         tx: &rusqlite::Transaction<'_>,
         interview: &Interview,
         status: Status,
-        hits: &str,
+        hits: &NeedHits,
         interviewer: &str,
     ) -> Result<()> {
         let now = self.tick_after(interview.updated_at);
@@ -371,7 +360,7 @@ impl Store {
         tx.execute(
             "UPDATE interview SET status = ?2, hits = ?3, completed_at = ?4, updated_at = ?5, stamp = ?6
              WHERE id = ?1",
-            params![interview.id, status.as_str(), hits, completed, now, stamp],
+            params![interview.id, status.as_str(), hits.encode(), completed, now, stamp],
         )?;
         let entry = super::audit::Entry {
             interview: interview.uuid.as_bytes().as_slice(),
@@ -407,13 +396,18 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The stored need hits of an interview (`name:severity …`).
-    pub fn hits(&self, id: i64) -> Result<String> {
-        Ok(self
-            .conn
-            .query_row("SELECT hits FROM interview WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })?)
+    /// The stored need hits of an interview, read back with their
+    /// severities; none for a draft.
+    pub fn hits(&self, id: i64) -> Result<NeedHits> {
+        let text: String =
+            self.conn
+                .query_row("SELECT hits FROM interview WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+        NeedHits::decode(&text).map_err(|e| StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: format!("{e} of interview {id}"),
+        })
     }
 
     /// Recomputes the stored hits of a household's complete interviews, after
@@ -442,44 +436,6 @@ impl Store {
         }
         Ok(())
     }
-
-    /// Every complete interview whose stored need hits are not what its
-    /// answers give under its own snapshot's rules, in household code
-    /// order. Interviews are read one at a time.
-    pub fn stale_hits(&self) -> Result<Vec<StaleHits>> {
-        Ok(self.check_complete(Checks::HITS)?.stale_hits)
-    }
-
-    /// Recomputes the stored need hits of every complete interview from its
-    /// answers and its own snapshot's rules; returns how many changed.
-    pub fn recompute_hits(&self) -> Result<usize> {
-        let stale = self.stale_hits()?;
-        if let Some(s) = stale.iter().find(|s| s.fresh.is_none()) {
-            return Err(StoreError::Corrupt {
-                path: self.path.clone(),
-                detail: format!("answers of household {} survey {}", s.household, s.survey),
-            });
-        }
-        let tx = self.write()?;
-        for s in &stale {
-            tx.execute(
-                "UPDATE interview SET hits = ?2 WHERE id = ?1",
-                params![s.id, s.fresh],
-            )?;
-        }
-        tx.commit()?;
-        Ok(stale.len())
-    }
-}
-
-/// A complete interview whose stored need hits are out of date.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StaleHits {
-    pub id: i64,
-    pub household: String,
-    pub survey: String,
-    /// The hits its answers give; `None` when the answers cannot be read.
-    pub fresh: Option<String>,
 }
 
 /// A finished or partly finished interview to write in bulk (the demo
@@ -496,8 +452,8 @@ pub struct NewInterview {
     pub started_at: i64,
     pub updated_at: i64,
     answers: Answers,
-    /// The encoded need hits of a complete interview; `None` for a draft.
-    hits: Option<String>,
+    /// The need hits of a complete interview; `None` for a draft.
+    hits: Option<NeedHits>,
 }
 
 /// Who, when and where an interview written in bulk was made.
@@ -533,11 +489,11 @@ impl NewInterview {
         if !failures.is_empty() {
             return Err(StoreError::Incomplete { failures });
         }
-        let hits = compute_hits(survey, &answers, facts);
+        let hits = NeedHits::compute(survey, &answers, facts);
         Ok(Self::new(made, answers, Some(hits)))
     }
 
-    fn new(made: Made, answers: Answers, hits: Option<String>) -> Self {
+    fn new(made: Made, answers: Answers, hits: Option<NeedHits>) -> Self {
         let Made {
             uuid,
             household,
@@ -593,7 +549,7 @@ impl Store {
                     new.updated_at,
                     new.hits.is_some().then_some(new.updated_at),
                     encode_answers(&new.answers),
-                    new.hits.as_deref().unwrap_or_default(),
+                    new.hits.as_ref().map(NeedHits::encode).unwrap_or_default(),
                     super::clock::from_ms(new.updated_at)
                 ])?;
             }

@@ -13,6 +13,7 @@ mod clock;
 pub mod doctor;
 mod error;
 mod file;
+pub mod hits;
 pub mod household;
 pub mod import;
 pub mod interview;

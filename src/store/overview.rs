@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::hits::counted_entries;
 use super::household::Household;
 use super::interview::Status;
 use super::{Result, Store, StoreError};
@@ -38,45 +39,8 @@ impl Store {
     /// all.
     pub fn village_coverage(&self, surveys: &[&str]) -> Result<Vec<VillageCoverage>> {
         let tx = self.conn.unchecked_transaction()?;
-        // Each snapshot's place among `surveys`, if it is one of them.
-        let wanted: HashMap<i64, usize> = {
-            let mut stmt = tx.prepare("SELECT id, survey FROM snapshot")?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-            let mut wanted = HashMap::new();
-            for row in rows {
-                let (id, survey) = row?;
-                if let Some(at) = surveys.iter().position(|s| *s == survey) {
-                    wanted.insert(id, at);
-                }
-            }
-            wanted
-        };
-        // The households with a complete interview of every survey asked
-        // about, in row id order.
-        let mut complete: Vec<i64> = Vec::new();
-        {
-            let mut stmt =
-                tx.prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
-            let mut rows = stmt.query([])?;
-            let mut found = vec![false; surveys.len()];
-            while let Some(r) = rows.next()? {
-                let id: i64 = r.get(0)?;
-                let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-                found.iter_mut().for_each(|f| *f = false);
-                for entry in super::schema::counted_entries(text) {
-                    let (snapshot, _) = entry.ok_or_else(|| StoreError::Corrupt {
-                        path: self.path.clone(),
-                        detail: format!("counted interviews of household row {id}: '{text}'"),
-                    })?;
-                    if let Some(&at) = wanted.get(&snapshot) {
-                        found[at] = true;
-                    }
-                }
-                if found.iter().all(|&f| f) {
-                    complete.push(id);
-                }
-            }
-        }
+        let wanted = wanted_snapshots(&tx, surveys)?;
+        let complete = self.complete_households(&tx, &wanted, surveys.len())?;
         let drafts: Vec<i64> = {
             let mut stmt = tx.prepare(
                 "SELECT DISTINCT household_id FROM interview WHERE status = 'draft'
@@ -116,6 +80,39 @@ impl Store {
             }
         }
         Ok(villages)
+    }
+
+    /// The households, by row id in order, with a complete interview of
+    /// each of the `surveys` surveys, whose snapshots' places are `wanted`.
+    fn complete_households(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        wanted: &HashMap<i64, usize>,
+        surveys: usize,
+    ) -> Result<Vec<i64>> {
+        let mut complete: Vec<i64> = Vec::new();
+        let mut stmt =
+            tx.prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
+        let mut rows = stmt.query([])?;
+        let mut found = vec![false; surveys];
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            found.iter_mut().for_each(|f| *f = false);
+            for entry in counted_entries(text) {
+                let (snapshot, _) = entry.ok_or_else(|| StoreError::Corrupt {
+                    path: self.path.clone(),
+                    detail: format!("counted interviews of household row {id}: '{text}'"),
+                })?;
+                if let Some(&at) = wanted.get(&snapshot) {
+                    found[at] = true;
+                }
+            }
+            if found.iter().all(|&f| f) {
+                complete.push(id);
+            }
+        }
+        Ok(complete)
     }
 
     /// The households of one village with the state of each survey: complete
@@ -245,4 +242,21 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Each snapshot's place among `surveys`, for those of one of them.
+fn wanted_snapshots(
+    tx: &rusqlite::Transaction<'_>,
+    surveys: &[&str],
+) -> Result<HashMap<i64, usize>> {
+    let mut stmt = tx.prepare("SELECT id, survey FROM snapshot")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let mut wanted = HashMap::new();
+    for row in rows {
+        let (id, survey) = row?;
+        if let Some(at) = surveys.iter().position(|s| *s == survey) {
+            wanted.insert(id, at);
+        }
+    }
+    Ok(wanted)
 }

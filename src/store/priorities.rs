@@ -2,18 +2,28 @@
 //! need rules of every stored questionnaire version, and for each
 //! household and survey the interview that counts with its stored hits.
 
+//!
+//! Split by what is read: [`versions`] the rules of every stored
+//! questionnaire version, [`counted`] the `counted` table (and its check),
+//! [`explain`] the households and answers behind one project. Stored hits
+//! are read only through [`super::hits`].
+
+mod counted;
+mod explain;
+mod versions;
+
 use std::collections::HashMap;
-use std::ops::Range;
+use std::path::Path;
 use std::rc::Rc;
 
-use super::interview::{compute_hits, decode_answers};
-use std::path::Path;
-use std::sync::mpsc::SyncSender;
+pub use explain::{ExplainRow, Explanation};
 
+use self::counted::{Chunk, read_counted};
+use self::versions::Versions;
+use super::hits::{BadHits, NeedHits};
+use super::interview::decode_answers;
 use super::{Result, Store, StoreError};
 use crate::interview::HouseholdFacts;
-use rusqlite::{OptionalExtension, params};
-
 use crate::priority::{By, Household, Project, Rule, Tally};
 
 /// The interview chosen so far for a household and survey, with the rules
@@ -188,243 +198,7 @@ impl Names {
     }
 }
 
-/// The questionnaire versions a ranking knows: surveys numbered once, each
-/// survey's rules by name, and each snapshot's survey and rules.
-struct Versions {
-    /// The surveys' ids, numbered.
-    surveys: Vec<String>,
-    /// Per survey: its rules' names and indices (a handful: searched in
-    /// order).
-    names: Vec<Vec<(String, usize)>>,
-    /// Sorted by snapshot id: (id, survey, the rules the version has).
-    snapshots: Vec<(i64, usize, Vec<usize>)>,
-    /// Snapshot id → place in `snapshots` (`u32::MAX` for none), while ids
-    /// are small, as SQLite makes them.
-    by_id: Vec<u32>,
-}
-
-impl Versions {
-    fn surveys(&self) -> usize {
-        self.surveys.len()
-    }
-
-    /// The place of a snapshot in `snapshots`.
-    fn snapshot(&self, id: i64) -> Option<usize> {
-        match usize::try_from(id).ok().and_then(|i| self.by_id.get(i)) {
-            Some(&at) if at != u32::MAX => Some(at as usize),
-            Some(_) => None,
-            None => self.snapshots.binary_search_by_key(&id, |s| s.0).ok(),
-        }
-    }
-
-    /// The survey number of the snapshot at `at`.
-    fn survey(&self, at: usize) -> usize {
-        self.snapshots[at].1
-    }
-
-    /// The rules of survey `s` named in stored hits (`name:severity ...`).
-    /// One pass over the bytes: this runs for every household and survey.
-    fn hits(&self, s: usize, hits: &str, out: &mut Vec<usize>) {
-        out.clear();
-        let bytes = hits.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            let start = at;
-            while at < bytes.len() && bytes[at] != b':' && bytes[at] != b' ' {
-                at += 1;
-            }
-            let name = &bytes[start..at];
-            while at < bytes.len() && bytes[at] != b' ' {
-                at += 1;
-            }
-            at += 1;
-            if let Some((_, i)) = self.names[s].iter().find(|(n, _)| n.as_bytes() == name) {
-                out.push(*i);
-            }
-        }
-    }
-}
-
-/// Parsed rows of the `counted` table, a few thousand households at a
-/// time: per household row id, a range of `entries`, which hold for each
-/// counted interview the place of its snapshot, the number of rules that
-/// fired, and those rules.
-struct Chunk {
-    rows: Vec<(i64, Range<usize>)>,
-    entries: Vec<usize>,
-}
-
-const CHUNK_ROWS: usize = 1024;
-
-/// Reads the `counted` table on a connection of its own and sends it, parsed,
-/// in chunks.
-/// Stops when the receiver hangs up; an error is the last thing sent.
-fn read_counted(path: &Path, versions: &Versions, send: &SyncSender<Result<Chunk>>) {
-    let read = || -> Result<()> {
-        let conn = super::read_only(path)?;
-        conn.pragma_update(None, "cache_size", SCAN_CACHE_PAGES)?;
-        let mut stmt =
-            conn.prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
-        let mut rows = stmt.query([])?;
-        // A household interviewed twice for a survey (two laptops, say):
-        // the latest completed counts, the higher id on a tie.
-        let mut latest = conn.prepare(
-            "SELECT i.snapshot_id, i.hits FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
-             WHERE i.household_id = ?1 AND s.survey = ?2 AND i.status = 'complete'
-             ORDER BY i.completed_at DESC, i.id DESC LIMIT 1",
-        )?;
-        // Per survey: the snapshot place and hits of its one entry, or
-        // `Twice`.
-        #[derive(Clone)]
-        enum Found {
-            None,
-            Once(usize, Range<usize>),
-            Twice,
-        }
-        let mut found = vec![Found::None; versions.surveys()];
-        let mut hits = Vec::new();
-        let fresh = || Chunk {
-            rows: Vec::with_capacity(CHUNK_ROWS),
-            entries: Vec::with_capacity(CHUNK_ROWS * 2 * versions.surveys()),
-        };
-        let mut chunk = fresh();
-        while let Some(r) = rows.next()? {
-            let row_id: i64 = r.get(0)?;
-            let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            found.iter_mut().for_each(|f| *f = Found::None);
-            for entry in super::schema::counted_entries(text) {
-                let (snapshot, stored) = entry.ok_or_else(|| StoreError::Corrupt {
-                    path: path.to_path_buf(),
-                    detail: format!("counted interviews of household row {row_id}: '{text}'"),
-                })?;
-                let Some(at) = versions.snapshot(snapshot) else {
-                    continue;
-                };
-                let f = &mut found[versions.survey(at)];
-                *f = match f {
-                    Found::None => Found::Once(at, stored),
-                    _ => Found::Twice,
-                };
-            }
-            let start = chunk.entries.len();
-            for (s, f) in found.iter().enumerate() {
-                let at = match f {
-                    Found::None => continue,
-                    Found::Once(at, stored) => {
-                        versions.hits(s, &text[stored.clone()], &mut hits);
-                        *at
-                    }
-                    Found::Twice => {
-                        let chosen: Option<(i64, String)> = latest
-                            .query_row(params![row_id, versions.surveys[s]], |r| {
-                                Ok((r.get(0)?, r.get(1)?))
-                            })
-                            .optional()?;
-                        let Some((at, stored)) =
-                            chosen.and_then(|(id, hits)| Some((versions.snapshot(id)?, hits)))
-                        else {
-                            continue;
-                        };
-                        versions.hits(s, &stored, &mut hits);
-                        at
-                    }
-                };
-                chunk.entries.push(at);
-                chunk.entries.push(hits.len());
-                chunk.entries.extend_from_slice(&hits);
-            }
-            chunk.rows.push((row_id, start..chunk.entries.len()));
-            if chunk.rows.len() == CHUNK_ROWS
-                && send
-                    .send(Ok(std::mem::replace(&mut chunk, fresh())))
-                    .is_err()
-            {
-                return Ok(());
-            }
-        }
-        if !chunk.rows.is_empty() {
-            let _ = send.send(Ok(chunk));
-        }
-        Ok(())
-    };
-    if let Err(e) = read() {
-        let _ = send.send(Err(e));
-    }
-}
-
 impl Store {
-    /// The rules of every stored questionnaire version, into `rules`, by
-    /// survey and name: a newer version's wording and cost win.
-    fn versions(&self, rules: &mut Vec<Rule>) -> Result<Versions> {
-        let mut versions = Versions {
-            surveys: Vec::new(),
-            names: Vec::new(),
-            snapshots: Vec::new(),
-            by_id: Vec::new(),
-        };
-        let ids: Vec<i64> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id FROM snapshot ORDER BY created_at, id")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        for id in ids {
-            let survey = self.snapshot_survey(id)?;
-            let s = match versions.surveys.iter().position(|x| *x == survey.id) {
-                Some(s) => s,
-                None => {
-                    versions.surveys.push(survey.id.clone());
-                    versions.names.push(Vec::new());
-                    versions.surveys.len() - 1
-                }
-            };
-            let mut asked = Vec::new();
-            for need in &survey.needs {
-                let rule = Rule {
-                    survey: survey.id.clone(),
-                    name: need.name.clone(),
-                    category: need.category.clone(),
-                    severity: need.severity.get(),
-                    project: need.project.clone(),
-                    unit_cost: need.unit_cost,
-                };
-                let names = &mut versions.names[s];
-                let i = match names.iter().find(|(n, _)| *n == need.name) {
-                    Some(&(_, i)) => {
-                        rules[i] = rule;
-                        i
-                    }
-                    None => {
-                        names.push((need.name.clone(), rules.len()));
-                        rules.push(rule);
-                        rules.len() - 1
-                    }
-                };
-                asked.push(i);
-            }
-            versions.snapshots.push((id, s, asked));
-        }
-        versions.snapshots.sort_by_key(|v| v.0);
-        let small = versions
-            .snapshots
-            .last()
-            .and_then(|v| usize::try_from(v.0).ok())
-            .filter(|&max| max < 1 << 16);
-        if let Some(max) = small {
-            versions.by_id = vec![u32::MAX; max + 1];
-            for (at, v) in versions.snapshots.iter().enumerate() {
-                if let Some(slot) = usize::try_from(v.0)
-                    .ok()
-                    .and_then(|i| versions.by_id.get_mut(i))
-                {
-                    *slot = at as u32;
-                }
-            }
-        }
-        Ok(versions)
-    }
-
     /// Counts the latest complete interview of each household and survey
     /// (the higher id on a tie). A second connection reads and parses the
     /// `counted` table, one short row per household, while this one reads
@@ -512,7 +286,9 @@ impl Store {
             if slot.as_ref().is_none_or(|c| (when, id) > (c.when, c.id)) {
                 let mut hits = Vec::new();
                 let stored = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
-                versions.hits(survey, stored, &mut hits);
+                versions
+                    .hits(survey, stored, &mut hits)
+                    .map_err(|e| bad_hits(&self.path, e, format!("interview {id}")))?;
                 *slot = Some(Candidate {
                     id,
                     when,
@@ -548,244 +324,22 @@ impl Store {
             township: household.township.to_string(),
             group: household.group.to_string(),
         };
-        let computed = compute_hits(
+        let computed = NeedHits::compute(
             &*self.snapshot_survey(c.snapshot)?,
             &decode_answers(&answers)?,
             &facts,
         );
         let mut hits = Vec::new();
-        versions.hits(s, &computed, &mut hits);
+        versions.named(s, computed.iter().map(|h| h.rule.as_str()), &mut hits);
         Ok(hits)
     }
-
-    /// The interview that counts for a household and survey, by the same
-    /// rule as [`Store::priorities`].
-    fn counted_interview(
-        &self,
-        code: &str,
-        survey: &str,
-        include_drafts: bool,
-    ) -> Result<Option<i64>> {
-        let sql = if include_drafts {
-            "SELECT i.id FROM interview i JOIN household h ON h.id = i.household_id
-             JOIN snapshot s ON s.id = i.snapshot_id WHERE h.code = ?1 AND s.survey = ?2
-             ORDER BY i.updated_at DESC, i.id DESC LIMIT 1"
-        } else {
-            "SELECT i.id FROM interview i JOIN household h ON h.id = i.household_id
-             JOIN snapshot s ON s.id = i.snapshot_id WHERE h.code = ?1 AND s.survey = ?2
-             AND i.status = 'complete' ORDER BY i.completed_at DESC, i.id DESC LIMIT 1"
-        };
-        Ok(self
-            .conn
-            .query_row(sql, [code, survey], |r| r.get(0))
-            .optional()?)
-    }
 }
 
-/// One household behind a project, with the answers its rule reads.
-#[derive(Clone, Debug)]
-pub struct ExplainRow {
-    pub code: String,
-    pub head: String,
-    pub members: i64,
-    /// (question, stored answer) for each question the rule reads.
-    pub values: Vec<(String, Option<String>)>,
-    /// The questionnaire version the household answered, for labels.
-    pub survey: std::rc::Rc<crate::survey::Survey>,
-}
-
-/// Why a project is ranked where it is: its rule and its households.
-#[derive(Clone, Debug, Default)]
-pub struct Explanation {
-    /// The rule's condition as written; when the households were asked with
-    /// versions whose conditions differ, each version's, named.
-    pub when: String,
-    /// The questions the conditions read, in the order they first appear.
-    pub questions: Vec<String>,
-    /// Each household's answers to `questions` (none to a question its
-    /// version does not have).
-    pub rows: Vec<ExplainRow>,
-}
-
-impl Store {
-    /// The households of `project` with the answers that made its rule fire,
-    /// each read from the interview that counted, under the condition of
-    /// the questionnaire version it was answered with.
-    pub fn explain(
-        &self,
-        input: &PriorityInput,
-        project: &crate::priority::Project,
-    ) -> Result<Explanation> {
-        let rule = &input.rules[project.rule];
-        let mut explanation = Explanation::default();
-        // Each distinct condition with the versions that have it.
-        let mut conditions: Vec<(String, Vec<String>)> = Vec::new();
-        for &h in &project.households {
-            let code = &*input.households[h].code;
-            let Some(id) = self.counted_interview(code, &rule.survey, input.include_drafts)? else {
-                continue;
-            };
-            let interview = self.interview(id)?;
-            let Some(need) = interview.survey.needs.iter().find(|n| n.name == rule.name) else {
-                continue;
-            };
-            let version = &interview.survey.version;
-            match conditions.iter_mut().find(|(w, _)| *w == need.when.text) {
-                Some((_, versions)) if !versions.contains(version) => {
-                    versions.push(version.clone())
-                }
-                Some(_) => {}
-                None => conditions.push((need.when.text.clone(), vec![version.clone()])),
-            }
-            let mut values: Vec<(String, Option<String>)> = Vec::new();
-            for (q, _) in need.when.ast.question_refs() {
-                if !values.iter().any(|(x, _)| x == q) {
-                    values.push((q.to_string(), interview.answers.get(q).cloned()));
-                }
-                if !explanation.questions.iter().any(|x| x == q) {
-                    explanation.questions.push(q.to_string());
-                }
-            }
-            explanation.rows.push(ExplainRow {
-                code: interview.household.code.clone(),
-                head: interview.household.head.clone(),
-                members: interview.household.members,
-                values,
-                survey: std::rc::Rc::clone(&interview.survey),
-            });
-        }
-        // Every row answers every column: the questions of other versions
-        // are left empty.
-        for row in &mut explanation.rows {
-            let own = std::mem::take(&mut row.values);
-            row.values = explanation
-                .questions
-                .iter()
-                .map(|q| {
-                    let value = own
-                        .iter()
-                        .find(|(x, _)| x == q)
-                        .and_then(|(_, v)| v.clone());
-                    (q.clone(), value)
-                })
-                .collect();
-        }
-        explanation.when = match conditions.as_slice() {
-            [(when, _)] => when.clone(),
-            _ => conditions
-                .iter()
-                .map(|(when, versions)| format!("[{}] {when}", versions.join(", ")))
-                .collect::<Vec<_>>()
-                .join("; "),
-        };
-        Ok(explanation)
-    }
-}
-
-impl Store {
-    /// Households whose row in the `counted` table does not list exactly
-    /// their complete interviews with the stored hits, by household row id.
-    /// The triggers keep it current; this is how that is checked. Both
-    /// sides are read in household order, one household at a time.
-    pub fn stale_counted(&self) -> Result<Vec<i64>> {
-        let mut kept = self
-            .conn
-            .prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
-        let mut kept = kept.query([])?;
-        let mut truth = self.conn.prepare(
-            "SELECT household_id, snapshot_id || ',' || hits FROM interview
-             WHERE status = 'complete' ORDER BY household_id",
-        )?;
-        let mut truth = truth.query([])?;
-        let mut pending: Option<(i64, String)> = None;
-        let mut next_kept = || -> Result<Option<(i64, Vec<String>)>> {
-            let Some(r) = kept.next()? else {
-                return Ok(None);
-            };
-            let text: String = r.get(1)?;
-            let mut entries: Vec<String> = text.split(';').map(str::to_string).collect();
-            entries.sort();
-            Ok(Some((r.get(0)?, entries)))
-        };
-        let mut next_truth = || -> Result<Option<(i64, Vec<String>)>> {
-            let mut group: Option<(i64, Vec<String>)> = None;
-            loop {
-                let row = match pending.take() {
-                    Some(row) => Some(row),
-                    None => match truth.next()? {
-                        Some(r) => Some((r.get(0)?, r.get(1)?)),
-                        None => None,
-                    },
-                };
-                match (row, &mut group) {
-                    (None, _) => break,
-                    (Some((h, entry)), Some((g, entries))) if h == *g => entries.push(entry),
-                    (Some(row), Some(_)) => {
-                        pending = Some(row);
-                        break;
-                    }
-                    (Some((h, entry)), None) => group = Some((h, vec![entry])),
-                }
-            }
-            if let Some((_, entries)) = &mut group {
-                entries.sort();
-            }
-            Ok(group)
-        };
-        let mut stale = Vec::new();
-        let (mut a, mut b) = (next_kept()?, next_truth()?);
-        loop {
-            match (a.take(), b.take()) {
-                (None, None) => break,
-                (Some((x, left)), Some((y, right))) if x == y => {
-                    if left != right {
-                        stale.push(x);
-                    }
-                    (a, b) = (next_kept()?, next_truth()?);
-                }
-                (Some((x, _)), Some((y, right))) if x < y => {
-                    stale.push(x);
-                    (a, b) = (next_kept()?, Some((y, right)));
-                }
-                (Some(x), Some((y, _))) => {
-                    stale.push(y);
-                    (a, b) = (Some(x), next_truth()?);
-                }
-                (Some((x, _)), None) => {
-                    stale.push(x);
-                    a = next_kept()?;
-                }
-                (None, Some((y, _))) => {
-                    stale.push(y);
-                    b = next_truth()?;
-                }
-            }
-        }
-        Ok(stale)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stored_hits_name_the_rules_of_their_survey() {
-        let versions = Versions {
-            surveys: vec!["water".into(), "roads".into()],
-            names: vec![
-                vec![("water_far".into(), 0), ("no_tap".into(), 1)],
-                vec![("water_far".into(), 2)],
-            ],
-            snapshots: Vec::new(),
-            by_id: Vec::new(),
-        };
-        let mut out = vec![9];
-        versions.hits(0, "no_tap:2 water_far:3", &mut out);
-        assert_eq!(out, [1, 0]);
-        versions.hits(1, "water_far:3  gone:4 no_tap", &mut out);
-        assert_eq!(out, [2]);
-        versions.hits(0, "", &mut out);
-        assert!(out.is_empty());
+/// Stored hits (of `whose`) that do not read: the database is damaged
+/// (`minqing doctor` finds and mends them).
+fn bad_hits(path: &Path, e: BadHits, whose: String) -> StoreError {
+    StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: format!("{e} of {whose}"),
     }
 }

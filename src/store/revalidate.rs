@@ -12,8 +12,11 @@
 
 use rusqlite::{OptionalExtension, Transaction};
 
-use super::interview::{StaleHits, Status, compute_hits, decode_answers};
-use super::{Result, Store};
+use super::hits::NeedHits;
+use rusqlite::params;
+
+use super::interview::{Status, decode_answers};
+use super::{Result, Store, StoreError};
 use crate::i18n::Tr;
 use crate::interview::{Failure, HouseholdFacts, failures};
 
@@ -80,7 +83,13 @@ impl Store {
             if found.is_empty() {
                 continue;
             }
-            self.set_status(tx, &interview, Status::Draft, "", MERGE_INTERVIEWER)?;
+            self.set_status(
+                tx,
+                &interview,
+                Status::Draft,
+                &NeedHits::default(),
+                MERGE_INTERVIEWER,
+            )?;
             failing.push(failing_interview(
                 &interview.household.code,
                 &interview.survey,
@@ -119,9 +128,11 @@ impl Store {
             if checks.hits {
                 let fresh = answers
                     .as_ref()
-                    .map(|answers| compute_hits(&survey, answers, &facts));
+                    .map(|answers| NeedHits::compute(&survey, answers, &facts));
+                // Stored hits that do not read are stale as well.
                 let stored = r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
-                if fresh.as_deref() != Some(stored) {
+                let stored = NeedHits::decode(stored).ok();
+                if fresh.is_none() || fresh != stored {
                     checked.stale_hits.push(StaleHits {
                         id: r.get(0)?,
                         household: r.get(5)?,
@@ -191,4 +202,44 @@ fn failing_interview(
         problems: failures.iter().map(|f| f.describe(survey)).collect(),
         failures,
     }
+}
+
+impl Store {
+    /// Every complete interview whose stored need hits are not what its
+    /// answers give under its own snapshot's rules, in household code
+    /// order. Interviews are read one at a time.
+    pub fn stale_hits(&self) -> Result<Vec<StaleHits>> {
+        Ok(self.check_complete(Checks::HITS)?.stale_hits)
+    }
+
+    /// Recomputes the stored need hits of every complete interview from its
+    /// answers and its own snapshot's rules; returns how many changed.
+    pub fn recompute_hits(&self) -> Result<usize> {
+        let stale = self.stale_hits()?;
+        if let Some(s) = stale.iter().find(|s| s.fresh.is_none()) {
+            return Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("answers of household {} survey {}", s.household, s.survey),
+            });
+        }
+        let tx = self.write()?;
+        for s in &stale {
+            tx.execute(
+                "UPDATE interview SET hits = ?2 WHERE id = ?1",
+                params![s.id, s.fresh.as_ref().map(NeedHits::encode)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(stale.len())
+    }
+}
+
+/// A complete interview whose stored need hits are out of date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaleHits {
+    pub id: i64,
+    pub household: String,
+    pub survey: String,
+    /// The hits its answers give; `None` when the answers cannot be read.
+    pub fresh: Option<NeedHits>,
 }

@@ -3,10 +3,8 @@
 //! Owns every `CREATE` statement. Migration `n` takes a database from
 //! `user_version` n-1 to n; each runs in its own transaction, after the
 //! store has copied the file aside. Never edit a migration that has shipped:
-//! add a new one. The one text format it defines, the entries of a
-//! `counted` row, is read here too.
-
-use std::ops::Range;
+//! add a new one. The text of a `counted` row its triggers build is read
+//! by [`super::hits`], which owns it.
 
 /// `PRAGMA application_id` of every Minqing database ("MNQG"), so that a
 /// SQLite file of another program is recognised as foreign.
@@ -111,7 +109,7 @@ pub const MIGRATIONS: &[&str] = &[
     // 4: the complete interviews of each household with their need hits,
     // in one short row, kept by triggers whatever writes the interviews, so
     // that ranking never reads the answers. Each entry is `snapshot,hits`;
-    // entries are joined by ';'.
+    // entries are joined by ';' (read by `super::hits::counted_entries`).
     concat!(
         "CREATE TABLE counted (
             household_id INTEGER PRIMARY KEY,
@@ -185,66 +183,3 @@ pub const MIGRATIONS: &[&str] = &[
     BEGIN SELECT RAISE(ABORT, 'the registry history is append-only'); END;
     "#,
 ];
-
-/// The entries of a `counted` row, `snapshot,hits` joined by ';': each
-/// snapshot id with where its hits are in the row; `None` for an entry that
-/// does not read so. One pass over the bytes.
-pub(super) fn counted_entries(text: &str) -> impl Iterator<Item = Option<(i64, Range<usize>)>> {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        if at >= bytes.len() {
-            return None;
-        }
-        let start = at;
-        let mut snapshot = 0i64;
-        while let Some(d) = bytes.get(at).filter(|b| b.is_ascii_digit()) {
-            if at - start == 18 {
-                at = bytes.len();
-                return Some(None);
-            }
-            snapshot = snapshot * 10 + i64::from(d - b'0');
-            at += 1;
-        }
-        if at == start || bytes.get(at) != Some(&b',') {
-            at = bytes.len();
-            return Some(None);
-        }
-        at += 1;
-        let hits = at;
-        while at < bytes.len() && bytes[at] != b';' {
-            at += 1;
-        }
-        let hits = hits..at;
-        at += 1;
-        Some(Some((snapshot, hits)))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::counted_entries;
-
-    #[test]
-    fn counted_entries_give_each_snapshot_and_its_hits() {
-        let text = "1,;12,water_far:3 no_tap:2;3,cut_off";
-        let entries: Vec<_> = counted_entries(text)
-            .map(|e| e.map(|(id, r)| (id, &text[r])))
-            .collect();
-        assert_eq!(
-            entries,
-            [
-                Some((1, "")),
-                Some((12, "water_far:3 no_tap:2")),
-                Some((3, "cut_off"))
-            ]
-        );
-        assert_eq!(counted_entries("").count(), 0);
-        for bad in ["x,", "1", ",a", "12345678901234567890,a", "1,a;;"] {
-            assert!(
-                counted_entries(bad).any(|e| e.is_none()),
-                "'{bad}' should not read"
-            );
-        }
-    }
-}

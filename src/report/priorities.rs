@@ -1,0 +1,225 @@
+//! The priorities list as people read it: one [`PriorityRow`] per ranked
+//! project, with named fields, and the [`Column`]s a table or a CSV file
+//! shows of it. Layout only: ranks, filters and budgets come from
+//! [`crate::priority`].
+
+use std::borrow::Cow;
+
+use super::csv_out::{Cell, ExportError, Sink};
+use crate::i18n::Lang;
+use crate::priority::budget::Choice;
+use crate::priority::{Project, Rule};
+use crate::store::priorities::PriorityInput;
+
+/// The project label of a rule, in `lang`, or the rule's name.
+pub fn project_label(rule: &Rule, lang: Lang) -> String {
+    rule.project
+        .as_ref()
+        .map_or(rule.name.clone(), |p| p.get(lang).to_string())
+}
+
+/// A column of the priorities list, in the order of the CSV export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Rank,
+    Township,
+    Village,
+    Group,
+    Category,
+    Project,
+    /// `survey.rule`, which `minqing explain` takes.
+    Rule,
+    Severity,
+    Phase,
+    Affected,
+    Surveyed,
+    Registered,
+    People,
+    Share,
+    Cost,
+    Reliability,
+    /// Only with a budget.
+    Funded,
+}
+
+impl Column {
+    /// Every column, `Funded` only with a budget.
+    pub fn all(budget: bool) -> Vec<Column> {
+        use Column::*;
+        let mut all = vec![
+            Rank,
+            Township,
+            Village,
+            Group,
+            Category,
+            Project,
+            Rule,
+            Severity,
+            Phase,
+            Affected,
+            Surveyed,
+            Registered,
+            People,
+            Share,
+            Cost,
+            Reliability,
+        ];
+        if budget {
+            all.push(Funded);
+        }
+        all
+    }
+
+    /// The column's title in `lang`.
+    pub fn header(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Column::Rank => ("排序", "rank"),
+            Column::Township => ("乡镇", "township"),
+            Column::Village => ("村", "village"),
+            Column::Group => ("组", "group"),
+            Column::Category => ("类别", "category"),
+            Column::Project => ("项目", "project"),
+            Column::Rule => ("规则", "rule"),
+            Column::Severity => ("严重程度", "severity"),
+            Column::Phase => ("阶段", "phase"),
+            Column::Affected => ("受影响户数", "households affected"),
+            Column::Surveyed => ("调查户数", "surveyed"),
+            Column::Registered => ("登记户数", "registered"),
+            Column::People => ("受影响人口", "people affected"),
+            Column::Share => ("比例", "share"),
+            Column::Cost => ("估算费用(元)", "estimated cost (yuan)"),
+            Column::Reliability => ("可靠性", "reliability"),
+            Column::Funded => ("纳入预算", "funded"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    /// A column of numbers, aligned right in a table.
+    pub fn is_number(self) -> bool {
+        matches!(
+            self,
+            Column::Rank
+                | Column::Severity
+                | Column::Phase
+                | Column::Affected
+                | Column::Surveyed
+                | Column::Registered
+                | Column::People
+                | Column::Share
+                | Column::Cost
+        )
+    }
+}
+
+/// One ranked project as a row of the list.
+#[derive(Clone, Debug)]
+pub struct PriorityRow<'a> {
+    /// 1 for the first project of the list shown.
+    pub rank: usize,
+    pub project: &'a Project,
+    pub rule: &'a Rule,
+    /// Whether the budget funds it; `None` without a budget.
+    pub funded: Option<bool>,
+}
+
+impl<'a> PriorityRow<'a> {
+    /// The rows of `projects` (ranked and filtered), numbered from 1, with
+    /// the budget's choice over them.
+    pub fn list(
+        projects: &'a [Project],
+        rules: &'a [Rule],
+        choice: Option<&Choice>,
+    ) -> impl Iterator<Item = PriorityRow<'a>> {
+        let funded: Option<Vec<usize>> = choice.map(|c| c.funded.clone());
+        projects
+            .iter()
+            .enumerate()
+            .map(move |(n, project)| PriorityRow {
+                rank: n + 1,
+                project,
+                rule: &rules[project.rule],
+                funded: funded.as_ref().map(|f| f.binary_search(&n).is_ok()),
+            })
+    }
+
+    /// The value of `column`, for a CSV file.
+    pub fn cell(&self, column: Column, lang: Lang) -> Cell<'a> {
+        let (p, r) = (self.project, self.rule);
+        match column {
+            Column::Rank => Cell::int(self.rank as i64),
+            Column::Township => Cell::text(p.area.township.as_str()),
+            Column::Village => Cell::text(p.area.village.as_str()),
+            Column::Group => Cell::text(p.area.group.as_str()),
+            Column::Category => Cell::text(r.category.as_str()),
+            Column::Project => Cell::text(match &r.project {
+                Some(label) => label.get(lang),
+                None => r.name.as_str(),
+            }),
+            Column::Rule => Cell::text(format!("{}.{}", r.survey, r.name)),
+            Column::Severity => Cell::int(i64::from(r.severity)),
+            Column::Phase => Cell::int(i64::from(p.phase)),
+            Column::Affected => Cell::int(p.affected()),
+            Column::Surveyed => Cell::int(p.surveyed),
+            Column::Registered => Cell::int(p.registered),
+            Column::People => Cell::int(p.people),
+            Column::Share => Cell::Number(format!("{:.3}", p.share()).into()),
+            Column::Cost => p.cost.map_or(Cell::text(""), Cell::num),
+            Column::Reliability => Cell::text(match (p.low_reliability(), lang) {
+                (false, _) => "",
+                (true, Lang::Zh) => "低",
+                (true, Lang::En) => "low",
+            }),
+            Column::Funded => Cell::text(match (self.funded, lang) {
+                (Some(true), Lang::Zh) => "是",
+                (Some(true), Lang::En) => "yes",
+                _ => "",
+            }),
+        }
+    }
+
+    /// The value of `column` for a terminal table: the share as a percent.
+    pub fn text(&self, column: Column, lang: Lang) -> Cow<'a, str> {
+        match column {
+            Column::Share => Cow::Owned(format!("{:.0}%", self.project.share() * 100.0)),
+            _ => self.cell(column, lang).into_text(),
+        }
+    }
+}
+
+/// Writes the ranked projects (already filtered) as CSV.
+pub fn write(
+    sink: &mut Sink<'_>,
+    input: &PriorityInput,
+    projects: &[Project],
+    choice: Option<&Choice>,
+    lang: Lang,
+) -> Result<(), ExportError> {
+    let columns = Column::all(choice.is_some());
+    let headers: Vec<String> = columns.iter().map(|c| c.header(lang).to_string()).collect();
+    sink.header(&headers)?;
+    let mut cells = Vec::with_capacity(columns.len());
+    for row in PriorityRow::list(projects, &input.rules, choice) {
+        cells.clear();
+        cells.extend(columns.iter().map(|&c| row.cell(c, lang)));
+        sink.row(&cells)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_has_both_languages_and_funded_needs_a_budget() {
+        assert_eq!(Column::all(false).len(), 16);
+        assert_eq!(Column::all(true).last(), Some(&Column::Funded));
+        for c in Column::all(true) {
+            assert!(!c.header(Lang::Zh).is_empty() && !c.header(Lang::En).is_empty());
+            assert_ne!(c.header(Lang::Zh), c.header(Lang::En));
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Need hits as they are stored, and the one codec that writes and reads
+//! them.
+//!
+//! Owns the text of `interview.hits` (`rule:severity` joined by single
+//! spaces, in the questionnaire's order of its rules; empty for none) and
+//! of a `counted` row (each complete interview as `snapshot,hits`, joined
+//! by ';'), which the triggers of migration 4 in [`super::schema`] build
+//! from `interview.hits` in SQL. Nothing else in the program splits or
+//! joins these strings: it goes through [`encode`], [`read`], [`decode`]
+//! and [`counted_entries`]. Never does I/O.
+//!
+//! The severity stored with a hit is the one of the questionnaire version
+//! the household answered. The ranking takes a rule's severity from the
+//! newest version (docs/priorities.md); the stored one is read back to
+//! check hits against their answers ([`NeedHits`] equality, in doctor) and
+//! to give each household of an explanation the severity its hit had
+//! (`ExplainRow::severity`, for the faces to show).
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::interview::{Answers, HouseholdFacts, State};
+use crate::survey::{Severity, Survey};
+
+/// One need rule that fired on an interview, with the severity it had in
+/// the questionnaire version answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NeedHit {
+    /// The rule's name within its survey (an identifier: no space, no ':').
+    pub rule: String,
+    pub severity: Severity,
+}
+
+/// The hits of one interview, in the order of its questionnaire's rules.
+/// Displays as its stored text, and compares equal to it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NeedHits(pub Vec<NeedHit>);
+
+impl std::ops::Deref for NeedHits {
+    type Target = [NeedHit];
+    fn deref(&self) -> &[NeedHit] {
+        &self.0
+    }
+}
+
+impl fmt::Display for NeedHits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, hit) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{}:{}", hit.rule, hit.severity.get())?;
+        }
+        Ok(())
+    }
+}
+
+impl PartialEq<&str> for NeedHits {
+    fn eq(&self, text: &&str) -> bool {
+        let mut theirs = read(text);
+        self.0.iter().all(|hit| {
+            matches!(theirs.next(), Some(Ok((rule, severity)))
+                if rule == hit.rule && severity == hit.severity)
+        }) && theirs.next().is_none()
+    }
+}
+
+impl NeedHits {
+    /// The text stored in `interview.hits`.
+    pub fn encode(&self) -> String {
+        self.to_string()
+    }
+
+    /// Reads stored hits back, severity included.
+    pub fn decode(text: &str) -> Result<NeedHits, BadHits> {
+        read(text)
+            .map(|hit| {
+                hit.map(|(rule, severity)| NeedHit {
+                    rule: rule.to_string(),
+                    severity,
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map(NeedHits)
+    }
+
+    /// The hits of an interview, computed from its answers under its own
+    /// questionnaire version and its household's facts.
+    pub fn compute(survey: &Survey, answers: &Answers, facts: &HouseholdFacts) -> NeedHits {
+        let state = State::new(survey, answers, facts);
+        NeedHits(
+            state
+                .need_hits()
+                .iter()
+                .map(|n| NeedHit {
+                    rule: n.name.clone(),
+                    severity: n.severity,
+                })
+                .collect(),
+        )
+    }
+
+    /// The hit of rule `name`, if it fired.
+    pub fn get(&self, name: &str) -> Option<&NeedHit> {
+        self.0.iter().find(|h| h.rule == name)
+    }
+}
+
+/// Stored hits that do not read as [`NeedHits`]: the text written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadHits(pub String);
+
+impl fmt::Display for BadHits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "need hits '{}'", self.0)
+    }
+}
+
+/// The hits of stored text, each rule name borrowed from it with its
+/// severity, without copying: ranking reads one for every household and
+/// survey. An entry that does not read as `rule:severity` (severity 1 to
+/// 5) is an error, and the last item.
+pub fn read(text: &str) -> impl Iterator<Item = Result<(&str, Severity), BadHits>> {
+    let mut rest = (!text.is_empty()).then_some(text);
+    std::iter::from_fn(move || {
+        let now = rest?;
+        let (entry, next) = match now.split_once(' ') {
+            Some((entry, next)) => (entry, Some(next)),
+            None => (now, None),
+        };
+        rest = next;
+        let parsed = entry.split_once(':').and_then(|(rule, severity)| {
+            let severity = match severity.as_bytes() {
+                [d @ b'1'..=b'5'] => Severity::new(i64::from(d - b'0'))?,
+                _ => return None,
+            };
+            (!rule.is_empty()).then_some((rule, severity))
+        });
+        if parsed.is_none() {
+            rest = None;
+        }
+        Some(parsed.ok_or_else(|| BadHits(text.to_string())))
+    })
+}
+
+/// The entries of a `counted` row, `snapshot,hits` joined by ';': each
+/// snapshot id with where its hits are in the row (read them with
+/// [`read`]); `None` for an entry that does not read so, and the last item.
+/// One pass over the bytes.
+pub fn counted_entries(text: &str) -> impl Iterator<Item = Option<(i64, Range<usize>)>> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= bytes.len() {
+            return None;
+        }
+        let start = at;
+        let mut snapshot = 0i64;
+        while let Some(d) = bytes.get(at).filter(|b| b.is_ascii_digit()) {
+            if at - start == 18 {
+                at = bytes.len();
+                return Some(None);
+            }
+            snapshot = snapshot * 10 + i64::from(d - b'0');
+            at += 1;
+        }
+        if at == start || bytes.get(at) != Some(&b',') {
+            at = bytes.len();
+            return Some(None);
+        }
+        at += 1;
+        let hits = at;
+        while at < bytes.len() && bytes[at] != b';' {
+            at += 1;
+        }
+        let hits = hits..at;
+        at += 1;
+        Some(Some((snapshot, hits)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(rule: &str, severity: i64) -> NeedHit {
+        NeedHit {
+            rule: rule.into(),
+            severity: Severity::new(severity).expect("1..=5"),
+        }
+    }
+
+    #[test]
+    fn hits_round_trip_with_their_severity() {
+        let hits = NeedHits(vec![hit("water_far", 3), hit("surface_water", 5)]);
+        let text = hits.encode();
+        assert_eq!(text, "water_far:3 surface_water:5");
+        let back = NeedHits::decode(&text).expect("reads");
+        assert_eq!(back, hits);
+        assert_eq!(back.get("surface_water").map(|h| h.severity.get()), Some(5));
+        assert_eq!(back, "water_far:3 surface_water:5");
+        assert_eq!(NeedHits::decode("").expect("none"), NeedHits::default());
+        assert_eq!(NeedHits::default().encode(), "");
+    }
+
+    #[test]
+    fn hits_that_do_not_read_are_refused() {
+        for bad in [
+            "no_tap", "no_tap:", "no_tap:6", "no_tap:0", ":3", "a:3  b:2", "a:3 ", "a:33",
+        ] {
+            assert!(NeedHits::decode(bad).is_err(), "'{bad}' should not read");
+            assert!(read(bad).last().is_some_and(|h| h.is_err()), "{bad}");
+        }
+        let read: Vec<_> = read("a:3 b:1").collect::<Result<_, _>>().expect("reads");
+        assert_eq!(read.len(), 2);
+        assert_eq!((read[1].0, read[1].1.get()), ("b", 1));
+    }
+
+    #[test]
+    fn counted_entries_give_each_snapshot_and_its_hits() {
+        let text = "1,;12,water_far:3 no_tap:2;3,cut_off:4";
+        let entries: Vec<_> = counted_entries(text)
+            .map(|e| e.map(|(id, r)| (id, &text[r])))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                Some((1, "")),
+                Some((12, "water_far:3 no_tap:2")),
+                Some((3, "cut_off:4"))
+            ]
+        );
+        assert_eq!(counted_entries("").count(), 0);
+        for bad in ["x,", "1", ",a", "12345678901234567890,a", "1,a;;"] {
+            assert!(
+                counted_entries(bad).any(|e| e.is_none()),
+                "'{bad}' should not read"
+            );
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Why a project is ranked where it is: the households behind it, each
+//! with the answers its rule read and the hit stored for it, from the
+//! interview that counted.
+
+use std::rc::Rc;
+
+use rusqlite::OptionalExtension;
+
+use super::super::{Result, Store};
+use super::PriorityInput;
+use crate::survey::{Severity, Survey};
+
+impl Store {
+    /// The interview that counts for a household and survey, by the same
+    /// rule as [`Store::priorities`].
+    fn counted_interview(
+        &self,
+        code: &str,
+        survey: &str,
+        include_drafts: bool,
+    ) -> Result<Option<i64>> {
+        let sql = if include_drafts {
+            "SELECT i.id FROM interview i JOIN household h ON h.id = i.household_id
+             JOIN snapshot s ON s.id = i.snapshot_id WHERE h.code = ?1 AND s.survey = ?2
+             ORDER BY i.updated_at DESC, i.id DESC LIMIT 1"
+        } else {
+            "SELECT i.id FROM interview i JOIN household h ON h.id = i.household_id
+             JOIN snapshot s ON s.id = i.snapshot_id WHERE h.code = ?1 AND s.survey = ?2
+             AND i.status = 'complete' ORDER BY i.completed_at DESC, i.id DESC LIMIT 1"
+        };
+        Ok(self
+            .conn
+            .query_row(sql, [code, survey], |r| r.get(0))
+            .optional()?)
+    }
+}
+
+/// One household behind a project, with the answers its rule reads.
+#[derive(Clone, Debug)]
+pub struct ExplainRow {
+    pub code: String,
+    pub head: String,
+    pub members: i64,
+    /// (question, stored answer) for each question the rule reads.
+    pub values: Vec<(String, Option<String>)>,
+    /// The questionnaire version the household answered, for labels.
+    pub survey: Rc<Survey>,
+    /// The severity stored with the household's hit of the rule: the one
+    /// of the version it answered, which may differ from the newest
+    /// version's the ranking uses. `None` when its stored hits do not name
+    /// the rule (a draft counted with `--include-drafts`, or stale hits,
+    /// which `minqing doctor` finds).
+    pub severity: Option<Severity>,
+}
+
+/// Why a project is ranked where it is: its rule and its households.
+#[derive(Clone, Debug, Default)]
+pub struct Explanation {
+    /// The rule's condition as written; when the households were asked with
+    /// versions whose conditions differ, each version's, named.
+    pub when: String,
+    /// The questions the conditions read, in the order they first appear.
+    pub questions: Vec<String>,
+    /// Each household's answers to `questions` (none to a question its
+    /// version does not have).
+    pub rows: Vec<ExplainRow>,
+}
+
+impl Store {
+    /// The households of `project` with the answers that made its rule fire,
+    /// each read from the interview that counted, under the condition of
+    /// the questionnaire version it was answered with.
+    pub fn explain(
+        &self,
+        input: &PriorityInput,
+        project: &crate::priority::Project,
+    ) -> Result<Explanation> {
+        let rule = &input.rules[project.rule];
+        let mut explanation = Explanation::default();
+        // Each distinct condition with the versions that have it.
+        let mut conditions: Vec<(String, Vec<String>)> = Vec::new();
+        for &h in &project.households {
+            let code = &*input.households[h].code;
+            let Some(id) = self.counted_interview(code, &rule.survey, input.include_drafts)? else {
+                continue;
+            };
+            let interview = self.interview(id)?;
+            let severity = self.hits(id)?.get(&rule.name).map(|hit| hit.severity);
+            let Some(need) = interview.survey.needs.iter().find(|n| n.name == rule.name) else {
+                continue;
+            };
+            let version = &interview.survey.version;
+            match conditions.iter_mut().find(|(w, _)| *w == need.when.text) {
+                Some((_, versions)) if !versions.contains(version) => {
+                    versions.push(version.clone())
+                }
+                Some(_) => {}
+                None => conditions.push((need.when.text.clone(), vec![version.clone()])),
+            }
+            let mut values: Vec<(String, Option<String>)> = Vec::new();
+            for (q, _) in need.when.ast.question_refs() {
+                if !values.iter().any(|(x, _)| x == q) {
+                    values.push((q.to_string(), interview.answers.get(q).cloned()));
+                }
+                if !explanation.questions.iter().any(|x| x == q) {
+                    explanation.questions.push(q.to_string());
+                }
+            }
+            explanation.rows.push(ExplainRow {
+                code: interview.household.code.clone(),
+                head: interview.household.head.clone(),
+                members: interview.household.members,
+                values,
+                survey: Rc::clone(&interview.survey),
+                severity,
+            });
+        }
+        // Every row answers every column: the questions of other versions
+        // are left empty.
+        for row in &mut explanation.rows {
+            let own = std::mem::take(&mut row.values);
+            row.values = explanation
+                .questions
+                .iter()
+                .map(|q| {
+                    let value = own
+                        .iter()
+                        .find(|(x, _)| x == q)
+                        .and_then(|(_, v)| v.clone());
+                    (q.clone(), value)
+                })
+                .collect();
+        }
+        explanation.when = match conditions.as_slice() {
+            [(when, _)] => when.clone(),
+            _ => conditions
+                .iter()
+                .map(|(when, versions)| format!("[{}] {when}", versions.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        Ok(explanation)
+    }
+}
