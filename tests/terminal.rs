@@ -1,15 +1,16 @@
-//! The real binary in a real terminal: tmux starts `minqing` on a temporary
-//! database, keys are typed with `send-keys`, the screen is read with
-//! `capture-pane`, the process is killed with SIGKILL mid-interview and
-//! started again, and the answers must all be there. `.ci/run` installs
-//! tmux; without it this test fails rather than pass unchecked.
+//! The real binary in a real terminal: the test opens a pseudo-terminal of
+//! 100×30 (`common/pty.rs`), starts `minqing` in it on a temporary database,
+//! types keys into it one at a time and reads the screen as a terminal draws
+//! it; the process is killed with SIGKILL mid-interview and started again,
+//! and the answers must all be there. Nothing but Rust is needed.
 
 #[path = "common/damage.rs"]
 mod damage;
+#[path = "common/pty.rs"]
+mod pty;
 
-use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use damage::damage_leaf_pages;
 use minqing::store::Store;
@@ -17,120 +18,11 @@ use minqing::store::household::Household;
 use minqing::store::interview::Status;
 use minqing::survey::bundled::BUNDLED;
 use minqing::survey::load;
+use pty::Pty;
 use tempfile::TempDir;
 
-struct Tmux {
-    session: String,
-}
-
-impl Tmux {
-    fn start(db: &Path, name: &str) -> Tmux {
-        Tmux::start_with(db, name, "")
-    }
-
-    /// Starts the app with more options (`--surveys DIR`).
-    fn start_with(db: &Path, name: &str, options: &str) -> Tmux {
-        let session = format!("minqing-{}-{name}", std::process::id());
-        let command = format!(
-            "env LANG=C.UTF-8 {} --lang en --db {} {options}",
-            env!("CARGO_BIN_EXE_minqing"),
-            db.display()
-        );
-        let status = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &session,
-                "-x",
-                "100",
-                "-y",
-                "30",
-                &command,
-            ])
-            .status()
-            .expect("tmux is installed (.ci/run installs it)");
-        assert!(status.success(), "tmux starts");
-        Tmux { session }
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.session])
-            .output()
-            .expect("capture-pane");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Waits until the screen shows `text`.
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "waiting for {text:?}; the screen is:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let status = Command::new("tmux")
-                .args(["send-keys", "-t", &self.session, k])
-                .status()
-                .expect("send-keys");
-            assert!(status.success());
-            // One key at a time, as a person types: each answer is saved
-            // before the next key is read.
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-
-    /// Waits until the app has ended and its pane is gone.
-    fn wait_for_exit(&self) {
-        let start = Instant::now();
-        while Command::new("tmux")
-            .args(["has-session", "-t", &self.session])
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-        {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "the app did not end; the screen is:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn kill_process(&self) {
-        let out = Command::new("tmux")
-            .args(["display-message", "-p", "-t", &self.session, "#{pane_pid}"])
-            .output()
-            .expect("pane pid");
-        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        let status = Command::new("kill")
-            .args(["-9", &pid])
-            .status()
-            .expect("kill");
-        assert!(status.success(), "SIGKILL the app");
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .stderr(std::process::Stdio::null())
-            .status();
-    }
-}
+/// The terminal's columns and rows.
+const SIZE: (u16, u16) = (100, 30);
 
 #[test]
 fn an_interview_typed_in_a_real_terminal_survives_a_kill() {
@@ -150,7 +42,7 @@ fn an_interview_typed_in_a_real_terminal_survives_a_kill() {
             .expect("household");
     }
 
-    let app = Tmux::start(&db, "first");
+    let app = Pty::start(&db, SIZE, &[]);
     app.wait_for("Interviewer's name");
     app.keys(&["Wang Fang", "Enter"]);
     app.wait_for("曼贺村");
@@ -193,7 +85,7 @@ fn an_interview_typed_in_a_real_terminal_survives_a_kill() {
     assert!(!interview.answers.contains_key("quality_problems"));
     drop(store);
 
-    let app = Tmux::start(&db, "second");
+    let app = Pty::start(&db, SIZE, &[]);
     app.wait_for("曼贺村");
     app.keys(&["Enter"]);
     app.wait_for("530001");
@@ -251,7 +143,7 @@ fn damaged_table_in_the_app(table: &str) {
     assert!(status.status.success());
     let (pages, bytes) = damage_leaf_pages(&db, &[table], None);
 
-    let app = Tmux::start(&db, table);
+    let app = Pty::start(&db, SIZE, &[]);
     app.wait_for("Interviewer's name");
     app.keys(&["Wang Fang", "Enter"]);
     app.wait_for("Township");
@@ -301,7 +193,11 @@ fn a_questionnaire_saved_as_gbk_is_reported_and_the_app_starts_with_the_others()
         .1;
     let (gbk, _, _) = encoding_rs::GBK.encode(health);
     std::fs::write(folder.join("health.toml"), &gbk).expect("health");
-    let app = Tmux::start_with(&db, "gbk", &format!("--surveys {}", folder.display()));
+    let app = Pty::start(
+        &db,
+        SIZE,
+        &["--surveys", folder.to_str().expect("UTF-8 path")],
+    );
     app.wait_for("Interviewer's name");
     app.keys(&["Wang Fang", "Enter", "Tab", "Tab"]);
     let screen = app.wait_for("looks like GBK");
