@@ -20,6 +20,7 @@ use minqing::survey::bundled::BUNDLED;
 use minqing::survey::load;
 use pty::Pty;
 use tempfile::TempDir;
+use unicode_width::UnicodeWidthStr;
 
 /// The terminal's columns and rows.
 const SIZE: (u16, u16) = (100, 30);
@@ -202,4 +203,299 @@ fn a_questionnaire_saved_as_gbk_is_reported_and_the_app_starts_with_the_others()
     app.keys(&["Wang Fang", "Enter", "Tab", "Tab"]);
     let screen = app.wait_for("looks like GBK");
     assert!(screen.contains("water"), "{screen}");
+}
+
+/// A database with one household of 曼贺村, 勐烈镇.
+fn one_household(dir: &TempDir) -> std::path::PathBuf {
+    let db = dir.path().join("field.db");
+    let store = Store::open(&db).expect("open");
+    store
+        .upsert_households(&[Household {
+            code: "530001".into(),
+            township: "勐烈镇".into(),
+            village: "曼贺村".into(),
+            head: "李明".into(),
+            members: 4,
+            ..Household::default()
+        }])
+        .expect("household");
+    db
+}
+
+/// What the walk reads on screen, in the language the app was started in.
+struct Words {
+    lang: &'static str,
+    app: &'static str,
+    interviewer: &'static str,
+    ask_name: &'static str,
+    villages_keys: &'static str,
+    code_header: &'static str,
+    households_keys: &'static str,
+    main_source: &'static str,
+    choice_keys: &'static str,
+    surface: &'static str,
+    fetch_minutes: &'static str,
+    type_keys: &'static str,
+    minutes_45: &'static str,
+    climb: &'static str,
+    shortage: &'static str,
+    days_60: &'static str,
+    quality: &'static str,
+    multi_keys: &'static str,
+    saved: &'static str,
+    review: &'static str,
+    review_keys: &'static str,
+}
+
+const ZH: Words = Words {
+    lang: "zh",
+    app: "民情",
+    interviewer: "王芳",
+    ask_name: "调查员姓名",
+    villages_keys: "q 退出",
+    code_header: "户编码",
+    households_keys: "1-9 问卷",
+    main_source: "旱季家里主要饮用水来源?",
+    choice_keys: "按数字或字母选择",
+    surface: "江河、塘、沟渠水",
+    fetch_minutes: "取一次水来回要多少分钟(含排队)?",
+    type_keys: "输入后按回车",
+    minutes_45: "45 分钟",
+    climb: "取水点比家里高或低多少米?",
+    shortage: "过去一年有多少天家里饮用水不够?",
+    days_60: "60 天",
+    quality: "饮用水有哪些问题?(可多选)",
+    multi_keys: "按键勾选,回车确认",
+    saved: "已保存",
+    review: "核对",
+    review_keys: "c 完成",
+};
+
+const EN: Words = Words {
+    lang: "en",
+    app: "Minqing",
+    interviewer: "Wang Fang",
+    ask_name: "Interviewer's name",
+    villages_keys: "q quit",
+    code_header: "Code",
+    households_keys: "1-9 survey",
+    main_source: "Main drinking-water source in the dry season?",
+    choice_keys: "press a number or letter to choose",
+    surface: "River, pond or canal",
+    fetch_minutes: "Minutes for one round trip to fetch water",
+    type_keys: "type, then Enter",
+    minutes_45: "45 minutes",
+    climb: "How many metres higher or lower",
+    shortage: "In the past year, on how many days",
+    days_60: "60 days",
+    quality: "What problems does the drinking water have?",
+    multi_keys: "keys toggle, Enter confirms",
+    saved: "saved",
+    review: "Review",
+    review_keys: "c complete",
+};
+
+/// Checks the screen of a terminal `cols` wide and `rows` high once it
+/// shows `first`: every row fits in the terminal (none ran past the right
+/// edge into the next), the title bar is still on the first row (nothing
+/// scrolled), the status bar is on the last row, the key bar holding
+/// `keys`, when the screen has one, is just above it and not cut, and each
+/// of `shown` is on the screen whole. Returns the screen.
+fn fits(
+    app: &Pty,
+    w: &Words,
+    (cols, rows): (u16, u16),
+    first: &str,
+    keys: Option<&str>,
+    shown: &[&str],
+) -> String {
+    app.wait_for(first);
+    // The rest of the frame may lag the first text a little.
+    if let Some(keys) = keys {
+        app.wait_for(keys);
+    }
+    let lines = app.rows();
+    let screen = lines.join("\n");
+    let at = |what: &str| format!("{}×{} {}, {what}:\n{screen}", cols, rows, w.lang);
+    assert_eq!(lines.len(), usize::from(rows), "{}", at("rows"));
+    assert_eq!(
+        app.wrapped_rows(),
+        Vec::<u16>::new(),
+        "{}",
+        at("a row ran past the right edge")
+    );
+    for (n, line) in lines.iter().enumerate() {
+        assert!(
+            line.width() <= usize::from(cols),
+            "{}",
+            at(&format!("row {n} is {} columns wide", line.width()))
+        );
+    }
+    assert!(lines[0].starts_with(w.app), "{}", at("the title bar"));
+    let last = usize::from(rows) - 1;
+    // The status bar ends the screen: the file in use, and the interviewer
+    // once named.
+    assert!(lines[last].contains("field.db"), "{}", at("the status bar"));
+    if first != w.ask_name {
+        assert!(
+            lines[last].contains(w.interviewer),
+            "{}",
+            at("the status bar")
+        );
+    }
+    if let Some(keys) = keys {
+        let key_row = lines
+            .iter()
+            .rposition(|l| l.contains(keys))
+            .unwrap_or_else(|| panic!("{}", at(&format!("the key bar {keys:?}"))));
+        assert!(
+            key_row + 3 > last,
+            "{}",
+            at(&format!("the key bar is on row {key_row}"))
+        );
+        assert!(
+            !lines[key_row].contains('…'),
+            "{}",
+            at("the key bar is cut")
+        );
+    }
+    for text in shown {
+        assert!(screen.contains(text), "{}", at(&format!("{text:?} whole")));
+    }
+    screen
+}
+
+/// The walk of a cadre's first interview, in a terminal of `size`, every
+/// screen checked with [`fits`]; the answers are in the database after.
+fn walk(w: &Words, size: (u16, u16)) {
+    let dir = TempDir::new().expect("temp dir");
+    let db = one_household(&dir);
+    let app = Pty::start_in(w.lang, &db, size, &[]);
+    app.wait_for(w.ask_name);
+    app.keys(&[w.interviewer]);
+    fits(&app, w, size, w.ask_name, None, &[w.interviewer]);
+    app.keys(&["Enter"]);
+    fits(
+        &app,
+        w,
+        size,
+        "曼贺村",
+        Some(w.villages_keys),
+        &["勐烈镇", "曼贺村"],
+    );
+    app.keys(&["Enter"]);
+    fits(
+        &app,
+        w,
+        size,
+        "530001",
+        Some(w.households_keys),
+        &[w.code_header, "530001", "李明"],
+    );
+    app.keys(&["2"]);
+    fits(
+        &app,
+        w,
+        size,
+        w.main_source,
+        Some(w.choice_keys),
+        &[w.main_source, w.surface, "李明"],
+    );
+    app.keys(&["6"]);
+    fits(
+        &app,
+        w,
+        size,
+        w.fetch_minutes,
+        Some(w.type_keys),
+        &[w.fetch_minutes, w.saved],
+    );
+    app.keys(&["4", "5"]);
+    // The answer typed, with its unit, before it is confirmed.
+    fits(
+        &app,
+        w,
+        size,
+        w.minutes_45,
+        Some(w.type_keys),
+        &[w.fetch_minutes, w.minutes_45],
+    );
+    app.keys(&["Enter"]);
+    fits(
+        &app,
+        w,
+        size,
+        w.climb,
+        Some(w.type_keys),
+        &[w.climb, w.saved],
+    );
+    app.keys(&["Enter"]);
+    fits(&app, w, size, w.shortage, Some(w.type_keys), &[w.shortage]);
+    app.keys(&["6", "0"]);
+    fits(
+        &app,
+        w,
+        size,
+        w.days_60,
+        Some(w.type_keys),
+        &[w.shortage, w.days_60],
+    );
+    app.keys(&["Enter"]);
+    fits(
+        &app,
+        w,
+        size,
+        w.quality,
+        Some(w.multi_keys),
+        &[w.quality, w.saved],
+    );
+    app.keys(&["C-r"]);
+    fits(
+        &app,
+        w,
+        size,
+        w.review,
+        Some(w.review_keys),
+        // The answers whole; a long question may be cut short beside its
+        // answer.
+        &[w.surface, w.minutes_45, w.days_60],
+    );
+    app.keys(&["q"]);
+    app.wait_for_exit();
+    drop(app);
+
+    let store = Store::open(&db).expect("open");
+    let water = load(BUNDLED[1].1).survey.expect("water");
+    let interview = store
+        .open_interview("530001", &water, w.interviewer)
+        .expect("interview");
+    let answer = |q: &str| interview.answers.get(q).map(String::as_str);
+    assert_eq!(answer("main_source"), Some("surface"));
+    assert_eq!(answer("fetch_minutes"), Some("45"));
+    assert_eq!(answer("fetch_climb_m"), None);
+    assert_eq!(answer("shortage_days"), Some("60"));
+    assert_eq!(
+        store.interviewer().expect("name").as_deref(),
+        Some(w.interviewer)
+    );
+}
+
+#[test]
+fn the_walk_fits_80_by_24_in_chinese() {
+    walk(&ZH, (80, 24));
+}
+
+#[test]
+fn the_walk_fits_80_by_24_in_english() {
+    walk(&EN, (80, 24));
+}
+
+#[test]
+fn the_walk_fits_120_by_40_in_english() {
+    walk(&EN, (120, 40));
+}
+
+#[test]
+fn the_walk_fits_120_by_40_in_chinese() {
+    walk(&ZH, (120, 40));
 }

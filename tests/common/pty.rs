@@ -30,7 +30,13 @@ impl Pty {
     /// Starts the app in English on database `db`, in a terminal `cols`
     /// wide and `rows` high, with `LANG=C.UTF-8` and further `options`
     /// (such as `--surveys DIR`).
-    pub fn start(db: &Path, (cols, rows): (u16, u16), options: &[&str]) -> Pty {
+    pub fn start(db: &Path, size: (u16, u16), options: &[&str]) -> Pty {
+        Pty::start_in("en", db, size, options)
+    }
+
+    /// Starts the app as [`Pty::start`] does, in language `lang` (`zh` or
+    /// `en`, given to `--lang`).
+    pub fn start_in(lang: &str, db: &Path, (cols, rows): (u16, u16), options: &[&str]) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -40,7 +46,7 @@ impl Pty {
             })
             .expect("a pseudo-terminal opens");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_minqing"));
-        cmd.args(["--lang", "en", "--db"]);
+        cmd.args(["--lang", lang, "--db"]);
         cmd.arg(db);
         cmd.args(options);
         for name in ["LC_ALL", "LC_CTYPE", "MINQING_DB", "COLUMNS", "LINES"] {
@@ -88,9 +94,31 @@ impl Pty {
         self.screen.lock().expect("screen").screen().contents()
     }
 
+    /// The screen's rows as text, all of them, blank ones too.
+    pub fn rows(&self) -> Vec<String> {
+        let parser = self.screen.lock().expect("screen");
+        let screen = parser.screen();
+        let (_, cols) = screen.size();
+        screen.rows(0, cols.get()).collect()
+    }
+
+    /// The rows the app wrote past the right edge of, so that the terminal
+    /// carried the rest over to the next row.
+    pub fn wrapped_rows(&self) -> Vec<u16> {
+        let parser = self.screen.lock().expect("screen");
+        let screen = parser.screen();
+        let (rows, _) = screen.size();
+        (0..rows.get()).filter(|&r| screen.row_wrapped(r)).collect()
+    }
+
     /// Waits until the screen shows `text`, and returns the screen; fails
     /// with the screen as it is after the timeout.
     pub fn wait_for(&self, text: &str) -> String {
+        self.wait_for_within(text, TIMEOUT)
+    }
+
+    /// Waits as [`Pty::wait_for`] does, for at most `timeout`.
+    pub fn wait_for_within(&self, text: &str, timeout: Duration) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
@@ -98,7 +126,7 @@ impl Pty {
                 return screen;
             }
             assert!(
-                start.elapsed() < TIMEOUT,
+                start.elapsed() < timeout,
                 "waiting for {text:?}; the screen is:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(50));
