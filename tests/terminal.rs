@@ -10,7 +10,7 @@ mod damage;
 mod pty;
 
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use damage::damage_leaf_pages;
 use minqing::store::Store;
@@ -498,4 +498,171 @@ fn the_walk_fits_120_by_40_in_english() {
 #[test]
 fn the_walk_fits_120_by_40_in_chinese() {
     walk(&ZH, (120, 40));
+}
+
+/// Another program holding the write lock of the database at `db`, as an
+/// import or a merge does while it writes, until it is dropped.
+struct Writer(rusqlite::Connection);
+
+impl Writer {
+    fn hold(db: &std::path::Path) -> Writer {
+        let conn = rusqlite::Connection::open(db).expect("another program opens the file");
+        conn.execute_batch("BEGIN IMMEDIATE")
+            .expect("another program takes the write lock");
+        Writer(conn)
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        let _ = self.0.execute_batch("COMMIT");
+    }
+}
+
+/// The water interview of household 530001 and how many times each of
+/// `questions` was changed in its audit trail.
+fn water_answers(db: &std::path::Path, questions: &[&str]) -> (Vec<Option<String>>, Vec<usize>) {
+    let store = Store::open(db).expect("open");
+    let water = load(BUNDLED[1].1).survey.expect("water");
+    let interview = store
+        .open_interview("530001", &water, "Wang Fang")
+        .expect("interview");
+    let audit = store.audit(interview.id).expect("audit");
+    questions
+        .iter()
+        .map(|q| {
+            (
+                interview.answers.get(*q).cloned(),
+                audit.iter().filter(|e| e.field == *q).count(),
+            )
+        })
+        .unzip()
+}
+
+/// Opens the water survey of household 530001 and answers the source; the
+/// app is at the minutes to fetch water.
+fn at_the_minutes(db: &std::path::Path) -> Pty {
+    let app = Pty::start(db, SIZE, &[]);
+    app.wait_for("Interviewer's name");
+    app.keys(&["Wang Fang", "Enter"]);
+    app.wait_for("曼贺村");
+    app.keys(&["Enter"]);
+    app.wait_for("530001");
+    app.keys(&["2"]);
+    app.wait_for("Main drinking-water source");
+    app.keys(&["6"]);
+    app.wait_for("Minutes for one round trip");
+    app
+}
+
+#[test]
+fn an_answer_confirmed_while_another_program_writes_is_saved_once_and_keys_typed_meanwhile_are_dropped()
+ {
+    let dir = TempDir::new().expect("temp dir");
+    let db = one_household(&dir);
+    let app = at_the_minutes(&db);
+    app.keys(&["4", "5"]);
+    app.wait_for("45 minutes");
+
+    let writer = Writer::hold(&db);
+    let held = Instant::now();
+    app.keys(&["Enter"]);
+    // The cadre, seeing nothing happen, types on: the climb is skipped and
+    // the days short of water answered, for questions not yet shown.
+    std::thread::sleep(Duration::from_millis(300));
+    app.keys(&["Enter", "6", "0", "Enter"]);
+    std::thread::sleep(Duration::from_millis(1200));
+    // Still waiting: the question stays, with its answer, and nothing of
+    // what was typed meanwhile shows.
+    let screen = app.screen();
+    assert!(screen.contains("Minutes for one round trip"), "{screen}");
+    assert!(screen.contains("45 minutes"), "{screen}");
+    assert!(!screen.contains("4560"), "{screen}");
+    drop(writer);
+    let waited = held.elapsed();
+
+    // Saved once the other program is done, and the keys typed meanwhile
+    // dropped, with the request to press them again.
+    let screen = app.wait_for("keys pressed while waiting were not saved");
+    assert!(screen.contains("How many metres higher"), "{screen}");
+    assert!(!screen.contains("> 60"), "{screen}");
+    let (answers, changes) = water_answers(
+        &db,
+        &[
+            "main_source",
+            "fetch_minutes",
+            "fetch_climb_m",
+            "shortage_days",
+        ],
+    );
+    assert_eq!(
+        answers,
+        [Some("surface".into()), Some("45".into()), None, None],
+        "after a wait of {waited:?}"
+    );
+    assert_eq!(changes, [1, 1, 0, 0], "each answer saved once");
+
+    // Pressed again, they apply as meant.
+    app.keys(&["Enter"]);
+    app.wait_for("In the past year, on how many days");
+    app.keys(&["6", "0", "Enter"]);
+    app.wait_for("What problems does the drinking water have");
+    app.keys(&["C-c"]);
+    app.wait_for_exit();
+    drop(app);
+    let (answers, changes) = water_answers(
+        &db,
+        &[
+            "main_source",
+            "fetch_minutes",
+            "fetch_climb_m",
+            "shortage_days",
+        ],
+    );
+    assert_eq!(
+        answers,
+        [
+            Some("surface".into()),
+            Some("45".into()),
+            None,
+            Some("60".into())
+        ]
+    );
+    assert_eq!(changes, [1, 1, 0, 1]);
+}
+
+#[test]
+fn a_save_that_waits_longer_than_the_app_does_says_not_saved_and_saves_when_pressed_again() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = one_household(&dir);
+    let app = at_the_minutes(&db);
+    app.keys(&["4", "5"]);
+    app.wait_for("45 minutes");
+
+    let writer = Writer::hold(&db);
+    app.keys(&["Enter"]);
+    std::thread::sleep(Duration::from_millis(300));
+    // Typed during the wait: more digits, and Enter again.
+    app.keys(&["6", "0", "Enter"]);
+    // The app waits up to 10 seconds, then gives up on this save.
+    let screen = app.wait_for_within("not saved, press again", Duration::from_secs(20));
+    assert!(screen.contains("Minutes for one round trip"), "{screen}");
+    assert!(screen.contains("45 minutes"), "the answer stays:\n{screen}");
+    assert!(!screen.contains("4560"), "{screen}");
+    assert!(screen.contains("busy"), "{screen}");
+    drop(writer);
+    let (answers, changes) = water_answers(&db, &["fetch_minutes"]);
+    assert_eq!(answers, [None]);
+    assert_eq!(changes, [0]);
+
+    // Pressed again once the other program is done: saved, once.
+    app.keys(&["Enter"]);
+    let screen = app.wait_for("How many metres higher");
+    assert!(screen.contains("saved"), "{screen}");
+    app.keys(&["C-c"]);
+    app.wait_for_exit();
+    drop(app);
+    let (answers, changes) = water_answers(&db, &["fetch_minutes", "fetch_climb_m"]);
+    assert_eq!(answers, [Some("45".into()), None]);
+    assert_eq!(changes, [1, 0]);
 }
