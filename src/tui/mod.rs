@@ -35,9 +35,9 @@ use crate::i18n::Lang;
 use crate::store::{Store, StoreError};
 use crate::survey::Survey;
 use model::{Model, Screen, SurveyFile};
-pub use screens::interview::SLOW_SAVE;
 use screens::name::Name;
 use screens::villages::Villages;
+pub use update::SLOW_SAVE;
 
 /// Loads questionnaire files for the app: the surveys that load cleanly
 /// are used; every file is listed with its problems for the Surveys screen.

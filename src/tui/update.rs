@@ -5,6 +5,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use std::time::Duration;
+
 use super::model::{Model, Notice};
 use super::msg::Msg;
 use super::screens::priorities::Priorities;
@@ -88,10 +90,21 @@ fn key(model: &mut Model, k: KeyEvent) {
         }
     }
     let (ctx, stack) = model.split_mut();
-    if let Some(outcome) = stack.last_mut().map(|s| s.key(&ctx, k)) {
+    let started = std::time::Instant::now();
+    if let Some(mut outcome) = stack.last_mut().map(|s| s.key(&ctx, k)) {
+        // A key whose write waited on the database (an answer, opening an
+        // interview, a household, the name): keys typed meanwhile were
+        // meant for a screen that had not come, and are dropped.
+        outcome.waited |= started.elapsed() >= SLOW_SAVE;
         apply(model, outcome);
     }
 }
+
+/// How long a key's handling (a save, opening an interview, adding a
+/// household) may take before the keys typed meanwhile are no longer
+/// trusted: typed ahead for a screen that did not come, they would answer
+/// whatever came instead.
+pub const SLOW_SAVE: Duration = Duration::from_millis(500);
 
 /// Does what a screen asked for after a key.
 fn apply(model: &mut Model, outcome: Outcome) {

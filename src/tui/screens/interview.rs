@@ -6,8 +6,6 @@
 //! Every answer goes through [`crate::store::Store::save_answer`] (one
 //! durable transaction) before the next question is shown.
 
-use std::time::Duration;
-
 use tui_input::Input;
 
 use super::{Ctx, Go, Outcome, Screen, tr};
@@ -18,11 +16,6 @@ use crate::store::interview::{Interview as Record, Status};
 use crate::survey::{QuestionKind, Survey};
 use crate::tui::text::T;
 use crate::tui::widgets::status_bar::Notice;
-
-/// How long a save may take before the keys typed meanwhile are no
-/// longer trusted: typed ahead for a question that did not come, they
-/// would answer whatever came instead.
-pub const SLOW_SAVE: Duration = Duration::from_millis(500);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -200,16 +193,13 @@ impl Interview {
     pub fn save(&mut self, ctx: &Ctx<'_>, raw: Option<String>) -> Outcome {
         let name = self.record.survey.question_at(self.current).name.clone();
         let old = self.record.answers.get(&name).cloned();
-        let started = std::time::Instant::now();
         let result = ctx
             .store
             .save_answer(self.record.id, &name, raw.as_deref(), ctx.interviewer);
         // Keys typed while this save waited were meant for the next
-        // question, which had not come: the event loop drops them.
-        let mut outcome = Outcome {
-            waited: started.elapsed() >= SLOW_SAVE,
-            ..Outcome::default()
-        };
+        // question, which had not come: the dispatcher times every key and
+        // the event loop drops them.
+        let mut outcome = Outcome::default();
         match result {
             Ok(stored) => {
                 let said = match &old {

@@ -13,7 +13,7 @@ use ratatui::widgets::Paragraph;
 use super::explain::Explain;
 use super::{Ctx, Go, Outcome, Screen, Tab, navigate, pick};
 use crate::i18n::Lang;
-use crate::priority::{Area, By, Project, category_areas};
+use crate::priority::{Area, By, Filter, Project, category_areas};
 use crate::store::StoreError;
 use crate::store::priorities::PriorityInput;
 use crate::tui::text::T;
@@ -131,19 +131,15 @@ impl Priorities {
     /// Applies the filters and redraws the chart for the category in view.
     pub fn refilter(&mut self) {
         let category = self.category.map(|i| self.categories[i].clone());
-        let township = self.township.map(|i| self.townships[i].clone());
+        let mut filter = Filter::default();
+        if let Some(c) = &category {
+            filter = filter.category(c.as_str());
+        }
+        if let Some(t) = self.township.map(|i| &self.townships[i]) {
+            filter = filter.township(t.as_str());
+        }
         let rules = &self.input.rules;
-        self.visible = (0..self.projects.len())
-            .filter(|&i| {
-                let project = &self.projects[i];
-                category
-                    .as_ref()
-                    .is_none_or(|c| rules[project.rule].category == *c)
-                    && township
-                        .as_ref()
-                        .is_none_or(|t| project.area.township == *t)
-            })
-            .collect();
+        self.visible = filter.visible(&self.projects, rules);
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
         let shown = category.or_else(|| {
             self.visible
