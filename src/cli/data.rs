@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use super::{CliError, Command, HouseholdsCommand, Open, open_db, print_error, read_sources};
+use super::{
+    CliError, Command, HouseholdsCommand, Open, open_db, print_error, read_sources, short_device,
+};
 use crate::i18n::{Lang, Tr};
 use crate::report::table;
 use crate::store::import::{ImportError, ImportOptions, ImportReport};
@@ -228,11 +230,6 @@ fn print_bad_row(row: &crate::store::import::BadRow, lang: Lang) {
         "{}",
         tr!("第 {line} 行:{reasons}", "line {line}: {reasons}").get(lang)
     );
-}
-
-/// A device id as people can compare it: its first eight characters.
-pub(super) fn short_device(device: &str) -> &str {
-    device.get(..8).unwrap_or(device)
 }
 
 /// A household both laptops changed: which fields differ, and which record

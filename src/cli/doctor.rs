@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::data::short_device;
+use super::short_device;
 use super::{CliError, Open, open_db};
 use crate::i18n::{Lang, Tr};
 use crate::store::doctor::Findings;

@@ -378,3 +378,8 @@ mod tests {
         );
     }
 }
+
+/// A device id as people can compare it: its first eight characters.
+pub(super) fn short_device(device: &str) -> &str {
+    device.get(..8).unwrap_or(device)
+}
