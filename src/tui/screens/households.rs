@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::form::Form;
@@ -15,7 +15,7 @@ use crate::store::interview::Status;
 use crate::store::overview::HouseholdRow;
 use crate::text::normalise_code;
 use crate::tui::text::T;
-use crate::tui::widgets::filter::{Filter, matches, search_key};
+use crate::tui::widgets::filter::{Filter, filtered_areas, matches, search_key};
 use crate::tui::widgets::key_bar::KeyBar;
 use crate::tui::widgets::table::{Col, ListTable, RowText, row_at};
 
@@ -28,26 +28,6 @@ pub struct Households {
     /// A position in `visible`.
     pub selected: usize,
     pub filter: Filter,
-}
-
-struct Areas {
-    table: Rect,
-    filter: Rect,
-    keys: Rect,
-}
-
-fn areas(body: Rect, filter: &Filter) -> Areas {
-    let [table, filter, keys] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(u16::from(filter.shown())),
-        Constraint::Length(1),
-    ])
-    .areas(body);
-    Areas {
-        table,
-        filter,
-        keys,
-    }
 }
 
 fn status_word(status: Option<Status>, lang: Lang) -> &'static str {
@@ -141,7 +121,7 @@ impl Households {
     }
 
     pub fn click(&mut self, body: Rect, column: u16, row: u16) -> Option<KeyEvent> {
-        let table = areas(body, &self.filter).table;
+        let table = filtered_areas(body, &self.filter).table;
         let target = row_at(
             table,
             true,
@@ -154,7 +134,7 @@ impl Households {
 
     pub fn render(&self, frame: &mut Frame<'_>, body: Rect, ctx: &Ctx<'_>) {
         let lang = ctx.lang;
-        let areas = areas(body, &self.filter);
+        let areas = filtered_areas(body, &self.filter);
         let wide = body.width >= 100;
         let (cw, hw, kw) = if wide { (12, 10, 10) } else { (11, 8, 8) };
         let sw = if wide { 10 } else { 6 };

@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::form::Form;
@@ -13,7 +13,7 @@ use crate::i18n::Lang;
 use crate::store::StoreError;
 use crate::store::overview::VillageCoverage;
 use crate::tui::text::T;
-use crate::tui::widgets::filter::{Filter, matches, search_key};
+use crate::tui::widgets::filter::{Filter, filtered_areas, matches, search_key};
 use crate::tui::widgets::key_bar::KeyBar;
 use crate::tui::widgets::table::{Col, ListTable, RowText, row_at};
 
@@ -26,27 +26,6 @@ pub struct Villages {
     /// A position in `visible`.
     pub selected: usize,
     pub filter: Filter,
-}
-
-/// Where the parts of the screen go.
-struct Areas {
-    table: Rect,
-    filter: Rect,
-    keys: Rect,
-}
-
-fn areas(body: Rect, filter: &Filter) -> Areas {
-    let [table, filter, keys] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(u16::from(filter.shown())),
-        Constraint::Length(1),
-    ])
-    .areas(body);
-    Areas {
-        table,
-        filter,
-        keys,
-    }
 }
 
 impl Villages {
@@ -123,7 +102,7 @@ impl Villages {
     }
 
     pub fn click(&mut self, body: Rect, column: u16, row: u16) -> Option<KeyEvent> {
-        let table = areas(body, &self.filter).table;
+        let table = filtered_areas(body, &self.filter).table;
         let target = row_at(
             table,
             true,
@@ -135,7 +114,7 @@ impl Villages {
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, body: Rect, lang: Lang) {
-        let areas = areas(body, &self.filter);
+        let areas = filtered_areas(body, &self.filter);
         let wide = body.width >= 100;
         let (tw, vw) = if wide { (14, 18) } else { (10, 12) };
         let bar = if wide { 20 } else { 10 };

@@ -3,7 +3,7 @@
 use pinyin::ToPinyin;
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::Line;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
@@ -103,4 +103,26 @@ pub fn search_key(text: &str) -> String {
 /// Whether a row with search key `key` passes the filter `query`.
 pub fn matches(key: &str, query: &str) -> bool {
     query.is_empty() || key.contains(&query.to_lowercase())
+}
+
+/// Where the parts of a filterable list go: the table, the filter line
+/// (only while it is shown) and the key bar.
+pub struct FilteredAreas {
+    pub table: Rect,
+    pub filter: Rect,
+    pub keys: Rect,
+}
+
+pub fn filtered_areas(body: Rect, filter: &Filter) -> FilteredAreas {
+    let [table, filter, keys] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(u16::from(filter.shown())),
+        Constraint::Length(1),
+    ])
+    .areas(body);
+    FilteredAreas {
+        table,
+        filter,
+        keys,
+    }
 }
