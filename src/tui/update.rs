@@ -17,7 +17,11 @@ use super::text::T;
 use crate::i18n::{Lang, Tr};
 
 fn notice(model: &mut Model, text: Tr, error: bool) {
-    model.notice = Some(Notice { text, error });
+    model.notice = Some(Notice {
+        text,
+        error,
+        press_again: false,
+    });
 }
 
 pub fn update(model: &mut Model, msg: Msg) {
@@ -156,7 +160,7 @@ fn to_tab(model: &mut Model, tab: Tab) {
 pub fn typed_while_waiting(model: &mut Model) {
     let dropped = tr(T::TypedWhileWaiting);
     let text = match model.notice.take() {
-        Some(n) if n.text == tr(T::NotSaved) => n.text,
+        Some(n) if n.press_again => n.text,
         Some(n) => Tr {
             zh: format!("{} · {}", n.text.zh, dropped.zh),
             en: format!("{} · {}", n.text.en, dropped.en),

@@ -217,6 +217,7 @@ impl Interview {
                 outcome.notice = Some(Notice {
                     text: said,
                     error: false,
+                    press_again: false,
                 });
             }
             Err(e) => {
@@ -226,6 +227,7 @@ impl Interview {
                     outcome.notice = Some(Notice {
                         text: tr(T::NotSaved),
                         error: true,
+                        press_again: true,
                     });
                 }
             }

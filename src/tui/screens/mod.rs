@@ -93,7 +93,11 @@ impl Outcome {
 
     pub fn said(text: Tr, error: bool) -> Outcome {
         Outcome {
-            notice: Some(Notice { text, error }),
+            notice: Some(Notice {
+                text,
+                error,
+                press_again: false,
+            }),
             ..Outcome::default()
         }
     }

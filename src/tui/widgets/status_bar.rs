@@ -16,6 +16,9 @@ use crate::i18n::Tr;
 pub struct Notice {
     pub text: Tr,
     pub error: bool,
+    /// The key was not acted on (its write found the database busy) and
+    /// the text asks to press it again.
+    pub press_again: bool,
 }
 
 pub struct StatusBar<'a> {
