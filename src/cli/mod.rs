@@ -358,6 +358,11 @@ pub fn main() -> ExitCode {
     error::exit(result, lang)
 }
 
+/// A device id as people can compare it: its first eight characters.
+pub(super) fn short_device(device: &str) -> &str {
+    device.get(..8).unwrap_or(device)
+}
+
 #[cfg(test)]
 mod tests {
     use super::panic_report;
@@ -377,9 +382,4 @@ mod tests {
                 .contains("index out of range")
         );
     }
-}
-
-/// A device id as people can compare it: its first eight characters.
-pub(super) fn short_device(device: &str) -> &str {
-    device.get(..8).unwrap_or(device)
 }
