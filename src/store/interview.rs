@@ -199,56 +199,56 @@ impl Store {
         interviewer: &str,
     ) -> Result<Interview> {
         self.located(|| {
-        let household_id: i64 = self
-            .conn
-            .query_row(
-                "SELECT id FROM household WHERE code = ?1",
-                [household],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::UnknownHousehold(household.to_string()))?;
-        let latest = |conn: &rusqlite::Connection| -> Result<Option<i64>> {
-            Ok(conn
+            let household_id: i64 = self
+                .conn
                 .query_row(
-                    "SELECT i.id FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
-                     WHERE i.household_id = ?1 AND s.survey = ?2
-                     ORDER BY i.updated_at DESC, i.id DESC LIMIT 1",
-                    params![household_id, survey.id],
+                    "SELECT id FROM household WHERE code = ?1",
+                    [household],
                     |r| r.get(0),
                 )
-                .optional()?)
-        };
-        if let Some(id) = latest(&self.conn)? {
-            return self.interview(id);
-        }
-        let snapshot = self.register_survey(survey)?;
-        let uuid = Uuid::now_v7();
-        let tx = self.write()?;
-        // Asked again under the write lock: another program on this file
-        // may have started the interview in between.
-        if let Some(id) = latest(&tx)? {
-            drop(tx);
-            return self.interview(id);
-        }
-        let now = self.tick();
-        let stamp = self.stamp(&tx, 0)?;
-        tx.execute(
-            "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-             started_at, updated_at, answers, stamp) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6, '{}', ?7)",
-            params![
-                uuid.as_bytes().as_slice(),
-                household_id,
-                snapshot,
-                interviewer,
-                self.device,
-                now,
-                stamp
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.commit()?;
-        self.interview(id)
+                .optional()?
+                .ok_or_else(|| StoreError::UnknownHousehold(household.to_string()))?;
+            let latest = |conn: &rusqlite::Connection| -> Result<Option<i64>> {
+                Ok(conn
+                    .query_row(
+                        "SELECT i.id FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
+                         WHERE i.household_id = ?1 AND s.survey = ?2
+                         ORDER BY i.updated_at DESC, i.id DESC LIMIT 1",
+                        params![household_id, survey.id],
+                        |r| r.get(0),
+                    )
+                    .optional()?)
+            };
+            if let Some(id) = latest(&self.conn)? {
+                return self.interview(id);
+            }
+            let snapshot = self.register_survey(survey)?;
+            let uuid = Uuid::now_v7();
+            let tx = self.write()?;
+            // Asked again under the write lock: another program on this file
+            // may have started the interview in between.
+            if let Some(id) = latest(&tx)? {
+                drop(tx);
+                return self.interview(id);
+            }
+            let now = self.tick();
+            let stamp = self.stamp(&tx, 0)?;
+            tx.execute(
+                "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
+                 started_at, updated_at, answers, stamp) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6, '{}', ?7)",
+                params![
+                    uuid.as_bytes().as_slice(),
+                    household_id,
+                    snapshot,
+                    interviewer,
+                    self.device,
+                    now,
+                    stamp
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.commit()?;
+            self.interview(id)
         })
     }
 
@@ -538,41 +538,41 @@ impl Store {
     /// written.
     pub fn insert_interviews(&self, batch: &[NewInterview]) -> Result<()> {
         self.located(|| {
-        let tx = self.write()?;
-        {
-            let mut household = tx.prepare("SELECT id FROM household WHERE code = ?1")?;
-            let mut insert = tx.prepare(
-                "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-                 started_at, updated_at, completed_at, answers, hits, stamp)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?;
-            for new in batch {
-                let household_id: i64 = household
-                    .query_row([&new.household], |r| r.get(0))
-                    .optional()?
-                    .ok_or_else(|| StoreError::UnknownHousehold(new.household.clone()))?;
-                let status = match new.hits {
-                    Some(_) => Status::Complete,
-                    None => Status::Draft,
-                };
-                insert.execute(params![
-                    new.uuid.as_bytes().as_slice(),
-                    household_id,
-                    new.snapshot,
-                    new.interviewer,
-                    self.device,
-                    status.as_str(),
-                    new.started_at,
-                    new.updated_at,
-                    new.hits.is_some().then_some(new.updated_at),
-                    encode_answers(&new.answers),
-                    new.hits.as_ref().map(NeedHits::encode).unwrap_or_default(),
-                    super::clock::from_ms(new.updated_at)
-                ])?;
+            let tx = self.write()?;
+            {
+                let mut household = tx.prepare("SELECT id FROM household WHERE code = ?1")?;
+                let mut insert = tx.prepare(
+                    "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
+                     started_at, updated_at, completed_at, answers, hits, stamp)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                )?;
+                for new in batch {
+                    let household_id: i64 = household
+                        .query_row([&new.household], |r| r.get(0))
+                        .optional()?
+                        .ok_or_else(|| StoreError::UnknownHousehold(new.household.clone()))?;
+                    let status = match new.hits {
+                        Some(_) => Status::Complete,
+                        None => Status::Draft,
+                    };
+                    insert.execute(params![
+                        new.uuid.as_bytes().as_slice(),
+                        household_id,
+                        new.snapshot,
+                        new.interviewer,
+                        self.device,
+                        status.as_str(),
+                        new.started_at,
+                        new.updated_at,
+                        new.hits.is_some().then_some(new.updated_at),
+                        encode_answers(&new.answers),
+                        new.hits.as_ref().map(NeedHits::encode).unwrap_or_default(),
+                        super::clock::from_ms(new.updated_at)
+                    ])?;
+                }
             }
-        }
-        tx.commit()?;
-        Ok(())
+            tx.commit()?;
+            Ok(())
         })
     }
 }
