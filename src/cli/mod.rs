@@ -313,7 +313,6 @@ pub fn main() -> ExitCode {
     if cli.command.is_some() {
         restore_sigpipe();
     }
-    // The commands of `plan` still choose their exit code themselves.
     let result = match &cli.command {
         None => app(&db(), cli.surveys.as_deref(), lang),
         Some(Command::Check { paths }) => {
@@ -324,12 +323,12 @@ pub fn main() -> ExitCode {
             };
             check::run(&paths, lang)
         }
-        Some(Command::Priorities { args }) => return plan::priorities(&db(), args, lang),
+        Some(Command::Priorities { args }) => plan::priorities(&db(), args, lang),
         Some(Command::Explain {
             village,
             need,
             include_drafts,
-        }) => return plan::explain(&db(), village, need, *include_drafts, lang),
+        }) => plan::explain(&db(), village, need, *include_drafts, lang),
         Some(Command::Export {
             what,
             survey,
@@ -338,21 +337,19 @@ pub fn main() -> ExitCode {
             labels,
             force,
             priorities,
-        }) => {
-            return plan::export(
-                &db(),
-                plan::ExportArgs {
-                    what: *what,
-                    survey: survey.as_deref(),
-                    out: out.as_deref(),
-                    excel: *excel,
-                    labels: *labels,
-                    force: *force,
-                    priorities,
-                },
-                lang,
-            );
-        }
+        }) => plan::export(
+            &db(),
+            plan::ExportArgs {
+                what: *what,
+                survey: survey.as_deref(),
+                out: out.as_deref(),
+                excel: *excel,
+                labels: *labels,
+                force: *force,
+                priorities,
+            },
+            lang,
+        ),
         Some(command) => data::run(command, &db(), cli.surveys.as_deref(), lang),
     };
     error::exit(result, lang)

@@ -2,9 +2,8 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
-use super::{PriorityArgs, print_error};
+use super::{CliError, PriorityArgs};
 use crate::i18n::{Lang, Tr};
 use crate::interview::display_answer;
 use crate::priority::budget::{self, Choice, Method};
@@ -12,8 +11,8 @@ use crate::priority::{By, Filter, Project};
 use crate::report::csv_out::{self, ExportError};
 use crate::report::priorities::{Column, PriorityRow, project_label};
 use crate::report::{export, table};
-use crate::store::Store;
 use crate::store::priorities::{Explanation, PriorityInput};
+use crate::store::{Store, StoreError};
 use crate::tr;
 
 fn open(db: &Path, lang: Lang) -> Result<Store, Tr> {
@@ -39,10 +38,8 @@ pub fn filter(args: &PriorityArgs) -> Filter {
 pub fn ranked(
     store: &Store,
     args: &PriorityArgs,
-) -> Result<(PriorityInput, Vec<Project>, Option<Choice>), Tr> {
-    let (input, projects) = store
-        .priorities(args.include_drafts, args.by.into())
-        .map_err(|e| e.message())?;
+) -> Result<(PriorityInput, Vec<Project>, Option<Choice>), StoreError> {
+    let (input, projects) = store.priorities(args.include_drafts, args.by.into())?;
     let projects = filter(args).apply(projects, &input.rules);
     let choice = args
         .budget
@@ -50,33 +47,18 @@ pub fn ranked(
     Ok((input, projects, choice))
 }
 
-pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> ExitCode {
-    let result = open(db, lang).and_then(|store| ranked(&store, args));
-    let (input, projects, choice) = match result {
-        Ok(r) => r,
-        Err(e) => {
-            print_error(&e, lang);
-            return ExitCode::from(1);
-        }
-    };
+pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliError> {
+    let store = open(db, lang)?;
+    let (input, projects, choice) = ranked(&store, args).map_err(CliError::store(db))?;
     let table = priorities_table(&input, &projects, choice.as_ref(), args.by, lang);
-    if let Err(e) = super::write_stdout(&table) {
-        print_error(&e, lang);
-        return ExitCode::from(1);
-    }
+    super::write_stdout(&table)?;
     let n = projects.len();
     eprintln!("{}", tr!("共 {n} 个项目", "{n} project(s)").get(lang));
     let out = choice.map_or_else(String::new, |c| budget_text(&c, lang));
     // The command ends here: the process gives its memory back whole,
     // rather than freeing every household one by one.
     std::mem::forget((input, projects));
-    match super::write_stdout(&out) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            print_error(&e, lang);
-            ExitCode::from(1)
-        }
-    }
+    Ok(super::write_stdout(&out)?)
 }
 
 /// The terminal table of the ranked projects: every column but the rule
@@ -152,20 +134,15 @@ fn budget_text(c: &Choice, lang: Lang) -> String {
     out
 }
 
-pub fn explain(db: &Path, village: &str, need: &str, include_drafts: bool, lang: Lang) -> ExitCode {
-    match explain_text(db, village, need, include_drafts, lang) {
-        Ok(text) => match super::write_stdout(&text) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                print_error(&e, lang);
-                ExitCode::from(1)
-            }
-        },
-        Err(e) => {
-            print_error(&e, lang);
-            ExitCode::from(1)
-        }
-    }
+pub fn explain(
+    db: &Path,
+    village: &str,
+    need: &str,
+    include_drafts: bool,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let text = explain_text(db, village, need, include_drafts, lang)?;
+    Ok(super::write_stdout(&text)?)
 }
 
 fn explain_text(
@@ -174,11 +151,11 @@ fn explain_text(
     need: &str,
     include_drafts: bool,
     lang: Lang,
-) -> Result<String, Tr> {
+) -> Result<String, CliError> {
     let store = open(db, lang)?;
     let (input, projects) = store
         .priorities(include_drafts, By::Village)
-        .map_err(|e| e.message())?;
+        .map_err(CliError::store(db))?;
     let (position, project) = find_project(&input, &projects, village, need)?;
     let rule = &input.rules[project.rule];
     let mut out = String::new();
@@ -200,7 +177,9 @@ fn explain_text(
         )
         .get(lang),
     );
-    let explanation = store.explain(&input, project).map_err(|e| e.message())?;
+    let explanation = store
+        .explain(&input, project)
+        .map_err(CliError::store(db))?;
     let w = &explanation.when;
     out.push_str(tr!("条件:{w}\n\n", "when: {w}\n\n").get(lang));
     out.push_str(&explanation_table(&explanation, lang));
@@ -316,7 +295,7 @@ pub struct ExportArgs<'a> {
     pub priorities: &'a PriorityArgs,
 }
 
-pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> ExitCode {
+pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliError> {
     let default = PathBuf::from(match args.what {
         ExportKind::Priorities => "priorities.csv",
         ExportKind::Responses => "responses.csv",
@@ -353,9 +332,7 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> ExitCode {
     });
     let result = result.and_then(|(store, out)| {
         let priorities = match args.what {
-            ExportKind::Priorities => {
-                Some(ranked(&store, args.priorities).map_err(ExportError::Usage)?)
-            }
+            ExportKind::Priorities => Some(ranked(&store, args.priorities)?),
             _ => None,
         };
         csv_out::write(&out, args.excel, replace, |sink| match args.what {
@@ -370,17 +347,10 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> ExitCode {
             ExportKind::Codebook => export::codebook(sink, &store),
         })
     });
-    match result {
-        Ok(()) => {
-            if out != Path::new("-") {
-                let shown = out.display();
-                eprintln!("{}", tr!("已写入 {shown}", "written: {shown}").get(lang));
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            print_error(&e.message(), lang);
-            ExitCode::from(1)
-        }
+    result.map_err(|e| CliError::Failed(e.message()))?;
+    if out != Path::new("-") {
+        let shown = out.display();
+        eprintln!("{}", tr!("已写入 {shown}", "written: {shown}").get(lang));
     }
+    Ok(())
 }

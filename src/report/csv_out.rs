@@ -59,14 +59,19 @@ pub fn neutralise(text: &str) -> Cow<'_, str> {
     }
 }
 
-#[derive(Debug)]
+/// Why an export was not written. `Display` is the English message, for
+/// logs; a person is shown [`ExportError::message`] in the language they
+/// chose.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.message().en)]
 pub enum ExportError {
     Io {
         path: PathBuf,
+        #[source]
         source: io::Error,
     },
-    Csv(csv::Error),
-    Store(StoreError),
+    Csv(#[from] csv::Error),
+    Store(#[from] StoreError),
     Usage(Tr),
     /// The target may not be written (see [`crate::files::export_target`]).
     Refused(Refusal),
@@ -139,18 +144,6 @@ fn refusal_message(r: &Refusal) -> Tr {
             let p = path.display();
             tr!("无法查看 {p}:{source}", "cannot look at {p}: {source}")
         }
-    }
-}
-
-impl From<StoreError> for ExportError {
-    fn from(e: StoreError) -> Self {
-        ExportError::Store(e)
-    }
-}
-
-impl From<csv::Error> for ExportError {
-    fn from(e: csv::Error) -> Self {
-        ExportError::Csv(e)
     }
 }
 
@@ -387,5 +380,7 @@ mod write_tests {
         let missing = dir.path().join("no/such/dir/out.csv");
         let err = write(&missing, false, false, |_| Ok(())).expect_err("missing folder");
         assert!(err.message().en.contains("no partial file was left"));
+        assert_eq!(err.to_string(), err.message().en);
+        assert!(std::error::Error::source(&err).is_some(), "the I/O error");
     }
 }

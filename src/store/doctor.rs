@@ -65,74 +65,79 @@ impl Findings {
 impl Store {
     /// Checks the database; reads only.
     pub fn doctor(&self) -> Result<Findings> {
-        let mut findings = Findings::default();
-        let report = super::check_report(&self.conn, "integrity_check")?;
-        if report != ["ok"] {
-            findings.integrity = report;
-            return Ok(findings);
-        }
-        findings.foreign_keys = {
-            let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-            let rows = stmt.query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get::<_, Option<i64>>(1)?.unwrap_or(0),
-                    r.get(2)?,
-                ))
-            })?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        // Complete interviews are read once for both of their checks.
-        let checked = self.check_complete(super::revalidate::Checks::ALL)?;
-        for stale in checked.stale_hits {
-            let place = (stale.household, stale.survey);
-            match stale.fresh {
-                Some(_) => findings.stale_hits.push(place),
-                None => findings.unreadable.push(place),
+        self.located(|| {
+            let mut findings = Findings::default();
+            let report = super::check_report(&self.conn, "integrity_check")?;
+            if report != ["ok"] {
+                findings.integrity = report;
+                return Ok(findings);
             }
-        }
-        findings.stale_counted = self.stale_counted()?;
-        findings.duplicates = self.duplicates()?;
-        findings.no_village = {
-            let mut stmt = self.conn.prepare(
-                "SELECT code FROM household WHERE trim(township) = '' OR trim(village) = ''
+            findings.foreign_keys = {
+                let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+                let rows = stmt.query_map([], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                        r.get(2)?,
+                    ))
+                })?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            // Complete interviews are read once for both of their checks.
+            let checked = self.check_complete(super::revalidate::Checks::ALL)?;
+            for stale in checked.stale_hits {
+                let place = (stale.household, stale.survey);
+                match stale.fresh {
+                    Some(_) => findings.stale_hits.push(place),
+                    None => findings.unreadable.push(place),
+                }
+            }
+            findings.stale_counted = self.stale_counted()?;
+            findings.duplicates = self.duplicates()?;
+            findings.no_village = {
+                let mut stmt = self.conn.prepare(
+                    "SELECT code FROM household WHERE trim(township) = '' OR trim(village) = ''
                  ORDER BY code",
-            )?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        let now = self.now();
-        findings.future_clocks = {
-            let mut stmt = self.conn.prepare(
-                "SELECT device, max(at) FROM (
+                )?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            let now = self.now();
+            findings.future_clocks = {
+                let mut stmt = self.conn.prepare(
+                    "SELECT device, max(at) FROM (
                      SELECT device, at FROM audit
                      UNION ALL SELECT device, updated_at FROM household
                      UNION ALL SELECT device, at FROM household_history
                      UNION ALL SELECT device, updated_at FROM interview)
                  GROUP BY device HAVING max(at) > ?1 ORDER BY device",
-            )?;
-            let limit = now.saturating_add(super::clock::AHEAD_LIMIT_MS);
-            let rows = stmt.query_map([limit], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? - now)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        let clock: i64 = self
-            .meta("clock")?
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
-        let clock_ms = super::clock::to_ms(clock);
-        findings.clock_ahead = super::clock::ahead(clock_ms, now).then_some(clock_ms - now);
-        findings.failing_complete = checked.failing;
-        Ok(findings)
+                )?;
+                let limit = now.saturating_add(super::clock::AHEAD_LIMIT_MS);
+                let rows =
+                    stmt.query_map([limit], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? - now)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            let clock: i64 = self
+                .meta("clock")?
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(0);
+            let clock_ms = super::clock::to_ms(clock);
+            findings.clock_ahead = super::clock::ahead(clock_ms, now).then_some(clock_ms - now);
+            findings.failing_complete = checked.failing;
+            Ok(findings)
+        })
     }
 
     /// Computes again what is computed from the answers: the stored need
     /// hits of every complete interview, then every household's counted
     /// interviews. Answers, households and the audit trail are not touched.
     pub fn repair(&self) -> Result<()> {
-        self.recompute_hits()?;
-        let tx = self.write()?;
-        tx.execute_batch(super::schema::RECOUNT_ALL)?;
-        tx.commit()?;
-        Ok(())
+        self.located(|| {
+            self.recompute_hits()?;
+            let tx = self.write()?;
+            tx.execute_batch(super::schema::RECOUNT_ALL)?;
+            tx.commit()?;
+            Ok(())
+        })
     }
 }

@@ -336,14 +336,14 @@ impl Store {
     /// Callers validate first ([`Household::problems`]); the database
     /// enforces the rest.
     pub fn upsert_households(&self, households: &[Household]) -> Result<UpsertCounts> {
-        self.upsert(&mut households.iter().map(|h| (h, Keep::default())))
+        self.located(|| self.upsert(&mut households.iter().map(|h| (h, Keep::default()))))
     }
 
     /// Adds or updates households read from a registry file, keeping the
     /// stored value of every field a row leaves alone, all in one
     /// transaction.
     pub fn upsert_registry_rows(&self, rows: &[RegistryRow]) -> Result<UpsertCounts> {
-        self.upsert(&mut rows.iter().map(|r| (&r.household, r.keep)))
+        self.located(|| self.upsert(&mut rows.iter().map(|r| (&r.household, r.keep))))
     }
 
     fn upsert(&self, rows: &mut dyn Iterator<Item = (&Household, Keep)>) -> Result<UpsertCounts> {
@@ -392,14 +392,16 @@ impl Store {
     /// person began typing: a stored household is never replaced by a new
     /// one. Callers validate first ([`Household::problems`]).
     pub fn add_household(&self, h: &Household) -> Result<()> {
-        let tx = self.write()?;
-        let stamp = self.stamp(&tx, 0)?;
-        let added = write_record(&tx, INSERT_NEW_RECORD, h, self.now(), stamp, &self.device)?;
-        if added == 0 {
-            return Err(StoreError::HouseholdExists(h.code.clone()));
-        }
-        tx.commit()?;
-        Ok(())
+        self.located(|| {
+            let tx = self.write()?;
+            let stamp = self.stamp(&tx, 0)?;
+            let added = write_record(&tx, INSERT_NEW_RECORD, h, self.now(), stamp, &self.device)?;
+            if added == 0 {
+                return Err(StoreError::HouseholdExists(h.code.clone()));
+            }
+            tx.commit()?;
+            Ok(())
+        })
     }
 
     /// Saves a person's edit of a household: only the fields where `mine`
@@ -410,52 +412,60 @@ impl Store {
     /// different values, nothing is written and the conflicts are returned
     /// for the person to decide.
     pub fn edit_household(&self, base: &Household, mine: &Household) -> Result<Edit> {
-        let tx = self.write()?;
-        let current = self
-            .household(&base.code)?
-            .ok_or_else(|| StoreError::UnknownHousehold(base.code.clone()))?;
-        let (merged, conflicts) = rebase(base, mine, &current);
-        if !conflicts.is_empty() {
-            return Ok(Edit::Conflicts { current, conflicts });
-        }
-        if merged == current {
-            return Ok(Edit::Saved(current));
-        }
-        let stamp = self.stamp(&tx, 0)?;
-        tx.execute(KEEP_IN_HISTORY, [&merged.code])?;
-        write_record(&tx, UPDATE_RECORD, &merged, self.now(), stamp, &self.device)?;
-        // Rules may read a household's members, village, township or group.
-        self.recompute_household_hits(&merged.code)?;
-        tx.commit()?;
-        Ok(Edit::Saved(merged))
+        self.located(|| {
+            let tx = self.write()?;
+            let current = self
+                .household(&base.code)?
+                .ok_or_else(|| StoreError::UnknownHousehold(base.code.clone()))?;
+            let (merged, conflicts) = rebase(base, mine, &current);
+            if !conflicts.is_empty() {
+                return Ok(Edit::Conflicts { current, conflicts });
+            }
+            if merged == current {
+                return Ok(Edit::Saved(current));
+            }
+            let stamp = self.stamp(&tx, 0)?;
+            tx.execute(KEEP_IN_HISTORY, [&merged.code])?;
+            write_record(&tx, UPDATE_RECORD, &merged, self.now(), stamp, &self.device)?;
+            // Rules may read a household's members, village, township or group.
+            self.recompute_household_hits(&merged.code)?;
+            tx.commit()?;
+            Ok(Edit::Saved(merged))
+        })
     }
 
     pub fn household(&self, code: &str) -> Result<Option<Household>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM household WHERE code = ?1"),
-                [code],
-                from_row,
-            )
-            .optional()?)
+        self.located(|| {
+            Ok(self
+                .conn
+                .query_row(
+                    &format!("SELECT {COLUMNS} FROM household WHERE code = ?1"),
+                    [code],
+                    from_row,
+                )
+                .optional()?)
+        })
     }
 
     /// Households in registry order (township, village, code),
     /// optionally of one village only.
     pub fn households(&self, village: Option<&str>) -> Result<Vec<Household>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM household WHERE ?1 IS NULL OR village = ?1
+        self.located(|| {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT {COLUMNS} FROM household WHERE ?1 IS NULL OR village = ?1
              ORDER BY township, village, code"
-        ))?;
-        let rows = stmt.query_map([village], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            ))?;
+            let rows = stmt.query_map([village], from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     }
 
     pub fn household_count(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM household", [], |r| r.get(0))?)
+        self.located(|| {
+            Ok(self
+                .conn
+                .query_row("SELECT count(*) FROM household", [], |r| r.get(0))?)
+        })
     }
 }
 

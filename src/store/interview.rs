@@ -85,8 +85,8 @@ pub(crate) fn encode_answers(answers: &Answers) -> String {
     serde_json::to_string(answers).unwrap_or_else(|_| "{}".into())
 }
 
-/// Answers as stored. Damage is [`StoreError::Damaged`]: the caller names
-/// the file with [`StoreError::at`].
+/// Answers as stored. Damage is [`StoreError::Damaged`]: the public store
+/// method it is found in names the file (`Store::located`).
 pub(crate) fn decode_answers(json: &str) -> Result<Answers> {
     serde_json::from_str(json).map_err(|e| StoreError::Damaged {
         detail: format!("answers of an interview: {e}"),
@@ -177,13 +177,15 @@ impl Store {
             updated_at: updated,
             stamp,
             completed_at: completed,
-            answers: decode_answers(&answers).map_err(|e| e.at(&self.path))?,
+            answers: decode_answers(&answers)?,
         }))
     }
 
     pub fn interview(&self, id: i64) -> Result<Interview> {
-        self.read_interview("i.id = ?1", &id)?
-            .ok_or_else(|| StoreError::UnknownInterview(id.to_string()))
+        self.located(|| {
+            self.read_interview("i.id = ?1", &id)?
+                .ok_or_else(|| StoreError::UnknownInterview(id.to_string()))
+        })
     }
 
     /// The household's most recently changed interview for this survey (of
@@ -196,56 +198,58 @@ impl Store {
         survey: &Survey,
         interviewer: &str,
     ) -> Result<Interview> {
-        let household_id: i64 = self
-            .conn
-            .query_row(
-                "SELECT id FROM household WHERE code = ?1",
-                [household],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::UnknownHousehold(household.to_string()))?;
-        let latest = |conn: &rusqlite::Connection| -> Result<Option<i64>> {
-            Ok(conn
+        self.located(|| {
+            let household_id: i64 = self
+                .conn
                 .query_row(
-                    "SELECT i.id FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
-                     WHERE i.household_id = ?1 AND s.survey = ?2
-                     ORDER BY i.updated_at DESC, i.id DESC LIMIT 1",
-                    params![household_id, survey.id],
+                    "SELECT id FROM household WHERE code = ?1",
+                    [household],
                     |r| r.get(0),
                 )
-                .optional()?)
-        };
-        if let Some(id) = latest(&self.conn)? {
-            return self.interview(id);
-        }
-        let snapshot = self.register_survey(survey)?;
-        let uuid = Uuid::now_v7();
-        let tx = self.write()?;
-        // Asked again under the write lock: another program on this file
-        // may have started the interview in between.
-        if let Some(id) = latest(&tx)? {
-            drop(tx);
-            return self.interview(id);
-        }
-        let now = self.tick();
-        let stamp = self.stamp(&tx, 0)?;
-        tx.execute(
-            "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-             started_at, updated_at, answers, stamp) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6, '{}', ?7)",
-            params![
-                uuid.as_bytes().as_slice(),
-                household_id,
-                snapshot,
-                interviewer,
-                self.device,
-                now,
-                stamp
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.commit()?;
-        self.interview(id)
+                .optional()?
+                .ok_or_else(|| StoreError::UnknownHousehold(household.to_string()))?;
+            let latest = |conn: &rusqlite::Connection| -> Result<Option<i64>> {
+                Ok(conn
+                    .query_row(
+                        "SELECT i.id FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
+                         WHERE i.household_id = ?1 AND s.survey = ?2
+                         ORDER BY i.updated_at DESC, i.id DESC LIMIT 1",
+                        params![household_id, survey.id],
+                        |r| r.get(0),
+                    )
+                    .optional()?)
+            };
+            if let Some(id) = latest(&self.conn)? {
+                return self.interview(id);
+            }
+            let snapshot = self.register_survey(survey)?;
+            let uuid = Uuid::now_v7();
+            let tx = self.write()?;
+            // Asked again under the write lock: another program on this file
+            // may have started the interview in between.
+            if let Some(id) = latest(&tx)? {
+                drop(tx);
+                return self.interview(id);
+            }
+            let now = self.tick();
+            let stamp = self.stamp(&tx, 0)?;
+            tx.execute(
+                "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
+                 started_at, updated_at, answers, stamp) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6, '{}', ?7)",
+                params![
+                    uuid.as_bytes().as_slice(),
+                    household_id,
+                    snapshot,
+                    interviewer,
+                    self.device,
+                    now,
+                    stamp
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.commit()?;
+            self.interview(id)
+        })
     }
 
     /// Validates and saves one answer (`None` clears it) in its own durable
@@ -258,50 +262,54 @@ impl Store {
         raw: Option<&str>,
         interviewer: &str,
     ) -> Result<Option<String>> {
-        // Read, check and write in one write transaction, so that a change
-        // made by another program in between is never overwritten.
-        let tx = self.write()?;
-        let mut interview = self.interview(id)?;
-        if interview.status == Status::Complete {
-            return Err(StoreError::Completed);
-        }
-        let survey = Rc::clone(&interview.survey);
-        let index = survey
-            .index_of(question)
-            .ok_or_else(|| StoreError::UnknownQuestion(question.to_string()))?;
-        let facts = interview.facts();
-        let new = match raw {
-            Some(raw) => Some(State::new(&survey, &interview.answers, &facts).accept(index, raw)?),
-            None => None,
-        };
-        let old = interview.answers.get(question).cloned();
-        if old == new {
-            return Ok(new);
-        }
-        match &new {
-            Some(v) => interview.answers.insert(question.to_string(), v.clone()),
-            None => interview.answers.remove(question),
-        };
-        let now = self.tick_after(interview.updated_at);
-        let stamp = self.stamp(&tx, interview.stamp)?;
-        // Cached statements: a save is the app's most frequent write.
-        tx.prepare_cached(
-            "UPDATE interview SET answers = ?2, updated_at = ?3, stamp = ?4 WHERE id = ?1",
-        )?
-        .execute(params![id, encode_answers(&interview.answers), now, stamp])?;
-        let entry = super::audit::Entry {
-            interview: interview.uuid.as_bytes().as_slice(),
-            field: question,
-            old: old.as_deref(),
-            new: new.as_deref(),
-            at: now,
-            interviewer,
-            device: &self.device,
-            stamp,
-        };
-        super::audit::insert(&tx, &entry, super::audit::Again::Refuse)?;
-        tx.commit()?;
-        Ok(new)
+        self.located(|| {
+            // Read, check and write in one write transaction, so that a change
+            // made by another program in between is never overwritten.
+            let tx = self.write()?;
+            let mut interview = self.interview(id)?;
+            if interview.status == Status::Complete {
+                return Err(StoreError::Completed);
+            }
+            let survey = Rc::clone(&interview.survey);
+            let index = survey
+                .index_of(question)
+                .ok_or_else(|| StoreError::UnknownQuestion(question.to_string()))?;
+            let facts = interview.facts();
+            let new = match raw {
+                Some(raw) => {
+                    Some(State::new(&survey, &interview.answers, &facts).accept(index, raw)?)
+                }
+                None => None,
+            };
+            let old = interview.answers.get(question).cloned();
+            if old == new {
+                return Ok(new);
+            }
+            match &new {
+                Some(v) => interview.answers.insert(question.to_string(), v.clone()),
+                None => interview.answers.remove(question),
+            };
+            let now = self.tick_after(interview.updated_at);
+            let stamp = self.stamp(&tx, interview.stamp)?;
+            // Cached statements: a save is the app's most frequent write.
+            tx.prepare_cached(
+                "UPDATE interview SET answers = ?2, updated_at = ?3, stamp = ?4 WHERE id = ?1",
+            )?
+            .execute(params![id, encode_answers(&interview.answers), now, stamp])?;
+            let entry = super::audit::Entry {
+                interview: interview.uuid.as_bytes().as_slice(),
+                field: question,
+                old: old.as_deref(),
+                new: new.as_deref(),
+                at: now,
+                interviewer,
+                device: &self.device,
+                stamp,
+            };
+            super::audit::insert(&tx, &entry, super::audit::Again::Refuse)?;
+            tx.commit()?;
+            Ok(new)
+        })
     }
 
     /// Marks the interview complete and stores its need hits. Refused, with
@@ -310,39 +318,43 @@ impl Store {
     /// every answer is checked again here, because one accepted earlier
     /// may fail after an answer it depends on changed.
     pub fn complete(&self, id: i64, interviewer: &str) -> Result<NeedHits> {
-        let tx = self.write()?;
-        let interview = self.interview(id)?;
-        if interview.status == Status::Complete {
-            return self.hits(id);
-        }
-        let facts = interview.facts();
-        let failures = failures(&interview.survey, &interview.answers, &facts);
-        if !failures.is_empty() {
-            return Err(StoreError::Incomplete { failures });
-        }
-        let hits = NeedHits::compute(&interview.survey, &interview.answers, &facts);
-        self.set_status(&tx, &interview, Status::Complete, &hits, interviewer)?;
-        tx.commit()?;
-        Ok(hits)
+        self.located(|| {
+            let tx = self.write()?;
+            let interview = self.interview(id)?;
+            if interview.status == Status::Complete {
+                return self.hits(id);
+            }
+            let facts = interview.facts();
+            let failures = failures(&interview.survey, &interview.answers, &facts);
+            if !failures.is_empty() {
+                return Err(StoreError::Incomplete { failures });
+            }
+            let hits = NeedHits::compute(&interview.survey, &interview.answers, &facts);
+            self.set_status(&tx, &interview, Status::Complete, &hits, interviewer)?;
+            tx.commit()?;
+            Ok(hits)
+        })
     }
 
     /// Opens a completed interview again for correction; it counts as a
     /// draft (and not in priorities) until completed again.
     pub fn reopen(&self, id: i64, interviewer: &str) -> Result<()> {
-        let tx = self.write()?;
-        let interview = self.interview(id)?;
-        if interview.status == Status::Draft {
-            return Ok(());
-        }
-        self.set_status(
-            &tx,
-            &interview,
-            Status::Draft,
-            &NeedHits::default(),
-            interviewer,
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.located(|| {
+            let tx = self.write()?;
+            let interview = self.interview(id)?;
+            if interview.status == Status::Draft {
+                return Ok(());
+            }
+            self.set_status(
+                &tx,
+                &interview,
+                Status::Draft,
+                &NeedHits::default(),
+                interviewer,
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
     }
 
     /// Writes a status change and its audit entry inside `tx`.
@@ -378,35 +390,39 @@ impl Store {
 
     /// Every change of the interview, oldest first.
     pub fn audit(&self, id: i64) -> Result<Vec<AuditEntry>> {
-        let interview = self.interview(id)?;
-        let mut stmt = self.conn.prepare(
-            "SELECT field, old, new, at, interviewer, device FROM audit
+        self.located(|| {
+            let interview = self.interview(id)?;
+            let mut stmt = self.conn.prepare(
+                "SELECT field, old, new, at, interviewer, device FROM audit
              WHERE interview = ?1 ORDER BY at, id",
-        )?;
-        let rows = stmt.query_map([interview.uuid.as_bytes().as_slice()], |r| {
-            Ok(AuditEntry {
-                field: r.get(0)?,
-                old: r.get(1)?,
-                new: r.get(2)?,
-                at: r.get(3)?,
-                interviewer: r.get(4)?,
-                device: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            )?;
+            let rows = stmt.query_map([interview.uuid.as_bytes().as_slice()], |r| {
+                Ok(AuditEntry {
+                    field: r.get(0)?,
+                    old: r.get(1)?,
+                    new: r.get(2)?,
+                    at: r.get(3)?,
+                    interviewer: r.get(4)?,
+                    device: r.get(5)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     }
 
     /// The stored need hits of an interview, read back with their
     /// severities; none for a draft.
     pub fn hits(&self, id: i64) -> Result<NeedHits> {
-        let text: String =
-            self.conn
-                .query_row("SELECT hits FROM interview WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?;
-        NeedHits::decode(&text).map_err(|e| StoreError::Corrupt {
-            path: self.path.clone(),
-            detail: format!("{e} of interview {id}"),
+        self.located(|| {
+            let text: String =
+                self.conn
+                    .query_row("SELECT hits FROM interview WHERE id = ?1", [id], |r| {
+                        r.get(0)
+                    })?;
+            NeedHits::decode(&text).map_err(|e| StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("{e} of interview {id}"),
+            })
         })
     }
 
@@ -427,7 +443,7 @@ impl Store {
         };
         for (id, snapshot, answers) in rows {
             let survey = self.snapshot_survey(snapshot)?;
-            let answers = decode_answers(&answers).map_err(|e| e.at(&self.path))?;
+            let answers = decode_answers(&answers)?;
             let hits = compute_hits(&survey, &answers, &household.facts());
             self.conn.execute(
                 "UPDATE interview SET hits = ?2 WHERE id = ?1",
@@ -521,40 +537,42 @@ impl Store {
     /// Used for generated data, which has no history: no audit entries are
     /// written.
     pub fn insert_interviews(&self, batch: &[NewInterview]) -> Result<()> {
-        let tx = self.write()?;
-        {
-            let mut household = tx.prepare("SELECT id FROM household WHERE code = ?1")?;
-            let mut insert = tx.prepare(
-                "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-                 started_at, updated_at, completed_at, answers, hits, stamp)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?;
-            for new in batch {
-                let household_id: i64 = household
-                    .query_row([&new.household], |r| r.get(0))
-                    .optional()?
-                    .ok_or_else(|| StoreError::UnknownHousehold(new.household.clone()))?;
-                let status = match new.hits {
-                    Some(_) => Status::Complete,
-                    None => Status::Draft,
-                };
-                insert.execute(params![
-                    new.uuid.as_bytes().as_slice(),
-                    household_id,
-                    new.snapshot,
-                    new.interviewer,
-                    self.device,
-                    status.as_str(),
-                    new.started_at,
-                    new.updated_at,
-                    new.hits.is_some().then_some(new.updated_at),
-                    encode_answers(&new.answers),
-                    new.hits.as_ref().map(NeedHits::encode).unwrap_or_default(),
-                    super::clock::from_ms(new.updated_at)
-                ])?;
+        self.located(|| {
+            let tx = self.write()?;
+            {
+                let mut household = tx.prepare("SELECT id FROM household WHERE code = ?1")?;
+                let mut insert = tx.prepare(
+                    "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
+                     started_at, updated_at, completed_at, answers, hits, stamp)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                )?;
+                for new in batch {
+                    let household_id: i64 = household
+                        .query_row([&new.household], |r| r.get(0))
+                        .optional()?
+                        .ok_or_else(|| StoreError::UnknownHousehold(new.household.clone()))?;
+                    let status = match new.hits {
+                        Some(_) => Status::Complete,
+                        None => Status::Draft,
+                    };
+                    insert.execute(params![
+                        new.uuid.as_bytes().as_slice(),
+                        household_id,
+                        new.snapshot,
+                        new.interviewer,
+                        self.device,
+                        status.as_str(),
+                        new.started_at,
+                        new.updated_at,
+                        new.hits.is_some().then_some(new.updated_at),
+                        encode_answers(&new.answers),
+                        new.hits.as_ref().map(NeedHits::encode).unwrap_or_default(),
+                        super::clock::from_ms(new.updated_at)
+                    ])?;
+                }
             }
-        }
-        tx.commit()?;
-        Ok(())
+            tx.commit()?;
+            Ok(())
+        })
     }
 }

@@ -35,10 +35,10 @@ impl Store {
 
     /// The interviewer's name, asked once and remembered in the database.
     pub fn interviewer(&self) -> Result<Option<String>> {
-        self.meta("interviewer")
+        self.located(|| self.meta("interviewer"))
     }
 
     pub fn set_interviewer(&self, name: &str) -> Result<()> {
-        self.set_meta("interviewer", name.trim())
+        self.located(|| self.set_meta("interviewer", name.trim()))
     }
 }

@@ -92,6 +92,14 @@ impl Store {
         )?)
     }
 
+    /// The result of a public method with this file named in any damage
+    /// found inside it: a [`StoreError::Damaged`] from a `?` on SQLite or
+    /// answers that do not parse becomes [`StoreError::Corrupt`] of this
+    /// path here, once, so that no caller has to remember to name it.
+    fn located<T>(&self, body: impl FnOnce() -> Result<T>) -> Result<T> {
+        body().map_err(|e| e.at(&self.path))
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -133,31 +141,35 @@ impl Store {
     /// before it gives up with [`StoreError::Busy`] ([`BUSY_TIMEOUT`]
     /// unless set).
     pub fn set_busy_timeout(&self, wait: Duration) -> Result<()> {
-        Ok(self.conn.busy_timeout(wait)?)
+        self.located(|| Ok(self.conn.busy_timeout(wait)?))
     }
 
     /// Sets the page cache of this connection, for bulk work.
     pub fn set_cache_mib(&self, mib: i64) -> Result<()> {
-        Ok(self.conn.pragma_update(None, "cache_size", -mib * 1024)?)
+        self.located(|| Ok(self.conn.pragma_update(None, "cache_size", -mib * 1024)?))
     }
 
     /// `PRAGMA synchronous` of the store's connection (2 is FULL).
     pub fn synchronous(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "synchronous", |r| r.get(0))?)
+        self.located(|| {
+            Ok(self
+                .conn
+                .pragma_query_value(None, "synchronous", |r| r.get(0))?)
+        })
     }
 
     /// Whether foreign keys are enforced on the store's connection.
     pub fn foreign_keys(&self) -> Result<bool> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "foreign_keys", |r| r.get(0))?)
+        self.located(|| {
+            Ok(self
+                .conn
+                .pragma_query_value(None, "foreign_keys", |r| r.get(0))?)
+        })
     }
 
     /// Runs SQLite's full integrity check; `Ok(())` when the file is sound.
     pub fn integrity_check(&self) -> Result<()> {
-        sound(&self.conn, "integrity_check", &self.path, None)
+        self.located(|| sound(&self.conn, "integrity_check", &self.path, None))
     }
 
     /// Before a bulk write (an import, a merge): a damaged file is not

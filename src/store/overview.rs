@@ -38,48 +38,50 @@ impl Store {
     /// transaction, so another program's writes count entirely or not at
     /// all.
     pub fn village_coverage(&self, surveys: &[&str]) -> Result<Vec<VillageCoverage>> {
-        let tx = self.conn.unchecked_transaction()?;
-        let wanted = wanted_snapshots(&tx, surveys)?;
-        let complete = self.complete_households(&tx, &wanted, surveys.len())?;
-        let drafts: Vec<i64> = {
-            let mut stmt = tx.prepare(
-                "SELECT DISTINCT household_id FROM interview WHERE status = 'draft'
+        self.located(|| {
+            let tx = self.conn.unchecked_transaction()?;
+            let wanted = wanted_snapshots(&tx, surveys)?;
+            let complete = self.complete_households(&tx, &wanted, surveys.len())?;
+            let drafts: Vec<i64> = {
+                let mut stmt = tx.prepare(
+                    "SELECT DISTINCT household_id FROM interview WHERE status = 'draft'
                  ORDER BY household_id",
-            )?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        // With no survey asked about, every household is complete.
-        let all_complete = surveys.is_empty();
-        let mut stmt = tx.prepare(
-            "SELECT township, village, id FROM household INDEXED BY household_place
+                )?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            // With no survey asked about, every household is complete.
+            let all_complete = surveys.is_empty();
+            let mut stmt = tx.prepare(
+                "SELECT township, village, id FROM household INDEXED BY household_place
              ORDER BY township, village",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut villages: Vec<VillageCoverage> = Vec::new();
-        while let Some(r) = rows.next()? {
-            let township = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-            let village = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            let id: i64 = r.get(2)?;
-            let same = villages
-                .last()
-                .is_some_and(|c| c.township == township && c.village == village);
-            if !same {
-                villages.push(VillageCoverage {
-                    township: township.to_string(),
-                    village: village.to_string(),
-                    registered: 0,
-                    complete: 0,
-                    drafts: 0,
-                });
+            )?;
+            let mut rows = stmt.query([])?;
+            let mut villages: Vec<VillageCoverage> = Vec::new();
+            while let Some(r) = rows.next()? {
+                let township = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+                let village = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+                let id: i64 = r.get(2)?;
+                let same = villages
+                    .last()
+                    .is_some_and(|c| c.township == township && c.village == village);
+                if !same {
+                    villages.push(VillageCoverage {
+                        township: township.to_string(),
+                        village: village.to_string(),
+                        registered: 0,
+                        complete: 0,
+                        drafts: 0,
+                    });
+                }
+                if let Some(c) = villages.last_mut() {
+                    c.registered += 1;
+                    c.complete += i64::from(all_complete || complete.binary_search(&id).is_ok());
+                    c.drafts += i64::from(drafts.binary_search(&id).is_ok());
+                }
             }
-            if let Some(c) = villages.last_mut() {
-                c.registered += 1;
-                c.complete += i64::from(all_complete || complete.binary_search(&id).is_ok());
-                c.drafts += i64::from(drafts.binary_search(&id).is_ok());
-            }
-        }
-        Ok(villages)
+            Ok(villages)
+        })
     }
 
     /// The households, by row id in order, with a complete interview of
@@ -123,45 +125,47 @@ impl Store {
         village: &str,
         surveys: &[&str],
     ) -> Result<Vec<HouseholdRow>> {
-        let mut rows: Vec<HouseholdRow> = self
-            .households(Some(village))?
-            .into_iter()
-            .filter(|h| h.township == township)
-            .map(|household| HouseholdRow {
-                household,
-                surveys: vec![None; surveys.len()],
-            })
-            .collect();
-        let index: std::collections::HashMap<String, usize> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.household.code.clone(), i))
-            .collect();
-        let mut stmt = self.conn.prepare(
-            "SELECT h.code, s.survey, max(i.status = 'complete') FROM interview i
+        self.located(|| {
+            let mut rows: Vec<HouseholdRow> = self
+                .households(Some(village))?
+                .into_iter()
+                .filter(|h| h.township == township)
+                .map(|household| HouseholdRow {
+                    household,
+                    surveys: vec![None; surveys.len()],
+                })
+                .collect();
+            let index: std::collections::HashMap<String, usize> = rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.household.code.clone(), i))
+                .collect();
+            let mut stmt = self.conn.prepare(
+                "SELECT h.code, s.survey, max(i.status = 'complete') FROM interview i
              JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
              WHERE h.township = ?1 AND h.village = ?2 GROUP BY h.code, s.survey",
-        )?;
-        let found = stmt.query_map([township, village], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, bool>(2)?,
-            ))
-        })?;
-        for item in found {
-            let (code, survey, complete) = item?;
-            if let (Some(&row), Some(col)) =
-                (index.get(&code), surveys.iter().position(|s| *s == survey))
-            {
-                rows[row].surveys[col] = Some(if complete {
-                    Status::Complete
-                } else {
-                    Status::Draft
-                });
+            )?;
+            let found = stmt.query_map([township, village], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            })?;
+            for item in found {
+                let (code, survey, complete) = item?;
+                if let (Some(&row), Some(col)) =
+                    (index.get(&code), surveys.iter().position(|s| *s == survey))
+                {
+                    rows[row].surveys[col] = Some(if complete {
+                        Status::Complete
+                    } else {
+                        Status::Draft
+                    });
+                }
             }
-        }
-        Ok(rows)
+            Ok(rows)
+        })
     }
 }
 
@@ -189,21 +193,25 @@ pub struct InterviewRow<'r> {
 impl Store {
     /// Every stored questionnaire version: (snapshot id, survey id), oldest first.
     pub fn snapshots(&self) -> Result<Vec<(i64, String)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, survey FROM snapshot ORDER BY created_at, id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.located(|| {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, survey FROM snapshot ORDER BY created_at, id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     }
 
     /// Calls `f` with every interview (of one survey, or all), in survey,
     /// household code and start order, one row at a time; `f`'s error
-    /// stops the walk.
+    /// stops the walk. Generic over `f`'s error, so it names this file in
+    /// its own damage itself rather than through `Store::located`.
     pub fn for_each_interview<E: From<StoreError>>(
         &self,
         survey: Option<&str>,
         mut f: impl FnMut(InterviewRow<'_>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
+        let located = |e: rusqlite::Error| E::from(StoreError::from(e).at(&self.path));
         let mut stmt = self
             .conn
             .prepare(
@@ -214,9 +222,9 @@ impl Store {
              WHERE ?1 IS NULL OR s.survey = ?1
              ORDER BY s.survey, h.code, i.started_at, i.id",
             )
-            .map_err(StoreError::from)?;
-        let mut rows = stmt.query([survey]).map_err(StoreError::from)?;
-        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            .map_err(located)?;
+        let mut rows = stmt.query([survey]).map_err(located)?;
+        while let Some(r) = rows.next().map_err(located)? {
             let text = |i: usize| -> Result<&str> {
                 Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
             };
@@ -237,7 +245,8 @@ impl Store {
                     completed_at: r.get(12)?,
                     answers: text(13)?,
                 })
-            })()?;
+            })()
+            .map_err(|e| e.at(&self.path))?;
             f(row)?;
         }
         Ok(())

@@ -60,54 +60,56 @@ impl Store {
         include_drafts: bool,
         by: By,
     ) -> Result<(PriorityInput, Vec<Project>)> {
-        let mut input = PriorityInput {
-            include_drafts,
-            ..PriorityInput::default()
-        };
-        let versions = self.versions(&mut input.rules)?;
-        let mut tally = Tally::new(&input.rules, by);
-        // Households in row order (the ranking orders them by code itself),
-        // read alongside the interviews, which come in the same order.
-        let mut stmt = self.conn.prepare(
-            "SELECT id, code, township, village, grp, members FROM household ORDER BY id",
-        )?;
-        let mut reader = HouseholdReader {
-            rows: stmt.query([])?,
-            names: Names::default(),
-            last: None,
-            done: false,
-        };
-        // Row ids are dense as SQLite makes them: the largest is about the
-        // count, and cheap to find. Room is made for that many at once
-        // (within reason) rather than by doubling.
-        let max_id: i64 =
+        self.located(|| {
+            let mut input = PriorityInput {
+                include_drafts,
+                ..PriorityInput::default()
+            };
+            let versions = self.versions(&mut input.rules)?;
+            let mut tally = Tally::new(&input.rules, by);
+            // Households in row order (the ranking orders them by code itself),
+            // read alongside the interviews, which come in the same order.
+            let mut stmt = self.conn.prepare(
+                "SELECT id, code, township, village, grp, members FROM household ORDER BY id",
+            )?;
+            let mut reader = HouseholdReader {
+                rows: stmt.query([])?,
+                names: Names::default(),
+                last: None,
+                done: false,
+            };
+            // Row ids are dense as SQLite makes them: the largest is about the
+            // count, and cheap to find. Room is made for that many at once
+            // (within reason) rather than by doubling.
+            let max_id: i64 =
+                self.conn
+                    .query_row("SELECT coalesce(max(id), 0) FROM household", [], |r| {
+                        r.get(0)
+                    })?;
+            let expected = usize::try_from(max_id).unwrap_or(0).min(1 << 22);
+            input.households.reserve(expected);
+            tally.reserve(expected);
+            let households = &mut input.households;
+            // Every page is read once: a small page cache is reused rather
+            // than grown, page by page, in fresh memory.
+            let cache: i64 = self
+                .conn
+                .pragma_query_value(None, "cache_size", |r| r.get(0))?;
             self.conn
-                .query_row("SELECT coalesce(max(id), 0) FROM household", [], |r| {
-                    r.get(0)
-                })?;
-        let expected = usize::try_from(max_id).unwrap_or(0).min(1 << 22);
-        input.households.reserve(expected);
-        tally.reserve(expected);
-        let households = &mut input.households;
-        // Every page is read once: a small page cache is reused rather
-        // than grown, page by page, in fresh memory.
-        let cache: i64 = self
-            .conn
-            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        self.conn
-            .pragma_update(None, "cache_size", SCAN_CACHE_PAGES)?;
-        let counted = if include_drafts {
-            self.tally_with_drafts(&mut reader, households, &versions, &mut tally)
-        } else {
-            self.tally_complete(&mut reader, households, &versions, &mut tally)
-        }
-        .and_then(|()| reader.seek(None, households, &mut tally));
-        drop(reader);
-        drop(stmt);
-        self.conn.pragma_update(None, "cache_size", cache)?;
-        counted?;
-        let projects = tally.rank(&input.households);
-        Ok((input, projects))
+                .pragma_update(None, "cache_size", SCAN_CACHE_PAGES)?;
+            let counted = if include_drafts {
+                self.tally_with_drafts(&mut reader, households, &versions, &mut tally)
+            } else {
+                self.tally_complete(&mut reader, households, &versions, &mut tally)
+            }
+            .and_then(|()| reader.seek(None, households, &mut tally));
+            drop(reader);
+            drop(stmt);
+            self.conn.pragma_update(None, "cache_size", cache)?;
+            counted?;
+            let projects = tally.rank(&input.households);
+            Ok((input, projects))
+        })
     }
 }
 

@@ -209,28 +209,30 @@ impl Store {
     /// answers give under its own snapshot's rules, in household code
     /// order. Interviews are read one at a time.
     pub fn stale_hits(&self) -> Result<Vec<StaleHits>> {
-        Ok(self.check_complete(Checks::HITS)?.stale_hits)
+        self.located(|| Ok(self.check_complete(Checks::HITS)?.stale_hits))
     }
 
     /// Recomputes the stored need hits of every complete interview from its
     /// answers and its own snapshot's rules; returns how many changed.
     pub fn recompute_hits(&self) -> Result<usize> {
-        let stale = self.stale_hits()?;
-        if let Some(s) = stale.iter().find(|s| s.fresh.is_none()) {
-            return Err(StoreError::Corrupt {
-                path: self.path.clone(),
-                detail: format!("answers of household {} survey {}", s.household, s.survey),
-            });
-        }
-        let tx = self.write()?;
-        for s in &stale {
-            tx.execute(
-                "UPDATE interview SET hits = ?2 WHERE id = ?1",
-                params![s.id, s.fresh.as_ref().map(NeedHits::encode)],
-            )?;
-        }
-        tx.commit()?;
-        Ok(stale.len())
+        self.located(|| {
+            let stale = self.stale_hits()?;
+            if let Some(s) = stale.iter().find(|s| s.fresh.is_none()) {
+                return Err(StoreError::Corrupt {
+                    path: self.path.clone(),
+                    detail: format!("answers of household {} survey {}", s.household, s.survey),
+                });
+            }
+            let tx = self.write()?;
+            for s in &stale {
+                tx.execute(
+                    "UPDATE interview SET hits = ?2 WHERE id = ?1",
+                    params![s.id, s.fresh.as_ref().map(NeedHits::encode)],
+                )?;
+            }
+            tx.commit()?;
+            Ok(stale.len())
+        })
     }
 }
 

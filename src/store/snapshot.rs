@@ -16,32 +16,34 @@ impl Store {
     /// is refused: old interviews must keep reading the text they were
     /// answered with.
     pub fn register_survey(&self, survey: &Survey) -> Result<i64> {
-        let hash = content_hash(&survey.source);
-        let tx = self.write()?;
-        let existing: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT id, hash FROM snapshot WHERE survey = ?1 AND version = ?2",
-                params![survey.id, survey.version],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        match existing {
-            Some((id, stored)) if stored == hash => Ok(id),
-            Some(_) => Err(StoreError::SnapshotChanged {
-                survey: survey.id.clone(),
-                version: survey.version.clone(),
-            }),
-            None => {
-                tx.execute(
-                    "INSERT INTO snapshot (survey, version, hash, source, created_at)
+        self.located(|| {
+            let hash = content_hash(&survey.source);
+            let tx = self.write()?;
+            let existing: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT id, hash FROM snapshot WHERE survey = ?1 AND version = ?2",
+                    params![survey.id, survey.version],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            match existing {
+                Some((id, stored)) if stored == hash => Ok(id),
+                Some(_) => Err(StoreError::SnapshotChanged {
+                    survey: survey.id.clone(),
+                    version: survey.version.clone(),
+                }),
+                None => {
+                    tx.execute(
+                        "INSERT INTO snapshot (survey, version, hash, source, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![survey.id, survey.version, hash, survey.source, now_ms()],
-                )?;
-                let id = tx.last_insert_rowid();
-                tx.commit()?;
-                Ok(id)
+                        params![survey.id, survey.version, hash, survey.source, now_ms()],
+                    )?;
+                    let id = tx.last_insert_rowid();
+                    tx.commit()?;
+                    Ok(id)
+                }
             }
-        }
+        })
     }
 
     /// Forgets the surveys parsed from snapshots, after a rolled-back write
@@ -52,23 +54,25 @@ impl Store {
 
     /// The survey a snapshot holds, parsed once per store.
     pub fn snapshot_survey(&self, id: i64) -> Result<Rc<Survey>> {
-        if let Some(s) = self.surveys.borrow().get(&id) {
-            return Ok(Rc::clone(s));
-        }
-        let (name, version, source): (String, String, String) = self.conn.query_row(
-            "SELECT survey, version, source FROM snapshot WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        let survey = survey::load(&source)
-            .survey
-            .ok_or(StoreError::SnapshotUnreadable {
-                survey: name,
-                version,
-            })?;
-        let survey = Rc::new(survey);
-        self.surveys.borrow_mut().insert(id, Rc::clone(&survey));
-        Ok(survey)
+        self.located(|| {
+            if let Some(s) = self.surveys.borrow().get(&id) {
+                return Ok(Rc::clone(s));
+            }
+            let (name, version, source): (String, String, String) = self.conn.query_row(
+                "SELECT survey, version, source FROM snapshot WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            let survey = survey::load(&source)
+                .survey
+                .ok_or(StoreError::SnapshotUnreadable {
+                    survey: name,
+                    version,
+                })?;
+            let survey = Rc::new(survey);
+            self.surveys.borrow_mut().insert(id, Rc::clone(&survey));
+            Ok(survey)
+        })
     }
 }
 

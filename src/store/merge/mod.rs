@@ -198,7 +198,7 @@ impl Store {
 
     /// Households interviewed more than once for the same survey.
     pub fn duplicates(&self) -> Result<Vec<Duplicate>> {
-        duplicates(&self.conn)
+        self.located(|| duplicates(&self.conn))
     }
 }
 

@@ -177,78 +177,80 @@ impl Store {
     /// The triggers keep it current; this is how that is checked. Both
     /// sides are read in household order, one household at a time.
     pub fn stale_counted(&self) -> Result<Vec<i64>> {
-        let mut kept = self
-            .conn
-            .prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
-        let mut kept = kept.query([])?;
-        let mut truth = self.conn.prepare(
-            "SELECT household_id, snapshot_id, hits FROM interview
+        self.located(|| {
+            let mut kept = self
+                .conn
+                .prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
+            let mut kept = kept.query([])?;
+            let mut truth = self.conn.prepare(
+                "SELECT household_id, snapshot_id, hits FROM interview
              WHERE status = 'complete' ORDER BY household_id",
-        )?;
-        let mut truth = truth.query([])?;
-        let mut pending: Option<(i64, Entry)> = None;
-        let mut next_kept = || -> Result<Option<(i64, Vec<Entry>)>> {
-            let Some(r) = kept.next()? else {
-                return Ok(None);
-            };
-            let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            Ok(Some((r.get(0)?, kept_entries(text))))
-        };
-        let mut next_truth = || -> Result<Option<(i64, Vec<Entry>)>> {
-            let mut group: Option<(i64, Vec<Entry>)> = None;
-            loop {
-                let row = match pending.take() {
-                    Some(row) => Some(row),
-                    None => match truth.next()? {
-                        Some(r) => Some((r.get(0)?, (r.get(1)?, r.get(2)?))),
-                        None => None,
-                    },
+            )?;
+            let mut truth = truth.query([])?;
+            let mut pending: Option<(i64, Entry)> = None;
+            let mut next_kept = || -> Result<Option<(i64, Vec<Entry>)>> {
+                let Some(r) = kept.next()? else {
+                    return Ok(None);
                 };
-                match (row, &mut group) {
-                    (None, _) => break,
-                    (Some((h, entry)), Some((g, entries))) if h == *g => entries.push(entry),
-                    (Some(row), Some(_)) => {
-                        pending = Some(row);
-                        break;
+                let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+                Ok(Some((r.get(0)?, kept_entries(text))))
+            };
+            let mut next_truth = || -> Result<Option<(i64, Vec<Entry>)>> {
+                let mut group: Option<(i64, Vec<Entry>)> = None;
+                loop {
+                    let row = match pending.take() {
+                        Some(row) => Some(row),
+                        None => match truth.next()? {
+                            Some(r) => Some((r.get(0)?, (r.get(1)?, r.get(2)?))),
+                            None => None,
+                        },
+                    };
+                    match (row, &mut group) {
+                        (None, _) => break,
+                        (Some((h, entry)), Some((g, entries))) if h == *g => entries.push(entry),
+                        (Some(row), Some(_)) => {
+                            pending = Some(row);
+                            break;
+                        }
+                        (Some((h, entry)), None) => group = Some((h, vec![entry])),
                     }
-                    (Some((h, entry)), None) => group = Some((h, vec![entry])),
                 }
-            }
-            if let Some((_, entries)) = &mut group {
-                entries.sort();
-            }
-            Ok(group)
-        };
-        let mut stale = Vec::new();
-        let (mut a, mut b) = (next_kept()?, next_truth()?);
-        loop {
-            match (a.take(), b.take()) {
-                (None, None) => break,
-                (Some((x, left)), Some((y, right))) if x == y => {
-                    if left != right {
+                if let Some((_, entries)) = &mut group {
+                    entries.sort();
+                }
+                Ok(group)
+            };
+            let mut stale = Vec::new();
+            let (mut a, mut b) = (next_kept()?, next_truth()?);
+            loop {
+                match (a.take(), b.take()) {
+                    (None, None) => break,
+                    (Some((x, left)), Some((y, right))) if x == y => {
+                        if left != right {
+                            stale.push(x);
+                        }
+                        (a, b) = (next_kept()?, next_truth()?);
+                    }
+                    (Some((x, _)), Some((y, right))) if x < y => {
                         stale.push(x);
+                        (a, b) = (next_kept()?, Some((y, right)));
                     }
-                    (a, b) = (next_kept()?, next_truth()?);
-                }
-                (Some((x, _)), Some((y, right))) if x < y => {
-                    stale.push(x);
-                    (a, b) = (next_kept()?, Some((y, right)));
-                }
-                (Some(x), Some((y, _))) => {
-                    stale.push(y);
-                    (a, b) = (Some(x), next_truth()?);
-                }
-                (Some((x, _)), None) => {
-                    stale.push(x);
-                    a = next_kept()?;
-                }
-                (None, Some((y, _))) => {
-                    stale.push(y);
-                    b = next_truth()?;
+                    (Some(x), Some((y, _))) => {
+                        stale.push(y);
+                        (a, b) = (Some(x), next_truth()?);
+                    }
+                    (Some((x, _)), None) => {
+                        stale.push(x);
+                        a = next_kept()?;
+                    }
+                    (None, Some((y, _))) => {
+                        stale.push(y);
+                        b = next_truth()?;
+                    }
                 }
             }
-        }
-        Ok(stale)
+            Ok(stale)
+        })
     }
 }
 

@@ -75,70 +75,73 @@ impl Store {
         input: &PriorityInput,
         project: &crate::priority::Project,
     ) -> Result<Explanation> {
-        let rule = &input.rules[project.rule];
-        let mut explanation = Explanation::default();
-        // Each distinct condition with the versions that have it.
-        let mut conditions: Vec<(String, Vec<String>)> = Vec::new();
-        for &h in &project.households {
-            let code = &*input.households[h].code;
-            let Some(id) = self.counted_interview(code, &rule.survey, input.include_drafts)? else {
-                continue;
-            };
-            let interview = self.interview(id)?;
-            let severity = self.hits(id)?.get(&rule.name).map(|hit| hit.severity);
-            let Some(need) = interview.survey.needs.iter().find(|n| n.name == rule.name) else {
-                continue;
-            };
-            let version = &interview.survey.version;
-            match conditions.iter_mut().find(|(w, _)| *w == need.when.text) {
-                Some((_, versions)) if !versions.contains(version) => {
-                    versions.push(version.clone())
+        self.located(|| {
+            let rule = &input.rules[project.rule];
+            let mut explanation = Explanation::default();
+            // Each distinct condition with the versions that have it.
+            let mut conditions: Vec<(String, Vec<String>)> = Vec::new();
+            for &h in &project.households {
+                let code = &*input.households[h].code;
+                let Some(id) = self.counted_interview(code, &rule.survey, input.include_drafts)?
+                else {
+                    continue;
+                };
+                let interview = self.interview(id)?;
+                let severity = self.hits(id)?.get(&rule.name).map(|hit| hit.severity);
+                let Some(need) = interview.survey.needs.iter().find(|n| n.name == rule.name) else {
+                    continue;
+                };
+                let version = &interview.survey.version;
+                match conditions.iter_mut().find(|(w, _)| *w == need.when.text) {
+                    Some((_, versions)) if !versions.contains(version) => {
+                        versions.push(version.clone())
+                    }
+                    Some(_) => {}
+                    None => conditions.push((need.when.text.clone(), vec![version.clone()])),
                 }
-                Some(_) => {}
-                None => conditions.push((need.when.text.clone(), vec![version.clone()])),
+                let mut values: Vec<(String, Option<String>)> = Vec::new();
+                for (q, _) in need.when.ast.question_refs() {
+                    if !values.iter().any(|(x, _)| x == q) {
+                        values.push((q.to_string(), interview.answers.get(q).cloned()));
+                    }
+                    if !explanation.questions.iter().any(|x| x == q) {
+                        explanation.questions.push(q.to_string());
+                    }
+                }
+                explanation.rows.push(ExplainRow {
+                    code: interview.household.code.clone(),
+                    head: interview.household.head.clone(),
+                    members: interview.household.members,
+                    values,
+                    survey: Rc::clone(&interview.survey),
+                    severity,
+                });
             }
-            let mut values: Vec<(String, Option<String>)> = Vec::new();
-            for (q, _) in need.when.ast.question_refs() {
-                if !values.iter().any(|(x, _)| x == q) {
-                    values.push((q.to_string(), interview.answers.get(q).cloned()));
-                }
-                if !explanation.questions.iter().any(|x| x == q) {
-                    explanation.questions.push(q.to_string());
-                }
+            // Every row answers every column: the questions of other versions
+            // are left empty.
+            for row in &mut explanation.rows {
+                let own = std::mem::take(&mut row.values);
+                row.values = explanation
+                    .questions
+                    .iter()
+                    .map(|q| {
+                        let value = own
+                            .iter()
+                            .find(|(x, _)| x == q)
+                            .and_then(|(_, v)| v.clone());
+                        (q.clone(), value)
+                    })
+                    .collect();
             }
-            explanation.rows.push(ExplainRow {
-                code: interview.household.code.clone(),
-                head: interview.household.head.clone(),
-                members: interview.household.members,
-                values,
-                survey: Rc::clone(&interview.survey),
-                severity,
-            });
-        }
-        // Every row answers every column: the questions of other versions
-        // are left empty.
-        for row in &mut explanation.rows {
-            let own = std::mem::take(&mut row.values);
-            row.values = explanation
-                .questions
-                .iter()
-                .map(|q| {
-                    let value = own
-                        .iter()
-                        .find(|(x, _)| x == q)
-                        .and_then(|(_, v)| v.clone());
-                    (q.clone(), value)
-                })
-                .collect();
-        }
-        explanation.when = match conditions.as_slice() {
-            [(when, _)] => when.clone(),
-            _ => conditions
-                .iter()
-                .map(|(when, versions)| format!("[{}] {when}", versions.join(", ")))
-                .collect::<Vec<_>>()
-                .join("; "),
-        };
-        Ok(explanation)
+            explanation.when = match conditions.as_slice() {
+                [(when, _)] => when.clone(),
+                _ => conditions
+                    .iter()
+                    .map(|(when, versions)| format!("[{}] {when}", versions.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            };
+            Ok(explanation)
+        })
     }
 }
