@@ -458,7 +458,10 @@ impl Store {
 /// county). A complete one is made only by [`NewInterview::complete`],
 /// which checks it as [`Store::complete`] does and computes its need hits,
 /// so the check runs where the answers are drawn (on the demo's drawing
-/// thread) and writing stays a plain insert.
+/// thread) and writing stays a plain insert. Answers and hits are held
+/// encoded, as stored: the writing thread then frees one string each
+/// instead of every value, which on a second thread contends with the
+/// drawing thread's allocations.
 #[derive(Clone, Debug)]
 pub struct NewInterview {
     pub uuid: Uuid,
@@ -467,9 +470,11 @@ pub struct NewInterview {
     pub interviewer: String,
     pub started_at: i64,
     pub updated_at: i64,
-    answers: Answers,
-    /// The need hits of a complete interview; `None` for a draft.
-    hits: Option<NeedHits>,
+    /// The answers, encoded as stored.
+    answers: String,
+    /// The need hits of a complete interview, encoded as stored; `None`
+    /// for a draft.
+    hits: Option<String>,
 }
 
 /// Who, when and where an interview written in bulk was made.
@@ -505,11 +510,11 @@ impl NewInterview {
         if !failures.is_empty() {
             return Err(StoreError::Incomplete { failures });
         }
-        let hits = NeedHits::compute(survey, &answers, facts);
+        let hits = NeedHits::compute(survey, &answers, facts).encode();
         Ok(Self::new(made, answers, Some(hits)))
     }
 
-    fn new(made: Made, answers: Answers, hits: Option<NeedHits>) -> Self {
+    fn new(made: Made, answers: Answers, hits: Option<String>) -> Self {
         let Made {
             uuid,
             household,
@@ -525,7 +530,7 @@ impl NewInterview {
             interviewer,
             started_at,
             updated_at,
-            answers,
+            answers: encode_answers(&answers),
             hits,
         }
     }
@@ -565,8 +570,8 @@ impl Store {
                         new.started_at,
                         new.updated_at,
                         new.hits.is_some().then_some(new.updated_at),
-                        encode_answers(&new.answers),
-                        new.hits.as_ref().map(NeedHits::encode).unwrap_or_default(),
+                        new.answers,
+                        new.hits.as_deref().unwrap_or_default(),
                         super::clock::from_ms(new.updated_at)
                     ])?;
                 }
