@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use crate::i18n::Tr;
 use crate::survey::expr::HouseholdField;
 use crate::survey::expr::eval::{Env, Value, eval, holds};
-use crate::survey::{Need, Question, QuestionKind, Survey, is_date};
+use crate::survey::{Need, Question, QuestionKind, Survey, date_from_written};
 use crate::tr;
 
 /// Answers of one interview: question name → canonical text.
@@ -64,16 +64,13 @@ pub fn canonical(survey: &Survey, question: &Question, raw: &str) -> Result<Stri
         return Ok(canonical);
     }
     match question.kind {
-        QuestionKind::Date => {
-            if is_date(&text) {
-                Ok(text)
-            } else {
-                refuse(tr!(
-                    "日期写作 年-月-日,例如 2026-03-01",
-                    "write the date as YYYY-MM-DD, for example 2026-03-01"
-                ))
-            }
-        }
+        QuestionKind::Date => match date_from_written(&text) {
+            Some(date) => Ok(date),
+            None => refuse(tr!(
+                "日期写作 2026-03-01、2026/3/1、2026.3.1 或 2026年3月1日",
+                "write the date as 2026-03-01, 2026/3/1, 2026.3.1 or 2026年3月1日"
+            )),
+        },
         QuestionKind::SelectOne | QuestionKind::YesNo => {
             if survey.choices_of(question).iter().any(|c| c.name == text) {
                 Ok(text)
@@ -112,15 +109,18 @@ pub fn canonical(survey: &Survey, question: &Question, raw: &str) -> Result<Stri
 fn number(question: &Question, text: &str) -> Result<Option<(f64, String)>, AnswerError> {
     match question.kind {
         QuestionKind::Note => refuse(tr!("说明不需要回答", "a note takes no answer")),
-        QuestionKind::Integer => match text.parse::<i64>() {
-            Ok(n) => Ok(Some((n as f64, n.to_string()))),
-            Err(_) => refuse(tr!(
-                "请填写整数,例如 12",
-                "enter a whole number, for example 12"
-            )),
-        },
-        QuestionKind::Decimal => match text.parse::<f64>() {
-            Ok(n) if n.is_finite() => Ok(Some((n, n.to_string()))),
+        QuestionKind::Integer => {
+            match plain_number(text, false).and_then(|t| t.parse::<i64>().ok()) {
+                Some(n) => Ok(Some((n as f64, n.to_string()))),
+                None => refuse(tr!(
+                    "请填写整数,例如 12",
+                    "enter a whole number, for example 12"
+                )),
+            }
+        }
+        QuestionKind::Decimal => match plain_number(text, true).and_then(|t| t.parse::<f64>().ok())
+        {
+            Some(n) if n.is_finite() => Ok(Some((n, n.to_string()))),
             _ => refuse(tr!(
                 "请填写数字,例如 2.5",
                 "enter a number, for example 2.5"
@@ -128,6 +128,21 @@ fn number(question: &Question, text: &str) -> Result<Option<(f64, String)>, Answ
         },
         _ => Ok(None),
     }
+}
+
+/// `text` when it is a number in plain notation: an optional minus, digits,
+/// and (when `point`) a decimal point with digits on both sides. What
+/// Rust would also read (`+3`, `5.`, `.5`, `1e3`, `inf`) is refused: a
+/// cadre who typed it meant something else, or mistyped.
+fn plain_number(text: &str, point: bool) -> Option<&str> {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((w, f)) if point => (w, Some(f)),
+        Some(_) => return None,
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(whole) && fraction.is_none_or(digits)).then_some(text)
 }
 
 /// Refuses a number outside the question's bounds.
@@ -447,6 +462,54 @@ mod tests {
         assert_eq!(
             canonical(&s, q("remarks"), " 水管坏了 "),
             Ok("水管坏了".into())
+        );
+    }
+
+    #[test]
+    fn numbers_in_plain_notation_and_dates_as_people_write_them() {
+        let housing = load(BUNDLED[0].1).survey.expect("housing loads");
+        let area = housing.question("floor_area").expect("question");
+        for (typed, stored) in [
+            ("85", "85"),
+            ("85.5", "85.5"),
+            ("８５．５", "85.5"),
+            ("0.25", "0.25"),
+        ] {
+            assert_eq!(
+                canonical(&housing, area, typed),
+                Ok(stored.into()),
+                "{typed}"
+            );
+        }
+        for typed in ["1e3", "1e-2", "+3", "5.", ".5", "inf", "NaN", "1.2.3", "-"] {
+            assert!(canonical(&housing, area, typed).is_err(), "{typed}");
+        }
+        let s = water();
+        let minutes = s.question("fetch_minutes").expect("question");
+        assert!(canonical(&s, minutes, "+3").is_err());
+        assert!(canonical(&s, minutes, "3.0").is_err());
+        let source = "[survey]\nid = \"t\"\nversion = \"1\"\ncategory = \"water\"\ntitle = \"T\"\n\n\
+                      [[section]]\nname = \"s\"\n\n[[section.question]]\nname = \"built\"\n\
+                      type = \"date\"\nlabel = \"Built?\"\n";
+        let dated = load(source).survey.expect("loads");
+        let built = dated.question("built").expect("question");
+        for typed in [
+            "2025-11-28",
+            "2025/11/28",
+            "2025.11.28",
+            "2025年11月28日",
+            "２０２５/11/28",
+        ] {
+            assert_eq!(
+                canonical(&dated, built, typed),
+                Ok("2025-11-28".into()),
+                "{typed}"
+            );
+        }
+        let refused = canonical(&dated, built, "28/11/2025").map_err(|e| e.message.zh);
+        assert_eq!(
+            refused,
+            Err("日期写作 2026-03-01、2026/3/1、2026.3.1 或 2026年3月1日".into())
         );
     }
 

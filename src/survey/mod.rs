@@ -438,6 +438,33 @@ pub fn is_date(text: &str) -> bool {
     (1..=days).contains(&d)
 }
 
+/// The `YYYY-MM-DD` form of a date written as people write it: with `-`,
+/// `/` or `.` between year, month and day, or as `2025年11月28日`; month
+/// and day may have one digit. `None` when it is not a calendar date.
+pub fn date_from_written(text: &str) -> Option<String> {
+    let text = text.trim();
+    let body = match text.strip_suffix('日') {
+        Some(rest) => rest.replacen('年', "-", 1).replacen('月', "-", 1),
+        None => text.to_string(),
+    };
+    let parts: Vec<&str> = body.split(['-', '/', '.']).collect();
+    let separators = body.chars().filter(|c| matches!(c, '-' | '/' | '.'));
+    // One kind of separator, two of them.
+    let mut kinds: Vec<char> = separators.collect();
+    kinds.dedup();
+    let [year, month, day] = parts.as_slice() else {
+        return None;
+    };
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if kinds.len() != 1 || !digits(year, 4..=4) || !digits(month, 1..=2) || !digits(day, 1..=2) {
+        return None;
+    }
+    let date = format!("{year}-{month:0>2}-{day:0>2}");
+    is_date(&date).then_some(date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,6 +484,41 @@ mod tests {
         assert!(!is_date("2023-13-01"));
         assert!(!is_date("+202-01-01"));
         assert!(!is_date("2024-+1-01"));
+        for written in [
+            "2025-11-28",
+            "2025/11/28",
+            "2025.11.28",
+            "2025年11月28日",
+            " 2025/11/28 ",
+        ] {
+            assert_eq!(
+                date_from_written(written).as_deref(),
+                Some("2025-11-28"),
+                "{written}"
+            );
+        }
+        assert_eq!(
+            date_from_written("2025年1月5日").as_deref(),
+            Some("2025-01-05")
+        );
+        assert_eq!(
+            date_from_written("2024/2/29").as_deref(),
+            Some("2024-02-29")
+        );
+        for not_a_date in [
+            "2023/2/29",
+            "2025/11-28",
+            "2025年11月28",
+            "25/11/28",
+            "2025/13/01",
+            "2025/011/28",
+            "2025//28",
+            "2025-11-28-1",
+            "+2025/1/1",
+            "",
+        ] {
+            assert_eq!(date_from_written(not_a_date), None, "{not_a_date}");
+        }
         assert_eq!(Severity::new(6), None);
         assert_eq!(Severity::new(3).map(Severity::get), Some(3));
     }
