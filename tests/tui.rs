@@ -443,6 +443,36 @@ fn a_database_held_by_another_program_is_said_and_the_answer_kept_to_save_again(
 }
 
 #[test]
+fn enter_on_a_household_goes_on_with_its_interrupted_draft_before_a_survey_not_begun() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::Zh);
+    // Water (the second survey) begun, then the app killed.
+    open_water(&mut m, 1);
+    key(&mut m, KeyCode::Char('3'));
+    ctrl(&mut m, 'c');
+    drop(m);
+    let store = Store::open(&dir.path().join("m.db")).expect("reopen");
+    let mut m = model_on(store, Lang::Zh);
+    key(&mut m, KeyCode::Enter); // 勐烈镇 曼贺村
+    key(&mut m, KeyCode::Down); // 530002
+    key(&mut m, KeyCode::Enter);
+    let i = interview(&m);
+    assert_eq!(
+        i.record.survey.id, "water",
+        "the draft, not housing never begun"
+    );
+    assert_eq!(
+        i.record.answers.get("main_source").map(String::as_str),
+        Some("protected_well")
+    );
+    // With no draft, Enter opens the first survey not complete.
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::Down); // 530003
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(interview(&m).record.survey.id, "housing");
+}
+
+#[test]
 fn quitting_mid_interview_loses_nothing_and_resumes_at_the_first_unanswered() {
     let dir = TempDir::new().expect("temp dir");
     let mut m = model(&dir, Lang::Zh);

@@ -100,11 +100,18 @@ impl Households {
             (KeyCode::Char('a'), _) => form(Form::new(&self.township, &self.village)),
             (KeyCode::Char('e'), Some(row)) => form(Form::edit(&row.household)),
             (KeyCode::Enter, Some(row)) => {
-                // The first survey not complete yet.
+                // An interrupted draft first (after a crash the cadre goes
+                // on where the work stopped), then the first survey not
+                // complete yet.
                 let next = row
                     .surveys
                     .iter()
-                    .position(|s| *s != Some(Status::Complete))
+                    .position(|s| *s == Some(Status::Draft))
+                    .or_else(|| {
+                        row.surveys
+                            .iter()
+                            .position(|s| *s != Some(Status::Complete))
+                    })
                     .unwrap_or(0);
                 Interview::open(ctx, &row.household.code, next)
             }
