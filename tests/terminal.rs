@@ -668,7 +668,7 @@ fn a_save_that_waits_longer_than_the_app_does_says_not_saved_and_saves_when_pres
 }
 
 #[test]
-fn keys_typed_while_a_new_interview_waits_to_be_written_answer_no_question() {
+fn the_first_answer_writes_the_interview_and_keys_typed_while_it_waits_answer_no_question() {
     let dir = TempDir::new().expect("temp dir");
     let db = one_household(&dir);
     let app = Pty::start(&db, SIZE, &[]);
@@ -679,24 +679,25 @@ fn keys_typed_while_a_new_interview_waits_to_be_written_answer_no_question() {
     app.wait_for("530001");
 
     let writer = Writer::hold(&db);
-    // The interview is written when first opened; the cadre, seeing
-    // nothing happen, answers the first question meanwhile.
+    // Opening a survey not begun writes nothing, so it does not wait.
     app.keys(&["2"]);
-    std::thread::sleep(Duration::from_millis(300));
+    app.wait_for("Drinking water");
+    // The first answer writes the interview with it, and waits; the
+    // cadre, seeing nothing happen, types on.
     app.keys(&["6"]);
+    std::thread::sleep(Duration::from_millis(300));
+    app.keys(&["4", "5"]);
     std::thread::sleep(Duration::from_millis(1200));
     drop(writer);
 
-    app.wait_for("Drinking water");
-    std::thread::sleep(Duration::from_millis(500));
-    let screen = app.screen();
+    let screen = app.wait_for("keys pressed while waiting were not saved");
     app.keys(&["C-c"]);
     app.wait_for_exit();
     drop(app);
-    let (answers, changes) = water_answers(&db, &["main_source"]);
+    let (answers, changes) = water_answers(&db, &["main_source", "fetch_minutes"]);
     assert_eq!(
         (answers, changes),
-        (vec![None], vec![0]),
-        "a key typed during the wait answered the first question:\n{screen}"
+        (vec![Some("surface".into()), None], vec![1, 0]),
+        "the answer saved once, the keys typed during the wait nowhere:\n{screen}"
     );
 }

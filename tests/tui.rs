@@ -443,6 +443,40 @@ fn a_database_held_by_another_program_is_said_and_the_answer_kept_to_save_again(
 }
 
 #[test]
+fn opening_a_survey_and_leaving_it_writes_nothing_until_the_first_answer() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::Zh);
+    open_water(&mut m, 0);
+    assert!(!interview(&m).stored);
+    key(&mut m, KeyCode::Esc);
+    let count = |m: &Model| {
+        m.store
+            .find_interview("530001", &m.surveys[1])
+            .expect("read")
+            .is_some()
+    };
+    assert!(!count(&m), "no empty draft");
+    assert!(
+        !render(&mut m, 80, 24).contains("草稿"),
+        "the households list shows no draft"
+    );
+    // The first answer writes the interview, and the answer with it.
+    key(&mut m, KeyCode::Char('2'));
+    key(&mut m, KeyCode::Char('3'));
+    assert!(interview(&m).stored);
+    let stored = m
+        .store
+        .find_interview("530001", &m.surveys[1])
+        .expect("read")
+        .expect("written with its first answer");
+    assert_eq!(
+        stored.answers.get("main_source").map(String::as_str),
+        Some("protected_well")
+    );
+    assert_eq!(stored.id, interview(&m).record.id);
+}
+
+#[test]
 fn enter_on_a_household_goes_on_with_its_interrupted_draft_before_a_survey_not_begun() {
     let dir = TempDir::new().expect("temp dir");
     let mut m = model(&dir, Lang::Zh);
@@ -801,11 +835,14 @@ fn keys_typed_while_a_save_fails_as_busy_are_discarded_and_never_answer() {
     assert!(notice.error);
     assert_eq!(notice.text.en, "not saved, press again");
     assert_eq!(notice.text.zh, "未保存,请再按一次");
-    let id = interview(&m).record.id;
     assert!(interview(&m).record.answers.is_empty());
     assert!(
-        m.store.interview(id).expect("read").answers.is_empty(),
-        "neither key answered anything"
+        !interview(&m).stored
+            && m.store
+                .find_interview("530001", &m.surveys[1])
+                .expect("read")
+                .is_none(),
+        "neither key answered anything, and the interview was not written"
     );
     let screen = render(&mut m, 80, 24);
     assert!(screen.contains("not saved, press again"), "{screen}");

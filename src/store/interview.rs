@@ -104,6 +104,23 @@ const SELECT: &str =
     i.started_at, i.updated_at, i.completed_at, i.answers, i.stamp FROM interview i
     JOIN household h ON h.id = i.household_id";
 
+/// The id of the household's most recently changed interview for the
+/// survey `survey.id` (of any version).
+fn latest_interview(
+    conn: &rusqlite::Connection,
+    household_id: i64,
+    survey: &Survey,
+) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT i.id FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
+             WHERE i.household_id = ?1 AND s.survey = ?2
+             ORDER BY i.updated_at DESC, i.id DESC LIMIT 1",
+        )?
+        .query_row(params![household_id, survey.id], |r| r.get(0))
+        .optional()?)
+}
+
 impl Store {
     fn read_interview(
         &self,
@@ -188,6 +205,28 @@ impl Store {
         })
     }
 
+    /// What [`Store::open_interview`] would open, without writing anything:
+    /// the household's most recently changed interview for this survey, or
+    /// `None` when there is none yet. The app shows a survey not begun
+    /// from this and writes the interview only with its first answer, so
+    /// opening a survey and leaving it leaves nothing behind.
+    pub fn find_interview(&self, household: &str, survey: &Survey) -> Result<Option<Interview>> {
+        self.located(|| {
+            let household_id = self.household_id(household)?;
+            latest_interview(&self.conn, household_id, survey)?
+                .map(|id| self.interview(id))
+                .transpose()
+        })
+    }
+
+    fn household_id(&self, code: &str) -> Result<i64> {
+        self.conn
+            .prepare_cached("SELECT id FROM household WHERE code = ?1")?
+            .query_row([code], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::UnknownHousehold(code.to_string()))
+    }
+
     /// The household's most recently changed interview for this survey (of
     /// any version), or a new draft answered with `survey` when there is
     /// none. An interview begun with an older version goes on with that
@@ -199,26 +238,8 @@ impl Store {
         interviewer: &str,
     ) -> Result<Interview> {
         self.located(|| {
-            let household_id: i64 = self
-                .conn
-                .query_row(
-                    "SELECT id FROM household WHERE code = ?1",
-                    [household],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .ok_or_else(|| StoreError::UnknownHousehold(household.to_string()))?;
-            let latest = |conn: &rusqlite::Connection| -> Result<Option<i64>> {
-                Ok(conn
-                    .query_row(
-                        "SELECT i.id FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
-                         WHERE i.household_id = ?1 AND s.survey = ?2
-                         ORDER BY i.updated_at DESC, i.id DESC LIMIT 1",
-                        params![household_id, survey.id],
-                        |r| r.get(0),
-                    )
-                    .optional()?)
-            };
+            let household_id = self.household_id(household)?;
+            let latest = |conn: &rusqlite::Connection| latest_interview(conn, household_id, survey);
             if let Some(id) = latest(&self.conn)? {
                 return self.interview(id);
             }

@@ -6,6 +6,8 @@
 //! Every answer goes through [`crate::store::Store::save_answer`] (one
 //! durable transaction) before the next question is shown.
 
+use std::rc::Rc;
+
 use tui_input::Input;
 
 use super::{Ctx, Go, Outcome, Screen, tr};
@@ -25,6 +27,10 @@ pub enum Mode {
 
 pub struct Interview {
     pub record: Record,
+    /// Whether the interview is in the database. A survey not begun is
+    /// written with its first answer (or when completed), so opening one
+    /// and leaving it leaves no empty draft behind.
+    pub stored: bool,
     /// The question shown, as a position in the survey.
     pub current: usize,
     /// Positions of the questions on the path (relevant ones), in order.
@@ -59,11 +65,17 @@ impl Interview {
         let Some(survey) = ctx.surveys.get(n) else {
             return Outcome::default();
         };
-        let record = match ctx.store.open_interview(code, survey, ctx.interviewer) {
-            Ok(record) => record,
+        let (record, stored) = match ctx.store.find_interview(code, survey) {
+            Ok(Some(record)) => (record, true),
+            Ok(None) => match ctx.store.household(code) {
+                Ok(Some(household)) => (not_begun(household, survey, ctx), false),
+                Ok(None) => return Outcome::failed(&StoreError::UnknownHousehold(code.into())),
+                Err(e) => return Outcome::failed(&e),
+            },
             Err(e) => return Outcome::failed(&e),
         };
         let mut i = Interview {
+            stored,
             current: 0,
             path: Vec::new(),
             answered: Vec::new(),
@@ -188,14 +200,32 @@ impl Interview {
         }
     }
 
+    /// Writes the interview of a survey not begun (its first answer, or
+    /// completing it, is about to be saved). Another program may have
+    /// begun it meanwhile: then that one is taken up.
+    pub fn ensure_stored(&mut self, ctx: &Ctx<'_>) -> Result<(), StoreError> {
+        if self.stored {
+            return Ok(());
+        }
+        self.record = ctx.store.open_interview(
+            &self.record.household.code,
+            &self.record.survey,
+            ctx.interviewer,
+        )?;
+        self.stored = true;
+        self.recompute();
+        Ok(())
+    }
+
     /// Saves an answer to the question shown (None clears it) through the
     /// store, then moves on.
     pub fn save(&mut self, ctx: &Ctx<'_>, raw: Option<String>) -> Outcome {
         let name = self.record.survey.question_at(self.current).name.clone();
         let old = self.record.answers.get(&name).cloned();
-        let result = ctx
-            .store
-            .save_answer(self.record.id, &name, raw.as_deref(), ctx.interviewer);
+        let result = self.ensure_stored(ctx).and_then(|()| {
+            ctx.store
+                .save_answer(self.record.id, &name, raw.as_deref(), ctx.interviewer)
+        });
         // Keys typed while this save waited were meant for the next
         // question, which had not come: the dispatcher times every key and
         // the event loop drops them.
@@ -252,5 +282,29 @@ fn changed(survey: &Survey, name: &str, old: &str, new: Option<&str>) -> Tr {
     Tr {
         zh: say(Lang::Zh),
         en: say(Lang::En),
+    }
+}
+
+/// A survey not begun, as shown before its first answer: nothing of it is
+/// in the database yet ([`Interview::stored`] is false, its id is 0).
+fn not_begun(
+    household: crate::store::household::Household,
+    survey: &Rc<Survey>,
+    ctx: &Ctx<'_>,
+) -> Record {
+    Record {
+        id: 0,
+        uuid: uuid::Uuid::nil(),
+        household,
+        snapshot: 0,
+        survey: Rc::clone(survey),
+        interviewer: ctx.interviewer.to_string(),
+        device: ctx.store.device().to_string(),
+        status: Status::Draft,
+        started_at: 0,
+        updated_at: 0,
+        stamp: 0,
+        completed_at: None,
+        answers: Default::default(),
     }
 }

@@ -82,6 +82,9 @@ fn written_failed(e: &StoreError) -> Outcome {
 }
 
 fn complete(i: &mut Interview, ctx: &Ctx<'_>) -> Outcome {
+    if let Err(e) = i.ensure_stored(ctx) {
+        return written_failed(&e);
+    }
     match ctx.store.complete(i.record.id, ctx.interviewer) {
         Ok(_) => {
             i.record.status = Status::Complete;
