@@ -12,8 +12,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::interview::{Answers, HouseholdFacts, State};
+use crate::store::bulk::{Made, NewInterview};
 use crate::store::household::Household;
-use crate::store::interview::{Made, NewInterview};
 use crate::store::{Result, Store};
 use crate::survey::expr::{BinOp, Expr, ExprKind, Func};
 use crate::survey::{QuestionKind, Survey};

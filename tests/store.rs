@@ -9,8 +9,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use damage::damage_leaf_pages;
+use minqing::store::bulk::{Made, NewInterview};
 use minqing::store::household::Household;
-use minqing::store::interview::{Made, NewInterview, Status};
+use minqing::store::interview::Status;
 use minqing::store::{APPLICATION_ID, CURRENT_VERSION, Store, StoreError};
 use minqing::survey::bundled::BUNDLED;
 use minqing::survey::{Survey, load};

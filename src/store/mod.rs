@@ -9,6 +9,7 @@
 
 mod audit;
 mod backup;
+pub mod bulk;
 mod clock;
 pub mod doctor;
 mod error;

@@ -1,0 +1,206 @@
+use super::*;
+use crate::survey::bundled::BUNDLED;
+use crate::survey::load;
+
+fn water() -> Survey {
+    load(BUNDLED[1].1).survey.expect("water loads")
+}
+
+fn facts() -> HouseholdFacts {
+    HouseholdFacts {
+        members: 4,
+        village: "曼贺".into(),
+        township: "勐烈镇".into(),
+        group: String::new(),
+    }
+}
+
+#[test]
+fn canonical_forms() {
+    let s = water();
+    let q = |n: &str| s.question(n).expect("question");
+    assert_eq!(canonical(&s, q("fetch_minutes"), " ４５ "), Ok("45".into()));
+    assert_eq!(
+        canonical(&s, q("fetch_minutes"), "700").map_err(|e| e.message.en),
+        Err("must be at most 600".into())
+    );
+    assert_eq!(
+        canonical(&s, q("fetch_minutes"), "abc").map_err(|e| e.message.en),
+        Err("enter a whole number, for example 12".into())
+    );
+    assert_eq!(
+        canonical(&s, q("quality_problems"), "illness turbid illness"),
+        Ok("turbid illness".into())
+    );
+    assert!(canonical(&s, q("main_source"), "river").is_err());
+    assert_eq!(
+        canonical(&s, q("remarks"), " 水管坏了 "),
+        Ok("水管坏了".into())
+    );
+}
+
+#[test]
+fn numbers_in_plain_notation_and_dates_as_people_write_them() {
+    let housing = load(BUNDLED[0].1).survey.expect("housing loads");
+    let area = housing.question("floor_area").expect("question");
+    for (typed, stored) in [
+        ("85", "85"),
+        ("85.5", "85.5"),
+        ("８５．５", "85.5"),
+        ("0.25", "0.25"),
+    ] {
+        assert_eq!(
+            canonical(&housing, area, typed),
+            Ok(stored.into()),
+            "{typed}"
+        );
+    }
+    for typed in ["1e3", "1e-2", "+3", "5.", ".5", "inf", "NaN", "1.2.3", "-"] {
+        assert!(canonical(&housing, area, typed).is_err(), "{typed}");
+    }
+    let s = water();
+    let minutes = s.question("fetch_minutes").expect("question");
+    assert!(canonical(&s, minutes, "+3").is_err());
+    assert!(canonical(&s, minutes, "3.0").is_err());
+    let source = "[survey]\nid = \"t\"\nversion = \"1\"\ncategory = \"water\"\ntitle = \"T\"\n\n\
+                  [[section]]\nname = \"s\"\n\n[[section.question]]\nname = \"built\"\n\
+                  type = \"date\"\nlabel = \"Built?\"\n";
+    let dated = load(source).survey.expect("loads");
+    let built = dated.question("built").expect("question");
+    for typed in [
+        "2025-11-28",
+        "2025/11/28",
+        "2025.11.28",
+        "2025年11月28日",
+        "２０２５/11/28",
+    ] {
+        assert_eq!(
+            canonical(&dated, built, typed),
+            Ok("2025-11-28".into()),
+            "{typed}"
+        );
+    }
+    let refused = canonical(&dated, built, "28/11/2025").map_err(|e| e.message.zh);
+    assert_eq!(
+        refused,
+        Err("日期写作 2026-03-01、2026/3/1、2026.3.1 或 2026年3月1日".into())
+    );
+}
+
+#[test]
+fn constraint_uses_dot_and_message() {
+    let s = water();
+    let answers = Answers::new();
+    let f = facts();
+    let state = State::new(&s, &answers, &f);
+    let i = s.index_of("quality_problems").expect("question");
+    let err = state.accept(i, "none turbid").map_err(|e| e.message.zh);
+    assert_eq!(err, Err("选了“以上都没有”就不能再选其他问题".into()));
+    assert_eq!(state.accept(i, "none"), Ok("none".into()));
+}
+
+fn schooling() -> Survey {
+    load(BUNDLED[3].1).survey.expect("schooling loads")
+}
+
+#[test]
+fn failures_check_every_constraint_again() {
+    let s = schooling();
+    let f = facts();
+    let mut answers = Answers::new();
+    for (q, a) in [
+        ("children_6_15", "3"),
+        ("not_attending", "2"),
+        ("dropout_reasons", "cost"),
+        ("school_minutes", "30"),
+        ("boarders", "0"),
+        ("route_hazards", "none"),
+        ("urgency", "low"),
+    ] {
+        answers.insert(q.into(), a.into());
+    }
+    assert_eq!(failures(&s, &answers, &f), []);
+    // Fewer children than the ones said to be out of school: the
+    // answer to not_attending was accepted once, and fails now.
+    answers.insert("children_6_15".into(), "1".into());
+    assert_eq!(
+        failures(&s, &answers, &f),
+        [Failure::Invalid {
+            question: "not_attending".into(),
+            message: tr!(
+                "不能超过 6 到 15 岁孩子的人数",
+                "Cannot be more than the children aged 6 to 15"
+            ),
+        }]
+    );
+    // A household smaller than the children said (the registry
+    // changed): the constraint that reads the household fails too.
+    answers.insert("children_6_15".into(), "3".into());
+    let small = HouseholdFacts {
+        members: 2,
+        ..facts()
+    };
+    let names: Vec<String> = failures(&s, &answers, &small)
+        .iter()
+        .map(|f| f.question().to_string())
+        .collect();
+    assert_eq!(names, ["children_6_15"]);
+    // Missing answers are listed with the failing ones, in order;
+    // a skipped question's stale answer is not.
+    answers.insert("children_6_15".into(), "2".into());
+    answers.insert("not_attending".into(), "3".into());
+    answers.remove("urgency");
+    let found = failures(&s, &answers, &f);
+    assert_eq!(
+        found.iter().map(Failure::question).collect::<Vec<_>>(),
+        ["not_attending", "urgency"]
+    );
+    assert!(matches!(found[1], Failure::Missing { .. }));
+    answers.insert("children_6_15".into(), "0".into());
+    answers.insert("urgency".into(), "low".into());
+    assert_eq!(
+        failures(&s, &answers, &f),
+        [],
+        "not_attending is skipped when there are no children"
+    );
+}
+
+#[test]
+fn stale_answers_do_not_count() {
+    let s = water();
+    let mut answers = Answers::new();
+    answers.insert("main_source".into(), "surface".into());
+    answers.insert("fetch_minutes".into(), "45".into());
+    let f = facts();
+    let hits = |a: &Answers| -> Vec<String> {
+        State::new(&s, a, &f)
+            .need_hits()
+            .iter()
+            .map(|n| n.name.clone())
+            .collect()
+    };
+    assert_eq!(hits(&answers), ["surface_water", "water_far"]);
+    answers.insert("main_source".into(), "piped_home".into());
+    assert_eq!(
+        hits(&answers),
+        Vec::<String>::new(),
+        "fetch_minutes is skipped now"
+    );
+    let state = State::new(&s, &answers, &f);
+    assert!(!state.is_relevant(s.index_of("fetch_minutes").expect("q")));
+    assert!(
+        !state.is_relevant(s.index_of("fetch_climb_m").expect("q")),
+        "depends on a skipped question"
+    );
+    let missing: Vec<&str> = state.missing().iter().map(|q| q.name.as_str()).collect();
+    assert_eq!(
+        missing,
+        [
+            "shortage_days",
+            "quality_problems",
+            "toilet",
+            "handwashing",
+            "urgency"
+        ]
+    );
+}

@@ -1,0 +1,139 @@
+//! Interviews written in bulk (the demo county): checked like completing
+//! where they are made, written with one plain insert each.
+
+use rusqlite::{OptionalExtension, params};
+use uuid::Uuid;
+
+use super::hits::NeedHits;
+use super::interview::{Status, encode_answers};
+use super::{Result, Store, StoreError};
+use crate::interview::{Answers, HouseholdFacts, failures};
+use crate::survey::Survey;
+
+/// A finished or partly finished interview to write in bulk (the demo
+/// county). A complete one is made only by [`NewInterview::complete`],
+/// which checks it as [`Store::complete`] does and computes its need hits,
+/// so the check runs where the answers are drawn (on the demo's drawing
+/// thread) and writing stays a plain insert. Answers and hits are held
+/// encoded, as stored: the writing thread then frees one string each
+/// instead of every value, which on a second thread contends with the
+/// drawing thread's allocations.
+#[derive(Clone, Debug)]
+pub struct NewInterview {
+    pub uuid: Uuid,
+    pub household: String,
+    pub snapshot: i64,
+    pub interviewer: String,
+    pub started_at: i64,
+    pub updated_at: i64,
+    /// The answers, encoded as stored.
+    answers: String,
+    /// The need hits of a complete interview, encoded as stored; `None`
+    /// for a draft.
+    hits: Option<String>,
+}
+
+/// Who, when and where an interview written in bulk was made.
+#[derive(Clone, Debug)]
+pub struct Made {
+    pub uuid: Uuid,
+    pub household: String,
+    /// The snapshot of the questionnaire the answers follow.
+    pub snapshot: i64,
+    pub interviewer: String,
+    pub started_at: i64,
+    pub updated_at: i64,
+}
+
+impl NewInterview {
+    /// A draft: answers accepted one by one by [`State::accept`], not
+    /// necessarily all of them.
+    pub fn draft(made: Made, answers: Answers) -> Self {
+        Self::new(made, answers, None)
+    }
+
+    /// A complete interview of `survey` (the questionnaire of
+    /// `made.snapshot`) for a household with `facts`, refused as
+    /// [`Store::complete`] refuses when a required answer is missing or a
+    /// check fails.
+    pub fn complete(
+        made: Made,
+        survey: &Survey,
+        facts: &HouseholdFacts,
+        answers: Answers,
+    ) -> Result<Self> {
+        let failures = failures(survey, &answers, facts);
+        if !failures.is_empty() {
+            return Err(StoreError::Incomplete { failures });
+        }
+        let hits = NeedHits::compute(survey, &answers, facts).encode();
+        Ok(Self::new(made, answers, Some(hits)))
+    }
+
+    fn new(made: Made, answers: Answers, hits: Option<String>) -> Self {
+        let Made {
+            uuid,
+            household,
+            snapshot,
+            interviewer,
+            started_at,
+            updated_at,
+        } = made;
+        NewInterview {
+            uuid,
+            household,
+            snapshot,
+            interviewer,
+            started_at,
+            updated_at,
+            answers: encode_answers(&answers),
+            hits,
+        }
+    }
+}
+
+impl Store {
+    /// Writes many interviews in one transaction, complete ones with the
+    /// need hits [`NewInterview::complete`] computed after checking them.
+    /// Used for generated data, which has no history: no audit entries are
+    /// written.
+    pub fn insert_interviews(&self, batch: &[NewInterview]) -> Result<()> {
+        self.located(|| {
+            let tx = self.write()?;
+            {
+                let mut household = tx.prepare("SELECT id FROM household WHERE code = ?1")?;
+                let mut insert = tx.prepare(
+                    "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
+                     started_at, updated_at, completed_at, answers, hits, stamp)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                )?;
+                for new in batch {
+                    let household_id: i64 = household
+                        .query_row([&new.household], |r| r.get(0))
+                        .optional()?
+                        .ok_or_else(|| StoreError::UnknownHousehold(new.household.clone()))?;
+                    let status = match new.hits {
+                        Some(_) => Status::Complete,
+                        None => Status::Draft,
+                    };
+                    insert.execute(params![
+                        new.uuid.as_bytes().as_slice(),
+                        household_id,
+                        new.snapshot,
+                        new.interviewer,
+                        self.device,
+                        status.as_str(),
+                        new.started_at,
+                        new.updated_at,
+                        new.hits.is_some().then_some(new.updated_at),
+                        new.answers,
+                        new.hits.as_deref().unwrap_or_default(),
+                        super::clock::from_ms(new.updated_at)
+                    ])?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+}
