@@ -476,6 +476,119 @@ fn opening_a_survey_and_leaving_it_writes_nothing_until_the_first_answer() {
     assert_eq!(stored.id, interview(&m).record.id);
 }
 
+/// The water survey of the first household answered to the review, not
+/// completed.
+fn answer_water_to_review(m: &mut Model) {
+    open_water(m, 0);
+    for k in ["3", "25⏎", "10⏎", "40⏎", "6⏎", "2", "1", "3", "⏎"] {
+        for c in k.chars() {
+            if c == '⏎' {
+                key(m, KeyCode::Enter);
+            } else {
+                key(m, KeyCode::Char(c));
+            }
+        }
+    }
+    assert!(matches!(interview(m).mode, Mode::Review { .. }));
+}
+
+fn water_status(m: &Model) -> Option<Status> {
+    m.store
+        .find_interview("530001", &m.surveys[1])
+        .expect("read")
+        .map(|i| i.status)
+}
+
+#[test]
+fn leaving_a_survey_that_could_be_complete_asks_complete_now() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::Zh);
+    answer_water_to_review(&mut m);
+    key(&mut m, KeyCode::Esc);
+    assert!(interview(&m).leaving.is_some(), "asked, not left");
+    let asked = m.notice.clone().expect("a question").text;
+    assert!(asked.zh.contains("现在完成吗"), "{}", asked.zh);
+    assert!(asked.en.contains("y completes, n keeps it a draft"));
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("y 完成") && screen.contains("n 留作草稿"),
+        "the question fits at 80 columns:\n{screen}"
+    );
+    // Another key: the question goes, nothing else happens.
+    key(&mut m, KeyCode::Char('x'));
+    assert!(interview(&m).leaving.is_none());
+    assert_eq!(water_status(&m), Some(Status::Draft));
+    // Asked again; y completes and leaves.
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::Char('y'));
+    assert!(matches!(m.stack.last(), Some(Screen::Households(_))));
+    assert_eq!(water_status(&m), Some(Status::Complete));
+
+    // Leaving a complete one asks nothing.
+    open_water(&mut m, 0);
+    key(&mut m, KeyCode::Esc);
+    assert!(matches!(m.stack.last(), Some(Screen::Households(_))));
+
+    // n keeps the draft, and says what that means.
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    answer_water_to_review(&mut m);
+    key(&mut m, KeyCode::Esc);
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("y completes, n keeps it a draft"),
+        "the question fits at 80 columns:\n{screen}"
+    );
+    key(&mut m, KeyCode::Char('n'));
+    assert!(matches!(m.stack.last(), Some(Screen::Households(_))));
+    assert_eq!(water_status(&m), Some(Status::Draft));
+    let said = m.notice.clone().expect("said").text;
+    assert_eq!(said.en, "kept as a draft, not counted in the priorities");
+}
+
+#[test]
+fn leaving_a_reopened_interview_that_fails_says_it_leaves_the_priorities() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('4')); // schooling
+    for answer in ["3⏎", "2⏎", "2⏎", "30⏎", "0⏎", "4⏎", "2", "⏎"] {
+        for c in answer.chars() {
+            match c {
+                '⏎' => key(&mut m, KeyCode::Enter),
+                c => key(&mut m, KeyCode::Char(c)),
+            }
+        }
+    }
+    key(&mut m, KeyCode::Char('c'));
+    let id = interview(&m).record.id;
+    let status = |m: &Model| m.store.interview(id).expect("read").status;
+    assert_eq!(status(&m), Status::Complete);
+    key(&mut m, KeyCode::Char('o'));
+    assert_eq!(status(&m), Status::Draft);
+    // The children become one: two of one out of school no longer passes.
+    key(&mut m, KeyCode::Home);
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(current_name(&m), "children_6_15");
+    key(&mut m, KeyCode::Backspace);
+    typ(&mut m, "1");
+    key(&mut m, KeyCode::Enter);
+    assert!(!interview(&m).failing.is_empty());
+    key(&mut m, KeyCode::Esc);
+    assert!(interview(&m).leaving.is_some(), "said first, not left");
+    let said = m.notice.clone().expect("said").text;
+    assert!(
+        said.en
+            .contains("does not count in the priorities until completed again"),
+        "{}",
+        said.en
+    );
+    assert!(said.zh.contains("不计入排序"));
+    key(&mut m, KeyCode::Esc);
+    assert!(matches!(m.stack.last(), Some(Screen::Households(_))));
+    assert_eq!(status(&m), Status::Draft);
+}
+
 #[test]
 fn enter_on_a_household_goes_on_with_its_interrupted_draft_before_a_survey_not_begun() {
     let dir = TempDir::new().expect("temp dir");

@@ -80,6 +80,9 @@ texts! {
     StatusComplete => "已完成", "Complete";
     CompleteDone => "调查已完成", "interview complete";
     Reopened => "已重新打开,可以修改", "reopened for correction";
+    AskComplete => "现在完成吗?y 完成,n 留作草稿(草稿不计入排序)", "complete now? y completes, n keeps it a draft (drafts do not count in the priorities)";
+    AskLeaveReopened => "重新打开的草稿在再次完成前不计入排序;再按 Esc 离开", "a reopened draft does not count in the priorities until completed again; Esc again leaves";
+    KeptDraft => "已留作草稿,不计入排序", "kept as a draft, not counted in the priorities";
     MissingList => "还有必答题未答:", "required questions unanswered:";
     FailingList => "答案不符合要求:", "answers that break their question's rule:";
     AddHousehold => "添加农户", "Add a household";

@@ -31,6 +31,12 @@ pub struct Interview {
     /// written with its first answer (or when completed), so opening one
     /// and leaving it leaves no empty draft behind.
     pub stored: bool,
+    /// Reopened on this screen: leaving it as a draft takes the household
+    /// out of the priorities for this survey, which is said first.
+    pub reopened: bool,
+    /// Leaving was asked for, and this question is shown in the key bar:
+    /// `y` completes, `n` keeps the draft, Esc leaves (after a reopening).
+    pub leaving: Option<T>,
     /// The question shown, as a position in the survey.
     pub current: usize,
     /// Positions of the questions on the path (relevant ones), in order.
@@ -76,6 +82,8 @@ impl Interview {
         };
         let mut i = Interview {
             stored,
+            reopened: false,
+            leaving: None,
             current: 0,
             path: Vec::new(),
             answered: Vec::new(),
@@ -198,6 +206,26 @@ impl Interview {
             Some(next) => self.go_to(next),
             None => self.mode = Mode::Review { selected: 0 },
         }
+    }
+
+    /// Esc: back to the households, unless leaving would quietly keep a
+    /// draft that could be complete (asks "complete now?") or take a
+    /// reopened interview out of the priorities (says so; Esc again
+    /// leaves).
+    pub fn leave(&mut self) -> Outcome {
+        let draft = self.stored && self.record.status == Status::Draft;
+        if self.leaving.is_some() || !draft {
+            return Outcome::go(Go::Back);
+        }
+        if self.missing.is_empty() && self.failing.is_empty() {
+            self.leaving = Some(T::AskComplete);
+            return Outcome::said(tr(T::AskComplete), false);
+        }
+        if self.reopened {
+            self.leaving = Some(T::AskLeaveReopened);
+            return Outcome::said(tr(T::AskLeaveReopened), true);
+        }
+        Outcome::go(Go::Back)
     }
 
     /// Writes the interview of a survey not begun (its first answer, or

@@ -161,6 +161,7 @@ impl Screen {
             Screen::Surveys(s) => s.key(ctx, k),
             Screen::Households(s) => s.key(ctx, k),
             Screen::Form(s) => s.key(ctx, k),
+            Screen::Interview(i) if i.leaving.is_some() => review::answer_leave(i, ctx, k),
             Screen::Interview(i) if i.mode == interview::Mode::Question => question::key(i, ctx, k),
             Screen::Interview(i) => review::key(i, ctx, k),
             Screen::Priorities(s) => s.key(ctx, k),

@@ -19,7 +19,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::interview::{Interview, Mode, typed};
-use super::{Ctx, Go, Outcome, tr};
+use super::{Ctx, Outcome, tr};
 use crate::i18n::Lang;
 use crate::survey::{Question, QuestionKind, Survey};
 use crate::tui::text::T;
@@ -70,7 +70,7 @@ pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
     let answered = i.record.answers.contains_key(&q.name);
     let may_pass = answered || !q.required;
     match k.code {
-        KeyCode::Esc => return Outcome::go(Go::Back),
+        KeyCode::Esc => return i.leave(),
         KeyCode::Char('r') if k.modifiers.contains(KeyModifiers::CONTROL) => {
             i.mode = Mode::Review { selected: i.step() };
         }
@@ -258,7 +258,7 @@ pub fn render(i: &Interview, frame: &mut Frame<'_>, body: Rect, lang: Lang) {
         let line = Line::styled(fit(e.get(lang), usize::from(area.width)), ERROR);
         frame.render_widget(line, Rect { y, ..parts.error });
     }
-    frame.render_widget(KeyBar(keys.get(lang)), parts.keys);
+    frame.render_widget(KeyBar(i.leaving.unwrap_or(keys).get(lang)), parts.keys);
 }
 
 /// The section and the step, and a gauge of the questions answered.

@@ -44,7 +44,7 @@ pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
         return Outcome::default();
     }
     match k.code {
-        KeyCode::Esc => return Outcome::go(Go::Back),
+        KeyCode::Esc => return i.leave(),
         KeyCode::Enter => {
             if let Some(&idx) = i.path.get(at) {
                 i.go_to(idx);
@@ -62,6 +62,7 @@ pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
             return match ctx.store.reopen(i.record.id, ctx.interviewer) {
                 Ok(()) => {
                     i.record.status = Status::Draft;
+                    i.reopened = true;
                     Outcome::said(tr(T::Reopened), false)
                 }
                 Err(e) => written_failed(&e),
@@ -70,6 +71,31 @@ pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
         _ => {}
     }
     Outcome::default()
+}
+
+/// The answer to what leaving asked ([`Interview::leave`]): `y` completes
+/// and leaves (or lists what is missing and stays), `n` and Esc leave the
+/// draft; any other key stays and does nothing else.
+pub fn answer_leave(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
+    i.leaving = None;
+    match k.code {
+        KeyCode::Char('y') => {
+            let done = complete(i, ctx);
+            if i.record.status == Status::Complete {
+                Outcome {
+                    go: Go::Back,
+                    ..done
+                }
+            } else {
+                done
+            }
+        }
+        KeyCode::Char('n') | KeyCode::Esc => Outcome {
+            go: Go::Back,
+            ..Outcome::said(tr(T::KeptDraft), false)
+        },
+        _ => Outcome::default(),
+    }
 }
 
 /// A write that failed; when it waited on another program, the keys typed
@@ -203,5 +229,6 @@ pub fn render(i: &Interview, selected: usize, frame: &mut Frame<'_>, body: Rect,
         },
         list,
     );
-    frame.render_widget(KeyBar(T::ShortReview.get(lang)), keys);
+    let bar = i.leaving.unwrap_or(T::ShortReview);
+    frame.render_widget(KeyBar(bar.get(lang)), keys);
 }
