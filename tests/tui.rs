@@ -589,6 +589,72 @@ fn leaving_a_reopened_interview_that_fails_says_it_leaves_the_priorities() {
     assert_eq!(status(&m), Status::Draft);
 }
 
+const HANDWASHING: &str = r#"
+[survey]
+id = "hands"
+version = "1"
+category = "health"
+title = { zh = "洗手", en = "Handwashing" }
+
+[choices]
+seen = [
+  { name = "soap", label = { zh = "肥皂", en = "Soap" } },
+  { name = "water", label = { zh = "清水", en = "Water" } },
+]
+
+[[section]]
+name = "s"
+
+[[section.question]]
+name = "handwash_seen"
+type = "select_multiple"
+choices = "seen"
+label = { zh = "洗手处看到了什么?", en = "What was seen at the handwashing place?" }
+
+[[need]]
+name = "no_soap"
+when = "not(selected(${handwash_seen}, 'soap'))"
+severity = 3
+project = { zh = "洗手设施", en = "Handwashing place" }
+"#;
+
+#[test]
+fn enter_with_nothing_ticked_answers_an_optional_multiple_choice_with_none() {
+    let dir = TempDir::new().expect("temp dir");
+    let store = store(&dir);
+    store.set_interviewer("王芳").expect("name");
+    let (surveys, files) = tui::surveys([("hands.toml", HANDWASHING)]);
+    let mut m = tui::new_model(store, surveys, files, Lang::Zh, (80, 24)).expect("model");
+    key(&mut m, KeyCode::Enter); // 勐烈镇 曼贺村
+    key(&mut m, KeyCode::Char('1'));
+    assert_eq!(current_name(&m), "handwash_seen");
+    key(&mut m, KeyCode::Enter); // nothing ticked
+    assert!(matches!(interview(&m).mode, Mode::Review { .. }));
+    assert_eq!(
+        interview(&m).record.answers.get("handwash_seen").map(String::as_str),
+        Some(""),
+        "answered: none ticked, not skipped"
+    );
+    assert!(render(&mut m, 80, 24).contains("一项也没选"));
+    key(&mut m, KeyCode::Char('c'));
+    let id = interview(&m).record.id;
+    assert_eq!(
+        m.store.hits(id).expect("hits").to_string(),
+        "no_soap:3",
+        "no soap seen is a need"
+    );
+    // Skipped (↓ without an answer), the rule cannot tell: no need.
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::Down); // 530002
+    key(&mut m, KeyCode::Char('1'));
+    key(&mut m, KeyCode::Down);
+    assert!(matches!(interview(&m).mode, Mode::Review { .. }));
+    assert!(interview(&m).record.answers.is_empty());
+    key(&mut m, KeyCode::Char('c'));
+    let id = interview(&m).record.id;
+    assert_eq!(m.store.hits(id).expect("hits").to_string(), "");
+}
+
 #[test]
 fn enter_on_a_household_goes_on_with_its_interrupted_draft_before_a_survey_not_begun() {
     let dir = TempDir::new().expect("temp dir");

@@ -57,6 +57,12 @@ fn format_bound(n: f64) -> String {
 pub fn canonical(survey: &Survey, question: &Question, raw: &str) -> Result<String, AnswerError> {
     let text = crate::text::half_width(raw);
     if text.is_empty() {
+        // An optional multiple choice with nothing ticked is answered:
+        // "nothing observed" is not "not asked" (count-selected is 0, and
+        // a rule such as not(selected(., 'soap')) holds).
+        if question.kind == QuestionKind::SelectMultiple && !question.required {
+            return Ok(text);
+        }
         return refuse(tr!("请填写答案", "please enter an answer"));
     }
     if let Some((n, canonical)) = number(question, &text)? {
@@ -404,6 +410,9 @@ pub fn display_answer(
         return stored.to_string();
     };
     let choices = survey.choices_of(q);
+    if q.kind == QuestionKind::SelectMultiple && stored.is_empty() {
+        return tr!("一项也没选", "none ticked").get(lang).to_string();
+    }
     if choices.is_empty() {
         return match &q.unit {
             Some(unit) => format!("{stored} {}", unit.get(lang)),

@@ -118,6 +118,10 @@ fn answer_key(
             }
             None if confirm => {
                 let joined = i.picks.join(" ");
+                if joined.is_empty() && !q.required {
+                    // Nothing ticked is an answer: none of these.
+                    return i.save(ctx, Some(joined));
+                }
                 return confirm_answer(i, ctx, q, joined);
             }
             None => {}
