@@ -33,6 +33,9 @@ fn canonical_forms() {
         Ok("turbid illness".into())
     );
     assert!(canonical(&s, q("main_source"), "river").is_err());
+    // A required multiple choice needs a choice; nothing ticked is an
+    // answer only where the question is optional.
+    assert!(canonical(&s, q("quality_problems"), "").is_err());
     assert_eq!(
         canonical(&s, q("remarks"), " 水管坏了 "),
         Ok("水管坏了".into())
