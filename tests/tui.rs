@@ -631,7 +631,11 @@ fn enter_with_nothing_ticked_answers_an_optional_multiple_choice_with_none() {
     key(&mut m, KeyCode::Enter); // nothing ticked
     assert!(matches!(interview(&m).mode, Mode::Review { .. }));
     assert_eq!(
-        interview(&m).record.answers.get("handwash_seen").map(String::as_str),
+        interview(&m)
+            .record
+            .answers
+            .get("handwash_seen")
+            .map(String::as_str),
         Some(""),
         "answered: none ticked, not skipped"
     );
