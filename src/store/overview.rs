@@ -42,13 +42,23 @@ impl Store {
             let tx = self.conn.unchecked_transaction()?;
             let wanted = wanted_snapshots(&tx, surveys)?;
             let complete = self.complete_households(&tx, &wanted, surveys.len())?;
+            // Drafts of the questionnaires asked about only (with
+            // `--surveys`, a draft of one not loaded is not this work),
+            // read from the draft index alone.
             let drafts: Vec<i64> = {
                 let mut stmt = tx.prepare(
-                    "SELECT DISTINCT household_id FROM interview WHERE status = 'draft'
-                 ORDER BY household_id",
+                    "SELECT household_id, snapshot_id FROM interview INDEXED BY interview_draft
+                 WHERE status = 'draft' ORDER BY household_id",
                 )?;
-                let rows = stmt.query_map([], |r| r.get(0))?;
-                rows.collect::<rusqlite::Result<_>>()?
+                let mut rows = stmt.query([])?;
+                let mut ids = Vec::new();
+                while let Some(r) = rows.next()? {
+                    let id: i64 = r.get(0)?;
+                    if wanted.contains_key(&r.get(1)?) && ids.last() != Some(&id) {
+                        ids.push(id);
+                    }
+                }
+                ids
             };
             // With no survey asked about, every household is complete.
             let all_complete = surveys.is_empty();

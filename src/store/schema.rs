@@ -182,4 +182,11 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER household_history_no_delete BEFORE DELETE ON household_history
     BEGIN SELECT RAISE(ABORT, 'the registry history is append-only'); END;
     "#,
+    // 7: the households with a draft of given questionnaires, still found
+    // without reading the interviews (the app counts only the drafts of
+    // the questionnaires it loaded).
+    r#"
+    DROP INDEX interview_draft;
+    CREATE INDEX interview_draft ON interview (household_id, snapshot_id) WHERE status = 'draft';
+    "#,
 ];
