@@ -1250,3 +1250,19 @@ fn a_code_typed_full_width_or_with_invisible_characters_is_the_code_as_stored() 
     let shown = render(&mut m, 120, 40);
     assert!(shown.contains("岩罕") && !shown.contains("李明"), "{shown}");
 }
+
+#[test]
+fn the_help_says_which_key_is_help_and_which_is_language_once() {
+    let dir = TempDir::new().expect("temp dir");
+    for lang in [Lang::Zh, Lang::En] {
+        let mut m = model(&dir, lang);
+        key(&mut m, KeyCode::Char('?'));
+        let screen = render(&mut m, 120, 40);
+        assert_eq!(screen.matches("F2").count(), 1, "{screen}");
+        assert!(
+            screen.contains("F1 帮助(不在输入时也可按 ?)")
+                || screen.contains("F1 help (? too when not typing)"),
+            "{screen}"
+        );
+    }
+}

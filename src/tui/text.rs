@@ -101,12 +101,12 @@ texts! {
     SurveyFile => "文件", "File";
     Help => "帮助", "Help";
     HelpClose => "按 ? 或 Esc 关闭", "press ? or Esc to close";
-    KeysVillages => "↑↓ 选择 · 回车 打开 · / 筛选(拼音或汉字) · a 添加农户 · Tab 问卷 · F2 语言 · q 退出", "↑↓ select · Enter open · / filter (pinyin or characters) · a add household · Tab surveys · F2 language · q quit";
+    KeysVillages => "↑↓ 选择 · 回车 打开 · / 筛选(拼音或汉字) · a 添加农户 · Tab 问卷 · q 退出", "↑↓ select · Enter open · / filter (pinyin or characters) · a add household · Tab surveys · q quit";
     KeysHouseholds => "↑↓ 选择 · 回车 继续调查 · 1-9 打开第几份问卷 · / 搜索 · a 添加 · e 修改 · Esc 返回 · q 退出", "↑↓ select · Enter continue · 1-9 open survey N · / search · a add · e edit · Esc back · q quit";
     KeysInterview => "选择题一键作答 · ↑/PgUp 上一题 · ↓/PgDn 下一题 · Ctrl-R 核对 · Esc 返回(已自动保存)", "one key per choice · ↑/PgUp previous · ↓/PgDn next · Ctrl-R review · Esc back (all saved)";
     KeysReview => "↑↓ 选择 · 回车 修改该题 · m 第一个未答 · c 完成 · o 重新打开 · Esc 返回", "↑↓ select · Enter change it · m first missing · c complete · o reopen · Esc back";
-    KeysSurveys => "↑↓ 选择 · Tab 村 · F2 语言 · q 退出", "↑↓ select · Tab villages · F2 language · q quit";
-    KeysCommon => "F1 帮助(输入时也可用) · F2 切换语言(不在输入时也可按 ? 和 L) · Ctrl-C 退出(所有答案都已保存)", "F1 help (also while typing) · F2 switch language (? and L work too when not typing) · Ctrl-C quit (every answer is already saved)";
+    KeysSurveys => "↑↓ 选择 · Tab 村 · q 退出", "↑↓ select · Tab villages · q quit";
+    KeysCommon => "F1 帮助(不在输入时也可按 ?) · F2 切换语言(不在输入时也可按 L) · Ctrl-C 退出(所有答案都已保存)", "F1 help (? too when not typing) · F2 switch language (L too when not typing) · Ctrl-C quit (every answer is already saved)";
     ShortVillages => "回车 打开 · / 筛选 · a 添加 · Tab 切换 · ? 帮助 · q 退出", "Enter open · / filter · a add · Tab switch · ? help · q quit";
     ShortHouseholds => "回车 调查 · 1-9 问卷 · / 搜索 · a 添加 · e 修改 · Esc 返回 · ? 帮助", "Enter interview · 1-9 survey · / search · a add · e edit · Esc back · ? help";
     ShortReview => "回车 修改 · m 未答 · c 完成 · o 重开 · Esc 返回 · ? 帮助", "Enter change · m missing · c complete · o reopen · Esc back · ? help";
