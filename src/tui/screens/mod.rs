@@ -28,7 +28,9 @@ use tui_input::Input;
 
 use super::layout;
 use super::text::T;
+use super::widgets::filter::{Filter, filtered_areas};
 use super::widgets::status_bar::Notice;
+use super::widgets::table::row_at;
 use crate::i18n::{Lang, Tr};
 use crate::store::{Store, StoreError};
 use crate::survey::Survey;
@@ -139,6 +141,18 @@ pub fn pick(selected: &mut usize, target: Option<usize>) -> Option<KeyEvent> {
     let open = target == *selected;
     *selected = target;
     open.then(|| KeyEvent::from(KeyCode::Enter))
+}
+
+/// A click on a list drawn above its filter line (villages, households).
+pub fn pick_filtered(
+    body: Rect,
+    filter: &Filter,
+    (selected, len): (&mut usize, usize),
+    (column, row): (u16, u16),
+) -> Option<KeyEvent> {
+    let table = filtered_areas(body, filter).table;
+    let target = row_at(table, true, (*selected, len), column, row);
+    pick(selected, target)
 }
 
 pub enum Screen {

@@ -8,14 +8,14 @@ use ratatui::style::Style;
 
 use super::form::Form;
 use super::households::Households;
-use super::{Ctx, Go, Outcome, Screen, Tab, navigate, pick};
+use super::{Ctx, Go, Outcome, Screen, Tab, navigate, pick_filtered};
 use crate::i18n::Lang;
 use crate::store::StoreError;
 use crate::store::overview::VillageCoverage;
 use crate::tui::text::T;
 use crate::tui::widgets::filter::{Filter, filtered_areas, matches, search_key};
 use crate::tui::widgets::key_bar::KeyBar;
-use crate::tui::widgets::table::{Col, ListTable, RowText, row_at};
+use crate::tui::widgets::table::{Col, ListTable, RowText};
 
 pub struct Villages {
     pub rows: Vec<VillageCoverage>,
@@ -102,15 +102,8 @@ impl Villages {
     }
 
     pub fn click(&mut self, body: Rect, column: u16, row: u16) -> Option<KeyEvent> {
-        let table = filtered_areas(body, &self.filter).table;
-        let target = row_at(
-            table,
-            true,
-            (self.selected, self.visible.len()),
-            column,
-            row,
-        );
-        pick(&mut self.selected, target)
+        let len = self.visible.len();
+        pick_filtered(body, &self.filter, (&mut self.selected, len), (column, row))
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, body: Rect, lang: Lang) {
