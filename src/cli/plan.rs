@@ -72,7 +72,8 @@ fn priorities_table(
     lang: Lang,
 ) -> String {
     let columns: Vec<Column> = Column::all(choice.is_some())
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|&c| match c {
             Column::Rule => false,
             Column::Group => by == ByArg::Group,

@@ -43,10 +43,10 @@ pub enum Column {
 }
 
 impl Column {
-    /// Every column, `Funded` only with a budget.
-    pub fn all(budget: bool) -> Vec<Column> {
+    /// Every column, in order; `Funded` last.
+    pub const ALL: [Column; 17] = {
         use Column::*;
-        let mut all = vec![
+        [
             Rank,
             Township,
             Village,
@@ -63,11 +63,13 @@ impl Column {
             Share,
             Cost,
             Reliability,
-        ];
-        if budget {
-            all.push(Funded);
-        }
-        all
+            Funded,
+        ]
+    };
+
+    /// Every column, `Funded` only with a budget.
+    pub fn all(budget: bool) -> &'static [Column] {
+        &Column::ALL[..Column::ALL.len() - usize::from(!budget)]
     }
 
     /// The column's title in `lang`.
