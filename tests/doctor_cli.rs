@@ -224,3 +224,34 @@ fn a_complete_interview_missing_a_required_answer_is_reported_in_both_languages(
         )))
         .stdout(predicate::str::contains("按 o 重新打开"));
 }
+
+#[test]
+fn village_names_of_two_townships_are_listed_without_failing() {
+    let (_dir, db) = county();
+    // A household added to another township under a village's name: the
+    // mark a village added under the wrong township leaves.
+    sql(
+        &db,
+        "INSERT INTO household (code, township, village, grp, head, members, updated_at)
+             SELECT 'X1', '整董镇', village, '', '错乡', 2, 0 FROM household LIMIT 1",
+    );
+    let village: String = rusqlite::Connection::open(&db)
+        .expect("open")
+        .query_row("SELECT village FROM household WHERE code = 'X1'", [], |r| {
+            r.get(0)
+        })
+        .expect("the village");
+    let township: String = rusqlite::Connection::open(&db)
+        .expect("open")
+        .query_row("SELECT min(township) FROM household", [], |r| r.get(0))
+        .expect("the township");
+    let townships = format!("{township}, 整董镇");
+    minqing(&db)
+        .arg("doctor")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "! these village names are found in more than one township (not a fault)",
+        ))
+        .stdout(predicate::str::contains(format!("{village}: {townships}")));
+}

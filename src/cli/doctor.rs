@@ -20,13 +20,15 @@ struct Check {
 }
 
 impl Check {
-    fn print(&self, lang: Lang) -> Result<(), CliError> {
+    /// Prints the check; `mark` begins the line of what was found (✗ for
+    /// what is wrong, ! for what a person should look at).
+    fn print(&self, lang: Lang, mark: &str) -> Result<(), CliError> {
         let mut out = String::new();
         if self.found.is_empty() {
             out.push_str(&format!("✓ {}\n", self.holds.get(lang)));
             return Ok(super::write_stdout(&out)?);
         }
-        out.push_str(&format!("✗ {}\n", self.wrong.get(lang)));
+        out.push_str(&format!("{mark} {}\n", self.wrong.get(lang)));
         for item in self.found.iter().take(10) {
             out.push_str(&format!("    {item}\n"));
         }
@@ -56,7 +58,7 @@ pub fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<(), CliError> {
         super::write_stdout(&format!("{}\n", done.get(lang)))?;
         findings = store.doctor().map_err(&failed)?;
     }
-    integrity(&findings).print(lang)?;
+    integrity(&findings).print(lang, "✗")?;
     if !findings.integrity.is_empty() {
         return Err(CliError::Found);
     }
@@ -66,8 +68,10 @@ pub fn doctor(db: &Path, repair: bool, lang: Lang) -> Result<(), CliError> {
         .chain(people(&findings, lang))
         .chain([leftovers(&parts)]);
     for check in checks {
-        check.print(lang)?;
+        check.print(lang, "✗")?;
     }
+    // Not a fault: two townships may have villages of one name.
+    shared_villages(&findings, lang).print(lang, "!")?;
     if findings.is_clean() && parts.is_empty() {
         Ok(())
     } else {
@@ -215,6 +219,33 @@ fn people(findings: &Findings, lang: Lang) -> [Check; 4] {
         clocks(findings, lang),
         failing_complete(findings, lang),
     ]
+}
+
+fn shared_villages(findings: &Findings, lang: Lang) -> Check {
+    let sep = match lang {
+        Lang::Zh => "、",
+        Lang::En => ", ",
+    };
+    let found = findings
+        .shared_villages
+        .iter()
+        .map(|(village, townships)| format!("{village}: {}", townships.join(sep)))
+        .collect();
+    Check {
+        found,
+        holds: tr!(
+            "每个村名只在一个乡镇出现",
+            "every village name is found in one township only"
+        ),
+        wrong: tr!(
+            "这些村名在不止一个乡镇出现(不算错误)",
+            "these village names are found in more than one township (not a fault)"
+        ),
+        todo: tr!(
+            "若是同一个村,有的户乡镇填错了:在程序中选中这些户按 e 改正乡镇,或改正名册后用 minqing households import 重新导入。若确是不同的村,无需处理:程序和导出都在村名旁写出乡镇。",
+            "If they are one village, some households have the wrong township: correct it in the app (e on the household) or in the registry CSV and import it again with minqing households import. If they are different villages, nothing to do: the app and the exports show the township beside the village."
+        ),
+    }
 }
 
 fn clocks(findings: &Findings, lang: Lang) -> Check {

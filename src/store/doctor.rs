@@ -28,6 +28,11 @@ pub struct Findings {
     pub duplicates: Vec<Duplicate>,
     /// Households with no township or no village (by code).
     pub no_village: Vec<String>,
+    /// Village names found in more than one township, with those
+    /// townships: not a fault (two townships may have villages of one
+    /// name), but also what a household added to the wrong township
+    /// leaves. Not counted by [`Findings::is_clean`].
+    pub shared_villages: std::collections::BTreeMap<String, Vec<String>>,
     /// Laptops (device ids) whose clock was more than a day ahead of this
     /// one's when they made a change here, and by how much.
     pub future_clocks: Vec<(String, i64)>,
@@ -102,6 +107,7 @@ impl Store {
                 let rows = stmt.query_map([], |r| r.get(0))?;
                 rows.collect::<rusqlite::Result<_>>()?
             };
+            findings.shared_villages = self.places()?.shared;
             let now = self.now();
             findings.future_clocks = {
                 let mut stmt = self.conn.prepare(

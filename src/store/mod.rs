@@ -21,6 +21,7 @@ pub mod interview;
 pub mod merge;
 mod meta;
 pub mod overview;
+pub mod places;
 pub mod priorities;
 pub mod revalidate;
 mod schema;
