@@ -795,35 +795,40 @@ fn language_switches_live_and_mouse_clicks_choose() {
     );
 }
 
+/// Two households of 勐烈镇 曼贺村 answer the water survey, one with
+/// surface water; then the Priorities tab.
+fn water_for_two_then_priorities(m: &mut Model) {
+    key(m, KeyCode::Enter);
+    for (row, source, minutes) in [(0usize, '6', "45"), (1, '3', "10")] {
+        key(m, KeyCode::Home);
+        for _ in 0..row {
+            key(m, KeyCode::Down);
+        }
+        key(m, KeyCode::Char('2'));
+        key(m, KeyCode::Char(source));
+        typ(m, minutes);
+        key(m, KeyCode::Enter);
+        key(m, KeyCode::Enter);
+        typ(m, "40");
+        key(m, KeyCode::Enter);
+        typ(m, "15");
+        key(m, KeyCode::Enter);
+        for k in ['1', '1', '3'] {
+            key(m, KeyCode::Char(k));
+        }
+        key(m, KeyCode::Enter);
+        key(m, KeyCode::Char('c'));
+        key(m, KeyCode::Esc);
+    }
+    key(m, KeyCode::Esc);
+    key(m, KeyCode::Tab);
+}
+
 #[test]
 fn the_priorities_screen_and_an_explanation() {
     let dir = TempDir::new().expect("temp dir");
     let mut m = model(&dir, Lang::Zh);
-    // Two households of 曼贺村 answer the water survey, one with surface water.
-    key(&mut m, KeyCode::Enter);
-    for (row, source, minutes) in [(0usize, '6', "45"), (1, '3', "10")] {
-        key(&mut m, KeyCode::Home);
-        for _ in 0..row {
-            key(&mut m, KeyCode::Down);
-        }
-        key(&mut m, KeyCode::Char('2'));
-        key(&mut m, KeyCode::Char(source));
-        typ(&mut m, minutes);
-        key(&mut m, KeyCode::Enter);
-        key(&mut m, KeyCode::Enter);
-        typ(&mut m, "40");
-        key(&mut m, KeyCode::Enter);
-        typ(&mut m, "15");
-        key(&mut m, KeyCode::Enter);
-        for k in ['1', '1', '3'] {
-            key(&mut m, KeyCode::Char(k));
-        }
-        key(&mut m, KeyCode::Enter);
-        key(&mut m, KeyCode::Char('c'));
-        key(&mut m, KeyCode::Esc);
-    }
-    key(&mut m, KeyCode::Esc);
-    key(&mut m, KeyCode::Tab);
+    water_for_two_then_priorities(&mut m);
     match m.stack.last() {
         Some(Screen::Priorities(p)) => {
             assert!(!p.visible.is_empty(), "completed interviews give projects");
@@ -1266,3 +1271,6 @@ fn the_help_says_which_key_is_help_and_which_is_language_once() {
         );
     }
 }
+
+#[path = "tui/places.rs"]
+mod places;

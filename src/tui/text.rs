@@ -88,6 +88,10 @@ texts! {
     AddHousehold => "添加农户", "Add a household";
     EditHousehold => "修改农户", "Edit household";
     FormKeys => "Tab/回车 下一项 · Shift-Tab 上一项 · Ctrl-S 保存 · Esc 取消", "Tab/Enter next · Shift-Tab previous · Ctrl-S save · Esc cancel";
+    PlaceKeys => "↑↓ 选择 · 回车 确定 · Tab 下一项 · Ctrl-S 保存 · Esc 取消", "↑↓ choose · Enter take · Tab next · Ctrl-S save · Esc cancel";
+    NewPlaceKeys => "y 新建 · 其他键 返回修改", "y make it new · any other key back to the form";
+    RegistryTownships => "登记册中的乡镇:", "Townships in the registry:";
+    RegistryVillages => "登记册中的村:", "Villages in the registry:";
     HouseholdSaved => "农户已保存", "household saved";
     ConflictTitle => "在你修改期间,这些项已在别处被改过:", "Changed elsewhere while you edited:";
     Yours => "你填的", "yours";
@@ -121,7 +125,11 @@ texts! {
     Counts => "受影响/调查/登记", "affected/surveyed/registered";
     Share => "比例", "Share";
     LowReliability => "低", "low";
-    Reliability => "可靠性", "Reliability";
+    Reliability => "可靠性", "Reliab.";
+    ReliabilityShort => "可靠", "Rel.";
+    CostShort => "费用", "Cost";
+    TownshipShort => "乡镇", "Town";
+    PrioritiesLegend => "严重 5 危及生命 4 严重 3 急难 2 有压力 · 阶段:≥20%户达到的最高严重程度,高者在前", "Sev. 5 life-safety 4 acute 3 urgent 2 stressed · Phase: worst of ≥20%, first";
     Cost => "费用(元)", "Cost (yuan)";
     ChartTitle => "该类别受影响户数最多的村", "Villages with the most households affected in this category";
     Rule => "规则", "Rule";

@@ -46,9 +46,10 @@ impl Explain {
             .map_or(rule.name.as_str(), |l| l.get(lang));
         let p = &self.project;
         let title = format!(
-            "{} {} · {} · {}",
+            "{} {} · {} {} · {}",
             T::Rank.get(lang),
             self.rank,
+            p.area.township,
             p.area.village,
             label
         );

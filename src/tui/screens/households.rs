@@ -8,7 +8,7 @@ use ratatui::style::Style;
 
 use super::form::Form;
 use super::interview::Interview;
-use super::{Ctx, Go, Outcome, Screen, navigate, pick_filtered};
+use super::{Ctx, Go, Outcome, navigate, pick_filtered};
 use crate::i18n::Lang;
 use crate::store::StoreError;
 use crate::store::interview::Status;
@@ -94,11 +94,14 @@ impl Households {
             return Outcome::default();
         }
         let row = self.visible.get(self.selected).map(|&i| &self.rows[i]);
-        let form = |f: Form| Outcome::go(Go::Push(Screen::Form(Box::new(f))));
         match (k.code, row) {
             (KeyCode::Esc, _) => Outcome::go(Go::Back),
-            (KeyCode::Char('a'), _) => form(Form::new(&self.township, &self.village)),
-            (KeyCode::Char('e'), Some(row)) => form(Form::edit(&row.household)),
+            (KeyCode::Char('a'), _) => Form::open(ctx, |places| {
+                Form::new(places, &self.township, &self.village)
+            }),
+            (KeyCode::Char('e'), Some(row)) => {
+                Form::open(ctx, |places| Form::edit(places, &row.household))
+            }
             (KeyCode::Enter, Some(row)) => {
                 // An interrupted draft first (after a crash the cadre goes
                 // on where the work stopped), then the first survey not

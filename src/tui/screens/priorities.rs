@@ -14,7 +14,9 @@ use super::explain::Explain;
 use super::{Ctx, Go, Outcome, Screen, Tab, navigate, pick};
 use crate::i18n::Lang;
 use crate::priority::{Area, By, Filter, Project, category_areas};
+use crate::report::priorities::{Column, PriorityRow};
 use crate::store::StoreError;
+use crate::store::places::{Place, Places};
 use crate::store::priorities::PriorityInput;
 use crate::tui::text::T;
 use crate::tui::widgets::fit::fit;
@@ -38,6 +40,9 @@ pub struct Priorities {
     /// The chart: the category shown and its villages, most affected first.
     pub chart_category: String,
     pub chart: Vec<(Area, i64)>,
+    /// The registry's villages, to name a village with its township
+    /// where another township has one of the same name.
+    pub places: Places,
 }
 
 /// The table, and the chart beside it when the terminal is wide, under
@@ -45,18 +50,20 @@ pub struct Priorities {
 struct Areas {
     table: Rect,
     chart: Rect,
+    legend: Rect,
     filters: Rect,
     keys: Rect,
 }
 
 fn areas(body: Rect) -> Areas {
-    let [usable, filters, keys] = Layout::vertical([
+    let [usable, legend, filters, keys] = Layout::vertical([
         Constraint::Fill(1),
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(body);
-    let (table, chart) = if body.width >= 110 {
+    let (table, chart) = if body.width >= 150 {
         let [table, _, chart] = Layout::horizontal([
             Constraint::Fill(1),
             Constraint::Length(1),
@@ -80,6 +87,7 @@ fn areas(body: Rect) -> Areas {
     Areas {
         table,
         chart,
+        legend,
         filters,
         keys,
     }
@@ -112,6 +120,16 @@ impl Priorities {
             .collect();
         townships.sort();
         townships.dedup();
+        let mut all: Vec<Place> = input
+            .households
+            .iter()
+            .map(|h| Place {
+                township: h.township.to_string(),
+                village: h.village.to_string(),
+            })
+            .collect();
+        all.sort();
+        all.dedup();
         let mut p = Priorities {
             input,
             visible: (0..projects.len()).collect(),
@@ -123,6 +141,7 @@ impl Priorities {
             township: None,
             chart_category: String::new(),
             chart: Vec::new(),
+            places: Places::new(all),
         };
         p.refilter();
         Ok(p)
@@ -220,58 +239,87 @@ impl Priorities {
             self.township
                 .map_or(T::All.get(lang), |i| self.townships[i].as_str()),
         );
+        let width = usize::from(body.width);
         frame.render_widget(
-            Line::styled(fit(&filters, usize::from(body.width)), DIM),
-            areas.filters,
+            Line::styled(fit(T::PrioritiesLegend.get(lang), width), DIM),
+            areas.legend,
         );
+        frame.render_widget(Line::styled(fit(&filters, width), DIM), areas.filters);
         frame.render_widget(KeyBar(T::ShortPriorities.get(lang)), areas.keys);
     }
 
+    /// The ranked projects: rank (in the whole county), township, village,
+    /// project, severity, phase, k/n/N, share, cost and reliability, the
+    /// names wider when the terminal is.
     fn render_table(&self, frame: &mut Frame<'_>, area: Rect, lang: Lang) {
-        let pw = if area.width >= 100 { 30 } else { 20 };
+        let wide = area.width >= 100;
+        let (tw, vw, counts, cw, rw) = if wide {
+            (10, 12, 11, 10, 7)
+        } else {
+            (6, 8, 9, 7, 4)
+        };
         let cols = [
             Col::right(4),
-            Col::left(12),
-            Col::left(pw),
+            Col::left(tw),
+            Col::left(vw),
+            Col::REST,
             Col::right(4),
             Col::right(5),
-            Col::right(11),
+            Col::right(counts),
             Col::right(5),
-            Col::REST,
+            Col::right(cw),
+            Col::left(rw),
         ];
-        let mut header: Vec<String> = [T::Rank, T::Village, T::Project, T::Severity, T::Phase]
-            .iter()
-            .map(|t| t.get(lang).to_string())
-            .collect();
-        header.extend(["k/n/N".to_string(), T::Share.get(lang).to_string()]);
+        let (township, cost, reliability) = if wide {
+            (T::Township, T::Cost, T::Reliability)
+        } else {
+            (T::TownshipShort, T::CostShort, T::ReliabilityShort)
+        };
+        let header = [
+            T::Rank,
+            township,
+            T::Village,
+            T::Project,
+            T::Severity,
+            T::Phase,
+        ]
+        .iter()
+        .map(|t| t.get(lang).to_string())
+        .chain(["k/n/N".to_string()])
+        .chain(
+            [T::Share, cost, reliability]
+                .iter()
+                .map(|t| t.get(lang).to_string()),
+        )
+        .collect();
         let row = |n: usize| -> RowText {
             let i = self.visible[n];
             let project = &self.projects[i];
-            let rule = &self.input.rules[project.rule];
-            let label = rule
-                .project
-                .as_ref()
-                .map_or(rule.name.as_str(), |l| l.get(lang));
-            let low = if project.low_reliability() {
-                T::LowReliability.get(lang)
-            } else {
-                ""
+            let row = PriorityRow {
+                rank: i + 1,
+                project,
+                rule: &self.input.rules[project.rule],
+                funded: None,
             };
-            let texts = vec![
-                (i + 1).to_string(),
-                project.area.village.to_string(),
-                label.to_string(),
-                rule.severity.to_string(),
-                project.phase.to_string(),
-                format!(
-                    "{}/{}/{}",
-                    project.affected(),
-                    project.surveyed,
-                    project.registered
-                ),
-                format!("{:.0}%", project.share() * 100.0),
-                low.to_string(),
-            ];
+            let text = |c: Column| row.text(c, lang).into_owned();
+            let texts = [
+                Column::Rank,
+                Column::Township,
+                Column::Village,
+                Column::Project,
+                Column::Severity,
+                Column::Phase,
+            ]
+            .into_iter()
+            .map(text)
+            .chain([format!(
+                "{}/{}/{}",
+                project.affected(),
+                project.surveyed,
+                project.registered
+            )])
+            .chain([Column::Share, Column::Cost, Column::Reliability].map(text))
+            .collect();
             (texts, Style::new())
         };
         frame.render_widget(
@@ -296,7 +344,9 @@ impl Priorities {
         let title = format!("{} · {}", T::ChartTitle.get(lang), self.chart_category);
         let mut lines = vec![Line::styled(fit(&title, width).into_owned(), BOLD)];
         let most = self.chart.first().map_or(1, |(_, n)| (*n).max(1));
-        let bar_room = width.saturating_sub(20).max(4);
+        // A name with its township: 曼贺村(勐烈镇).
+        const NAME: usize = 16;
+        let bar_room = width.saturating_sub(NAME + 8).max(4);
         for (village, n) in self
             .chart
             .iter()
@@ -305,8 +355,9 @@ impl Priorities {
             let len = ((*n as f64 / most as f64) * bar_room as f64)
                 .round()
                 .max(1.0) as usize;
-            let name = fit(&village.village, 12);
-            let pad = " ".repeat(12 - unicode_width::UnicodeWidthStr::width(name.as_ref()));
+            let name = self.places.name(&village.township, &village.village);
+            let name = fit(&name, NAME);
+            let pad = " ".repeat(NAME - unicode_width::UnicodeWidthStr::width(name.as_ref()));
             let text = format!("{name}{pad} {} {n}", "█".repeat(len));
             lines.push(Line::raw(fit(&text, width).into_owned()));
         }

@@ -91,9 +91,7 @@ impl Villages {
             KeyCode::Char('a') => {
                 let (township, village) =
                     chosen.map_or(("", ""), |r| (r.township.as_str(), r.village.as_str()));
-                Outcome::go(Go::Push(Screen::Form(Box::new(Form::new(
-                    township, village,
-                )))))
+                Form::open(ctx, |places| Form::new(places, township, village))
             }
             KeyCode::Tab => Outcome::go(Go::Tab(Tab::Priorities)),
             KeyCode::BackTab => Outcome::go(Go::Tab(Tab::Surveys)),

@@ -1,6 +1,10 @@
 //! The household form: adds a household, or edits one. An edit writes
 //! only the fields the person changed, and asks which value to keep when
-//! one of them was changed elsewhere meanwhile.
+//! one of them was changed elsewhere meanwhile. The township and the
+//! village are chosen from the registry's lists ([`places`]); a place the
+//! registry lacks is added only once the person confirms it.
+
+mod places;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -12,15 +16,18 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 use unicode_width::UnicodeWidthStr;
 
-use super::{Ctx, Go, Outcome, tr};
+use self::places::{Choice, NewPlace};
+use super::{Ctx, Go, Outcome, Screen, tr};
 use crate::i18n::{Lang, Tr};
 use crate::store::StoreError;
 use crate::store::household::{Conflict, Edit, Field, Household, HouseholdProblem};
+use crate::store::places::{Place, Places};
 use crate::text::{half_width, normalise_code};
 use crate::tui::text::T;
-use crate::tui::widgets::fit::fit;
+use crate::tui::widgets::fit::{fit, wrap};
 use crate::tui::widgets::key_bar::KeyBar;
-use crate::tui::widgets::{BOLD, DIM, ERROR};
+use crate::tui::widgets::table::first_shown;
+use crate::tui::widgets::{BOLD, DIM, ERROR, SELECTED};
 
 /// The household form: the registry fields in [`LABELS`] order.
 pub struct Form {
@@ -39,7 +46,18 @@ pub struct Form {
     pub conflicts: Vec<Conflict>,
     /// The household as it was when the conflicts were found.
     pub theirs: Option<Household>,
+    /// The registry's townships and villages, to choose from.
+    pub places: Places,
+    /// The choice highlighted in the township or village list.
+    pub pick: usize,
+    /// A place the registry lacks, which saving would add: the form asks.
+    pub new_place: Option<NewPlace>,
+    /// The new place the person confirmed.
+    pub agreed: Option<Place>,
 }
+
+const TOWNSHIP: usize = 1;
+const VILLAGE: usize = 2;
 
 /// code, township, village, group, head, members, phone, cadre, notes.
 pub const FIELDS: usize = 9;
@@ -63,10 +81,10 @@ fn index_of(field: Field) -> usize {
 
 impl Form {
     /// An empty form for a household of the village given.
-    pub fn new(township: &str, village: &str) -> Form {
+    pub fn new(places: Places, township: &str, village: &str) -> Form {
         let mut fields: Vec<Input> = (0..FIELDS).map(|_| Input::default()).collect();
-        fields[1] = Input::new(township.to_string());
-        fields[2] = Input::new(village.to_string());
+        fields[TOWNSHIP] = Input::new(township.to_string());
+        fields[VILLAGE] = Input::new(village.to_string());
         Form {
             editing: false,
             fields,
@@ -75,10 +93,22 @@ impl Form {
             base: None,
             conflicts: Vec::new(),
             theirs: None,
+            places,
+            pick: 0,
+            new_place: None,
+            agreed: None,
         }
     }
 
-    pub fn edit(h: &Household) -> Form {
+    /// Opens a form made with the registry's places.
+    pub fn open(ctx: &Ctx<'_>, make: impl FnOnce(Places) -> Form) -> Outcome {
+        match ctx.store.places() {
+            Ok(places) => Outcome::go(Go::Push(Screen::Form(Box::new(make(places))))),
+            Err(e) => Outcome::failed(&e),
+        }
+    }
+
+    pub fn edit(places: Places, h: &Household) -> Form {
         let values = [
             &h.code,
             &h.township,
@@ -98,6 +128,10 @@ impl Form {
             base: Some(h.clone()),
             conflicts: Vec::new(),
             theirs: None,
+            places,
+            pick: 0,
+            new_place: None,
+            agreed: None,
         }
     }
 
@@ -120,11 +154,33 @@ impl Form {
         if !self.conflicts.is_empty() {
             return self.conflict_key(ctx, k);
         }
+        if let Some(new) = self.new_place.take() {
+            // y adds the place; any other key goes back to the form.
+            if matches!(k.code, KeyCode::Char('y' | 'Y')) {
+                self.agreed = Some(new.place);
+                return self.save(ctx);
+            }
+            return Outcome::default();
+        }
         let first = usize::from(self.editing);
         let save = k.code == KeyCode::Char('s') && k.modifiers.contains(KeyModifiers::CONTROL);
+        let choices = self.choices();
+        let before = self.focus;
         match k.code {
             KeyCode::Esc => return Outcome::go(Go::Back),
             _ if save => {}
+            // In the township or village field the arrows move in its list
+            // and Enter takes the choice.
+            KeyCode::Down if !choices.is_empty() => {
+                self.pick = (self.pick + 1).min(choices.len() - 1);
+            }
+            KeyCode::Up if !choices.is_empty() => self.pick = self.pick.saturating_sub(1),
+            KeyCode::Enter if !choices.is_empty() => {
+                if let Some(choice) = choices.get(self.pick) {
+                    self.take(choice);
+                }
+                self.focus += 1;
+            }
             KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1).min(FIELDS - 1),
             KeyCode::Enter if self.focus + 1 < FIELDS => self.focus += 1,
             KeyCode::BackTab | KeyCode::Up => {
@@ -136,12 +192,47 @@ impl Form {
                 if let Some(input) = self.fields.get_mut(self.focus) {
                     input.handle_event(&Event::Key(k));
                 }
+                self.pick = 0;
             }
+        }
+        if self.focus != before {
+            self.pick = 0;
         }
         if save {
             return self.save(ctx);
         }
         Outcome::default()
+    }
+
+    /// The choices of the township or village field when it has the focus.
+    fn choices(&self) -> Vec<Choice> {
+        let typed = self.fields[self.focus].value();
+        match self.focus {
+            TOWNSHIP => places::townships(&self.places, typed),
+            VILLAGE => {
+                let township = self.fields[TOWNSHIP].value().trim();
+                places::villages(&self.places, township, typed)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Fills the field with a choice; a village of another township
+    /// brings its township, and a township empties a village it lacks.
+    fn take(&mut self, choice: &Choice) {
+        match choice {
+            Choice::Township(t) => {
+                if !self.places.has(t, self.fields[VILLAGE].value().trim()) {
+                    self.fields[VILLAGE] = Input::default();
+                }
+                self.fields[TOWNSHIP] = Input::new(t.clone());
+            }
+            Choice::Village(p) => {
+                self.fields[TOWNSHIP] = Input::new(p.township.clone());
+                self.fields[VILLAGE] = Input::new(p.village.clone());
+            }
+            Choice::New(_) => {}
+        }
     }
 
     /// While the form asks about fields changed elsewhere: `m` keeps what
@@ -236,6 +327,20 @@ impl Form {
         if !self.errors.is_empty() {
             return Outcome::default();
         }
+        // A place the registry lacks is added only once confirmed; an
+        // edit that keeps the household's place is not asked about.
+        let (township, village) = (&household.township, &household.village);
+        let kept = self
+            .base
+            .as_ref()
+            .is_some_and(|b| &b.township == township && &b.village == village);
+        if let Some(new) = NewPlace::of(&self.places, township, village)
+            && !kept
+            && self.agreed.as_ref() != Some(&new.place)
+        {
+            self.new_place = Some(new);
+            return Outcome::default();
+        }
         let saved = match &self.base {
             Some(base) => match ctx.store.edit_household(base, &household) {
                 Ok(Edit::Saved(_)) => Ok(()),
@@ -303,20 +408,73 @@ impl Form {
                 .map(|e| Line::styled(e.get(lang).to_string(), ERROR)),
         );
         self.conflict_lines(&mut lines, body.width, lang);
+        let asking = self.new_place.as_ref().map(|n| n.question(lang));
+        let choices = match &asking {
+            Some(question) => {
+                for line in question.iter().flat_map(|q| wrap(q, main.width)) {
+                    lines.push(Line::styled(line, ERROR));
+                }
+                Vec::new()
+            }
+            None if self.conflicts.is_empty() => self.choices(),
+            None => Vec::new(),
+        };
+        let room = usize::from(main.height).saturating_sub(lines.len() + 1);
+        self.choice_lines(&mut lines, &choices, (room, main.width), lang);
         frame.render_widget(Paragraph::new(lines), main);
         if let Some(input) = self.fields.get(self.focus)
             && self.conflicts.is_empty()
+            && asking.is_none()
         {
             let x = main.x + 2 + label_width as u16 + input.visual_cursor() as u16;
             let y = main.y + 2 + self.focus as u16;
             frame.set_cursor_position(Position::new(x.min(main.right().saturating_sub(1)), y));
         }
-        let hint = if self.conflicts.is_empty() {
-            T::FormKeys
-        } else {
+        let hint = if !self.conflicts.is_empty() {
             T::ConflictKeys
+        } else if asking.is_some() {
+            T::NewPlaceKeys
+        } else if !choices.is_empty() {
+            T::PlaceKeys
+        } else {
+            T::FormKeys
         };
         frame.render_widget(KeyBar(hint.get(lang)), keys);
+    }
+
+    /// The township's or village's choices under the form, as many as
+    /// `room` lines hold, the highlighted one in view.
+    fn choice_lines(
+        &self,
+        lines: &mut Vec<Line<'_>>,
+        choices: &[Choice],
+        (room, width): (usize, u16),
+        lang: Lang,
+    ) {
+        if choices.is_empty() || room < 2 {
+            return;
+        }
+        let title = match self.focus {
+            TOWNSHIP => T::RegistryTownships,
+            _ => T::RegistryVillages,
+        };
+        lines.push(Line::styled(title.get(lang), DIM));
+        let shown = room - 1;
+        let first = first_shown(self.pick, shown as u16);
+        let township = self.fields[TOWNSHIP].value().trim();
+        for (n, choice) in choices.iter().enumerate().skip(first).take(shown) {
+            let marker = if n == self.pick { "›" } else { " " };
+            let text = format!("  {marker} {}", choice.line(township, lang));
+            let style = if n == self.pick {
+                SELECTED
+            } else {
+                Style::new()
+            };
+            lines.push(Line::styled(
+                fit(&text, usize::from(width)).into_owned(),
+                style,
+            ));
+        }
     }
 
     /// The fields changed here and elsewhere, with both values.
