@@ -1274,3 +1274,6 @@ fn the_help_says_which_key_is_help_and_which_is_language_once() {
 
 #[path = "tui/places.rs"]
 mod places;
+
+#[path = "tui/visit.rs"]
+mod visit;

@@ -114,6 +114,27 @@ impl Interview {
             .unwrap_or(0)
     }
 
+    /// The gauge: questions on the path answered or passed over (an
+    /// optional one left empty before the one shown), and how many take an
+    /// answer (notes never count), so that a whole interview reaches the
+    /// end.
+    pub fn progress(&self) -> (usize, usize) {
+        let survey = &self.record.survey;
+        let step = self.step();
+        let mut done = 0;
+        let mut answerable = 0;
+        for (n, (&idx, &answered)) in self.path.iter().zip(&self.answered).enumerate() {
+            if survey.question_at(idx).kind == QuestionKind::Note {
+                continue;
+            }
+            answerable += 1;
+            if answered || n < step {
+                done += 1;
+            }
+        }
+        (done, answerable)
+    }
+
     /// Whether the question at `index` is missing or has a failing answer.
     pub fn wants_attention(&self, index: usize) -> bool {
         self.missing.contains(&index) || self.failing.iter().any(|(f, _)| *f == index)
@@ -123,18 +144,32 @@ impl Interview {
     /// without an answer; when none, the first unanswered question after
     /// the last answered one (optional questions skipped earlier stay
     /// skipped); when none, nothing (the review).
+    ///
+    /// Notes just before that question on the path are shown first, in
+    /// their place: a new interview opens at a note that begins it.
     fn resume_at(&self) -> Option<usize> {
-        if let Some(&first) = self.missing.first() {
-            return Some(first);
-        }
-        let last = self.answered.iter().rposition(|a| *a).map_or(0, |s| s + 1);
-        self.path[last.min(self.path.len())..]
+        let survey = &self.record.survey;
+        let is_note = |idx: usize| survey.question_at(idx).kind == QuestionKind::Note;
+        let at = match self.missing.first() {
+            Some(&first) => first,
+            None => {
+                let last = self.answered.iter().rposition(|a| *a).map_or(0, |s| s + 1);
+                let (_, rest) = self.path.split_at(last.min(self.path.len()));
+                let answered = &self.answered[last.min(self.answered.len())..];
+                let (&at, _) = rest
+                    .iter()
+                    .zip(answered)
+                    .find(|(idx, answered)| !**answered && !is_note(**idx))?;
+                at
+            }
+        };
+        let step = self.path.iter().position(|&p| p == at)?;
+        let notes = self.path[..step]
             .iter()
-            .zip(&self.answered[last.min(self.answered.len())..])
-            .find(|(idx, answered)| {
-                !**answered && self.record.survey.question_at(**idx).kind != QuestionKind::Note
-            })
-            .map(|(idx, _)| *idx)
+            .rev()
+            .take_while(|&&p| is_note(p))
+            .count();
+        Some(self.path[step - notes])
     }
 
     /// Recomputes the path, answered marks and missing list from the answers.

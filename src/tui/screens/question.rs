@@ -274,8 +274,8 @@ fn render_progress(i: &Interview, frame: &mut Frame<'_>, parts: &Panel, lang: La
         .as_ref()
         .map_or(section.name.clone(), |l| l.get(lang).to_string());
     let step = i.step() + 1;
+    let (done, answerable) = i.progress();
     let total = i.path.len().max(1);
-    let done = i.answered.iter().filter(|a| **a).count();
     let room = usize::from(parts.section.width).saturating_sub(12);
     frame.render_widget(
         Line::from(vec![
@@ -286,8 +286,8 @@ fn render_progress(i: &Interview, frame: &mut Frame<'_>, parts: &Panel, lang: La
     );
     frame.render_widget(
         Gauge::default()
-            .ratio((done as f64 / total as f64).clamp(0.0, 1.0))
-            .label(format!("{done}/{total}"))
+            .ratio((done as f64 / answerable.max(1) as f64).clamp(0.0, 1.0))
+            .label(format!("{done}/{answerable}"))
             .gauge_style(OK),
         parts.progress,
     );

@@ -1,0 +1,98 @@
+//! A cadre's visit as it is lived: notes shown in their place and a
+//! progress gauge that reaches the end.
+
+use super::*;
+
+/// A questionnaire that begins with a note and has another between its
+/// questions.
+const NOTED: &str = r#"
+[survey]
+id = "noted"
+version = "1"
+category = "water"
+languages = ["zh", "en"]
+title = { zh = "带说明的问卷", en = "With notes" }
+
+[[section]]
+name = "s"
+
+[[section.question]]
+name = "intro"
+type = "note"
+label = { zh = "先向农户说明来意。", en = "Say why you came first." }
+
+[[section.question]]
+name = "people"
+type = "integer"
+required = true
+label = { zh = "家里几口人?", en = "How many people live here?" }
+
+[[section.question]]
+name = "mid"
+type = "note"
+label = { zh = "下面问水。", en = "Now about water." }
+
+[[section.question]]
+name = "remark"
+type = "text"
+label = { zh = "备注", en = "Remarks" }
+
+[[section.question]]
+name = "minutes"
+type = "integer"
+required = true
+label = { zh = "取水几分钟?", en = "Minutes to fetch water?" }
+
+[[need]]
+name = "far"
+severity = 3
+when = "${minutes} > 30"
+project = { zh = "近处水源", en = "A nearer source" }
+"#;
+
+fn noted_model(dir: &TempDir) -> Model {
+    let store = store(dir);
+    store.set_interviewer("王芳").expect("name");
+    let (surveys, files) = tui::surveys([("noted.toml", NOTED)]);
+    assert_eq!(
+        surveys.len(),
+        1,
+        "{:?}",
+        files.iter().map(|f| &f.problems).collect::<Vec<_>>()
+    );
+    let mut m = tui::new_model(store, surveys, files, Lang::En, (80, 24)).expect("model");
+    m.db_display = "minqing.db".into();
+    m
+}
+
+#[test]
+fn a_note_that_begins_a_questionnaire_is_shown_first_and_the_gauge_reaches_the_end() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = noted_model(&dir);
+    key(&mut m, KeyCode::Enter); // 曼贺村
+    key(&mut m, KeyCode::Char('1'));
+    assert_eq!(current_name(&m), "intro", "the note comes first");
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("1 of 5") && screen.contains("0/3"),
+        "{screen}"
+    );
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(current_name(&m), "people");
+    typ(&mut m, "4");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(current_name(&m), "mid", "a note in its place");
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Enter); // the remark left empty
+    assert_eq!(current_name(&m), "minutes");
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("5 of 5") && screen.contains("2/3"),
+        "passed over counts, notes do not: {screen}"
+    );
+    // Left before the last answer, then opened again: it resumes at the
+    // missing question, not at a note.
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(current_name(&m), "minutes");
+}
