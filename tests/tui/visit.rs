@@ -96,3 +96,56 @@ fn a_note_that_begins_a_questionnaire_is_shown_first_and_the_gauge_reaches_the_e
     key(&mut m, KeyCode::Enter);
     assert_eq!(current_name(&m), "minutes");
 }
+
+/// The screen and where the terminal's cursor is.
+fn render_with_cursor(m: &mut Model, width: u16, height: u16) -> (String, (u16, u16)) {
+    m.size = (width, height);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal.draw(|f| view(m, f)).expect("draw");
+    let at = terminal.get_cursor_position().expect("cursor");
+    (render(m, width, height), (at.x, at.y))
+}
+
+#[test]
+fn a_long_remark_wraps_and_every_character_stays_in_view_with_the_cursor_at_its_end() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = noted_model(&dir);
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('1'));
+    key(&mut m, KeyCode::Enter); // the note
+    typ(&mut m, "4");
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Enter); // the second note
+    assert_eq!(current_name(&m), "remark");
+    // 100 display columns and more: Chinese, then words.
+    let remark = "村口的桥去年被冲坏了,孩子上学要绕远路走两个小时 the bridge at the village entrance was washed away last year end";
+    typ(&mut m, remark);
+    for (w, h) in [(80, 24), (60, 20)] {
+        let (screen, (x, y)) = render_with_cursor(&mut m, w, h);
+        let shown: String = screen.split_whitespace().collect();
+        assert!(shown.contains("孩子上学要绕远路走两个小时"), "{screen}");
+        for word in ["washed", "away", "last", "year", "end"] {
+            assert!(shown.contains(word), "{word} at {w}×{h}: {screen}");
+        }
+        let line = screen
+            .lines()
+            .nth(usize::from(y))
+            .expect("the cursor's line");
+        assert!(
+            line.trim_end().ends_with("end"),
+            "the cursor is after the last word: {line:?} at {x}"
+        );
+    }
+    snap("interview_long_text", &mut m);
+    key(&mut m, KeyCode::Enter);
+    let stored = m
+        .store
+        .find_interview("530001", &m.surveys[0])
+        .expect("read");
+    assert_eq!(
+        stored
+            .and_then(|i| i.answers.get("remark").cloned())
+            .as_deref(),
+        Some(remark)
+    );
+}

@@ -15,6 +15,7 @@ use ratatui::widgets::{
     Block, Borders, Gauge, List, ListState, Paragraph, Scrollbar, ScrollbarOrientation,
     ScrollbarState,
 };
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -251,6 +252,7 @@ pub fn render(i: &Interview, frame: &mut Frame<'_>, body: Rect, lang: Lang) {
             render_choices(i, q, frame, parts.answer, lang)
         }
         QuestionKind::Note => (0, T::NoteKeys),
+        QuestionKind::Text => (render_text(i, frame, parts.answer), T::TypeKeys),
         _ => {
             render_input(i, q, frame, parts.answer, lang);
             (1, T::TypeKeys)
@@ -346,6 +348,41 @@ fn render_input(i: &Interview, q: &Question, frame: &mut Frame<'_>, area: Rect, 
     frame.render_widget(line, Rect { height: 1, ..area });
     let x = area.x + 2 + i.input.visual_cursor() as u16;
     frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+}
+
+/// A text answer, wrapped over as many lines as it takes (up to five,
+/// then scrolled with the cursor), Chinese and other wide characters
+/// measured in display columns, with the terminal's cursor (where an input
+/// method opens) in it; returns the rows it took. The text is edited as
+/// every other input, as one line: Enter confirms it.
+fn render_text(i: &Interview, frame: &mut Frame<'_>, area: Rect) -> u16 {
+    let rows = area.height.saturating_sub(2).clamp(1, 5);
+    frame.render_widget(Span::raw("> "), Rect { height: 1, ..area });
+    let text = Rect {
+        x: area.x + 2,
+        width: area.width.saturating_sub(2),
+        height: rows,
+        ..area
+    };
+    let mut textarea = TextArea::new(vec![i.input.value().to_string()]);
+    textarea.set_wrap_mode(WrapMode::WordOrGlyph);
+    textarea.set_style(BOLD);
+    textarea.set_cursor_style(Style::new());
+    textarea.set_cursor_line_style(Style::new());
+    let column = u16::try_from(i.input.cursor()).unwrap_or(u16::MAX);
+    textarea.move_cursor(CursorMove::Jump(0, column));
+    frame.render_widget(&textarea, text);
+    let cursor = textarea.screen_cursor();
+    let (top, _) = textarea.scroll_offset();
+    let row = u16::try_from(cursor.row)
+        .unwrap_or(u16::MAX)
+        .saturating_sub(top);
+    let col = u16::try_from(cursor.col).unwrap_or(u16::MAX);
+    frame.set_cursor_position(Position::new(
+        (text.x + col).min(text.right().saturating_sub(1)),
+        (text.y + row).min(text.bottom().saturating_sub(1)),
+    ));
+    rows
 }
 
 /// The path by section, each question marked answered (✓), missing or
