@@ -728,22 +728,51 @@ fn completing_is_refused_while_a_required_answer_is_missing() {
     key(&mut m, KeyCode::Char('c'));
     let notice = m.notice.clone().expect("a notice");
     assert!(notice.error);
+    let missing = interview(&m)
+        .to_fix
+        .clone()
+        .expect("the list of what to fix");
     assert!(
-        notice
-            .text
+        missing[0]
+            .1
             .en
-            .starts_with("required questions unanswered: In the past year, on how many days"),
-        "{}",
-        notice.text.en
+            .starts_with("In the past year, on how many days"),
+        "{:?}",
+        missing[0]
+    );
+    assert!(missing[0].1.en.ends_with("— missing (required)"));
+    let screen = render(&mut m, 100, 30);
+    let flat = screen
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        screen.contains("Not complete yet: see to these first")
+            && missing
+                .iter()
+                .enumerate()
+                .all(|(n, (_, why))| flat.contains(&format!("{} {}", n + 1, why.en))),
+        "the whole list, each one key away, nothing cut: {screen}"
     );
     let id = interview(&m).record.id;
     assert_eq!(m.store.interview(id).expect("read").status, Status::Draft);
+    // Esc closes the list; m still finds the first missing.
+    key(&mut m, KeyCode::Esc);
+    assert!(interview(&m).to_fix.is_none());
     key(&mut m, KeyCode::Char('m'));
     assert_eq!(
         current_name(&m),
         "shortage_days",
         "m jumps to the first missing"
     );
+    // From the list, the third question is one key away.
+    ctrl(&mut m, 'r');
+    key(&mut m, KeyCode::Char('c'));
+    key(&mut m, KeyCode::Char('3'));
+    let i = interview(&m);
+    assert!(i.to_fix.is_none() && i.mode == Mode::Question);
+    assert_eq!(i.current, missing[2].0, "3 goes to the third listed");
 }
 
 #[test]
@@ -969,14 +998,20 @@ fn completing_checks_every_answer_again_and_lists_what_fails() {
     );
     let notice = m.notice.clone().expect("a notice");
     assert!(notice.error);
+    let list = interview(&m)
+        .to_fix
+        .clone()
+        .expect("the list of what to fix");
+    assert_eq!(list.len(), 1);
     assert_eq!(
-        notice.text.en,
-        "answers that break their question's rule: How many of them do not attend school or dropped out? (Cannot be more than the children aged 6 to 15)"
+        list[0].1.en,
+        "How many of them do not attend school or dropped out? — Cannot be more than the children aged 6 to 15"
     );
     assert_eq!(
-        notice.text.zh,
-        "答案不符合要求:其中有几个没上学或已辍学?(不能超过 6 到 15 岁孩子的人数)"
+        list[0].1.zh,
+        "其中有几个没上学或已辍学? — 不能超过 6 到 15 岁孩子的人数"
     );
+    key(&mut m, KeyCode::Esc);
     // The review marks the failing answer with the reason, in both languages.
     let screen = render(&mut m, 120, 40);
     assert!(

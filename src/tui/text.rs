@@ -83,8 +83,8 @@ texts! {
     AskComplete => "现在完成吗?y 完成,n 留作草稿(草稿不计入排序)", "complete now? y completes, n keeps it a draft (drafts do not count in the priorities)";
     AskLeaveReopened => "重新打开的草稿在再次完成前不计入排序;再按 Esc 离开", "a reopened draft does not count in the priorities until completed again; Esc again leaves";
     KeptDraft => "已留作草稿,不计入排序", "kept as a draft, not counted in the priorities";
-    MissingList => "还有必答题未答:", "required questions unanswered:";
-    FailingList => "答案不符合要求:", "answers that break their question's rule:";
+    CannotComplete => "还不能完成,先处理这些题", "Not complete yet: see to these first";
+    FixKeys => "按题前的键去那一题 · Esc 关闭", "a question's key goes to it · Esc closes";
     AddHousehold => "添加农户", "Add a household";
     EditHousehold => "修改农户", "Edit household";
     FormKeys => "Tab/回车 下一项 · Shift-Tab 上一项 · Ctrl-S 保存 · Esc 取消", "Tab/Enter next · Shift-Tab previous · Ctrl-S save · Esc cancel";

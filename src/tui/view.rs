@@ -10,7 +10,7 @@ use super::model::Model;
 use super::screens::Tab;
 use super::text::T;
 use super::widgets::help::Help;
-use super::widgets::status_bar::StatusBar;
+use super::widgets::status_bar::{NoticeBox, StatusBar};
 use super::widgets::{BOLD, DIM, SELECTED};
 
 pub fn view(model: &Model, frame: &mut Frame<'_>) {
@@ -23,15 +23,19 @@ pub fn view(model: &Model, frame: &mut Frame<'_>) {
     }
     let who = format!("{}: {}", T::Interviewer.get(lang), model.interviewer);
     let notice = model.notice.as_ref().map(|n| (n.text.get(lang), n.error));
-    frame.render_widget(
-        StatusBar {
-            db: &model.db_display,
-            who: &who,
-            language: T::Language.get(lang),
-            notice,
-        },
-        areas.status,
-    );
+    let bar = StatusBar {
+        db: &model.db_display,
+        who: &who,
+        language: T::Language.get(lang),
+        notice,
+    };
+    if let Some((text, error)) = notice
+        && !bar.notice_fits(areas.status.width)
+    {
+        let whole = NoticeBox { text, error };
+        frame.render_widget(whole, whole.area(areas.body));
+    }
+    frame.render_widget(bar, areas.status);
     if model.help {
         let keys = model
             .screen()

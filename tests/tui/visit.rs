@@ -149,3 +149,28 @@ fn a_long_remark_wraps_and_every_character_stays_in_view_with_the_cursor_at_its_
         Some(remark)
     );
 }
+
+#[test]
+fn a_notice_too_long_for_the_status_bar_is_shown_whole_above_it() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    open_water(&mut m, 0);
+    key(&mut m, KeyCode::Char('1'));
+    key(&mut m, KeyCode::Up);
+    key(&mut m, KeyCode::Char('3'));
+    let text = m.notice.clone().expect("the change is said").text.en;
+    assert!(
+        text.contains("Piped into the home → Protected well or spring"),
+        "{text}"
+    );
+    for (w, h) in [(80, 24), (60, 20)] {
+        let screen = render(&mut m, w, h);
+        let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&text), "whole at {w}×{h}: {screen}");
+    }
+    // The next key takes it away.
+    key(&mut m, KeyCode::Up);
+    let screen = render(&mut m, 80, 24);
+    let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(!flat.contains(&text), "{screen}");
+}

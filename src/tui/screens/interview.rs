@@ -37,6 +37,9 @@ pub struct Interview {
     /// Leaving was asked for, and this question is shown in the key bar:
     /// `y` completes, `n` keeps the draft, Esc leaves (after a reopening).
     pub leaving: Option<T>,
+    /// Completing was refused: the questions to see to (position, label
+    /// and why), listed over the review, each one key away.
+    pub to_fix: Option<Vec<(usize, Tr)>>,
     /// The question shown, as a position in the survey.
     pub current: usize,
     /// Positions of the questions on the path (relevant ones), in order.
@@ -84,6 +87,7 @@ impl Interview {
             stored,
             reopened: false,
             leaving: None,
+            to_fix: None,
             current: 0,
             path: Vec::new(),
             answered: Vec::new(),

@@ -175,6 +175,7 @@ impl Screen {
             Screen::Surveys(s) => s.key(ctx, k),
             Screen::Households(s) => s.key(ctx, k),
             Screen::Form(s) => s.key(ctx, k),
+            Screen::Interview(i) if i.to_fix.is_some() => review::fix_key(i, k),
             Screen::Interview(i) if i.leaving.is_some() => review::answer_leave(i, ctx, k),
             Screen::Interview(i) if i.mode == interview::Mode::Question => question::key(i, ctx, k),
             Screen::Interview(i) => review::key(i, ctx, k),
@@ -216,8 +217,15 @@ impl Screen {
     /// Whether `code` answers the question shown (a choice's key), and so
     /// is not a command.
     pub fn answers_with(&self, code: KeyCode) -> bool {
-        matches!(self, Screen::Interview(i) if i.mode == interview::Mode::Question
-            && question::choice_of(i, code).is_some())
+        match self {
+            // The list of what keeps an interview from being complete: its
+            // keys go to a question.
+            Screen::Interview(i) if i.to_fix.is_some() => matches!(code, KeyCode::Char(_)),
+            Screen::Interview(i) => {
+                i.mode == interview::Mode::Question && question::choice_of(i, code).is_some()
+            }
+            _ => false,
+        }
     }
 
     /// Whether the mouse wheel moves in a list here: in a question or a

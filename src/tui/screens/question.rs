@@ -41,7 +41,7 @@ pub fn choice_key(kind: QuestionKind, n: usize) -> char {
 
 /// The choice a typed key picks among `len`: the inverse of
 /// [`choice_key`], with Y and N too, and digits on a yes/no question.
-fn choice_index(kind: QuestionKind, len: usize, code: KeyCode) -> Option<usize> {
+pub fn choice_index(kind: QuestionKind, len: usize, code: KeyCode) -> Option<usize> {
     let KeyCode::Char(c) = code else { return None };
     let on = |kind: QuestionKind, c: char| (0..len).find(|&n| choice_key(kind, n) == c);
     match kind {

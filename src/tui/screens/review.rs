@@ -8,6 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 
 use super::interview::{Interview, Mode};
+use super::question::{choice_index, choice_key};
 use super::{Ctx, Go, Outcome, navigate, pick, tr};
 use crate::i18n::{Lang, Tr};
 use crate::interview::{Failure, display_answer};
@@ -15,8 +16,9 @@ use crate::store::StoreError;
 use crate::store::interview::Status;
 use crate::survey::{QuestionKind, Survey};
 use crate::tui::text::T;
-use crate::tui::widgets::fit::fit;
+use crate::tui::widgets::fit::{fit, wrap};
 use crate::tui::widgets::key_bar::KeyBar;
+use crate::tui::widgets::popup::Popup;
 use crate::tui::widgets::table::{Col, ListTable, RowText, row_at};
 use crate::tui::widgets::{BOLD, ERROR};
 
@@ -117,50 +119,92 @@ fn complete(i: &mut Interview, ctx: &Ctx<'_>) -> Outcome {
             Outcome::said(tr(T::CompleteDone), false)
         }
         Err(StoreError::Incomplete { failures }) => {
-            Outcome::said(refusal(&i.record.survey, &failures), true)
+            let list = to_fix(&i.record.survey, &failures);
+            let n = list.len();
+            i.to_fix = Some(list);
+            if i.mode == Mode::Question {
+                i.mode = Mode::Review { selected: i.step() };
+            }
+            Outcome::said(
+                crate::tr!(
+                    "还不能完成:{n} 道题要先处理",
+                    "not complete yet: {n} question(s) to see to first"
+                ),
+                true,
+            )
         }
         Err(e) => written_failed(&e),
     }
 }
 
-/// Why completing was refused, with the questions' labels: the required
-/// ones unanswered, then the answers that break their question's rule.
-fn refusal(survey: &Survey, failures: &[Failure]) -> Tr {
-    let say = |lang: Lang, list_sep: &str, part_sep: &str, space: &str| {
-        let label = |name: &str| {
-            survey
-                .question(name)
-                .map_or(name, |q| q.label.get(lang))
-                .to_string()
-        };
-        let (open, close) = match lang {
-            Lang::Zh => ("(", ")"),
-            Lang::En => (" (", ")"),
-        };
-        let mut missing = Vec::new();
-        let mut invalid = Vec::new();
-        for f in failures {
-            match f {
-                Failure::Missing { question } => missing.push(label(question)),
-                Failure::Invalid { question, message } => invalid.push(format!(
-                    "{}{open}{}{close}",
-                    label(question),
-                    message.get(lang)
-                )),
-            }
-        }
-        let mut parts = Vec::new();
-        for (t, list) in [(T::MissingList, missing), (T::FailingList, invalid)] {
-            if !list.is_empty() {
-                parts.push(format!("{}{space}{}", t.get(lang), list.join(list_sep)));
-            }
-        }
-        parts.join(part_sep)
+/// What keeps the interview from being complete, in question order: each
+/// question's position and label with why (unanswered, or the reason its
+/// answer is refused), for the list completing opens.
+fn to_fix(survey: &Survey, failures: &[Failure]) -> Vec<(usize, Tr)> {
+    failures
+        .iter()
+        .filter_map(|f| {
+            let (name, why) = match f {
+                Failure::Missing { question } => (question, tr(T::Missing)),
+                Failure::Invalid { question, message } => (question, message.clone()),
+            };
+            let index = survey.index_of(name)?;
+            let label = &survey.question_at(index).label;
+            let say = |lang: Lang| format!("{} — {}", label.get(lang), why.get(lang));
+            Some((
+                index,
+                Tr {
+                    zh: say(Lang::Zh),
+                    en: say(Lang::En),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// A key while the list of what keeps the interview from being complete
+/// is open: a question's key goes to it, Esc closes the list.
+pub fn fix_key(i: &mut Interview, k: KeyEvent) -> Outcome {
+    let Some(list) = &i.to_fix else {
+        return Outcome::default();
     };
-    Tr {
-        zh: say(Lang::Zh, "、", ";", ""),
-        en: say(Lang::En, "; ", ". ", " "),
+    if k.code == KeyCode::Esc {
+        i.to_fix = None;
+    } else if let Some(n) = choice_index(QuestionKind::SelectOne, list.len(), k.code) {
+        let index = list[n].0;
+        i.to_fix = None;
+        i.go_to(index);
     }
+    Outcome::default()
+}
+
+/// The list of what keeps the interview from being complete, over the
+/// review: each question one key away.
+fn render_fix(list: &[(usize, Tr)], frame: &mut Frame<'_>, body: Rect, lang: Lang) {
+    let width = body.width.saturating_sub(4).clamp(20, 90);
+    let room = usize::from(width.saturating_sub(6));
+    // Each wrapped whole under its key: nothing of it is cut.
+    let mut lines = Vec::new();
+    for (n, (_, why)) in list.iter().enumerate() {
+        let key = choice_key(QuestionKind::SelectOne, n);
+        for (row, text) in wrap(why.get(lang), room as u16).into_iter().enumerate() {
+            let lead = if row == 0 {
+                format!("  {key} ")
+            } else {
+                "    ".into()
+            };
+            lines.push(Line::styled(format!("{lead}{text}"), ERROR));
+        }
+    }
+    frame.render_widget(
+        Popup {
+            title: T::CannotComplete.get(lang),
+            lines,
+            footer: T::FixKeys.get(lang),
+            width,
+        },
+        body,
+    );
 }
 
 pub fn click(i: &mut Interview, body: Rect, column: u16, row: u16) -> Option<KeyEvent> {
@@ -231,4 +275,7 @@ pub fn render(i: &Interview, selected: usize, frame: &mut Frame<'_>, body: Rect,
     );
     let bar = i.leaving.unwrap_or(T::ShortReview);
     frame.render_widget(KeyBar(bar.get(lang)), keys);
+    if let Some(list) = &i.to_fix {
+        render_fix(list, frame, body, lang);
+    }
 }

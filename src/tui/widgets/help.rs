@@ -4,10 +4,10 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::Widget;
 
-use super::DIM;
 use super::fit::wrap;
+use super::popup::Popup;
 
 pub struct Help<'a> {
     pub title: &'a str,
@@ -30,19 +30,12 @@ impl Widget for Help<'_> {
                 lines.push(Line::raw(format!("  {l}")));
             }
         }
-        lines.push(Line::from(""));
-        lines.push(Line::styled(format!("  {}", self.close), DIM));
-        let height = (lines.len() as u16 + 2).min(body.height);
-        // Centred, any odd column or row left below and to the right.
-        let area = Rect {
-            x: body.x + (body.width.saturating_sub(width)) / 2,
-            y: body.y + (body.height.saturating_sub(height)) / 2,
+        Popup {
+            title: self.title,
+            lines,
+            footer: self.close,
             width,
-            height,
-        };
-        Clear.render(area, buf);
-        Paragraph::new(lines)
-            .block(Block::bordered().title(format!(" {} ", self.title)))
-            .render(area, buf);
+        }
+        .render(body, buf);
     }
 }

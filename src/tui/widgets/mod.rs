@@ -7,6 +7,7 @@ pub mod filter;
 pub mod fit;
 pub mod help;
 pub mod key_bar;
+pub mod popup;
 pub mod status_bar;
 pub mod table;
 

@@ -7,7 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
-use super::fit::fit_start;
+use std::borrow::Cow;
+
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::fit::{fit, fit_start, wrap};
 use super::{DIM, ERROR, OK};
 use crate::i18n::Tr;
 
@@ -31,12 +35,33 @@ pub struct StatusBar<'a> {
     pub notice: Option<(&'a str, bool)>,
 }
 
+impl StatusBar<'_> {
+    /// The columns the bar needs besides the database's path.
+    fn fixed(&self) -> usize {
+        self.who.width() + self.language.width() + 6
+    }
+
+    /// Whether the notice fits on the bar in `width` columns, beside at
+    /// least the end of the path. When it does not, the bar shows its
+    /// beginning and [`NoticeBox`] the whole of it.
+    pub fn notice_fits(&self, width: u16) -> bool {
+        self.notice
+            .is_none_or(|(t, _)| self.fixed() + 3 + t.width() + 8 <= usize::from(width))
+    }
+}
+
 impl Widget for StatusBar<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let fixed = self.who.width()
-            + self.language.width()
-            + 6
-            + self.notice.map_or(0, |(t, _)| t.width() + 3);
+        let fits = self.notice_fits(area.width);
+        let notice = self.notice.map(|(t, error)| {
+            if fits {
+                (Cow::Borrowed(t), error)
+            } else {
+                let room = usize::from(area.width).saturating_sub(self.fixed() + 3 + 8);
+                (fit(t, room), error)
+            }
+        });
+        let fixed = self.fixed() + notice.as_ref().map_or(0, |(t, _)| t.width() + 3);
         // The path gives way first, cut from the left: its end names the file.
         let room = usize::from(area.width).saturating_sub(fixed).max(8);
         let mut spans = vec![
@@ -46,10 +71,43 @@ impl Widget for StatusBar<'_> {
             Span::raw(" │ "),
             Span::raw(self.language),
         ];
-        if let Some((text, error)) = self.notice {
+        if let Some((text, error)) = notice {
             spans.push(Span::raw(" │ "));
             spans.push(Span::styled(text, if error { ERROR } else { OK }));
         }
         Line::from(spans).render(area, buf);
+    }
+}
+
+/// A notice too long for the status bar, whole, wrapped in a box just
+/// above it (over the bottom of the screen) until the next key.
+#[derive(Clone, Copy)]
+pub struct NoticeBox<'a> {
+    pub text: &'a str,
+    pub error: bool,
+}
+
+impl NoticeBox<'_> {
+    /// Where the box goes in `body`: its last rows, as many as the text
+    /// needs wrapped to the width, and a border line.
+    pub fn area(&self, body: Rect) -> Rect {
+        let rows = wrap(self.text, body.width).len() as u16 + 1;
+        let height = rows.min(body.height);
+        Rect {
+            y: body.bottom().saturating_sub(height),
+            height,
+            ..body
+        }
+    }
+}
+
+impl Widget for NoticeBox<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        Clear.render(area, buf);
+        let style = if self.error { ERROR } else { OK };
+        Paragraph::new(wrap(self.text, area.width).join("\n"))
+            .style(style)
+            .block(Block::new().borders(Borders::TOP).border_style(DIM))
+            .render(area, buf);
     }
 }
