@@ -174,3 +174,61 @@ fn a_notice_too_long_for_the_status_bar_is_shown_whole_above_it() {
     let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(!flat.contains(&text), "{screen}");
 }
+
+#[test]
+fn a_complete_interview_says_how_to_change_it_as_the_field_opens_and_o_reopens_it_there() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::Zh);
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('2'));
+    key(&mut m, KeyCode::Char('6'));
+    typ(&mut m, "45");
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Enter);
+    typ(&mut m, "40");
+    key(&mut m, KeyCode::Enter);
+    typ(&mut m, "15");
+    key(&mut m, KeyCode::Enter);
+    for k in ['1', '1', '3'] {
+        key(&mut m, KeyCode::Char(k));
+    }
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('c'));
+    let id = interview(&m).record.id;
+    assert_eq!(
+        m.store.interview(id).expect("read").status,
+        Status::Complete
+    );
+    // The second row: how long to fetch water.
+    key(&mut m, KeyCode::Home);
+    key(&mut m, KeyCode::Down);
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(current_name(&m), "fetch_minutes");
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("这份调查已完成,不能直接修改:按 o 重新打开后再改")
+            && screen.contains("o 重新打开并修改"),
+        "said as the field opens: {screen}"
+    );
+    // Keys type nothing into it.
+    typ(&mut m, "9");
+    assert_eq!(interview(&m).input.value(), "45");
+    key(&mut m, KeyCode::Char('o'));
+    assert_eq!(m.store.interview(id).expect("read").status, Status::Draft);
+    assert_eq!(current_name(&m), "fetch_minutes", "still on the question");
+    key(&mut m, KeyCode::Backspace);
+    key(&mut m, KeyCode::Backspace);
+    typ(&mut m, "50");
+    key(&mut m, KeyCode::Enter);
+    assert!(
+        matches!(interview(&m).mode, Mode::Review { selected: 1 }),
+        "after the correction, back in the review"
+    );
+    key(&mut m, KeyCode::Char('c'));
+    let stored = m.store.interview(id).expect("read");
+    assert_eq!(stored.status, Status::Complete);
+    assert_eq!(
+        stored.answers.get("fetch_minutes").map(String::as_str),
+        Some("50")
+    );
+}

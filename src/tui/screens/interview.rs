@@ -37,6 +37,9 @@ pub struct Interview {
     /// Leaving was asked for, and this question is shown in the key bar:
     /// `y` completes, `n` keeps the draft, Esc leaves (after a reopening).
     pub leaving: Option<T>,
+    /// The question shown was opened from the review to be corrected:
+    /// once its answer is saved the review comes back.
+    pub from_review: bool,
     /// Completing was refused: the questions to see to (position, label
     /// and why), listed over the review, each one key away.
     pub to_fix: Option<Vec<(usize, Tr)>>,
@@ -87,6 +90,7 @@ impl Interview {
             stored,
             reopened: false,
             leaving: None,
+            from_review: false,
             to_fix: None,
             current: 0,
             path: Vec::new(),
@@ -208,11 +212,35 @@ impl Interview {
             .collect();
     }
 
-    /// Shows the question at `index` with its stored answer in the input.
+    /// Whether the interview is complete in the database: its answers
+    /// change only once it is reopened (`o`).
+    pub fn locked(&self) -> bool {
+        self.stored && self.record.status == Status::Complete
+    }
+
+    /// Reopens a complete interview for correction (`o`).
+    pub fn reopen(&mut self, ctx: &Ctx<'_>) -> Outcome {
+        match ctx.store.reopen(self.record.id, ctx.interviewer) {
+            Ok(()) => {
+                self.record.status = Status::Draft;
+                self.reopened = true;
+                self.error = None;
+                Outcome::said(tr(T::Reopened), false)
+            }
+            Err(e) => Outcome {
+                waited: matches!(e, StoreError::Busy),
+                ..Outcome::failed(&e)
+            },
+        }
+    }
+
+    /// Shows the question at `index` with its stored answer in the input;
+    /// on a complete interview, says at once how to change it.
     pub fn go_to(&mut self, index: usize) {
         self.current = index;
         self.mode = Mode::Question;
-        self.error = None;
+        self.from_review = false;
+        self.error = self.locked().then(|| tr(T::ReopenFirst));
         let q = self.record.survey.question_at(index);
         let stored = self
             .record
@@ -310,7 +338,13 @@ impl Interview {
                     None => self.record.answers.remove(&name),
                 };
                 self.recompute();
-                self.advance();
+                if self.from_review {
+                    self.mode = Mode::Review {
+                        selected: self.step(),
+                    };
+                } else {
+                    self.advance();
+                }
                 outcome.notice = Some(Notice {
                     text: said,
                     error: false,

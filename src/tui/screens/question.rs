@@ -55,6 +55,9 @@ pub fn choice_index(kind: QuestionKind, len: usize, code: KeyCode) -> Option<usi
 
 /// The choice `code` picks on the question shown, if it is a choice's key.
 pub fn choice_of(i: &Interview, code: KeyCode) -> Option<usize> {
+    if i.locked() {
+        return None;
+    }
     let survey = &i.record.survey;
     let q = survey.question_at(i.current);
     choice_index(q.kind, survey.choices_of(q).len(), code)
@@ -62,7 +65,8 @@ pub fn choice_of(i: &Interview, code: KeyCode) -> Option<usize> {
 
 /// The input being typed in, on a question answered by typing.
 pub fn input(i: &mut Interview) -> Option<&mut Input> {
-    (i.mode == Mode::Question && typed(&i.record.survey, i.current)).then_some(&mut i.input)
+    (i.mode == Mode::Question && !i.locked() && typed(&i.record.survey, i.current))
+        .then_some(&mut i.input)
 }
 
 pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
@@ -84,6 +88,10 @@ pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
             i.advance();
         }
         KeyCode::Down | KeyCode::PageDown => i.error = Some(tr(T::AnswerFirst)),
+        // A complete interview changes only once reopened: o does it here,
+        // any other key says so.
+        KeyCode::Char('o') if i.locked() => return i.reopen(ctx),
+        _ if i.locked() => i.error = Some(tr(T::ReopenFirst)),
         _ => return answer_key(i, ctx, &survey, q, k),
     }
     Outcome::default()
@@ -264,6 +272,7 @@ pub fn render(i: &Interview, frame: &mut Frame<'_>, body: Rect, lang: Lang) {
         let line = Line::styled(fit(e.get(lang), usize::from(area.width)), ERROR);
         frame.render_widget(line, Rect { y, ..parts.error });
     }
+    let keys = if i.locked() { T::LockedKeys } else { keys };
     frame.render_widget(KeyBar(i.leaving.unwrap_or(keys).get(lang)), parts.keys);
 }
 
@@ -346,8 +355,11 @@ fn render_input(i: &Interview, q: &Question, frame: &mut Frame<'_>, area: Rect, 
         Span::styled(unit, DIM),
     ]);
     frame.render_widget(line, Rect { height: 1, ..area });
-    let x = area.x + 2 + i.input.visual_cursor() as u16;
-    frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+    // No cursor where nothing can be typed.
+    if !i.locked() {
+        let x = area.x + 2 + i.input.visual_cursor() as u16;
+        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+    }
 }
 
 /// A text answer, wrapped over as many lines as it takes (up to five,
@@ -378,10 +390,12 @@ fn render_text(i: &Interview, frame: &mut Frame<'_>, area: Rect) -> u16 {
         .unwrap_or(u16::MAX)
         .saturating_sub(top);
     let col = u16::try_from(cursor.col).unwrap_or(u16::MAX);
-    frame.set_cursor_position(Position::new(
-        (text.x + col).min(text.right().saturating_sub(1)),
-        (text.y + row).min(text.bottom().saturating_sub(1)),
-    ));
+    if !i.locked() {
+        frame.set_cursor_position(Position::new(
+            (text.x + col).min(text.right().saturating_sub(1)),
+            (text.y + row).min(text.bottom().saturating_sub(1)),
+        ));
+    }
     rows
 }
 

@@ -50,6 +50,7 @@ pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
         KeyCode::Enter => {
             if let Some(&idx) = i.path.get(at) {
                 i.go_to(idx);
+                i.from_review = true;
             }
         }
         KeyCode::Char('m') => {
@@ -60,16 +61,7 @@ pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
         }
         KeyCode::Char('r') if k.modifiers.contains(KeyModifiers::CONTROL) => i.go_to(i.current),
         KeyCode::Char('c') => return complete(i, ctx),
-        KeyCode::Char('o') if i.record.status == Status::Complete => {
-            return match ctx.store.reopen(i.record.id, ctx.interviewer) {
-                Ok(()) => {
-                    i.record.status = Status::Draft;
-                    i.reopened = true;
-                    Outcome::said(tr(T::Reopened), false)
-                }
-                Err(e) => written_failed(&e),
-            };
-        }
+        KeyCode::Char('o') if i.locked() => return i.reopen(ctx),
         _ => {}
     }
     Outcome::default()
