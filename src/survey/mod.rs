@@ -410,6 +410,11 @@ pub fn is_valid_id(id: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// Today's date where the laptop is, written `YYYY-MM-DD`.
+pub fn today() -> String {
+    jiff::ZonedDateTime::now().date().to_string()
+}
+
 /// A calendar date written `YYYY-MM-DD`.
 pub fn is_date(text: &str) -> bool {
     let b = text.as_bytes();

@@ -232,3 +232,63 @@ fn a_complete_interview_says_how_to_change_it_as_the_field_opens_and_o_reopens_i
         Some("50")
     );
 }
+
+const DATED: &str = r#"
+[survey]
+id = "dated"
+version = "1"
+category = "health"
+languages = ["zh", "en"]
+title = { zh = "日期", en = "Dates" }
+
+[[section]]
+name = "s"
+
+[[section.question]]
+name = "visited"
+type = "date"
+required = true
+label = { zh = "哪天来访?", en = "Date of the visit?" }
+
+[[section.question]]
+name = "area"
+type = "decimal"
+unit = "亩"
+label = { zh = "耕地面积", en = "Farmland" }
+"#;
+
+#[test]
+fn a_date_shows_its_form_and_t_fills_in_today_and_a_plain_unit_reads_as_written() {
+    let dir = TempDir::new().expect("temp dir");
+    let store = store(&dir);
+    store.set_interviewer("王芳").expect("name");
+    let (surveys, files) = tui::surveys([("dated.toml", DATED)]);
+    assert_eq!(
+        surveys.len(),
+        1,
+        "{:?}",
+        files.iter().map(|f| &f.problems).collect::<Vec<_>>()
+    );
+    let mut m = tui::new_model(store, surveys, files, Lang::Zh, (80, 24)).expect("model");
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('1'));
+    assert!(render(&mut m, 80, 24).contains("年-月-日,如 2025-11-28 · t 填今天"));
+    m.lang = Lang::En;
+    assert!(render(&mut m, 80, 24).contains("year-month-day, as 2025-11-28 · t for today"));
+    key(&mut m, KeyCode::Char('t'));
+    let today = jiff::ZonedDateTime::now().date().to_string();
+    assert_eq!(interview(&m).input.value(), today);
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(current_name(&m), "area");
+    assert_eq!(
+        interview(&m).record.answers.get("visited"),
+        Some(&today),
+        "saved as typed by t"
+    );
+    // A unit written as one string reads the same in both languages.
+    for lang in [Lang::Zh, Lang::En] {
+        m.lang = lang;
+        let screen = render(&mut m, 80, 24);
+        assert!(screen.contains(">  亩"), "{screen}");
+    }
+}

@@ -139,6 +139,11 @@ fn answer_key(
             let value = i.input.value().trim().to_string();
             return confirm_answer(i, ctx, q, value);
         }
+        // No date has a t in it: t fills in today's, Enter confirms it.
+        QuestionKind::Date if matches!(k.code, KeyCode::Char('t' | 'T')) => {
+            i.input = Input::new(crate::survey::today());
+            i.error = None;
+        }
         _ => {
             // Backspace in an empty input stays here: a key meant to
             // clear this answer must never reach an earlier question.
@@ -345,10 +350,12 @@ fn render_choices(
 
 /// The input box, with its unit, and the cursor in it.
 fn render_input(i: &Interview, q: &Question, frame: &mut Frame<'_>, area: Rect, lang: Lang) {
-    let unit = q
-        .unit
-        .as_ref()
-        .map_or(String::new(), |u| format!(" {}", u.get(lang)));
+    let unit = match (&q.unit, q.kind) {
+        (Some(u), _) => format!(" {}", u.get(lang)),
+        // The form a date is written in, and the key for today.
+        (None, QuestionKind::Date) => format!("  {}", T::DateForm.get(lang)),
+        (None, _) => String::new(),
+    };
     let line = Line::from(vec![
         Span::raw("> "),
         Span::styled(i.input.value(), BOLD),
