@@ -11,8 +11,8 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use crate::i18n::Tr;
-use crate::survey::expr::HouseholdField;
 use crate::survey::expr::eval::{Env, Value, eval, holds};
+use crate::survey::expr::{ExprKind, HouseholdField};
 use crate::survey::{Need, Question, QuestionKind, Survey, date_from_written};
 use crate::tr;
 
@@ -336,7 +336,7 @@ impl<'a> State<'a> {
                 dot: value_of(question, &text),
             };
             if eval(&constraint.ast, &env).truth() != Some(true) {
-                let message = match &question.constraint_message {
+                let mut message = match &question.constraint_message {
                     Some(label) => Tr {
                         zh: label.in_code("zh").to_string(),
                         en: label.in_code("en").to_string(),
@@ -346,6 +346,17 @@ impl<'a> State<'a> {
                         "the answer does not meet this question's condition"
                     ),
                 };
+                // A limit set by the registry says what it is now: the
+                // members may have changed since the household was visited.
+                let mut members = false;
+                constraint.ast.walk(&mut |e| {
+                    members |= e.kind == ExprKind::Household(HouseholdField::Members);
+                });
+                if members {
+                    let n = self.household.members;
+                    message.zh.push_str(&format!("(家庭人口 {n} 人)"));
+                    message.en.push_str(&format!(" (household members: {n})"));
+                }
                 return refuse(message);
             }
         }

@@ -162,6 +162,45 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The household's interviews, drafts and complete, holding answers
+    /// their questionnaire no longer accepts with the household as it is
+    /// now (its registry record changed: fewer members, say), with only
+    /// those answers listed; in survey order. A question not answered yet
+    /// does not count: a draft is unfinished, not wrong. Reads only.
+    pub fn disagreeing(&self, code: &str) -> Result<Vec<FailingInterview>> {
+        self.located(|| {
+            let ids: Vec<i64> = {
+                let mut stmt = self.conn.prepare(
+                    "SELECT i.id FROM interview i JOIN household h ON h.id = i.household_id
+                     WHERE h.code = ?1 ORDER BY i.id",
+                )?;
+                let rows = stmt.query_map([code], |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            let mut out = Vec::new();
+            for id in ids {
+                let interview = self.interview(id)?;
+                let found: Vec<Failure> =
+                    failures(&interview.survey, &interview.answers, &interview.facts())
+                        .into_iter()
+                        .filter(|f| matches!(f, Failure::Invalid { .. }))
+                        .collect();
+                if !found.is_empty() {
+                    out.push(failing_interview(
+                        code,
+                        &interview.survey,
+                        &interview.uuid.to_string(),
+                        found,
+                    ));
+                }
+            }
+            out.sort_by(|a, b| a.survey.cmp(&b.survey));
+            Ok(out)
+        })
+    }
+}
+
 /// What [`Store::check_complete`] checks of each complete interview.
 #[derive(Clone, Copy, Debug)]
 pub struct Checks {

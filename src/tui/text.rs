@@ -96,6 +96,7 @@ texts! {
     RegistryTownships => "登记册中的乡镇:", "Townships in the registry:";
     RegistryVillages => "登记册中的村:", "Villages in the registry:";
     HouseholdSaved => "农户已保存", "household saved";
+    SavedButDisagree => "农户已保存,但这些答案与改后的资料不符,请打开调查核对:", "Household saved, but these answers disagree with it now; open the interviews to check them: ";
     ConflictTitle => "在你修改期间,这些项已在别处被改过:", "Changed elsewhere while you edited:";
     Yours => "你填的", "yours";
     Now => "现在的", "now";

@@ -292,3 +292,55 @@ fn a_date_shows_its_form_and_t_fills_in_today_and_a_plain_unit_reads_as_written(
         assert!(screen.contains(">  亩"), "{screen}");
     }
 }
+
+#[test]
+fn fewer_members_than_the_answers_count_is_saved_with_the_answers_that_now_disagree() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    key(&mut m, KeyCode::Enter); // 曼贺村, 李明 (4 members)
+    key(&mut m, KeyCode::Char('4')); // schooling
+    typ(&mut m, "2");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(current_name(&m), "not_attending");
+    key(&mut m, KeyCode::Esc);
+    // The household is edited to one member.
+    key(&mut m, KeyCode::Char('e'));
+    for _ in 0..4 {
+        key(&mut m, KeyCode::Tab);
+    }
+    key(&mut m, KeyCode::Backspace);
+    typ(&mut m, "1");
+    ctrl(&mut m, 's');
+    assert!(matches!(m.stack.last(), Some(Screen::Households(_))));
+    assert_eq!(
+        m.store
+            .household("530001")
+            .expect("read")
+            .map(|h| h.members),
+        Some(1),
+        "saved: the registry is the cadre's to correct"
+    );
+    let notice = m.notice.clone().expect("a warning");
+    assert!(notice.error);
+    assert!(
+        notice.text.en.starts_with("Household saved, but these answers disagree with it now")
+            && notice.text.en.contains("Schooling: the answer to \"How many children aged 6 to 15 live in the household?\" breaks its rule: Cannot be more than the household's members (household members: 1)"),
+        "{}",
+        notice.text.en
+    );
+    let screen = render(&mut m, 80, 24);
+    let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("(household members: 1)"),
+        "shown whole: {screen}"
+    );
+    // The interview shows the members, and its check says how many.
+    key(&mut m, KeyCode::Char('4'));
+    let screen = render(&mut m, 120, 40);
+    assert!(screen.contains("李明 (1 person)"), "{screen}");
+    key(&mut m, KeyCode::Up);
+    assert_eq!(current_name(&m), "children_6_15");
+    key(&mut m, KeyCode::Enter);
+    let error = interview(&m).error.clone().expect("refused");
+    assert_eq!(error.zh, "孩子数不能超过家庭人口(家庭人口 1 人)");
+}

@@ -292,11 +292,16 @@ impl Screen {
     pub fn crumb(&self, lang: Lang) -> Option<String> {
         match self {
             Screen::Households(h) => Some(format!("{} › {}", h.township, h.village)),
-            Screen::Interview(i) => Some(format!(
-                "{} · {}",
-                i.record.household.head,
-                i.record.survey.title.get(lang)
-            )),
+            Screen::Interview(i) => {
+                // The members, which answers are checked against.
+                let (head, n) = (&i.record.household.head, i.record.household.members);
+                let who = match lang {
+                    Lang::Zh => format!("{head}({n} 人)"),
+                    Lang::En if n == 1 => format!("{head} (1 person)"),
+                    Lang::En => format!("{head} ({n} people)"),
+                };
+                Some(format!("{who} · {}", i.record.survey.title.get(lang)))
+            }
             Screen::Explain(e) => Some(format!("{} {}", T::Rank.get(lang), e.rank)),
             Screen::Form(f) => Some(f.title().get(lang).to_string()),
             _ => None,

@@ -363,6 +363,10 @@ impl Form {
             None => ctx.store.add_household(&household),
         };
         match saved {
+            Ok(()) if self.editing => Outcome {
+                go: Go::Back,
+                ..saved_edit(ctx, &household.code)
+            },
             Ok(()) => Outcome {
                 go: Go::Back,
                 ..Outcome::said(tr(T::HouseholdSaved), false)
@@ -502,4 +506,48 @@ impl Form {
             ));
         }
     }
+}
+
+/// What saving an edit says: saved, and the answers of the household's
+/// interviews that its record as saved now makes wrong (fewer members
+/// than children counted, say), each with its survey, to be checked.
+fn saved_edit(ctx: &Ctx<'_>, code: &str) -> Outcome {
+    let failing = match ctx.store.disagreeing(code) {
+        Ok(failing) => failing,
+        Err(e) => return Outcome::failed(&e),
+    };
+    if failing.is_empty() {
+        return Outcome::said(tr(T::HouseholdSaved), false);
+    }
+    let say = |lang: Lang| {
+        let list: Vec<String> = failing
+            .iter()
+            .flat_map(|f| {
+                let title = ctx
+                    .surveys
+                    .iter()
+                    .find(|s| s.id == f.survey)
+                    .map_or(f.survey.as_str(), |s| s.title.get(lang));
+                let colon = match lang {
+                    Lang::Zh => ":",
+                    Lang::En => ": ",
+                };
+                f.problems
+                    .iter()
+                    .map(move |p| format!("{title}{colon}{}", p.get(lang)))
+            })
+            .collect();
+        let sep = match lang {
+            Lang::Zh => ";",
+            Lang::En => "; ",
+        };
+        format!("{}{}", T::SavedButDisagree.get(lang), list.join(sep))
+    };
+    Outcome::said(
+        Tr {
+            zh: say(Lang::Zh),
+            en: say(Lang::En),
+        },
+        true,
+    )
 }
