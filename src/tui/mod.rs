@@ -128,6 +128,7 @@ pub fn new_model(
         notice: None,
         help: false,
         quit: false,
+        quit_asked: false,
         waited: false,
         size,
     };

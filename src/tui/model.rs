@@ -36,6 +36,9 @@ pub struct Model {
     pub notice: Option<Notice>,
     pub help: bool,
     pub quit: bool,
+    /// q was pressed with an answer typed but not saved, and said so: q
+    /// again quits.
+    pub quit_asked: bool,
     /// Set by an update that waited on the database (a save that failed as
     /// busy, or took long): the keys typed meanwhile must not be applied.
     /// The event loop takes it after each update.

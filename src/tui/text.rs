@@ -85,6 +85,8 @@ texts! {
     LockedKeys => "o 重新打开并修改 · ↑↓ 上下题 · Ctrl-R 核对 · Esc 返回", "o reopen to correct · ↑↓ questions · Ctrl-R review · Esc back";
     AskComplete => "现在完成吗?y 完成,n 留作草稿(草稿不计入排序)", "complete now? y completes, n keeps it a draft (drafts do not count in the priorities)";
     AskLeaveReopened => "重新打开的草稿在再次完成前不计入排序;再按 Esc 离开", "a reopened draft does not count in the priorities until completed again; Esc again leaves";
+    AskLeaveUnsaved => "这一题输入的还没保存:回车保存,再按 Esc 不保存离开", "what is typed here is not saved: Enter saves it, Esc again leaves without it";
+    QuitUnsaved => "这一题输入的还没保存:回车保存,再按 q 不保存退出", "what is typed here is not saved: Enter saves it, q again quits without it";
     KeptDraft => "已留作草稿,不计入排序", "kept as a draft, not counted in the priorities";
     CannotComplete => "还不能完成,先处理这些题", "Not complete yet: see to these first";
     FixKeys => "按题前的键去那一题 · Esc 关闭", "a question's key goes to it · Esc closes";

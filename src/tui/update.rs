@@ -80,15 +80,22 @@ fn key(model: &mut Model, k: KeyEvent) {
         model.help = true;
         return;
     }
+    // q quits at once unless an answer is typed but not saved: then it
+    // says so, and q again quits.
+    let quit_asked = std::mem::take(&mut model.quit_asked);
     // Letters are commands unless they are typed or answer a question.
     let commands = match model.stack.last_mut() {
-        Some(s) => s.input().is_none() && !s.answers_with(k.code),
+        Some(s) => !s.types_letters() && !s.answers_with(k.code),
         None => true,
     };
     if commands {
         match k.code {
             KeyCode::Char('?') => return model.help = true,
             KeyCode::Char('L') => return toggle_lang(model),
+            KeyCode::Char('q') if !quit_asked && model.screen().is_some_and(Screen::unsaved) => {
+                model.quit_asked = true;
+                return notice(model, tr(T::QuitUnsaved), true);
+            }
             KeyCode::Char('q') => return model.quit = true,
             _ => {}
         }

@@ -344,3 +344,71 @@ fn fewer_members_than_the_answers_count_is_saved_with_the_answers_that_now_disag
     let error = interview(&m).error.clone().expect("refused");
     assert_eq!(error.zh, "孩子数不能超过家庭人口(家庭人口 1 人)");
 }
+
+#[test]
+fn q_or_esc_with_a_number_typed_but_not_saved_says_so_first() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    open_water(&mut m, 0);
+    key(&mut m, KeyCode::Char('6')); // river water; now minutes to fetch it
+    assert_eq!(current_name(&m), "fetch_minutes");
+    typ(&mut m, "45");
+    key(&mut m, KeyCode::Char('q'));
+    assert!(!m.quit, "not at once");
+    let notice = m.notice.clone().expect("said");
+    assert_eq!(
+        notice.text.en,
+        "what is typed here is not saved: Enter saves it, q again quits without it"
+    );
+    assert_eq!(
+        interview(&m).input.value(),
+        "45",
+        "q is not typed into a number"
+    );
+    // Another key forgets the question; Enter saves and goes on.
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(current_name(&m), "fetch_climb_m");
+    // Esc with a number typed: said in the key bar; Enter still saves.
+    typ(&mut m, "80");
+    key(&mut m, KeyCode::Esc);
+    assert!(matches!(m.stack.last(), Some(Screen::Interview(_))));
+    let screen = render(&mut m, 100, 30);
+    assert!(
+        screen.contains(
+            "what is typed here is not saved: Enter saves it, Esc again leaves without it"
+        ),
+        "{screen}"
+    );
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(
+        interview(&m)
+            .record
+            .answers
+            .get("fetch_climb_m")
+            .map(String::as_str),
+        Some("80")
+    );
+    // Esc twice leaves without what was typed.
+    typ(&mut m, "9");
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::Esc);
+    assert!(matches!(m.stack.last(), Some(Screen::Households(_))));
+    // Nothing typed: q quits at once; twice with a value typed quits too.
+    key(&mut m, KeyCode::Char('2'));
+    key(&mut m, KeyCode::Char('q'));
+    assert!(m.quit, "nothing unsaved on the question shown");
+}
+
+#[test]
+fn q_twice_with_a_value_typed_quits() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::Zh);
+    open_water(&mut m, 0);
+    key(&mut m, KeyCode::Char('6'));
+    typ(&mut m, "45");
+    key(&mut m, KeyCode::Char('q'));
+    assert!(!m.quit);
+    assert!(render(&mut m, 100, 30).contains("这一题输入的还没保存:回车保存,再按 q 不保存退出"));
+    key(&mut m, KeyCode::Char('q'));
+    assert!(m.quit);
+}

@@ -275,11 +275,38 @@ impl Interview {
         }
     }
 
-    /// Esc: back to the households, unless leaving would quietly keep a
+    /// Whether the question shown has an answer typed or ticked that
+    /// differs from the one saved (Enter has not been pressed).
+    pub fn unsaved(&self) -> bool {
+        if self.mode != Mode::Question || self.locked() {
+            return false;
+        }
+        let q = self.record.survey.question_at(self.current);
+        let stored = self.record.answers.get(&q.name).map_or("", String::as_str);
+        match q.kind {
+            _ if typed(&self.record.survey, self.current) => self.input.value().trim() != stored,
+            QuestionKind::SelectMultiple => {
+                let stored: Vec<&str> = stored.split_whitespace().collect();
+                let mut picks: Vec<&str> = self.picks.iter().map(String::as_str).collect();
+                let mut before = stored.clone();
+                picks.sort_unstable();
+                before.sort_unstable();
+                picks != before
+            }
+            _ => false,
+        }
+    }
+
+    /// Esc: back to the households, unless an answer is typed but not
+    /// saved (says so; Esc again leaves), or leaving would quietly keep a
     /// draft that could be complete (asks "complete now?") or take a
     /// reopened interview out of the priorities (says so; Esc again
     /// leaves).
     pub fn leave(&mut self) -> Outcome {
+        if self.leaving.is_none() && self.unsaved() {
+            self.leaving = Some(T::AskLeaveUnsaved);
+            return Outcome::said(tr(T::AskLeaveUnsaved), true);
+        }
         let draft = self.stored && self.record.status == Status::Draft;
         if self.leaving.is_some() || !draft {
             return Outcome::go(Go::Back);

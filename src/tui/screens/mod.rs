@@ -33,7 +33,7 @@ use super::widgets::status_bar::Notice;
 use super::widgets::table::row_at;
 use crate::i18n::{Lang, Tr};
 use crate::store::{Store, StoreError};
-use crate::survey::Survey;
+use crate::survey::{QuestionKind, Survey};
 
 /// What a screen may read of the app while it handles a key or draws.
 pub struct Ctx<'a> {
@@ -212,6 +212,24 @@ impl Screen {
             Screen::Interview(i) => question::input(i),
             _ => None,
         }
+    }
+
+    /// Whether letters typed here are text (a name, a filter, a form, a
+    /// text answer) rather than commands. A number or a date takes no
+    /// letter: there q, ? and L keep their meaning (and t fills in today).
+    pub fn types_letters(&mut self) -> bool {
+        match self {
+            Screen::Interview(i) => {
+                question::input(i).is_some()
+                    && i.record.survey.question_at(i.current).kind == QuestionKind::Text
+            }
+            _ => self.input().is_some(),
+        }
+    }
+
+    /// Whether an answer is typed or ticked on the screen but not saved.
+    pub fn unsaved(&self) -> bool {
+        matches!(self, Screen::Interview(i) if i.unsaved())
     }
 
     /// Whether `code` answers the question shown (a choice's key), and so

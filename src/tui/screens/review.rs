@@ -71,7 +71,14 @@ pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
 /// and leaves (or lists what is missing and stays), `n` and Esc leave the
 /// draft; any other key stays and does nothing else.
 pub fn answer_leave(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
-    i.leaving = None;
+    // An answer typed but not saved: Esc again leaves without it, any
+    // other key goes on with the question (Enter saves it).
+    if i.leaving.take() == Some(T::AskLeaveUnsaved) {
+        return match k.code {
+            KeyCode::Esc => Outcome::go(Go::Back),
+            _ => super::question::key(i, ctx, k),
+        };
+    }
     match k.code {
         KeyCode::Char('y') => {
             let done = complete(i, ctx);
