@@ -118,6 +118,8 @@ texts! {
     KeysSurveys => "↑↓ 选择 · Tab 村 · q 退出", "↑↓ select · Tab villages · q quit";
     KeysCommon => "F1 帮助(不在输入时也可按 ?) · F2 切换语言(不在输入时也可按 L) · Ctrl-C 退出(所有答案都已保存)", "F1 help (? too when not typing) · F2 switch language (L too when not typing) · Ctrl-C quit (every answer is already saved)";
     ShortVillages => "回车 打开 · / 筛选 · a 添加 · Tab 切换 · ? 帮助 · q 退出", "Enter open · / filter · a add · Tab switch · ? help · q quit";
+    FilteringKeys => "筛选中:输入即筛选 · ↑↓ 选择 · 回车 打开 · Esc 清除", "filtering: type to filter · ↑↓ choose · Enter open · Esc clear";
+    SearchingKeys => "搜索中:输入即筛选 · ↑↓ 选择 · 回车 打开 · Esc 清除", "searching: type to filter · ↑↓ choose · Enter open · Esc clear";
     ShortHouseholds => "回车 调查 · 1-9 问卷 · / 搜索 · a 添加 · e 修改 · Esc 返回 · ? 帮助", "Enter interview · 1-9 survey · / search · a add · e edit · Esc back · ? help";
     ShortReview => "回车 修改 · m 未答 · c 完成 · o 重开 · Esc 返回 · ? 帮助", "Enter change · m missing · c complete · o reopen · Esc back · ? help";
     ShortSurveys => "↑↓ 选择 · Tab 切换 · ? 帮助 · q 退出", "↑↓ select · Tab switch · ? help · q quit";

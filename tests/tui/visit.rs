@@ -412,3 +412,39 @@ fn q_twice_with_a_value_typed_quits() {
     key(&mut m, KeyCode::Char('q'));
     assert!(m.quit);
 }
+
+#[test]
+fn a_search_starts_fresh_and_enter_opens_the_row_it_found() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::Zh);
+    key(&mut m, KeyCode::Char('/'));
+    typ(&mut m, "nsc");
+    key(&mut m, KeyCode::Enter);
+    match m.stack.last() {
+        Some(Screen::Households(h)) => assert_eq!(h.village, "那洒村", "one Enter opens it"),
+        _ => panic!("the village opened"),
+    }
+    key(&mut m, KeyCode::Esc);
+    // A new search is a new query, not the old one with more letters.
+    key(&mut m, KeyCode::Char('/'));
+    typ(&mut m, "mh");
+    key(&mut m, KeyCode::Enter);
+    match m.stack.last() {
+        Some(Screen::Households(h)) => assert_eq!(h.village, "曼贺村"),
+        _ => panic!("曼贺村 opened"),
+    }
+    // Digits typed in the search are the code searched for: no survey
+    // opens until Enter, which opens the household found.
+    key(&mut m, KeyCode::Char('/'));
+    let screen = render(&mut m, 80, 24);
+    assert!(screen.contains("搜索中:"), "the mode is shown: {screen}");
+    typ(&mut m, "530002");
+    assert!(matches!(m.stack.last(), Some(Screen::Households(_))));
+    key(&mut m, KeyCode::Enter);
+    let i = interview(&m);
+    assert_eq!(i.record.household.code, "530002");
+    assert_eq!(
+        i.record.survey.id, "housing",
+        "its first survey not complete"
+    );
+}

@@ -86,9 +86,14 @@ impl Households {
     }
 
     pub fn key(&mut self, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
+        // Enter in the search applies it and opens the row chosen (the
+        // only one, when one matches).
+        let open = self.filter.editing.is_some() && k.code == KeyCode::Enter;
         if self.filter.key(k) {
             self.refilter();
-            return Outcome::default();
+            if !open {
+                return Outcome::default();
+            }
         }
         if navigate(&mut self.selected, self.visible.len(), k.code, ctx.page()) {
             return Outcome::default();
@@ -175,6 +180,11 @@ impl Households {
             areas.table,
         );
         self.filter.render(frame, areas.filter, T::Search.get(lang));
-        frame.render_widget(KeyBar(T::ShortHouseholds.get(lang)), areas.keys);
+        let keys = if self.filter.editing.is_some() {
+            T::SearchingKeys
+        } else {
+            T::ShortHouseholds
+        };
+        frame.render_widget(KeyBar(keys.get(lang)), areas.keys);
     }
 }

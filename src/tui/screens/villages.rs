@@ -72,9 +72,14 @@ impl Villages {
     }
 
     pub fn key(&mut self, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
+        // Enter in the search applies it and opens the row chosen (the
+        // only one, when one matches).
+        let open = self.filter.editing.is_some() && k.code == KeyCode::Enter;
         if self.filter.key(k) {
             self.refilter();
-            return Outcome::default();
+            if !open {
+                return Outcome::default();
+            }
         }
         if navigate(&mut self.selected, self.visible.len(), k.code, ctx.page()) {
             return Outcome::default();
@@ -162,6 +167,11 @@ impl Villages {
             areas.table,
         );
         self.filter.render(frame, areas.filter, T::Filter.get(lang));
-        frame.render_widget(KeyBar(T::ShortVillages.get(lang)), areas.keys);
+        let keys = if self.filter.editing.is_some() {
+            T::FilteringKeys
+        } else {
+            T::ShortVillages
+        };
+        frame.render_widget(KeyBar(keys.get(lang)), areas.keys);
     }
 }

@@ -31,13 +31,13 @@ impl Filter {
         self.editing.as_ref().map_or(&self.query, |i| i.value())
     }
 
-    /// Handles a key: `/` starts typing, Enter applies, Esc clears. True
-    /// when the key was the filter's (the list should then be filtered
-    /// again); arrows still move in the list while typing.
+    /// Handles a key: `/` starts a fresh query, Enter applies it, Esc
+    /// clears it. True when the key was the filter's (the list should then
+    /// be filtered again); arrows still move in the list while typing.
     pub fn key(&mut self, k: KeyEvent) -> bool {
         let Some(input) = self.editing.as_mut() else {
             if k.code == KeyCode::Char('/') {
-                self.editing = Some(Input::new(self.query.clone()));
+                self.editing = Some(Input::default());
                 return true;
             }
             if k.code == KeyCode::Esc && !self.query.is_empty() {
