@@ -194,15 +194,21 @@ fn snapshots_of_every_screen() {
 /// Typical answers of each bundled survey, as the keys an interviewer
 /// presses; returns how many keys the whole interview took.
 fn run_interview(m: &mut Model, survey_key: char, answers: &[(&str, &str)]) -> usize {
-    let mut keys = 1;
     key(m, KeyCode::Char(survey_key));
+    let keys = answer_to_review(m, answers);
+    key(m, KeyCode::Char('c'));
+    keys + 2
+}
+
+/// Answers the interview shown with the keys given per question until the
+/// review comes; returns how many keys that took.
+fn answer_to_review(m: &mut Model, answers: &[(&str, &str)]) -> usize {
+    let mut keys = 0;
     let mut guard = 0;
     while let Some(Screen::Interview(i)) = m.stack.last() {
         guard += 1;
         assert!(guard < 60, "the interview does not end");
         if let Mode::Review { .. } = i.mode {
-            key(m, KeyCode::Char('c'));
-            keys += 1;
             break;
         }
         let name = current_name(m);
@@ -225,80 +231,83 @@ fn run_interview(m: &mut Model, survey_key: char, answers: &[(&str, &str)]) -> u
     keys
 }
 
+/// A household of four's typical answers to each bundled survey, by its
+/// key in the menu; remarks left empty.
+const TYPICAL: [(char, &[(&str, &str)]); 5] = [
+    (
+        '1',
+        &[
+            ("appraisal_grade", "1"),
+            ("structure", "3"),
+            ("built_year", "1998⏎"),
+            ("floor_area", "90⏎"),
+            ("defects", "2⏎"),
+            ("disaster_damage", "n"),
+            ("lives_in_safe_house", "n"),
+            ("urgency", "3"),
+            ("remarks", "⏎"),
+        ],
+    ),
+    (
+        '2',
+        &[
+            ("main_source", "3"),
+            ("fetch_minutes", "25⏎"),
+            ("fetch_climb_m", "10⏎"),
+            ("shortage_days", "40⏎"),
+            ("quality_problems", "6⏎"),
+            ("toilet", "2"),
+            ("handwashing", "1"),
+            ("urgency", "3"),
+            ("remarks", "⏎"),
+        ],
+    ),
+    (
+        '3',
+        &[
+            ("path_surface", "2"),
+            ("road_distance_m", "800⏎"),
+            ("months_cut_off", "1⏎"),
+            ("bus_within_2km", "y"),
+            ("unsafe_crossings", "5⏎"),
+            ("urgency", "2"),
+            ("remarks", "⏎"),
+        ],
+    ),
+    (
+        '4',
+        &[
+            ("children_6_15", "2⏎"),
+            ("not_attending", "0⏎"),
+            ("school_minutes", "35⏎"),
+            ("boarders", "0⏎"),
+            ("route_hazards", "4⏎"),
+            ("urgency", "2"),
+            ("remarks", "⏎"),
+        ],
+    ),
+    (
+        '5',
+        &[
+            ("all_insured", "y"),
+            ("clinic_minutes", "20⏎"),
+            ("unmet_care", "n"),
+            ("chronic", "1⏎"),
+            ("chronic_unsigned", "0⏎"),
+            ("medical_debt", "n"),
+            ("urgency", "2"),
+            ("remarks", "⏎"),
+        ],
+    ),
+];
+
 #[test]
 fn whole_interviews_of_every_bundled_survey() {
     let dir = TempDir::new().expect("temp dir");
     let mut m = model(&dir, Lang::Zh);
     key(&mut m, KeyCode::Enter);
-    let typical: [(char, &[(&str, &str)]); 5] = [
-        (
-            '1',
-            &[
-                ("appraisal_grade", "1"),
-                ("structure", "3"),
-                ("built_year", "1998⏎"),
-                ("floor_area", "90⏎"),
-                ("defects", "2⏎"),
-                ("disaster_damage", "n"),
-                ("lives_in_safe_house", "n"),
-                ("urgency", "3"),
-                ("remarks", "⏎"),
-            ],
-        ),
-        (
-            '2',
-            &[
-                ("main_source", "3"),
-                ("fetch_minutes", "25⏎"),
-                ("fetch_climb_m", "10⏎"),
-                ("shortage_days", "40⏎"),
-                ("quality_problems", "6⏎"),
-                ("toilet", "2"),
-                ("handwashing", "1"),
-                ("urgency", "3"),
-                ("remarks", "⏎"),
-            ],
-        ),
-        (
-            '3',
-            &[
-                ("path_surface", "2"),
-                ("road_distance_m", "800⏎"),
-                ("months_cut_off", "1⏎"),
-                ("bus_within_2km", "y"),
-                ("unsafe_crossings", "5⏎"),
-                ("urgency", "2"),
-                ("remarks", "⏎"),
-            ],
-        ),
-        (
-            '4',
-            &[
-                ("children_6_15", "2⏎"),
-                ("not_attending", "0⏎"),
-                ("school_minutes", "35⏎"),
-                ("boarders", "0⏎"),
-                ("route_hazards", "4⏎"),
-                ("urgency", "2"),
-                ("remarks", "⏎"),
-            ],
-        ),
-        (
-            '5',
-            &[
-                ("all_insured", "y"),
-                ("clinic_minutes", "20⏎"),
-                ("unmet_care", "n"),
-                ("chronic", "1⏎"),
-                ("chronic_unsigned", "0⏎"),
-                ("medical_debt", "n"),
-                ("urgency", "2"),
-                ("remarks", "⏎"),
-            ],
-        ),
-    ];
     let mut report = Vec::new();
-    for (survey_key, answers) in typical {
+    for (survey_key, answers) in TYPICAL {
         let keys = run_interview(&mut m, survey_key, answers);
         let i = interview(&m);
         let id = i.record.id;

@@ -78,6 +78,8 @@ texts! {
     Skipped => "未答", "not answered";
     StatusDraft => "草稿", "Draft";
     StatusComplete => "已完成", "Complete";
+    EnterNextSurvey => "回车 下一份问卷:", "Enter: next survey:";
+    EnterNextHousehold => "这户的问卷都完成了 · 回车 回到农户列表的下一户", "every survey of this household is complete · Enter: back to the next household";
     CompleteDone => "调查已完成", "interview complete";
     Reopened => "已重新打开,可以修改", "reopened for correction";
     DateForm => "年-月-日,如 2025-11-28 · t 填今天", "year-month-day, as 2025-11-28 · t for today";

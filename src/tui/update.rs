@@ -125,6 +125,16 @@ fn apply(model: &mut Model, outcome: Outcome) {
         Go::Stay => {}
         Go::Push(screen) => model.stack.push(screen),
         Go::Back => back(model),
+        Go::Replace(screen) => {
+            model.stack.pop();
+            model.stack.push(screen);
+        }
+        Go::BackToNext(code) => {
+            back(model);
+            if let Some(Screen::Households(h)) = model.stack.last_mut() {
+                h.select_next_after(&code);
+            }
+        }
         Go::Tab(tab) => to_tab(model, tab),
         Go::Named(name) => {
             model.interviewer = name;

@@ -448,3 +448,103 @@ fn a_search_starts_fresh_and_enter_opens_the_row_it_found() {
         "its first survey not complete"
     );
 }
+
+#[test]
+fn a_whole_visit_of_the_five_surveys_takes_at_most_90_keys() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::Zh);
+    let keys = std::cell::Cell::new(0);
+    let press = |m: &mut Model, code: KeyCode| {
+        key(m, code);
+        keys.set(keys.get() + 1);
+    };
+    // From the village list to 李明's household (four members): its
+    // first survey opens with the Enter that finds it.
+    for c in "/mh".chars() {
+        press(&mut m, KeyCode::Char(c));
+    }
+    press(&mut m, KeyCode::Enter);
+    for c in "/lm".chars() {
+        press(&mut m, KeyCode::Char(c));
+    }
+    press(&mut m, KeyCode::Enter);
+    let found = keys.get();
+    let mut answered = 0;
+    for (n, (_, answers)) in TYPICAL.iter().enumerate() {
+        let i = interview(&m);
+        assert_eq!(i.record.household.code, "530001");
+        assert_eq!(i.record.survey.id, m.surveys[n].id, "the surveys in order");
+        answered += answer_to_review(&mut m, answers);
+        press(&mut m, KeyCode::Char('c'));
+        let screen = render(&mut m, 80, 24);
+        if n + 1 < TYPICAL.len() {
+            let next = m.surveys[n + 1].title.get(Lang::Zh);
+            assert!(
+                screen.contains(&format!("回车 下一份问卷: {next}")),
+                "{screen}"
+            );
+            press(&mut m, KeyCode::Enter);
+        } else {
+            assert!(screen.contains("这户的问卷都完成了"), "{screen}");
+        }
+    }
+    let total = keys.get() + answered;
+    for survey in m.surveys.clone() {
+        let stored = m.store.find_interview("530001", &survey).expect("read");
+        assert_eq!(
+            stored.map(|i| i.status),
+            Some(Status::Complete),
+            "{}",
+            survey.id
+        );
+    }
+    println!(
+        "a whole visit: {total} keys ({found} to find the household, {answered} answering, {} between surveys)",
+        total - found - answered
+    );
+    assert!(total <= 90, "{total} keys");
+    // After the last, back to the list on the next household of the
+    // same cadre (王芳's 白玉兰).
+    key(&mut m, KeyCode::Enter);
+    match m.stack.last() {
+        Some(Screen::Households(h)) => {
+            let row = &h.rows[h.visible[h.selected]];
+            assert_eq!(row.household.code, "530002");
+        }
+        _ => panic!("back on the households"),
+    }
+}
+
+#[test]
+fn after_a_households_last_survey_the_list_goes_on_to_the_next_of_the_same_cadre() {
+    let dir = TempDir::new().expect("temp dir");
+    let store = store(&dir);
+    let mut other = household("530002", "勐烈镇", "曼贺村", "白玉兰", 6);
+    other.cadre = "岩香".into();
+    store.upsert_households(&[other]).expect("another cadre's");
+    store.set_interviewer("王芳").expect("name");
+    // Only the water survey: the household is done with one.
+    let water: Vec<_> = BUNDLED
+        .iter()
+        .filter(|(p, _)| p.contains("water"))
+        .map(|(p, t)| (*p, *t))
+        .collect();
+    let (surveys, files) = tui::surveys(water);
+    let mut m = tui::new_model(store, surveys, files, Lang::En, (80, 24)).expect("model");
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Enter); // 530001, 王芳's
+    answer_to_review(&mut m, TYPICAL[1].1);
+    key(&mut m, KeyCode::Char('c'));
+    assert!(render(&mut m, 100, 30).contains("every survey of this household is complete"));
+    key(&mut m, KeyCode::Enter);
+    match m.stack.last() {
+        Some(Screen::Households(h)) => {
+            let row = &h.rows[h.visible[h.selected]];
+            assert_eq!(
+                row.household.code, "530003",
+                "王芳's next, not 岩香's 530002"
+            );
+        }
+        _ => panic!("back on the households"),
+    }
+}

@@ -64,6 +64,33 @@ impl Households {
         Ok(())
     }
 
+    /// Selects, after the household with `code`, the next one of the same
+    /// cadre with a survey not complete (wrapping round); else the next
+    /// with a survey not complete; else it stays. The search that found
+    /// the household is cleared: the next one is another household.
+    pub fn select_next_after(&mut self, code: &str) {
+        self.filter = Filter::default();
+        self.refilter();
+        let Some(at) = (self.visible.iter()).position(|&i| self.rows[i].household.code == code)
+        else {
+            return;
+        };
+        let cadre = &self.rows[self.visible[at]].household.cadre;
+        let len = self.visible.len();
+        let after = || (1..len).map(|d| (at + d) % len);
+        let open = |n: usize| {
+            let row = &self.rows[self.visible[n]];
+            row.surveys.iter().any(|s| *s != Some(Status::Complete))
+        };
+        let same = |n: usize| &self.rows[self.visible[n]].household.cadre == cadre;
+        if let Some(n) = after()
+            .find(|&n| same(n) && open(n))
+            .or_else(|| after().find(|&n| open(n)))
+        {
+            self.selected = n;
+        }
+    }
+
     pub fn refilter(&mut self) {
         // A code typed with a Chinese input method (full-width) finds the
         // code as stored.

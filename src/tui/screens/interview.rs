@@ -19,6 +19,17 @@ use crate::survey::{QuestionKind, Survey};
 use crate::tui::text::T;
 use crate::tui::widgets::status_bar::Notice;
 
+/// What Enter does right after the interview is completed here.
+#[derive(Clone, Debug)]
+pub enum Next {
+    /// Opens the household's next survey not complete (position in the
+    /// menu, and the survey).
+    Survey(usize, Rc<Survey>),
+    /// Every survey of the household is complete: back to the households,
+    /// on the next one of the same cadre.
+    Household,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Question,
@@ -37,6 +48,8 @@ pub struct Interview {
     /// Leaving was asked for, and this question is shown in the key bar:
     /// `y` completes, `n` keeps the draft, Esc leaves (after a reopening).
     pub leaving: Option<T>,
+    /// Offered once the interview is completed here, until another key.
+    pub next: Option<Next>,
     /// The question shown was opened from the review to be corrected:
     /// once its answer is saved the review comes back.
     pub from_review: bool,
@@ -90,6 +103,7 @@ impl Interview {
             stored,
             reopened: false,
             leaving: None,
+            next: None,
             from_review: false,
             to_fix: None,
             current: 0,
@@ -112,6 +126,49 @@ impl Interview {
             i.current = i.path.first().copied().unwrap_or(0);
         }
         Outcome::go(Go::Push(Screen::Interview(Box::new(i))))
+    }
+
+    /// After completing: what comes next for the household, its next
+    /// survey in menu order (from this one on, then from the first) not
+    /// complete yet, else the next household.
+    pub fn offer_next(&mut self, ctx: &Ctx<'_>) -> Result<(), StoreError> {
+        let code = &self.record.household.code;
+        let len = ctx.surveys.len();
+        let n = (ctx.surveys.iter())
+            .position(|s| s.id == self.record.survey.id)
+            .unwrap_or(len);
+        for j in (n + 1..len).chain(0..n.min(len)) {
+            let survey = &ctx.surveys[j];
+            let done = ctx
+                .store
+                .find_interview(code, survey)?
+                .is_some_and(|i| i.status == Status::Complete);
+            if !done {
+                self.next = Some(Next::Survey(j, Rc::clone(survey)));
+                return Ok(());
+            }
+        }
+        self.next = Some(Next::Household);
+        Ok(())
+    }
+
+    /// Enter right after completing: the next survey in place of this
+    /// one, or back to the households on the next one of the cadre.
+    pub fn go_next(&self, ctx: &Ctx<'_>, next: Next) -> Outcome {
+        let code = &self.record.household.code;
+        match next {
+            Next::Survey(j, _) => {
+                let opened = Interview::open(ctx, code, j);
+                match opened.go {
+                    Go::Push(screen) => Outcome {
+                        go: Go::Replace(screen),
+                        ..opened
+                    },
+                    _ => opened,
+                }
+            }
+            Next::Household => Outcome::go(Go::BackToNext(code.clone())),
+        }
     }
 
     /// Where the current question is on the path.

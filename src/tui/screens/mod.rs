@@ -72,6 +72,11 @@ pub enum Go {
     Push(Screen),
     /// Back to the screen underneath, reloaded.
     Back,
+    /// This screen gives way to another (the next survey of a household).
+    Replace(Screen),
+    /// Back to the households, reloaded, on the next household of the
+    /// cadre of the one with this code.
+    BackToNext(String),
     /// To the top of a tab, leaving the screens stacked on this one.
     Tab(Tab),
     /// The interviewer gave their name (stored already).
@@ -167,6 +172,27 @@ pub enum Screen {
     Explain(Box<explain::Explain>),
 }
 
+/// A key on the interview: Enter right after completing goes on to what
+/// comes next (any other key forgets that); then the list of what keeps
+/// it from completing, a question asked on leaving, the question or the
+/// review take it.
+fn interview_key(i: &mut interview::Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
+    if let Some(next) = i.next.take()
+        && k.code == KeyCode::Enter
+    {
+        return i.go_next(ctx, next);
+    }
+    if i.to_fix.is_some() {
+        review::fix_key(i, k)
+    } else if i.leaving.is_some() {
+        review::answer_leave(i, ctx, k)
+    } else if i.mode == interview::Mode::Question {
+        question::key(i, ctx, k)
+    } else {
+        review::key(i, ctx, k)
+    }
+}
+
 impl Screen {
     pub fn key(&mut self, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
         match self {
@@ -175,10 +201,7 @@ impl Screen {
             Screen::Surveys(s) => s.key(ctx, k),
             Screen::Households(s) => s.key(ctx, k),
             Screen::Form(s) => s.key(ctx, k),
-            Screen::Interview(i) if i.to_fix.is_some() => review::fix_key(i, k),
-            Screen::Interview(i) if i.leaving.is_some() => review::answer_leave(i, ctx, k),
-            Screen::Interview(i) if i.mode == interview::Mode::Question => question::key(i, ctx, k),
-            Screen::Interview(i) => review::key(i, ctx, k),
+            Screen::Interview(i) => interview_key(i, ctx, k),
             Screen::Priorities(s) => s.key(ctx, k),
             Screen::Explain(s) => s.key(ctx, k),
         }

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
 
-use super::interview::{Interview, Mode};
+use super::interview::{Interview, Mode, Next};
 use super::question::{choice_index, choice_key};
 use super::{Ctx, Go, Outcome, navigate, pick, tr};
 use crate::i18n::{Lang, Tr};
@@ -115,7 +115,10 @@ fn complete(i: &mut Interview, ctx: &Ctx<'_>) -> Outcome {
     match ctx.store.complete(i.record.id, ctx.interviewer) {
         Ok(_) => {
             i.record.status = Status::Complete;
-            Outcome::said(tr(T::CompleteDone), false)
+            match i.offer_next(ctx) {
+                Ok(()) => Outcome::said(tr(T::CompleteDone), false),
+                Err(e) => Outcome::failed(&e),
+            }
         }
         Err(StoreError::Incomplete { failures }) => {
             let list = to_fix(&i.record.survey, &failures);
@@ -272,8 +275,15 @@ pub fn render(i: &Interview, selected: usize, frame: &mut Frame<'_>, body: Rect,
         },
         list,
     );
-    let bar = i.leaving.unwrap_or(T::ShortReview);
-    frame.render_widget(KeyBar(bar.get(lang)), keys);
+    let bar = match (&i.leaving, &i.next) {
+        (Some(t), _) => t.get(lang).to_string(),
+        (None, Some(Next::Survey(_, s))) => {
+            format!("{} {}", T::EnterNextSurvey.get(lang), s.title.get(lang))
+        }
+        (None, Some(Next::Household)) => T::EnterNextHousehold.get(lang).to_string(),
+        (None, None) => T::ShortReview.get(lang).to_string(),
+    };
+    frame.render_widget(KeyBar(&bar), keys);
     if let Some(list) = &i.to_fix {
         render_fix(list, frame, body, lang);
     }
