@@ -91,13 +91,13 @@ fn the_ranked_table_of_a_known_county() {
         .assert()
         .success()
         .stdout(
-            "rank  township  village  category  project                                severity  phase  households affected  surveyed  registered  people affected  share  estimated cost (yuan)  reliability\n\
-             \x20  1  整董镇    那洒村   water     Build or upgrade a piped water scheme         4      4                    2         2           2                6   100%                   6000  low\n\
-             \x20  2  勐烈镇    曼贺村   water     Build or upgrade a piped water scheme         4      4                    2         5           6                3    40%                   6000\n\
-             \x20  3  勐烈镇    曼贺村   water     Water testing and treatment                   3      4                    5         5           6               15   100%                   4000\n\
-             \x20  4  勐烈镇    曼贺村   water     Extend piped water to the home                3      4                    3         5           6                8    60%                   7500\n\
-             \x20  5  整董镇    那洒村   water     Water testing and treatment                   3      4                    2         2           2                6   100%                   1600  low\n\
-             \x20  6  整董镇    那洒村   water     Extend piped water to the home                3      4                    2         2           2                6   100%                   5000  low\n",
+            "rank  township  village  category        project                                severity  phase  households affected  surveyed  registered  people affected  share  estimated cost (yuan)  reliability\n\
+             \x20  1  整董镇    那洒村   drinking water  Build or upgrade a piped water scheme         4      4                    2         2           2                6   100%                   6000  low\n\
+             \x20  2  勐烈镇    曼贺村   drinking water  Build or upgrade a piped water scheme         4      4                    2         5           6                3    40%                   6000\n\
+             \x20  3  勐烈镇    曼贺村   drinking water  Water testing and treatment                   3      4                    5         5           6               15   100%                   4000\n\
+             \x20  4  勐烈镇    曼贺村   drinking water  Extend piped water to the home                3      4                    3         5           6                8    60%                   7500\n\
+             \x20  5  整董镇    那洒村   drinking water  Water testing and treatment                   3      4                    2         2           2                6   100%                   1600  low\n\
+             \x20  6  整董镇    那洒村   drinking water  Extend piped water to the home                3      4                    2         2           2                6   100%                   5000  low\n",
         );
 }
 
@@ -149,7 +149,7 @@ fn explain_names_the_households_answers_and_rule() {
         .success()
         .stdout(
             "rank 4: 曼贺村 · Extend piped water to the home\n\
-             rule water.water_far (category water, severity 3, phase of the category here 4)\n\
+             rule water.water_far (category drinking water, severity 3, phase of the category here 4)\n\
              3 households affected of 5 surveyed, 6 registered; 8 people affected\n\
              when: ${fetch_minutes} > 20 or ${fetch_climb_m} > 80\n\
              \n\
@@ -428,7 +428,7 @@ fn a_renamed_question_and_changed_choices_leave_old_interviews_exportable_and_ex
         .success()
         .stdout(
             "rank 4: 曼贺村 · Extend piped water to the home\n\
-             rule water.water_far (category water, severity 3, phase of the category here 4)\n\
+             rule water.water_far (category drinking water, severity 3, phase of the category here 4)\n\
              4 households affected of 6 surveyed, 6 registered; 14 people affected\n\
              when: [2026.1] ${fetch_minutes} > 20 or ${fetch_climb_m} > 80; [2026.2] ${fetch_min} > 20 or ${fetch_climb_m} > 80\n\
              \n\

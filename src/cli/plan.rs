@@ -7,7 +7,7 @@ use super::{CliError, PriorityArgs};
 use crate::i18n::{Lang, Tr};
 use crate::interview::display_answer;
 use crate::priority::budget::{self, Choice, Method};
-use crate::priority::{By, Filter, Project};
+use crate::priority::{By, Filter, Project, category_name};
 use crate::report::csv_out::{self, ExportError};
 use crate::report::priorities::{Column, PriorityRow, project_label};
 use crate::report::{export, table};
@@ -170,11 +170,13 @@ fn explain_text(
         project.registered,
         project.people,
     );
-    let (survey, name, category) = (&rule.survey, &rule.name, &rule.category);
+    let (survey, name) = (&rule.survey, &rule.name);
+    let category_zh = category_name(&rule.category, Lang::Zh);
+    let category_en = category_name(&rule.category, Lang::En);
     out.push_str(
         tr!(
-            "排序 {rank}:{village} · {label}\n规则 {survey}.{name}(类别 {category},严重程度 {sev},该村此类别阶段 {phase})\n受影响 {k} 户 / 调查 {n} 户 / 登记 {big_n} 户,受影响人口 {people}\n",
-            "rank {rank}: {village} · {label}\nrule {survey}.{name} (category {category}, severity {sev}, phase of the category here {phase})\n{k} households affected of {n} surveyed, {big_n} registered; {people} people affected\n"
+            "排序 {rank}:{village} · {label}\n规则 {survey}.{name}(类别 {category_zh},严重程度 {sev},该村此类别阶段 {phase})\n受影响 {k} 户 / 调查 {n} 户 / 登记 {big_n} 户,受影响人口 {people}\n",
+            "rank {rank}: {village} · {label}\nrule {survey}.{name} (category {category_en}, severity {sev}, phase of the category here {phase})\n{k} households affected of {n} surveyed, {big_n} registered; {people} people affected\n"
         )
         .get(lang),
     );
@@ -248,7 +250,7 @@ fn explanation_table(explanation: &Explanation, lang: Lang) -> String {
                             .question(q)
                             .is_some_and(|q| !r.survey.choices_of(q).is_empty()) =>
                     {
-                        format!("{v}({})", display_answer(&r.survey, q, v, lang, "、"))
+                        format!("{v}({})", display_answer(&r.survey, q, v, lang))
                     }
                     Some(v) => v.clone(),
                     None => String::new(),

@@ -409,14 +409,18 @@ impl Env for Constrained<'_, '_> {
 }
 
 /// How a stored answer reads for a person: choice labels in `lang` (joined
-/// with `sep` for several), a number with its unit, text as it is.
+/// with "；" in Chinese and ", " in English: a label may hold a 、), a
+/// number with its unit, text as it is.
 pub fn display_answer(
     survey: &Survey,
     question: &str,
     stored: &str,
     lang: crate::i18n::Lang,
-    sep: &str,
 ) -> String {
+    let sep = match lang {
+        crate::i18n::Lang::Zh => "；",
+        crate::i18n::Lang::En => ", ",
+    };
     let Some(q) = survey.question(question) else {
         return stored.to_string();
     };

@@ -16,7 +16,29 @@ pub use filter::Filter;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use crate::i18n::Lang;
 use crate::survey::Label;
+
+/// A need category as a person reads it: the categories of the bundled
+/// questionnaires and a few more a county uses, in `lang`; any other as
+/// its author wrote its id.
+pub fn category_name(id: &str, lang: Lang) -> &str {
+    let (zh, en) = match id {
+        "housing" => ("住房安全", "housing"),
+        "water" => ("饮水安全", "drinking water"),
+        "roads" => ("道路交通", "roads"),
+        "schooling" => ("上学", "schooling"),
+        "health" => ("看病就医", "health care"),
+        "sanitation" => ("环境卫生", "sanitation"),
+        "electricity" => ("用电", "electricity"),
+        "income" => ("收入就业", "income and jobs"),
+        _ => return id,
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
 
 /// A household as the ranking needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use super::csv_out::{Cell, ExportError, Sink};
 use crate::i18n::Lang;
 use crate::priority::budget::Choice;
-use crate::priority::{Project, Rule};
+use crate::priority::{Project, Rule, category_name};
 use crate::store::priorities::PriorityInput;
 
 /// The project label of a rule, in `lang`, or the rule's name.
@@ -185,6 +185,7 @@ impl<'a> PriorityRow<'a> {
     /// The value of `column` for a terminal table: the share as a percent.
     pub fn text(&self, column: Column, lang: Lang) -> Cow<'a, str> {
         match column {
+            Column::Category => Cow::Borrowed(category_name(&self.rule.category, lang)),
             Column::Share => Cow::Owned(format!("{:.0}%", self.project.share() * 100.0)),
             _ => self.cell(column, lang).into_text(),
         }

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::{Ctx, Go, Outcome, navigate};
 use crate::i18n::Lang;
 use crate::interview::display_answer;
-use crate::priority::{Project, Rule};
+use crate::priority::{Project, Rule, category_name};
 use crate::store::priorities::Explanation;
 use crate::tui::text::T;
 use crate::tui::widgets::BOLD;
@@ -59,7 +59,7 @@ impl Explain {
             rule.survey,
             rule.name,
             T::Category.get(lang),
-            rule.category,
+            category_name(&rule.category, lang),
             T::Severity.get(lang),
             rule.severity,
             T::Phase.get(lang),
@@ -113,9 +113,9 @@ impl Explain {
             let r = &rows[n];
             let mut texts = vec![r.code.clone(), r.head.clone(), r.members.to_string()];
             for (q, v) in &r.values {
-                let shown = v.as_deref().map_or(String::new(), |v| {
-                    display_answer(&r.survey, q, v, lang, "、")
-                });
+                let shown = v
+                    .as_deref()
+                    .map_or(String::new(), |v| display_answer(&r.survey, q, v, lang));
                 texts.push(format!(" {}", fit(&shown, 18)));
             }
             (texts, Style::new())

@@ -459,7 +459,7 @@ fn changed(survey: &Survey, name: &str, old: &str, new: Option<&str>) -> Tr {
             .question(name)
             .map_or(name, |q| q.label.get(lang))
             .to_string();
-        let shown = |v: &str| crate::interview::display_answer(survey, name, v, lang, "、");
+        let shown = |v: &str| crate::interview::display_answer(survey, name, v, lang);
         let prefix = T::Changed.get(lang);
         let new = new.map_or_else(|| "—".to_string(), shown);
         format!("{prefix}{label} {} → {new}", shown(old))

@@ -13,7 +13,7 @@ use ratatui::widgets::Paragraph;
 use super::explain::Explain;
 use super::{Ctx, Go, Outcome, Screen, Tab, navigate, pick};
 use crate::i18n::Lang;
-use crate::priority::{Area, By, Filter, Project, category_areas};
+use crate::priority::{Area, By, Filter, Project, category_areas, category_name};
 use crate::report::priorities::{Column, PriorityRow};
 use crate::store::StoreError;
 use crate::store::places::{Place, Places};
@@ -233,8 +233,9 @@ impl Priorities {
         let filters = format!(
             "c {}: {} · t {}: {}",
             T::Category.get(lang),
-            self.category
-                .map_or(T::All.get(lang), |i| self.categories[i].as_str()),
+            self.category.map_or(T::All.get(lang), |i| {
+                category_name(&self.categories[i], lang)
+            }),
             T::Township.get(lang),
             self.township
                 .map_or(T::All.get(lang), |i| self.townships[i].as_str()),
@@ -341,7 +342,11 @@ impl Priorities {
             return;
         }
         let width = usize::from(area.width);
-        let title = format!("{} · {}", T::ChartTitle.get(lang), self.chart_category);
+        let title = format!(
+            "{} · {}",
+            T::ChartTitle.get(lang),
+            category_name(&self.chart_category, lang)
+        );
         let mut lines = vec![Line::styled(fit(&title, width).into_owned(), BOLD)];
         let most = self.chart.first().map_or(1, |(_, n)| (*n).max(1));
         // A name with its township: 曼贺村(勐烈镇).

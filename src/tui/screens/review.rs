@@ -229,7 +229,7 @@ fn answer_text(i: &Interview, index: usize, lang: Lang) -> String {
             _ => format!("— {}", T::Skipped.get(lang)),
         };
     };
-    let shown = display_answer(survey, &q.name, stored, lang, "、");
+    let shown = display_answer(survey, &q.name, stored, lang);
     match i.failing.iter().find(|(f, _)| *f == index) {
         Some((_, why)) => format!("{shown} — {}", why.get(lang)),
         None => shown,
