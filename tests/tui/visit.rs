@@ -548,3 +548,25 @@ fn after_a_households_last_survey_the_list_goes_on_to_the_next_of_the_same_cadre
         _ => panic!("back on the households"),
     }
 }
+
+#[test]
+fn the_outline_of_questions_widens_with_the_terminal() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    open_water(&mut m, 0);
+    let label = "Main drinking-water source in the dry season?";
+    let narrow = render(&mut m, 80, 24);
+    let wide = render(&mut m, 160, 40);
+    let outline = |screen: &str| -> Vec<String> {
+        screen
+            .lines()
+            .filter_map(|l| l.split('│').next())
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(
+        !outline(&narrow).iter().any(|l| l.contains(label)),
+        "{narrow}"
+    );
+    assert!(outline(&wide).iter().any(|l| l.contains(label)), "{wide}");
+}

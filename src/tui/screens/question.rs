@@ -169,9 +169,10 @@ fn confirm_answer(i: &mut Interview, ctx: &Ctx<'_>, q: &Question, value: String)
 
 /// The outline on the left when there is room, and the question panel.
 fn areas(body: Rect) -> (Option<Rect>, Rect) {
+    // 24 columns at 80, and two of every five columns more: a wide
+    // terminal shows whole labels.
     let outline_width = match body.width {
-        w if w >= 110 => 34,
-        w if w >= 76 => 24,
+        w if w >= 76 => (24 + w.saturating_sub(80) * 2 / 5).min(60),
         _ => return (None, body),
     };
     let [outline, _, panel] = Layout::horizontal([
