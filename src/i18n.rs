@@ -47,7 +47,7 @@ impl Lang {
 }
 
 /// One message in both interface languages.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tr {
     pub zh: String,
     pub en: String,

@@ -151,7 +151,9 @@ fn explain_names_the_households_answers_and_rule() {
             "rank 4: 曼贺村 · Extend piped water to the home\n\
              rule water.water_far (category drinking water, severity 3, phase of the category here 4)\n\
              3 households affected of 5 surveyed, 6 registered; 8 people affected\n\
-             when: ${fetch_minutes} > 20 or ${fetch_climb_m} > 80\n\
+             when: Minutes for one round trip to fetch water, including queueing > 20 or How many metres higher or lower is the water point than the home > 80\n\
+             (written in the questionnaire as ${fetch_minutes} > 20 or ${fetch_climb_m} > 80)\n\
+             Ranking compares the phase first, then the severity: at least 20% of this village's surveyed households have a drinking water problem of severity 4 or more, so the phase is 4. This severity-3 project therefore ranks above projects of higher severity in villages of a lower phase.\n\
              \n\
              code  head             members  fetch_minutes  fetch_climb_m\n\
              A1    =HYPERLINK(\"x\")        1  40\n\
@@ -430,7 +432,9 @@ fn a_renamed_question_and_changed_choices_leave_old_interviews_exportable_and_ex
             "rank 4: 曼贺村 · Extend piped water to the home\n\
              rule water.water_far (category drinking water, severity 3, phase of the category here 4)\n\
              4 households affected of 6 surveyed, 6 registered; 14 people affected\n\
-             when: [2026.1] ${fetch_minutes} > 20 or ${fetch_climb_m} > 80; [2026.2] ${fetch_min} > 20 or ${fetch_climb_m} > 80\n\
+             when: Minutes for one round trip to fetch water, including queueing > 20 or How many metres higher or lower is the water point than the home > 80\n\
+             (written in the questionnaire as [2026.1] ${fetch_minutes} > 20 or ${fetch_climb_m} > 80; [2026.2] ${fetch_min} > 20 or ${fetch_climb_m} > 80)\n\
+             Ranking compares the phase first, then the severity: at least 20% of this village's surveyed households have a drinking water problem of severity 4 or more, so the phase is 4. This severity-3 project therefore ranks above projects of higher severity in villages of a lower phase.\n\
              \n\
              code  head             members  fetch_minutes  fetch_climb_m  fetch_min\n\
              A1    =HYPERLINK(\"x\")        1  40\n\

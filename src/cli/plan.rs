@@ -7,7 +7,7 @@ use super::{CliError, PriorityArgs};
 use crate::i18n::{Lang, Tr};
 use crate::interview::display_answer;
 use crate::priority::budget::{self, Choice, Method};
-use crate::priority::{By, Filter, Project, category_name};
+use crate::priority::{By, Filter, Project, category_name, why_ranked};
 use crate::report::csv_out::{self, ExportError};
 use crate::report::priorities::{Column, PriorityRow, project_label};
 use crate::report::{export, table};
@@ -183,8 +183,16 @@ fn explain_text(
     let explanation = store
         .explain(&input, project)
         .map_err(CliError::store(db))?;
-    let w = &explanation.when;
-    out.push_str(tr!("条件:{w}\n\n", "when: {w}\n\n").get(lang));
+    let (words, w) = (explanation.in_words.get(lang), &explanation.when);
+    out.push_str(
+        tr!(
+            "条件:{words}\n(问卷中写作 {w})\n",
+            "when: {words}\n(written in the questionnaire as {w})\n"
+        )
+        .get(lang),
+    );
+    let why = why_ranked(&rule.category, project.phase, rule.severity);
+    out.push_str(&format!("{}\n\n", why.get(lang)));
     out.push_str(&explanation_table(&explanation, lang));
     Ok(out)
 }

@@ -305,3 +305,34 @@ fn a_rule_missing_from_a_version_is_not_counted_as_no_problem() {
         "the category was asked of all 10: 1 of 10 is below 20%"
     );
 }
+
+#[test]
+fn why_a_project_ranks_where_it_does_is_said_in_both_languages() {
+    let why = why_ranked("water", 4, 2);
+    assert!(
+        why.zh
+            .contains("至少 20% 的调查户有严重程度 4 或更高的饮水安全问题"),
+        "{}",
+        why.zh
+    );
+    assert!(
+        why.zh
+            .contains("严重程度 2 的项目因此排在阶段更低的村里严重程度更高的项目之前")
+    );
+    assert!(
+        why.en
+            .contains("a drinking water problem of severity 4 or more, so the phase is 4")
+    );
+    let top = why_ranked("roads", 5, 5);
+    assert!(
+        !top.en.contains("higher severity"),
+        "nothing ranks higher: {}",
+        top.en
+    );
+    let none = why_ranked("housing", 1, 3);
+    assert!(none.zh.contains("阶段为 1"), "{}", none.zh);
+    assert_eq!(
+        category_name("custom_thing", crate::i18n::Lang::Zh),
+        "custom_thing"
+    );
+}

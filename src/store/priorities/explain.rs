@@ -8,6 +8,8 @@ use rusqlite::OptionalExtension;
 
 use super::super::{Result, Store};
 use super::PriorityInput;
+use crate::i18n::Tr;
+use crate::survey::expr::words::words;
 use crate::survey::{Severity, Survey};
 
 impl Store {
@@ -59,11 +61,20 @@ pub struct Explanation {
     /// The rule's condition as written; when the households were asked with
     /// versions whose conditions differ, each version's, named.
     pub when: String,
+    /// The same in words, with the questions' and choices' labels.
+    pub in_words: Tr,
     /// The questions the conditions read, in the order they first appear.
     pub questions: Vec<String>,
     /// Each household's answers to `questions` (none to a question its
     /// version does not have).
     pub rows: Vec<ExplainRow>,
+}
+
+/// A rule's condition as one or more questionnaire versions write it.
+struct Condition {
+    text: String,
+    versions: Vec<String>,
+    words: Tr,
 }
 
 impl Store {
@@ -79,7 +90,7 @@ impl Store {
             let rule = &input.rules[project.rule];
             let mut explanation = Explanation::default();
             // Each distinct condition with the versions that have it.
-            let mut conditions: Vec<(String, Vec<String>)> = Vec::new();
+            let mut conditions: Vec<Condition> = Vec::new();
             for &h in &project.households {
                 let code = &*input.households[h].code;
                 let Some(id) = self.counted_interview(code, &rule.survey, input.include_drafts)?
@@ -92,12 +103,14 @@ impl Store {
                     continue;
                 };
                 let version = &interview.survey.version;
-                match conditions.iter_mut().find(|(w, _)| *w == need.when.text) {
-                    Some((_, versions)) if !versions.contains(version) => {
-                        versions.push(version.clone())
-                    }
+                match conditions.iter_mut().find(|c| c.text == need.when.text) {
+                    Some(c) if !c.versions.contains(version) => c.versions.push(version.clone()),
                     Some(_) => {}
-                    None => conditions.push((need.when.text.clone(), vec![version.clone()])),
+                    None => conditions.push(Condition {
+                        text: need.when.text.clone(),
+                        versions: vec![version.clone()],
+                        words: words(&need.when.ast, &interview.survey),
+                    }),
                 }
                 let mut values: Vec<(String, Option<String>)> = Vec::new();
                 for (q, _) in need.when.ast.question_refs() {
@@ -133,13 +146,25 @@ impl Store {
                     })
                     .collect();
             }
-            explanation.when = match conditions.as_slice() {
-                [(when, _)] => when.clone(),
+            let named = |text: &dyn Fn(&Condition) -> String, sep: &str| match conditions.as_slice()
+            {
+                [one] => text(one),
                 _ => conditions
                     .iter()
-                    .map(|(when, versions)| format!("[{}] {when}", versions.join(", ")))
+                    .map(|c| format!("[{}] {}", c.versions.join(", "), text(c)))
                     .collect::<Vec<_>>()
-                    .join("; "),
+                    .join(sep),
+            };
+            explanation.when = named(&|c| c.text.clone(), "; ");
+            // Versions whose conditions differ only in names read alike.
+            explanation.in_words = match conditions.as_slice() {
+                [first, rest @ ..] if rest.iter().all(|c| c.words == first.words) => {
+                    first.words.clone()
+                }
+                _ => Tr {
+                    zh: named(&|c| c.words.zh.clone(), ";"),
+                    en: named(&|c| c.words.en.clone(), "; "),
+                },
             };
             Ok(explanation)
         })

@@ -10,6 +10,7 @@ pub mod check;
 pub mod eval;
 mod lex;
 mod parse;
+pub mod words;
 
 use std::fmt;
 use std::ops::Range;

@@ -11,11 +11,11 @@ use ratatui::widgets::Paragraph;
 use super::{Ctx, Go, Outcome, navigate};
 use crate::i18n::Lang;
 use crate::interview::display_answer;
-use crate::priority::{Project, Rule, category_name};
+use crate::priority::{Project, Rule, category_name, why_ranked};
 use crate::store::priorities::Explanation;
 use crate::tui::text::T;
 use crate::tui::widgets::BOLD;
-use crate::tui::widgets::fit::fit;
+use crate::tui::widgets::fit::{fit, wrap};
 use crate::tui::widgets::key_bar::KeyBar;
 use crate::tui::widgets::table::{Col, ListTable, RowText};
 
@@ -76,28 +76,35 @@ impl Explain {
             T::Share.get(lang),
             p.share() * 100.0
         );
-        let when = format!("{}: {}", T::When.get(lang), self.explanation.when);
+        let when = format!(
+            "{}: {}",
+            T::When.get(lang),
+            self.explanation.in_words.get(lang)
+        );
+        let why = why_ranked(&rule.category, p.phase, rule.severity);
         let line = |text: &str| fit(text, width).into_owned();
-        vec![
+        let mut lines = vec![
             Line::styled(line(&title), BOLD),
             Line::raw(line(&about)),
             Line::raw(line(&counts)),
-            Line::raw(line(&when)),
-        ]
+        ];
+        // The condition and the reason for the rank whole, wrapped.
+        for text in [when.as_str(), why.get(lang)] {
+            lines.extend(wrap(text, width as u16).into_iter().map(Line::raw));
+        }
+        lines
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, body: Rect, lang: Lang) {
+        let summary_lines = self.summary(lang, usize::from(body.width));
         let [summary, _, table, keys] = Layout::vertical([
-            Constraint::Length(4),
+            Constraint::Length(summary_lines.len() as u16),
             Constraint::Length(1),
             Constraint::Fill(1),
             Constraint::Length(1),
         ])
         .areas(body);
-        frame.render_widget(
-            Paragraph::new(self.summary(lang, usize::from(body.width))),
-            summary,
-        );
+        frame.render_widget(Paragraph::new(summary_lines), summary);
         // Two spaces before each answer column.
         let mut cols = vec![Col::left(12), Col::left(10), Col::right(7)];
         let mut header: Vec<String> = [T::Code, T::Head, T::Members]
