@@ -137,11 +137,21 @@ fn apply(model: &mut Model, outcome: Outcome) {
         }
         Go::Tab(tab) => to_tab(model, tab),
         Go::Named(name) => {
-            model.interviewer = name;
             model.stack.pop();
             if model.stack.is_empty() {
                 to_tab(model, Tab::Villages);
+            } else if name != model.interviewer {
+                let said = tr(T::NameChanged);
+                notice(
+                    model,
+                    Tr {
+                        zh: format!("{} {name}", said.zh),
+                        en: format!("{} {name}", said.en),
+                    },
+                    false,
+                );
             }
+            model.interviewer = name;
         }
     }
 }

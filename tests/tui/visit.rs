@@ -570,3 +570,40 @@ fn the_outline_of_questions_widens_with_the_terminal() {
     );
     assert!(outline(&wide).iter().any(|l| l.contains(label)), "{wide}");
 }
+
+#[test]
+fn the_interviewers_name_can_be_changed_and_answers_carry_the_new_one() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::Zh);
+    // Esc keeps the name.
+    key(&mut m, KeyCode::Char('n'));
+    assert!(
+        render(&mut m, 80, 24).contains("> 王芳"),
+        "the name in use, to change"
+    );
+    typ(&mut m, "x");
+    key(&mut m, KeyCode::Esc);
+    assert!(matches!(m.stack.last(), Some(Screen::Villages(_))));
+    assert_eq!(m.interviewer, "王芳");
+    // Enter saves another.
+    key(&mut m, KeyCode::Char('n'));
+    key(&mut m, KeyCode::Backspace);
+    key(&mut m, KeyCode::Backspace);
+    typ(&mut m, "李华");
+    key(&mut m, KeyCode::Enter);
+    assert!(matches!(m.stack.last(), Some(Screen::Villages(_))));
+    assert_eq!(m.interviewer, "李华");
+    assert_eq!(
+        m.notice.clone().map(|n| n.text.zh),
+        Some("调查员已改为 李华".into())
+    );
+    assert!(render(&mut m, 80, 24).contains("调查员: 李华"));
+    open_water(&mut m, 0);
+    key(&mut m, KeyCode::Char('1'));
+    let id = interview(&m).record.id;
+    let audit = m.store.audit(id).expect("audit");
+    assert!(audit.iter().all(|a| a.interviewer == "李华"), "{audit:?}");
+    // Kept for the next start.
+    let again = Store::open(&dir.path().join("m.db")).expect("open");
+    assert_eq!(again.interviewer().expect("read").as_deref(), Some("李华"));
+}

@@ -8,6 +8,7 @@ use ratatui::style::Style;
 
 use super::form::Form;
 use super::households::Households;
+use super::name::Name;
 use super::{Ctx, Go, Outcome, Screen, Tab, navigate, pick_filtered};
 use crate::i18n::Lang;
 use crate::store::StoreError;
@@ -97,6 +98,9 @@ impl Villages {
                 let (township, village) =
                     chosen.map_or(("", ""), |r| (r.township.as_str(), r.village.as_str()));
                 Form::open(ctx, |places| Form::new(places, township, village))
+            }
+            KeyCode::Char('n') => {
+                Outcome::go(Go::Push(Screen::Name(Name::change(ctx.interviewer))))
             }
             KeyCode::Tab => Outcome::go(Go::Tab(Tab::Priorities)),
             KeyCode::BackTab => Outcome::go(Go::Tab(Tab::Surveys)),
