@@ -148,7 +148,7 @@ fn explain_names_the_households_answers_and_rule() {
         .assert()
         .success()
         .stdout(
-            "rank 4: 曼贺村 · Extend piped water to the home\n\
+            "rank 4: 勐烈镇 曼贺村 · Extend piped water to the home\n\
              rule water.water_far (category drinking water, severity 3, phase of the category here 4)\n\
              3 households affected of 5 surveyed, 6 registered; 8 people affected\n\
              when: Minutes for one round trip to fetch water, including queueing > 20 or How many metres higher or lower is the water point than the home > 80\n\
@@ -429,7 +429,7 @@ fn a_renamed_question_and_changed_choices_leave_old_interviews_exportable_and_ex
         .assert()
         .success()
         .stdout(
-            "rank 4: 曼贺村 · Extend piped water to the home\n\
+            "rank 4: 勐烈镇 曼贺村 · Extend piped water to the home\n\
              rule water.water_far (category drinking water, severity 3, phase of the category here 4)\n\
              4 households affected of 6 surveyed, 6 registered; 14 people affected\n\
              when: Minutes for one round trip to fetch water, including queueing > 20 or How many metres higher or lower is the water point than the home > 80\n\

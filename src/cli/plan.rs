@@ -171,12 +171,14 @@ fn explain_text(
         project.people,
     );
     let (survey, name) = (&rule.survey, &rule.name);
+    // The village with its township: names repeat across townships.
+    let place = format!("{} {}", project.area.township, project.area.village);
     let category_zh = category_name(&rule.category, Lang::Zh);
     let category_en = category_name(&rule.category, Lang::En);
     out.push_str(
         tr!(
-            "排序 {rank}:{village} · {label}\n规则 {survey}.{name}(类别 {category_zh},严重程度 {sev},该村此类别阶段 {phase})\n受影响 {k} 户 / 调查 {n} 户 / 登记 {big_n} 户,受影响人口 {people}\n",
-            "rank {rank}: {village} · {label}\nrule {survey}.{name} (category {category_en}, severity {sev}, phase of the category here {phase})\n{k} households affected of {n} surveyed, {big_n} registered; {people} people affected\n"
+            "排序 {rank}:{place} · {label}\n规则 {survey}.{name}(类别 {category_zh},严重程度 {sev},该村此类别阶段 {phase})\n受影响 {k} 户 / 调查 {n} 户 / 登记 {big_n} 户,受影响人口 {people}\n",
+            "rank {rank}: {place} · {label}\nrule {survey}.{name} (category {category_en}, severity {sev}, phase of the category here {phase})\n{k} households affected of {n} surveyed, {big_n} registered; {people} people affected\n"
         )
         .get(lang),
     );
