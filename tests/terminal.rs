@@ -701,3 +701,43 @@ fn the_first_answer_writes_the_interview_and_keys_typed_while_it_waits_answer_no
         "the answer saved once, the keys typed during the wait nowhere:\n{screen}"
     );
 }
+
+#[test]
+fn a_long_remark_typed_in_a_real_terminal_wraps_with_the_cursor_after_its_last_word() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = one_household(&dir);
+    let app = at_the_minutes(&db);
+    for answer in [
+        "45", "Enter", "Enter", "40", "Enter", "6", "Enter", "2", "1", "3",
+    ] {
+        app.keys(&[answer]);
+    }
+    app.wait_for("Other remarks");
+    let remark = "村口的桥去年被冲坏了,孩子上学要绕远路走两个小时 the bridge at the village entrance was washed away last year end";
+    app.keys(&[remark]);
+    app.wait_for("year end");
+    let rows = app.rows();
+    let shown: String = rows.iter().flat_map(|r| r.split_whitespace()).collect();
+    assert!(
+        shown.contains("孩子上学要绕远路走两个小时"),
+        "{}",
+        app.screen()
+    );
+    for word in ["bridge", "entrance", "washed", "year", "end"] {
+        assert!(shown.contains(word), "{word}: {}", app.screen());
+    }
+    assert!(app.wrapped_rows().is_empty(), "nothing past the edge");
+    let ((row, col), shown_cursor) = app.cursor();
+    assert!(shown_cursor, "the cursor is shown while typing");
+    let line = &rows[usize::from(row)];
+    assert!(
+        line.trim_end().ends_with("year end"),
+        "the cursor's row ends the text: {line:?}"
+    );
+    assert!(
+        unicode_width::UnicodeWidthStr::width(line.trim_end()) <= usize::from(col),
+        "the cursor is after the last word: {line:?} at {col}"
+    );
+    app.keys(&["Enter"]);
+    app.wait_for("Review");
+}

@@ -102,6 +102,14 @@ impl Pty {
         screen.rows(0, cols.get()).collect()
     }
 
+    /// Where the terminal's cursor is (an input method opens there), as
+    /// (row, column) from 0, and whether the app shows it.
+    pub fn cursor(&self) -> ((u16, u16), bool) {
+        let parser = self.screen.lock().expect("screen");
+        let screen = parser.screen();
+        (screen.cursor_position(), !screen.hide_cursor())
+    }
+
     /// The rows the app wrote past the right edge of, so that the terminal
     /// carried the rest over to the next row.
     pub fn wrapped_rows(&self) -> Vec<u16> {
