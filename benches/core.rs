@@ -40,6 +40,7 @@ fn facts() -> HouseholdFacts {
         village: "曼贺村".into(),
         township: "勐烈镇".into(),
         group: "一组".into(),
+        ..HouseholdFacts::default()
     }
 }
 

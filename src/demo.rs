@@ -439,16 +439,22 @@ fn produce(
         for h in 0..size {
             let place = (township_index, township, v, &*village);
             let household = draw_household(&mut rng, place, h, groups, &cadres[h / 4]);
-            let facts = household.facts();
+            // Answers are drawn for the household as it is; checked, they
+            // are read with the day their interview began.
+            let before = household.facts();
             for (s, survey) in surveys.iter().enumerate() {
                 let roll = rng.unit();
                 if roll < 0.01 {
                     continue; // not visited yet
                 }
                 let draft = roll < 0.03;
-                let answers = answer(survey, &facts, &hardness[s], hard[s], draft, &mut rng);
+                let answers = answer(survey, &before, &hardness[s], hard[s], draft, &mut rng);
                 let progress = (written + h) as f64 / households.max(1) as f64;
                 let made = made(&mut rng, &household, snapshots[s], progress);
+                let facts = HouseholdFacts {
+                    started_at: made.started_at,
+                    ..household.facts()
+                };
                 batch.push(if draft {
                     NewInterview::draft(made, answers)
                 } else {

@@ -19,13 +19,24 @@ use crate::tr;
 /// Answers of one interview: question name → canonical text.
 pub type Answers = BTreeMap<String, String>;
 
-/// The registry fields of a household that expressions may read.
+/// What expressions read besides the answers: the household's registry
+/// record (`${household.NAME}`) and when the interview began (`today()`,
+/// `now()`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HouseholdFacts {
+    pub code: String,
+    pub head: String,
     pub members: i64,
+    pub phone: String,
+    pub cadre: String,
     pub village: String,
     pub township: String,
     pub group: String,
+    /// When the interview began, in milliseconds since 1970; 0 for one not
+    /// begun yet, which begins now. Its date and time on the device are
+    /// `today()` and `now()`, the same whenever the interview is checked
+    /// again.
+    pub started_at: i64,
 }
 
 /// Why an answer was not accepted, in both languages.
@@ -377,11 +388,16 @@ impl Env for State<'_> {
                 Value::Text(s.to_string())
             }
         };
+        let h = &self.household;
         match field {
-            HouseholdField::Members => Value::Number(self.household.members as f64),
-            HouseholdField::Village => text(&self.household.village),
-            HouseholdField::Township => text(&self.household.township),
-            HouseholdField::Group => text(&self.household.group),
+            HouseholdField::Members => Value::Number(h.members as f64),
+            HouseholdField::Code => text(&h.code),
+            HouseholdField::Head => text(&h.head),
+            HouseholdField::Phone => text(&h.phone),
+            HouseholdField::Cadre => text(&h.cadre),
+            HouseholdField::Village => text(&h.village),
+            HouseholdField::Township => text(&h.township),
+            HouseholdField::Group => text(&h.group),
         }
     }
 

@@ -12,6 +12,7 @@ fn facts() -> HouseholdFacts {
         village: "曼贺".into(),
         township: "勐烈镇".into(),
         group: String::new(),
+        ..HouseholdFacts::default()
     }
 }
 

@@ -26,13 +26,19 @@ pub struct Household {
 pub const MAX_MEMBERS: i64 = 99;
 
 impl Household {
-    /// What expressions may read of this household.
+    /// What expressions may read of this household, for an interview not
+    /// begun yet.
     pub fn facts(&self) -> HouseholdFacts {
         HouseholdFacts {
+            code: self.code.clone(),
+            head: self.head.clone(),
             members: self.members,
+            phone: self.phone.clone(),
+            cadre: self.cadre.clone(),
             village: self.village.clone(),
             township: self.township.clone(),
             group: self.group.clone(),
+            started_at: 0,
         }
     }
 

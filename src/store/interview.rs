@@ -65,8 +65,13 @@ pub struct Interview {
 }
 
 impl Interview {
+    /// What its expressions read: its household's record and when it
+    /// began.
     pub fn facts(&self) -> HouseholdFacts {
-        self.household.facts()
+        HouseholdFacts {
+            started_at: self.started_at,
+            ..self.household.facts()
+        }
     }
 }
 
@@ -454,18 +459,24 @@ impl Store {
         let Some(household) = self.household(code)? else {
             return Ok(());
         };
-        let rows: Vec<(i64, i64, String)> = {
+        let rows: Vec<(i64, i64, String, i64)> = {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT i.id, i.snapshot_id, i.answers FROM interview i JOIN household h ON h.id = i.household_id
+                "SELECT i.id, i.snapshot_id, i.answers, i.started_at
+                 FROM interview i JOIN household h ON h.id = i.household_id
                  WHERE h.code = ?1 AND i.status = 'complete'",
             )?;
-            let rows = stmt.query_map([code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let rows =
+                stmt.query_map([code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        for (id, snapshot, answers) in rows {
+        for (id, snapshot, answers, started_at) in rows {
             let survey = self.snapshot_survey(snapshot)?;
             let answers = decode_answers(&answers)?;
-            let hits = compute_hits(&survey, &answers, &household.facts());
+            let facts = HouseholdFacts {
+                started_at,
+                ..household.facts()
+            };
+            let hits = compute_hits(&survey, &answers, &facts);
             self.conn.execute(
                 "UPDATE interview SET hits = ?2 WHERE id = ?1",
                 params![id, hits],

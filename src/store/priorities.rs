@@ -21,9 +21,7 @@ pub use explain::{ExplainRow, Explanation};
 use self::counted::{Chunk, read_counted};
 use self::versions::Versions;
 use super::hits::{BadHits, NeedHits};
-use super::interview::decode_answers;
 use super::{Result, Store, StoreError};
-use crate::interview::HouseholdFacts;
 use crate::priority::{By, Household, Project, Rule, Tally};
 
 /// The interview chosen so far for a household and survey, with the rules
@@ -268,7 +266,7 @@ impl Store {
                     for (s, slot) in slots.iter_mut().enumerate() {
                         if let Some(c) = slot.take() {
                             let at = versions.snapshot(c.snapshot);
-                            let hits = self.counted_hits(&households[h], c, versions, s)?;
+                            let hits = self.counted_hits(c, versions, s)?;
                             let asked = at.map_or(&[][..], |at| &versions.snapshots[at].2);
                             tally.add_asked(h, asked, &hits);
                         }
@@ -305,32 +303,14 @@ impl Store {
 
     /// The rules that fired on the interview that counts: stored for a
     /// complete one, computed from the answers for a draft.
-    fn counted_hits(
-        &self,
-        household: &Household,
-        c: Candidate,
-        versions: &Versions,
-        s: usize,
-    ) -> Result<Vec<usize>> {
+    fn counted_hits(&self, c: Candidate, versions: &Versions, s: usize) -> Result<Vec<usize>> {
         if c.complete {
             return Ok(c.hits);
         }
-        let answers: String =
-            self.conn
-                .query_row("SELECT answers FROM interview WHERE id = ?1", [c.id], |r| {
-                    r.get(0)
-                })?;
-        let facts = HouseholdFacts {
-            members: household.members,
-            village: household.village.to_string(),
-            township: household.township.to_string(),
-            group: household.group.to_string(),
-        };
-        let computed = NeedHits::compute(
-            &*self.snapshot_survey(c.snapshot)?,
-            &decode_answers(&answers)?,
-            &facts,
-        );
+        // A draft's hits, computed as completing would: with its
+        // household's whole record and the day it began.
+        let interview = self.interview(c.id)?;
+        let computed = NeedHits::compute(&interview.survey, &interview.answers, &interview.facts());
         let mut hits = Vec::new();
         versions.named(s, computed.iter().map(|h| h.rule.as_str()), &mut hits);
         Ok(hits)

@@ -108,7 +108,7 @@ impl Store {
     pub(super) fn check_complete(&self, checks: Checks) -> Result<Checked> {
         let mut stmt = self.conn.prepare(
             "SELECT i.id, i.uuid, i.snapshot_id, i.answers, i.hits, h.code, h.township,
-                    h.village, h.grp, h.members, s.survey
+                    h.village, h.grp, h.members, s.survey, h.head, h.phone, h.cadre, i.started_at
              FROM interview i JOIN household h ON h.id = i.household_id
              JOIN snapshot s ON s.id = i.snapshot_id
              WHERE i.status = 'complete' ORDER BY h.code, s.survey, i.id",
@@ -117,10 +117,15 @@ impl Store {
         let mut checked = Checked::default();
         while let Some(r) = rows.next()? {
             let facts = HouseholdFacts {
+                code: r.get(5)?,
                 township: r.get(6)?,
                 village: r.get(7)?,
                 group: r.get(8)?,
                 members: r.get(9)?,
+                head: r.get(11)?,
+                phone: r.get(12)?,
+                cadre: r.get(13)?,
+                started_at: r.get(14)?,
             };
             let survey = self.snapshot_survey(r.get(2)?)?;
             let answers = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;

@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::other::{AuditRow, OtherInterview};
 use super::{Conflict, MergeReport};
-use crate::interview::Answers;
+use crate::interview::{Answers, HouseholdFacts};
 use crate::store::interview::{STATUS_FIELD, compute_hits, decode_answers, encode_answers};
 use crate::store::{Result, Store, StoreError};
 
@@ -62,7 +62,11 @@ impl Store {
         let other_answers = decode_answers(&o.answers).map_err(|e| e.at(other))?;
         let Some(local) = local else {
             let hits = if o.status == "complete" {
-                compute_hits(&survey, &other_answers, &household.facts())
+                let facts = HouseholdFacts {
+                    started_at: o.started_at,
+                    ..household.facts()
+                };
+                compute_hits(&survey, &other_answers, &facts)
             } else {
                 String::new()
             };
@@ -93,7 +97,12 @@ impl Store {
         }
         let complete = merged.status == "complete";
         let hits = if complete {
-            compute_hits(&survey, &merged.answers, &household.facts())
+            // The interview began when the earlier of the two says.
+            let facts = HouseholdFacts {
+                started_at: local.2.min(o.started_at),
+                ..household.facts()
+            };
+            compute_hits(&survey, &merged.answers, &facts)
         } else {
             String::new()
         };

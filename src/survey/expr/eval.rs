@@ -224,7 +224,11 @@ mod tests {
                 HouseholdField::Members => Value::Number(5.0),
                 HouseholdField::Village => Value::Text("勐烈村".into()),
                 HouseholdField::Township => Value::Text("勐烈镇".into()),
-                HouseholdField::Group => Value::Empty,
+                HouseholdField::Code => Value::Text("530001".into()),
+                HouseholdField::Head => Value::Text("李明".into()),
+                HouseholdField::Group | HouseholdField::Phone | HouseholdField::Cadre => {
+                    Value::Empty
+                }
             }
         }
         fn dot(&self) -> Value {

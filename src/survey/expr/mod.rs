@@ -52,15 +52,23 @@ pub enum ExprKind {
 /// Registry fields that expressions may read as `${household.<field>}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HouseholdField {
+    Code,
+    Head,
     Members,
+    Phone,
+    Cadre,
     Village,
     Township,
     Group,
 }
 
 impl HouseholdField {
-    pub const ALL: [HouseholdField; 4] = [
+    pub const ALL: [HouseholdField; 8] = [
+        HouseholdField::Code,
+        HouseholdField::Head,
         HouseholdField::Members,
+        HouseholdField::Phone,
+        HouseholdField::Cadre,
         HouseholdField::Village,
         HouseholdField::Township,
         HouseholdField::Group,
@@ -68,7 +76,11 @@ impl HouseholdField {
 
     pub fn name(self) -> &'static str {
         match self {
+            HouseholdField::Code => "code",
+            HouseholdField::Head => "head",
             HouseholdField::Members => "members",
+            HouseholdField::Phone => "phone",
+            HouseholdField::Cadre => "cadre",
             HouseholdField::Village => "village",
             HouseholdField::Township => "township",
             HouseholdField::Group => "group",

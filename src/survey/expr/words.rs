@@ -73,6 +73,10 @@ impl Words<'_> {
             ExprKind::Question(name) => self.question(name),
             ExprKind::Household(field) => match field {
                 HouseholdField::Members => self.say("家庭人口", "household members"),
+                HouseholdField::Code => self.say("户编码", "household code"),
+                HouseholdField::Head => self.say("户主", "head of household"),
+                HouseholdField::Phone => self.say("电话", "phone"),
+                HouseholdField::Cadre => self.say("联户干部", "linked cadre"),
                 HouseholdField::Village => self.say("所在村", "village"),
                 HouseholdField::Township => self.say("所在乡镇", "township"),
                 HouseholdField::Group => self.say("所在组", "group"),
