@@ -404,6 +404,10 @@ impl Env for State<'_> {
     fn dot(&self) -> Value {
         Value::Empty
     }
+
+    fn started_at(&self) -> i64 {
+        self.household.started_at
+    }
 }
 
 /// The environment of a constraint: the interview, plus `.`.
@@ -418,6 +422,9 @@ impl Env for Constrained<'_, '_> {
     }
     fn household(&self, field: HouseholdField) -> Value {
         self.state.household(field)
+    }
+    fn started_at(&self) -> i64 {
+        self.state.started_at()
     }
     fn dot(&self) -> Value {
         self.dot.clone()

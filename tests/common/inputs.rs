@@ -73,6 +73,9 @@ impl Env for Answers {
     fn dot(&self) -> Value {
         Value::Text("a b".into())
     }
+    fn started_at(&self) -> i64 {
+        0
+    }
 }
 
 /// Parses, checks, evaluates and prints an expression.

@@ -123,7 +123,10 @@ impl<'a> Checker<'_, 'a> {
             }
             ExprKind::Binary(op, a, b) => {
                 let (ta, tb) = (self.infer(a), self.infer(b));
-                if op.is_arithmetic() {
+                if *op == BinOp::Sub && ta == Ty::Date && tb == Ty::Date {
+                    // Days between two dates.
+                    Ty::Number
+                } else if op.is_arithmetic() {
                     self.expect_number(a, ta);
                     self.expect_number(b, tb);
                     Ty::Number
@@ -403,6 +406,57 @@ impl<'a> Checker<'_, 'a> {
                 unify(tys[1], tys[2])
             }
             Func::Coalesce => unify(tys[0], tys[1]),
+            Func::Today => Ty::Date,
+            Func::Now | Func::Concat | Func::String => Ty::Text,
+            Func::Number => Ty::Number,
+            Func::Date => {
+                self.date_literal(&args[0]);
+                Ty::Date
+            }
+            Func::Int | Func::Abs | Func::Round => {
+                for (arg, ty) in args.iter().zip(&tys) {
+                    self.expect_number(arg, *ty);
+                }
+                Ty::Number
+            }
+            Func::Regex => {
+                self.pattern(&args[1]);
+                Ty::Bool
+            }
+        }
+    }
+
+    /// A pattern written in the expression must be one `regex()` can use.
+    fn pattern(&mut self, arg: &Expr) {
+        let ExprKind::Text(pattern) = &arg.kind else {
+            return;
+        };
+        if let Err(e) = regex_lite::Regex::new(pattern) {
+            let why = e.to_string();
+            self.error(
+                arg,
+                tr!(
+                    "'{pattern}' 不是有效的正则表达式",
+                    "'{pattern}' is not a valid regular expression"
+                ),
+                Some(tr!(
+                    "看看括号和方括号是否成对,特殊字符前是否加了 \\(正则库的说明:{why})",
+                    "{why}"
+                )),
+            );
+        }
+    }
+
+    /// A text written in `date()` must read as a date.
+    fn date_literal(&mut self, arg: &Expr) {
+        if let ExprKind::Text(text) = &arg.kind
+            && crate::survey::date_from_written(text).is_none()
+        {
+            self.error(
+                arg,
+                tr!("'{text}' 不是日期", "'{text}' is not a date"),
+                Some(tr!("日期写作 'YYYY-MM-DD'", "write dates as 'YYYY-MM-DD'")),
+            );
         }
     }
 }

@@ -61,6 +61,9 @@ pub trait Env {
     fn household(&self, field: HouseholdField) -> Value;
     /// The answer being checked by a constraint.
     fn dot(&self) -> Value;
+    /// When the interview began, in milliseconds since 1970 (0: now), for
+    /// `today()` and `now()`.
+    fn started_at(&self) -> i64;
 }
 
 /// Whether a condition holds: empty counts as false.
@@ -135,6 +138,13 @@ fn binary(op: BinOp, a: &Value, b: &Value) -> Value {
             None => Value::Empty,
         };
     }
+    if let (BinOp::Sub, Value::Text(x), Value::Text(y)) = (op, a, b)
+        && crate::survey::is_date(x)
+        && crate::survey::is_date(y)
+    {
+        // Two dates subtract to the days between them.
+        return number(days_between(x, y));
+    }
     let (Some(x), Some(y)) = (a.number(), b.number()) else {
         return Value::Empty;
     };
@@ -191,7 +201,73 @@ fn call(func: Func, args: &[Expr], env: &dyn Env) -> Value {
             first if !first.is_empty() => first,
             _ => arg(1),
         },
+        Func::Today => Value::Text(local(env.started_at()).date().to_string()),
+        Func::Now => Value::Text(
+            local(env.started_at())
+                .datetime()
+                .strftime("%Y-%m-%dT%H:%M:%S")
+                .to_string(),
+        ),
+        Func::Regex => match arg(0) {
+            Value::Empty => Value::Empty,
+            x => match regex_lite::Regex::new(&text_of(&arg(1))) {
+                Ok(re) => Value::Bool(re.is_match(&text_of(&x))),
+                Err(_) => Value::Empty,
+            },
+        },
+        Func::Int => number(arg(0).number().map(f64::trunc)),
+        Func::Abs => number(arg(0).number().map(f64::abs)),
+        Func::Round => {
+            let digits = if args.len() > 1 {
+                arg(1).number()
+            } else {
+                Some(0.0)
+            };
+            match (arg(0).number(), digits) {
+                (Some(x), Some(d)) => number(Some(round(x, d))),
+                _ => Value::Empty,
+            }
+        }
+        Func::Concat => Value::Text((0..args.len()).map(|i| text_of(&arg(i))).collect()),
+        Func::String => Value::Text(text_of(&arg(0))),
+        Func::Number => number(arg(0).number()),
+        Func::Date => match arg(0) {
+            Value::Empty => Value::Empty,
+            x => crate::survey::date_from_written(&text_of(&x)).map_or(Value::Empty, Value::Text),
+        },
     }
+}
+
+/// A number, or empty when there is none or it is not finite.
+fn number(n: Option<f64>) -> Value {
+    match n {
+        Some(n) if n.is_finite() => Value::Number(n),
+        _ => Value::Empty,
+    }
+}
+
+/// `x` rounded to `digits` decimal places, halves away from zero.
+fn round(x: f64, digits: f64) -> f64 {
+    let scale = 10f64.powi(digits.trunc().clamp(-15.0, 15.0) as i32);
+    (x * scale).round() / scale
+}
+
+/// A moment (milliseconds since 1970; 0: now) on the device's clock and
+/// in its time zone.
+fn local(ms: i64) -> jiff::ZonedDateTime {
+    let moment = match ms {
+        0 => jiff::Timestamp::now(),
+        ms => jiff::Timestamp::from_millisecond(ms).unwrap_or_else(|_| jiff::Timestamp::now()),
+    };
+    moment.to_zoned_datetime(jiff::tz::TimeZone::system())
+}
+
+/// The days from date `b` to date `a`, both `YYYY-MM-DD`.
+fn days_between(a: &str, b: &str) -> Option<f64> {
+    let a: jiff::civil::Date = a.parse().ok()?;
+    let b: jiff::civil::Date = b.parse().ok()?;
+    let span = b.until(a).ok()?;
+    Some(f64::from(span.get_days()))
 }
 
 /// The text form of a value, as XPath's `string()`: empty is `""`.
@@ -233,6 +309,11 @@ mod tests {
         }
         fn dot(&self) -> Value {
             self.dot.clone()
+        }
+        fn started_at(&self) -> i64 {
+            // 2026-03-01 at noon UTC: that day in every zone but the
+            // farthest east and west.
+            1_772_366_400_000
         }
     }
 
@@ -357,6 +438,37 @@ mod tests {
         assert_eq!(ev("coalesce('', 'x')"), Value::Text("x".into()));
         assert_eq!(ev(". >= 0 and . <= 600"), T);
         assert_eq!(ev("${household.village} = '勐烈村'"), T);
+    }
+
+    #[test]
+    fn the_functions_of_version_2() {
+        assert_eq!(ev("today()"), Value::Text("2026-03-01".into()));
+        assert!(matches!(ev("now()"), Value::Text(t) if t.starts_with("2026-03-01T")));
+        assert_eq!(ev("today() - ${day}"), n(0.0));
+        assert_eq!(ev("'2026-03-11' - ${day}"), n(10.0));
+        assert_eq!(ev("${day} - '2025-03-01'"), n(365.0));
+        assert_eq!(ev("date('2026年3月1日') = ${day}"), T);
+        assert_eq!(ev("date('not a date')"), E);
+        assert_eq!(ev("regex(${name}, '^[\u{4e00}-\u{9fff}]+$')"), T);
+        assert_eq!(ev("regex('13800000000', '^1[0-9]{10}$')"), T);
+        assert_eq!(ev("regex('1380000', '^1[0-9]{10}$')"), F);
+        assert_eq!(ev("regex(${missing}, 'x')"), E);
+        assert_eq!(ev("int(7.9)"), n(7.0));
+        assert_eq!(ev("int(-7.9)"), n(-7.0));
+        assert_eq!(ev("round(2.345, 2)"), n(2.35));
+        assert_eq!(ev("round(2.5)"), n(3.0));
+        assert_eq!(ev("abs(-3)"), n(3.0));
+        assert_eq!(
+            ev("concat(${name}, '-', ${n})"),
+            Value::Text("李四-10".into())
+        );
+        assert_eq!(ev("concat(${missing}, 'x')"), Value::Text("x".into()));
+        assert_eq!(ev("string(${n})"), Value::Text("10".into()));
+        assert_eq!(ev("number('12.5') + 1"), n(13.5));
+        assert_eq!(ev("number('abc')"), E);
+        assert_eq!(ev("${household.code}"), Value::Text("530001".into()));
+        assert_eq!(ev("${household.head} = '李明'"), T);
+        assert_eq!(ev("${household.phone} = ''"), T);
     }
 
     #[test]

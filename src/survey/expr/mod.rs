@@ -160,16 +160,38 @@ pub enum Func {
     StringLength,
     If,
     Coalesce,
+    /// The interview's date on the device.
+    Today,
+    /// The interview's date and time on the device.
+    Now,
+    Regex,
+    Int,
+    Round,
+    Abs,
+    Concat,
+    String,
+    Number,
+    Date,
 }
 
 impl Func {
-    pub const ALL: [Func; 6] = [
+    pub const ALL: [Func; 16] = [
         Func::Not,
         Func::Selected,
         Func::CountSelected,
         Func::StringLength,
         Func::If,
         Func::Coalesce,
+        Func::Today,
+        Func::Now,
+        Func::Regex,
+        Func::Int,
+        Func::Round,
+        Func::Abs,
+        Func::Concat,
+        Func::String,
+        Func::Number,
+        Func::Date,
     ];
 
     pub fn name(self) -> &'static str {
@@ -180,14 +202,36 @@ impl Func {
             Func::StringLength => "string-length",
             Func::If => "if",
             Func::Coalesce => "coalesce",
+            Func::Today => "today",
+            Func::Now => "now",
+            Func::Regex => "regex",
+            Func::Int => "int",
+            Func::Round => "round",
+            Func::Abs => "abs",
+            Func::Concat => "concat",
+            Func::String => "string",
+            Func::Number => "number",
+            Func::Date => "date",
         }
     }
 
-    pub fn arity(self) -> usize {
+    /// How many arguments it takes: at least the first, at most the
+    /// second (`None`: any number more).
+    pub fn arity(self) -> (usize, Option<usize>) {
         match self {
-            Func::Not | Func::CountSelected | Func::StringLength => 1,
-            Func::Selected | Func::Coalesce => 2,
-            Func::If => 3,
+            Func::Today | Func::Now => (0, Some(0)),
+            Func::Not
+            | Func::CountSelected
+            | Func::StringLength
+            | Func::Int
+            | Func::Abs
+            | Func::String
+            | Func::Number
+            | Func::Date => (1, Some(1)),
+            Func::Round => (1, Some(2)),
+            Func::Selected | Func::Coalesce | Func::Regex => (2, Some(2)),
+            Func::If => (3, Some(3)),
+            Func::Concat => (1, None),
         }
     }
 }

@@ -216,10 +216,10 @@ impl Parser<'_> {
                             Some(s) => {
                                 tr!("是不是 'household.{s}'?", "did you mean 'household.{s}'?")
                             }
-                            None => tr!(
-                                "可用的字段:members, village, township, group",
-                                "available fields: members, village, township, group"
-                            ),
+                            None => {
+                                let all = HouseholdField::ALL.map(|f| f.name()).join(", ");
+                                tr!("可用的字段:{all}", "available fields: {all}")
+                            }
                         },
                     ),
                     span,
@@ -290,23 +290,40 @@ impl Parser<'_> {
                         message: tr!("未知的函数 '{word}'", "unknown function '{word}'"),
                         help: Some(match nearest(word, names) {
                             Some(s) => tr!("是不是 '{s}'?", "did you mean '{s}'?"),
-                            None => tr!(
-                                "可用的函数:not, selected, count-selected, string-length, if, coalesce, true, false",
-                                "available functions: not, selected, count-selected, string-length, if, coalesce, true, false"
-                            ),
+                            None => {
+                                let all = Func::ALL
+                                    .iter()
+                                    .map(|f| f.name())
+                                    .chain(["true", "false"])
+                                    .collect::<Vec<_>>()
+                                    .join(", ");
+                                tr!("可用的函数:{all}", "available functions: {all}")
+                            }
                         }),
                         span,
                     });
                 };
-                if args.len() != func.arity() {
-                    let (name, want, got) = (func.name(), func.arity(), args.len());
-                    return Err(err(
-                        call_span,
+                let (name, got) = (func.name(), args.len());
+                let message = match func.arity() {
+                    (least, _) if got < least && func.arity().1.is_none() => Some(tr!(
+                        "{name}() 至少需要 {least} 个参数,这里有 {got} 个",
+                        "{name}() takes at least {least} argument(s), found {got}"
+                    )),
+                    (least, Some(most)) if got < least || got > most => Some(if least == most {
                         tr!(
-                            "{name}() 需要 {want} 个参数,这里有 {got} 个",
-                            "{name}() takes {want} argument(s), found {got}"
-                        ),
-                    ));
+                            "{name}() 需要 {least} 个参数,这里有 {got} 个",
+                            "{name}() takes {least} argument(s), found {got}"
+                        )
+                    } else {
+                        tr!(
+                            "{name}() 需要 {least} 到 {most} 个参数,这里有 {got} 个",
+                            "{name}() takes {least} to {most} arguments, found {got}"
+                        )
+                    }),
+                    _ => None,
+                };
+                if let Some(message) = message {
+                    return Err(err(call_span, message));
                 }
                 ExprKind::Call(func, args)
             }

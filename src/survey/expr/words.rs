@@ -173,6 +173,26 @@ impl Words<'_> {
                 Lang::Zh => format!("{}(未答时为 {})", arg(0), arg(1)),
                 Lang::En => format!("{} ({} if unanswered)", arg(0), arg(1)),
             },
+            Func::Today => self.say("调查当天", "the day of the interview"),
+            Func::Now => self.say("调查开始时", "when the interview began"),
+            Func::Regex => match self.lang {
+                Lang::Zh => format!("{}符合格式 {}", arg(0), arg(1)),
+                Lang::En => format!("{} matches {}", arg(0), arg(1)),
+            },
+            Func::Int => match self.lang {
+                Lang::Zh => format!("{}的整数部分", arg(0)),
+                Lang::En => format!("the whole part of {}", arg(0)),
+            },
+            Func::Round => match self.lang {
+                Lang::Zh => format!("{}四舍五入", arg(0)),
+                Lang::En => format!("{} rounded", arg(0)),
+            },
+            Func::Abs => match self.lang {
+                Lang::Zh => format!("{}的绝对值", arg(0)),
+                Lang::En => format!("the absolute value of {}", arg(0)),
+            },
+            Func::Concat => (0..args.len()).map(arg).collect::<Vec<_>>().join(" + "),
+            Func::String | Func::Number | Func::Date => arg(0),
         }
     }
 }
