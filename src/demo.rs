@@ -456,7 +456,7 @@ fn produce(
                     ..household.facts()
                 };
                 batch.push(if draft {
-                    NewInterview::draft(made, answers)
+                    NewInterview::draft(made, survey, &facts, answers)
                 } else {
                     // Checked here, on the drawing thread, as completing
                     // checks it: a generated county holds nothing the app

@@ -218,6 +218,30 @@ impl Failure {
     }
 }
 
+/// Writes every calculation's value, as stored and exported, into
+/// `answers` (an empty one removed), computed from the other answers with
+/// `household`. True when anything changed. Done wherever answers are
+/// written, so that what is stored always follows the answers.
+pub fn settle(survey: &Survey, answers: &mut Answers, household: &HouseholdFacts) -> bool {
+    let computed: Vec<(String, Option<String>)> = {
+        let state = State::new(survey, answers, household);
+        state
+            .calculations()
+            .into_iter()
+            .map(|(name, value)| (name.to_string(), value))
+            .collect()
+    };
+    let mut changed = false;
+    for (name, value) in computed {
+        let before = match value {
+            Some(v) => answers.insert(name, v.clone()).is_none_or(|old| old != v),
+            None => answers.remove(&name).is_some(),
+        };
+        changed |= before;
+    }
+    changed
+}
+
 /// Everything that keeps an interview with these answers from being
 /// complete (see [`State::failures`]); empty when it can be completed.
 pub fn failures(survey: &Survey, answers: &Answers, household: &HouseholdFacts) -> Vec<Failure> {
@@ -236,6 +260,8 @@ pub struct State<'a> {
     /// later questions; the loader has ruled out cycles, so the recursion
     /// ends.
     relevance: RefCell<Vec<Option<bool>>>,
+    /// Calculations' values by question position, filled lazily.
+    calculations: RefCell<std::collections::HashMap<usize, Value>>,
 }
 
 impl<'a> State<'a> {
@@ -245,6 +271,7 @@ impl<'a> State<'a> {
             answers,
             household,
             relevance: RefCell::new(vec![None; survey.question_count()]),
+            calculations: RefCell::new(std::collections::HashMap::new()),
         }
     }
 
@@ -268,21 +295,60 @@ impl<'a> State<'a> {
     }
 
     /// The answer's value as expressions see it: empty when unanswered or
-    /// not relevant.
+    /// not relevant; a calculation's computed from the answers as they are
+    /// now (what is stored of it is only for exports).
     pub fn value(&self, name: &str) -> Value {
         let Some(index) = self.survey.index_of(name) else {
             return Value::Empty;
         };
+        let question = self.survey.question_at(index);
+        if !self.is_relevant(index) {
+            return Value::Empty;
+        }
+        if let Some(calculation) = &question.calculation {
+            return self.calculated(index, &calculation.ast);
+        }
         match self.answers.get(name) {
-            Some(text) if self.is_relevant(index) => value_of(self.survey.question_at(index), text),
-            _ => Value::Empty,
+            Some(text) => value_of(question, text),
+            None => Value::Empty,
         }
     }
 
-    /// Positions of the questions on the path, in order (notes included).
+    /// A calculation's value, computed once. The loader has ruled out
+    /// cycles; one would read as empty instead of recursing forever.
+    fn calculated(&self, index: usize, expr: &crate::survey::expr::Expr) -> Value {
+        if let Some(known) = self.calculations.borrow().get(&index) {
+            return known.clone();
+        }
+        self.calculations.borrow_mut().insert(index, Value::Empty);
+        let value = eval(expr, self);
+        self.calculations.borrow_mut().insert(index, value.clone());
+        value
+    }
+
+    /// Every calculation of the survey with its value as stored and
+    /// exported (`None` when empty), in file order.
+    pub fn calculations(&self) -> Vec<(&'a str, Option<String>)> {
+        self.survey
+            .questions()
+            .filter(|q| q.calculation.is_some())
+            .map(|q| {
+                let text = match self.value(&q.name) {
+                    Value::Empty => None,
+                    Value::Number(n) => Some(format!("{n}")),
+                    Value::Text(t) => Some(t),
+                    Value::Bool(b) => Some(if b { "true" } else { "false" }.to_string()),
+                };
+                (q.name.as_str(), text)
+            })
+            .collect()
+    }
+
+    /// Positions of the questions shown on the path, in order (notes
+    /// included, calculations not).
     pub fn path(&self) -> Vec<usize> {
         (0..self.survey.question_count())
-            .filter(|&i| self.is_relevant(i))
+            .filter(|&i| self.survey.question_at(i).kind.is_shown() && self.is_relevant(i))
             .collect()
     }
 
@@ -292,7 +358,7 @@ impl<'a> State<'a> {
             .filter(|&i| {
                 let q = self.survey.question_at(i);
                 q.required
-                    && q.kind != QuestionKind::Note
+                    && q.kind.is_answered()
                     && !self.answers.contains_key(&q.name)
                     && self.is_relevant(i)
             })
@@ -310,7 +376,7 @@ impl<'a> State<'a> {
             .filter(|&i| self.is_relevant(i))
             .filter_map(|i| {
                 let q = self.survey.question_at(i);
-                if q.kind == QuestionKind::Note {
+                if !q.kind.is_answered() {
                     return None;
                 }
                 match self.answers.get(&q.name) {

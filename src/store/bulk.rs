@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::hits::NeedHits;
 use super::interview::{Status, encode_answers};
 use super::{Result, Store, StoreError};
-use crate::interview::{Answers, HouseholdFacts, failures};
+use crate::interview::{Answers, HouseholdFacts, failures, settle};
 use crate::survey::Survey;
 
 /// A finished or partly finished interview to write in bulk (the demo
@@ -48,7 +48,13 @@ pub struct Made {
 impl NewInterview {
     /// A draft: answers accepted one by one by [`State::accept`], not
     /// necessarily all of them.
-    pub fn draft(made: Made, answers: Answers) -> Self {
+    pub fn draft(
+        made: Made,
+        survey: &Survey,
+        facts: &HouseholdFacts,
+        mut answers: Answers,
+    ) -> Self {
+        settle(survey, &mut answers, facts);
         Self::new(made, answers, None)
     }
 
@@ -60,8 +66,9 @@ impl NewInterview {
         made: Made,
         survey: &Survey,
         facts: &HouseholdFacts,
-        answers: Answers,
+        mut answers: Answers,
     ) -> Result<Self> {
+        settle(survey, &mut answers, facts);
         let failures = failures(survey, &answers, facts);
         if !failures.is_empty() {
             return Err(StoreError::Incomplete { failures });

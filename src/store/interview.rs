@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::hits::NeedHits;
 use super::household::Household;
 use super::{Result, Store, StoreError};
-use crate::interview::{Answers, HouseholdFacts, State, failures};
+use crate::interview::{Answers, HouseholdFacts, State, failures, settle};
 use crate::survey::Survey;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -315,6 +315,8 @@ impl Store {
                 Some(v) => interview.answers.insert(question.to_string(), v.clone()),
                 None => interview.answers.remove(question),
             };
+            // The calculations follow the answer, in the same write.
+            settle(&survey, &mut interview.answers, &facts);
             let now = self.tick_after(interview.updated_at);
             let stamp = self.stamp(&tx, interview.stamp)?;
             // Cached statements: a save is the app's most frequent write.
@@ -452,35 +454,45 @@ impl Store {
         })
     }
 
-    /// Recomputes the stored hits of a household's complete interviews, after
-    /// its registry fields (which rules may read) changed; inside the
-    /// caller's transaction.
+    /// Computes again, after a household's registry record (which
+    /// expressions may read) changed, the calculations of its interviews
+    /// and the stored hits of the complete ones; inside the caller's
+    /// transaction.
     pub(crate) fn recompute_household_hits(&self, code: &str) -> Result<()> {
         let Some(household) = self.household(code)? else {
             return Ok(());
         };
-        let rows: Vec<(i64, i64, String, i64)> = {
+        let rows: Vec<(i64, i64, String, i64, String)> = {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT i.id, i.snapshot_id, i.answers, i.started_at
+                "SELECT i.id, i.snapshot_id, i.answers, i.started_at, i.status
                  FROM interview i JOIN household h ON h.id = i.household_id
-                 WHERE h.code = ?1 AND i.status = 'complete'",
+                 WHERE h.code = ?1",
             )?;
-            let rows =
-                stmt.query_map([code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let rows = stmt.query_map([code], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        for (id, snapshot, answers, started_at) in rows {
+        for (id, snapshot, answers, started_at, status) in rows {
             let survey = self.snapshot_survey(snapshot)?;
-            let answers = decode_answers(&answers)?;
+            let mut answers = decode_answers(&answers)?;
             let facts = HouseholdFacts {
                 started_at,
                 ..household.facts()
             };
-            let hits = compute_hits(&survey, &answers, &facts);
-            self.conn.execute(
-                "UPDATE interview SET hits = ?2 WHERE id = ?1",
-                params![id, hits],
-            )?;
+            if settle(&survey, &mut answers, &facts) {
+                self.conn.execute(
+                    "UPDATE interview SET answers = ?2 WHERE id = ?1",
+                    params![id, encode_answers(&answers)],
+                )?;
+            }
+            if status == Status::Complete.as_str() {
+                let hits = compute_hits(&survey, &answers, &facts);
+                self.conn.execute(
+                    "UPDATE interview SET hits = ?2 WHERE id = ?1",
+                    params![id, hits],
+                )?;
+            }
         }
         Ok(())
     }

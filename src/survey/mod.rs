@@ -74,6 +74,8 @@ pub struct Question {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub unit: Option<Label>,
+    /// A `calculate` question's expression.
+    pub calculation: Option<Expression>,
     /// Where the question's `name` is written in the file.
     pub span: Range<usize>,
 }
@@ -88,10 +90,12 @@ pub enum QuestionKind {
     Text,
     Date,
     Note,
+    /// Computed from other answers, never shown nor typed.
+    Calculate,
 }
 
 impl QuestionKind {
-    pub const ALL: [QuestionKind; 8] = [
+    pub const ALL: [QuestionKind; 9] = [
         QuestionKind::SelectOne,
         QuestionKind::SelectMultiple,
         QuestionKind::YesNo,
@@ -100,6 +104,7 @@ impl QuestionKind {
         QuestionKind::Text,
         QuestionKind::Date,
         QuestionKind::Note,
+        QuestionKind::Calculate,
     ];
 
     /// The name used in the `type` key.
@@ -113,11 +118,22 @@ impl QuestionKind {
             QuestionKind::Text => "text",
             QuestionKind::Date => "date",
             QuestionKind::Note => "note",
+            QuestionKind::Calculate => "calculate",
         }
     }
 
     pub fn is_numeric(self) -> bool {
         matches!(self, QuestionKind::Integer | QuestionKind::Decimal)
+    }
+
+    /// Whether the interviewer sees it: every kind but a calculation.
+    pub fn is_shown(self) -> bool {
+        self != QuestionKind::Calculate
+    }
+
+    /// Whether the interviewer answers it: not a note, not a calculation.
+    pub fn is_answered(self) -> bool {
+        !matches!(self, QuestionKind::Note | QuestionKind::Calculate)
     }
 
     pub fn has_choice_list(self) -> bool {
@@ -171,6 +187,12 @@ impl Label {
     /// The text in `lang`, or in the survey's default language.
     pub fn get(&self, lang: Lang) -> &str {
         self.in_code(lang.code())
+    }
+
+    /// Whether the author wrote no text at all (a calculation without a
+    /// label, say).
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|(_, text)| text.is_empty())
     }
 
     pub fn in_code(&self, code: &str) -> &str {

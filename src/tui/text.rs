@@ -87,6 +87,8 @@ texts! {
     CompleteDone => "调查已完成", "interview complete";
     Reopened => "已重新打开,可以修改", "reopened for correction";
     DateForm => "年-月-日,如 2025-11-28 · t 填今天", "year-month-day, as 2025-11-28 · t for today";
+    Calculated => "计算得出", "calculated";
+    CalculatedNotTyped => "这一项由答案计算得出,改它读取的答案即可", "this is calculated from the answers: change the answers it reads";
     ReopenFirst => "这份调查已完成,不能直接修改:按 o 重新打开后再改", "this interview is complete and cannot be changed as it is: press o to reopen it, then correct";
     LockedKeys => "o 重新打开并修改 · ↑↓ 上下题 · Ctrl-R 核对 · Esc 返回", "o reopen to correct · ↑↓ questions · Ctrl-R review · Esc back";
     AskComplete => "现在完成吗?y 完成,n 留作草稿(草稿不计入排序)", "complete now? y completes, n keeps it a draft (drafts do not count in the priorities)";

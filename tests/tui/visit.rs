@@ -607,3 +607,77 @@ fn the_interviewers_name_can_be_changed_and_answers_carry_the_new_one() {
     let again = Store::open(&dir.path().join("m.db")).expect("open");
     assert_eq!(again.interviewer().expect("read").as_deref(), Some("李华"));
 }
+
+const INCOME: &str = r#"
+[survey]
+id = "income"
+version = "1"
+category = "income"
+languages = ["zh", "en"]
+title = { zh = "收入", en = "Income" }
+
+[[section]]
+name = "s"
+
+[[section.question]]
+name = "income_year"
+type = "integer"
+required = true
+label = { zh = "全家去年纯收入(元)", en = "Household net income last year (yuan)" }
+
+[[section.question]]
+name = "per_person"
+type = "calculate"
+label = { zh = "人均纯收入", en = "Income per person" }
+calculation = "${income_year} div ${household.members}"
+
+[[section.question]]
+name = "low"
+type = "calculate"
+calculation = "${per_person} < 4000"
+"#;
+
+#[test]
+fn a_calculation_is_never_asked_and_reads_in_the_review_when_it_has_a_label() {
+    let dir = TempDir::new().expect("temp dir");
+    let store = store(&dir);
+    store.set_interviewer("王芳").expect("name");
+    let (surveys, files) = tui::surveys([("income.toml", INCOME)]);
+    assert_eq!(
+        surveys.len(),
+        1,
+        "{:?}",
+        files.iter().map(|f| &f.problems).collect::<Vec<_>>()
+    );
+    let mut m = tui::new_model(store, surveys, files, Lang::Zh, (80, 24)).expect("model");
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('1'));
+    assert_eq!(current_name(&m), "income_year");
+    assert_eq!(
+        interview(&m).path.len(),
+        1,
+        "calculations are not on the path"
+    );
+    typ(&mut m, "12000");
+    key(&mut m, KeyCode::Enter);
+    assert!(
+        matches!(interview(&m).mode, Mode::Review { .. }),
+        "nothing else to ask"
+    );
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("人均纯收入") && screen.contains("3000  (计算得出)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("low"),
+        "an unlabelled calculation stays out: {screen}"
+    );
+    key(&mut m, KeyCode::Down);
+    key(&mut m, KeyCode::Enter);
+    assert!(matches!(interview(&m).mode, Mode::Review { selected: 1 }));
+    assert_eq!(
+        m.notice.clone().map(|n| n.text.zh),
+        Some("这一项由答案计算得出,改它读取的答案即可".into())
+    );
+}

@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::other::{AuditRow, OtherInterview};
 use super::{Conflict, MergeReport};
-use crate::interview::{Answers, HouseholdFacts};
+use crate::interview::{Answers, HouseholdFacts, settle};
 use crate::store::interview::{STATUS_FIELD, compute_hits, decode_answers, encode_answers};
 use crate::store::{Result, Store, StoreError};
 
@@ -59,23 +59,35 @@ impl Store {
         let household = self
             .household(&o.household)?
             .ok_or_else(|| StoreError::UnknownHousehold(o.household.clone()))?;
-        let other_answers = decode_answers(&o.answers).map_err(|e| e.at(other))?;
+        let mut other_answers = decode_answers(&o.answers).map_err(|e| e.at(other))?;
         let Some(local) = local else {
+            // Calculations and hits follow this file's record of the
+            // household, which the merge has just brought up to date.
+            let facts = HouseholdFacts {
+                started_at: o.started_at,
+                ..household.facts()
+            };
+            settle(&survey, &mut other_answers, &facts);
             let hits = if o.status == "complete" {
-                let facts = HouseholdFacts {
-                    started_at: o.started_at,
-                    ..household.facts()
-                };
                 compute_hits(&survey, &other_answers, &facts)
             } else {
                 String::new()
             };
-            add_interview(tx, o, household_id, snapshot_id, &hits)?;
+            let answers = encode_answers(&other_answers);
+            add_interview(tx, o, (household_id, snapshot_id), &answers, &hits)?;
             report.interviews_added += 1;
             return Ok(());
         };
         let local_answers = decode_answers(&local.5).map_err(|e| e.at(&self.path))?;
         let mut merged = merge_fields(tx, o, &local, &local_answers, &other_answers, seen)?;
+        // The interview began when the earlier of the two says.
+        let facts = HouseholdFacts {
+            started_at: local.2.min(o.started_at),
+            ..household.facts()
+        };
+        // Calculations follow the merged answers.
+        settle(&survey, &mut merged.answers, &facts);
+        merged.changed |= merged.answers != local_answers;
         // Conflicts are reported whichever side won, before deciding
         // whether this file changes anything.
         let uuid = uuid::Uuid::from_slice(&o.uuid)
@@ -97,11 +109,6 @@ impl Store {
         }
         let complete = merged.status == "complete";
         let hits = if complete {
-            // The interview began when the earlier of the two says.
-            let facts = HouseholdFacts {
-                started_at: local.2.min(o.started_at),
-                ..household.facts()
-            };
             compute_hits(&survey, &merged.answers, &facts)
         } else {
             String::new()
@@ -149,8 +156,8 @@ fn update_interview(
 fn add_interview(
     tx: &rusqlite::Transaction<'_>,
     o: &OtherInterview,
-    household_id: i64,
-    snapshot_id: i64,
+    (household_id, snapshot_id): (i64, i64),
+    answers: &str,
     hits: &str,
 ) -> rusqlite::Result<()> {
     tx.execute(
@@ -167,7 +174,7 @@ fn add_interview(
             o.started_at,
             o.updated_at,
             o.completed_at,
-            o.answers,
+            answers,
             hits,
             o.stamp
         ],

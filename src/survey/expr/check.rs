@@ -52,16 +52,16 @@ impl Ty<'_> {
 }
 
 /// What an expression may refer to.
-pub struct Scope<'a> {
+pub struct Scope<'q, 'a> {
     /// Every question of the survey with the type of its answer.
-    pub questions: &'a BTreeMap<&'a str, Ty<'a>>,
+    pub questions: &'q BTreeMap<&'a str, Ty<'a>>,
     /// The type of `.`, set only while checking a constraint.
     pub dot: Option<Ty<'a>>,
 }
 
 /// Checks `expr`; `condition` is true where a truth value is required
 /// (relevant, constraint, when). Returns every problem found.
-pub fn check(expr: &Expr, scope: &Scope<'_>, condition: bool) -> Vec<ExprError> {
+pub fn check(expr: &Expr, scope: &Scope<'_, '_>, condition: bool) -> Vec<ExprError> {
     let mut checker = Checker {
         scope,
         errors: Vec::new(),
@@ -73,8 +73,17 @@ pub fn check(expr: &Expr, scope: &Scope<'_>, condition: bool) -> Vec<ExprError> 
     checker.errors
 }
 
-struct Checker<'s, 'a> {
-    scope: &'s Scope<'a>,
+/// The type of `expr`'s value, its problems left to [`check`].
+pub fn type_of<'a>(expr: &Expr, scope: &Scope<'_, 'a>) -> Ty<'a> {
+    Checker {
+        scope,
+        errors: Vec::new(),
+    }
+    .infer(expr)
+}
+
+struct Checker<'s, 'q, 'a> {
+    scope: &'s Scope<'q, 'a>,
     errors: Vec<ExprError>,
 }
 
@@ -82,7 +91,7 @@ fn both(zh: String, en: String) -> Tr {
     Tr { zh, en }
 }
 
-impl<'a> Checker<'_, 'a> {
+impl<'a> Checker<'_, '_, 'a> {
     fn error(&mut self, expr: &Expr, message: Tr, help: Option<Tr>) {
         self.errors.push(ExprError {
             message,

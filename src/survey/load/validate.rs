@@ -35,19 +35,41 @@ impl Loader<'_> {
                 QuestionKind::Text => Ty::Text,
                 QuestionKind::Date => Ty::Date,
                 QuestionKind::Note => Ty::Note,
+                // Found from the calculations below.
+                QuestionKind::Calculate => Ty::Any,
             };
             types.insert(q.name.as_str(), ty);
         }
+        // A calculation has the type of its expression; one may read
+        // another, so a few rounds settle them (cycles are reported apart).
+        for _ in 0..3 {
+            for q in survey.questions() {
+                if let Some(e) = &q.calculation {
+                    let scope = Scope {
+                        questions: &types,
+                        dot: None,
+                    };
+                    let ty = type_of(&e.ast, &scope);
+                    types.insert(q.name.as_str(), ty);
+                }
+            }
+        }
         let mut problems: Vec<(Range<usize>, ExprError)> = Vec::new();
-        let mut run = |e: &Expression, dot: Option<Ty<'_>>| {
+        let mut run_as = |e: &Expression, dot: Option<Ty<'_>>, condition: bool| {
             let scope = Scope {
                 questions: &types,
                 dot,
             };
-            for err in check(&e.ast, &scope, true) {
+            for err in check(&e.ast, &scope, condition) {
                 problems.push((e.span.clone(), err));
             }
         };
+        for q in survey.questions() {
+            if let Some(e) = &q.calculation {
+                run_as(e, None, false);
+            }
+        }
+        let mut run = |e: &Expression, dot: Option<Ty<'_>>| run_as(e, dot, true);
         for section in &survey.sections {
             if let Some(e) = &section.relevant {
                 run(e, None);
@@ -87,7 +109,12 @@ impl Loader<'_> {
         let mut i = 0;
         for section in &survey.sections {
             for q in &section.questions {
-                for e in section.relevant.iter().chain(q.relevant.iter()) {
+                let read = section
+                    .relevant
+                    .iter()
+                    .chain(&q.relevant)
+                    .chain(&q.calculation);
+                for e in read {
                     for (name, span) in e.ast.question_refs() {
                         if let Some(&j) = index.get(name) {
                             edges[i].push((j, map_span(self.src, &e.span, span)));
@@ -98,6 +125,7 @@ impl Loader<'_> {
             }
         }
         let names: Vec<&str> = survey.questions().map(|q| q.name.as_str()).collect();
+        let kinds: Vec<QuestionKind> = survey.questions().map(|q| q.kind).collect();
         let mut state = vec![0u8; names.len()]; // 0 new, 1 on stack, 2 done
         let mut reported: HashSet<Vec<usize>> = HashSet::new();
         for start in 0..names.len() {
@@ -124,14 +152,32 @@ impl Loader<'_> {
                                 let mut path: Vec<&str> = cycle.iter().map(|&n| names[n]).collect();
                                 path.push(names[to]);
                                 let path = path.join(" → ");
-                                self.error(
-                                    span,
-                                    tr!("relevant 形成循环:{path}", "relevance forms a cycle: {path}"),
-                                    Some(tr!(
-                                        "一道题的显示不能取决于它自己的答案(直接或经由其他题)",
-                                        "a question cannot be shown or hidden by its own answer, directly or through other questions"
-                                    )),
-                                );
+                                let calculated =
+                                    cycle.iter().any(|&n| kinds[n] == QuestionKind::Calculate);
+                                let (message, help) = if calculated {
+                                    (
+                                        tr!(
+                                            "calculation 形成循环:{path}",
+                                            "calculations form a cycle: {path}"
+                                        ),
+                                        tr!(
+                                            "一个计算不能用到它自己的值(直接或经由其他题)",
+                                            "a calculation cannot read its own value, directly or through other questions"
+                                        ),
+                                    )
+                                } else {
+                                    (
+                                        tr!(
+                                            "relevant 形成循环:{path}",
+                                            "relevance forms a cycle: {path}"
+                                        ),
+                                        tr!(
+                                            "一道题的显示不能取决于它自己的答案(直接或经由其他题)",
+                                            "a question cannot be shown or hidden by its own answer, directly or through other questions"
+                                        ),
+                                    )
+                                };
+                                self.error(span, message, Some(help));
                             }
                         }
                         _ => {}

@@ -253,13 +253,22 @@ impl Loader<'_> {
             None => false,
         };
         let kind = self.question_kind(table, span, CTX);
+        // A calculation needs no label; given one, the review shows it.
+        let calculating = kind
+            .as_ref()
+            .is_some_and(|(k, _)| *k == QuestionKind::Calculate);
         let label = match get(table, "label") {
             Some(v) => self.label(v, "label"),
+            None if calculating => None,
             None => {
                 self.missing(span.clone(), "label", CTX);
                 None
             }
         };
+        let calculation = self.expression(table, "calculation");
+        if calculating && calculation.is_none() && get(table, "calculation").is_none() {
+            self.missing(span.clone(), "calculation", CTX);
+        }
         let hint = self.label_at(table, "hint");
         let required = self.required_flag(table);
         let relevant = self.expression(table, "relevant");
@@ -284,8 +293,23 @@ impl Loader<'_> {
             return unique.then(|| placeholder(name, relevant, name_span));
         };
         self.check_choices_key(kind, &type_span, choices.as_ref());
-        if kind == QuestionKind::Note {
-            self.check_note_keys(table, required.as_ref().map(|(b, _)| *b));
+        if !kind.is_answered() {
+            self.check_unanswered_keys(table, kind, required.as_ref().map(|(b, _)| *b));
+        }
+        if kind != QuestionKind::Calculate
+            && let Some((k, _)) = table.iter().find(|(k, _)| k.get_ref() == "calculation")
+        {
+            self.error(
+                k.span(),
+                tr!(
+                    "'calculation' 只用于 type = \"calculate\" 的题",
+                    "'calculation' is only for questions of type = \"calculate\""
+                ),
+                Some(tr!(
+                    "把 type 改为 \"calculate\",或删掉 calculation",
+                    "make the type \"calculate\", or remove calculation"
+                )),
+            );
         }
         self.check_bounds(kind, min.as_ref(), max.as_ref());
         self.check_unit(table, kind, unit.is_some());
@@ -306,11 +330,12 @@ impl Loader<'_> {
             hint,
             required: required.is_some_and(|(b, _)| b),
             relevant,
-            constraint: constraint.filter(|_| kind != QuestionKind::Note),
+            constraint: constraint.filter(|_| kind.is_answered()),
             constraint_message,
             min: min.map(|(n, _)| n),
             max: max.map(|(n, _)| n),
             unit,
+            calculation: calculation.filter(|_| kind == QuestionKind::Calculate),
             span: name_span,
         })
     }
@@ -406,20 +431,31 @@ impl Loader<'_> {
 
     /// A note is never answered: no key about its answer (but
     /// `required = false`, which says just that).
-    fn check_note_keys(&mut self, table: &DeTable<'_>, required: Option<bool>) {
+    /// A note or a calculation is never answered: the keys of an answer
+    /// are mistakes.
+    fn check_unanswered_keys(
+        &mut self,
+        table: &DeTable<'_>,
+        kind: QuestionKind,
+        required: Option<bool>,
+    ) {
         for key in ["required", "constraint", "min", "max", "unit"] {
             if let Some((k, _)) = table.iter().find(|(k, _)| k.get_ref() == key) {
                 if key == "required" && required == Some(false) {
                     continue;
                 }
-                self.error(
-                    k.span(),
+                let message = if kind == QuestionKind::Calculate {
+                    tr!(
+                        "计算题(calculate)由答案算出,不能有 '{key}'",
+                        "a calculation is computed, never answered, and cannot have '{key}'"
+                    )
+                } else {
                     tr!(
                         "说明(note)没有答案,不能有 '{key}'",
                         "a note is never answered and cannot have '{key}'"
-                    ),
-                    None,
-                );
+                    )
+                };
+                self.error(k.span(), message, None);
             }
         }
     }
@@ -435,7 +471,7 @@ impl Loader<'_> {
         for (key, value) in [("min", min), ("max", max)] {
             let Some((n, vspan)) = value else { continue };
             if !kind.is_numeric() {
-                if kind != QuestionKind::Note {
+                if kind.is_answered() {
                     self.error(
                         vspan.clone(),
                         tr!(
@@ -474,7 +510,7 @@ impl Loader<'_> {
     fn check_unit(&mut self, table: &DeTable<'_>, kind: QuestionKind, has_unit: bool) {
         if has_unit
             && !kind.is_numeric()
-            && kind != QuestionKind::Note
+            && kind.is_answered()
             && let Some((k, _)) = table.iter().find(|(k, _)| k.get_ref() == "unit")
         {
             self.error(
@@ -524,6 +560,7 @@ fn placeholder(name: String, relevant: Option<Expression>, span: Range<usize>) -
         min: None,
         max: None,
         unit: None,
+        calculation: None,
         span,
     }
 }

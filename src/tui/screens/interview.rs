@@ -62,6 +62,11 @@ pub struct Interview {
     pub path: Vec<usize>,
     /// Positions on the path with an answer.
     pub answered: Vec<bool>,
+    /// The review's rows: the path, and the calculations the author gave
+    /// a label (read-only), in file order.
+    pub review: Vec<usize>,
+    /// Each calculation's value as it reads now, by position.
+    pub calculated: Vec<(usize, Option<String>)>,
     /// Relevant required questions without an answer, by position.
     pub missing: Vec<usize>,
     /// Relevant answers their question no longer accepts (an answer they
@@ -109,6 +114,8 @@ impl Interview {
             current: 0,
             path: Vec::new(),
             answered: Vec::new(),
+            review: Vec::new(),
+            calculated: Vec::new(),
             missing: Vec::new(),
             failing: Vec::new(),
             input: Input::default(),
@@ -169,6 +176,12 @@ impl Interview {
             }
             Next::Household => Outcome::go(Go::BackToNext(code.clone())),
         }
+    }
+
+    /// The review's row of the question at `index` (the first row if it
+    /// has none).
+    pub fn review_row(&self, index: usize) -> usize {
+        self.review.iter().position(|&i| i == index).unwrap_or(0)
     }
 
     /// Where the current question is on the path.
@@ -250,6 +263,18 @@ impl Interview {
                 self.record
                     .answers
                     .contains_key(&survey.question_at(idx).name)
+            })
+            .collect();
+        self.calculated = state
+            .calculations()
+            .into_iter()
+            .filter_map(|(name, value)| survey.index_of(name).map(|idx| (idx, value)))
+            .collect();
+        self.review = (0..survey.question_count())
+            .filter(|&idx| {
+                let q = survey.question_at(idx);
+                self.path.binary_search(&idx).is_ok()
+                    || (q.calculation.is_some() && !q.label.is_empty() && state.is_relevant(idx))
             })
             .collect();
         self.missing = state
@@ -424,7 +449,7 @@ impl Interview {
                 self.recompute();
                 if self.from_review {
                     self.mode = Mode::Review {
-                        selected: self.step(),
+                        selected: self.review_row(self.current),
                     };
                 } else {
                     self.advance();

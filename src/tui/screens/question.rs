@@ -77,7 +77,9 @@ pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
     match k.code {
         KeyCode::Esc => return i.leave(),
         KeyCode::Char('r') if k.modifiers.contains(KeyModifiers::CONTROL) => {
-            i.mode = Mode::Review { selected: i.step() };
+            i.mode = Mode::Review {
+                selected: i.review_row(i.current),
+            };
         }
         KeyCode::Up | KeyCode::PageUp => {
             if let Some(prev) = i.previous_on_path() {

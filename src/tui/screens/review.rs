@@ -41,18 +41,23 @@ fn selected(i: &Interview) -> usize {
 
 pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
     let mut at = selected(i);
-    if navigate(&mut at, i.path.len(), k.code, ctx.page()) {
+    if navigate(&mut at, i.review.len(), k.code, ctx.page()) {
         i.mode = Mode::Review { selected: at };
         return Outcome::default();
     }
     match k.code {
         KeyCode::Esc => return i.leave(),
-        KeyCode::Enter => {
-            if let Some(&idx) = i.path.get(at) {
+        KeyCode::Enter => match i.review.get(at) {
+            // A calculation follows the answers it reads: nothing to type.
+            Some(&idx) if i.record.survey.question_at(idx).calculation.is_some() => {
+                return Outcome::said(tr(T::CalculatedNotTyped), false);
+            }
+            Some(&idx) => {
                 i.go_to(idx);
                 i.from_review = true;
             }
-        }
+            None => {}
+        },
         KeyCode::Char('m') => {
             let first = i.path.iter().copied().find(|&idx| i.wants_attention(idx));
             if let Some(idx) = first {
@@ -125,7 +130,9 @@ fn complete(i: &mut Interview, ctx: &Ctx<'_>) -> Outcome {
             let n = list.len();
             i.to_fix = Some(list);
             if i.mode == Mode::Question {
-                i.mode = Mode::Review { selected: i.step() };
+                i.mode = Mode::Review {
+                    selected: i.review_row(i.current),
+                };
             }
             Outcome::said(
                 crate::tr!(
@@ -212,7 +219,7 @@ fn render_fix(list: &[(usize, Tr)], frame: &mut Frame<'_>, body: Rect, lang: Lan
 pub fn click(i: &mut Interview, body: Rect, column: u16, row: u16) -> Option<KeyEvent> {
     let [_, list, _] = areas(body);
     let mut at = selected(i);
-    let target = row_at(list, false, (at, i.path.len()), column, row);
+    let target = row_at(list, false, (at, i.review.len()), column, row);
     let key = pick(&mut at, target);
     i.mode = Mode::Review { selected: at };
     key
@@ -222,6 +229,12 @@ pub fn click(i: &mut Interview, body: Rect, column: u16, row: u16) -> Option<Key
 fn answer_text(i: &Interview, index: usize, lang: Lang) -> String {
     let survey = &i.record.survey;
     let q = survey.question_at(index);
+    if let Some((_, value)) = i.calculated.iter().find(|(idx, _)| *idx == index) {
+        let shown = value.as_deref().map_or("—".to_string(), |v| {
+            display_answer(survey, &q.name, v, lang)
+        });
+        return format!("{shown}  ({})", T::Calculated.get(lang));
+    }
     let Some(stored) = i.record.answers.get(&q.name) else {
         return match q.kind {
             _ if i.missing.contains(&index) => format!("— {}", T::Missing.get(lang)),
@@ -255,7 +268,7 @@ pub fn render(i: &Interview, selected: usize, frame: &mut Frame<'_>, body: Rect,
     );
     let cols = [Col::left(body.width * 11 / 20), Col::REST];
     let row = |n: usize| -> RowText {
-        let idx = i.path[n];
+        let idx = i.review[n];
         let label = survey.question_at(idx).label.get(lang).to_string();
         let style = if i.wants_attention(idx) {
             ERROR
@@ -268,7 +281,7 @@ pub fn render(i: &Interview, selected: usize, frame: &mut Frame<'_>, body: Rect,
         ListTable {
             cols: &cols,
             header: None,
-            len: i.path.len(),
+            len: i.review.len(),
             selected,
             row: &row,
             empty: "",

@@ -1,0 +1,120 @@
+//! `calculate` questions end to end: computed from the answers and the
+//! household's record, stored with the answers in the same write, followed
+//! when the record changes, read by need rules, exported like an answer,
+//! and never asked in the app.
+
+mod common;
+
+use std::fs;
+
+use common::minqing;
+use minqing::store::Store;
+use minqing::store::household::Household;
+use minqing::survey::load;
+use tempfile::TempDir;
+
+const INCOME: &str = r#"
+[survey]
+id = "income"
+version = "1"
+category = "income"
+languages = ["zh", "en"]
+title = { zh = "收入", en = "Income" }
+
+[[section]]
+name = "s"
+
+[[section.question]]
+name = "income_year"
+type = "integer"
+required = true
+label = { zh = "全家去年纯收入(元)", en = "Household net income last year (yuan)" }
+
+[[section.question]]
+name = "per_person"
+type = "calculate"
+label = { zh = "人均纯收入", en = "Income per person" }
+calculation = "if(${household.members} > 0, ${income_year} div ${household.members}, '')"
+
+[[section.question]]
+name = "low"
+type = "calculate"
+calculation = "${per_person} < 4000"
+
+[[need]]
+name = "low_income"
+when = "${low}"
+severity = 3
+project = { zh = "产业帮扶", en = "Help with a livelihood" }
+"#;
+
+fn household(members: i64) -> Household {
+    Household {
+        code: "H1".into(),
+        township: "勐烈镇".into(),
+        village: "曼贺村".into(),
+        head: "李明".into(),
+        members,
+        ..Household::default()
+    }
+}
+
+#[test]
+fn a_calculation_is_stored_with_the_answers_follows_the_household_and_fires_needs() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("m.db");
+    let survey = load(INCOME).survey.expect("loads");
+    let store = Store::open(&db).expect("open");
+    store.upsert_households(&[household(4)]).expect("household");
+    let id = store
+        .open_interview("H1", &survey, "王芳")
+        .expect("begin")
+        .id;
+    store
+        .save_answer(id, "income_year", Some("12000"), "王芳")
+        .expect("save");
+    let i = store.interview(id).expect("read");
+    assert_eq!(
+        i.answers.get("per_person").map(String::as_str),
+        Some("3000")
+    );
+    assert_eq!(i.answers.get("low").map(String::as_str), Some("true"));
+    let hits = store.complete(id, "王芳").expect("complete");
+    assert!(
+        hits.get("low_income").is_some(),
+        "the rule reads the calculation"
+    );
+
+    // Two members, not four: the calculation and the hit follow.
+    store.upsert_households(&[household(2)]).expect("edited");
+    let i = store.interview(id).expect("read");
+    assert_eq!(
+        i.answers.get("per_person").map(String::as_str),
+        Some("6000")
+    );
+    assert_eq!(i.answers.get("low").map(String::as_str), Some("false"));
+    assert!(store.hits(id).expect("hits").get("low_income").is_none());
+    // Nothing about it is stale for doctor.
+    assert!(store.doctor().expect("doctor").is_clean());
+    drop(store);
+
+    // Exported like an answer.
+    let folder = dir.path().join("surveys");
+    fs::create_dir(&folder).expect("folder");
+    fs::write(folder.join("income.toml"), INCOME).expect("questionnaire");
+    let out = dir.path().join("responses.csv");
+    minqing(&db)
+        .args(["--surveys"])
+        .arg(&folder)
+        .args(["export", "responses", "--survey", "income", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = fs::read_to_string(&out).expect("exported");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let row: Vec<&str> = lines.next().expect("a row").split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    assert_eq!(row[at("per_person")], "6000", "{csv}");
+    assert_eq!(row[at("income_year")], "12000");
+}
