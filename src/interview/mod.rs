@@ -326,6 +326,53 @@ impl<'a> State<'a> {
         value
     }
 
+    /// `text` (a label, a hint, a constraint message) with each `${q}` and
+    /// `${household.NAME}` in it replaced by its value as a person reads
+    /// it in `lang`: a choice by its label, a number plainly; an empty
+    /// value by nothing.
+    pub fn fill(&self, text: &str, lang: crate::i18n::Lang) -> String {
+        if !text.contains("${") {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                out.push_str(&rest[start..]);
+                return out;
+            };
+            out.push_str(&self.shown(&after[..end], lang));
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// A reference's value as [`State::fill`] shows it.
+    fn shown(&self, name: &str, lang: crate::i18n::Lang) -> String {
+        let value = match name.strip_prefix("household.") {
+            Some(field) => HouseholdField::ALL
+                .into_iter()
+                .find(|f| f.name() == field)
+                .map_or(Value::Empty, |f| self.household(f)),
+            None => self.value(name),
+        };
+        let text = match value {
+            Value::Empty => return String::new(),
+            Value::Number(n) => format!("{n}"),
+            Value::Text(t) => t,
+            Value::Bool(b) => b.to_string(),
+        };
+        match self.survey.question(name) {
+            Some(q) if !self.survey.choices_of(q).is_empty() => {
+                display_answer(self.survey, name, &text, lang)
+            }
+            _ => text,
+        }
+    }
+
     /// Every calculation of the survey with its value as stored and
     /// exported (`None` when empty), in file order.
     pub fn calculations(&self) -> Vec<(&'a str, Option<String>)> {
@@ -415,8 +462,8 @@ impl<'a> State<'a> {
             if eval(&constraint.ast, &env).truth() != Some(true) {
                 let mut message = match &question.constraint_message {
                     Some(label) => Tr {
-                        zh: label.in_code("zh").to_string(),
-                        en: label.in_code("en").to_string(),
+                        zh: self.fill(label.in_code("zh"), crate::i18n::Lang::Zh),
+                        en: self.fill(label.in_code("en"), crate::i18n::Lang::En),
                     },
                     None => tr!(
                         "答案不符合本题的要求",
@@ -425,10 +472,16 @@ impl<'a> State<'a> {
                 };
                 // A limit set by the registry says what it is now: the
                 // members may have changed since the household was visited.
+                // (Unless the author's message shows them already.)
+                let shown = question
+                    .constraint_message
+                    .as_ref()
+                    .is_some_and(|l| l.in_code("zh").contains("${household.members}"));
                 let mut members = false;
                 constraint.ast.walk(&mut |e| {
                     members |= e.kind == ExprKind::Household(HouseholdField::Members);
                 });
+                let members = members && !shown;
                 if members {
                     let n = self.household.members;
                     message.zh.push_str(&format!("(家庭人口 {n} 人)"));

@@ -208,3 +208,43 @@ fn stale_answers_do_not_count() {
         ]
     );
 }
+
+#[test]
+fn a_message_shows_the_values_it_names() {
+    let s = load(
+        r#"
+[survey]
+id = "t"
+version = "1"
+category = "health"
+languages = ["zh", "en"]
+title = "T"
+
+[[section]]
+name = "s"
+
+[[section.question]]
+name = "sick"
+type = "integer"
+label = "Sick?"
+constraint = ". <= ${household.members}"
+constraint_message = { zh = "不能超过 ${household.members} 人(${household.head}家)", en = "at most ${household.members}" }
+"#,
+    )
+    .survey
+    .expect("loads");
+    let f = HouseholdFacts {
+        head: "李明".into(),
+        ..facts()
+    };
+    let answers = Answers::new();
+    let state = State::new(&s, &answers, &f);
+    let refused = state.accept(0, "9").expect_err("too many");
+    assert_eq!(refused.message.zh, "不能超过 4 人(李明家)", "said once");
+    assert_eq!(refused.message.en, "at most 4");
+    assert_eq!(
+        state.fill("${nothing}人", crate::i18n::Lang::Zh),
+        "人",
+        "empty reads as nothing"
+    );
+}

@@ -635,6 +635,11 @@ calculation = "${income_year} div ${household.members}"
 name = "low"
 type = "calculate"
 calculation = "${per_person} < 4000"
+
+[[section.question]]
+name = "confirm"
+type = "yes_no"
+label = { zh = "人均 ${per_person} 元(${household.members} 口人),对吗?", en = "${per_person} yuan a person (${household.members} people): right?" }
 "#;
 
 #[test]
@@ -655,11 +660,18 @@ fn a_calculation_is_never_asked_and_reads_in_the_review_when_it_has_a_label() {
     assert_eq!(current_name(&m), "income_year");
     assert_eq!(
         interview(&m).path.len(),
-        1,
+        2,
         "calculations are not on the path"
     );
     typ(&mut m, "12000");
     key(&mut m, KeyCode::Enter);
+    assert_eq!(current_name(&m), "confirm");
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("人均 3000 元(4 口人),对吗?"),
+        "values in the label: {screen}"
+    );
+    key(&mut m, KeyCode::Char('y'));
     assert!(
         matches!(interview(&m).mode, Mode::Review { .. }),
         "nothing else to ask"

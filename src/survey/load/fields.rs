@@ -124,11 +124,27 @@ impl Loader<'_> {
         get(table, key).and_then(|v| self.label(v, key))
     }
 
+    /// Keeps the `${...}` of a label's text, to be checked once every
+    /// question is known.
+    fn note_refs(&mut self, text: &str, span: Range<usize>) {
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else { break };
+            self.label_refs
+                .push((after[..end].to_string(), span.clone()));
+            rest = &after[end + 1..];
+        }
+    }
+
     /// A label: one string for every language, or a table language → string.
     pub(super) fn label(&mut self, v: &Value<'_>, key: &str) -> Option<Label> {
         let default = self.languages[0].clone();
         match v.get_ref() {
-            DeValue::String(s) => Some(Label(vec![(default, s.to_string())])),
+            DeValue::String(s) => {
+                self.note_refs(s, v.span());
+                Some(Label(vec![(default, s.to_string())]))
+            }
             DeValue::Table(t) => {
                 let mut texts = Vec::new();
                 let mut present: Vec<&str> = Vec::new();
@@ -154,7 +170,10 @@ impl Loader<'_> {
                         continue;
                     }
                     match text.get_ref() {
-                        DeValue::String(s) => texts.push((code.to_string(), s.to_string())),
+                        DeValue::String(s) => {
+                            self.note_refs(s, text.span());
+                            texts.push((code.to_string(), s.to_string()));
+                        }
                         _ => {
                             self.wrong_type(text, &format!("{key}.{code}"), tr!("文字", "text"));
                             ok = false;

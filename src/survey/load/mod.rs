@@ -100,6 +100,7 @@ pub fn load(text: &str) -> Loaded {
         untyped: HashSet::new(),
         typos: HashSet::new(),
         unattached: Vec::new(),
+        label_refs: Vec::new(),
         id: None,
     };
     if !syntax_errors.is_empty() {
@@ -137,6 +138,9 @@ struct Loader<'s> {
     /// repeated name, a bad severity): checked all the same, so that every
     /// problem shows in one run. `true` marks a constraint.
     unattached: Vec<(Expression, bool)>,
+    /// Every `${...}` written in a label, hint or message, with where its
+    /// text is: checked once every question is known.
+    label_refs: Vec<(String, Range<usize>)>,
     id: Option<(String, Range<usize>)>,
 }
 

@@ -2,6 +2,7 @@
 //! questions they name, cycles between questions, unused choice lists.
 
 use super::*;
+use crate::survey::expr::HouseholdField;
 
 impl Loader<'_> {
     /// Checks every expression against the finished survey, now that every
@@ -93,6 +94,38 @@ impl Loader<'_> {
         }
         for (value_span, err) in problems {
             self.expr_error(&value_span, err);
+        }
+        self.check_label_refs(survey);
+    }
+
+    /// Each `${...}` in a label, hint or message names a question of the
+    /// survey or a household field.
+    fn check_label_refs(&mut self, survey: &Survey) {
+        for (name, span) in std::mem::take(&mut self.label_refs) {
+            let (known, help) = match name.strip_prefix("household.") {
+                Some(field) => (
+                    HouseholdField::ALL.iter().any(|f| f.name() == field),
+                    nearest(field, HouseholdField::ALL.map(|f| f.name()))
+                        .map(|s| tr!("是不是 'household.{s}'?", "did you mean 'household.{s}'?")),
+                ),
+                None => (
+                    survey
+                        .question(&name)
+                        .is_some_and(|q| q.kind != QuestionKind::Note),
+                    nearest(&name, survey.questions().map(|q| q.name.as_str()))
+                        .map(|s| tr!("是不是 '{s}'?", "did you mean '{s}'?")),
+                ),
+            };
+            if !known {
+                self.error(
+                    span,
+                    tr!(
+                        "文字中的 ${{{name}}} 不是问卷中的问题或户字段",
+                        "${{{name}}} in this text is no question of the survey nor a household field"
+                    ),
+                    help,
+                );
+            }
         }
     }
 

@@ -178,6 +178,15 @@ impl Interview {
         }
     }
 
+    /// `text` with the values of the `${...}` in it (see [`State::fill`]).
+    pub fn fill(&self, text: &str, lang: Lang) -> String {
+        if !text.contains("${") {
+            return text.to_string();
+        }
+        let facts = self.record.facts();
+        State::new(&self.record.survey, &self.record.answers, &facts).fill(text, lang)
+    }
+
     /// The review's row of the question at `index` (the first row if it
     /// has none).
     pub fn review_row(&self, index: usize) -> usize {

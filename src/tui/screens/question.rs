@@ -226,14 +226,14 @@ fn panel(area: Rect, label_lines: usize, hint_lines: usize) -> Panel {
 /// maps to a choice through the same lines.
 fn question_text(i: &Interview, lang: Lang, width: u16) -> (Vec<String>, Vec<String>) {
     let q = i.record.survey.question_at(i.current);
-    let mut label = q.label.get(lang).to_string();
+    let mut label = i.fill(q.label.get(lang), lang);
     if q.required {
         label.push_str(&format!(" ({})", T::Required.get(lang)));
     }
     let hint = q
         .hint
         .as_ref()
-        .map_or_else(Vec::new, |h| wrap(h.get(lang), width));
+        .map_or_else(Vec::new, |h| wrap(&i.fill(h.get(lang), lang), width));
     (wrap(&label, width), hint)
 }
 
@@ -441,7 +441,10 @@ fn render_outline(i: &Interview, frame: &mut Frame<'_>, area: Rect, lang: Lang) 
         if idx == i.current {
             at = lines.len();
         }
-        let text = format!(" {mark} {}", survey.question_at(idx).label.get(lang));
+        let text = format!(
+            " {mark} {}",
+            i.fill(survey.question_at(idx).label.get(lang), lang)
+        );
         let style = if mark == "!" { ERROR } else { Style::new() };
         lines.push(Line::styled(fit(&text, width).into_owned(), style));
     }

@@ -269,7 +269,7 @@ pub fn render(i: &Interview, selected: usize, frame: &mut Frame<'_>, body: Rect,
     let cols = [Col::left(body.width * 11 / 20), Col::REST];
     let row = |n: usize| -> RowText {
         let idx = i.review[n];
-        let label = survey.question_at(idx).label.get(lang).to_string();
+        let label = i.fill(survey.question_at(idx).label.get(lang), lang);
         let style = if i.wants_attention(idx) {
             ERROR
         } else {
