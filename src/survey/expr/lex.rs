@@ -85,15 +85,49 @@ fn token(src: &str, start: usize) -> Result<(Tok, usize), ExprError> {
         c if c.is_ascii_alphabetic() || c == b'_' => Ok(word(src, start)),
         _ => {
             let ch = src[start..].chars().next().unwrap_or('?');
-            Err(err(
-                start..start + ch.len_utf8(),
+            let span = start..start + ch.len_utf8();
+            let message = tr!(
+                "表达式中不能有字符 '{ch}'",
+                "unexpected character '{ch}' in expression"
+            );
+            // A Chinese input method types these: say which key to use.
+            let help = ascii_of(ch).map(|ascii| {
                 tr!(
-                    "表达式中不能有字符 '{ch}'",
-                    "unexpected character '{ch}' in expression"
-                ),
-            ))
+                    "这是全角或中文标点,请切换到英文输入,输入 {ascii}",
+                    "this is a full-width or Chinese punctuation mark: switch the input method to English and type {ascii}"
+                )
+            });
+            Err(ExprError {
+                message,
+                help,
+                span,
+            })
         }
     }
+}
+
+/// The ASCII character a Chinese input method's look-alike stands for.
+fn ascii_of(ch: char) -> Option<&'static str> {
+    Some(match ch {
+        '＝' => "=",
+        '，' | '、' => ",",
+        '（' => "(",
+        '）' => ")",
+        '“' | '”' | '＂' => "\"",
+        '‘' | '’' | '＇' => "'",
+        '＜' | '《' => "<",
+        '＞' | '》' => ">",
+        '！' => "!",
+        '＋' => "+",
+        '－' => "-",
+        '＊' | '×' => "*",
+        '＄' | '￥' => "$",
+        '｛' => "{",
+        '｝' => "}",
+        '．' | '。' => ".",
+        '　' => "a space",
+        _ => return None,
+    })
 }
 
 /// A number: digits, then a fraction when a digit follows the point.
