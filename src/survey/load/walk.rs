@@ -351,12 +351,22 @@ impl Loader<'_> {
         if let Some(kind) = QuestionKind::ALL.into_iter().find(|k| k.name() == t) {
             return Some((kind, tspan));
         }
-        let help = did_you_mean(&t, QuestionKind::ALL.map(QuestionKind::name)).or_else(|| {
-            Some(tr!(
-                "可用的类型:select_one, select_multiple, yes_no, integer, decimal, text, date, note",
-                "valid types: select_one, select_multiple, yes_no, integer, decimal, text, date, note"
-            ))
+        // XLSForm writes the list in the type: "select_one food".
+        let xlsform = t.split_once(' ').and_then(|(kind, list)| {
+            let list = list.trim();
+            (matches!(kind, "select_one" | "select_multiple") && !list.is_empty()).then(|| {
+                tr!(
+                    "选项表另写一行:type = \"{kind}\" 加上 choices = \"{list}\"",
+                    "the list has its own key: type = \"{kind}\" and choices = \"{list}\""
+                )
+            })
         });
+        let help = xlsform
+            .or_else(|| did_you_mean(&t, QuestionKind::ALL.map(QuestionKind::name)))
+            .or_else(|| {
+                let all = QuestionKind::ALL.map(QuestionKind::name).join(", ");
+                Some(tr!("可用的类型:{all}", "valid types: {all}"))
+            });
         self.error(
             tspan,
             tr!("未知的题型 '{t}'", "unknown question type '{t}'"),
