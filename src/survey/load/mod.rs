@@ -103,12 +103,31 @@ pub fn load(text: &str) -> Loaded {
         label_refs: Vec::new(),
         id: None,
     };
-    if !syntax_errors.is_empty() {
+    // A question before the first [[section]] makes TOML complain of
+    // duplicate keys further down: say what is wrong where it is.
+    let early = question_before_section(text);
+    if let Some(span) = &early {
+        loader.error(
+            span.clone(),
+            tr!(
+                "问题写在了第一个 [[section]] 之前",
+                "a question before the first [[section]]"
+            ),
+            Some(tr!(
+                "在它上面加一节:[[section]] 和 name = \"...\"",
+                "add a section above it: [[section]] with name = \"...\""
+            )),
+        );
+    }
+    if !syntax_errors.is_empty() || early.is_some() {
         // A document that does not parse is reported as such only: checks on
         // a half-read document would mostly report the parser's guesses.
         for e in syntax_errors {
-            let span = e.span().unwrap_or(0..0);
             let message = e.message().to_string();
+            if early.is_some() && message.contains("duplicate") {
+                continue;
+            }
+            let span = e.span().unwrap_or(0..0);
             loader.diags.push(Diagnostic::error(
                 span,
                 Tr {
@@ -121,6 +140,29 @@ pub fn load(text: &str) -> Loaded {
     }
     let survey = loader.survey(root.get_ref(), text);
     loader.finish(survey)
+}
+
+/// The line of the first `[[section.question]]` written before any
+/// `[[section]]`, if there is one.
+fn question_before_section(text: &str) -> Option<Range<usize>> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let header: String = line
+            .split('#')
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        match header.as_str() {
+            "[[section]]" | "[section]" => return None,
+            "[[section.question]]" => return Some(start..start + line.trim_end().len()),
+            _ => {}
+        }
+    }
+    None
 }
 
 struct Loader<'s> {
