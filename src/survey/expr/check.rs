@@ -62,15 +62,32 @@ pub struct Scope<'q, 'a> {
 /// Checks `expr`; `condition` is true where a truth value is required
 /// (relevant, constraint, when). Returns every problem found.
 pub fn check(expr: &Expr, scope: &Scope<'_, '_>, condition: bool) -> Vec<ExprError> {
+    check_all(expr, scope, condition).errors
+}
+
+/// What [`check_all`] found: mistakes, and what is most likely one.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub errors: Vec<ExprError>,
+    pub warnings: Vec<ExprError>,
+}
+
+/// Checks `expr` as [`check`] does, and also reports what is allowed but
+/// most likely a mistake.
+pub fn check_all(expr: &Expr, scope: &Scope<'_, '_>, condition: bool) -> Found {
     let mut checker = Checker {
         scope,
         errors: Vec::new(),
+        warnings: Vec::new(),
     };
     let ty = checker.infer(expr);
     if condition {
         checker.expect_condition(expr, ty);
     }
-    checker.errors
+    Found {
+        errors: checker.errors,
+        warnings: checker.warnings,
+    }
 }
 
 /// The type of `expr`'s value, its problems left to [`check`].
@@ -78,6 +95,7 @@ pub fn type_of<'a>(expr: &Expr, scope: &Scope<'_, 'a>) -> Ty<'a> {
     Checker {
         scope,
         errors: Vec::new(),
+        warnings: Vec::new(),
     }
     .infer(expr)
 }
@@ -85,6 +103,7 @@ pub fn type_of<'a>(expr: &Expr, scope: &Scope<'_, 'a>) -> Ty<'a> {
 struct Checker<'s, 'q, 'a> {
     scope: &'s Scope<'q, 'a>,
     errors: Vec<ExprError>,
+    warnings: Vec<ExprError>,
 }
 
 fn both(zh: String, en: String) -> Tr {
@@ -259,6 +278,32 @@ impl<'a> Checker<'_, '_, 'a> {
         }
     }
 
+    /// `=` between a multiple choice and one name holds only when that
+    /// choice alone is ticked: most often `selected()` was meant.
+    fn one_of_many(&mut self, expr: &Expr, literal: &Expr, asked: &Expr) {
+        let ExprKind::Text(name) = &literal.kind else {
+            return;
+        };
+        if name.split_whitespace().count() != 1 {
+            return;
+        }
+        let q = match &asked.kind {
+            ExprKind::Question(q) => q.as_str(),
+            _ => "...",
+        };
+        self.warnings.push(ExprError {
+            message: tr!(
+                "多选题与一个选项用 = 或 != 比较,只在只选了这一项时成立",
+                "= or != between a multiple choice and one choice holds only when that choice alone is ticked"
+            ),
+            help: Some(tr!(
+                "判断是否选了它,写 selected(${{{q}}}, '{name}')",
+                "to test whether it is ticked, write selected(${{{q}}}, '{name}')"
+            )),
+            span: expr.span.clone(),
+        });
+    }
+
     /// A text literal compared with a number or a date must read as one.
     fn text_compared_with(&mut self, literal: &Expr, other: Ty<'a>) {
         let ExprKind::Text(text) = &literal.kind else {
@@ -342,9 +387,16 @@ impl<'a> Checker<'_, '_, 'a> {
                         Some(tr!("用 = 或 != 比较选项", "compare choices with = or !=")),
                     );
                 } else if matches!(other, Ty::Text) {
-                    let literal = if matches!(ta, Ty::Text) { a } else { b };
+                    let (literal, asked) = if matches!(ta, Ty::Text) {
+                        (a, b)
+                    } else {
+                        (b, a)
+                    };
                     let multiple = matches!(ta, Ty::Multi(_)) || matches!(tb, Ty::Multi(_));
                     self.choice_literal(literal, list, multiple);
+                    if multiple {
+                        self.one_of_many(expr, literal, asked);
+                    }
                 } else if !matches!(other, Ty::Choice(_) | Ty::Multi(_)) {
                     mismatch(self);
                 }

@@ -245,6 +245,11 @@ impl Loader<'_> {
         self.error(span, e.message, e.help);
     }
 
+    pub(super) fn expr_warning(&mut self, value_span: &Range<usize>, e: ExprError) {
+        let span = map_span(self.src, value_span, e.span);
+        self.warn(span, e.message, e.help);
+    }
+
     pub(super) fn category(&mut self, table: &DeTable<'_>) -> Option<String> {
         let (category, span) = self.string(table, "category")?;
         if is_valid_id(&category) {

@@ -21,7 +21,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diag::{Diagnostic, Level, did_you_mean, line_col, nearest};
-use super::expr::check::{ChoiceList, Scope, Ty, check, type_of};
+use super::expr::check::{ChoiceList, Scope, Ty, check_all, type_of};
 use super::expr::{self, ExprError};
 use super::{
     Choice, Expression, Label, Need, Question, QuestionKind, Section, Severity, Survey,

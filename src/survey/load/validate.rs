@@ -55,14 +55,19 @@ impl Loader<'_> {
                 }
             }
         }
-        let mut problems: Vec<(Range<usize>, ExprError)> = Vec::new();
+        // (span of the expression, problem, whether only a warning)
+        let mut problems: Vec<(Range<usize>, ExprError, bool)> = Vec::new();
         let mut run_as = |e: &Expression, dot: Option<Ty<'_>>, condition: bool| {
             let scope = Scope {
                 questions: &types,
                 dot,
             };
-            for err in check(&e.ast, &scope, condition) {
-                problems.push((e.span.clone(), err));
+            let found = check_all(&e.ast, &scope, condition);
+            for err in found.errors {
+                problems.push((e.span.clone(), err, false));
+            }
+            for warning in found.warnings {
+                problems.push((e.span.clone(), warning, true));
             }
         };
         for q in survey.questions() {
@@ -92,8 +97,12 @@ impl Loader<'_> {
         for (e, constraint) in &self.unattached {
             run(e, constraint.then_some(Ty::Any));
         }
-        for (value_span, err) in problems {
-            self.expr_error(&value_span, err);
+        for (value_span, err, warning) in problems {
+            if warning {
+                self.expr_warning(&value_span, err);
+            } else {
+                self.expr_error(&value_span, err);
+            }
         }
         self.check_label_refs(survey);
     }
