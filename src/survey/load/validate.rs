@@ -105,6 +105,34 @@ impl Loader<'_> {
             }
         }
         self.check_label_refs(survey);
+        self.check_constraints_read_earlier(survey);
+    }
+
+    /// A constraint is checked when its question is answered: a question
+    /// asked later has no answer then, and the check would refuse every
+    /// answer with a message about a question not yet asked.
+    fn check_constraints_read_earlier(&mut self, survey: &Survey) {
+        for (i, q) in survey.questions().enumerate() {
+            let Some(constraint) = &q.constraint else {
+                continue;
+            };
+            for (name, span) in constraint.ast.question_refs() {
+                if survey.index_of(name).is_some_and(|j| j > i) {
+                    let this = &q.name;
+                    self.error(
+                        map_span(self.src, &constraint.span, span),
+                        tr!(
+                            "constraint 读取了后面才问的 '{name}'",
+                            "the constraint reads '{name}', which is asked later"
+                        ),
+                        Some(tr!(
+                            "回答 '{this}' 时 '{name}' 还没有答案:把这个条件写在 '{name}' 上,或者先问 '{name}'",
+                            "when '{this}' is answered '{name}' has no answer yet: put the constraint on '{name}', or ask '{name}' first"
+                        )),
+                    );
+                }
+            }
+        }
     }
 
     /// Each `${...}` in a label, hint or message names a question of the
