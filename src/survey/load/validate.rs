@@ -2,7 +2,8 @@
 //! questions they name, cycles between questions, unused choice lists.
 
 use super::*;
-use crate::survey::expr::HouseholdField;
+use crate::survey::expr::eval::{Env, Value, holds};
+use crate::survey::expr::{ExprKind, HouseholdField};
 
 impl Loader<'_> {
     /// Checks every expression against the finished survey, now that every
@@ -106,6 +107,45 @@ impl Loader<'_> {
         }
         self.check_label_refs(survey);
         self.check_constraints_read_earlier(survey);
+        self.check_satisfiable(survey);
+    }
+
+    /// A constraint that reads only the answer (`.`) and that no answer
+    /// the question allows (within `min`/`max`, or among its choices) can
+    /// meet would refuse every answer: most likely a slip (`<` for `>`).
+    fn check_satisfiable(&mut self, survey: &Survey) {
+        for q in survey.questions() {
+            let Some(constraint) = &q.constraint else {
+                continue;
+            };
+            let mut reads_more = false;
+            constraint.ast.walk(&mut |e| {
+                reads_more |= matches!(e.kind, ExprKind::Question(_) | ExprKind::Household(_));
+            });
+            if reads_more {
+                continue;
+            }
+            let Some(candidates) = candidates(survey, q) else {
+                continue;
+            };
+            let met = candidates.into_iter().any(|dot| {
+                let env = OnlyDot(dot);
+                holds(&constraint.ast, &env)
+            });
+            if !met {
+                self.warn(
+                    constraint.span.clone(),
+                    tr!(
+                        "没有哪个允许的答案能满足这个 constraint,这一题将无法回答",
+                        "no answer this question allows meets the constraint: it could never be answered"
+                    ),
+                    Some(tr!(
+                        "看看比较符号(< 和 >)、and 和 or,以及 min、max 或选项是否写对",
+                        "check the comparisons (< and >), and/or, and min, max or the choices"
+                    )),
+                );
+            }
+        }
     }
 
     /// A constraint is checked when its question is answered: a question
@@ -285,5 +325,74 @@ impl Loader<'_> {
                 );
             }
         }
+    }
+}
+
+/// The answers a question allows, to try a constraint on: every choice
+/// (and, for a multiple choice of a few, every set of them), or numbers
+/// within `min`/`max` (whole ones for an integer). `None` when there is no
+/// bound to try within.
+fn candidates(survey: &Survey, q: &Question) -> Option<Vec<Value>> {
+    let names: Vec<&str> = survey
+        .choices_of(q)
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    match q.kind {
+        QuestionKind::SelectOne | QuestionKind::YesNo => {
+            Some(names.iter().map(|n| Value::Text(n.to_string())).collect())
+        }
+        QuestionKind::SelectMultiple if names.len() <= 10 => Some(
+            (1u32..(1 << names.len()))
+                .map(|set| {
+                    let picked: Vec<&str> = (0..names.len())
+                        .filter(|b| set & (1 << b) != 0)
+                        .map(|b| names[b])
+                        .collect();
+                    Value::Text(picked.join(" "))
+                })
+                .collect(),
+        ),
+        QuestionKind::Integer | QuestionKind::Decimal => {
+            let (lo, hi) = (q.min?, q.max?);
+            if !(lo.is_finite() && hi.is_finite()) || lo > hi {
+                return None;
+            }
+            let whole = q.kind == QuestionKind::Integer;
+            let steps = 2_000.0;
+            let step = if whole {
+                ((hi - lo) / steps).ceil().max(1.0)
+            } else {
+                (hi - lo) / steps
+            };
+            let mut out = vec![Value::Number(lo), Value::Number(hi)];
+            if step > 0.0 {
+                let mut x = lo;
+                while x <= hi {
+                    out.push(Value::Number(x));
+                    x += step;
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// The environment of a constraint that reads nothing but `.`.
+struct OnlyDot(Value);
+
+impl Env for OnlyDot {
+    fn question(&self, _: &str) -> Value {
+        Value::Empty
+    }
+    fn household(&self, _: HouseholdField) -> Value {
+        Value::Empty
+    }
+    fn dot(&self) -> Value {
+        self.0.clone()
+    }
+    fn started_at(&self) -> i64 {
+        0
     }
 }
