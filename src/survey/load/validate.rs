@@ -2,8 +2,8 @@
 //! questions they name, cycles between questions, unused choice lists.
 
 use super::*;
-use crate::survey::expr::eval::{Env, Value, holds};
-use crate::survey::expr::{ExprKind, HouseholdField};
+use crate::survey::expr::eval::{Env, Value, eval, holds};
+use crate::survey::expr::{BinOp, Expr, ExprKind, HouseholdField};
 
 impl Loader<'_> {
     /// Checks every expression against the finished survey, now that every
@@ -108,6 +108,77 @@ impl Loader<'_> {
         self.check_label_refs(survey);
         self.check_constraints_read_earlier(survey);
         self.check_satisfiable(survey);
+        self.check_needs_can_fire(survey);
+    }
+
+    /// A need rule that can never fire: one of its `and`-ed comparisons
+    /// puts a number past its question's `min` or `max`, or a question it
+    /// needs answered is never asked when its other conditions hold (its
+    /// relevance is false given the choices the rule requires).
+    fn check_needs_can_fire(&mut self, survey: &Survey) {
+        for need in &survey.needs {
+            let mut parts = Vec::new();
+            conjuncts(&need.when.ast, &mut parts);
+            // The choices the rule requires, as answers.
+            let mut required = crate::interview::Answers::new();
+            for part in &parts {
+                if let ExprKind::Binary(BinOp::Eq, a, b) = &part.kind
+                    && let (ExprKind::Question(q), ExprKind::Text(t)) = (&a.kind, &b.kind)
+                    && survey
+                        .question(q)
+                        .is_some_and(|q| q.kind.has_choice_list() || q.kind == QuestionKind::YesNo)
+                {
+                    required.insert(q.clone(), t.clone());
+                }
+            }
+            let facts = crate::interview::HouseholdFacts::default();
+            let state = crate::interview::State::new(survey, &required, &facts);
+            let mut why = None;
+            for part in &parts {
+                if let Some(reason) = out_of_bounds(survey, part) {
+                    why = Some(reason);
+                    break;
+                }
+                for (name, _) in part.question_refs() {
+                    let Some(q) = survey.question(name) else {
+                        continue;
+                    };
+                    let blocked = survey.sections.iter().any(|s| {
+                        s.questions.iter().any(|x| x.name == q.name)
+                            && s.relevant
+                                .iter()
+                                .any(|e| eval(&e.ast, &state) == Value::Bool(false))
+                    }) || q
+                        .relevant
+                        .as_ref()
+                        .is_some_and(|e| eval(&e.ast, &state) == Value::Bool(false));
+                    if blocked && !required.contains_key(name) {
+                        why = Some(tr!(
+                            "在规则要求的其他条件下,'{name}' 不会被问到",
+                            "'{name}' is never asked when the rule's other conditions hold"
+                        ));
+                        break;
+                    }
+                }
+                if why.is_some() {
+                    break;
+                }
+            }
+            if let Some(why) = why {
+                let (rule, zh, en) = (&need.name, &why.zh, &why.en);
+                self.warn(
+                    need.when.span.clone(),
+                    Tr {
+                        zh: format!("需求规则 '{rule}' 永远不会成立:{zh}"),
+                        en: format!("need rule '{rule}' can never fire: {en}"),
+                    },
+                    Some(tr!(
+                        "核对条件中的数字和题目的 min、max,以及题目的 relevant",
+                        "check the numbers against the questions' min and max, and their relevant"
+                    )),
+                );
+            }
+        }
     }
 
     /// A constraint that reads only the answer (`.`) and that no answer
@@ -395,4 +466,50 @@ impl Env for OnlyDot {
     fn started_at(&self) -> i64 {
         0
     }
+}
+
+/// The parts of an expression joined by `and`, in order.
+fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::Binary(BinOp::And, a, b) => {
+            conjuncts(a, out);
+            conjuncts(b, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+/// Why a comparison of a number question with a number can never hold
+/// within the question's `min` and `max`.
+fn out_of_bounds(survey: &Survey, part: &Expr) -> Option<Tr> {
+    let ExprKind::Binary(op, a, b) = &part.kind else {
+        return None;
+    };
+    let (ExprKind::Question(name), ExprKind::Number(n)) = (&a.kind, &b.kind) else {
+        return None;
+    };
+    let q = survey.question(name)?;
+    let (lo, hi) = (
+        q.min.unwrap_or(f64::NEG_INFINITY),
+        q.max.unwrap_or(f64::INFINITY),
+    );
+    let never = match op {
+        BinOp::Gt => *n >= hi,
+        BinOp::Ge => *n > hi,
+        BinOp::Lt => *n <= lo,
+        BinOp::Le => *n < lo,
+        BinOp::Eq => *n < lo || *n > hi,
+        _ => false,
+    };
+    never.then(|| {
+        let (op, lo, hi) = (
+            op.symbol(),
+            q.min.map_or("-".into(), |v| format!("{v}")),
+            q.max.map_or("-".into(), |v| format!("{v}")),
+        );
+        tr!(
+            "'{name}' 的范围是 {lo} 到 {hi},{name} {op} {n} 不会成立",
+            "'{name}' lies within {lo} to {hi}, so {name} {op} {n} never holds"
+        )
+    })
 }
