@@ -212,6 +212,20 @@ fn survey_ids_must_be_unique_across_files() {
 }
 
 #[test]
+fn a_file_named_in_capitals_is_read_too() {
+    let dir = folder(&[("a.toml", GOOD), ("B.TOML", GOOD)]);
+    minqing()
+        .args(["check", "--lang", "en"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("checked 2 questionnaire file(s)"))
+        .stdout(predicate::str::contains(
+            "error: survey id 'good' is already used by",
+        ));
+}
+
+#[test]
 fn surveys_option_names_the_folder_to_check() {
     let dir = folder(&[("bad.toml", BAD)]);
     minqing()

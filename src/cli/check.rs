@@ -58,7 +58,12 @@ pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Tr> {
             })?;
             let mut tomls: Vec<PathBuf> = entries
                 .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+                // Windows and its users write .TOML as often as .toml.
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension()
+                            .is_some_and(|x| x.eq_ignore_ascii_case("toml"))
+                })
                 .collect();
             if tomls.is_empty() {
                 return Err(tr!(
