@@ -473,10 +473,11 @@ impl<'a> State<'a> {
                 // A limit set by the registry says what it is now: the
                 // members may have changed since the household was visited.
                 // (Unless the author's message shows them already.)
-                let shown = question
-                    .constraint_message
-                    .as_ref()
-                    .is_some_and(|l| l.in_code("zh").contains("${household.members}"));
+                let shown = question.constraint_message.as_ref().is_some_and(|l| {
+                    ["zh", "en"]
+                        .iter()
+                        .any(|code| l.in_code(code).contains("${household.members}"))
+                });
                 let mut members = false;
                 constraint.ast.walk(&mut |e| {
                     members |= e.kind == ExprKind::Household(HouseholdField::Members);

@@ -26,7 +26,10 @@ pub struct Places {
 }
 
 impl Places {
-    pub fn new(all: Vec<Place>) -> Places {
+    /// The places given, in (township, village) order, each once.
+    pub fn new(mut all: Vec<Place>) -> Places {
+        all.sort();
+        all.dedup();
         let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for p in &all {
             by_name

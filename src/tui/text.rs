@@ -82,7 +82,7 @@ texts! {
     Skipped => "未答", "not answered";
     StatusDraft => "草稿", "Draft";
     StatusComplete => "已完成", "Complete";
-    EnterNextSurvey => "回车 下一份问卷:", "Enter: next survey:";
+    EnterNextSurvey => "回车 下一份问卷:", "Enter: next survey: ";
     EnterNextHousehold => "这户的问卷都完成了 · 回车 回到农户列表的下一户", "every survey of this household is complete · Enter: back to the next household";
     CompleteDone => "调查已完成", "interview complete";
     Reopened => "已重新打开,可以修改", "reopened for correction";
@@ -145,7 +145,7 @@ texts! {
     ReliabilityShort => "可靠", "Rel.";
     CostShort => "费用", "Cost";
     TownshipShort => "乡镇", "Town";
-    PrioritiesLegend => "严重 5 危及生命 4 严重 3 急难 2 有压力 · 阶段:≥20%户达到的最高严重程度,高者在前", "Sev. 5 life-safety 4 acute 3 urgent 2 stressed · Phase: worst of ≥20%, first";
+    PrioritiesLegend => "严重程度:5 危及生命 4 严重 3 急难 2 有压力 · 阶段:≥20%户达到的最高严重程度", "Sev.: 5 life-safety 4 acute 3 urgent 2 stressed · Phase: worst of ≥20%, first";
     Cost => "费用(元)", "Cost (yuan)";
     ChartTitle => "该类别受影响户数最多的村", "Villages with the most households affected in this category";
     Rule => "规则", "Rule";

@@ -480,7 +480,7 @@ fn a_whole_visit_of_the_five_surveys_takes_at_most_90_keys() {
         if n + 1 < TYPICAL.len() {
             let next = m.surveys[n + 1].title.get(Lang::Zh);
             assert!(
-                screen.contains(&format!("回车 下一份问卷: {next}")),
+                screen.contains(&format!("回车 下一份问卷:{next}")),
                 "{screen}"
             );
             press(&mut m, KeyCode::Enter);
@@ -691,5 +691,71 @@ fn a_calculation_is_never_asked_and_reads_in_the_review_when_it_has_a_label() {
     assert_eq!(
         m.notice.clone().map(|n| n.text.zh),
         Some("这一项由答案计算得出,改它读取的答案即可".into())
+    );
+}
+
+#[test]
+fn esc_twice_on_a_typed_answer_still_asks_what_leaving_asks() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('2'));
+    answer_to_review(&mut m, TYPICAL[1].1);
+    key(&mut m, KeyCode::Char('c'));
+    key(&mut m, KeyCode::Char('o')); // reopened: a draft again
+    key(&mut m, KeyCode::Home);
+    key(&mut m, KeyCode::Down);
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(current_name(&m), "fetch_minutes");
+    typ(&mut m, "9");
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::Esc);
+    // Not gone: the draft could be complete, and leaving asks.
+    let i = interview(&m);
+    assert_eq!(i.input.value(), "25", "what was typed is dropped");
+    assert!(i.leaving.is_some(), "leaving asks about the draft");
+    let screen = render(&mut m, 100, 30);
+    assert!(screen.contains("complete now?"), "{screen}");
+    key(&mut m, KeyCode::Char('y'));
+    assert!(matches!(m.stack.last(), Some(Screen::Households(_))));
+}
+
+#[test]
+fn a_new_search_starts_at_its_first_match() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    key(&mut m, KeyCode::Enter); // 曼贺村: 530001, 530002, 530003
+    key(&mut m, KeyCode::Down);
+    key(&mut m, KeyCode::Down);
+    key(&mut m, KeyCode::Char('/'));
+    typ(&mut m, "5300");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(
+        interview(&m).record.household.code,
+        "530001",
+        "the first of three matches, not the third row selected before"
+    );
+}
+
+#[test]
+fn a_click_after_completing_is_another_action_and_enter_then_acts_on_it() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::En);
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('2'));
+    answer_to_review(&mut m, TYPICAL[1].1);
+    key(&mut m, KeyCode::Char('c'));
+    assert!(interview(&m).next.is_some());
+    m.size = (100, 30);
+    update(&mut m, Msg::Click { column: 5, row: 3 });
+    assert!(
+        interview(&m).next.is_none(),
+        "the click takes the offer away"
+    );
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(
+        interview(&m).record.survey.id,
+        "water",
+        "still the water survey"
     );
 }

@@ -201,9 +201,9 @@ fn call(func: Func, args: &[Expr], env: &dyn Env) -> Value {
             first if !first.is_empty() => first,
             _ => arg(1),
         },
-        Func::Today => Value::Text(local(env.started_at()).date().to_string()),
+        Func::Today => Value::Text(crate::survey::date_of(env.started_at())),
         Func::Now => Value::Text(
-            local(env.started_at())
+            crate::survey::local_moment(env.started_at())
                 .datetime()
                 .strftime("%Y-%m-%dT%H:%M:%S")
                 .to_string(),
@@ -250,16 +250,6 @@ fn number(n: Option<f64>) -> Value {
 fn round(x: f64, digits: f64) -> f64 {
     let scale = 10f64.powi(digits.trunc().clamp(-15.0, 15.0) as i32);
     (x * scale).round() / scale
-}
-
-/// A moment (milliseconds since 1970; 0: now) on the device's clock and
-/// in its time zone.
-fn local(ms: i64) -> jiff::ZonedDateTime {
-    let moment = match ms {
-        0 => jiff::Timestamp::now(),
-        ms => jiff::Timestamp::from_millisecond(ms).unwrap_or_else(|_| jiff::Timestamp::now()),
-    };
-    moment.to_zoned_datetime(jiff::tz::TimeZone::system())
 }
 
 /// The days from date `b` to date `a`, both `YYYY-MM-DD`.

@@ -75,6 +75,8 @@ impl Households {
         else {
             return;
         };
+        // On it, should no other be left to go on to.
+        self.selected = at;
         let cadre = &self.rows[self.visible[at]].household.cadre;
         let len = self.visible.len();
         let after = || (1..len).map(|d| (at + d) % len);
@@ -116,7 +118,12 @@ impl Households {
         // Enter in the search applies it and opens the row chosen (the
         // only one, when one matches).
         let open = self.filter.editing.is_some() && k.code == KeyCode::Enter;
+        let before = self.filter.text().to_string();
         if self.filter.key(k) {
+            // A new search starts at its first match.
+            if self.filter.text() != before {
+                self.selected = 0;
+            }
             self.refilter();
             if !open {
                 return Outcome::default();

@@ -211,11 +211,12 @@ impl Interview {
         let mut done = 0;
         let mut answerable = 0;
         for (n, (&idx, &answered)) in self.path.iter().zip(&self.answered).enumerate() {
-            if survey.question_at(idx).kind == QuestionKind::Note {
+            let q = survey.question_at(idx);
+            if !q.kind.is_answered() {
                 continue;
             }
             answerable += 1;
-            if answered || n < step {
+            if answered || (n < step && !q.required) {
                 done += 1;
             }
         }
@@ -328,6 +329,10 @@ impl Interview {
     /// Shows the question at `index` with its stored answer in the input;
     /// on a complete interview, says at once how to change it.
     pub fn go_to(&mut self, index: usize) {
+        // A calculation is never shown: stay where the interview is.
+        if !self.record.survey.question_at(index).kind.is_shown() {
+            return;
+        }
         self.current = index;
         self.mode = Mode::Question;
         self.from_review = false;
@@ -447,7 +452,7 @@ impl Interview {
             Ok(stored) => {
                 let said = match &old {
                     Some(before) if old != stored => {
-                        changed(&self.record.survey, &name, before, stored.as_deref())
+                        changed(self, &name, before, stored.as_deref())
                     }
                     _ => tr(T::Saved),
                 };
@@ -487,12 +492,12 @@ impl Interview {
 
 /// The notice for an answer that replaced an earlier one: the question,
 /// the old answer and the new one, so a change nobody meant is seen.
-fn changed(survey: &Survey, name: &str, old: &str, new: Option<&str>) -> Tr {
+fn changed(i: &Interview, name: &str, old: &str, new: Option<&str>) -> Tr {
+    let survey = &i.record.survey;
     let say = |lang: Lang| {
         let label = survey
             .question(name)
-            .map_or(name, |q| q.label.get(lang))
-            .to_string();
+            .map_or(name.to_string(), |q| i.fill(q.label.get(lang), lang));
         let shown = |v: &str| crate::interview::display_answer(survey, name, v, lang);
         let prefix = T::Changed.get(lang);
         let new = new.map_or_else(|| "—".to_string(), shown);

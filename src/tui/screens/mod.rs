@@ -113,6 +113,19 @@ impl Outcome {
     pub fn failed(e: &StoreError) -> Outcome {
         Outcome::said(e.message(), true)
     }
+
+    /// What was done, then the store call that failed after it: the
+    /// person must not read the failure as the action's.
+    pub fn done_but(done: T, e: &StoreError) -> Outcome {
+        let (done, failed) = (tr(done), e.message());
+        Outcome::said(
+            Tr {
+                zh: format!("{};{}", done.zh, failed.zh),
+                en: format!("{}; {}", done.en, failed.en),
+            },
+            true,
+        )
+    }
 }
 
 /// A fixed string of the app as a message in both languages.
@@ -180,7 +193,12 @@ fn interview_key(i: &mut interview::Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Ou
     if let Some(next) = i.next.take()
         && k.code == KeyCode::Enter
     {
-        return i.go_next(ctx, next);
+        let outcome = i.go_next(ctx, next.clone());
+        // Not gone on (the store failed): Enter may be pressed again.
+        if !matches!(outcome.go, Go::Replace(_) | Go::BackToNext(_)) {
+            i.next = Some(next);
+        }
+        return outcome;
     }
     if i.to_fix.is_some() {
         review::fix_key(i, k)
@@ -219,7 +237,11 @@ impl Screen {
             Screen::Interview(i) if i.mode == interview::Mode::Question => {
                 question::click(i, ctx.lang, body, column, row)
             }
-            Screen::Interview(i) => review::click(i, body, column, row),
+            Screen::Interview(i) => {
+                // A click is another action: Enter no longer goes on.
+                i.next = None;
+                review::click(i, body, column, row)
+            }
             _ => None,
         }
     }

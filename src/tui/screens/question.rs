@@ -141,9 +141,10 @@ fn answer_key(
             let value = i.input.value().trim().to_string();
             return confirm_answer(i, ctx, q, value);
         }
-        // No date has a t in it: t fills in today's, Enter confirms it.
+        // No date has a t in it: t fills in today's (the day the interview
+        // began, as today() reads it), Enter confirms it.
         QuestionKind::Date if matches!(k.code, KeyCode::Char('t' | 'T')) => {
-            i.input = Input::new(crate::survey::today());
+            i.input = Input::new(crate::survey::date_of(i.record.started_at));
             i.error = None;
         }
         _ => {

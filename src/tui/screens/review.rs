@@ -14,7 +14,7 @@ use crate::i18n::{Lang, Tr};
 use crate::interview::{Failure, display_answer};
 use crate::store::StoreError;
 use crate::store::interview::Status;
-use crate::survey::{QuestionKind, Survey};
+use crate::survey::QuestionKind;
 use crate::tui::text::T;
 use crate::tui::widgets::fit::{fit, wrap};
 use crate::tui::widgets::key_bar::KeyBar;
@@ -80,7 +80,12 @@ pub fn answer_leave(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
     // other key goes on with the question (Enter saves it).
     if i.leaving.take() == Some(T::AskLeaveUnsaved) {
         return match k.code {
-            KeyCode::Esc => Outcome::go(Go::Back),
+            // Without what was typed: the question as saved, and leaving
+            // asks what it asks of any draft (complete now? reopened?).
+            KeyCode::Esc => {
+                i.go_to(i.current);
+                i.leave()
+            }
             _ => super::question::key(i, ctx, k),
         };
     }
@@ -122,11 +127,12 @@ fn complete(i: &mut Interview, ctx: &Ctx<'_>) -> Outcome {
             i.record.status = Status::Complete;
             match i.offer_next(ctx) {
                 Ok(()) => Outcome::said(tr(T::CompleteDone), false),
-                Err(e) => Outcome::failed(&e),
+                // Complete all the same: say so before what failed.
+                Err(e) => Outcome::done_but(T::CompleteDone, &e),
             }
         }
         Err(StoreError::Incomplete { failures }) => {
-            let list = to_fix(&i.record.survey, &failures);
+            let list = to_fix(i, &failures);
             let n = list.len();
             i.to_fix = Some(list);
             if i.mode == Mode::Question {
@@ -149,7 +155,8 @@ fn complete(i: &mut Interview, ctx: &Ctx<'_>) -> Outcome {
 /// What keeps the interview from being complete, in question order: each
 /// question's position and label with why (unanswered, or the reason its
 /// answer is refused), for the list completing opens.
-fn to_fix(survey: &Survey, failures: &[Failure]) -> Vec<(usize, Tr)> {
+fn to_fix(i: &Interview, failures: &[Failure]) -> Vec<(usize, Tr)> {
+    let survey = &i.record.survey;
     failures
         .iter()
         .filter_map(|f| {
@@ -159,7 +166,7 @@ fn to_fix(survey: &Survey, failures: &[Failure]) -> Vec<(usize, Tr)> {
             };
             let index = survey.index_of(name)?;
             let label = &survey.question_at(index).label;
-            let say = |lang: Lang| format!("{} — {}", label.get(lang), why.get(lang));
+            let say = |lang: Lang| format!("{} — {}", i.fill(label.get(lang), lang), why.get(lang));
             Some((
                 index,
                 Tr {
@@ -291,7 +298,7 @@ pub fn render(i: &Interview, selected: usize, frame: &mut Frame<'_>, body: Rect,
     let bar = match (&i.leaving, &i.next) {
         (Some(t), _) => t.get(lang).to_string(),
         (None, Some(Next::Survey(_, s))) => {
-            format!("{} {}", T::EnterNextSurvey.get(lang), s.title.get(lang))
+            format!("{}{}", T::EnterNextSurvey.get(lang), s.title.get(lang))
         }
         (None, Some(Next::Household)) => T::EnterNextHousehold.get(lang).to_string(),
         (None, None) => T::ShortReview.get(lang).to_string(),

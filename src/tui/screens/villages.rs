@@ -76,7 +76,12 @@ impl Villages {
         // Enter in the search applies it and opens the row chosen (the
         // only one, when one matches).
         let open = self.filter.editing.is_some() && k.code == KeyCode::Enter;
+        let before = self.filter.text().to_string();
         if self.filter.key(k) {
+            // A new search starts at its first match.
+            if self.filter.text() != before {
+                self.selected = 0;
+            }
             self.refilter();
             if !open {
                 return Outcome::default();

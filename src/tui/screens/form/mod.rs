@@ -514,7 +514,8 @@ impl Form {
 fn saved_edit(ctx: &Ctx<'_>, code: &str) -> Outcome {
     let failing = match ctx.store.disagreeing(code) {
         Ok(failing) => failing,
-        Err(e) => return Outcome::failed(&e),
+        // Saved all the same: say so before what failed.
+        Err(e) => return Outcome::done_but(T::HouseholdSaved, &e),
     };
     if failing.is_empty() {
         return Outcome::said(tr(T::HouseholdSaved), false);

@@ -199,10 +199,11 @@ mod tests {
     #[test]
     fn a_village_of_another_township_is_offered_with_its_township() {
         let p = places();
-        // Nothing typed: the township's own villages.
+        // Nothing typed: the township's own villages, in the registry's
+        // order (that of their characters' codes).
         assert_eq!(
             villages(&p, "勐烈镇", ""),
-            [village("勐烈镇", "曼中村"), village("勐烈镇", "新贺村")]
+            [village("勐烈镇", "新贺村"), village("勐烈镇", "曼中村")]
         );
         // 龙桥村 is 整董镇's: offered with it, and as new in 勐烈镇.
         assert_eq!(
