@@ -362,3 +362,27 @@ fn a_gbk_file_in_a_folder_is_reported_and_the_others_are_checked() {
                 .and(predicate::str::contains("a-good.toml: good 1")),
         );
 }
+
+#[test]
+fn the_schema_is_json_naming_every_question_type() {
+    let out = minqing()
+        .arg("schema")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let schema: serde_json::Value = serde_json::from_slice(&out).expect("JSON");
+    let question = &schema["properties"]["section"]["items"]["properties"]["question"]["items"];
+    assert_eq!(question["additionalProperties"], false, "a typo is flagged");
+    let types: Vec<&str> = question["properties"]["type"]["enum"]
+        .as_array()
+        .expect("types")
+        .iter()
+        .filter_map(|t| t.as_str())
+        .collect();
+    assert!(
+        types.contains(&"calculate") && types.contains(&"select_one"),
+        "{types:?}"
+    );
+}

@@ -50,6 +50,13 @@ pub enum Command {
         /// 问卷文件或文件夹 / questionnaire files or folders
         paths: Vec<PathBuf>,
     },
+    /// 输出问卷格式的 JSON Schema,供编辑器补全和检查 / print the questionnaire format's JSON Schema for editors
+    ///
+    /// 例如 minqing schema > minqing.schema.json,再在问卷第一行写 #:schema ./minqing.schema.json
+    /// (Taplo、VS Code 的 Even Better TOML)。
+    /// For example minqing schema > minqing.schema.json, then write #:schema ./minqing.schema.json
+    /// as a questionnaire's first line (Taplo, Even Better TOML in VS Code).
+    Schema,
     /// 农户名册 / the household registry
     Households {
         #[command(subcommand)]
@@ -322,6 +329,9 @@ pub fn main() -> ExitCode {
                 paths.clone()
             };
             check::run(&paths, lang)
+        }
+        Some(Command::Schema) => {
+            write_stdout(&format!("{}\n", crate::survey::schema())).map_err(CliError::from)
         }
         Some(Command::Priorities { args }) => plan::priorities(&db(), args, lang),
         Some(Command::Explain {

@@ -14,6 +14,7 @@ mod toml_zh;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
+pub use load::schema::schema;
 pub use load::{Loaded, load};
 
 use crate::i18n::Lang;

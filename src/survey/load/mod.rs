@@ -9,6 +9,7 @@
 
 mod fields;
 mod need;
+pub mod schema;
 mod validate;
 mod walk;
 
