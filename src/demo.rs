@@ -451,17 +451,13 @@ fn produce(
                 let answers = answer(survey, &before, &hardness[s], hard[s], draft, &mut rng);
                 let progress = (written + h) as f64 / households.max(1) as f64;
                 let made = made(&mut rng, &household, snapshots[s], progress);
-                let facts = HouseholdFacts {
-                    started_at: made.started_at,
-                    ..household.facts()
-                };
                 batch.push(if draft {
-                    NewInterview::draft(made, survey, &facts, answers)
+                    NewInterview::draft(made, survey, &before, answers)
                 } else {
                     // Checked here, on the drawing thread, as completing
                     // checks it: a generated county holds nothing the app
                     // could not have written.
-                    match NewInterview::complete(made, survey, &facts, answers) {
+                    match NewInterview::complete(made, survey, &before, answers) {
                         Ok(new) => new,
                         Err(e) => {
                             let _ = sender.send(Err(e));

@@ -45,29 +45,41 @@ pub struct Made {
     pub updated_at: i64,
 }
 
+impl Made {
+    /// What the interview's expressions read: the household's record and
+    /// when it began.
+    fn facts(&self, household: &HouseholdFacts) -> HouseholdFacts {
+        HouseholdFacts {
+            started_at: self.started_at,
+            ..household.clone()
+        }
+    }
+}
+
 impl NewInterview {
     /// A draft: answers accepted one by one by [`State::accept`], not
     /// necessarily all of them.
     pub fn draft(
         made: Made,
         survey: &Survey,
-        facts: &HouseholdFacts,
+        household: &HouseholdFacts,
         mut answers: Answers,
     ) -> Self {
-        settle(survey, &mut answers, facts);
+        settle(survey, &mut answers, &made.facts(household));
         Self::new(made, answers, None)
     }
 
     /// A complete interview of `survey` (the questionnaire of
-    /// `made.snapshot`) for a household with `facts`, refused as
-    /// [`Store::complete`] refuses when a required answer is missing or a
-    /// check fails.
+    /// `made.snapshot`) for a household with the record `household`,
+    /// refused as [`Store::complete`] refuses when a required answer is
+    /// missing or a check fails; its expressions read when it began too.
     pub fn complete(
         made: Made,
         survey: &Survey,
-        facts: &HouseholdFacts,
+        household: &HouseholdFacts,
         mut answers: Answers,
     ) -> Result<Self> {
+        let facts = &made.facts(household);
         settle(survey, &mut answers, facts);
         let failures = failures(survey, &answers, facts);
         if !failures.is_empty() {

@@ -146,27 +146,30 @@ impl Store {
                     })
                     .collect();
             }
-            let named = |text: &dyn Fn(&Condition) -> String, sep: &str| match conditions.as_slice()
-            {
-                [one] => text(one),
-                _ => conditions
-                    .iter()
-                    .map(|c| format!("[{}] {}", c.versions.join(", "), text(c)))
-                    .collect::<Vec<_>>()
-                    .join(sep),
-            };
-            explanation.when = named(&|c| c.text.clone(), "; ");
-            // Versions whose conditions differ only in names read alike.
-            explanation.in_words = match conditions.as_slice() {
-                [first, rest @ ..] if rest.iter().all(|c| c.words == first.words) => {
-                    first.words.clone()
-                }
-                _ => Tr {
-                    zh: named(&|c| c.words.zh.clone(), ";"),
-                    en: named(&|c| c.words.en.clone(), "; "),
-                },
-            };
+            (explanation.when, explanation.in_words) = written_and_said(&conditions);
             Ok(explanation)
         })
     }
+}
+
+/// A rule's condition as written and in words: one version's alone, or
+/// each version's named; in words once when they read alike (they
+/// differ only in names).
+fn written_and_said(conditions: &[Condition]) -> (String, Tr) {
+    let named = |text: &dyn Fn(&Condition) -> String, sep: &str| match conditions {
+        [one] => text(one),
+        _ => conditions
+            .iter()
+            .map(|c| format!("[{}] {}", c.versions.join(", "), text(c)))
+            .collect::<Vec<_>>()
+            .join(sep),
+    };
+    let said = match conditions {
+        [first, rest @ ..] if rest.iter().all(|c| c.words == first.words) => first.words.clone(),
+        _ => Tr {
+            zh: named(&|c| c.words.zh.clone(), ";"),
+            en: named(&|c| c.words.en.clone(), "; "),
+        },
+    };
+    (named(&|c| c.text.clone(), "; "), said)
 }

@@ -278,6 +278,28 @@ impl<'a> Checker<'_, '_, 'a> {
         }
     }
 
+    /// A choice compared with a text: the text must be a choice of the
+    /// list (names separated by spaces for a multiple choice, where one
+    /// name alone is most likely a mistake).
+    fn choice_compared(
+        &mut self,
+        expr: &Expr,
+        list: ChoiceList<'a>,
+        (a, ta): (&Expr, Ty<'a>),
+        (b, tb): (&Expr, Ty<'a>),
+    ) {
+        let (literal, asked) = if matches!(ta, Ty::Text) {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let multiple = matches!(ta, Ty::Multi(_)) || matches!(tb, Ty::Multi(_));
+        self.choice_literal(literal, list, multiple);
+        if multiple {
+            self.one_of_many(expr, literal, asked);
+        }
+    }
+
     /// `=` between a multiple choice and one name holds only when that
     /// choice alone is ticked: most often `selected()` was meant.
     fn one_of_many(&mut self, expr: &Expr, literal: &Expr, asked: &Expr) {
@@ -387,16 +409,7 @@ impl<'a> Checker<'_, '_, 'a> {
                         Some(tr!("用 = 或 != 比较选项", "compare choices with = or !=")),
                     );
                 } else if matches!(other, Ty::Text) {
-                    let (literal, asked) = if matches!(ta, Ty::Text) {
-                        (a, b)
-                    } else {
-                        (b, a)
-                    };
-                    let multiple = matches!(ta, Ty::Multi(_)) || matches!(tb, Ty::Multi(_));
-                    self.choice_literal(literal, list, multiple);
-                    if multiple {
-                        self.one_of_many(expr, literal, asked);
-                    }
+                    self.choice_compared(expr, list, (a, ta), (b, tb));
                 } else if !matches!(other, Ty::Choice(_) | Ty::Multi(_)) {
                     mismatch(self);
                 }

@@ -284,47 +284,8 @@ impl Parser<'_> {
                 ));
             }
             _ => {
-                let Some(func) = Func::ALL.into_iter().find(|f| f.name() == word) else {
-                    let names = Func::ALL.iter().map(|f| f.name()).chain(["true", "false"]);
-                    return Err(ExprError {
-                        message: tr!("未知的函数 '{word}'", "unknown function '{word}'"),
-                        help: Some(match nearest(word, names) {
-                            Some(s) => tr!("是不是 '{s}'?", "did you mean '{s}'?"),
-                            None => {
-                                let all = Func::ALL
-                                    .iter()
-                                    .map(|f| f.name())
-                                    .chain(["true", "false"])
-                                    .collect::<Vec<_>>()
-                                    .join(", ");
-                                tr!("可用的函数:{all}", "available functions: {all}")
-                            }
-                        }),
-                        span,
-                    });
-                };
-                let (name, got) = (func.name(), args.len());
-                let message = match func.arity() {
-                    (least, _) if got < least && func.arity().1.is_none() => Some(tr!(
-                        "{name}() 至少需要 {least} 个参数,这里有 {got} 个",
-                        "{name}() takes at least {least} argument(s), found {got}"
-                    )),
-                    (least, Some(most)) if got < least || got > most => Some(if least == most {
-                        tr!(
-                            "{name}() 需要 {least} 个参数,这里有 {got} 个",
-                            "{name}() takes {least} argument(s), found {got}"
-                        )
-                    } else {
-                        tr!(
-                            "{name}() 需要 {least} 到 {most} 个参数,这里有 {got} 个",
-                            "{name}() takes {least} to {most} arguments, found {got}"
-                        )
-                    }),
-                    _ => None,
-                };
-                if let Some(message) = message {
-                    return Err(err(call_span, message));
-                }
+                let func = function(word, &span)?;
+                check_arity(func, args.len(), &call_span)?;
                 ExprKind::Call(func, args)
             }
         };
@@ -335,6 +296,57 @@ impl Parser<'_> {
             },
             height + 1,
         ))
+    }
+}
+
+/// The function named `word`, or an error saying which was meant.
+fn function(word: &str, span: &Range<usize>) -> Result<Func, ExprError> {
+    if let Some(func) = Func::ALL.into_iter().find(|f| f.name() == word) {
+        return Ok(func);
+    }
+    let names = Func::ALL.iter().map(|f| f.name()).chain(["true", "false"]);
+    Err(ExprError {
+        message: tr!("未知的函数 '{word}'", "unknown function '{word}'"),
+        help: Some(match nearest(word, names) {
+            Some(s) => tr!("是不是 '{s}'?", "did you mean '{s}'?"),
+            None => {
+                let all = Func::ALL
+                    .iter()
+                    .map(|f| f.name())
+                    .chain(["true", "false"])
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                tr!("可用的函数:{all}", "available functions: {all}")
+            }
+        }),
+        span: span.clone(),
+    })
+}
+
+/// `got` arguments are as many as `func` takes.
+fn check_arity(func: Func, got: usize, call_span: &Range<usize>) -> Result<(), ExprError> {
+    let name = func.name();
+    let message = match func.arity() {
+        (least, None) if got < least => Some(tr!(
+            "{name}() 至少需要 {least} 个参数,这里有 {got} 个",
+            "{name}() takes at least {least} argument(s), found {got}"
+        )),
+        (least, Some(most)) if got < least || got > most => Some(if least == most {
+            tr!(
+                "{name}() 需要 {least} 个参数,这里有 {got} 个",
+                "{name}() takes {least} argument(s), found {got}"
+            )
+        } else {
+            tr!(
+                "{name}() 需要 {least} 到 {most} 个参数,这里有 {got} 个",
+                "{name}() takes {least} to {most} arguments, found {got}"
+            )
+        }),
+        _ => None,
+    };
+    match message {
+        Some(message) => Err(err(call_span.clone(), message)),
+        None => Ok(()),
     }
 }
 

@@ -46,10 +46,14 @@ impl Words<'_> {
 
     /// A question's label, without its closing question mark.
     fn question(&self, name: &str) -> String {
-        self.survey.question(name).map_or(name.to_string(), |q| {
-            let label = q.label.get(self.lang).trim_end();
-            label.trim_end_matches(['?', '?']).to_string()
-        })
+        match self.survey.question(name) {
+            // A calculation may have no label: its name, then.
+            Some(q) if !q.label.is_empty() => {
+                let label = q.label.get(self.lang).trim_end();
+                label.trim_end_matches(['?', '?']).to_string()
+            }
+            _ => name.to_string(),
+        }
     }
 
     /// A choice of `question` by its label, else the text quoted.

@@ -8,6 +8,44 @@ use crate::survey::expr::{BinOp, Expr, ExprKind, HouseholdField};
 impl Loader<'_> {
     /// Checks every expression against the finished survey, now that every
     /// question name is known (a `relevant` may name a later question).
+    /// The type of each question's answer; calculations' found later.
+    fn question_types<'a>(
+        &self,
+        survey: &'a Survey,
+        list_names: &'a BTreeMap<&'a str, Vec<String>>,
+        yes_no_names: &'a [String],
+    ) -> BTreeMap<&'a str, Ty<'a>> {
+        let list = |name: &Option<String>| {
+            name.as_deref().and_then(|n| {
+                list_names.get_key_value(n).map(|(k, names)| ChoiceList {
+                    name: k,
+                    names: names.as_slice(),
+                })
+            })
+        };
+        survey
+            .questions()
+            .map(|q| {
+                let ty = match q.kind {
+                    _ if self.untyped.contains(&q.name) => Ty::Any,
+                    QuestionKind::SelectOne => list(&q.choices).map_or(Ty::Any, Ty::Choice),
+                    QuestionKind::SelectMultiple => list(&q.choices).map_or(Ty::Any, Ty::Multi),
+                    QuestionKind::YesNo => Ty::Choice(ChoiceList {
+                        name: "yes_no",
+                        names: yes_no_names,
+                    }),
+                    QuestionKind::Integer | QuestionKind::Decimal => Ty::Number,
+                    QuestionKind::Text => Ty::Text,
+                    QuestionKind::Date => Ty::Date,
+                    QuestionKind::Note => Ty::Note,
+                    // Found from the calculations.
+                    QuestionKind::Calculate => Ty::Any,
+                };
+                (q.name.as_str(), ty)
+            })
+            .collect()
+    }
+
     pub(super) fn check_expressions(&mut self, survey: &Survey) {
         let lists = &survey.choice_lists;
         let yes_no_names: Vec<String> = vec!["yes".into(), "no".into()];
@@ -15,33 +53,7 @@ impl Loader<'_> {
             .iter()
             .map(|(k, v)| (k.as_str(), v.iter().map(|c| c.name.clone()).collect()))
             .collect();
-        let mut types: BTreeMap<&str, Ty<'_>> = BTreeMap::new();
-        for q in survey.sections.iter().flat_map(|s| &s.questions) {
-            let list = |name: &Option<String>| {
-                name.as_deref().and_then(|n| {
-                    list_names.get_key_value(n).map(|(k, names)| ChoiceList {
-                        name: k,
-                        names: names.as_slice(),
-                    })
-                })
-            };
-            let ty = match q.kind {
-                _ if self.untyped.contains(&q.name) => Ty::Any,
-                QuestionKind::SelectOne => list(&q.choices).map_or(Ty::Any, Ty::Choice),
-                QuestionKind::SelectMultiple => list(&q.choices).map_or(Ty::Any, Ty::Multi),
-                QuestionKind::YesNo => Ty::Choice(ChoiceList {
-                    name: "yes_no",
-                    names: &yes_no_names,
-                }),
-                QuestionKind::Integer | QuestionKind::Decimal => Ty::Number,
-                QuestionKind::Text => Ty::Text,
-                QuestionKind::Date => Ty::Date,
-                QuestionKind::Note => Ty::Note,
-                // Found from the calculations below.
-                QuestionKind::Calculate => Ty::Any,
-            };
-            types.insert(q.name.as_str(), ty);
-        }
+        let mut types = self.question_types(survey, &list_names, &yes_no_names);
         // A calculation has the type of its expression; one may read
         // another, so a few rounds settle them (cycles are reported apart).
         for _ in 0..3 {
@@ -332,33 +344,9 @@ impl Loader<'_> {
                             if reported.insert(key) {
                                 let mut path: Vec<&str> = cycle.iter().map(|&n| names[n]).collect();
                                 path.push(names[to]);
-                                let path = path.join(" → ");
                                 let calculated =
                                     cycle.iter().any(|&n| kinds[n] == QuestionKind::Calculate);
-                                let (message, help) = if calculated {
-                                    (
-                                        tr!(
-                                            "calculation 形成循环:{path}",
-                                            "calculations form a cycle: {path}"
-                                        ),
-                                        tr!(
-                                            "一个计算不能用到它自己的值(直接或经由其他题)",
-                                            "a calculation cannot read its own value, directly or through other questions"
-                                        ),
-                                    )
-                                } else {
-                                    (
-                                        tr!(
-                                            "relevant 形成循环:{path}",
-                                            "relevance forms a cycle: {path}"
-                                        ),
-                                        tr!(
-                                            "一道题的显示不能取决于它自己的答案(直接或经由其他题)",
-                                            "a question cannot be shown or hidden by its own answer, directly or through other questions"
-                                        ),
-                                    )
-                                };
-                                self.error(span, message, Some(help));
+                                self.report_cycle(span, &path.join(" → "), calculated);
                             }
                         }
                         _ => {}
@@ -369,6 +357,34 @@ impl Loader<'_> {
                 }
             }
         }
+    }
+
+    /// A cycle through relevance, or through calculations.
+    fn report_cycle(&mut self, span: Range<usize>, path: &str, calculated: bool) {
+        let (message, help) = if calculated {
+            (
+                tr!(
+                    "calculation 形成循环:{path}",
+                    "calculations form a cycle: {path}"
+                ),
+                tr!(
+                    "一个计算不能用到它自己的值(直接或经由其他题)",
+                    "a calculation cannot read its own value, directly or through other questions"
+                ),
+            )
+        } else {
+            (
+                tr!(
+                    "relevant 形成循环:{path}",
+                    "relevance forms a cycle: {path}"
+                ),
+                tr!(
+                    "一道题的显示不能取决于它自己的答案(直接或经由其他题)",
+                    "a question cannot be shown or hidden by its own answer, directly or through other questions"
+                ),
+            )
+        };
+        self.error(span, message, Some(help));
     }
 
     /// Only on files without errors: a list left unused by a broken

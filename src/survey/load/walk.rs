@@ -253,22 +253,10 @@ impl Loader<'_> {
             None => false,
         };
         let kind = self.question_kind(table, span, CTX);
-        // A calculation needs no label; given one, the review shows it.
         let calculating = kind
             .as_ref()
             .is_some_and(|(k, _)| *k == QuestionKind::Calculate);
-        let label = match get(table, "label") {
-            Some(v) => self.label(v, "label"),
-            None if calculating => None,
-            None => {
-                self.missing(span.clone(), "label", CTX);
-                None
-            }
-        };
-        let calculation = self.expression(table, "calculation");
-        if calculating && calculation.is_none() && get(table, "calculation").is_none() {
-            self.missing(span.clone(), "calculation", CTX);
-        }
+        let (label, calculation) = self.label_and_calculation(table, span, calculating);
         let hint = self.label_at(table, "hint");
         let required = self.required_flag(table);
         let relevant = self.expression(table, "relevant");
@@ -296,21 +284,7 @@ impl Loader<'_> {
         if !kind.is_answered() {
             self.check_unanswered_keys(table, kind, required.as_ref().map(|(b, _)| *b));
         }
-        if kind != QuestionKind::Calculate
-            && let Some((k, _)) = table.iter().find(|(k, _)| k.get_ref() == "calculation")
-        {
-            self.error(
-                k.span(),
-                tr!(
-                    "'calculation' 只用于 type = \"calculate\" 的题",
-                    "'calculation' is only for questions of type = \"calculate\""
-                ),
-                Some(tr!(
-                    "把 type 改为 \"calculate\",或删掉 calculation",
-                    "make the type \"calculate\", or remove calculation"
-                )),
-            );
-        }
+        self.check_calculation_key(table, kind);
         self.check_bounds(kind, min.as_ref(), max.as_ref());
         self.check_unit(table, kind, unit.is_some());
         if constraint_message.is_some() && min.is_none() && max.is_none() {
@@ -338,6 +312,49 @@ impl Loader<'_> {
             calculation: calculation.filter(|_| kind == QuestionKind::Calculate),
             span: name_span,
         })
+    }
+
+    /// A question's label (a calculation needs none; given one, the
+    /// review shows it) and its calculation (a `calculate` needs one).
+    fn label_and_calculation(
+        &mut self,
+        table: &DeTable<'_>,
+        span: &Range<usize>,
+        calculating: bool,
+    ) -> (Option<Label>, Option<Expression>) {
+        const CTX: &str = "[[section.question]]";
+        let label = match get(table, "label") {
+            Some(v) => self.label(v, "label"),
+            None if calculating => None,
+            None => {
+                self.missing(span.clone(), "label", CTX);
+                None
+            }
+        };
+        let calculation = self.expression(table, "calculation");
+        if calculating && calculation.is_none() && get(table, "calculation").is_none() {
+            self.missing(span.clone(), "calculation", CTX);
+        }
+        (label, calculation)
+    }
+
+    /// `calculation` only on a `calculate` question.
+    fn check_calculation_key(&mut self, table: &DeTable<'_>, kind: QuestionKind) {
+        if kind != QuestionKind::Calculate
+            && let Some((k, _)) = table.iter().find(|(k, _)| k.get_ref() == "calculation")
+        {
+            self.error(
+                k.span(),
+                tr!(
+                    "'calculation' 只用于 type = \"calculate\" 的题",
+                    "'calculation' is only for questions of type = \"calculate\""
+                ),
+                Some(tr!(
+                    "把 type 改为 \"calculate\",或删掉 calculation",
+                    "make the type \"calculate\", or remove calculation"
+                )),
+            );
+        }
     }
 
     /// A question's `type`, one of [`QuestionKind::ALL`].

@@ -271,28 +271,7 @@ impl Priorities {
             Col::right(cw),
             Col::left(rw),
         ];
-        let (township, cost, reliability) = if wide {
-            (T::Township, T::Cost, T::Reliability)
-        } else {
-            (T::TownshipShort, T::CostShort, T::ReliabilityShort)
-        };
-        let header = [
-            T::Rank,
-            township,
-            T::Village,
-            T::Project,
-            T::Severity,
-            T::Phase,
-        ]
-        .iter()
-        .map(|t| t.get(lang).to_string())
-        .chain(["k/n/N".to_string()])
-        .chain(
-            [T::Share, cost, reliability]
-                .iter()
-                .map(|t| t.get(lang).to_string()),
-        )
-        .collect();
+        let header = table_header(wide, lang);
         let row = |n: usize| -> RowText {
             let i = self.visible[n];
             let project = &self.projects[i];
@@ -368,4 +347,30 @@ impl Priorities {
         }
         frame.render_widget(Paragraph::new(lines), area);
     }
+}
+
+/// The table's titles: short ones when the terminal is narrow.
+fn table_header(wide: bool, lang: Lang) -> Vec<String> {
+    let (township, cost, reliability) = if wide {
+        (T::Township, T::Cost, T::Reliability)
+    } else {
+        (T::TownshipShort, T::CostShort, T::ReliabilityShort)
+    };
+    [
+        T::Rank,
+        township,
+        T::Village,
+        T::Project,
+        T::Severity,
+        T::Phase,
+    ]
+    .iter()
+    .map(|t| t.get(lang).to_string())
+    .chain(["k/n/N".to_string()])
+    .chain(
+        [T::Share, cost, reliability]
+            .iter()
+            .map(|t| t.get(lang).to_string()),
+    )
+    .collect()
 }
