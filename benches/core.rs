@@ -156,5 +156,66 @@ fn app_step(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-criterion_group!(benches, expressions, need_detection, ranking, app_step);
+/// A questionnaire of `n` questions in sections of 50: numbers with
+/// bounds, choices, skips and constraints reading earlier answers, a
+/// calculation per section, and a need rule for every tenth question.
+fn big_questionnaire(n: usize) -> String {
+    let mut out = String::from(
+        "[survey]\nid = \"big\"\nversion = \"1\"\ncategory = \"water\"\n\
+         languages = [\"zh\", \"en\"]\ntitle = { zh = \"大问卷\", en = \"Big\" }\n\n\
+         [choices]\nlevel = [\n  { name = \"low\", label = { zh = \"低\", en = \"Low\" } },\n  \
+         { name = \"high\", label = { zh = \"高\", en = \"High\" } },\n]\n",
+    );
+    for q in 0..n {
+        if q % 50 == 0 {
+            out.push_str(&format!("\n[[section]]\nname = \"s{q}\"\n"));
+        }
+        out.push_str(&format!("\n[[section.question]]\nname = \"q{q}\"\n"));
+        if q % 2 == 0 {
+            out.push_str("type = \"integer\"\nmin = 0\nmax = 1000\n");
+        } else {
+            out.push_str("type = \"select_one\"\nchoices = \"level\"\n");
+        }
+        out.push_str(&format!(
+            "label = {{ zh = \"第 {q} 题\", en = \"Question {q}\" }}\n"
+        ));
+        if q % 2 == 0 && q >= 2 {
+            out.push_str(&format!(
+                "relevant = \"${{q{}}} = 'high'\"\nconstraint = \". <= ${{q{}}} + 500\"\n",
+                q - 1,
+                q - 2
+            ));
+        }
+        if q % 50 == 49 {
+            out.push_str(&format!(
+                "\n[[section.question]]\nname = \"sum{q}\"\ntype = \"calculate\"\n\
+                 calculation = \"coalesce(${{q{}}}, 0) + coalesce(${{q{}}}, 0)\"\n",
+                q - 1,
+                q - 3
+            ));
+        }
+    }
+    for q in (0..n).step_by(10) {
+        out.push_str(&format!(
+            "\n[[need]]\nname = \"n{q}\"\nwhen = \"${{q{q}}} > 500\"\nseverity = 3\n\
+             project = {{ zh = \"项目 {q}\", en = \"Project {q}\" }}\n"
+        ));
+    }
+    out
+}
+
+fn loading(c: &mut Criterion) {
+    let text = big_questionnaire(2_000);
+    let loaded = load(&text);
+    assert!(
+        loaded.errors() == 0 && loaded.survey.is_some(),
+        "{:?}",
+        loaded.diagnostics.first()
+    );
+    c.bench_function("questionnaire: load and check 2,000 questions", |b| {
+        b.iter(|| load(std::hint::black_box(&text)))
+    });
+}
+
+criterion_group!(benches, expressions, need_detection, ranking, app_step, loading);
 criterion_main!(benches);
