@@ -217,5 +217,12 @@ fn loading(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, expressions, need_detection, ranking, app_step, loading);
+criterion_group!(
+    benches,
+    expressions,
+    need_detection,
+    ranking,
+    app_step,
+    loading
+);
 criterion_main!(benches);

@@ -8,6 +8,7 @@ mod data;
 mod doctor;
 mod error;
 mod plan;
+mod xlsform;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +58,22 @@ pub enum Command {
     /// For example minqing schema > minqing.schema.json, then write #:schema ./minqing.schema.json
     /// as a questionnaire's first line (Taplo, Even Better TOML in VS Code).
     Schema,
+    /// 把 XLSForm 工作簿转换为民情问卷 / convert an XLSForm workbook to a Minqing questionnaire
+    ///
+    /// 读 survey、choices、settings 三张表,写出 TOML(默认写到标准输出),并列出没能导入或改写过的每一行。
+    /// Reads the survey, choices and settings sheets, writes the TOML (to standard output by
+    /// default), and lists every row it left out or rewrote.
+    #[command(name = "import-xlsform")]
+    ImportXlsform {
+        /// XLSForm 文件(.xlsx)/ the XLSForm file (.xlsx)
+        form: PathBuf,
+        /// 写到这个新文件(不覆盖已有文件)/ write this new file (an existing one is never replaced)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 需求类别(XLSForm 没有)/ the need category (XLSForm has none)
+        #[arg(long, default_value = "other")]
+        category: String,
+    },
     /// 农户名册 / the household registry
     Households {
         #[command(subcommand)]
@@ -330,6 +347,11 @@ pub fn main() -> ExitCode {
             };
             check::run(&paths, lang)
         }
+        Some(Command::ImportXlsform {
+            form,
+            out,
+            category,
+        }) => xlsform::run(form, out.as_deref(), category, lang),
         Some(Command::Schema) => {
             write_stdout(&format!("{}\n", crate::survey::schema())).map_err(CliError::from)
         }

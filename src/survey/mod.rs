@@ -10,6 +10,7 @@ pub mod diag;
 pub mod expr;
 mod load;
 mod toml_zh;
+pub mod xlsform;
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;

@@ -1,0 +1,83 @@
+//! `minqing import-xlsform` on an XLSForm written for this test
+//! (tests/xlsform/water_check.xlsx: groups, a choice list in two
+//! languages, a skip with ODK's `!=`, a calculation, metadata, a GPS
+//! question, a repeat and an appearance): what converts loads as
+//! `minqing check` loads it, and every row left out is named.
+
+mod common;
+
+use std::fs;
+use std::path::PathBuf;
+
+use common::minqing;
+use minqing::survey::load;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn form() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/xlsform/water_check.xlsx")
+}
+
+#[test]
+fn an_xlsform_converts_to_a_questionnaire_that_loads_and_says_what_it_left_out() {
+    let dir = TempDir::new().expect("temp dir");
+    let out = dir.path().join("water_check.toml");
+    minqing(&dir.path().join("unused.db"))
+        .arg("import-xlsform")
+        .arg(form())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("survey row 2: metadata 'start'"))
+        .stderr(predicate::str::contains(
+            "survey row 6: Minqing has no question of type 'geopoint'",
+        ))
+        .stderr(predicate::str::contains(
+            "survey row 10: repeats cannot be imported yet",
+        ))
+        .stderr(predicate::str::contains(
+            "survey row 12: columns Minqing does not use were left out: appearance",
+        ))
+        .stderr(predicate::str::contains(
+            "survey row 5: != in relevant rewritten",
+        ));
+    let text = fs::read_to_string(&out).expect("written");
+    let loaded = load(&text);
+    let survey = loaded.survey.expect("loads");
+    assert_eq!(survey.id, "water_check");
+    let names: Vec<&str> = survey.questions().map(|q| q.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["main_source", "minutes", "hours", "remarks", "thanks"]
+    );
+    let minutes = survey.question("minutes").expect("minutes");
+    assert_eq!(
+        minutes.relevant.as_ref().map(|e| e.text.as_str()),
+        Some("(${main_source} != 'pipe' or ${main_source} = '')"),
+        "unanswered still shows it, as in ODK"
+    );
+    assert!(survey.question("main_source").is_some_and(|q| q.required));
+    // It is a new file: never written over one that is there.
+    minqing(&dir.path().join("unused.db"))
+        .arg("import-xlsform")
+        .arg(form())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exists and is not replaced"));
+}
+
+#[test]
+fn a_file_that_is_no_workbook_is_refused_with_its_name() {
+    let dir = TempDir::new().expect("temp dir");
+    let fake = dir.path().join("form.xlsx");
+    fs::write(&fake, "not a workbook").expect("write");
+    minqing(&dir.path().join("unused.db"))
+        .arg("import-xlsform")
+        .arg(&fake)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read the XLSForm workbook"));
+}
