@@ -325,9 +325,7 @@ fn write_questions(survey: &Sheet, default: &str, out: &mut String, notes: &mut 
         return;
     };
     let cols = Columns::of(header);
-    let mut in_section = false;
-    let mut sections = 0;
-    let mut repeat_depth = 0usize;
+    let mut place = Place::default();
     for (n, row) in rows.iter().enumerate() {
         let at = n + 2;
         let kind = cols.get(row, "type").to_lowercase();
@@ -343,37 +341,8 @@ fn write_questions(survey: &Sheet, default: &str, out: &mut String, notes: &mut 
                 what,
             })
         };
-        match kind.as_str() {
-            "begin_repeat" | "begin repeat" => {
-                repeat_depth += 1;
-                note(notes, unsupported(&kind));
-                continue;
-            }
-            "end_repeat" | "end repeat" => {
-                repeat_depth = repeat_depth.saturating_sub(1);
-                continue;
-            }
-            _ if repeat_depth > 0 => {
-                note(notes, unsupported("begin_repeat"));
-                continue;
-            }
-            "begin_group" | "begin group" => {
-                sections += 1;
-                let _ = writeln!(out, "\n[[section]]\nname = {}", quoted(&as_id(name)));
-                if let Some(text) = label(&cols.texts(row, "label"), default) {
-                    let _ = writeln!(out, "label = {text}");
-                }
-                if let Some(rel) = expression(&cols, row, "relevant", at, notes) {
-                    let _ = writeln!(out, "relevant = {}", quoted(&rel));
-                }
-                in_section = true;
-                continue;
-            }
-            "end_group" | "end group" => {
-                in_section = false;
-                continue;
-            }
-            _ => {}
+        if structure(&kind, (&cols, row, at), default, &mut place, out, notes) {
+            continue;
         }
         let (qtype, list) = match kind.split_once(' ') {
             Some((t @ ("select_one" | "select_multiple"), list)) => (t.to_string(), Some(list)),
@@ -393,36 +362,12 @@ fn write_questions(survey: &Sheet, default: &str, out: &mut String, notes: &mut 
             note(notes, unsupported(&kind));
             continue;
         }
-        if !in_section {
-            sections += 1;
-            let _ = writeln!(out, "\n[[section]]\nname = \"part_{sections}\"");
-            in_section = true;
+        if !place.in_section {
+            place.sections += 1;
+            let _ = writeln!(out, "\n[[section]]\nname = \"part_{}\"", place.sections);
+            place.in_section = true;
         }
-        let _ = writeln!(
-            out,
-            "\n[[section.question]]\nname = {}\ntype = {}",
-            quoted(name),
-            quoted(&qtype)
-        );
-        if let Some(list) = list {
-            let _ = writeln!(out, "choices = {}", quoted(&as_id(list)));
-        }
-        for key in ["label", "hint", "constraint_message"] {
-            if let Some(text) = label(&cols.texts(row, key), default) {
-                let _ = writeln!(out, "{key} = {text}");
-            }
-        }
-        if matches!(
-            cols.get(row, "required").to_lowercase().as_str(),
-            "yes" | "true" | "true()" | "1"
-        ) {
-            out.push_str("required = true\n");
-        }
-        for key in ["relevant", "constraint", "calculation"] {
-            if let Some(e) = expression(&cols, row, key, at, notes) {
-                let _ = writeln!(out, "{key} = {}", quoted(&e));
-            }
-        }
+        write_question(&cols, row, (name, &qtype, list), default, out);
         let left = cols.unused(row, SURVEY_USED);
         if !left.is_empty() {
             let left = left.join(", ");
@@ -434,6 +379,101 @@ fn write_questions(survey: &Sheet, default: &str, out: &mut String, notes: &mut 
                 ),
             );
         }
+        for key in ["relevant", "constraint", "calculation"] {
+            if let Some(e) = expression(&cols, row, key, at, notes) {
+                let _ = writeln!(out, "{key} = {}", quoted(&e));
+            }
+        }
+    }
+}
+
+/// Where the rows read so far leave the questionnaire.
+#[derive(Default)]
+struct Place {
+    in_section: bool,
+    sections: usize,
+    repeat_depth: usize,
+}
+
+/// A group's or repeat's row, or a row inside a repeat: written or
+/// listed as left out here; true when it was one.
+fn structure(
+    kind: &str,
+    (cols, row, at): (&Columns, &[String], usize),
+    default: &str,
+    place: &mut Place,
+    out: &mut String,
+    notes: &mut Vec<Note>,
+) -> bool {
+    let name = cols.get(row, "name");
+    let note = |notes: &mut Vec<Note>, what: Tr| {
+        notes.push(Note {
+            sheet: "survey",
+            row: at,
+            what,
+        })
+    };
+    match kind {
+        "begin_repeat" | "begin repeat" => {
+            place.repeat_depth += 1;
+            note(notes, unsupported(kind));
+            true
+        }
+        "end_repeat" | "end repeat" => {
+            place.repeat_depth = place.repeat_depth.saturating_sub(1);
+            true
+        }
+        _ if place.repeat_depth > 0 => {
+            note(notes, unsupported("begin_repeat"));
+            true
+        }
+        "begin_group" | "begin group" => {
+            place.sections += 1;
+            let _ = writeln!(out, "\n[[section]]\nname = {}", quoted(&as_id(name)));
+            if let Some(text) = label(&cols.texts(row, "label"), default) {
+                let _ = writeln!(out, "label = {text}");
+            }
+            if let Some(rel) = expression(cols, row, "relevant", at, notes) {
+                let _ = writeln!(out, "relevant = {}", quoted(&rel));
+            }
+            place.in_section = true;
+            true
+        }
+        "end_group" | "end group" => {
+            place.in_section = false;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A question's name, type, choices, texts and `required`.
+fn write_question(
+    cols: &Columns,
+    row: &[String],
+    (name, qtype, list): (&str, &str, Option<&str>),
+    default: &str,
+    out: &mut String,
+) {
+    let _ = writeln!(
+        out,
+        "\n[[section.question]]\nname = {}\ntype = {}",
+        quoted(name),
+        quoted(qtype)
+    );
+    if let Some(list) = list {
+        let _ = writeln!(out, "choices = {}", quoted(&as_id(list)));
+    }
+    for key in ["label", "hint", "constraint_message"] {
+        if let Some(text) = label(&cols.texts(row, key), default) {
+            let _ = writeln!(out, "{key} = {text}");
+        }
+    }
+    if matches!(
+        cols.get(row, "required").to_lowercase().as_str(),
+        "yes" | "true" | "true()" | "1"
+    ) {
+        out.push_str("required = true\n");
     }
 }
 
