@@ -118,3 +118,40 @@ fn a_calculation_is_stored_with_the_answers_follows_the_household_and_fires_need
     assert_eq!(row[at("per_person")], "6000", "{csv}");
     assert_eq!(row[at("income_year")], "12000");
 }
+
+#[test]
+fn completing_without_an_answer_saved_stores_the_calculations() {
+    let text = r#"
+[survey]
+id = "visit"
+version = "1"
+category = "health"
+title = "T"
+
+[[section]]
+name = "s"
+
+[[section.question]]
+name = "when"
+type = "calculate"
+calculation = "today()"
+
+[[section.question]]
+name = "size"
+type = "calculate"
+calculation = "${household.members}"
+"#;
+    let dir = TempDir::new().expect("temp dir");
+    let survey = load(text).survey.expect("loads");
+    let store = Store::open(&dir.path().join("m.db")).expect("open");
+    store.upsert_households(&[household(4)]).expect("household");
+    let i = store.open_interview("H1", &survey, "王芳").expect("begin");
+    store.complete(i.id, "王芳").expect("complete");
+    let i = store.interview(i.id).expect("read");
+    assert_eq!(i.answers.get("size").map(String::as_str), Some("4"));
+    assert_eq!(
+        i.answers.get("when"),
+        Some(&minqing::survey::date_of(i.started_at))
+    );
+    assert!(store.doctor().expect("doctor").is_clean());
+}

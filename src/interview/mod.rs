@@ -455,8 +455,12 @@ impl<'a> State<'a> {
         let question = self.survey.question_at(index);
         let text = canonical(self.survey, question, raw)?;
         if let Some(constraint) = &question.constraint {
+            // Calculations read this answer as it would be saved.
+            let mut with = self.answers.clone();
+            with.insert(question.name.clone(), text.clone());
+            let after = State::new(self.survey, &with, self.household);
             let env = Constrained {
-                state: self,
+                state: &after,
                 dot: value_of(question, &text),
             };
             if eval(&constraint.ast, &env).truth() != Some(true) {

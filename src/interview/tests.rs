@@ -248,3 +248,48 @@ constraint_message = { zh = "不能超过 ${household.members} 人(${household.h
         "empty reads as nothing"
     );
 }
+
+#[test]
+fn a_constraint_reads_calculations_with_the_answer_being_given() {
+    let s = load(
+        r#"
+[survey]
+id = "t"
+version = "1"
+category = "income"
+title = "T"
+
+[[section]]
+name = "s"
+
+[[section.question]]
+name = "a"
+type = "integer"
+label = "A?"
+
+[[section.question]]
+name = "b"
+type = "integer"
+label = "B?"
+constraint = "${total} <= 100"
+
+[[section.question]]
+name = "total"
+type = "calculate"
+calculation = "${a} + ${b}"
+"#,
+    )
+    .survey
+    .expect("loads");
+    let f = facts();
+    let mut answers = Answers::new();
+    answers.insert("a".into(), "30".into());
+    let state = State::new(&s, &answers, &f);
+    let b = s.index_of("b").expect("b");
+    assert_eq!(
+        state.accept(b, "50").as_deref(),
+        Ok("50"),
+        "30 + 50 is within"
+    );
+    assert!(state.accept(b, "80").is_err(), "30 + 80 is not");
+}

@@ -348,11 +348,19 @@ impl Store {
     pub fn complete(&self, id: i64, interviewer: &str) -> Result<NeedHits> {
         self.located(|| {
             let tx = self.write()?;
-            let interview = self.interview(id)?;
+            let mut interview = self.interview(id)?;
             if interview.status == Status::Complete {
                 return self.hits(id);
             }
             let facts = interview.facts();
+            // Completed without an answer saved first (a questionnaire of
+            // calculations alone, say): its calculations are stored here.
+            if settle(&interview.survey, &mut interview.answers, &facts) {
+                tx.execute(
+                    "UPDATE interview SET answers = ?2 WHERE id = ?1",
+                    params![id, encode_answers(&interview.answers)],
+                )?;
+            }
             let failures = failures(&interview.survey, &interview.answers, &facts);
             if !failures.is_empty() {
                 return Err(StoreError::Incomplete { failures });

@@ -249,7 +249,10 @@ fn number(n: Option<f64>) -> Value {
 /// `x` rounded to `digits` decimal places, halves away from zero.
 fn round(x: f64, digits: f64) -> f64 {
     let scale = 10f64.powi(digits.trunc().clamp(-15.0, 15.0) as i32);
-    (x * scale).round() / scale
+    // 0.285 is 0.28499… in binary: nudge by a few units of the last place
+    // so that a half written in decimal rounds away from zero.
+    let scaled = x * scale;
+    (scaled + scaled.signum() * scaled.abs() * 8.0 * f64::EPSILON).round() / scale
 }
 
 /// The days from date `b` to date `a`, both `YYYY-MM-DD`.
@@ -447,6 +450,9 @@ mod tests {
         assert_eq!(ev("int(-7.9)"), n(-7.0));
         assert_eq!(ev("round(2.345, 2)"), n(2.35));
         assert_eq!(ev("round(2.5)"), n(3.0));
+        assert_eq!(ev("round(0.285, 2)"), n(0.29));
+        assert_eq!(ev("round(1.005, 2)"), n(1.01));
+        assert_eq!(ev("round(-1.005, 2)"), n(-1.01));
         assert_eq!(ev("abs(-3)"), n(3.0));
         assert_eq!(
             ev("concat(${name}, '-', ${n})"),

@@ -125,7 +125,7 @@ fn ascii_of(ch: char) -> Option<&'static str> {
         '｛' => "{",
         '｝' => "}",
         '．' | '。' => ".",
-        '　' => "a space",
+        '　' => "' '",
         _ => return None,
     })
 }

@@ -155,15 +155,25 @@ impl Loader<'_> {
                     let Some(q) = survey.question(name) else {
                         continue;
                     };
+                    // False for certain: it reads only answers the rule
+                    // fixes (no other question, no household field).
+                    let settled = |e: &crate::survey::Expression| {
+                        let mut fixed = true;
+                        e.ast.walk(&mut |x| match &x.kind {
+                            ExprKind::Question(n) => fixed &= required.contains_key(n),
+                            ExprKind::Household(_)
+                            | ExprKind::Call(
+                                crate::survey::expr::Func::Today | crate::survey::expr::Func::Now,
+                                _,
+                            ) => fixed = false,
+                            _ => {}
+                        });
+                        fixed && eval(&e.ast, &state) == Value::Bool(false)
+                    };
                     let blocked = survey.sections.iter().any(|s| {
                         s.questions.iter().any(|x| x.name == q.name)
-                            && s.relevant
-                                .iter()
-                                .any(|e| eval(&e.ast, &state) == Value::Bool(false))
-                    }) || q
-                        .relevant
-                        .as_ref()
-                        .is_some_and(|e| eval(&e.ast, &state) == Value::Bool(false));
+                            && s.relevant.iter().any(settled)
+                    }) || q.relevant.as_ref().is_some_and(settled);
                     if blocked && !required.contains_key(name) {
                         why = Some(tr!(
                             "在规则要求的其他条件下,'{name}' 不会被问到",
@@ -240,7 +250,12 @@ impl Loader<'_> {
                 continue;
             };
             for (name, span) in constraint.ast.question_refs() {
-                if survey.index_of(name).is_some_and(|j| j > i) {
+                // A calculation is never asked: where it is written says
+                // nothing of when it has a value.
+                let asked_later = survey.index_of(name).is_some_and(|j| {
+                    j > i && survey.question_at(j).kind != QuestionKind::Calculate
+                });
+                if asked_later {
                     let this = &q.name;
                     self.error(
                         map_span(self.src, &constraint.span, span),
@@ -446,21 +461,26 @@ fn candidates(survey: &Survey, q: &Question) -> Option<Vec<Value>> {
                 return None;
             }
             let whole = q.kind == QuestionKind::Integer;
-            let steps = 2_000.0;
-            let step = if whole {
-                ((hi - lo) / steps).ceil().max(1.0)
-            } else {
-                (hi - lo) / steps
-            };
-            let mut out = vec![Value::Number(lo), Value::Number(hi)];
-            if step > 0.0 {
-                let mut x = lo;
-                while x <= hi {
-                    out.push(Value::Number(x));
-                    x += step;
-                }
+            let fit = |x: f64| if whole { x.round() } else { x };
+            // Evenly across the range, computed from the bounds (never by
+            // adding steps, which may stop moving or drift), and the
+            // numbers the constraint names, with their neighbours.
+            let mut out: Vec<f64> = (0..=2_000)
+                .map(|i| fit(lo + (hi - lo) * f64::from(i) / 2_000.0))
+                .collect();
+            if let Some(c) = &q.constraint {
+                c.ast.walk(&mut |e| {
+                    if let ExprKind::Number(n) = e.kind {
+                        out.extend([n - 1.0, n, n + 1.0, n - 0.5, n + 0.5].map(fit));
+                    }
+                });
             }
-            Some(out)
+            Some(
+                out.into_iter()
+                    .filter(|x| (lo..=hi).contains(x))
+                    .map(Value::Number)
+                    .collect(),
+            )
         }
         _ => None,
     }
