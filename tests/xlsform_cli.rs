@@ -81,3 +81,46 @@ fn a_file_that_is_no_workbook_is_refused_with_its_name() {
         .code(2)
         .stderr(predicate::str::contains("cannot read the XLSForm workbook"));
 }
+
+#[test]
+fn nested_groups_keep_both_conditions_and_lists_of_chinese_names_stay_apart() {
+    let dir = TempDir::new().expect("temp dir");
+    let out = dir.path().join("nested.toml");
+    let form = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/xlsform/nested_groups.xlsx");
+    minqing(&dir.path().join("unused.db"))
+        .arg("import-xlsform")
+        .arg(form)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "survey row 9: question name '姓名' became 'q9'",
+        ));
+    let text = fs::read_to_string(&out).expect("written");
+    let survey = load(&text).survey.expect("loads");
+    let relevant = |section: &str| {
+        survey
+            .sections
+            .iter()
+            .find(|s| s.name == section)
+            .and_then(|s| s.relevant.as_ref())
+            .map(|e| e.text.clone())
+    };
+    assert_eq!(
+        relevant("inner").as_deref(),
+        Some("(${sex} = 'f') and (${children} > 0)"),
+        "the inner group only when both hold"
+    );
+    assert_eq!(
+        relevant("part_4").as_deref(),
+        Some("${sex} = 'f'"),
+        "after the inner group, still inside the outer one"
+    );
+    let lists: Vec<_> = ["sex", "ethnic"]
+        .iter()
+        .map(|q| survey.question(q).and_then(|q| q.choices.clone()))
+        .collect();
+    assert_ne!(lists[0], lists[1], "性别 and 民族 stay two lists");
+    assert_eq!(survey.title.get(minqing::i18n::Lang::En), "imported");
+}

@@ -4,8 +4,11 @@
 //! expression whose meaning had to be rewritten listed too. Pure: the
 //! workbook is read elsewhere (`minqing import-xlsform`).
 
+mod cells;
+
 use std::fmt::Write as _;
 
+use self::cells::{Columns, as_id, label, language, question_name, quoted};
 use crate::i18n::Tr;
 use crate::tr;
 
@@ -26,127 +29,6 @@ pub struct Converted {
     pub toml: String,
     /// Rows and cells left out, and expressions rewritten.
     pub notes: Vec<Note>,
-}
-
-/// A column of a sheet by its header, language suffix apart: `label`,
-/// `label::Chinese (zh)`, `label::English`.
-struct Columns {
-    header: Vec<(String, Option<String>)>,
-}
-
-impl Columns {
-    fn of(header: &[String]) -> Columns {
-        Columns {
-            header: header
-                .iter()
-                .map(|h| {
-                    let h = h.trim();
-                    match h.split_once("::") {
-                        Some((key, lang)) => (key.trim().to_lowercase(), Some(language(lang))),
-                        None => (h.to_lowercase(), None),
-                    }
-                })
-                .collect(),
-        }
-    }
-
-    /// The cell of `key` (without a language), trimmed.
-    fn get<'r>(&self, row: &'r [String], key: &str) -> &'r str {
-        self.header
-            .iter()
-            .position(|(k, lang)| k == key && lang.is_none())
-            .and_then(|i| row.get(i))
-            .map_or("", |s| s.trim())
-    }
-
-    /// The texts of `key` by language (`None`: the default language).
-    fn texts(&self, row: &[String], key: &str) -> Vec<(Option<String>, String)> {
-        self.header
-            .iter()
-            .enumerate()
-            .filter(|(_, (k, _))| k == key)
-            .filter_map(|(i, (_, lang))| {
-                let text = row.get(i)?.trim();
-                (!text.is_empty()).then(|| (lang.clone(), text.to_string()))
-            })
-            .collect()
-    }
-
-    /// Header names with something in this row that no key takes.
-    fn unused(&self, row: &[String], used: &[&str]) -> Vec<String> {
-        self.header
-            .iter()
-            .enumerate()
-            .filter(|(i, (k, _))| {
-                !used.contains(&k.as_str()) && row.get(*i).is_some_and(|c| !c.trim().is_empty())
-            })
-            .map(|(_, (k, _))| k.clone())
-            .collect()
-    }
-}
-
-/// A language column's code: `Chinese (zh)` is `zh`; a name alone is read
-/// as the language it names.
-fn language(suffix: &str) -> String {
-    let suffix = suffix.trim();
-    if let (Some(open), Some(close)) = (suffix.rfind('('), suffix.rfind(')'))
-        && open < close
-    {
-        return suffix[open + 1..close].trim().to_lowercase();
-    }
-    match suffix.to_lowercase().as_str() {
-        "chinese" | "中文" | "汉语" => "zh".into(),
-        "english" | "英文" | "英语" => "en".into(),
-        other => other.to_string(),
-    }
-}
-
-/// A TOML string.
-fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A label value: one string, or a table of languages.
-fn label(texts: &[(Option<String>, String)], default: &str) -> Option<String> {
-    match texts {
-        [] => None,
-        [(None, text)] => Some(quoted(text)),
-        _ => {
-            let parts: Vec<String> = texts
-                .iter()
-                .map(|(lang, text)| {
-                    format!("{} = {}", lang.as_deref().unwrap_or(default), quoted(text))
-                })
-                .collect();
-            Some(format!("{{ {} }}", parts.join(", ")))
-        }
-    }
-}
-
-/// An id Minqing accepts: lowercase letters, digits and `_`, a letter first.
-fn as_id(text: &str) -> String {
-    let mut id: String = text
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    if !id.starts_with(|c: char| c.is_ascii_lowercase()) {
-        id.insert_str(0, "form_");
-    }
-    id
 }
 
 /// XLSForm types Minqing has no question for, with why.
@@ -177,7 +59,10 @@ fn keep_odk_meaning(expr: &str) -> (String, usize) {
     while let Some(at) = rest.find("${") {
         out.push_str(&rest[..at]);
         let after = &rest[at..];
-        let Some(close) = after.find('}') else { break };
+        let Some(close) = after.find('}') else {
+            rest = after;
+            break;
+        };
         let reference = &after[..=close];
         let tail = after[close + 1..].trim_start();
         let literal = tail.strip_prefix("!=").map(str::trim_start).and_then(|t| {
@@ -226,8 +111,14 @@ pub fn convert(survey: &Sheet, choices: &Sheet, settings: &Sheet, category: &str
             _ => String::new(),
         }
     };
+    let first_language = survey.first().and_then(|h| {
+        Columns::of(h)
+            .header
+            .into_iter()
+            .find_map(|(k, lang)| (k == "label").then_some(lang).flatten())
+    });
     let default = match setting("default_language") {
-        l if l.is_empty() => "zh".to_string(),
+        l if l.is_empty() => first_language.unwrap_or_else(|| "zh".to_string()),
         l => language(&l),
     };
     let id = match setting("form_id") {
@@ -269,15 +160,67 @@ pub fn convert(survey: &Sheet, choices: &Sheet, settings: &Sheet, category: &str
     }
     let langs: Vec<String> = languages.iter().map(|l| quoted(l)).collect();
     let _ = writeln!(out, "languages = [{}]", langs.join(", "));
-    write_choices(choices, &default, &mut out, &mut notes);
-    write_questions(survey, &default, &mut out, &mut notes);
+    let ids = list_ids(choices);
+    write_choices(choices, &default, &ids, &mut out, &mut notes);
+    write_questions(survey, &default, &ids, &mut out, &mut notes);
     out.push_str(
         "\n# 需求规则([[need]])由县里另写 / need rules ([[need]]) are the county's own to add\n",
     );
     Converted { toml: out, notes }
 }
 
-fn write_choices(choices: &Sheet, default: &str, out: &mut String, notes: &mut Vec<Note>) {
+/// The name of every choice list, with the id it is written under: each
+/// its own, though two names may make the same id (性别 and 民族, Food
+/// and food).
+fn list_ids(choices: &Sheet) -> Vec<(String, String)> {
+    let Some((header, rows)) = choices.split_first() else {
+        return Vec::new();
+    };
+    let cols = Columns::of(header);
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for row in rows {
+        let list = match cols.get(row, "list_name") {
+            "" => cols.get(row, "list name"),
+            l => l,
+        };
+        if list.is_empty() || ids.iter().any(|(l, _)| l == list) {
+            continue;
+        }
+        let base = match as_id(list) {
+            id if id
+                .trim_start_matches("form")
+                .chars()
+                .any(|c| c.is_ascii_alphanumeric()) =>
+            {
+                id
+            }
+            _ => format!("list_{}", ids.len() + 1),
+        };
+        let mut id = base.clone();
+        let mut n = 2;
+        while ids.iter().any(|(_, taken)| *taken == id) {
+            id = format!("{base}_{n}");
+            n += 1;
+        }
+        ids.push((list.to_string(), id));
+    }
+    ids
+}
+
+/// The id a list name is written under.
+fn list_id<'i>(ids: &'i [(String, String)], list: &str) -> std::borrow::Cow<'i, str> {
+    ids.iter()
+        .find(|(l, _)| l == list)
+        .map_or_else(|| as_id(list).into(), |(_, id)| id.as_str().into())
+}
+
+fn write_choices(
+    choices: &Sheet,
+    default: &str,
+    ids: &[(String, String)],
+    out: &mut String,
+    notes: &mut Vec<Note>,
+) {
     let Some((header, rows)) = choices.split_first() else {
         return;
     };
@@ -316,11 +259,17 @@ fn write_choices(choices: &Sheet, default: &str, out: &mut String, notes: &mut V
     }
     out.push_str("\n[choices]\n");
     for (list, items) in lists {
-        let _ = writeln!(out, "{} = [\n{}\n]", as_id(&list), items.join("\n"));
+        let _ = writeln!(out, "{} = [\n{}\n]", list_id(ids, &list), items.join("\n"));
     }
 }
 
-fn write_questions(survey: &Sheet, default: &str, out: &mut String, notes: &mut Vec<Note>) {
+fn write_questions(
+    survey: &Sheet,
+    default: &str,
+    ids: &[(String, String)],
+    out: &mut String,
+    notes: &mut Vec<Note>,
+) {
     let Some((header, rows)) = survey.split_first() else {
         return;
     };
@@ -365,9 +314,12 @@ fn write_questions(survey: &Sheet, default: &str, out: &mut String, notes: &mut 
         if !place.in_section {
             place.sections += 1;
             let _ = writeln!(out, "\n[[section]]\nname = \"part_{}\"", place.sections);
+            place.write_relevant(out);
             place.in_section = true;
         }
-        write_question(&cols, row, (name, &qtype, list), default, out);
+        let list = list.map(|l| list_id(ids, l).into_owned());
+        let valid = renamed(name, at, notes);
+        write_question(&cols, row, (&valid, &qtype, list.as_deref()), default, out);
         let left = cols.unused(row, SURVEY_USED);
         if !left.is_empty() {
             let left = left.join(", ");
@@ -393,6 +345,25 @@ struct Place {
     in_section: bool,
     sections: usize,
     repeat_depth: usize,
+    /// The `relevant` of each group open, outermost first.
+    conditions: Vec<Option<String>>,
+}
+
+impl Place {
+    /// The section's `relevant`: every open group's, joined.
+    fn write_relevant(&self, out: &mut String) {
+        let open: Vec<&String> = self.conditions.iter().flatten().collect();
+        let joined = match open.as_slice() {
+            [] => return,
+            [one] => (*one).clone(),
+            _ => open
+                .iter()
+                .map(|c| format!("({c})"))
+                .collect::<Vec<_>>()
+                .join(" and "),
+        };
+        let _ = writeln!(out, "relevant = {}", quoted(&joined));
+    }
 }
 
 /// A group's or repeat's row, or a row inside a repeat: written or
@@ -433,18 +404,37 @@ fn structure(
             if let Some(text) = label(&cols.texts(row, "label"), default) {
                 let _ = writeln!(out, "label = {text}");
             }
-            if let Some(rel) = expression(cols, row, "relevant", at, notes) {
-                let _ = writeln!(out, "relevant = {}", quoted(&rel));
-            }
+            // A group inside another is shown only when both are.
+            place
+                .conditions
+                .push(expression(cols, row, "relevant", at, notes));
+            place.write_relevant(out);
             place.in_section = true;
             true
         }
         "end_group" | "end group" => {
+            place.conditions.pop();
             place.in_section = false;
             true
         }
         _ => false,
     }
+}
+
+/// The name a question is written under, the change listed.
+fn renamed(name: &str, at: usize, notes: &mut Vec<Note>) -> String {
+    let valid = question_name(name, at);
+    if valid != name {
+        notes.push(Note {
+            sheet: "survey",
+            row: at,
+            what: tr!(
+                "题名 '{name}' 改为 '{valid}'(题名只用英文字母、数字和 _;用到它的表达式要跟着改)",
+                "question name '{name}' became '{valid}' (names use letters, digits and _; expressions naming it need the new name)"
+            ),
+        });
+    }
+    valid
 }
 
 /// A question's name, type, choices, texts and `required`.
@@ -462,7 +452,7 @@ fn write_question(
         quoted(qtype)
     );
     if let Some(list) = list {
-        let _ = writeln!(out, "choices = {}", quoted(&as_id(list)));
+        let _ = writeln!(out, "choices = {}", quoted(list));
     }
     for key in ["label", "hint", "constraint_message"] {
         if let Some(text) = label(&cols.texts(row, key), default) {
@@ -509,6 +499,22 @@ mod tests {
 
     #[test]
     fn odk_not_equal_keeps_its_meaning() {
+        assert_eq!(
+            keep_odk_meaning("${a} = 'x' and ${b"),
+            ("${a} = 'x' and ${b".to_string(), 0)
+        );
+        assert_eq!(
+            label(
+                &[
+                    (None, "甲".into()),
+                    (Some("zh".into()), "乙".into()),
+                    (Some("简体 中文".into()), "丙".into())
+                ],
+                "zh"
+            )
+            .as_deref(),
+            Some("{ zh = \"甲\", \"简体 中文\" = \"丙\" }")
+        );
         assert_eq!(
             keep_odk_meaning("${a} != 'x' and ${b} > 1"),
             ("(${a} != 'x' or ${a} = '') and ${b} > 1".to_string(), 1)
