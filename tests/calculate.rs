@@ -155,3 +155,39 @@ calculation = "${household.members}"
     );
     assert!(store.doctor().expect("doctor").is_clean());
 }
+
+#[test]
+fn another_laptops_stored_calculation_alone_changes_nothing_in_a_merge() {
+    let dir = TempDir::new().expect("temp dir");
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let survey = load(INCOME).survey.expect("loads");
+    {
+        let store = Store::open(&a).expect("open");
+        store.upsert_households(&[household(4)]).expect("household");
+        let id = store
+            .open_interview("H1", &survey, "王芳")
+            .expect("begin")
+            .id;
+        store
+            .save_answer(id, "income_year", Some("12000"), "王芳")
+            .expect("save");
+        store.backup_to(&b).expect("a copy for the other laptop");
+    }
+    // The other file, changed later, holds a stale calculation and
+    // nothing else new.
+    rusqlite::Connection::open(&b)
+        .expect("open")
+        .execute_batch(
+            "UPDATE interview SET answers = json_set(answers, '$.per_person', '1'),
+                                  stamp = stamp + 1000000",
+        )
+        .expect("stale");
+    let store = Store::open(&a).expect("open");
+    let report = store.merge(&b).expect("merge");
+    assert_eq!(report.interviews_updated, 0, "{report:?}");
+    let i = store.open_interview("H1", &survey, "王芳").expect("read");
+    assert_eq!(
+        i.answers.get("per_person").map(String::as_str),
+        Some("3000")
+    );
+}

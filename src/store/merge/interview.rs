@@ -85,9 +85,11 @@ impl Store {
             started_at: local.2.min(o.started_at),
             ..household.facts()
         };
-        // Calculations follow the merged answers.
+        // Calculations follow the merged answers; whether this file
+        // changes is told by the answers and status so settled (another
+        // laptop's stored calculation alone changes nothing here).
         settle(&survey, &mut merged.answers, &facts);
-        merged.changed |= merged.answers != local_answers;
+        merged.changed = merged.answers != local_answers || merged.status != local.1;
         // Conflicts are reported whichever side won, before deciding
         // whether this file changes anything.
         let uuid = uuid::Uuid::from_slice(&o.uuid)
