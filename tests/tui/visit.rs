@@ -759,3 +759,45 @@ fn a_click_after_completing_is_another_action_and_enter_then_acts_on_it() {
         "still the water survey"
     );
 }
+
+#[test]
+fn a_choice_label_shows_the_values_it_names() {
+    let text = r#"
+[survey]
+id = "who"
+version = "1"
+category = "water"
+languages = ["zh", "en"]
+title = { zh = "谁", en = "Who" }
+
+[choices]
+who = [
+  { name = "head", label = { zh = "${household.head}本人", en = "${household.head} himself" } },
+  { name = "other", label = { zh = "别人", en = "someone else" } },
+]
+
+[[section]]
+name = "s"
+
+[[section.question]]
+name = "fetcher"
+type = "select_one"
+choices = "who"
+label = { zh = "谁去取水?", en = "Who fetches water?" }
+"#;
+    let dir = TempDir::new().expect("temp dir");
+    let store = store(&dir);
+    store.set_interviewer("王芳").expect("name");
+    let (surveys, files) = tui::surveys([("who.toml", text)]);
+    assert_eq!(
+        surveys.len(),
+        1,
+        "{:?}",
+        files.iter().map(|f| &f.problems).collect::<Vec<_>>()
+    );
+    let mut m = tui::new_model(store, surveys, files, Lang::Zh, (80, 24)).expect("model");
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('1'));
+    let screen = render(&mut m, 80, 24);
+    assert!(screen.contains("1 ( ) 李明本人"), "{screen}");
+}

@@ -339,7 +339,7 @@ fn render_choices(
             (false, false) => "( )",
         };
         let key = choice_key(q.kind, n);
-        let text = format!("{key} {mark} {}", c.label.get(lang));
+        let text = format!("{key} {mark} {}", i.fill(c.label.get(lang), lang));
         let text = fit(&text, usize::from(area.width)).into_owned();
         Line::styled(text, if chosen { BOLD } else { Style::new() })
     });
