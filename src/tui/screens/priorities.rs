@@ -16,7 +16,7 @@ use crate::i18n::Lang;
 use crate::priority::{Area, By, Filter, Project, category_areas, category_name};
 use crate::report::priorities::{Column, PriorityRow};
 use crate::store::StoreError;
-use crate::store::places::{Place, Places};
+use crate::store::places::Places;
 use crate::store::priorities::PriorityInput;
 use crate::tui::text::T;
 use crate::tui::widgets::fit::fit;
@@ -120,16 +120,8 @@ impl Priorities {
             .collect();
         townships.sort();
         townships.dedup();
-        let mut all: Vec<Place> = input
-            .households
-            .iter()
-            .map(|h| Place {
-                township: h.township.to_string(),
-                village: h.village.to_string(),
-            })
-            .collect();
-        all.sort();
-        all.dedup();
+        // From the index of places, not a copy of every household's.
+        let places = ctx.store.places()?;
         let mut p = Priorities {
             input,
             visible: (0..projects.len()).collect(),
@@ -141,7 +133,7 @@ impl Priorities {
             township: None,
             chart_category: String::new(),
             chart: Vec::new(),
-            places: Places::new(all),
+            places,
         };
         p.refilter();
         Ok(p)
