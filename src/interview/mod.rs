@@ -455,12 +455,26 @@ impl<'a> State<'a> {
         let question = self.survey.question_at(index);
         let text = canonical(self.survey, question, raw)?;
         if let Some(constraint) = &question.constraint {
-            // Calculations read this answer as it would be saved.
-            let mut with = self.answers.clone();
-            with.insert(question.name.clone(), text.clone());
-            let after = State::new(self.survey, &with, self.household);
+            // A calculation the constraint reads takes this answer as it
+            // would be saved (the answers are copied only then).
+            let reads_calculation = constraint.ast.question_refs().iter().any(|(n, _)| {
+                self.survey
+                    .question(n)
+                    .is_some_and(|q| q.calculation.is_some())
+            });
+            let with;
+            let after;
+            let state = if reads_calculation {
+                let mut answers = self.answers.clone();
+                answers.insert(question.name.clone(), text.clone());
+                with = answers;
+                after = State::new(self.survey, &with, self.household);
+                &after
+            } else {
+                self
+            };
             let env = Constrained {
-                state: &after,
+                state,
                 dot: value_of(question, &text),
             };
             if eval(&constraint.ast, &env).truth() != Some(true) {
