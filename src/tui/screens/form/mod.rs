@@ -48,6 +48,8 @@ pub struct Form {
     pub theirs: Option<Household>,
     /// The registry's townships and villages, to choose from.
     pub places: Places,
+    /// Each village's search key, in the order of `places`.
+    village_keys: Vec<String>,
     /// The choice highlighted in the township or village list.
     pub pick: usize,
     /// A place the registry lacks, which saving would add: the form asks.
@@ -93,6 +95,7 @@ impl Form {
             base: None,
             conflicts: Vec::new(),
             theirs: None,
+            village_keys: places::village_keys(&places),
             places,
             pick: 0,
             new_place: None,
@@ -128,6 +131,7 @@ impl Form {
             base: Some(h.clone()),
             conflicts: Vec::new(),
             theirs: None,
+            village_keys: places::village_keys(&places),
             places,
             pick: 0,
             new_place: None,
@@ -211,7 +215,7 @@ impl Form {
             TOWNSHIP => places::townships(&self.places, typed),
             VILLAGE => {
                 let township = self.fields[TOWNSHIP].value().trim();
-                places::villages(&self.places, township, typed)
+                places::villages(&self.places, &self.village_keys, township, typed)
             }
             _ => Vec::new(),
         }

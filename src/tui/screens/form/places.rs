@@ -67,16 +67,17 @@ pub fn townships(places: &Places, typed: &str) -> Vec<Choice> {
 /// when the township is not in the registry) those of other townships;
 /// the one named exactly first; then the typed name as new when the
 /// township has no such village.
-pub fn villages(places: &Places, township: &str, typed: &str) -> Vec<Choice> {
+pub fn villages(places: &Places, keys: &[String], township: &str, typed: &str) -> Vec<Choice> {
     let typed = typed.trim();
     let own = places.has_township(township);
     let mut found: Vec<&Place> = places
         .all
         .iter()
-        .filter(|p| {
-            (p.township == township || !typed.is_empty() || !own)
-                && matches(&search_key(&p.village), typed)
+        .zip(keys)
+        .filter(|(p, key)| {
+            (p.township == township || !typed.is_empty() || !own) && matches(key, typed)
         })
+        .map(|(p, _)| p)
         .collect();
     // Exactly named first, then the form's township, each in order.
     found.sort_by_key(|p| (p.village != typed, p.township != township));
@@ -85,6 +86,13 @@ pub fn villages(places: &Places, township: &str, typed: &str) -> Vec<Choice> {
         out.push(Choice::New(typed.to_string()));
     }
     out
+}
+
+/// The search key of each village of `places` (characters, pinyin,
+/// initials), in their order: made once when the form opens, not for
+/// every key typed and every frame drawn.
+pub fn village_keys(places: &Places) -> Vec<String> {
+    places.all.iter().map(|p| search_key(&p.village)).collect()
 }
 
 /// A place the form would add to the registry, which the person must
@@ -202,21 +210,21 @@ mod tests {
         // Nothing typed: the township's own villages, in the registry's
         // order (that of their characters' codes).
         assert_eq!(
-            villages(&p, "勐烈镇", ""),
+            villages(&p, &village_keys(&p), "勐烈镇", ""),
             [village("勐烈镇", "新贺村"), village("勐烈镇", "曼中村")]
         );
         // 龙桥村 is 整董镇's: offered with it, and as new in 勐烈镇.
         assert_eq!(
-            villages(&p, "勐烈镇", "lqc"),
+            villages(&p, &village_keys(&p), "勐烈镇", "lqc"),
             [village("整董镇", "龙桥村"), Choice::New("lqc".into())]
         );
         assert_eq!(
-            villages(&p, "勐烈镇", "龙桥村"),
+            villages(&p, &village_keys(&p), "勐烈镇", "龙桥村"),
             [village("整董镇", "龙桥村"), Choice::New("龙桥村".into())]
         );
         // The form's township first among namesakes; nothing new.
         assert_eq!(
-            villages(&p, "整董镇", "曼中村"),
+            villages(&p, &village_keys(&p), "整董镇", "曼中村"),
             [village("整董镇", "曼中村"), village("勐烈镇", "曼中村")]
         );
         assert_eq!(
