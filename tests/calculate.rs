@@ -13,40 +13,7 @@ use minqing::store::household::Household;
 use minqing::survey::load;
 use tempfile::TempDir;
 
-const INCOME: &str = r#"
-[survey]
-id = "income"
-version = "1"
-category = "income"
-languages = ["zh", "en"]
-title = { zh = "收入", en = "Income" }
-
-[[section]]
-name = "s"
-
-[[section.question]]
-name = "income_year"
-type = "integer"
-required = true
-label = { zh = "全家去年纯收入(元)", en = "Household net income last year (yuan)" }
-
-[[section.question]]
-name = "per_person"
-type = "calculate"
-label = { zh = "人均纯收入", en = "Income per person" }
-calculation = "if(${household.members} > 0, ${income_year} div ${household.members}, '')"
-
-[[section.question]]
-name = "low"
-type = "calculate"
-calculation = "${per_person} < 4000"
-
-[[need]]
-name = "low_income"
-when = "${low}"
-severity = 3
-project = { zh = "产业帮扶", en = "Help with a livelihood" }
-"#;
+const INCOME: &str = include_str!("common/income.toml");
 
 fn household(members: i64) -> Household {
     Household {
@@ -59,17 +26,24 @@ fn household(members: i64) -> Household {
     }
 }
 
+/// A database at `db` with household H1 of four members, whose
+/// interview of `survey` is begun (nothing answered).
+fn begun(db: &std::path::Path, survey: &minqing::survey::Survey) -> (Store, i64) {
+    let store = Store::open(db).expect("open");
+    store.upsert_households(&[household(4)]).expect("household");
+    let id = store
+        .open_interview("H1", survey, "王芳")
+        .expect("begin")
+        .id;
+    (store, id)
+}
+
 #[test]
 fn a_calculation_is_stored_with_the_answers_follows_the_household_and_fires_needs() {
     let dir = TempDir::new().expect("temp dir");
     let db = dir.path().join("m.db");
     let survey = load(INCOME).survey.expect("loads");
-    let store = Store::open(&db).expect("open");
-    store.upsert_households(&[household(4)]).expect("household");
-    let id = store
-        .open_interview("H1", &survey, "王芳")
-        .expect("begin")
-        .id;
+    let (store, id) = begun(&db, &survey);
     store
         .save_answer(id, "income_year", Some("12000"), "王芳")
         .expect("save");
@@ -143,11 +117,9 @@ calculation = "${household.members}"
 "#;
     let dir = TempDir::new().expect("temp dir");
     let survey = load(text).survey.expect("loads");
-    let store = Store::open(&dir.path().join("m.db")).expect("open");
-    store.upsert_households(&[household(4)]).expect("household");
-    let i = store.open_interview("H1", &survey, "王芳").expect("begin");
-    store.complete(i.id, "王芳").expect("complete");
-    let i = store.interview(i.id).expect("read");
+    let (store, id) = begun(&dir.path().join("m.db"), &survey);
+    store.complete(id, "王芳").expect("complete");
+    let i = store.interview(id).expect("read");
     assert_eq!(i.answers.get("size").map(String::as_str), Some("4"));
     assert_eq!(
         i.answers.get("when"),
@@ -162,12 +134,7 @@ fn another_laptops_stored_calculation_alone_changes_nothing_in_a_merge() {
     let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
     let survey = load(INCOME).survey.expect("loads");
     {
-        let store = Store::open(&a).expect("open");
-        store.upsert_households(&[household(4)]).expect("household");
-        let id = store
-            .open_interview("H1", &survey, "王芳")
-            .expect("begin")
-            .id;
+        let (store, id) = begun(&a, &survey);
         store
             .save_answer(id, "income_year", Some("12000"), "王芳")
             .expect("save");

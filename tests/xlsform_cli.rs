@@ -7,27 +7,37 @@
 mod common;
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::assert::Assert;
 
 use common::minqing;
 use minqing::survey::load;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-fn form() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/xlsform/water_check.xlsx")
+/// A workbook of tests/xlsform/.
+fn form(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/xlsform")
+        .join(name)
+}
+
+/// `minqing import-xlsform FORM [--out OUT]`, in a folder of the test.
+fn import(dir: &TempDir, form: &Path, out: Option<&Path>) -> Assert {
+    let mut cmd = minqing(&dir.path().join("unused.db"));
+    cmd.arg("import-xlsform").arg(form);
+    if let Some(out) = out {
+        cmd.arg("--out").arg(out);
+    }
+    cmd.assert()
 }
 
 #[test]
 fn an_xlsform_converts_to_a_questionnaire_that_loads_and_says_what_it_left_out() {
     let dir = TempDir::new().expect("temp dir");
     let out = dir.path().join("water_check.toml");
-    minqing(&dir.path().join("unused.db"))
-        .arg("import-xlsform")
-        .arg(form())
-        .arg("--out")
-        .arg(&out)
-        .assert()
+    import(&dir, &form("water_check.xlsx"), Some(&out))
         .success()
         .stderr(predicate::str::contains("survey row 2: metadata 'start'"))
         .stderr(predicate::str::contains(
@@ -59,12 +69,7 @@ fn an_xlsform_converts_to_a_questionnaire_that_loads_and_says_what_it_left_out()
     );
     assert!(survey.question("main_source").is_some_and(|q| q.required));
     // It is a new file: never written over one that is there.
-    minqing(&dir.path().join("unused.db"))
-        .arg("import-xlsform")
-        .arg(form())
-        .arg("--out")
-        .arg(&out)
-        .assert()
+    import(&dir, &form("water_check.xlsx"), Some(&out))
         .code(2)
         .stderr(predicate::str::contains("exists and is not replaced"));
 }
@@ -74,10 +79,7 @@ fn a_file_that_is_no_workbook_is_refused_with_its_name() {
     let dir = TempDir::new().expect("temp dir");
     let fake = dir.path().join("form.xlsx");
     fs::write(&fake, "not a workbook").expect("write");
-    minqing(&dir.path().join("unused.db"))
-        .arg("import-xlsform")
-        .arg(&fake)
-        .assert()
+    import(&dir, &fake, None)
         .code(2)
         .stderr(predicate::str::contains("cannot read the XLSForm workbook"));
 }
@@ -86,13 +88,7 @@ fn a_file_that_is_no_workbook_is_refused_with_its_name() {
 fn nested_groups_keep_both_conditions_and_lists_of_chinese_names_stay_apart() {
     let dir = TempDir::new().expect("temp dir");
     let out = dir.path().join("nested.toml");
-    let form = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/xlsform/nested_groups.xlsx");
-    minqing(&dir.path().join("unused.db"))
-        .arg("import-xlsform")
-        .arg(form)
-        .arg("--out")
-        .arg(&out)
-        .assert()
+    import(&dir, &form("nested_groups.xlsx"), Some(&out))
         .success()
         .stderr(predicate::str::contains(
             "survey row 9: question name '姓名' became 'q9'",

@@ -50,19 +50,25 @@ when = "${minutes} > 30"
 project = { zh = "近处水源", en = "A nearer source" }
 "#;
 
-fn noted_model(dir: &TempDir) -> Model {
+/// The app on the test registry with one questionnaire, `text`, which
+/// must load; 王芳 interviewing.
+fn model_with(dir: &TempDir, text: &str, lang: Lang) -> Model {
     let store = store(dir);
     store.set_interviewer("王芳").expect("name");
-    let (surveys, files) = tui::surveys([("noted.toml", NOTED)]);
+    let (surveys, files) = tui::surveys([("questionnaire.toml", text)]);
     assert_eq!(
         surveys.len(),
         1,
         "{:?}",
         files.iter().map(|f| &f.problems).collect::<Vec<_>>()
     );
-    let mut m = tui::new_model(store, surveys, files, Lang::En, (80, 24)).expect("model");
+    let mut m = tui::new_model(store, surveys, files, lang, (80, 24)).expect("model");
     m.db_display = "minqing.db".into();
     m
+}
+
+fn noted_model(dir: &TempDir) -> Model {
+    model_with(dir, NOTED, Lang::En)
 }
 
 #[test]
@@ -260,16 +266,7 @@ label = { zh = "耕地面积", en = "Farmland" }
 #[test]
 fn a_date_shows_its_form_and_t_fills_in_today_and_a_plain_unit_reads_as_written() {
     let dir = TempDir::new().expect("temp dir");
-    let store = store(&dir);
-    store.set_interviewer("王芳").expect("name");
-    let (surveys, files) = tui::surveys([("dated.toml", DATED)]);
-    assert_eq!(
-        surveys.len(),
-        1,
-        "{:?}",
-        files.iter().map(|f| &f.problems).collect::<Vec<_>>()
-    );
-    let mut m = tui::new_model(store, surveys, files, Lang::Zh, (80, 24)).expect("model");
+    let mut m = model_with(&dir, DATED, Lang::Zh);
     key(&mut m, KeyCode::Enter);
     key(&mut m, KeyCode::Char('1'));
     assert!(render(&mut m, 80, 24).contains("年-月-日,如 2025-11-28 · t 填今天"));
@@ -608,53 +605,12 @@ fn the_interviewers_name_can_be_changed_and_answers_carry_the_new_one() {
     assert_eq!(again.interviewer().expect("read").as_deref(), Some("李华"));
 }
 
-const INCOME: &str = r#"
-[survey]
-id = "income"
-version = "1"
-category = "income"
-languages = ["zh", "en"]
-title = { zh = "收入", en = "Income" }
-
-[[section]]
-name = "s"
-
-[[section.question]]
-name = "income_year"
-type = "integer"
-required = true
-label = { zh = "全家去年纯收入(元)", en = "Household net income last year (yuan)" }
-
-[[section.question]]
-name = "per_person"
-type = "calculate"
-label = { zh = "人均纯收入", en = "Income per person" }
-calculation = "${income_year} div ${household.members}"
-
-[[section.question]]
-name = "low"
-type = "calculate"
-calculation = "${per_person} < 4000"
-
-[[section.question]]
-name = "confirm"
-type = "yes_no"
-label = { zh = "人均 ${per_person} 元(${household.members} 口人),对吗?", en = "${per_person} yuan a person (${household.members} people): right?" }
-"#;
+const INCOME: &str = include_str!("../common/income.toml");
 
 #[test]
 fn a_calculation_is_never_asked_and_reads_in_the_review_when_it_has_a_label() {
     let dir = TempDir::new().expect("temp dir");
-    let store = store(&dir);
-    store.set_interviewer("王芳").expect("name");
-    let (surveys, files) = tui::surveys([("income.toml", INCOME)]);
-    assert_eq!(
-        surveys.len(),
-        1,
-        "{:?}",
-        files.iter().map(|f| &f.problems).collect::<Vec<_>>()
-    );
-    let mut m = tui::new_model(store, surveys, files, Lang::Zh, (80, 24)).expect("model");
+    let mut m = model_with(&dir, INCOME, Lang::Zh);
     key(&mut m, KeyCode::Enter);
     key(&mut m, KeyCode::Char('1'));
     assert_eq!(current_name(&m), "income_year");
@@ -786,16 +742,7 @@ choices = "who"
 label = { zh = "谁去取水?", en = "Who fetches water?" }
 "#;
     let dir = TempDir::new().expect("temp dir");
-    let store = store(&dir);
-    store.set_interviewer("王芳").expect("name");
-    let (surveys, files) = tui::surveys([("who.toml", text)]);
-    assert_eq!(
-        surveys.len(),
-        1,
-        "{:?}",
-        files.iter().map(|f| &f.problems).collect::<Vec<_>>()
-    );
-    let mut m = tui::new_model(store, surveys, files, Lang::Zh, (80, 24)).expect("model");
+    let mut m = model_with(&dir, text, Lang::Zh);
     key(&mut m, KeyCode::Enter);
     key(&mut m, KeyCode::Char('1'));
     let screen = render(&mut m, 80, 24);
