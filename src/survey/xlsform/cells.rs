@@ -2,8 +2,6 @@
 //! language, language codes, quoted strings and keys, labels, ids and
 //! question names Minqing accepts.
 
-use std::fmt::Write as _;
-
 /// A column of a sheet by its header, language suffix apart: `label`,
 /// `label::Chinese (zh)`, `label::English`.
 pub(super) struct Columns {
@@ -79,20 +77,8 @@ pub(super) fn language(suffix: &str) -> String {
 
 /// A TOML string.
 pub(super) fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    // The toml crate writes it: escapes, quotes and all.
+    toml::Value::String(text.to_string()).to_string()
 }
 
 /// A label value: one string, or a table of languages.
