@@ -13,8 +13,13 @@ use std::collections::BTreeMap;
 use crate::i18n::Tr;
 use crate::survey::expr::eval::{Env, Value, eval, holds};
 use crate::survey::expr::{ExprKind, HouseholdField};
-use crate::survey::{Need, Question, QuestionKind, Survey, date_from_written};
+use crate::survey::{Need, Question, QuestionKind, Survey};
 use crate::tr;
+
+mod answer;
+
+pub use answer::{AnswerError, canonical};
+use answer::{refuse, value_of};
 
 /// Answers of one interview: question name → canonical text.
 pub type Answers = BTreeMap<String, String>;
@@ -37,146 +42,6 @@ pub struct HouseholdFacts {
     /// `today()` and `now()`, the same whenever the interview is checked
     /// again.
     pub started_at: i64,
-}
-
-/// Why an answer was not accepted, in both languages.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AnswerError {
-    pub message: Tr,
-}
-
-fn refuse<T>(message: Tr) -> Result<T, AnswerError> {
-    Err(AnswerError { message })
-}
-
-/// The value of a stored answer in expressions.
-fn value_of(question: &Question, text: &str) -> Value {
-    if question.kind.is_numeric() {
-        text.parse().map_or(Value::Empty, Value::Number)
-    } else {
-        Value::Text(text.to_string())
-    }
-}
-
-fn format_bound(n: f64) -> String {
-    n.to_string()
-}
-
-/// Checks the type, choice names and bounds of a typed answer and returns
-/// its canonical text. The constraint is checked by [`State::accept`],
-/// which knows the other answers.
-pub fn canonical(survey: &Survey, question: &Question, raw: &str) -> Result<String, AnswerError> {
-    let text = crate::text::half_width(raw);
-    if text.is_empty() {
-        // An optional multiple choice with nothing ticked is answered:
-        // "nothing observed" is not "not asked" (count-selected is 0, and
-        // a rule such as not(selected(., 'soap')) holds).
-        if question.kind == QuestionKind::SelectMultiple && !question.required {
-            return Ok(text);
-        }
-        return refuse(tr!("请填写答案", "please enter an answer"));
-    }
-    if let Some((n, canonical)) = number(question, &text)? {
-        within_bounds(question, n)?;
-        return Ok(canonical);
-    }
-    match question.kind {
-        QuestionKind::Date => match date_from_written(&text) {
-            Some(date) => Ok(date),
-            None => refuse(tr!(
-                "日期写作 2026-03-01、2026/3/1、2026.3.1 或 2026年3月1日",
-                "write the date as 2026-03-01, 2026/3/1, 2026.3.1 or 2026年3月1日"
-            )),
-        },
-        QuestionKind::SelectOne | QuestionKind::YesNo => {
-            if survey.choices_of(question).iter().any(|c| c.name == text) {
-                Ok(text)
-            } else {
-                refuse(tr!(
-                    "'{text}' 不是本题的选项",
-                    "'{text}' is not a choice of this question"
-                ))
-            }
-        }
-        QuestionKind::SelectMultiple => {
-            let choices = survey.choices_of(question);
-            let picked: Vec<&str> = text.split_whitespace().collect();
-            if let Some(bad) = picked
-                .iter()
-                .find(|p| !choices.iter().any(|c| c.name == **p))
-            {
-                return refuse(tr!(
-                    "'{bad}' 不是本题的选项",
-                    "'{bad}' is not a choice of this question"
-                ));
-            }
-            let names: Vec<&str> = choices
-                .iter()
-                .filter(|c| picked.contains(&c.name.as_str()))
-                .map(|c| c.name.as_str())
-                .collect();
-            Ok(names.join(" "))
-        }
-        _ => Ok(raw.trim().to_string()),
-    }
-}
-
-/// The value and canonical text of an answer to a number question;
-/// `None` for other kinds (a note takes no answer at all).
-fn number(question: &Question, text: &str) -> Result<Option<(f64, String)>, AnswerError> {
-    match question.kind {
-        QuestionKind::Note => refuse(tr!("说明不需要回答", "a note takes no answer")),
-        QuestionKind::Integer => {
-            match plain_number(text, false).and_then(|t| t.parse::<i64>().ok()) {
-                Some(n) => Ok(Some((n as f64, n.to_string()))),
-                None => refuse(tr!(
-                    "请填写整数,例如 12",
-                    "enter a whole number, for example 12"
-                )),
-            }
-        }
-        QuestionKind::Decimal => match plain_number(text, true).and_then(|t| t.parse::<f64>().ok())
-        {
-            Some(n) if n.is_finite() => Ok(Some((n, n.to_string()))),
-            _ => refuse(tr!(
-                "请填写数字,例如 2.5",
-                "enter a number, for example 2.5"
-            )),
-        },
-        _ => Ok(None),
-    }
-}
-
-/// `text` when it is a number in plain notation: an optional minus, digits,
-/// and (when `point`) a decimal point with digits on both sides. What
-/// Rust would also read (`+3`, `5.`, `.5`, `1e3`, `inf`) is refused: a
-/// cadre who typed it meant something else, or mistyped.
-fn plain_number(text: &str, point: bool) -> Option<&str> {
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = match unsigned.split_once('.') {
-        Some((w, f)) if point => (w, Some(f)),
-        Some(_) => return None,
-        None => (unsigned, None),
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    (digits(whole) && fraction.is_none_or(digits)).then_some(text)
-}
-
-/// Refuses a number outside the question's bounds.
-fn within_bounds(question: &Question, n: f64) -> Result<(), AnswerError> {
-    if let Some(min) = question.min
-        && n < min
-    {
-        let m = format_bound(min);
-        return refuse(tr!("不能小于 {m}", "must be at least {m}"));
-    }
-    if let Some(max) = question.max
-        && n > max
-    {
-        let m = format_bound(max);
-        return refuse(tr!("不能大于 {m}", "must be at most {m}"));
-    }
-    Ok(())
 }
 
 /// Why an interview cannot be complete, for one relevant question.

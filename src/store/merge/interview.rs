@@ -68,11 +68,7 @@ impl Store {
                 ..household.facts()
             };
             settle(&survey, &mut other_answers, &facts);
-            let hits = if o.status == "complete" {
-                compute_hits(&survey, &other_answers, &facts)
-            } else {
-                String::new()
-            };
+            let hits = hits_if_complete(&o.status, &survey, &other_answers, &facts);
             let answers = encode_answers(&other_answers);
             add_interview(tx, o, (household_id, snapshot_id), &answers, &hits)?;
             report.interviews_added += 1;
@@ -109,15 +105,24 @@ impl Store {
             report.interviews_unchanged += 1;
             return Ok(());
         }
-        let complete = merged.status == "complete";
-        let hits = if complete {
-            compute_hits(&survey, &merged.answers, &facts)
-        } else {
-            String::new()
-        };
+        let hits = hits_if_complete(&merged.status, &survey, &merged.answers, &facts);
         update_interview(tx, o, &local, &merged, &hits)?;
         report.interviews_updated += 1;
         Ok(())
+    }
+}
+
+/// The need hits stored with an interview of `status`: none for a draft.
+fn hits_if_complete(
+    status: &str,
+    survey: &crate::survey::Survey,
+    answers: &Answers,
+    facts: &HouseholdFacts,
+) -> String {
+    if status == "complete" {
+        compute_hits(survey, answers, facts)
+    } else {
+        String::new()
     }
 }
 
