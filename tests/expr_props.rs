@@ -133,9 +133,14 @@ fn exercise(src: &str) {
     if let Ok(expr) = parse(src) {
         let mut questions: BTreeMap<&str, Ty<'_>> = BTreeMap::new();
         questions.insert("a", Ty::Number);
+        questions.insert("c", Ty::Number);
+        // A roster `r` whose rows answer `c`.
+        let rosters = std::collections::BTreeMap::from([("r", "r"), ("c", "r")]);
         let scope = Scope {
             questions: &questions,
             dot: Some(Ty::Text),
+            rosters: &rosters,
+            within: None,
         };
         let _ = check(&expr, &scope, true);
         let _ = eval(&expr, &EmptyEnv);

@@ -133,7 +133,7 @@ fn interview(m: &Model) -> &minqing::tui::model::Interview {
 
 fn current_name(m: &Model) -> String {
     let i = interview(m);
-    i.record.survey.question_at(i.current).name.clone()
+    i.record.survey.question_at(i.current.index).name.clone()
 }
 
 #[test]
@@ -379,7 +379,7 @@ fn skip_logic_hides_and_restores_questions() {
         let i = interview(&m);
         i.path
             .iter()
-            .map(|&p| i.record.survey.question_at(p).name.clone())
+            .map(|&p| i.record.survey.question_at(p.index).name.clone())
             .collect()
     };
     assert!(!path.contains(&"fetch_minutes".to_string()));
@@ -985,7 +985,7 @@ fn completing_checks_every_answer_again_and_lists_what_fails() {
         let i = interview(&m);
         i.path
             .iter()
-            .position(|&p| i.record.survey.question_at(p).name == "children_6_15")
+            .position(|&p| i.record.survey.question_at(p.index).name == "children_6_15")
             .expect("on the path")
     };
     key(&mut m, KeyCode::Home);

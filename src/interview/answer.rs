@@ -4,7 +4,7 @@
 
 use crate::i18n::Tr;
 use crate::survey::expr::eval::Value;
-use crate::survey::{Question, QuestionKind, Survey, date_from_written};
+use crate::survey::{Question, QuestionKind, Special, Survey, date_from_written};
 use crate::tr;
 
 /// Why an answer was not accepted, in both languages.
@@ -35,6 +35,17 @@ fn format_bound(n: f64) -> String {
 /// which knows the other answers.
 pub fn canonical(survey: &Survey, question: &Question, raw: &str) -> Result<String, AnswerError> {
     let text = crate::text::half_width(raw);
+    if let Some(special) = Special::of_stored(text.trim()) {
+        if question.special.contains(&special) {
+            return Ok(special.stored().to_string());
+        }
+        let said = special.label();
+        let (zh, en) = (said.zh, said.en);
+        return refuse(tr!(
+            "本题不能答“{zh}”",
+            "this question does not take \"{en}\""
+        ));
+    }
     if text.is_empty() {
         // An optional multiple choice with nothing ticked is answered:
         // "nothing observed" is not "not asked" (count-selected is 0, and

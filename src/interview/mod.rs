@@ -8,18 +8,21 @@
 //! the store persists what this module accepts, this module never does I/O.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::i18n::Tr;
 use crate::survey::expr::eval::{Env, Value, eval, holds};
 use crate::survey::expr::{ExprKind, HouseholdField};
-use crate::survey::{Need, Question, QuestionKind, Survey};
+use crate::survey::{QuestionKind, Special, Survey};
 use crate::tr;
 
 mod answer;
+mod needs;
+mod rows;
 
 pub use answer::{AnswerError, canonical};
 use answer::{refuse, value_of};
+pub use needs::{Fired, Outcome};
 
 /// Answers of one interview: question name → canonical text.
 pub type Answers = BTreeMap<String, String>;
@@ -54,7 +57,8 @@ pub enum Failure {
 }
 
 impl Failure {
-    /// The name of the question that fails.
+    /// The key of the answer that fails: the question's name, with its row
+    /// in a roster (`age[2]`).
     pub fn question(&self) -> &str {
         match self {
             Failure::Missing { question } | Failure::Invalid { question, .. } => question,
@@ -64,8 +68,17 @@ impl Failure {
     /// The failure said for a person, naming the question by its label in
     /// `survey` (by its name when the survey has no such question).
     pub fn describe(&self, survey: &Survey) -> Tr {
-        let name = self.question();
-        let label = |lang| survey.question(name).map_or(name, |q| q.label.get(lang));
+        let key = self.question();
+        let (name, row) = crate::survey::roster::split_key(key);
+        let label = |lang| {
+            let text = survey.question(name).map_or(name, |q| q.label.get(lang));
+            let text = text.replace("{row}", "").trim().to_string();
+            match (row, lang) {
+                (0, _) => text,
+                (_, crate::i18n::Lang::Zh) => format!("第 {row} 行的{text}"),
+                (_, crate::i18n::Lang::En) => format!("{text} (row {row})"),
+            }
+        };
         let (zh, en) = (label(crate::i18n::Lang::Zh), label(crate::i18n::Lang::En));
         match self {
             Failure::Missing { .. } => tr!(
@@ -84,23 +97,34 @@ impl Failure {
 }
 
 /// Writes every calculation's value, as stored and exported, into
-/// `answers` (an empty one removed), computed from the other answers with
-/// `household`. True when anything changed. Done wherever answers are
-/// written, so that what is stored always follows the answers.
+/// `answers` (an empty one removed, and those of rows no longer there),
+/// computed from the other answers with `household`. True when anything
+/// changed. Done wherever answers are written, so that what is stored
+/// always follows the answers.
 pub fn settle(survey: &Survey, answers: &mut Answers, household: &HouseholdFacts) -> bool {
-    let computed: Vec<(String, Option<String>)> = {
+    let computed: BTreeMap<String, Option<String>> = {
         let state = State::new(survey, answers, household);
-        state
-            .calculations()
-            .into_iter()
-            .map(|(name, value)| (name.to_string(), value))
-            .collect()
+        state.calculations().into_iter().collect()
     };
-    let mut changed = false;
-    for (name, value) in computed {
+    let stale: Vec<String> = answers
+        .keys()
+        .filter(|k| {
+            let (name, _) = crate::survey::roster::split_key(k);
+            !computed.contains_key(k.as_str())
+                && survey
+                    .question(name)
+                    .is_some_and(|q| q.calculation.is_some())
+        })
+        .cloned()
+        .collect();
+    let mut changed = !stale.is_empty();
+    for key in stale {
+        answers.remove(&key);
+    }
+    for (key, value) in computed {
         let before = match value {
-            Some(v) => answers.insert(name, v.clone()).is_none_or(|old| old != v),
-            None => answers.remove(&name).is_some(),
+            Some(v) => answers.insert(key, v.clone()).is_none_or(|old| old != v),
+            None => answers.remove(&key).is_some(),
         };
         changed |= before;
     }
@@ -113,20 +137,45 @@ pub fn failures(survey: &Survey, answers: &Answers, household: &HouseholdFacts) 
     State::new(survey, answers, household).failures()
 }
 
+/// Where one answer goes: a question (its position in file order) and, in
+/// a roster, its row from 1 (0 outside rosters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slot {
+    pub index: usize,
+    pub row: u32,
+}
+
+impl Slot {
+    /// A question outside rosters.
+    pub fn at(index: usize) -> Slot {
+        Slot { index, row: 0 }
+    }
+
+    /// The slot an answer's key (`name` or `name[row]`) names in `survey`.
+    pub fn of_key(survey: &Survey, key: &str) -> Option<Slot> {
+        let (name, row) = crate::survey::roster::split_key(key);
+        survey.index_of(name).map(|index| Slot { index, row })
+    }
+}
+
 /// The state of one interview: relevance, values, completeness and need
 /// hits, computed from the answers on demand. A question that is not
 /// relevant reads as empty everywhere, so a stale answer left behind by a
-/// changed skip never counts.
+/// changed skip never counts; neither does a row past its roster's count.
 pub struct State<'a> {
     pub survey: &'a Survey,
     pub answers: &'a Answers,
     pub household: &'a HouseholdFacts,
-    /// Relevance by question position, filled lazily. Expressions may read
-    /// later questions; the loader has ruled out cycles, so the recursion
-    /// ends.
+    /// Relevance of questions outside rosters by position, filled lazily.
+    /// Expressions may read later questions; the loader has ruled out
+    /// cycles, so the recursion ends.
     relevance: RefCell<Vec<Option<bool>>>,
-    /// Calculations' values by question position, filled lazily.
-    calculations: RefCell<std::collections::HashMap<usize, Value>>,
+    /// Relevance of roster questions in their rows, filled lazily.
+    row_relevance: RefCell<HashMap<Slot, bool>>,
+    /// Calculations' values, filled lazily.
+    calculations: RefCell<HashMap<Slot, Value>>,
+    /// Each roster's rows, by the position of its first question.
+    rows: RefCell<HashMap<usize, u32>>,
 }
 
 impl<'a> State<'a> {
@@ -136,58 +185,108 @@ impl<'a> State<'a> {
             answers,
             household,
             relevance: RefCell::new(vec![None; survey.question_count()]),
-            calculations: RefCell::new(std::collections::HashMap::new()),
+            row_relevance: RefCell::new(HashMap::new()),
+            calculations: RefCell::new(HashMap::new()),
+            rows: RefCell::new(HashMap::new()),
         }
     }
 
-    /// Whether the question at `index` is on the interview's path.
+    /// The key of a slot's answer among the answers.
+    pub fn key(&self, slot: Slot) -> String {
+        crate::survey::roster::key(&self.survey.question_at(slot.index).name, slot.row)
+    }
+
+    /// The stored text of a slot's answer.
+    pub fn answer(&self, slot: Slot) -> Option<&'a String> {
+        let name = &self.survey.question_at(slot.index).name;
+        if slot.row == 0 {
+            self.answers.get(name)
+        } else {
+            self.answers
+                .get(&crate::survey::roster::key(name, slot.row))
+        }
+    }
+
+    /// Whether the question at `index` (outside rosters) is on the path.
     pub fn is_relevant(&self, index: usize) -> bool {
-        if let Some(known) = self.relevance.borrow()[index] {
+        self.is_relevant_at(Slot::at(index))
+    }
+
+    /// Whether a slot is on the interview's path: a roster question only in
+    /// a row of its roster, and there when its section's and its own
+    /// relevance hold for that row.
+    pub fn is_relevant_at(&self, slot: Slot) -> bool {
+        let roster = self.survey.roster_of(slot.index);
+        match (roster, slot.row) {
+            (None, 0) => {}
+            (Some(section), row) if row >= 1 && row <= self.row_count(section) => {
+                if let Some(known) = self.row_relevance.borrow().get(&slot) {
+                    return *known;
+                }
+                self.row_relevance.borrow_mut().insert(slot, false);
+                let result = self.relevance_holds(slot);
+                self.row_relevance.borrow_mut().insert(slot, result);
+                return result;
+            }
+            _ => return false,
+        }
+        if let Some(known) = self.relevance.borrow()[slot.index] {
             return known;
         }
         // Marked false while computing: a cycle (excluded by the loader)
         // would read as "not relevant" instead of recursing forever.
-        self.relevance.borrow_mut()[index] = Some(false);
-        let section = self.survey.section_of(index);
-        let question = self.survey.question_at(index);
-        let result = section
-            .relevant
-            .iter()
-            .chain(question.relevant.iter())
-            .all(|e| holds(&e.ast, self));
-        self.relevance.borrow_mut()[index] = Some(result);
+        self.relevance.borrow_mut()[slot.index] = Some(false);
+        let result = self.relevance_holds(slot);
+        self.relevance.borrow_mut()[slot.index] = Some(result);
         result
     }
 
-    /// The answer's value as expressions see it: empty when unanswered or
-    /// not relevant; a calculation's computed from the answers as they are
-    /// now (what is stored of it is only for exports).
+    fn relevance_holds(&self, slot: Slot) -> bool {
+        let section = self.survey.section_of(slot.index);
+        let question = self.survey.question_at(slot.index);
+        let env = self.env(slot);
+        section
+            .relevant
+            .iter()
+            .chain(question.relevant.iter())
+            .all(|e| holds(&e.ast, &env))
+    }
+
+    /// The answer's value as expressions outside rosters see it: empty
+    /// when unanswered, not relevant, a special answer, or a roster's
+    /// question; a calculation's computed from the answers as they are now
+    /// (what is stored of it is only for exports).
     pub fn value(&self, name: &str) -> Value {
-        let Some(index) = self.survey.index_of(name) else {
-            return Value::Empty;
-        };
-        let question = self.survey.question_at(index);
-        if !self.is_relevant(index) {
-            return Value::Empty;
-        }
-        if let Some(calculation) = &question.calculation {
-            return self.calculated(index, &calculation.ast);
-        }
-        match self.answers.get(name) {
-            Some(text) => value_of(question, text),
+        match self.survey.index_of(name) {
+            Some(index) => self.value_at(Slot::at(index)),
             None => Value::Empty,
+        }
+    }
+
+    /// A slot's value as expressions see it (see [`State::value`]).
+    pub fn value_at(&self, slot: Slot) -> Value {
+        if !self.is_relevant_at(slot) {
+            return Value::Empty;
+        }
+        let question = self.survey.question_at(slot.index);
+        if let Some(calculation) = &question.calculation {
+            return self.calculated(slot, &calculation.ast);
+        }
+        match self.answer(slot) {
+            Some(text) if Special::of_stored(text).is_none() => value_of(question, text),
+            _ => Value::Empty,
         }
     }
 
     /// A calculation's value, computed once. The loader has ruled out
     /// cycles; one would read as empty instead of recursing forever.
-    fn calculated(&self, index: usize, expr: &crate::survey::expr::Expr) -> Value {
-        if let Some(known) = self.calculations.borrow().get(&index) {
+    fn calculated(&self, slot: Slot, expr: &crate::survey::expr::Expr) -> Value {
+        if let Some(known) = self.calculations.borrow().get(&slot) {
             return known.clone();
         }
-        self.calculations.borrow_mut().insert(index, Value::Empty);
-        let value = eval(expr, self);
-        self.calculations.borrow_mut().insert(index, value.clone());
+        self.calculations.borrow_mut().insert(slot, Value::Empty);
+        let value = eval(expr, &self.env(slot));
+        self.calculations.borrow_mut().insert(slot, value.clone());
         value
     }
 
@@ -196,85 +295,64 @@ impl<'a> State<'a> {
     /// it in `lang`: a choice by its label, a number plainly; an empty
     /// value by nothing.
     pub fn fill(&self, text: &str, lang: crate::i18n::Lang) -> String {
-        if !text.contains("${") {
-            return text.to_string();
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else {
-                out.push_str(&rest[start..]);
-                return out;
-            };
-            out.push_str(&self.shown(&after[..end], lang));
-            rest = &after[end + 1..];
-        }
-        out.push_str(rest);
-        out
+        self.fill_at(text, lang, None)
     }
 
-    /// A reference's value as [`State::fill`] shows it.
-    fn shown(&self, name: &str, lang: crate::i18n::Lang) -> String {
-        let value = match name.strip_prefix("household.") {
-            Some(field) => HouseholdField::ALL
-                .into_iter()
-                .find(|f| f.name() == field)
-                .map_or(Value::Empty, |f| self.household(f)),
-            None => self.value(name),
-        };
-        let text = match value {
-            Value::Empty => return String::new(),
-            Value::Number(n) => format!("{n}"),
-            Value::Text(t) => t,
-            Value::Bool(b) => b.to_string(),
-        };
-        match self.survey.question(name) {
-            Some(q) if !self.survey.choices_of(q).is_empty() => {
-                display_answer(self.survey, name, &text, lang)
-            }
-            _ => text,
-        }
-    }
-
-    /// Every calculation of the survey with its value as stored and
-    /// exported (`None` when empty), in file order.
-    pub fn calculations(&self) -> Vec<(&'a str, Option<String>)> {
-        self.survey
-            .questions()
-            .filter(|q| q.calculation.is_some())
-            .map(|q| {
-                let text = match self.value(&q.name) {
+    /// Every calculation with its value as stored and exported (`None`
+    /// when empty), keyed as the answers are, in order.
+    pub fn calculations(&self) -> Vec<(String, Option<String>)> {
+        self.slots()
+            .into_iter()
+            .filter(|slot| self.survey.question_at(slot.index).calculation.is_some())
+            .map(|slot| {
+                let text = match self.value_at(slot) {
                     Value::Empty => None,
                     Value::Number(n) => Some(format!("{n}")),
                     Value::Text(t) => Some(t),
                     Value::Bool(b) => Some(if b { "true" } else { "false" }.to_string()),
                 };
-                (q.name.as_str(), text)
+                (self.key(slot), text)
             })
             .collect()
     }
 
-    /// Positions of the questions shown on the path, in order (notes
-    /// included, calculations not).
-    pub fn path(&self) -> Vec<usize> {
-        (0..self.survey.question_count())
-            .filter(|&i| self.survey.question_at(i).kind.is_shown() && self.is_relevant(i))
+    /// Every slot of the interview in order: each question outside rosters,
+    /// and each roster's questions row after row, up to its count.
+    pub fn slots(&self) -> Vec<Slot> {
+        let mut out = Vec::with_capacity(self.survey.question_count());
+        for section in &self.survey.sections {
+            let positions = self.survey.positions_of(section);
+            if section.roster.is_some() {
+                for row in 1..=self.row_count(section) {
+                    out.extend(positions.clone().map(|index| Slot { index, row }));
+                }
+            } else {
+                out.extend(positions.map(Slot::at));
+            }
+        }
+        out
+    }
+
+    /// The slots shown on the path, in order (notes included,
+    /// calculations not).
+    pub fn path(&self) -> Vec<Slot> {
+        self.slots()
+            .into_iter()
+            .filter(|&s| self.survey.question_at(s.index).kind.is_shown() && self.is_relevant_at(s))
             .collect()
     }
 
-    /// Relevant required questions without an answer, in order.
-    pub fn missing(&self) -> Vec<&'a Question> {
-        (0..self.survey.question_count())
-            .filter(|&i| {
-                let q = self.survey.question_at(i);
+    /// Relevant required slots without an answer, in order.
+    pub fn missing(&self) -> Vec<Slot> {
+        self.slots()
+            .into_iter()
+            .filter(|&s| {
+                let q = self.survey.question_at(s.index);
                 q.required
                     && q.kind.is_answered()
-                    && !self.answers.contains_key(&q.name)
-                    && self.is_relevant(i)
+                    && self.answer(s).is_none()
+                    && self.is_relevant_at(s)
             })
-            .map(|i| self.survey.question_at(i))
             .collect()
     }
 
@@ -284,20 +362,21 @@ impl<'a> State<'a> {
     /// constraint no longer accept (an answer it depends on changed after
     /// it was given). Answers of skipped questions never count.
     pub fn failures(&self) -> Vec<Failure> {
-        (0..self.survey.question_count())
-            .filter(|&i| self.is_relevant(i))
-            .filter_map(|i| {
-                let q = self.survey.question_at(i);
+        self.slots()
+            .into_iter()
+            .filter(|&s| self.is_relevant_at(s))
+            .filter_map(|s| {
+                let q = self.survey.question_at(s.index);
                 if !q.kind.is_answered() {
                     return None;
                 }
-                match self.answers.get(&q.name) {
+                match self.answer(s) {
                     None if q.required => Some(Failure::Missing {
-                        question: q.name.clone(),
+                        question: self.key(s),
                     }),
                     None => None,
-                    Some(text) => self.accept(i, text).err().map(|e| Failure::Invalid {
-                        question: q.name.clone(),
+                    Some(text) => self.accept_at(s, text).err().map(|e| Failure::Invalid {
+                        question: self.key(s),
                         message: e.message,
                     }),
                 }
@@ -305,132 +384,84 @@ impl<'a> State<'a> {
             .collect()
     }
 
-    /// The need rules that fire on this interview, in file order.
-    pub fn need_hits(&self) -> Vec<&'a Need> {
-        self.survey
-            .needs
-            .iter()
-            .filter(|n| holds(&n.when.ast, self))
-            .collect()
-    }
-
-    /// Checks a typed answer to the question at `index` against its type,
-    /// bounds and constraint, and returns the canonical text to store.
+    /// Checks a typed answer to the question at `index` (outside rosters).
     pub fn accept(&self, index: usize, raw: &str) -> Result<String, AnswerError> {
-        let question = self.survey.question_at(index);
+        self.accept_at(Slot::at(index), raw)
+    }
+
+    /// Checks a typed answer to a slot against its type, bounds and
+    /// constraint, and returns the canonical text to store. A special
+    /// answer the question allows is taken as it is.
+    pub fn accept_at(&self, slot: Slot, raw: &str) -> Result<String, AnswerError> {
+        let question = self.survey.question_at(slot.index);
         let text = canonical(self.survey, question, raw)?;
-        if let Some(constraint) = &question.constraint {
-            // A calculation the constraint reads takes this answer as it
-            // would be saved (the answers are copied only then).
-            let reads_calculation = constraint.ast.question_refs().iter().any(|(n, _)| {
-                self.survey
-                    .question(n)
-                    .is_some_and(|q| q.calculation.is_some())
-            });
-            let with;
-            let after;
-            let state = if reads_calculation {
-                let mut answers = self.answers.clone();
-                answers.insert(question.name.clone(), text.clone());
-                with = answers;
-                after = State::new(self.survey, &with, self.household);
-                &after
-            } else {
-                self
-            };
-            let env = Constrained {
-                state,
-                dot: value_of(question, &text),
-            };
-            if eval(&constraint.ast, &env).truth() != Some(true) {
-                let mut message = match &question.constraint_message {
-                    Some(label) => Tr {
-                        zh: self.fill(label.in_code("zh"), crate::i18n::Lang::Zh),
-                        en: self.fill(label.in_code("en"), crate::i18n::Lang::En),
-                    },
-                    None => tr!(
-                        "答案不符合本题的要求",
-                        "the answer does not meet this question's condition"
-                    ),
-                };
-                // A limit set by the registry says what it is now: the
-                // members may have changed since the household was visited.
-                // (Unless the author's message shows them already.)
-                let shown = question.constraint_message.as_ref().is_some_and(|l| {
-                    ["zh", "en"]
-                        .iter()
-                        .any(|code| l.in_code(code).contains("${household.members}"))
-                });
-                let mut members = false;
-                constraint.ast.walk(&mut |e| {
-                    members |= e.kind == ExprKind::Household(HouseholdField::Members);
-                });
-                let members = members && !shown;
-                if members {
-                    let n = self.household.members;
-                    message.zh.push_str(&format!("(家庭人口 {n} 人)"));
-                    message.en.push_str(&format!(" (household members: {n})"));
-                }
-                return refuse(message);
-            }
+        if Special::of_stored(&text).is_some() {
+            return Ok(text);
         }
-        Ok(text)
-    }
-}
-
-impl Env for State<'_> {
-    fn question(&self, name: &str) -> Value {
-        self.value(name)
-    }
-
-    fn household(&self, field: HouseholdField) -> Value {
-        let text = |s: &str| {
-            if s.is_empty() {
-                Value::Empty
-            } else {
-                Value::Text(s.to_string())
-            }
+        let Some(constraint) = &question.constraint else {
+            return Ok(text);
         };
-        let h = &self.household;
-        match field {
-            HouseholdField::Members => Value::Number(h.members as f64),
-            HouseholdField::Code => text(&h.code),
-            HouseholdField::Head => text(&h.head),
-            HouseholdField::Phone => text(&h.phone),
-            HouseholdField::Cadre => text(&h.cadre),
-            HouseholdField::Village => text(&h.village),
-            HouseholdField::Township => text(&h.township),
-            HouseholdField::Group => text(&h.group),
+        // A calculation the constraint reads takes this answer as it
+        // would be saved (the answers are copied only then).
+        let reads_calculation = constraint.ast.question_refs().iter().any(|(n, _)| {
+            self.survey
+                .question(n)
+                .is_some_and(|q| q.calculation.is_some())
+        });
+        let with;
+        let after;
+        let state = if reads_calculation {
+            let mut answers = self.answers.clone();
+            answers.insert(self.key(slot), text.clone());
+            with = answers;
+            after = State::new(self.survey, &with, self.household);
+            &after
+        } else {
+            self
+        };
+        let env = rows::At {
+            state,
+            row: slot.row,
+            roster: self.survey.roster_of(slot.index),
+            dot: value_of(question, &text),
+        };
+        if eval(&constraint.ast, &env).truth() == Some(true) {
+            return Ok(text);
         }
+        refuse(self.constraint_message(slot, &constraint.ast))
     }
 
-    fn dot(&self) -> Value {
-        Value::Empty
-    }
-
-    fn started_at(&self) -> i64 {
-        self.household.started_at
-    }
-}
-
-/// The environment of a constraint: the interview, plus `.`.
-struct Constrained<'s, 'a> {
-    state: &'s State<'a>,
-    dot: Value,
-}
-
-impl Env for Constrained<'_, '_> {
-    fn question(&self, name: &str) -> Value {
-        self.state.value(name)
-    }
-    fn household(&self, field: HouseholdField) -> Value {
-        self.state.household(field)
-    }
-    fn started_at(&self) -> i64 {
-        self.state.started_at()
-    }
-    fn dot(&self) -> Value {
-        self.dot.clone()
+    /// What a refused constraint says.
+    fn constraint_message(&self, slot: Slot, constraint: &crate::survey::expr::Expr) -> Tr {
+        let question = self.survey.question_at(slot.index);
+        let mut message = match &question.constraint_message {
+            Some(label) => Tr {
+                zh: self.fill_at(label.in_code("zh"), crate::i18n::Lang::Zh, Some(slot)),
+                en: self.fill_at(label.in_code("en"), crate::i18n::Lang::En, Some(slot)),
+            },
+            None => tr!(
+                "答案不符合本题的要求",
+                "the answer does not meet this question's condition"
+            ),
+        };
+        // A limit set by the registry says what it is now: the members may
+        // have changed since the household was visited. (Unless the
+        // author's message shows them already.)
+        let shown = question.constraint_message.as_ref().is_some_and(|l| {
+            ["zh", "en"]
+                .iter()
+                .any(|code| l.in_code(code).contains("${household.members}"))
+        });
+        let mut members = false;
+        constraint.walk(&mut |e| {
+            members |= e.kind == ExprKind::Household(HouseholdField::Members);
+        });
+        if members && !shown {
+            let n = self.household.members;
+            message.zh.push_str(&format!("(家庭人口 {n} 人)"));
+            message.en.push_str(&format!(" (household members: {n})"));
+        }
+        message
     }
 }
 

@@ -180,7 +180,7 @@ fn stale_answers_do_not_count() {
         State::new(&s, a, &f)
             .need_hits()
             .iter()
-            .map(|n| n.name.clone())
+            .map(|n| n.need.name.clone())
             .collect()
     };
     assert_eq!(hits(&answers), ["surface_water", "water_far"]);
@@ -196,7 +196,7 @@ fn stale_answers_do_not_count() {
         !state.is_relevant(s.index_of("fetch_climb_m").expect("q")),
         "depends on a skipped question"
     );
-    let missing: Vec<&str> = state.missing().iter().map(|q| q.name.as_str()).collect();
+    let missing: Vec<String> = state.missing().iter().map(|&q| state.key(q)).collect();
     assert_eq!(
         missing,
         [

@@ -2,7 +2,9 @@
 //! them.
 //!
 //! Owns the text of `interview.hits` (`rule:severity` joined by single
-//! spaces, in the questionnaire's order of its rules; empty for none) and
+//! spaces, in the questionnaire's order of its rules; empty for none; a
+//! rule counted per row as `rule:severity*persons`, and a rule that cannot
+//! be told for a special answer as `rule:?severity`) and
 //! of a `counted` row (each complete interview as `snapshot,hits`, joined
 //! by ';'), which the triggers of migration 4 in [`super::schema`] build
 //! from `interview.hits` in SQL. Nothing else in the program splits or
@@ -19,7 +21,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use crate::interview::{Answers, HouseholdFacts, State};
+use crate::interview::{Answers, HouseholdFacts, Outcome, State};
 use crate::survey::{Severity, Survey};
 
 /// One need rule that fired on an interview, with the severity it had in
@@ -29,6 +31,31 @@ pub struct NeedHit {
     /// The rule's name within its survey (an identifier: no space, no ':').
     pub rule: String,
     pub severity: Severity,
+    /// For a rule counted per row: the rows (persons) it fired on.
+    pub persons: Option<u32>,
+    /// The rule depends on a "don't know" or a refusal: neither affected
+    /// nor without the problem.
+    pub unknown: bool,
+}
+
+/// One hit as read from stored text, its rule name borrowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry<'a> {
+    pub rule: &'a str,
+    pub severity: Severity,
+    pub persons: Option<u32>,
+    pub unknown: bool,
+}
+
+impl NeedHit {
+    fn entry(&self) -> Entry<'_> {
+        Entry {
+            rule: &self.rule,
+            severity: self.severity,
+            persons: self.persons,
+            unknown: self.unknown,
+        }
+    }
 }
 
 /// The hits of one interview, in the order of its questionnaire's rules.
@@ -49,7 +76,11 @@ impl fmt::Display for NeedHits {
             if i > 0 {
                 f.write_str(" ")?;
             }
-            write!(f, "{}:{}", hit.rule, hit.severity.get())?;
+            let unknown = if hit.unknown { "?" } else { "" };
+            write!(f, "{}:{unknown}{}", hit.rule, hit.severity.get())?;
+            if let Some(persons) = hit.persons {
+                write!(f, "*{persons}")?;
+            }
         }
         Ok(())
     }
@@ -58,10 +89,10 @@ impl fmt::Display for NeedHits {
 impl PartialEq<&str> for NeedHits {
     fn eq(&self, text: &&str) -> bool {
         let mut theirs = read(text);
-        self.0.iter().all(|hit| {
-            matches!(theirs.next(), Some(Ok((rule, severity)))
-                if rule == hit.rule && severity == hit.severity)
-        }) && theirs.next().is_none()
+        self.0
+            .iter()
+            .all(|hit| matches!(theirs.next(), Some(Ok(entry)) if entry == hit.entry()))
+            && theirs.next().is_none()
     }
 }
 
@@ -75,9 +106,11 @@ impl NeedHits {
     pub fn decode(text: &str) -> Result<NeedHits, BadHits> {
         read(text)
             .map(|hit| {
-                hit.map(|(rule, severity)| NeedHit {
-                    rule: rule.to_string(),
-                    severity,
+                hit.map(|e| NeedHit {
+                    rule: e.rule.to_string(),
+                    severity: e.severity,
+                    persons: e.persons,
+                    unknown: e.unknown,
                 })
             })
             .collect::<Result<_, _>>()
@@ -92,17 +125,27 @@ impl NeedHits {
             state
                 .need_hits()
                 .iter()
-                .map(|n| NeedHit {
-                    rule: n.name.clone(),
-                    severity: n.severity,
+                .map(|fired| NeedHit {
+                    rule: fired.need.name.clone(),
+                    severity: fired.need.severity,
+                    persons: match fired.outcome {
+                        Outcome::Affected { persons } => persons,
+                        Outcome::Unknown => None,
+                    },
+                    unknown: fired.outcome == Outcome::Unknown,
                 })
                 .collect(),
         )
     }
 
-    /// The hit of rule `name`, if it fired.
+    /// The hit of rule `name`, if it fired (or cannot be told).
     pub fn get(&self, name: &str) -> Option<&NeedHit> {
         self.0.iter().find(|h| h.rule == name)
+    }
+
+    /// The rules that fired, leaving out those that cannot be told.
+    pub fn affected(&self) -> impl Iterator<Item = &NeedHit> {
+        self.0.iter().filter(|h| !h.unknown)
     }
 }
 
@@ -116,11 +159,11 @@ impl fmt::Display for BadHits {
     }
 }
 
-/// The hits of stored text, each rule name borrowed from it with its
-/// severity, without copying: ranking reads one for every household and
-/// survey. An entry that does not read as `rule:severity` (severity 1 to
-/// 5) is an error, and the last item.
-pub fn read(text: &str) -> impl Iterator<Item = Result<(&str, Severity), BadHits>> {
+/// The hits of stored text, each rule name borrowed from it, without
+/// copying: ranking reads one for every household and survey. An entry
+/// that does not read as `rule:severity`, `rule:severity*persons` or
+/// `rule:?severity` (severity 1 to 5) is an error, and the last item.
+pub fn read(text: &str) -> impl Iterator<Item = Result<Entry<'_>, BadHits>> {
     let mut rest = (!text.is_empty()).then_some(text);
     std::iter::from_fn(move || {
         let now = rest?;
@@ -129,17 +172,43 @@ pub fn read(text: &str) -> impl Iterator<Item = Result<(&str, Severity), BadHits
             None => (now, None),
         };
         rest = next;
-        let parsed = entry.split_once(':').and_then(|(rule, severity)| {
-            let severity = match severity.as_bytes() {
-                [d @ b'1'..=b'5'] => Severity::new(i64::from(d - b'0'))?,
-                _ => return None,
-            };
-            (!rule.is_empty()).then_some((rule, severity))
-        });
+        let parsed = parse_entry(entry);
         if parsed.is_none() {
             rest = None;
         }
         Some(parsed.ok_or_else(|| BadHits(text.to_string())))
+    })
+}
+
+fn parse_entry(entry: &str) -> Option<Entry<'_>> {
+    let (rule, after) = entry.split_once(':')?;
+    let (unknown, after) = match after.strip_prefix('?') {
+        Some(rest) => (true, rest),
+        None => (false, after),
+    };
+    let (severity, persons) = match after.split_once('*') {
+        Some((severity, persons)) => {
+            let digits = !persons.is_empty()
+                && persons.len() <= 9
+                && persons.bytes().all(|b| b.is_ascii_digit())
+                && !persons.starts_with('0');
+            (
+                severity,
+                Some(persons.parse::<u32>().ok().filter(|_| digits)?),
+            )
+        }
+        None => (after, None),
+    };
+    let severity = match severity.as_bytes() {
+        [d @ b'1'..=b'5'] => Severity::new(i64::from(d - b'0'))?,
+        _ => return None,
+    };
+    let untold_persons = unknown && persons.is_some();
+    (!rule.is_empty() && !untold_persons).then_some(Entry {
+        rule,
+        severity,
+        persons,
+        unknown,
     })
 }
 
@@ -187,6 +256,26 @@ mod tests {
         NeedHit {
             rule: rule.into(),
             severity: Severity::new(severity).expect("1..=5"),
+            persons: None,
+            unknown: false,
+        }
+    }
+
+    #[test]
+    fn persons_and_unknowns_round_trip() {
+        let mut per_child = hit("out_of_school", 4);
+        per_child.persons = Some(2);
+        let mut untold = hit("water_far", 3);
+        untold.unknown = true;
+        let hits = NeedHits(vec![per_child, untold, hit("no_tap", 2)]);
+        let text = hits.encode();
+        assert_eq!(text, "out_of_school:4*2 water_far:?3 no_tap:2");
+        assert_eq!(NeedHits::decode(&text).expect("reads"), hits);
+        assert_eq!(hits.affected().count(), 2);
+        for bad in [
+            "a:4*", "a:4*0", "a:4*x", "a:?4*2", "a:??4", "a:*2", "a:4*01",
+        ] {
+            assert!(NeedHits::decode(bad).is_err(), "'{bad}' should not read");
         }
     }
 
@@ -213,7 +302,7 @@ mod tests {
         }
         let read: Vec<_> = read("a:3 b:1").collect::<Result<_, _>>().expect("reads");
         assert_eq!(read.len(), 2);
-        assert_eq!((read[1].0, read[1].1.get()), ("b", 1));
+        assert_eq!((read[1].rule, read[1].severity.get()), ("b", 1));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::hits::NeedHits;
 use super::household::Household;
 use super::{Result, Store, StoreError};
-use crate::interview::{Answers, HouseholdFacts, State, failures, settle};
+use crate::interview::{Answers, HouseholdFacts, Slot, State, failures, settle};
 use crate::survey::Survey;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -297,13 +297,13 @@ impl Store {
                 return Err(StoreError::Completed);
             }
             let survey = Rc::clone(&interview.survey);
-            let index = survey
-                .index_of(question)
+            let slot = Slot::of_key(&survey, question)
+                .filter(|s| (s.row > 0) == survey.roster_of(s.index).is_some())
                 .ok_or_else(|| StoreError::UnknownQuestion(question.to_string()))?;
             let facts = interview.facts();
             let new = match raw {
                 Some(raw) => {
-                    Some(State::new(&survey, &interview.answers, &facts).accept(index, raw)?)
+                    Some(State::new(&survey, &interview.answers, &facts).accept_at(slot, raw)?)
                 }
                 None => None,
             };

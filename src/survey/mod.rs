@@ -9,6 +9,7 @@ pub mod bundled;
 pub mod diag;
 pub mod expr;
 mod load;
+pub mod roster;
 mod toml_zh;
 pub mod xlsform;
 
@@ -20,6 +21,7 @@ pub use load::{Loaded, load};
 
 use crate::i18n::Lang;
 use expr::Expr;
+pub use roster::{Mode, Roster, Special};
 
 /// A questionnaire that passed every check of the loader.
 #[derive(Clone, Debug)]
@@ -28,6 +30,8 @@ pub struct Survey {
     pub version: String,
     /// Default need category of this file's needs.
     pub category: Option<String>,
+    /// Whether a household answers it once, or at every visit.
+    pub mode: Mode,
     /// Label languages; the first is the default.
     pub languages: Vec<String>,
     pub title: Label,
@@ -58,6 +62,8 @@ pub struct Section {
     pub name: String,
     pub label: Option<Label>,
     pub relevant: Option<Expression>,
+    /// Set when the section is asked once per row (a household member, say).
+    pub roster: Option<Roster>,
     pub questions: Vec<Question>,
 }
 
@@ -78,6 +84,8 @@ pub struct Question {
     pub unit: Option<Label>,
     /// A `calculate` question's expression.
     pub calculation: Option<Expression>,
+    /// The answers besides a value the interviewer may give ("don't know").
+    pub special: Vec<Special>,
     /// Where the question's `name` is written in the file.
     pub span: Range<usize>,
 }
@@ -154,8 +162,11 @@ pub struct Need {
     /// What to build; `None` when the author gave no label (the rule name is
     /// shown instead, and the loader warned).
     pub project: Option<Label>,
-    /// Estimated yuan per affected household.
+    /// Estimated yuan per affected household, or per affected row when
+    /// the rule is counted per row.
     pub unit_cost: Option<f64>,
+    /// The roster whose rows the rule is evaluated on (per person).
+    pub repeat: Option<String>,
 }
 
 /// Severity on the 1–5 scale of DOMAIN.md; 3 and above is an urgent difficulty.
@@ -231,6 +242,28 @@ impl Survey {
     /// The section holding the question at a position in file order.
     pub fn section_of(&self, index: usize) -> &Section {
         &self.sections[self.flat[index].0]
+    }
+
+    /// The roster section the question at a position belongs to, if any.
+    pub fn roster_of(&self, index: usize) -> Option<&Section> {
+        Some(self.section_of(index)).filter(|s| s.roster.is_some())
+    }
+
+    /// The roster section named `name`.
+    pub fn roster(&self, name: &str) -> Option<&Section> {
+        self.sections
+            .iter()
+            .find(|s| s.roster.is_some() && s.name == name)
+    }
+
+    /// Positions of a section's questions in file order.
+    pub fn positions_of(&self, section: &Section) -> std::ops::Range<usize> {
+        let first = section
+            .questions
+            .first()
+            .and_then(|q| self.index_of(&q.name))
+            .unwrap_or(0);
+        first..first + section.questions.len()
     }
 
     pub fn question_count(&self) -> usize {

@@ -84,9 +84,14 @@ pub fn evaluate(src: &str) {
         let mut questions = std::collections::BTreeMap::new();
         questions.insert("a", Ty::Number);
         questions.insert("b", Ty::Text);
+        questions.insert("c", Ty::Number);
+        // A roster `r` whose rows answer `c`.
+        let rosters = std::collections::BTreeMap::from([("r", "r"), ("c", "r")]);
         let scope = Scope {
             questions: &questions,
             dot: Some(Ty::Text),
+            rosters: &rosters,
+            within: None,
         };
         let _ = check(&expr, &scope, true);
         let _ = eval(&expr, &Answers);

@@ -50,8 +50,10 @@ impl Versions {
     ) -> std::result::Result<(), BadHits> {
         out.clear();
         for hit in hits::read(stored) {
-            let (name, _) = hit?;
-            out.extend(self.rule(s, name));
+            let hit = hit?;
+            if !hit.unknown {
+                out.extend(self.rule(s, hit.rule));
+            }
         }
         Ok(())
     }

@@ -13,6 +13,9 @@ use crate::i18n::Tr;
 use crate::survey::diag::nearest;
 use crate::tr;
 
+mod literals;
+mod roster;
+
 /// The static type of a value in an expression.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Ty<'a> {
@@ -57,6 +60,30 @@ pub struct Scope<'q, 'a> {
     pub questions: &'q BTreeMap<&'a str, Ty<'a>>,
     /// The type of `.`, set only while checking a constraint.
     pub dot: Option<Ty<'a>>,
+    /// The roster of each roster question, and each roster by its own name.
+    pub rosters: &'q BTreeMap<&'a str, &'a str>,
+    /// The roster whose row the expression is evaluated in, if any.
+    pub within: Option<&'a str>,
+}
+
+impl<'q, 'a> Scope<'q, 'a> {
+    /// The scope of an expression outside rosters.
+    pub fn new(
+        questions: &'q BTreeMap<&'a str, Ty<'a>>,
+        rosters: &'q BTreeMap<&'a str, &'a str>,
+    ) -> Self {
+        Scope {
+            questions,
+            dot: None,
+            rosters,
+            within: None,
+        }
+    }
+
+    /// Whether `name` is a roster's (a section's) name.
+    fn is_roster(&self, name: &str) -> bool {
+        !self.questions.contains_key(name) && self.rosters.get(name).is_some_and(|r| *r == name)
+    }
 }
 
 /// Checks `expr`; `condition` is true where a truth value is required
@@ -167,11 +194,54 @@ impl<'a> Checker<'_, '_, 'a> {
                     Ty::Bool
                 }
             }
+            ExprKind::Call(Func::Position, _) => {
+                if self.scope.within.is_none() {
+                    self.error(
+                        expr,
+                        tr!(
+                            "position(..) 只能用在名单(有 repeat_count 的分节)里",
+                            "position(..) is only meaningful inside a roster"
+                        ),
+                        None,
+                    );
+                }
+                Ty::Number
+            }
             ExprKind::Call(func, args) => self.call(*func, args),
         }
     }
 
     fn question(&mut self, expr: &Expr, name: &str) -> Ty<'a> {
+        if self.scope.is_roster(name) {
+            self.error(
+                expr,
+                tr!(
+                    "'{name}' 是一个名单(多行),不是一个答案",
+                    "'{name}' is a roster (a list of rows), not an answer"
+                ),
+                Some(tr!(
+                    "行数写作 count(${{{name}}}),满足条件的行数写作 count-if(${{{name}}}, 条件)",
+                    "its rows are count(${{{name}}}); rows meeting a condition, count-if(${{{name}}}, condition)"
+                )),
+            );
+            return Ty::Any;
+        }
+        if let Some(roster) = self.scope.rosters.get(name).copied()
+            && self.scope.within != Some(roster)
+        {
+            self.error(
+                expr,
+                tr!(
+                    "'{name}' 在名单 '{roster}' 的每一行中提问,在名单外要用汇总函数",
+                    "'{name}' is asked in each row of roster '{roster}'; outside it, use an aggregate"
+                ),
+                Some(tr!(
+                    "例如 sum(${{{name}}})、max(${{{name}}})、count-if(${{{roster}}}, ${{{name}}} = ...) 或 indexed-repeat(${{{name}}}, ${{{roster}}}, 1)",
+                    "for example sum(${{{name}}}), max(${{{name}}}), count-if(${{{roster}}}, ${{{name}}} = ...) or indexed-repeat(${{{name}}}, ${{{roster}}}, 1)"
+                )),
+            );
+            return Ty::Any;
+        }
         match self.scope.questions.get(name) {
             Some(Ty::Note) => {
                 self.error(
@@ -241,112 +311,6 @@ impl<'a> Checker<'_, '_, 'a> {
             ),
             help,
         );
-    }
-
-    /// Checks a literal against a choice list; `''` (the empty test) always
-    /// passes. A multiple choice compares with names separated by spaces; a
-    /// single choice with exactly one name.
-    fn choice_literal(&mut self, literal: &Expr, list: ChoiceList<'a>, multiple: bool) {
-        let ExprKind::Text(text) = &literal.kind else {
-            return;
-        };
-        let names: Vec<&str> = if multiple {
-            text.split_whitespace().collect()
-        } else {
-            vec![text.as_str()]
-        };
-        for name in names {
-            if list.names.iter().any(|n| n == name) {
-                continue;
-            }
-            let list_name = list.name;
-            let help = match nearest(name, list.names.iter().map(String::as_str)) {
-                Some(s) => tr!("是不是 '{s}'?", "did you mean '{s}'?"),
-                None => {
-                    let all = list.names.join(", ");
-                    tr!("可选的有:{all}", "the choices are: {all}")
-                }
-            };
-            self.error(
-                literal,
-                tr!(
-                    "'{name}' 不是选项表 '{list_name}' 中的选项",
-                    "'{name}' is not a choice in list '{list_name}'"
-                ),
-                Some(help),
-            );
-        }
-    }
-
-    /// A choice compared with a text: the text must be a choice of the
-    /// list (names separated by spaces for a multiple choice, where one
-    /// name alone is most likely a mistake).
-    fn choice_compared(
-        &mut self,
-        expr: &Expr,
-        list: ChoiceList<'a>,
-        (a, ta): (&Expr, Ty<'a>),
-        (b, tb): (&Expr, Ty<'a>),
-    ) {
-        let (literal, asked) = if matches!(ta, Ty::Text) {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        let multiple = matches!(ta, Ty::Multi(_)) || matches!(tb, Ty::Multi(_));
-        self.choice_literal(literal, list, multiple);
-        if multiple {
-            self.one_of_many(expr, literal, asked);
-        }
-    }
-
-    /// `=` between a multiple choice and one name holds only when that
-    /// choice alone is ticked: most often `selected()` was meant.
-    fn one_of_many(&mut self, expr: &Expr, literal: &Expr, asked: &Expr) {
-        let ExprKind::Text(name) = &literal.kind else {
-            return;
-        };
-        if name.split_whitespace().count() != 1 {
-            return;
-        }
-        let q = match &asked.kind {
-            ExprKind::Question(q) => q.as_str(),
-            _ => "...",
-        };
-        self.warnings.push(ExprError {
-            message: tr!(
-                "多选题与一个选项用 = 或 != 比较,只在只选了这一项时成立",
-                "= or != between a multiple choice and one choice holds only when that choice alone is ticked"
-            ),
-            help: Some(tr!(
-                "判断是否选了它,写 selected(${{{q}}}, '{name}')",
-                "to test whether it is ticked, write selected(${{{q}}}, '{name}')"
-            )),
-            span: expr.span.clone(),
-        });
-    }
-
-    /// A text literal compared with a number or a date must read as one.
-    fn text_compared_with(&mut self, literal: &Expr, other: Ty<'a>) {
-        let ExprKind::Text(text) = &literal.kind else {
-            return;
-        };
-        if matches!(other, Ty::Number) && text.trim().parse::<f64>().is_err() {
-            self.error(
-                literal,
-                tr!(
-                    "不能把数字和文字 '{text}' 比较",
-                    "cannot compare a number with the text '{text}'"
-                ),
-                Some(tr!("数字不加引号", "numbers are written without quotes")),
-            );
-        } else if matches!(other, Ty::Date) && !crate::survey::is_date(text) {
-            self.error(
-                literal,
-                tr!("'{text}' 不是日期", "'{text}' is not a date"),
-                Some(tr!("日期写作 'YYYY-MM-DD'", "write dates as 'YYYY-MM-DD'")),
-            );
-        }
     }
 
     fn comparison(
@@ -427,53 +391,59 @@ impl<'a> Checker<'_, '_, 'a> {
         }
     }
 
+    /// `selected()` and `count-selected()`: on a multiple choice.
+    fn selection(&mut self, func: Func, args: &[Expr], ty: Ty<'a>) -> Ty<'a> {
+        let fname = func.name();
+        match ty {
+            Ty::Multi(list) => {
+                if func == Func::Selected {
+                    self.choice_literal(&args[1], list, false);
+                }
+            }
+            Ty::Any => {}
+            other => {
+                let found = other.describe();
+                let help = match (&args[0].kind, other) {
+                    (ExprKind::Question(q), Ty::Choice(_)) => Some(tr!(
+                        "单选题用 ${{{q}}} = '选项名' 判断",
+                        "for a single choice write ${{{q}}} = 'name'"
+                    )),
+                    _ => None,
+                };
+                self.error(
+                    &args[0],
+                    both(
+                        format!(
+                            "{fname}() 需要一道 select_multiple(多选)题,这里是{}",
+                            found.zh
+                        ),
+                        format!(
+                            "{fname}() needs a select_multiple question, but this is {}",
+                            found.en
+                        ),
+                    ),
+                    help,
+                );
+            }
+        }
+        if func == Func::Selected {
+            Ty::Bool
+        } else {
+            Ty::Number
+        }
+    }
+
     fn call(&mut self, func: Func, args: &[Expr]) -> Ty<'a> {
+        if func.is_aggregate() {
+            return self.aggregate(func, args);
+        }
         let tys: Vec<Ty<'a>> = args.iter().map(|a| self.infer(a)).collect();
         match func {
             Func::Not => {
                 self.expect_condition(&args[0], tys[0]);
                 Ty::Bool
             }
-            Func::Selected | Func::CountSelected => {
-                let fname = func.name();
-                match tys[0] {
-                    Ty::Multi(list) => {
-                        if func == Func::Selected {
-                            self.choice_literal(&args[1], list, false);
-                        }
-                    }
-                    Ty::Any => {}
-                    other => {
-                        let found = other.describe();
-                        let help = match (&args[0].kind, other) {
-                            (ExprKind::Question(q), Ty::Choice(_)) => Some(tr!(
-                                "单选题用 ${{{q}}} = '选项名' 判断",
-                                "for a single choice write ${{{q}}} = 'name'"
-                            )),
-                            _ => None,
-                        };
-                        self.error(
-                            &args[0],
-                            both(
-                                format!(
-                                    "{fname}() 需要一道 select_multiple(多选)题,这里是{}",
-                                    found.zh
-                                ),
-                                format!(
-                                    "{fname}() needs a select_multiple question, but this is {}",
-                                    found.en
-                                ),
-                            ),
-                            help,
-                        );
-                    }
-                }
-                if func == Func::Selected {
-                    Ty::Bool
-                } else {
-                    Ty::Number
-                }
-            }
+            Func::Selected | Func::CountSelected => self.selection(func, args, tys[0]),
             Func::StringLength => Ty::Number,
             Func::If => {
                 self.expect_condition(&args[0], tys[0]);
@@ -497,40 +467,14 @@ impl<'a> Checker<'_, '_, 'a> {
                 self.pattern(&args[1]);
                 Ty::Bool
             }
-        }
-    }
-
-    /// A pattern written in the expression must be one `regex()` can use.
-    fn pattern(&mut self, arg: &Expr) {
-        let ExprKind::Text(pattern) = &arg.kind else {
-            return;
-        };
-        if let Err(e) = regex_lite::Regex::new(pattern) {
-            let why = e.to_string();
-            self.error(
-                arg,
-                tr!(
-                    "'{pattern}' 不是有效的正则表达式",
-                    "'{pattern}' is not a valid regular expression"
-                ),
-                Some(tr!(
-                    "看看括号和方括号是否成对,特殊字符前是否加了 \\(正则库的说明:{why})",
-                    "{why}"
-                )),
-            );
-        }
-    }
-
-    /// A text written in `date()` must read as a date.
-    fn date_literal(&mut self, arg: &Expr) {
-        if let ExprKind::Text(text) = &arg.kind
-            && crate::survey::date_from_written(text).is_none()
-        {
-            self.error(
-                arg,
-                tr!("'{text}' 不是日期", "'{text}' is not a date"),
-                Some(tr!("日期写作 'YYYY-MM-DD'", "write dates as 'YYYY-MM-DD'")),
-            );
+            // Checked by `aggregate`, before.
+            Func::Count
+            | Func::Sum
+            | Func::Min
+            | Func::Max
+            | Func::CountIf
+            | Func::IndexedRepeat
+            | Func::Position => Ty::Any,
         }
     }
 }

@@ -64,6 +64,20 @@ pub trait Env {
     /// When the interview began, in milliseconds since 1970 (0: now), for
     /// `today()` and `now()`.
     fn started_at(&self) -> i64;
+    /// The rows of the roster `name`, or of the roster a question `name`
+    /// belongs to; 0 outside rosters.
+    fn rows(&self, _name: &str) -> u32 {
+        0
+    }
+    /// `expr` evaluated in row `row` (from 1) of the roster `name` (or of
+    /// the roster of question `name`).
+    fn at_row(&self, _name: &str, _row: u32, _expr: &Expr) -> Value {
+        Value::Empty
+    }
+    /// The current row's number inside a roster; empty outside one.
+    fn position(&self) -> Value {
+        Value::Empty
+    }
 }
 
 /// Whether a condition holds: empty counts as false.
@@ -235,6 +249,67 @@ fn call(func: Func, args: &[Expr], env: &dyn Env) -> Value {
             Value::Empty => Value::Empty,
             x => crate::survey::date_from_written(&text_of(&x)).map_or(Value::Empty, Value::Text),
         },
+        Func::Position => env.position(),
+        _ => aggregate(func, args, env),
+    }
+}
+
+/// `count`, `sum`, `min`, `max`, `count-if` and `indexed-repeat` over a
+/// roster's rows. Empty rows are left out; all empty gives empty (a count
+/// gives 0).
+fn aggregate(func: Func, args: &[Expr], env: &dyn Env) -> Value {
+    let Some(ExprKind::Question(name)) = args.first().map(|a| &a.kind) else {
+        return Value::Empty;
+    };
+    let rows = env.rows(name);
+    let each =
+        |expr: &Expr| -> Vec<Value> { (1..=rows).map(|row| env.at_row(name, row, expr)).collect() };
+    match func {
+        Func::Count => Value::Number(f64::from(rows)),
+        Func::CountIf => {
+            let Some(cond) = args.get(1) else {
+                return Value::Empty;
+            };
+            let held = each(cond)
+                .iter()
+                .filter(|v| v.truth() == Some(true))
+                .count();
+            Value::Number(held as f64)
+        }
+        Func::Sum => {
+            let numbers: Vec<f64> = each(&args[0]).iter().filter_map(Value::number).collect();
+            if numbers.is_empty() {
+                Value::Empty
+            } else {
+                number(Some(numbers.iter().sum()))
+            }
+        }
+        Func::Min | Func::Max => each(&args[0])
+            .into_iter()
+            .filter(|v| !v.is_empty())
+            .reduce(|best, v| {
+                let better = match compare(&v, &best) {
+                    Some(Ordering::Less) => func == Func::Min,
+                    Some(Ordering::Greater) => func == Func::Max,
+                    _ => false,
+                };
+                if better { v } else { best }
+            })
+            .unwrap_or(Value::Empty),
+        Func::IndexedRepeat => {
+            let (Some(ExprKind::Question(roster)), Some(n)) =
+                (args.get(1).map(|a| &a.kind), args.get(2))
+            else {
+                return Value::Empty;
+            };
+            match eval(n, env).number() {
+                Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= f64::from(env.rows(roster)) => {
+                    env.at_row(roster, n as u32, &args[0])
+                }
+                _ => Value::Empty,
+            }
+        }
+        _ => Value::Empty,
     }
 }
 

@@ -172,10 +172,22 @@ pub enum Func {
     String,
     Number,
     Date,
+    /// `count(${roster})`: a roster's rows.
+    Count,
+    /// `sum(${q})` over a roster question's rows.
+    Sum,
+    Min,
+    Max,
+    /// `count-if(${roster}, cond)`: rows where `cond` holds.
+    CountIf,
+    /// `indexed-repeat(${q}, ${roster}, n)`: the n-th row's answer.
+    IndexedRepeat,
+    /// `position(..)`: the current row's number, from 1.
+    Position,
 }
 
 impl Func {
-    pub const ALL: [Func; 16] = [
+    pub const ALL: [Func; 23] = [
         Func::Not,
         Func::Selected,
         Func::CountSelected,
@@ -192,6 +204,13 @@ impl Func {
         Func::String,
         Func::Number,
         Func::Date,
+        Func::Count,
+        Func::Sum,
+        Func::Min,
+        Func::Max,
+        Func::CountIf,
+        Func::IndexedRepeat,
+        Func::Position,
     ];
 
     pub fn name(self) -> &'static str {
@@ -212,14 +231,29 @@ impl Func {
             Func::String => "string",
             Func::Number => "number",
             Func::Date => "date",
+            Func::Count => "count",
+            Func::Sum => "sum",
+            Func::Min => "min",
+            Func::Max => "max",
+            Func::CountIf => "count-if",
+            Func::IndexedRepeat => "indexed-repeat",
+            Func::Position => "position",
         }
+    }
+
+    /// Whether it reads a roster's rows from outside them.
+    pub fn is_aggregate(self) -> bool {
+        matches!(
+            self,
+            Func::Count | Func::Sum | Func::Min | Func::Max | Func::CountIf | Func::IndexedRepeat
+        )
     }
 
     /// How many arguments it takes: at least the first, at most the
     /// second (`None`: any number more).
     pub fn arity(self) -> (usize, Option<usize>) {
         match self {
-            Func::Today | Func::Now => (0, Some(0)),
+            Func::Today | Func::Now | Func::Position => (0, Some(0)),
             Func::Not
             | Func::CountSelected
             | Func::StringLength
@@ -227,10 +261,14 @@ impl Func {
             | Func::Abs
             | Func::String
             | Func::Number
-            | Func::Date => (1, Some(1)),
+            | Func::Date
+            | Func::Count
+            | Func::Sum
+            | Func::Min
+            | Func::Max => (1, Some(1)),
             Func::Round => (1, Some(2)),
-            Func::Selected | Func::Coalesce | Func::Regex => (2, Some(2)),
-            Func::If => (3, Some(3)),
+            Func::Selected | Func::Coalesce | Func::Regex | Func::CountIf => (2, Some(2)),
+            Func::If | Func::IndexedRepeat => (3, Some(3)),
             Func::Concat => (1, None),
         }
     }
@@ -301,6 +339,7 @@ impl fmt::Display for Expr {
                 write!(f, " {} ", op.symbol())?;
                 operand(b, f)
             }
+            ExprKind::Call(Func::Position, _) => f.write_str("position(..)"),
             ExprKind::Call(func, args) => {
                 write!(f, "{}(", func.name())?;
                 for (i, arg) in args.iter().enumerate() {

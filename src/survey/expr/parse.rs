@@ -257,6 +257,13 @@ impl Parser<'_> {
         self.pos += 1;
         let mut args = Vec::new();
         let mut height = 0;
+        // `position(..)`: the `..` (the row) is the only thing it takes.
+        if word == "position"
+            && matches!(self.toks.get(self.pos), Some((Tok::Dot, _)))
+            && matches!(self.toks.get(self.pos + 1), Some((Tok::Dot, _)))
+        {
+            self.pos += 2;
+        }
         if matches!(self.peek(), Some((Tok::RParen, _))) {
             self.pos += 1;
         } else {

@@ -52,7 +52,10 @@ impl Words<'_> {
                 let label = q.label.get(self.lang).trim_end();
                 label.trim_end_matches(['?', '?']).to_string()
             }
-            _ => name.to_string(),
+            _ => match self.survey.roster(name).and_then(|r| r.label.as_ref()) {
+                Some(label) => label.get(self.lang).to_string(),
+                None => name.to_string(),
+            },
         }
     }
 
@@ -140,6 +143,37 @@ impl Words<'_> {
         }
     }
 
+    /// An aggregate over a roster's rows in words.
+    fn aggregate(&self, func: Func, arg: &dyn Fn(usize) -> String) -> String {
+        match func {
+            Func::Count => match self.lang {
+                Lang::Zh => format!("{}的人数", arg(0)),
+                Lang::En => format!("the number of {}", arg(0)),
+            },
+            Func::Sum => match self.lang {
+                Lang::Zh => format!("各行{}之和", arg(0)),
+                Lang::En => format!("the total of {}", arg(0)),
+            },
+            Func::Min => match self.lang {
+                Lang::Zh => format!("各行{}中最小的", arg(0)),
+                Lang::En => format!("the least {}", arg(0)),
+            },
+            Func::Max => match self.lang {
+                Lang::Zh => format!("各行{}中最大的", arg(0)),
+                Lang::En => format!("the greatest {}", arg(0)),
+            },
+            Func::CountIf => match self.lang {
+                Lang::Zh => format!("{}中{}的人数", arg(0), arg(1)),
+                Lang::En => format!("the number of {} where {}", arg(0), arg(1)),
+            },
+            Func::IndexedRepeat => match self.lang {
+                Lang::Zh => format!("第 {} 行的{}", arg(2), arg(0)),
+                Lang::En => format!("{} of row {}", arg(0), arg(2)),
+            },
+            _ => String::new(),
+        }
+    }
+
     fn call(&self, func: Func, args: &[Expr]) -> String {
         let arg = |n: usize| args.get(n).map_or(String::new(), |a| self.expr(a));
         match func {
@@ -197,6 +231,13 @@ impl Words<'_> {
             },
             Func::Concat => (0..args.len()).map(arg).collect::<Vec<_>>().join(" + "),
             Func::String | Func::Number | Func::Date => arg(0),
+            Func::Count
+            | Func::Sum
+            | Func::Min
+            | Func::Max
+            | Func::CountIf
+            | Func::IndexedRepeat => self.aggregate(func, &arg),
+            Func::Position => self.say("行号", "the row number"),
         }
     }
 }

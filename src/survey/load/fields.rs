@@ -126,7 +126,7 @@ impl Loader<'_> {
 
     /// Keeps the `${...}` of a label's text, to be checked once every
     /// question is known.
-    fn note_refs(&mut self, text: &str, span: Range<usize>) {
+    pub(super) fn note_refs(&mut self, text: &str, span: Range<usize>) {
         let mut rest = text;
         while let Some(start) = rest.find("${") {
             let after = &rest[start + 2..];
@@ -348,5 +348,31 @@ pub(super) fn newline_len(rest: &str) -> usize {
         1
     } else {
         0
+    }
+}
+
+/// A question whose type could not be read: it keeps its name known (and
+/// its `relevant` checked), and the survey is not built.
+pub(super) fn placeholder(
+    name: String,
+    relevant: Option<Expression>,
+    span: Range<usize>,
+) -> Question {
+    Question {
+        name,
+        kind: QuestionKind::Text,
+        choices: None,
+        label: Label(Vec::new()),
+        hint: None,
+        required: false,
+        relevant,
+        constraint: None,
+        constraint_message: None,
+        min: None,
+        max: None,
+        unit: None,
+        calculation: None,
+        special: Vec::new(),
+        span,
     }
 }

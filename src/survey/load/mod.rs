@@ -9,11 +9,13 @@
 
 mod fields;
 mod need;
+mod rosters;
 pub mod schema;
+mod v2;
 mod validate;
 mod walk;
 
-use fields::{get, map_span, type_name};
+use fields::{get, map_span, placeholder, type_name};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
@@ -24,6 +26,7 @@ use toml::de::{DeTable, DeValue};
 use super::diag::{Diagnostic, Level, did_you_mean, line_col, nearest};
 use super::expr::check::{ChoiceList, Scope, Ty, check_all, type_of};
 use super::expr::{self, ExprError};
+use super::roster::Roster;
 use super::{
     Choice, Expression, Label, Need, Question, QuestionKind, Section, Severity, Survey,
     is_valid_id, is_valid_name,
@@ -64,9 +67,17 @@ const SURVEY_KEYS: &[&str] = &[
     "languages",
     "title",
     "description",
+    "mode",
 ];
 const CHOICE_KEYS: &[&str] = &["name", "label"];
-const SECTION_KEYS: &[&str] = &["name", "label", "relevant", "question"];
+const SECTION_KEYS: &[&str] = &[
+    "name",
+    "label",
+    "relevant",
+    "repeat_count",
+    "row_label",
+    "question",
+];
 const QUESTION_KEYS: &[&str] = &[
     "name",
     "type",
@@ -81,6 +92,7 @@ const QUESTION_KEYS: &[&str] = &[
     "min",
     "max",
     "unit",
+    "special",
 ];
 const NEED_KEYS: &[&str] = &[
     "name",
@@ -89,6 +101,7 @@ const NEED_KEYS: &[&str] = &[
     "severity",
     "project",
     "unit_cost",
+    "repeat",
 ];
 
 /// Loads a questionnaire from its TOML text.
@@ -102,6 +115,7 @@ pub fn load(text: &str) -> Loaded {
         typos: HashSet::new(),
         unattached: Vec::new(),
         label_refs: Vec::new(),
+        rosters: Vec::new(),
         id: None,
     };
     // A question before the first [[section]] makes TOML complain of
@@ -184,6 +198,8 @@ struct Loader<'s> {
     /// Every `${...}` written in a label, hint or message, with where its
     /// text is: checked once every question is known.
     label_refs: Vec<(String, Range<usize>)>,
+    /// The names of the rosters read so far.
+    rosters: Vec<String>,
     id: Option<(String, Range<usize>)>,
 }
 
@@ -247,6 +263,7 @@ impl<'s> Loader<'s> {
             }
         };
         let description = self.label_at(head_table, "description");
+        let mode = self.mode(head_table);
 
         let choice_lists = self.choice_lists(root);
         let sections = self.sections(root, &choice_lists);
@@ -268,6 +285,7 @@ impl<'s> Loader<'s> {
             id: id.map(|(s, _)| s).unwrap_or_default(),
             version: version.map(|(s, _)| s).unwrap_or_default(),
             category,
+            mode,
             languages: self.languages.clone(),
             title: title.unwrap_or(Label(Vec::new())),
             description,

@@ -37,6 +37,7 @@ impl Loader<'_> {
             );
         }
         let unit_cost = self.unit_cost(table);
+        let repeat = self.need_repeat(table);
         match (name, category, when, severity) {
             (Some((name, _)), Some(category), Some(when), Some(severity)) if unique => Some(Need {
                 name,
@@ -45,6 +46,7 @@ impl Loader<'_> {
                 severity,
                 project,
                 unit_cost: unit_cost.map(|(c, _)| c),
+                repeat,
             }),
             (_, _, when, _) => {
                 self.unattached.extend(when.map(|e| (e, false)));

@@ -5,6 +5,64 @@ use super::*;
 use crate::survey::expr::eval::{Env, Value, eval, holds};
 use crate::survey::expr::{BinOp, Expr, ExprKind, HouseholdField};
 
+/// The roster of each roster question, and each roster by its own name.
+pub(super) fn roster_map(survey: &Survey) -> BTreeMap<&str, &str> {
+    let mut map = BTreeMap::new();
+    for section in survey.sections.iter().filter(|s| s.roster.is_some()) {
+        map.insert(section.name.as_str(), section.name.as_str());
+        for q in &section.questions {
+            map.insert(q.name.as_str(), section.name.as_str());
+        }
+    }
+    map
+}
+
+/// A calculation has the type of its expression; one may read another,
+/// so a few rounds settle them (cycles are reported apart).
+fn settle_calculation_types<'a>(
+    survey: &'a Survey,
+    types: &mut BTreeMap<&'a str, Ty<'a>>,
+    rosters: &BTreeMap<&'a str, &'a str>,
+) {
+    for _ in 0..3 {
+        for q in survey.questions() {
+            if let Some(e) = &q.calculation {
+                let mut scope = Scope::new(types, rosters);
+                scope.within = rosters.get(q.name.as_str()).copied();
+                let ty = type_of(&e.ast, &scope);
+                types.insert(q.name.as_str(), ty);
+            }
+        }
+    }
+}
+
+/// Every expression of the survey to check: with the type of `.` (a
+/// constraint's), whether it must be a condition, and the roster it is
+/// evaluated in.
+type ToCheck<'a> = (&'a Expression, Option<Ty<'a>>, bool, Option<&'a str>);
+
+fn expressions<'a>(survey: &'a Survey, types: &BTreeMap<&'a str, Ty<'a>>) -> Vec<ToCheck<'a>> {
+    let mut out: Vec<ToCheck<'a>> = Vec::new();
+    for section in &survey.sections {
+        let inside = section.roster.as_ref().map(|_| section.name.as_str());
+        if let Some(roster) = &section.roster {
+            // How many rows: over earlier answers, outside the roster.
+            out.push((&roster.count, None, false, None));
+        }
+        out.extend(section.relevant.iter().map(|e| (e, None, true, inside)));
+        for q in &section.questions {
+            out.extend(q.calculation.iter().map(|e| (e, None, false, inside)));
+            out.extend(q.relevant.iter().map(|e| (e, None, true, inside)));
+            let dot = types.get(q.name.as_str()).copied();
+            out.extend(q.constraint.iter().map(|e| (e, dot, true, inside)));
+        }
+    }
+    for need in &survey.needs {
+        out.push((&need.when, None, true, need.repeat.as_deref()));
+    }
+    out
+}
+
 impl Loader<'_> {
     /// Checks every expression against the finished survey, now that every
     /// question name is known (a `relevant` may name a later question).
@@ -54,62 +112,36 @@ impl Loader<'_> {
             .map(|(k, v)| (k.as_str(), v.iter().map(|c| c.name.clone()).collect()))
             .collect();
         let mut types = self.question_types(survey, &list_names, &yes_no_names);
-        // A calculation has the type of its expression; one may read
-        // another, so a few rounds settle them (cycles are reported apart).
-        for _ in 0..3 {
-            for q in survey.questions() {
-                if let Some(e) = &q.calculation {
-                    let scope = Scope {
-                        questions: &types,
-                        dot: None,
-                    };
-                    let ty = type_of(&e.ast, &scope);
-                    types.insert(q.name.as_str(), ty);
-                }
-            }
-        }
+        let rosters = roster_map(survey);
+        settle_calculation_types(survey, &mut types, &rosters);
         // (span of the expression, problem, whether only a warning)
         let mut problems: Vec<(Range<usize>, ExprError, bool)> = Vec::new();
-        let mut run_as = |e: &Expression, dot: Option<Ty<'_>>, condition: bool| {
-            let scope = Scope {
-                questions: &types,
-                dot,
-            };
-            let found = check_all(&e.ast, &scope, condition);
-            for err in found.errors {
-                problems.push((e.span.clone(), err, false));
-            }
-            for warning in found.warnings {
-                problems.push((e.span.clone(), warning, true));
-            }
-        };
-        for q in survey.questions() {
-            if let Some(e) = &q.calculation {
-                run_as(e, None, false);
-            }
-        }
-        let mut run = |e: &Expression, dot: Option<Ty<'_>>| run_as(e, dot, true);
-        for section in &survey.sections {
-            if let Some(e) = &section.relevant {
-                run(e, None);
-            }
-            for q in &section.questions {
-                if let Some(e) = &q.relevant {
-                    run(e, None);
+        let mut run_as =
+            |e: &Expression, dot: Option<Ty<'_>>, condition: bool, inside: Option<&str>| {
+                let scope = Scope {
+                    questions: &types,
+                    dot,
+                    rosters: &rosters,
+                    within: inside.and_then(|r| rosters.get_key_value(r).map(|(k, _)| *k)),
+                };
+                let found = check_all(&e.ast, &scope, condition);
+                for err in found.errors {
+                    problems.push((e.span.clone(), err, false));
                 }
-            }
+                for warning in found.warnings {
+                    problems.push((e.span.clone(), warning, true));
+                }
+            };
+        for (e, dot, condition, inside) in expressions(survey, &types) {
+            run_as(e, dot, condition, inside);
         }
-        for need in &survey.needs {
-            run(&need.when, None);
-        }
-        for q in survey.questions() {
-            if let Some(e) = &q.constraint {
-                run(e, types.get(q.name.as_str()).copied());
-            }
-        }
+        let mut run = |e: &Expression, dot: Option<Ty<'_>>, inside: Option<&str>| {
+            run_as(e, dot, true, inside)
+        };
         for (e, constraint) in &self.unattached {
-            run(e, constraint.then_some(Ty::Any));
+            run(e, constraint.then_some(Ty::Any), None);
         }
+        self.check_roster_counts(survey, &types, &rosters);
         for (value_span, err, warning) in problems {
             if warning {
                 self.expr_warning(&value_span, err);

@@ -186,6 +186,10 @@ impl Loader<'_> {
             }
             let label = self.label_at(table, "label");
             let relevant = self.expression(table, "relevant");
+            let roster = self.roster(table);
+            if let (Some(_), Some((name, _))) = (&roster, &name) {
+                self.rosters.push(name.clone());
+            }
             let questions = self.array_of_tables(table, "question");
             if questions.is_empty() && get(table, "question").is_none() {
                 let shown = name.as_ref().map_or("", |(n, _)| n.as_str());
@@ -202,6 +206,7 @@ impl Loader<'_> {
                 name: name.map(|(n, _)| n).unwrap_or_default(),
                 label,
                 relevant,
+                roster,
                 questions: Vec::new(),
             };
             for (qt, qspan) in questions {
@@ -266,6 +271,7 @@ impl Loader<'_> {
         let max = self.number(table, "max");
         let unit = self.label_at(table, "unit");
         let choices = self.choice_list_ref(table, lists);
+        let special = self.special(table, kind.as_ref().map(|(k, _)| *k));
 
         let Some((name, name_span)) = name else {
             self.unattached.extend(relevant.map(|e| (e, false)));
@@ -310,6 +316,7 @@ impl Loader<'_> {
             max: max.map(|(n, _)| n),
             unit,
             calculation: calculation.filter(|_| kind == QuestionKind::Calculate),
+            special,
             span: name_span,
         })
     }
@@ -568,26 +575,5 @@ impl Loader<'_> {
                 None,
             );
         }
-    }
-}
-
-/// A question whose type could not be read: it keeps its name known (and
-/// its `relevant` checked), and the survey is not built.
-fn placeholder(name: String, relevant: Option<Expression>, span: Range<usize>) -> Question {
-    Question {
-        name,
-        kind: QuestionKind::Text,
-        choices: None,
-        label: Label(Vec::new()),
-        hint: None,
-        required: false,
-        relevant,
-        constraint: None,
-        constraint_message: None,
-        min: None,
-        max: None,
-        unit: None,
-        calculation: None,
-        span,
     }
 }

@@ -12,7 +12,7 @@ use tui_input::Input;
 
 use super::{Ctx, Go, Outcome, Screen, tr};
 use crate::i18n::{Lang, Tr};
-use crate::interview::{Failure, State};
+use crate::interview::{Failure, Slot, State};
 use crate::store::StoreError;
 use crate::store::interview::{Interview as Record, Status};
 use crate::survey::{QuestionKind, Survey};
@@ -55,23 +55,24 @@ pub struct Interview {
     pub from_review: bool,
     /// Completing was refused: the questions to see to (position, label
     /// and why), listed over the review, each one key away.
-    pub to_fix: Option<Vec<(usize, Tr)>>,
-    /// The question shown, as a position in the survey.
-    pub current: usize,
-    /// Positions of the questions on the path (relevant ones), in order.
-    pub path: Vec<usize>,
+    pub to_fix: Option<Vec<(Slot, Tr)>>,
+    /// The question shown (and its row in a roster).
+    pub current: Slot,
+    /// The questions on the path (relevant ones, each roster's row after
+    /// row), in order.
+    pub path: Vec<Slot>,
     /// Positions on the path with an answer.
     pub answered: Vec<bool>,
     /// The review's rows: the path, and the calculations the author gave
     /// a label (read-only), in file order.
-    pub review: Vec<usize>,
-    /// Each calculation's value as it reads now, by position.
-    pub calculated: Vec<(usize, Option<String>)>,
-    /// Relevant required questions without an answer, by position.
-    pub missing: Vec<usize>,
+    pub review: Vec<Slot>,
+    /// Each calculation's value as it reads now.
+    pub calculated: Vec<(Slot, Option<String>)>,
+    /// Relevant required questions without an answer.
+    pub missing: Vec<Slot>,
     /// Relevant answers their question no longer accepts (an answer they
     /// depend on changed), by position, with the reason.
-    pub failing: Vec<(usize, Tr)>,
+    pub failing: Vec<(Slot, Tr)>,
     pub input: Input,
     /// Toggled choices of a multiple-choice question, in list order.
     pub picks: Vec<String>,
@@ -111,7 +112,7 @@ impl Interview {
             next: None,
             from_review: false,
             to_fix: None,
-            current: 0,
+            current: Slot::at(0),
             path: Vec::new(),
             answered: Vec::new(),
             review: Vec::new(),
@@ -130,7 +131,7 @@ impl Interview {
             _ => i.mode = Mode::Review { selected: 0 },
         }
         if i.mode != Mode::Question {
-            i.current = i.path.first().copied().unwrap_or(0);
+            i.current = i.path.first().copied().unwrap_or(Slot::at(0));
         }
         Outcome::go(Go::Push(Screen::Interview(Box::new(i))))
     }
@@ -178,19 +179,62 @@ impl Interview {
         }
     }
 
-    /// `text` with the values of the `${...}` in it (see [`State::fill`]).
-    pub fn fill(&self, text: &str, lang: Lang) -> String {
-        if !text.contains("${") {
+    /// `text` of the question at `slot` with the values of the `${...}`
+    /// and `{row}` in it (see [`State::fill_at`]).
+    pub fn fill(&self, text: &str, lang: Lang, slot: Slot) -> String {
+        if !text.contains("${") && !text.contains("{row}") {
             return text.to_string();
         }
         let facts = self.record.facts();
-        State::new(&self.record.survey, &self.record.answers, &facts).fill(text, lang)
+        State::new(&self.record.survey, &self.record.answers, &facts).fill_at(
+            text,
+            lang,
+            Some(slot),
+        )
     }
 
-    /// The review's row of the question at `index` (the first row if it
-    /// has none).
-    pub fn review_row(&self, index: usize) -> usize {
-        self.review.iter().position(|&i| i == index).unwrap_or(0)
+    /// A section's title in `lang`; in a roster, with the row's label.
+    pub fn section_title(&self, section: &crate::survey::Section, row: u32, lang: Lang) -> String {
+        let title = section
+            .label
+            .as_ref()
+            .map_or(section.name.clone(), |l| l.get(lang).to_string());
+        if section.roster.is_none() || row == 0 {
+            return title;
+        }
+        let facts = self.record.facts();
+        let state = State::new(&self.record.survey, &self.record.answers, &facts);
+        format!("{title} · {}", state.row_label(section, row, lang))
+    }
+
+    /// A question's label as lists show it: filled, and in a roster
+    /// after its row's label.
+    pub fn slot_label(&self, slot: Slot, lang: Lang) -> String {
+        let survey = &self.record.survey;
+        let label = self.fill(survey.question_at(slot.index).label.get(lang), lang, slot);
+        match survey.roster_of(slot.index).filter(|_| slot.row > 0) {
+            Some(section) => {
+                let facts = self.record.facts();
+                let state = State::new(survey, &self.record.answers, &facts);
+                format!("{} · {label}", state.row_label(section, slot.row, lang))
+            }
+            None => label,
+        }
+    }
+
+    /// The stored answer of a slot.
+    pub fn answer(&self, slot: Slot) -> Option<&String> {
+        let name = &self.record.survey.question_at(slot.index).name;
+        if slot.row == 0 {
+            self.record.answers.get(name)
+        } else {
+            (self.record.answers).get(&crate::survey::roster::key(name, slot.row))
+        }
+    }
+
+    /// The review's row of a slot (the first row if it has none).
+    pub fn review_row(&self, slot: Slot) -> usize {
+        self.review.iter().position(|&i| i == slot).unwrap_or(0)
     }
 
     /// Where the current question is on the path.
@@ -210,8 +254,8 @@ impl Interview {
         let step = self.step();
         let mut done = 0;
         let mut answerable = 0;
-        for (n, (&idx, &answered)) in self.path.iter().zip(&self.answered).enumerate() {
-            let q = survey.question_at(idx);
+        for (n, (&slot, &answered)) in self.path.iter().zip(&self.answered).enumerate() {
+            let q = survey.question_at(slot.index);
             if !q.kind.is_answered() {
                 continue;
             }
@@ -223,9 +267,9 @@ impl Interview {
         (done, answerable)
     }
 
-    /// Whether the question at `index` is missing or has a failing answer.
-    pub fn wants_attention(&self, index: usize) -> bool {
-        self.missing.contains(&index) || self.failing.iter().any(|(f, _)| *f == index)
+    /// Whether a slot is missing or has a failing answer.
+    pub fn wants_attention(&self, slot: Slot) -> bool {
+        self.missing.contains(&slot) || self.failing.iter().any(|(f, _)| *f == slot)
     }
 
     /// Where an interview resumes: its first relevant required question
@@ -235,9 +279,9 @@ impl Interview {
     ///
     /// Notes just before that question on the path are shown first, in
     /// their place: a new interview opens at a note that begins it.
-    fn resume_at(&self) -> Option<usize> {
+    fn resume_at(&self) -> Option<Slot> {
         let survey = &self.record.survey;
-        let is_note = |idx: usize| survey.question_at(idx).kind == QuestionKind::Note;
+        let is_note = |slot: Slot| survey.question_at(slot.index).kind == QuestionKind::Note;
         let at = match self.missing.first() {
             Some(&first) => first,
             None => {
@@ -269,35 +313,31 @@ impl Interview {
         self.answered = self
             .path
             .iter()
-            .map(|&idx| {
-                self.record
-                    .answers
-                    .contains_key(&survey.question_at(idx).name)
-            })
+            .map(|&s| state.answer(s).is_some())
             .collect();
         self.calculated = state
             .calculations()
             .into_iter()
-            .filter_map(|(name, value)| survey.index_of(name).map(|idx| (idx, value)))
+            .filter_map(|(key, value)| Slot::of_key(survey, &key).map(|s| (s, value)))
             .collect();
-        self.review = (0..survey.question_count())
-            .filter(|&idx| {
-                let q = survey.question_at(idx);
-                self.path.binary_search(&idx).is_ok()
-                    || (q.calculation.is_some() && !q.label.is_empty() && state.is_relevant(idx))
+        self.review = state
+            .slots()
+            .into_iter()
+            .filter(|&slot| {
+                let q = survey.question_at(slot.index);
+                self.path.binary_search(&slot).is_ok()
+                    || (q.calculation.is_some()
+                        && !q.label.is_empty()
+                        && state.is_relevant_at(slot))
             })
             .collect();
-        self.missing = state
-            .missing()
-            .iter()
-            .filter_map(|q| survey.index_of(&q.name))
-            .collect();
+        self.missing = state.missing();
         self.failing = state
             .failures()
             .into_iter()
             .filter_map(|f| match f {
                 Failure::Invalid { question, message } => {
-                    survey.index_of(&question).map(|idx| (idx, message))
+                    Slot::of_key(survey, &question).map(|s| (s, message))
                 }
                 Failure::Missing { .. } => None,
             })
@@ -328,38 +368,32 @@ impl Interview {
 
     /// Shows the question at `index` with its stored answer in the input;
     /// on a complete interview, says at once how to change it.
-    pub fn go_to(&mut self, index: usize) {
+    pub fn go_to(&mut self, slot: Slot) {
         // A calculation is never shown: stay where the interview is.
-        if !self.record.survey.question_at(index).kind.is_shown() {
+        if !self.record.survey.question_at(slot.index).kind.is_shown() {
             return;
         }
-        self.current = index;
+        self.current = slot;
         self.mode = Mode::Question;
         self.from_review = false;
         self.error = self.locked().then(|| tr(T::ReopenFirst));
-        let q = self.record.survey.question_at(index);
-        let stored = self
-            .record
-            .answers
-            .get(&q.name)
-            .cloned()
-            .unwrap_or_default();
+        let stored = self.answer(slot).cloned().unwrap_or_default();
         self.picks = stored.split_whitespace().map(str::to_string).collect();
-        self.input = Input::new(if typed(&self.record.survey, index) {
+        self.input = Input::new(if typed(&self.record.survey, slot.index) {
             stored
         } else {
             String::new()
         });
     }
 
-    fn next_on_path(&self) -> Option<usize> {
+    fn next_on_path(&self) -> Option<Slot> {
         match self.path.iter().position(|&p| p == self.current) {
             Some(s) => self.path.get(s + 1).copied(),
             None => self.path.iter().copied().find(|&p| p > self.current),
         }
     }
 
-    pub fn previous_on_path(&self) -> Option<usize> {
+    pub fn previous_on_path(&self) -> Option<Slot> {
         self.path.iter().rev().copied().find(|&p| p < self.current)
     }
 
@@ -377,10 +411,12 @@ impl Interview {
         if self.mode != Mode::Question || self.locked() {
             return false;
         }
-        let q = self.record.survey.question_at(self.current);
-        let stored = self.record.answers.get(&q.name).map_or("", String::as_str);
+        let q = self.record.survey.question_at(self.current.index);
+        let stored = self.answer(self.current).map_or("", String::as_str);
         match q.kind {
-            _ if typed(&self.record.survey, self.current) => self.input.value().trim() != stored,
+            _ if typed(&self.record.survey, self.current.index) => {
+                self.input.value().trim() != stored
+            }
             QuestionKind::SelectMultiple => {
                 let stored: Vec<&str> = stored.split_whitespace().collect();
                 let mut picks: Vec<&str> = self.picks.iter().map(String::as_str).collect();
@@ -438,7 +474,10 @@ impl Interview {
     /// Saves an answer to the question shown (None clears it) through the
     /// store, then moves on.
     pub fn save(&mut self, ctx: &Ctx<'_>, raw: Option<String>) -> Outcome {
-        let name = self.record.survey.question_at(self.current).name.clone();
+        let name = crate::survey::roster::key(
+            &self.record.survey.question_at(self.current.index).name,
+            self.current.row,
+        );
         let old = self.record.answers.get(&name).cloned();
         let result = self.ensure_stored(ctx).and_then(|()| {
             ctx.store
@@ -452,7 +491,7 @@ impl Interview {
             Ok(stored) => {
                 let said = match &old {
                     Some(before) if old != stored => {
-                        changed(self, &name, before, stored.as_deref())
+                        changed(self, self.current, before, stored.as_deref())
                     }
                     _ => tr(T::Saved),
                 };
@@ -492,12 +531,12 @@ impl Interview {
 
 /// The notice for an answer that replaced an earlier one: the question,
 /// the old answer and the new one, so a change nobody meant is seen.
-fn changed(i: &Interview, name: &str, old: &str, new: Option<&str>) -> Tr {
+fn changed(i: &Interview, slot: Slot, old: &str, new: Option<&str>) -> Tr {
     let survey = &i.record.survey;
+    let q = survey.question_at(slot.index);
+    let name = q.name.as_str();
     let say = |lang: Lang| {
-        let label = survey
-            .question(name)
-            .map_or(name.to_string(), |q| i.fill(q.label.get(lang), lang));
+        let label = i.fill(q.label.get(lang), lang, slot);
         let shown = |v: &str| crate::interview::display_answer(survey, name, v, lang);
         let prefix = T::Changed.get(lang);
         let new = new.map_or_else(|| "—".to_string(), shown);

@@ -266,7 +266,7 @@ impl Screen {
         match self {
             Screen::Interview(i) => {
                 question::input(i).is_some()
-                    && i.record.survey.question_at(i.current).kind == QuestionKind::Text
+                    && i.record.survey.question_at(i.current.index).kind == QuestionKind::Text
             }
             _ => self.input().is_some(),
         }

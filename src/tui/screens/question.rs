@@ -59,19 +59,19 @@ pub fn choice_of(i: &Interview, code: KeyCode) -> Option<usize> {
         return None;
     }
     let survey = &i.record.survey;
-    let q = survey.question_at(i.current);
+    let q = survey.question_at(i.current.index);
     choice_index(q.kind, survey.choices_of(q).len(), code)
 }
 
 /// The input being typed in, on a question answered by typing.
 pub fn input(i: &mut Interview) -> Option<&mut Input> {
-    (i.mode == Mode::Question && !i.locked() && typed(&i.record.survey, i.current))
+    (i.mode == Mode::Question && !i.locked() && typed(&i.record.survey, i.current.index))
         .then_some(&mut i.input)
 }
 
 pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
     let survey = Rc::clone(&i.record.survey);
-    let q = survey.question_at(i.current);
+    let q = survey.question_at(i.current.index);
     let answered = i.record.answers.contains_key(&q.name);
     let may_pass = answered || !q.required;
     match k.code {
@@ -226,15 +226,14 @@ fn panel(area: Rect, label_lines: usize, hint_lines: usize) -> Panel {
 /// The question's label and hint, wrapped to the panel's width; a click
 /// maps to a choice through the same lines.
 fn question_text(i: &Interview, lang: Lang, width: u16) -> (Vec<String>, Vec<String>) {
-    let q = i.record.survey.question_at(i.current);
-    let mut label = i.fill(q.label.get(lang), lang);
+    let q = i.record.survey.question_at(i.current.index);
+    let mut label = i.fill(q.label.get(lang), lang, i.current);
     if q.required {
         label.push_str(&format!(" ({})", T::Required.get(lang)));
     }
-    let hint = q
-        .hint
-        .as_ref()
-        .map_or_else(Vec::new, |h| wrap(&i.fill(h.get(lang), lang), width));
+    let hint = q.hint.as_ref().map_or_else(Vec::new, |h| {
+        wrap(&i.fill(h.get(lang), lang, i.current), width)
+    });
     (wrap(&label, width), hint)
 }
 
@@ -246,7 +245,7 @@ pub fn click(i: &Interview, lang: Lang, body: Rect, column: u16, row: u16) -> Op
     if row < answer.y || row >= answer.bottom() || column < answer.x {
         return None;
     }
-    let q = i.record.survey.question_at(i.current);
+    let q = i.record.survey.question_at(i.current.index);
     let choice = usize::from(row - answer.y);
     (choice < i.record.survey.choices_of(q).len())
         .then(|| KeyEvent::from(KeyCode::Char(choice_key(q.kind, choice))))
@@ -258,7 +257,7 @@ pub fn render(i: &Interview, frame: &mut Frame<'_>, body: Rect, lang: Lang) {
         render_outline(i, frame, outline, lang);
     }
     let survey = &i.record.survey;
-    let q = survey.question_at(i.current);
+    let q = survey.question_at(i.current.index);
     let (label, hint) = question_text(i, lang, area.width);
     let parts = panel(area, label.len(), hint.len());
     render_progress(i, frame, &parts, lang);
@@ -288,11 +287,8 @@ pub fn render(i: &Interview, frame: &mut Frame<'_>, body: Rect, lang: Lang) {
 /// The section and the step, and a gauge of the questions answered.
 fn render_progress(i: &Interview, frame: &mut Frame<'_>, parts: &Panel, lang: Lang) {
     let survey = &i.record.survey;
-    let section = survey.section_of(i.current);
-    let section_label = section
-        .label
-        .as_ref()
-        .map_or(section.name.clone(), |l| l.get(lang).to_string());
+    let section = survey.section_of(i.current.index);
+    let section_label = i.section_title(section, i.current.row, lang);
     let step = i.step() + 1;
     let (done, answerable) = i.progress();
     let total = i.path.len().max(1);
@@ -339,7 +335,10 @@ fn render_choices(
             (false, false) => "( )",
         };
         let key = choice_key(q.kind, n);
-        let text = format!("{key} {mark} {}", i.fill(c.label.get(lang), lang));
+        let text = format!(
+            "{key} {mark} {}",
+            i.fill(c.label.get(lang), lang, i.current)
+        );
         let text = fit(&text, usize::from(area.width)).into_owned();
         Line::styled(text, if chosen { BOLD } else { Style::new() })
     });
@@ -422,29 +421,26 @@ fn render_outline(i: &Interview, frame: &mut Frame<'_>, area: Rect, lang: Lang) 
     let mut lines: Vec<Line> = Vec::new();
     let mut at = 0;
     let mut last_section = None;
-    for (n, &idx) in i.path.iter().enumerate() {
-        let section = survey.section_of(idx);
-        if last_section.is_none_or(|s| !std::ptr::eq(s, section)) {
-            last_section = Some(section);
-            let label = section
-                .label
-                .as_ref()
-                .map_or(section.name.as_str(), |l| l.get(lang));
-            lines.push(Line::styled(fit(label, width).into_owned(), DIM));
+    for (n, &slot) in i.path.iter().enumerate() {
+        let section = survey.section_of(slot.index);
+        if last_section.is_none_or(|(s, row)| !std::ptr::eq(s, section) || row != slot.row) {
+            last_section = Some((section, slot.row));
+            let label = i.section_title(section, slot.row, lang);
+            lines.push(Line::styled(fit(&label, width).into_owned(), DIM));
         }
-        let attention = i.wants_attention(idx);
-        let failing = i.failing.iter().any(|(f, _)| *f == idx);
+        let attention = i.wants_attention(slot);
+        let failing = i.failing.iter().any(|(f, _)| *f == slot);
         let mark = match (i.answered[n] && !failing, attention) {
             (true, _) => "✓",
             (false, true) => "!",
             (false, false) => "·",
         };
-        if idx == i.current {
+        if slot == i.current {
             at = lines.len();
         }
         let text = format!(
             " {mark} {}",
-            i.fill(survey.question_at(idx).label.get(lang), lang)
+            i.fill(survey.question_at(slot.index).label.get(lang), lang, slot)
         );
         let style = if mark == "!" { ERROR } else { Style::new() };
         lines.push(Line::styled(fit(&text, width).into_owned(), style));

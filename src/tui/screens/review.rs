@@ -11,7 +11,7 @@ use super::interview::{Interview, Mode, Next};
 use super::question::{choice_index, choice_key};
 use super::{Ctx, Go, Outcome, navigate, pick, tr};
 use crate::i18n::{Lang, Tr};
-use crate::interview::{Failure, display_answer};
+use crate::interview::{Failure, Slot, display_answer};
 use crate::store::StoreError;
 use crate::store::interview::Status;
 use crate::survey::QuestionKind;
@@ -49,7 +49,13 @@ pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
         KeyCode::Esc => return i.leave(),
         KeyCode::Enter => match i.review.get(at) {
             // A calculation follows the answers it reads: nothing to type.
-            Some(&idx) if i.record.survey.question_at(idx).calculation.is_some() => {
+            Some(&slot)
+                if i.record
+                    .survey
+                    .question_at(slot.index)
+                    .calculation
+                    .is_some() =>
+            {
                 return Outcome::said(tr(T::CalculatedNotTyped), false);
             }
             Some(&idx) => {
@@ -155,7 +161,7 @@ fn complete(i: &mut Interview, ctx: &Ctx<'_>) -> Outcome {
 /// What keeps the interview from being complete, in question order: each
 /// question's position and label with why (unanswered, or the reason its
 /// answer is refused), for the list completing opens.
-fn to_fix(i: &Interview, failures: &[Failure]) -> Vec<(usize, Tr)> {
+fn to_fix(i: &Interview, failures: &[Failure]) -> Vec<(Slot, Tr)> {
     let survey = &i.record.survey;
     failures
         .iter()
@@ -164,11 +170,10 @@ fn to_fix(i: &Interview, failures: &[Failure]) -> Vec<(usize, Tr)> {
                 Failure::Missing { question } => (question, tr(T::Missing)),
                 Failure::Invalid { question, message } => (question, message.clone()),
             };
-            let index = survey.index_of(name)?;
-            let label = &survey.question_at(index).label;
-            let say = |lang: Lang| format!("{} — {}", i.fill(label.get(lang), lang), why.get(lang));
+            let slot = Slot::of_key(survey, name)?;
+            let say = |lang: Lang| format!("{} — {}", i.slot_label(slot, lang), why.get(lang));
             Some((
-                index,
+                slot,
                 Tr {
                     zh: say(Lang::Zh),
                     en: say(Lang::En),
@@ -196,7 +201,7 @@ pub fn fix_key(i: &mut Interview, k: KeyEvent) -> Outcome {
 
 /// The list of what keeps the interview from being complete, over the
 /// review: each question one key away.
-fn render_fix(list: &[(usize, Tr)], frame: &mut Frame<'_>, body: Rect, lang: Lang) {
+fn render_fix(list: &[(Slot, Tr)], frame: &mut Frame<'_>, body: Rect, lang: Lang) {
     let width = body.width.saturating_sub(4).clamp(20, 90);
     let room = usize::from(width.saturating_sub(6));
     // Each wrapped whole under its key: nothing of it is cut.
@@ -233,24 +238,24 @@ pub fn click(i: &mut Interview, body: Rect, column: u16, row: u16) -> Option<Key
 }
 
 /// How an answer reads, with why it fails or that it is missing.
-fn answer_text(i: &Interview, index: usize, lang: Lang) -> String {
+fn answer_text(i: &Interview, slot: Slot, lang: Lang) -> String {
     let survey = &i.record.survey;
-    let q = survey.question_at(index);
-    if let Some((_, value)) = i.calculated.iter().find(|(idx, _)| *idx == index) {
+    let q = survey.question_at(slot.index);
+    if let Some((_, value)) = i.calculated.iter().find(|(s, _)| *s == slot) {
         let shown = value.as_deref().map_or("—".to_string(), |v| {
             display_answer(survey, &q.name, v, lang)
         });
         return format!("{shown}  ({})", T::Calculated.get(lang));
     }
-    let Some(stored) = i.record.answers.get(&q.name) else {
+    let Some(stored) = i.answer(slot) else {
         return match q.kind {
-            _ if i.missing.contains(&index) => format!("— {}", T::Missing.get(lang)),
+            _ if i.missing.contains(&slot) => format!("— {}", T::Missing.get(lang)),
             QuestionKind::Note => String::new(),
             _ => format!("— {}", T::Skipped.get(lang)),
         };
     };
     let shown = display_answer(survey, &q.name, stored, lang);
-    match i.failing.iter().find(|(f, _)| *f == index) {
+    match i.failing.iter().find(|(f, _)| *f == slot) {
         Some((_, why)) => format!("{shown} — {}", why.get(lang)),
         None => shown,
     }
@@ -276,7 +281,7 @@ pub fn render(i: &Interview, selected: usize, frame: &mut Frame<'_>, body: Rect,
     let cols = [Col::left(body.width * 11 / 20), Col::REST];
     let row = |n: usize| -> RowText {
         let idx = i.review[n];
-        let label = i.fill(survey.question_at(idx).label.get(lang), lang);
+        let label = i.slot_label(idx, lang);
         let style = if i.wants_attention(idx) {
             ERROR
         } else {

@@ -1,0 +1,251 @@
+//! Rosters in an interview: how many rows a roster has, expressions
+//! evaluated in a row (where `${q}` of the roster is the row's answer and
+//! `position(..)` its number), and texts filled with a row's values.
+
+use super::*;
+use crate::survey::Section;
+use crate::survey::expr::Expr;
+use crate::survey::roster::MAX_ROWS;
+
+/// Where an expression is evaluated: the interview, a row of a roster (or
+/// none), and `.` for a constraint.
+pub(super) struct At<'s, 'a> {
+    pub state: &'s State<'a>,
+    pub row: u32,
+    pub roster: Option<&'a Section>,
+    pub dot: Value,
+}
+
+impl<'a> State<'a> {
+    /// Where the expressions of a slot are evaluated.
+    pub(super) fn env(&self, slot: Slot) -> At<'_, 'a> {
+        At {
+            state: self,
+            row: slot.row,
+            roster: self.survey.roster_of(slot.index).filter(|_| slot.row > 0),
+            dot: Value::Empty,
+        }
+    }
+
+    /// How many rows a roster has: its `repeat_count`, a whole number from
+    /// 0 to [`MAX_ROWS`] (empty: none yet).
+    pub fn row_count(&self, section: &Section) -> u32 {
+        let Some(roster) = &section.roster else {
+            return 0;
+        };
+        let first = self.survey.positions_of(section).start;
+        if let Some(known) = self.rows.borrow().get(&first) {
+            return *known;
+        }
+        self.rows.borrow_mut().insert(first, 0);
+        let count = match eval(&roster.count.ast, self) {
+            Value::Number(n) if n >= 1.0 => n.trunc().min(f64::from(MAX_ROWS)) as u32,
+            Value::Text(t) => t
+                .trim()
+                .parse::<f64>()
+                .map_or(0, |n| n.clamp(0.0, f64::from(MAX_ROWS)) as u32),
+            _ => 0,
+        };
+        self.rows.borrow_mut().insert(first, count);
+        count
+    }
+
+    /// The roster `name` names, itself or through one of its questions.
+    fn roster_named(&self, name: &str) -> Option<&'a Section> {
+        self.survey.roster(name).or_else(|| {
+            self.survey
+                .index_of(name)
+                .and_then(|i| self.survey.roster_of(i))
+        })
+    }
+
+    /// How a row of a roster is named in `lang`: its `row_label` filled
+    /// with the row's answers, or "第 n 行" / "row n" when that is empty.
+    pub fn row_label(&self, section: &'a Section, row: u32, lang: crate::i18n::Lang) -> String {
+        let slot = Slot {
+            index: self.survey.positions_of(section).start,
+            row,
+        };
+        let named = section
+            .roster
+            .as_ref()
+            .and_then(|r| r.row_label.as_deref())
+            .map(|text| self.fill_at(text, lang, Some(slot)))
+            .filter(|t| !t.trim().is_empty());
+        named.unwrap_or_else(|| match lang {
+            crate::i18n::Lang::Zh => format!("第 {row} 行"),
+            crate::i18n::Lang::En => format!("row {row}"),
+        })
+    }
+
+    /// `text` filled as [`State::fill`] does, in the row of `slot` when it
+    /// has one: its `${q}` read the row's answers and `{row}` is the row's
+    /// label.
+    pub fn fill_at(&self, text: &str, lang: crate::i18n::Lang, slot: Option<Slot>) -> String {
+        let slot = slot.unwrap_or(Slot::at(0));
+        let roster = self.survey.roster_of(slot.index).filter(|_| slot.row > 0);
+        let text = match roster {
+            Some(section) if text.contains("{row}") && !text.contains("${row}") => {
+                let label = self.row_label_plain(section, slot.row, lang);
+                text.replace("{row}", &label)
+            }
+            _ => text.to_string(),
+        };
+        if !text.contains("${") {
+            return text;
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                out.push_str(&rest[start..]);
+                return out;
+            };
+            out.push_str(&self.shown(&after[..end], lang, slot, roster));
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// A row's label for `{row}`, without filling `{row}` again.
+    fn row_label_plain(&self, section: &'a Section, row: u32, lang: crate::i18n::Lang) -> String {
+        let template = section.roster.as_ref().and_then(|r| r.row_label.as_deref());
+        match template {
+            Some(t) if !t.contains("{row}") => self.row_label(section, row, lang),
+            _ => match lang {
+                crate::i18n::Lang::Zh => format!("第 {row} 行"),
+                crate::i18n::Lang::En => format!("row {row}"),
+            },
+        }
+    }
+
+    /// A reference's value as [`State::fill_at`] shows it.
+    fn shown(
+        &self,
+        name: &str,
+        lang: crate::i18n::Lang,
+        slot: Slot,
+        roster: Option<&'a Section>,
+    ) -> String {
+        let env = At {
+            state: self,
+            row: slot.row,
+            roster,
+            dot: Value::Empty,
+        };
+        let value = match name.strip_prefix("household.") {
+            Some(field) => HouseholdField::ALL
+                .into_iter()
+                .find(|f| f.name() == field)
+                .map_or(Value::Empty, |f| self.household(f)),
+            None => env.question(name),
+        };
+        let text = match value {
+            Value::Empty => return String::new(),
+            Value::Number(n) => format!("{n}"),
+            Value::Text(t) => t,
+            Value::Bool(b) => b.to_string(),
+        };
+        match self.survey.question(name) {
+            Some(q) if !self.survey.choices_of(q).is_empty() => {
+                display_answer(self.survey, name, &text, lang)
+            }
+            _ => text,
+        }
+    }
+}
+
+impl Env for State<'_> {
+    fn question(&self, name: &str) -> Value {
+        self.value(name)
+    }
+
+    fn household(&self, field: HouseholdField) -> Value {
+        let text = |s: &str| {
+            if s.is_empty() {
+                Value::Empty
+            } else {
+                Value::Text(s.to_string())
+            }
+        };
+        let h = &self.household;
+        match field {
+            HouseholdField::Members => Value::Number(h.members as f64),
+            HouseholdField::Code => text(&h.code),
+            HouseholdField::Head => text(&h.head),
+            HouseholdField::Phone => text(&h.phone),
+            HouseholdField::Cadre => text(&h.cadre),
+            HouseholdField::Village => text(&h.village),
+            HouseholdField::Township => text(&h.township),
+            HouseholdField::Group => text(&h.group),
+        }
+    }
+
+    fn dot(&self) -> Value {
+        Value::Empty
+    }
+
+    fn started_at(&self) -> i64 {
+        self.household.started_at
+    }
+
+    fn rows(&self, name: &str) -> u32 {
+        self.roster_named(name).map_or(0, |s| self.row_count(s))
+    }
+
+    fn at_row(&self, name: &str, row: u32, expr: &Expr) -> Value {
+        let Some(section) = self.roster_named(name) else {
+            return Value::Empty;
+        };
+        let env = At {
+            state: self,
+            row,
+            roster: Some(section),
+            dot: Value::Empty,
+        };
+        eval(expr, &env)
+    }
+}
+
+impl Env for At<'_, '_> {
+    fn question(&self, name: &str) -> Value {
+        if let Some(section) = self.roster
+            && let Some(index) = self.state.survey.index_of(name)
+            && self
+                .state
+                .survey
+                .roster_of(index)
+                .is_some_and(|r| std::ptr::eq(r, section))
+        {
+            return self.state.value_at(Slot {
+                index,
+                row: self.row,
+            });
+        }
+        self.state.value(name)
+    }
+    fn household(&self, field: HouseholdField) -> Value {
+        self.state.household(field)
+    }
+    fn started_at(&self) -> i64 {
+        self.state.started_at()
+    }
+    fn dot(&self) -> Value {
+        self.dot.clone()
+    }
+    fn rows(&self, name: &str) -> u32 {
+        self.state.rows(name)
+    }
+    fn at_row(&self, name: &str, row: u32, expr: &Expr) -> Value {
+        self.state.at_row(name, row, expr)
+    }
+    fn position(&self) -> Value {
+        match self.roster {
+            Some(_) => Value::Number(f64::from(self.row)),
+            None => Value::Empty,
+        }
+    }
+}

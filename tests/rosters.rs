@@ -1,0 +1,205 @@
+//! Rosters, calculations per row, aggregates, rules counted per person and
+//! special answers, through the real loader and interview engine.
+
+use minqing::interview::{Answers, HouseholdFacts, Outcome, Slot, State, failures, settle};
+use minqing::survey::expr::eval::Value;
+use minqing::survey::{Survey, load};
+
+fn members() -> Survey {
+    let text = std::fs::read_to_string("tests/rosters/members.toml").expect("fixture");
+    let loaded = load(&text);
+    assert_eq!(loaded.errors(), 0, "{:?}", loaded.diagnostics);
+    loaded.survey.expect("loads")
+}
+
+fn answers(pairs: &[(&str, &str)]) -> Answers {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn facts() -> HouseholdFacts {
+    HouseholdFacts {
+        members: 3,
+        started_at: 1_764_000_000_000,
+        ..HouseholdFacts::default()
+    }
+}
+
+const FAMILY: &[(&str, &str)] = &[
+    ("people", "3"),
+    ("member_name[1]", "李明"),
+    ("age[1]", "45"),
+    ("insured[1]", "yes"),
+    ("member_name[2]", "王芳"),
+    ("age[2]", "41"),
+    ("insured[2]", "no"),
+    ("member_name[3]", "李小"),
+    ("age[3]", "0"),
+];
+
+#[test]
+fn a_roster_has_as_many_rows_as_its_count_and_each_row_its_own_answers() {
+    let s = members();
+    let a = answers(FAMILY);
+    let f = facts();
+    let state = State::new(&s, &a, &f);
+    let roster = s.roster("members").expect("roster");
+    assert_eq!(state.row_count(roster), 3);
+    let insured = s.index_of("insured").expect("q");
+    // Per-row relevance: a baby is not asked about insurance.
+    assert!(state.is_relevant_at(Slot {
+        index: insured,
+        row: 1
+    }));
+    assert!(!state.is_relevant_at(Slot {
+        index: insured,
+        row: 3
+    }));
+    // No row 4, and no roster question outside its rows.
+    assert!(!state.is_relevant_at(Slot {
+        index: insured,
+        row: 4
+    }));
+    assert!(!state.is_relevant(insured));
+    assert!(state.failures().is_empty(), "{:?}", state.failures());
+    // Labels name the row by its row_label.
+    let label = s.question_at(insured).label.get(minqing::i18n::Lang::Zh);
+    let filled = state.fill_at(
+        label,
+        minqing::i18n::Lang::Zh,
+        Some(Slot {
+            index: insured,
+            row: 2,
+        }),
+    );
+    assert_eq!(filled, "王芳参加医保了吗?");
+    assert_eq!(state.row_label(roster, 2, minqing::i18n::Lang::En), "王芳");
+}
+
+#[test]
+fn aggregates_read_the_rows_from_outside() {
+    let s = members();
+    let a = answers(FAMILY);
+    let f = facts();
+    let state = State::new(&s, &a, &f);
+    assert_eq!(state.value("uninsured"), Value::Number(1.0));
+    assert_eq!(state.value("oldest"), Value::Number(45.0));
+    assert_eq!(state.value("youngest"), Value::Number(0.0));
+    assert_eq!(state.value("total_age"), Value::Number(86.0));
+    assert_eq!(state.value("rows"), Value::Number(3.0));
+    assert_eq!(state.value("second_name"), Value::Text("王芳".into()));
+    // A roster question read outside the roster on its own is empty.
+    assert_eq!(state.value("age"), Value::Empty);
+}
+
+#[test]
+fn calculations_are_stored_per_row_and_leave_with_their_rows() {
+    let s = members();
+    let mut a = answers(FAMILY);
+    let f = facts();
+    assert!(settle(&s, &mut a, &f));
+    assert_eq!(a.get("age_next_year[1]").map(String::as_str), Some("46"));
+    assert_eq!(a.get("age_next_year[3]").map(String::as_str), Some("1"));
+    assert_eq!(a.get("is_first[1]").map(String::as_str), Some("true"));
+    assert_eq!(a.get("is_first[2]").map(String::as_str), Some("false"));
+    assert_eq!(a.get("uninsured").map(String::as_str), Some("1"));
+    // Fewer people: the third row's calculations go, its answers stay
+    // (they are dropped only when the interviewer says which).
+    a.insert("people".into(), "2".into());
+    assert!(settle(&s, &mut a, &f));
+    assert!(!a.contains_key("age_next_year[3]"));
+    assert!(a.contains_key("age[3]"));
+    assert_eq!(a.get("youngest").map(String::as_str), Some("41"));
+    assert!(!settle(&s, &mut a, &f), "settled once is settled");
+}
+
+#[test]
+fn a_rule_per_person_counts_the_persons_it_fired_on() {
+    let s = members();
+    let mut a = answers(FAMILY);
+    a.insert("insured[1]".into(), "no".into());
+    let f = facts();
+    let state = State::new(&s, &a, &f);
+    let hits = state.need_hits();
+    let outcome = |name: &str| hits.iter().find(|h| h.need.name == name).map(|h| h.outcome);
+    assert_eq!(
+        outcome("uninsured_member"),
+        Some(Outcome::Affected { persons: Some(2) })
+    );
+    assert_eq!(
+        outcome("many_uninsured"),
+        Some(Outcome::Affected { persons: None })
+    );
+}
+
+#[test]
+fn a_special_answer_satisfies_required_reads_empty_and_makes_a_rule_unknown() {
+    let s = members();
+    let mut a = answers(FAMILY);
+    a.insert("insured[2]".into(), "[dont_know]".into());
+    let f = facts();
+    let state = State::new(&s, &a, &f);
+    assert!(
+        failures(&s, &a, &f).is_empty(),
+        "a special answer is an answer"
+    );
+    assert_eq!(state.value("uninsured"), Value::Number(0.0));
+    let outcome = |name: &str| {
+        state
+            .need_hits()
+            .iter()
+            .find(|h| h.need.name == name)
+            .map(|h| h.outcome)
+    };
+    assert_eq!(outcome("uninsured_member"), Some(Outcome::Unknown));
+    // `uninsured >= 2` cannot hold with one member left to tell: count-if
+    // counts the rows where the answer is known, so the rule reads a
+    // number and says "no problem".
+    assert_eq!(outcome("many_uninsured"), None);
+    // Another member uninsured: the household is affected, whatever the
+    // unknown one.
+    a.insert("insured[1]".into(), "no".into());
+    let state = State::new(&s, &a, &f);
+    let hit = state
+        .need_hits()
+        .into_iter()
+        .find(|h| h.need.name == "uninsured_member")
+        .map(|h| h.outcome);
+    assert_eq!(hit, Some(Outcome::Affected { persons: Some(1) }));
+    // A special answer the question does not offer is refused.
+    let age = s.index_of("member_name").expect("q");
+    assert!(
+        state
+            .accept_at(Slot { index: age, row: 1 }, "[refused]")
+            .is_err()
+    );
+    let insured = s.index_of("insured").expect("q");
+    assert_eq!(
+        state.accept_at(
+            Slot {
+                index: insured,
+                row: 1
+            },
+            "[refused]"
+        ),
+        Ok("[refused]".into())
+    );
+}
+
+#[test]
+fn a_required_question_of_a_row_is_missing_by_row() {
+    let s = members();
+    let mut a = answers(FAMILY);
+    a.remove("age[2]");
+    a.insert("people".into(), "4".into());
+    let f = facts();
+    let keys: Vec<String> = failures(&s, &a, &f)
+        .iter()
+        .map(|f| f.question().to_string())
+        .collect();
+    assert_eq!(keys, ["age[2]", "member_name[4]", "age[4]", "insured[4]"]);
+    let said = failures(&s, &a, &f)[0].describe(&s);
+    assert!(said.zh.contains("第 2 行"), "{}", said.zh);
+}
