@@ -90,6 +90,7 @@ fn ranking(c: &mut Criterion) {
             severity: (r % 4 + 2) as u8,
             project: None,
             unit_cost: Some(1000.0 + r as f64 * 100.0),
+            per_person: false,
         })
         .collect();
     let households: Vec<Household> = (0..20_718)

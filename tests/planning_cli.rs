@@ -221,8 +221,10 @@ fn priorities_export_reads_back_cell_by_cell() {
             "4",
             "2",
             "2",
+            "0",
             "2",
             "6",
+            "",
             "1.000",
             "6000",
             "low"

@@ -15,6 +15,7 @@ fn rules() -> Vec<Rule> {
         severity,
         project: None,
         unit_cost: cost,
+        per_person: false,
     };
     vec![
         r("water", "far", "water", 3, Some(1500.0)),

@@ -203,3 +203,153 @@ fn a_required_question_of_a_row_is_missing_by_row() {
     let said = failures(&s, &a, &f)[0].describe(&s);
     assert!(said.zh.contains("第 2 行"), "{}", said.zh);
 }
+
+mod common;
+
+use minqing::store::Store;
+use minqing::store::household::Household;
+
+fn household(code: &str, members: i64) -> Household {
+    Household {
+        code: code.into(),
+        township: "勐烈镇".into(),
+        village: "曼贺村".into(),
+        head: "李明".into(),
+        members,
+        ..Household::default()
+    }
+}
+
+/// Interviews of the members questionnaire in a real database: roster
+/// answers saved by row, stored hits with persons and unknowns, and the
+/// priorities that count them.
+#[test]
+fn roster_answers_are_saved_by_row_and_priorities_count_persons_and_unknowns() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let db = dir.path().join("m.db");
+    let survey = members();
+    let store = Store::open(&db).expect("open");
+    let codes = ["H1", "H2", "H3"];
+    store
+        .upsert_households(&codes.map(|c| household(c, 3)))
+        .expect("households");
+    let families: [&[(&str, &str)]; 3] = [
+        // Two uninsured members.
+        &[
+            ("people", "2"),
+            ("member_name[1]", "甲"),
+            ("age[1]", "30"),
+            ("insured[1]", "no"),
+            ("member_name[2]", "乙"),
+            ("age[2]", "31"),
+            ("insured[2]", "no"),
+        ],
+        // One member who does not know.
+        &[
+            ("people", "1"),
+            ("member_name[1]", "丙"),
+            ("age[1]", "50"),
+            ("insured[1]", "[dont_know]"),
+        ],
+        // Insured.
+        &[
+            ("people", "1"),
+            ("member_name[1]", "丁"),
+            ("age[1]", "[dont_know]"),
+            ("insured[1]", "yes"),
+        ],
+    ];
+    for (code, answers) in codes.iter().zip(families) {
+        let id = store
+            .open_interview(code, &survey, "王芳")
+            .expect("begin")
+            .id;
+        for (key, value) in answers {
+            store
+                .save_answer(id, key, Some(value), "王芳")
+                .unwrap_or_else(|e| panic!("{key}: {e}"));
+        }
+        store.complete(id, "王芳").expect("complete");
+    }
+    // A roster question without its row, or past the roster, is no slot.
+    let id = store
+        .open_interview("H1", &survey, "王芳")
+        .expect("the draft")
+        .id;
+    assert!(store.save_answer(id, "age", Some("3"), "王芳").is_err());
+    let hits: Vec<String> = codes
+        .iter()
+        .map(|c| {
+            let i = store
+                .find_interview(c, &std::rc::Rc::new(survey.clone()))
+                .expect("read")
+                .expect("interview");
+            store.hits(i.id).expect("hits").encode()
+        })
+        .collect();
+    assert_eq!(
+        hits,
+        [
+            "uninsured_member:4*2 many_uninsured:3",
+            "uninsured_member:?4",
+            ""
+        ]
+    );
+    assert!(store.doctor().expect("doctor").is_clean());
+    let (input, projects) = store
+        .priorities(false, minqing::priority::By::Village)
+        .expect("ranked");
+    let p = projects
+        .iter()
+        .find(|p| input.rules[p.rule].name == "uninsured_member")
+        .expect("project");
+    assert_eq!((p.affected(), p.surveyed, p.unknown), (1, 3, 1));
+    assert_eq!(p.persons, Some(2));
+    assert_eq!(p.cost, Some(760.0), "380 yuan per person");
+    assert!(
+        (p.share() - 0.5).abs() < 1e-12,
+        "1 of the 2 that can be told"
+    );
+    drop(store);
+
+    // The CSV of the priorities says it too.
+    let folder = dir.path().join("surveys");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::copy("tests/rosters/members.toml", folder.join("members.toml")).expect("copy");
+    let out = dir.path().join("p.csv");
+    common::minqing(&db)
+        .arg("--surveys")
+        .arg(&folder)
+        .args(["export", "priorities", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(&out).expect("written");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let row: Vec<&str> = lines
+        .find(|l| l.contains("uninsured_member"))
+        .expect("row")
+        .split(',')
+        .collect();
+    let explained = common::minqing(&db)
+        .arg("--surveys")
+        .arg(&folder)
+        .args(["explain", "曼贺村", "uninsured_member"])
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&explained.get_output().stdout).to_string();
+    assert!(
+        said.contains("counted per person: 2 persons affected"),
+        "{said}"
+    );
+    assert!(said.contains("1 households cannot be told"), "{said}");
+    assert!(
+        said.contains("no / no(no / no)"),
+        "each row's answer: {said}"
+    );
+    assert_eq!(row[at("households unknown")], "1", "{csv}");
+    assert_eq!(row[at("persons affected (rules per person)")], "2");
+    assert_eq!(row[at("share")], "0.500");
+}

@@ -78,6 +78,9 @@ fn priorities_table(
             Column::Rule => false,
             Column::Group => by == ByArg::Group,
             Column::Village => by != ByArg::Township,
+            // Shown when a project has them: most questionnaires never do.
+            Column::Unknown => projects.iter().any(|p| p.unknown > 0),
+            Column::Persons => projects.iter().any(|p| p.persons.is_some()),
             _ => true,
         })
         .collect();
@@ -182,6 +185,25 @@ fn explain_text(
         )
         .get(lang),
     );
+    if let Some(persons) = project.persons {
+        out.push_str(
+            tr!(
+                "此规则按人计:受影响 {persons} 人\n",
+                "this rule is counted per person: {persons} persons affected\n"
+            )
+            .get(lang),
+        );
+    }
+    let unknown = project.unknown;
+    if unknown > 0 {
+        out.push_str(
+            tr!(
+                "无法判断 {unknown} 户(回答了“不知道”或拒绝回答),不计入比例\n",
+                "{unknown} households cannot be told (they answered \"don't know\" or refused); they are left out of the share\n"
+            )
+            .get(lang),
+        );
+    }
     let explanation = store
         .explain(&input, project)
         .map_err(CliError::store(db))?;
@@ -247,12 +269,19 @@ fn explanation_table(explanation: &Explanation, lang: Lang) -> String {
         Lang::Zh => vec!["户编码".into(), "户主".into(), "人口".into()],
         Lang::En => vec!["code".into(), "head".into(), "members".into()],
     };
+    let per_person = explanation.rows.iter().any(|r| r.persons.is_some());
+    if per_person {
+        headers.push(tr!("受影响人数", "persons").get(lang).to_string());
+    }
     headers.extend(explanation.questions.iter().cloned());
     let rows: Vec<Vec<String>> = explanation
         .rows
         .iter()
         .map(|r| {
             let mut row = vec![r.code.clone(), r.head.clone(), r.members.to_string()];
+            if per_person {
+                row.push(r.persons.map_or(String::new(), |p| p.to_string()));
+            }
             row.extend(r.values.iter().map(|(q, v)| {
                 match v {
                     Some(v)
@@ -270,7 +299,8 @@ fn explanation_table(explanation: &Explanation, lang: Lang) -> String {
         })
         .collect();
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    table::render(&header_refs, &rows, &[2])
+    let right: &[usize] = if per_person { &[2, 3] } else { &[2] };
+    table::render(&header_refs, &rows, right)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

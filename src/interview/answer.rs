@@ -157,3 +157,37 @@ fn within_bounds(question: &Question, n: f64) -> Result<(), AnswerError> {
     }
     Ok(())
 }
+
+/// What joins the answers of a roster question's rows where one text
+/// shows them all (an explanation of a project).
+pub const ROW_SEPARATOR: &str = " / ";
+
+/// The stored answer of `question`; for a question of a roster, every
+/// row's answer in row order joined by [`ROW_SEPARATOR`] (an unanswered
+/// row as nothing), `None` when no row has one.
+pub fn stored_rows(
+    survey: &Survey,
+    answers: &crate::interview::Answers,
+    question: &str,
+) -> Option<String> {
+    let roster = survey.index_of(question).and_then(|i| survey.roster_of(i));
+    if roster.is_none() {
+        return answers.get(question).cloned();
+    }
+    let rows: Vec<(u32, &String)> = answers
+        .iter()
+        .filter_map(|(key, value)| {
+            let (name, row) = crate::survey::roster::split_key(key);
+            (name == question && row > 0).then_some((row, value))
+        })
+        .collect();
+    let last = rows.iter().map(|(row, _)| *row).max()?;
+    let texts: Vec<&str> = (1..=last)
+        .map(|row| {
+            rows.iter()
+                .find(|(r, _)| *r == row)
+                .map_or("", |(_, v)| v.as_str())
+        })
+        .collect();
+    Some(texts.join(ROW_SEPARATOR))
+}

@@ -20,7 +20,7 @@ mod answer;
 mod needs;
 mod rows;
 
-pub use answer::{AnswerError, canonical};
+pub use answer::{AnswerError, ROW_SEPARATOR, canonical, stored_rows};
 use answer::{refuse, value_of};
 pub use needs::{Fired, Outcome};
 
@@ -481,6 +481,19 @@ pub fn display_answer(
     let Some(q) = survey.question(question) else {
         return stored.to_string();
     };
+    if let Some(special) = Special::of_stored(stored) {
+        return special.label().get(lang).to_string();
+    }
+    let in_roster = survey
+        .index_of(question)
+        .is_some_and(|i| survey.roster_of(i).is_some());
+    if in_roster && stored.contains(ROW_SEPARATOR) {
+        return stored
+            .split(ROW_SEPARATOR)
+            .map(|row| display_answer(survey, question, row, lang))
+            .collect::<Vec<_>>()
+            .join(ROW_SEPARATOR);
+    }
     let choices = survey.choices_of(q);
     if q.kind == QuestionKind::SelectMultiple && stored.is_empty() {
         return tr!("一项也没选", "none ticked").get(lang).to_string();

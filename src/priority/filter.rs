@@ -104,6 +104,7 @@ mod tests {
             severity: 3,
             project: None,
             unit_cost: None,
+            per_person: false,
         }
     }
 
@@ -121,6 +122,8 @@ mod tests {
             people: 1,
             phase: 3,
             cost: None,
+            persons: None,
+            unknown: 0,
         }
     }
 

@@ -10,9 +10,11 @@
 
 pub mod budget;
 mod filter;
+mod order;
 mod reading;
 
 pub use filter::Filter;
+use order::sort_projects;
 pub use reading::{category_name, why_ranked};
 
 use std::collections::HashMap;
@@ -41,6 +43,8 @@ pub struct Rule {
     pub severity: u8,
     pub project: Option<Label>,
     pub unit_cost: Option<f64>,
+    /// Counted per row of a roster (per person): its cost is per person.
+    pub per_person: bool,
 }
 
 /// One household's counted interview of one survey: the latest complete
@@ -109,8 +113,16 @@ pub struct Project {
     pub people: i64,
     /// The phase of the rule's category in the area.
     pub phase: u8,
-    /// `unit_cost × k`, when the rule has a unit cost.
+    /// `unit_cost × k` (× persons for a rule counted per person), when
+    /// the rule has a unit cost.
     pub cost: Option<f64>,
+    /// For a rule counted per person: the persons affected in the
+    /// affected households.
+    pub persons: Option<i64>,
+    /// Surveyed households where the rule cannot be told (it depends on a
+    /// "don't know" or a refusal): neither affected nor without the
+    /// problem, and left out of the share.
+    pub unknown: i64,
 }
 
 impl Project {
@@ -118,12 +130,14 @@ impl Project {
         self.households.len() as i64
     }
 
-    /// k / n.
+    /// k / (n − unknown): households whose answer cannot tell are left
+    /// out of the share.
     pub fn share(&self) -> f64 {
-        if self.surveyed == 0 {
+        let known = self.surveyed - self.unknown;
+        if known <= 0 {
             0.0
         } else {
-            self.affected() as f64 / self.surveyed as f64
+            self.affected() as f64 / known as f64
         }
     }
 
@@ -161,12 +175,19 @@ pub struct Tally<'a> {
     by_version: Vec<Vec<i64>>,
     /// affected[area * rules + rule]: households where the rule fired.
     affected: Vec<Vec<u32>>,
+    /// persons[area * rules + rule]: persons a rule counted per row fired on.
+    persons: Vec<i64>,
+    /// unknown[area * rules + rule]: households where the rule cannot be told.
+    unknown: Vec<i64>,
     /// worst[household * categories + category]: the worst severity of a
     /// fired rule, 0 for none, NOT_ASKED when not surveyed for it.
     worst: Vec<u8>,
 }
 
 const NOT_ASKED: u8 = u8::MAX;
+/// In `worst`: asked, nothing fired, and a rule cannot be told: left out
+/// of the phase, as it is neither "no problem" nor a problem.
+const UNTOLD: u8 = u8::MAX - 1;
 
 /// A household's township, village and group, and the number of its area.
 type LastArea = (Rc<str>, Rc<str>, Rc<str>, usize);
@@ -210,6 +231,8 @@ impl<'a> Tally<'a> {
             versions: Vec::new(),
             by_version: Vec::new(),
             affected: Vec::new(),
+            persons: Vec::new(),
+            unknown: Vec::new(),
             worst: Vec::new(),
         }
     }
@@ -261,8 +284,10 @@ impl<'a> Tally<'a> {
                         let a = self.areas.len();
                         self.areas.push(Area::of(h, by));
                         self.area_index.insert(key, a);
-                        self.affected
-                            .resize_with((a + 1) * self.rules.len(), Vec::new);
+                        let cells = (a + 1) * self.rules.len();
+                        self.affected.resize_with(cells, Vec::new);
+                        self.persons.resize(cells, 0);
+                        self.unknown.resize(cells, 0);
                         for counts in &mut self.by_version {
                             counts.push(0);
                         }
@@ -333,12 +358,31 @@ impl<'a> Tally<'a> {
         for &hit in hits {
             let severity = self.rules[hit].severity;
             let cell = &mut row[self.category_of_rule[hit]];
-            *cell = if *cell == NOT_ASKED {
+            *cell = if *cell == NOT_ASKED || *cell == UNTOLD {
                 severity
             } else {
                 (*cell).max(severity)
             };
             self.affected[area * self.rules.len() + hit].push(household as u32);
+        }
+    }
+
+    /// What a household's counted interview says of a rule beyond firing:
+    /// the persons a rule counted per row fired on (with the rule among
+    /// the hits of [`Tally::add_version`]), or that the rule cannot be told
+    /// (`unknown`, and not among the hits).
+    pub fn add_detail(&mut self, household: usize, rule: usize, persons: u32, unknown: bool) {
+        let area = self.area_of[household] as usize;
+        let slot = area * self.rules.len() + rule;
+        if unknown {
+            self.unknown[slot] += 1;
+            let cats = self.categories.len();
+            let cell = &mut self.worst[household * cats + self.category_of_rule[rule]];
+            if *cell == 0 || *cell == NOT_ASKED {
+                *cell = UNTOLD;
+            }
+        } else {
+            self.persons[slot] += i64::from(persons);
         }
     }
 
@@ -365,7 +409,7 @@ impl<'a> Tally<'a> {
         let cats = self.categories.len();
         let mut counts = vec![[0i64; 6]; self.areas.len() * cats];
         for (slot, &severity) in self.worst.iter().enumerate() {
-            if severity == NOT_ASKED {
+            if severity == NOT_ASKED || severity == UNTOLD {
                 continue;
             }
             let (household, category) = (slot / cats, slot % cats);
@@ -455,11 +499,15 @@ impl<'a> Tally<'a> {
             }
             let affected: Vec<usize> = list.into_iter().map(|h| h as usize).collect();
             let r = &rules[rule];
+            let persons = r.per_person.then_some(self.persons[slot]);
+            let units = persons.unwrap_or(affected.len() as i64);
             projects.push(Project {
                 surveyed: surveyed[area * rules.len() + rule],
                 registered: registered[area],
                 phase: phase[area * cats + self.category_of_rule[rule]],
-                cost: r.unit_cost.map(|c| c * affected.len() as f64),
+                cost: r.unit_cost.map(|c| c * units as f64),
+                persons,
+                unknown: self.unknown[slot],
                 people: affected.iter().map(|&h| households[h].members).sum(),
                 households: affected,
                 area: self.areas[area].clone(),
@@ -470,46 +518,6 @@ impl<'a> Tally<'a> {
         sort_projects(&mut projects, &areas_of_projects, &self.areas, rules);
         projects
     }
-}
-
-/// Sorts projects in the order of [`rank`], with areas and rules ranked by
-/// name once rather than at every comparison. `area_of[i]` is the number of
-/// project i's area in `areas`.
-fn sort_projects(projects: &mut Vec<Project>, area_of: &[usize], areas: &[Area], rules: &[Rule]) {
-    let mut area_order: Vec<usize> = (0..areas.len()).collect();
-    area_order.sort_by(|&a, &b| areas[a].cmp(&areas[b]));
-    let mut area_rank = vec![0usize; areas.len()];
-    for (place, &a) in area_order.iter().enumerate() {
-        area_rank[a] = place;
-    }
-    let mut rule_order: Vec<usize> = (0..rules.len()).collect();
-    rule_order.sort_by(|&a, &b| {
-        (&rules[a].survey, &rules[a].name).cmp(&(&rules[b].survey, &rules[b].name))
-    });
-    let mut rule_rank = vec![0usize; rules.len()];
-    for (place, &r) in rule_order.iter().enumerate() {
-        rule_rank[r] = place;
-    }
-    let unit = |r: &Rule| r.unit_cost.unwrap_or(f64::INFINITY);
-    let mut keyed: Vec<(usize, usize, usize)> = projects
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (i, area_rank[area_of[i]], rule_rank[p.rule]))
-        .collect();
-    keyed.sort_by(|&(a, area_a, rule_a), &(b, area_b, rule_b)| {
-        let (pa, pb) = (&projects[a], &projects[b]);
-        let (ra, rb) = (&rules[pa.rule], &rules[pb.rule]);
-        pb.phase
-            .cmp(&pa.phase)
-            .then(rb.severity.cmp(&ra.severity))
-            .then(pb.affected().cmp(&pa.affected()))
-            .then(pb.share().total_cmp(&pa.share()))
-            .then(unit(ra).total_cmp(&unit(rb)))
-            .then(area_a.cmp(&area_b))
-            .then(rule_a.cmp(&rule_b))
-    });
-    let mut slots: Vec<Option<Project>> = std::mem::take(projects).into_iter().map(Some).collect();
-    projects.extend(keyed.iter().filter_map(|&(i, _, _)| slots[i].take()));
 }
 
 /// The phase of each category in each area: the highest severity `L` such

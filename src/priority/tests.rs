@@ -11,6 +11,7 @@ fn rule(survey: &str, name: &str, category: &str, severity: u8, unit_cost: f64) 
         severity,
         project: None,
         unit_cost: Some(unit_cost),
+        per_person: false,
     }
 }
 
@@ -304,6 +305,42 @@ fn a_rule_missing_from_a_version_is_not_counted_as_no_problem() {
         surface.phase, 1,
         "the category was asked of all 10: 1 of 10 is below 20%"
     );
+}
+
+#[test]
+fn a_rule_per_person_counts_persons_and_costs_per_person_and_unknowns_leave_the_share() {
+    let (households, _) = county();
+    let mut rules = rules();
+    rules[1].per_person = true;
+    let mut tally = Tally::of(&households, &rules, By::Village);
+    // Village A, households 0-9, asked both water rules. "surface" fired
+    // on 0 (2 persons) and 1 (1 person); it cannot be told for 2 and 3.
+    for h in 0..10 {
+        let hits: &[usize] = if h < 2 { &[1] } else { &[] };
+        tally.add_asked(h, &[0, 1], hits);
+        match h {
+            0 => tally.add_detail(h, 1, 2, false),
+            1 => tally.add_detail(h, 1, 1, false),
+            2 | 3 => tally.add_detail(h, 1, 0, true),
+            _ => {}
+        }
+    }
+    let projects = tally.rank(&households);
+    let surface = projects
+        .iter()
+        .find(|p| rules[p.rule].name == "surface")
+        .expect("project");
+    assert_eq!(surface.affected(), 2);
+    assert_eq!(surface.persons, Some(3));
+    assert_eq!(surface.unknown, 2);
+    assert_eq!(surface.surveyed, 10);
+    assert!(
+        (surface.share() - 2.0 / 8.0).abs() < 1e-12,
+        "k / (n - unknown)"
+    );
+    assert_eq!(surface.cost, Some(3.0 * 2000.0), "unit cost per person");
+    // The phase: 2 of the 8 households that can be told are at severity 4.
+    assert_eq!(surface.phase, 4);
 }
 
 #[test]

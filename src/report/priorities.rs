@@ -33,8 +33,12 @@ pub enum Column {
     Phase,
     Affected,
     Surveyed,
+    /// Surveyed households where the rule cannot be told.
+    Unknown,
     Registered,
     People,
+    /// Persons affected, for a rule counted per person.
+    Persons,
     Share,
     Cost,
     Reliability,
@@ -44,7 +48,7 @@ pub enum Column {
 
 impl Column {
     /// Every column, in order; `Funded` last.
-    pub const ALL: [Column; 17] = {
+    pub const ALL: [Column; 19] = {
         use Column::*;
         [
             Rank,
@@ -58,8 +62,10 @@ impl Column {
             Phase,
             Affected,
             Surveyed,
+            Unknown,
             Registered,
             People,
+            Persons,
             Share,
             Cost,
             Reliability,
@@ -86,8 +92,13 @@ impl Column {
             Column::Phase => ("阶段", "phase"),
             Column::Affected => ("受影响户数", "households affected"),
             Column::Surveyed => ("调查户数", "surveyed"),
+            Column::Unknown => ("无法判断户数", "households unknown"),
             Column::Registered => ("登记户数", "registered"),
             Column::People => ("受影响人口", "people affected"),
+            Column::Persons => (
+                "受影响人数(按人计的规则)",
+                "persons affected (rules per person)",
+            ),
             Column::Share => ("比例", "share"),
             Column::Cost => ("估算费用(元)", "estimated cost (yuan)"),
             Column::Reliability => ("可靠性", "reliability"),
@@ -108,8 +119,10 @@ impl Column {
                 | Column::Phase
                 | Column::Affected
                 | Column::Surveyed
+                | Column::Unknown
                 | Column::Registered
                 | Column::People
+                | Column::Persons
                 | Column::Share
                 | Column::Cost
         )
@@ -165,6 +178,8 @@ impl<'a> PriorityRow<'a> {
             Column::Phase => Cell::int(i64::from(p.phase)),
             Column::Affected => Cell::int(p.affected()),
             Column::Surveyed => Cell::int(p.surveyed),
+            Column::Unknown => Cell::int(p.unknown),
+            Column::Persons => p.persons.map_or(Cell::text(""), Cell::int),
             Column::Registered => Cell::int(p.registered),
             Column::People => Cell::int(p.people),
             Column::Share => Cell::Number(format!("{:.3}", p.share()).into()),
@@ -218,7 +233,7 @@ mod tests {
 
     #[test]
     fn every_column_has_both_languages_and_funded_needs_a_budget() {
-        assert_eq!(Column::all(false).len(), 16);
+        assert_eq!(Column::all(false).len(), 18);
         assert_eq!(Column::all(true).last(), Some(&Column::Funded));
         for c in Column::all(true) {
             assert!(!c.header(Lang::Zh).is_empty() && !c.header(Lang::En).is_empty());

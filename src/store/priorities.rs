@@ -19,7 +19,7 @@ use std::rc::Rc;
 pub use explain::{ExplainRow, Explanation};
 
 use self::counted::{Chunk, read_counted};
-use self::versions::Versions;
+use self::versions::{Hits, Versions};
 use super::hits::{BadHits, NeedHits};
 use super::{Result, Store, StoreError};
 use crate::priority::{By, Household, Project, Rule, Tally};
@@ -31,7 +31,7 @@ struct Candidate {
     id: i64,
     when: i64,
     complete: bool,
-    hits: Vec<usize>,
+    hits: Hits,
     snapshot: i64,
 }
 
@@ -230,6 +230,13 @@ impl Store {
                     while let [at, n, rest @ ..] = entries {
                         let (hits, next) = rest.split_at((*n).min(rest.len()));
                         tally.add_version(h, numbers[*at], hits);
+                        let Some((&m, details)) = next.split_first() else {
+                            break;
+                        };
+                        let (details, next) = details.split_at((m * 3).min(details.len()));
+                        for d in details.chunks_exact(3) {
+                            tally.add_detail(h, d[0], d[1] as u32, d[2] == 1);
+                        }
                         entries = next;
                     }
                 }
@@ -268,7 +275,10 @@ impl Store {
                             let at = versions.snapshot(c.snapshot);
                             let hits = self.counted_hits(c, versions, s)?;
                             let asked = at.map_or(&[][..], |at| &versions.snapshots[at].2);
-                            tally.add_asked(h, asked, &hits);
+                            tally.add_asked(h, asked, &hits.fired);
+                            for &(rule, persons, unknown) in &hits.details {
+                                tally.add_detail(h, rule, persons, unknown);
+                            }
                         }
                     }
                 }
@@ -284,7 +294,7 @@ impl Store {
             let when: i64 = r.get::<_, Option<i64>>(4)?.unwrap_or(0);
             let slot = &mut slots[survey];
             if slot.as_ref().is_none_or(|c| (when, id) > (c.when, c.id)) {
-                let mut hits = Vec::new();
+                let mut hits = Hits::default();
                 let stored = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
                 versions
                     .hits(survey, stored, &mut hits)
@@ -303,7 +313,7 @@ impl Store {
 
     /// The rules that fired on the interview that counts: stored for a
     /// complete one, computed from the answers for a draft.
-    fn counted_hits(&self, c: Candidate, versions: &Versions, s: usize) -> Result<Vec<usize>> {
+    fn counted_hits(&self, c: Candidate, versions: &Versions, s: usize) -> Result<Hits> {
         if c.complete {
             return Ok(c.hits);
         }
@@ -311,8 +321,8 @@ impl Store {
         // household's whole record and the day it began.
         let interview = self.interview(c.id)?;
         let computed = NeedHits::compute(&interview.survey, &interview.answers, &interview.facts());
-        let mut hits = Vec::new();
-        versions.named(s, computed.iter().map(|h| h.rule.as_str()), &mut hits);
+        let mut hits = Hits::default();
+        versions.named(s, &computed, &mut hits);
         Ok(hits)
     }
 }

@@ -10,13 +10,14 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::super::hits::counted_entries;
 use super::super::{Result, Store, StoreError, read_only};
-use super::versions::Versions;
+use super::versions::{Hits, Versions};
 use super::{SCAN_CACHE_PAGES, bad_hits};
 
 /// Parsed rows of the `counted` table, a few thousand households at a
 /// time: per household row id, a range of `entries`, which hold for each
 /// counted interview the place of its snapshot, the number of rules that
-/// fired, and those rules.
+/// fired, those rules, the number of details and each detail as three
+/// entries (rule, persons, 1 when unknown).
 pub(super) struct Chunk {
     pub(super) rows: Vec<(i64, Range<usize>)>,
     pub(super) entries: Vec<usize>,
@@ -85,7 +86,7 @@ struct RowParser<'c> {
     /// the latest completed counts, the higher id on a tie.
     latest: rusqlite::Statement<'c>,
     found: Vec<Found>,
-    hits: Vec<usize>,
+    hits: Hits,
 }
 
 impl<'c> RowParser<'c> {
@@ -100,7 +101,7 @@ impl<'c> RowParser<'c> {
             versions,
             latest,
             found: vec![Found::None; versions.surveys()],
-            hits: Vec::new(),
+            hits: Hits::default(),
         })
     }
 
@@ -123,8 +124,14 @@ impl<'c> RowParser<'c> {
                 },
             };
             chunk.entries.push(at);
-            chunk.entries.push(self.hits.len());
-            chunk.entries.extend_from_slice(&self.hits);
+            chunk.entries.push(self.hits.fired.len());
+            chunk.entries.extend_from_slice(&self.hits.fired);
+            chunk.entries.push(self.hits.details.len());
+            for &(rule, persons, unknown) in &self.hits.details {
+                chunk
+                    .entries
+                    .extend([rule, persons as usize, usize::from(unknown)]);
+            }
         }
         chunk.rows.push((row_id, start..chunk.entries.len()));
         Ok(())

@@ -43,8 +43,12 @@ pub struct ExplainRow {
     pub code: String,
     pub head: String,
     pub members: i64,
-    /// (question, stored answer) for each question the rule reads.
+    /// (question, stored answer) for each question the rule reads; for a
+    /// question of a roster, its rows' answers joined by
+    /// [`crate::interview::ROW_SEPARATOR`].
     pub values: Vec<(String, Option<String>)>,
+    /// For a rule counted per person: the persons it fired on.
+    pub persons: Option<u32>,
     /// The questionnaire version the household answered, for labels.
     pub survey: Rc<Survey>,
     /// The severity stored with the household's hit of the rule: the one
@@ -98,7 +102,9 @@ impl Store {
                     continue;
                 };
                 let interview = self.interview(id)?;
-                let severity = self.hits(id)?.get(&rule.name).map(|hit| hit.severity);
+                let hits = self.hits(id)?;
+                let hit = hits.get(&rule.name);
+                let (severity, persons) = (hit.map(|h| h.severity), hit.and_then(|h| h.persons));
                 let Some(need) = interview.survey.needs.iter().find(|n| n.name == rule.name) else {
                     continue;
                 };
@@ -115,7 +121,9 @@ impl Store {
                 let mut values: Vec<(String, Option<String>)> = Vec::new();
                 for (q, _) in need.when.ast.question_refs() {
                     if !values.iter().any(|(x, _)| x == q) {
-                        values.push((q.to_string(), interview.answers.get(q).cloned()));
+                        let value =
+                            crate::interview::stored_rows(&interview.survey, &interview.answers, q);
+                        values.push((q.to_string(), value));
                     }
                     if !explanation.questions.iter().any(|x| x == q) {
                         explanation.questions.push(q.to_string());
@@ -128,6 +136,7 @@ impl Store {
                     values,
                     survey: Rc::clone(&interview.survey),
                     severity,
+                    persons,
                 });
             }
             // Every row answers every column: the questions of other versions

@@ -1,9 +1,36 @@
 //! The need rules of every stored questionnaire version, numbered for the
 //! ranking, and which of them a household's stored hits name.
 
-use super::super::hits::{self, BadHits};
+use super::super::hits::{self, BadHits, NeedHits};
 use super::super::{Result, Store};
 use crate::priority::Rule;
+
+/// The rules of survey that stored hits name: those that fired, and what
+/// some say beyond firing (see [`crate::priority::Tally::add_detail`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Hits {
+    pub(super) fired: Vec<usize>,
+    /// (rule, persons, unknown) of a rule counted per person, or one that
+    /// cannot be told.
+    pub(super) details: Vec<(usize, u32, bool)>,
+}
+
+impl Hits {
+    fn clear(&mut self) {
+        self.fired.clear();
+        self.details.clear();
+    }
+
+    /// Adds the hit of `rule`.
+    fn push(&mut self, rule: usize, persons: Option<u32>, unknown: bool) {
+        if !unknown {
+            self.fired.push(rule);
+        }
+        if unknown || persons.is_some() {
+            self.details.push((rule, persons.unwrap_or(0), unknown));
+        }
+    }
+}
 
 /// The questionnaire versions a ranking knows: surveys numbered once, each
 /// survey's rules by name, and each snapshot's survey and rules.
@@ -46,27 +73,26 @@ impl Versions {
         &self,
         s: usize,
         stored: &str,
-        out: &mut Vec<usize>,
+        out: &mut Hits,
     ) -> std::result::Result<(), BadHits> {
         out.clear();
         for hit in hits::read(stored) {
             let hit = hit?;
-            if !hit.unknown {
-                out.extend(self.rule(s, hit.rule));
+            if let Some(rule) = self.rule(s, hit.rule) {
+                out.push(rule, hit.persons, hit.unknown);
             }
         }
         Ok(())
     }
 
-    /// The rules of survey `s` called `names`, into `out`.
-    pub(super) fn named<'a>(
-        &self,
-        s: usize,
-        names: impl Iterator<Item = &'a str>,
-        out: &mut Vec<usize>,
-    ) {
+    /// The rules of survey `s` that computed hits name, into `out`.
+    pub(super) fn named(&self, s: usize, computed: &NeedHits, out: &mut Hits) {
         out.clear();
-        out.extend(names.filter_map(|name| self.rule(s, name)));
+        for hit in computed.iter() {
+            if let Some(rule) = self.rule(s, &hit.rule) {
+                out.push(rule, hit.persons, hit.unknown);
+            }
+        }
     }
 
     /// The rule of survey `s` called `name` (a handful per survey: searched
@@ -115,6 +141,7 @@ impl Store {
                     severity: need.severity.get(),
                     project: need.project.clone(),
                     unit_cost: need.unit_cost,
+                    per_person: need.repeat.is_some(),
                 };
                 let names = &mut versions.names[s];
                 let i = match names.iter().find(|(n, _)| *n == need.name) {
@@ -168,19 +195,29 @@ mod tests {
             snapshots: Vec::new(),
             by_id: Vec::new(),
         };
-        let mut out = vec![9];
+        let mut out = Hits {
+            fired: vec![9],
+            details: Vec::new(),
+        };
         versions
             .hits(0, "no_tap:2 water_far:3", &mut out)
             .expect("reads");
-        assert_eq!(out, [1, 0]);
+        assert_eq!(out.fired, [1, 0]);
         versions
             .hits(1, "water_far:3 gone:4 no_tap:2", &mut out)
             .expect("reads");
-        assert_eq!(out, [2]);
+        assert_eq!(out.fired, [2]);
         versions.hits(0, "", &mut out).expect("reads");
-        assert!(out.is_empty());
+        assert!(out.fired.is_empty());
         assert!(versions.hits(0, "no_tap", &mut out).is_err());
-        versions.named(0, ["water_far", "gone"].into_iter(), &mut out);
-        assert_eq!(out, [0]);
+        // Persons and unknowns are kept beside the rules that fired.
+        versions
+            .hits(0, "no_tap:2*3 water_far:?3", &mut out)
+            .expect("reads");
+        assert_eq!(out.fired, [1]);
+        assert_eq!(out.details, [(1, 3, false), (0, 0, true)]);
+        let computed = NeedHits::decode("water_far:3 gone:4").expect("reads");
+        versions.named(0, &computed, &mut out);
+        assert_eq!(out.fired, [0]);
     }
 }

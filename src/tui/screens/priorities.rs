@@ -284,12 +284,7 @@ impl Priorities {
             ]
             .into_iter()
             .map(text)
-            .chain([format!(
-                "{}/{}/{}",
-                project.affected(),
-                project.surveyed,
-                project.registered
-            )])
+            .chain([counts_text(project, lang)])
             .chain([Column::Share, Column::Cost, Column::Reliability].map(text))
             .collect();
             (texts, Style::new())
@@ -365,4 +360,25 @@ fn table_header(wide: bool, lang: Lang) -> Vec<String> {
             .map(|t| t.get(lang).to_string()),
     )
     .collect()
+}
+
+/// k/n/N of a project, with the households that cannot be told (`?2`)
+/// and, for a rule counted per person, the persons (`5人`).
+fn counts_text(project: &crate::priority::Project, lang: Lang) -> String {
+    let mut text = format!(
+        "{}/{}/{}",
+        project.affected(),
+        project.surveyed,
+        project.registered
+    );
+    if project.unknown > 0 {
+        text.push_str(&format!(" ?{}", project.unknown));
+    }
+    if let Some(persons) = project.persons {
+        text.push_str(&match lang {
+            Lang::Zh => format!(" {persons}人"),
+            Lang::En => format!(" {persons}p"),
+        });
+    }
+    text
 }

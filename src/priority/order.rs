@@ -1,0 +1,48 @@
+//! The order of ranked projects.
+
+use super::{Area, Project, Rule};
+
+/// Sorts projects in the order of [`rank`], with areas and rules ranked by
+/// name once rather than at every comparison. `area_of[i]` is the number of
+/// project i's area in `areas`.
+pub(super) fn sort_projects(
+    projects: &mut Vec<Project>,
+    area_of: &[usize],
+    areas: &[Area],
+    rules: &[Rule],
+) {
+    let mut area_order: Vec<usize> = (0..areas.len()).collect();
+    area_order.sort_by(|&a, &b| areas[a].cmp(&areas[b]));
+    let mut area_rank = vec![0usize; areas.len()];
+    for (place, &a) in area_order.iter().enumerate() {
+        area_rank[a] = place;
+    }
+    let mut rule_order: Vec<usize> = (0..rules.len()).collect();
+    rule_order.sort_by(|&a, &b| {
+        (&rules[a].survey, &rules[a].name).cmp(&(&rules[b].survey, &rules[b].name))
+    });
+    let mut rule_rank = vec![0usize; rules.len()];
+    for (place, &r) in rule_order.iter().enumerate() {
+        rule_rank[r] = place;
+    }
+    let unit = |r: &Rule| r.unit_cost.unwrap_or(f64::INFINITY);
+    let mut keyed: Vec<(usize, usize, usize)> = projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i, area_rank[area_of[i]], rule_rank[p.rule]))
+        .collect();
+    keyed.sort_by(|&(a, area_a, rule_a), &(b, area_b, rule_b)| {
+        let (pa, pb) = (&projects[a], &projects[b]);
+        let (ra, rb) = (&rules[pa.rule], &rules[pb.rule]);
+        pb.phase
+            .cmp(&pa.phase)
+            .then(rb.severity.cmp(&ra.severity))
+            .then(pb.affected().cmp(&pa.affected()))
+            .then(pb.share().total_cmp(&pa.share()))
+            .then(unit(ra).total_cmp(&unit(rb)))
+            .then(area_a.cmp(&area_b))
+            .then(rule_a.cmp(&rule_b))
+    });
+    let mut slots: Vec<Option<Project>> = std::mem::take(projects).into_iter().map(Some).collect();
+    projects.extend(keyed.iter().filter_map(|&(i, _, _)| slots[i].take()));
+}
