@@ -220,13 +220,10 @@ fn household(code: &str, members: i64) -> Household {
     }
 }
 
-/// Interviews of the members questionnaire in a real database: roster
-/// answers saved by row, stored hits with persons and unknowns, and the
-/// priorities that count them.
-#[test]
-fn roster_answers_are_saved_by_row_and_priorities_count_persons_and_unknowns() {
-    let dir = tempfile::TempDir::new().expect("temp dir");
-    let db = dir.path().join("m.db");
+/// Three households interviewed with the members questionnaire in a real
+/// database at `dir/m.db`, and a folder holding the questionnaire.
+fn three_families(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let db = dir.join("m.db");
     let survey = members();
     let store = Store::open(&db).expect("open");
     let codes = ["H1", "H2", "H3"];
@@ -271,6 +268,22 @@ fn roster_answers_are_saved_by_row_and_priorities_count_persons_and_unknowns() {
         }
         store.complete(id, "王芳").expect("complete");
     }
+    let folder = dir.join("surveys");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::copy("tests/rosters/members.toml", folder.join("members.toml")).expect("copy");
+    (db, folder)
+}
+
+/// Interviews of the members questionnaire in a real database: roster
+/// answers saved by row, stored hits with persons and unknowns, and the
+/// priorities that count them.
+#[test]
+fn roster_answers_are_saved_by_row_and_priorities_count_persons_and_unknowns() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let (db, folder) = three_families(dir.path());
+    let survey = members();
+    let store = Store::open(&db).expect("open");
+    let codes = ["H1", "H2", "H3"];
     // A roster question without its row, or past the roster, is no slot.
     let id = store
         .open_interview("H1", &survey, "王芳")
@@ -313,9 +326,6 @@ fn roster_answers_are_saved_by_row_and_priorities_count_persons_and_unknowns() {
     drop(store);
 
     // The CSV of the priorities says it too.
-    let folder = dir.path().join("surveys");
-    std::fs::create_dir(&folder).expect("folder");
-    std::fs::copy("tests/rosters/members.toml", folder.join("members.toml")).expect("copy");
     let out = dir.path().join("p.csv");
     common::minqing(&db)
         .arg("--surveys")
@@ -352,4 +362,145 @@ fn roster_answers_are_saved_by_row_and_priorities_count_persons_and_unknowns() {
     assert_eq!(row[at("households unknown")], "1", "{csv}");
     assert_eq!(row[at("persons affected (rules per person)")], "2");
     assert_eq!(row[at("share")], "0.500");
+}
+
+/// Reads a CSV written by the export as rows of fields.
+fn read_csv(path: &std::path::Path) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .expect("csv");
+    reader
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn responses_come_with_a_file_per_roster_that_joins_them_or_wide_columns() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let (db, folder) = three_families(dir.path());
+    let out = dir.path().join("responses.csv");
+    let export = |extra: &[&str]| {
+        common::minqing(&db)
+            .arg("--surveys")
+            .arg(&folder)
+            .args(["export", "responses", "--survey", "members_check", "--out"])
+            .arg(&out)
+            .args(extra)
+            .assert()
+    };
+    export(&[]).success();
+    let main = read_csv(&out);
+    let roster = read_csv(&dir.path().join("members_check-members.csv"));
+    let col = |rows: &[Vec<String>], name: &str| {
+        rows[0]
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name} in {:?}", rows[0]))
+    };
+    assert!(
+        !main[0].iter().any(|h| h == "age"),
+        "rows are in the roster file"
+    );
+    assert_eq!(main.len(), 4);
+    assert_eq!(
+        roster[0][..4],
+        ["interview", "code", "row", "row_label"].map(String::from)
+    );
+    assert_eq!(roster.len(), 5, "2 + 1 + 1 rows");
+    // Every roster row joins its household's row of the responses by the
+    // interview's id.
+    for row in &roster[1..] {
+        let id = &row[col(&roster, "interview")];
+        let parent = main[1..]
+            .iter()
+            .find(|m| &m[col(&main, "interview")] == id)
+            .expect("joins");
+        assert_eq!(parent[col(&main, "code")], row[col(&roster, "code")]);
+    }
+    let second = &roster[2];
+    assert_eq!(
+        (
+            second[col(&roster, "code")].as_str(),
+            second[col(&roster, "row")].as_str(),
+            second[col(&roster, "row_label")].as_str(),
+            second[col(&roster, "insured")].as_str(),
+            second[col(&roster, "age_next_year")].as_str()
+        ),
+        ("H1", "2", "乙", "no", "32")
+    );
+    assert_eq!(roster[3][col(&roster, "insured")], "[dont_know]");
+
+    // Exported again: both files exist, so nothing is written without
+    // --force, and the responses are left as they were.
+    let before = std::fs::read(&out).expect("read");
+    std::fs::remove_file(&out).expect("rm");
+    export(&[]).failure();
+    assert!(
+        !out.exists(),
+        "nothing written while a roster file is in the way"
+    );
+    std::fs::write(&out, &before).expect("put back");
+    export(&["--force"]).success();
+
+    // --wide: the rows are columns of the responses.
+    let wide = dir.path().join("wide.csv");
+    common::minqing(&db)
+        .arg("--surveys")
+        .arg(&folder)
+        .args([
+            "export",
+            "responses",
+            "--survey",
+            "members_check",
+            "--wide",
+            "--out",
+        ])
+        .arg(&wide)
+        .assert()
+        .success();
+    let rows = read_csv(&wide);
+    for name in [
+        "member_name_1",
+        "member_name_2",
+        "insured_2",
+        "age_next_year_1",
+    ] {
+        col(&rows, name);
+    }
+    assert!(
+        !rows[0].iter().any(|h| h == "member_name_3"),
+        "two rows at most"
+    );
+    let h1 = rows
+        .iter()
+        .find(|r| r[col(&rows, "code")] == "H1")
+        .expect("H1");
+    assert_eq!(h1[col(&rows, "member_name_2")], "乙");
+}
+
+#[test]
+fn the_codebook_names_each_roster_question_with_its_roster() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let (db, folder) = three_families(dir.path());
+    let out = dir.path().join("codebook.csv");
+    common::minqing(&db)
+        .arg("--surveys")
+        .arg(&folder)
+        .args(["export", "codebook", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = read_csv(&out);
+    let col = |name: &str| rows[0].iter().position(|h| h == name).expect(name);
+    let of = |name: &str| {
+        rows.iter()
+            .find(|r| r[col("name")] == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    assert_eq!(of("insured")[col("roster")], "members");
+    assert_eq!(of("insured")[col("special")], "[dont_know] [refused]");
+    assert_eq!(of("people")[col("roster")], "");
+    assert_eq!(of("uninsured_member")[col("roster")], "members");
 }

@@ -7,6 +7,7 @@ mod check;
 mod data;
 mod doctor;
 mod error;
+mod export;
 mod plan;
 mod xlsform;
 
@@ -117,7 +118,7 @@ pub enum Command {
     Export {
         /// 导出什么 / what to export
         #[arg(value_enum)]
-        what: plan::ExportKind,
+        what: export::ExportKind,
         /// 只导出这份问卷的答案 / responses of this survey only
         #[arg(long)]
         survey: Option<String>,
@@ -133,6 +134,9 @@ pub enum Command {
         /// 选项写标签而不是名称 / write choice labels instead of names
         #[arg(long, value_enum)]
         labels: Option<Lang>,
+        /// 名单的每一行写成答案文件中的 q_1、q_2… 列,不另写名单文件 / put each roster row in the responses as q_1, q_2, … columns instead of a file per roster
+        #[arg(long)]
+        wide: bool,
         #[command(flatten)]
         priorities: PriorityArgs,
     },
@@ -368,16 +372,18 @@ pub fn main() -> ExitCode {
             excel,
             labels,
             force,
+            wide,
             priorities,
-        }) => plan::export(
+        }) => export::export(
             &db(),
-            plan::ExportArgs {
+            export::ExportArgs {
                 what: *what,
                 survey: survey.as_deref(),
                 out: out.as_deref(),
                 excel: *excel,
                 labels: *labels,
                 force: *force,
+                wide: *wide,
                 priorities,
             },
             lang,

@@ -1,21 +1,20 @@
 //! The planners' commands: `priorities`, `explain` and `export`.
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{CliError, PriorityArgs};
 use crate::i18n::{Lang, Tr};
 use crate::interview::display_answer;
 use crate::priority::budget::{self, Choice, Method};
 use crate::priority::{By, Filter, Project, category_name, why_ranked};
-use crate::report::csv_out::{self, ExportError};
 use crate::report::priorities::{Column, PriorityRow, project_label};
-use crate::report::{export, table};
+use crate::report::table;
 use crate::store::priorities::{Explanation, PriorityInput};
 use crate::store::{Store, StoreError};
 use crate::tr;
 
-fn open(db: &Path, lang: Lang) -> Result<Store, Tr> {
+pub(super) fn open(db: &Path, lang: Lang) -> Result<Store, Tr> {
     super::open_db(db, lang, super::Open::Existing)
 }
 
@@ -318,82 +317,4 @@ impl From<ByArg> for By {
             ByArg::Township => By::Township,
         }
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExportKind {
-    Priorities,
-    Responses,
-    Households,
-    Codebook,
-}
-
-pub struct ExportArgs<'a> {
-    pub what: ExportKind,
-    pub survey: Option<&'a str>,
-    pub out: Option<&'a Path>,
-    pub excel: bool,
-    pub labels: Option<Lang>,
-    pub force: bool,
-    pub priorities: &'a PriorityArgs,
-}
-
-pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliError> {
-    let default = PathBuf::from(match args.what {
-        ExportKind::Priorities => "priorities.csv",
-        ExportKind::Responses => "responses.csv",
-        ExportKind::Households => "households.csv",
-        ExportKind::Codebook => "codebook.csv",
-    });
-    let out = args.out.map_or(default, Path::to_path_buf);
-    let to_stdout = out == Path::new("-");
-    // Judged before the database is opened, so that a refused target (the
-    // database itself, a device) is left exactly as it was.
-    let target = if to_stdout {
-        Ok(out.clone())
-    } else {
-        crate::files::export_target(&out, db, args.force).map_err(ExportError::Refused)
-    };
-    let replace = !to_stdout && target.as_ref().is_ok_and(|t| t.exists());
-    let result = target.and_then(|target| {
-        if !to_stdout {
-            for part in crate::files::remove_leftover_parts(&target) {
-                let p = part.display();
-                eprintln!(
-                    "{}",
-                    tr!(
-                        "已删除上次中断的导出留下的临时文件 {p}",
-                        "removed {p}, a temporary file left by an export that was stopped"
-                    )
-                    .get(lang)
-                );
-            }
-        }
-        open(db, lang)
-            .map_err(ExportError::Usage)
-            .map(|store| (store, target))
-    });
-    let result = result.and_then(|(store, out)| {
-        let priorities = match args.what {
-            ExportKind::Priorities => Some(ranked(&store, args.priorities)?),
-            _ => None,
-        };
-        csv_out::write(&out, args.excel, replace, |sink| match args.what {
-            ExportKind::Priorities => match &priorities {
-                Some((input, projects, choice)) => {
-                    crate::report::priorities::write(sink, input, projects, choice.as_ref(), lang)
-                }
-                None => Ok(()),
-            },
-            ExportKind::Responses => export::responses(sink, &store, args.survey, args.labels),
-            ExportKind::Households => export::households(sink, &store),
-            ExportKind::Codebook => export::codebook(sink, &store),
-        })
-    });
-    result.map_err(|e| CliError::Failed(e.message()))?;
-    if out != Path::new("-") {
-        let shown = out.display();
-        eprintln!("{}", tr!("已写入 {shown}", "written: {shown}").get(lang));
-    }
-    Ok(())
 }

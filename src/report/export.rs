@@ -7,6 +7,7 @@ use std::rc::Rc;
 use super::csv_out::{Cell, ExportError, Sink, beijing_time};
 use crate::i18n::Lang;
 use crate::store::Store;
+use crate::survey::roster::split_key;
 use crate::survey::{Need, Question, QuestionKind, Section, Survey};
 
 pub fn households(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError> {
@@ -32,22 +33,71 @@ pub fn households(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError>
     Ok(())
 }
 
-/// One exported column of answers.
-enum Column {
+/// One exported column of answers, by the key of the answer (a roster
+/// question's with its row, `age[2]`).
+pub(super) enum Column {
     /// The answer of a question.
     Answer(String),
     /// 1 when a multiple-choice question has this choice selected.
     Chosen(String, String),
 }
 
+impl Column {
+    /// The column's title: the question's name (`age_2` for row 2 of a
+    /// roster question), and `/choice` for a choice's column.
+    pub(super) fn title(&self) -> String {
+        let named = |key: &str| match split_key(key) {
+            (name, 0) => name.to_string(),
+            (name, row) => format!("{name}_{row}"),
+        };
+        match self {
+            Column::Answer(key) => named(key),
+            Column::Chosen(key, choice) => format!("{}/{choice}", named(key)),
+        }
+    }
+}
+
+/// The rows each roster has at most, by survey and roster, for `--wide`.
+pub type Widths = HashMap<(String, String), u32>;
+
 /// The columns of one survey: the questions of its newest version in order,
 /// then questions only older versions had, so no answer is ever dropped.
-fn survey_columns(versions: &[Rc<Survey>]) -> Vec<Column> {
+/// Questions of rosters are left to the rosters' files, or, given
+/// `widths`, each row is a column of its own.
+fn survey_columns(versions: &[Rc<Survey>], widths: Option<&Widths>) -> Vec<Column> {
+    let (id, rows) = match versions.first() {
+        Some(s) => (s.id.as_str(), widths),
+        None => ("", None),
+    };
+    let wide = |roster: &str| {
+        rows.and_then(|w| w.get(&(id.to_string(), roster.to_string())))
+            .copied()
+    };
+    question_columns(versions, |_, section| match &section.roster {
+        None => Some(vec![0]),
+        Some(_) => wide(&section.name).map(|n| (1..=n).collect()),
+    })
+}
+
+/// The columns of the questions `rows_of` takes (with the rows it gives
+/// for each, 0 outside rosters), newest version first, no answer dropped.
+pub(super) fn question_columns(
+    versions: &[Rc<Survey>],
+    rows_of: impl Fn(&Question, &Section) -> Option<Vec<u32>>,
+) -> Vec<Column> {
     let mut columns = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: Vec<(String, Vec<u32>)> = Vec::new();
     let mut choices: HashMap<String, Vec<String>> = HashMap::new();
     for survey in versions.iter().rev() {
-        for q in survey.questions() {
+        for q in survey
+            .sections
+            .iter()
+            .flat_map(|s| s.questions.iter().map(move |q| (s, q)))
+        {
+            let (section, q) = q;
+            let Some(rows) = rows_of(q, section) else {
+                continue;
+            };
             if q.kind == QuestionKind::SelectMultiple {
                 let list = choices.entry(q.name.clone()).or_default();
                 for c in survey.choices_of(q) {
@@ -56,23 +106,31 @@ fn survey_columns(versions: &[Rc<Survey>]) -> Vec<Column> {
                     }
                 }
             }
-            if q.kind != QuestionKind::Note && !seen.contains(&q.name) {
-                seen.push(q.name.clone());
+            if q.kind != QuestionKind::Note && !seen.iter().any(|(n, _)| *n == q.name) {
+                seen.push((q.name.clone(), rows));
             }
         }
     }
-    for name in seen {
-        let multi = choices.remove(&name);
-        columns.push(Column::Answer(name.clone()));
-        for choice in multi.into_iter().flatten() {
-            columns.push(Column::Chosen(name.clone(), choice));
+    for (name, rows) in seen {
+        let multi = choices.remove(&name).unwrap_or_default();
+        for row in rows {
+            let key = crate::survey::roster::key(&name, row);
+            columns.push(Column::Answer(key.clone()));
+            for choice in &multi {
+                columns.push(Column::Chosen(key.clone(), choice.clone()));
+            }
         }
     }
     columns
 }
 
-fn answer_cell<'a>(survey: &Survey, name: &str, value: &'a str, labels: Option<Lang>) -> Cell<'a> {
-    let Some(q) = survey.question(name) else {
+pub(super) fn answer_cell<'a>(
+    survey: &Survey,
+    key: &str,
+    value: &'a str,
+    labels: Option<Lang>,
+) -> Cell<'a> {
+    let Some(q) = survey.question(split_key(key).0) else {
         return Cell::text(value);
     };
     // A number only when it reads as one: a file merged from elsewhere may
@@ -110,10 +168,16 @@ pub fn responses(
     store: &Store,
     survey: Option<&str>,
     labels: Option<Lang>,
+    wide: bool,
 ) -> Result<(), ExportError> {
     let (mut versions, parsed) = survey_versions(store, survey)?;
     versions.sort_by(|a, b| a.0.cmp(&b.0));
-    let (header, columns) = response_columns(&versions, survey.is_none());
+    let widths = if wide {
+        Some(super::rosters::widths(store, survey, &parsed)?)
+    } else {
+        None
+    };
+    let (header, columns) = response_columns(&versions, survey.is_none(), widths.as_ref());
     sink.header(&header)?;
     let width = header.len();
     store.for_each_interview(survey, |row| {
@@ -139,6 +203,7 @@ pub fn responses(
             Cell::text(row.completed_at.map(beijing_time).unwrap_or_default()),
             Cell::text(row.survey),
             Cell::text(row.version),
+            Cell::text(interview_id(row.uuid)),
         ]);
         let own = parsed.get(&row.snapshot).map(|s| &**s);
         answer_cells(&mut cells, &columns, row.survey, own, &answers, labels);
@@ -148,9 +213,17 @@ pub fn responses(
 
 /// Every stored version of each survey (only of `survey`, when given),
 /// by survey id, and each snapshot's questionnaire.
-type Versions = (Vec<(String, Vec<Rc<Survey>>)>, HashMap<i64, Rc<Survey>>);
+pub(super) type Versions = (Vec<(String, Vec<Rc<Survey>>)>, HashMap<i64, Rc<Survey>>);
 
-fn survey_versions(store: &Store, survey: Option<&str>) -> Result<Versions, ExportError> {
+/// An interview's id as exported, joining the responses and the rosters.
+pub(super) fn interview_id(uuid: &[u8]) -> String {
+    uuid::Uuid::from_slice(uuid).map_or_else(|_| String::new(), |u| u.to_string())
+}
+
+pub(super) fn survey_versions(
+    store: &Store,
+    survey: Option<&str>,
+) -> Result<Versions, ExportError> {
     let mut versions: Vec<(String, Vec<Rc<Survey>>)> = Vec::new();
     let mut parsed: HashMap<i64, Rc<Survey>> = HashMap::new();
     for (id, name) in store.snapshots()? {
@@ -172,6 +245,7 @@ fn survey_versions(store: &Store, survey: Option<&str>) -> Result<Versions, Expo
 fn response_columns(
     versions: &[(String, Vec<Rc<Survey>>)],
     prefix: bool,
+    widths: Option<&Widths>,
 ) -> (Vec<String>, Vec<(String, Column)>) {
     let mut header: Vec<String> = [
         "code",
@@ -186,16 +260,14 @@ fn response_columns(
         "completed",
         "survey",
         "version",
+        "interview",
     ]
     .map(String::from)
     .to_vec();
     let mut columns: Vec<(String, Column)> = Vec::new();
     for (name, list) in versions {
-        for c in survey_columns(list) {
-            let title = match &c {
-                Column::Answer(q) => q.clone(),
-                Column::Chosen(q, choice) => format!("{q}/{choice}"),
-            };
+        for c in survey_columns(list, widths) {
+            let title = c.title();
             header.push(if prefix {
                 format!("{name}.{title}")
             } else {
@@ -209,7 +281,7 @@ fn response_columns(
 
 /// The answer cells of one interview of `survey`, answered with `own`:
 /// empty in the columns of other surveys.
-fn answer_cells<'a>(
+pub(super) fn answer_cells<'a>(
     cells: &mut Vec<Cell<'a>>,
     columns: &[(String, Column)],
     survey: &str,
@@ -279,6 +351,8 @@ pub fn codebook(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError> {
             "severity",
             "category",
             "unit_cost",
+            "roster",
+            "special",
         ]
         .map(String::from),
     )?;
@@ -334,6 +408,17 @@ fn question_row<'a>(s: &'a Survey, section: &'a Section, q: &'a Question) -> Vec
         Cell::text(""),
         Cell::text(""),
         Cell::text(""),
+        Cell::text(match section.roster {
+            Some(_) => section.name.as_str(),
+            None => "",
+        }),
+        Cell::text(
+            q.special
+                .iter()
+                .map(|s| s.stored())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
     ]
 }
 
@@ -357,6 +442,8 @@ fn need_row<'a>(s: &'a Survey, n: &'a Need) -> Vec<Cell<'a>> {
         Cell::int(i64::from(n.severity.get())),
         Cell::text(n.category.as_str()),
         n.unit_cost.map_or(Cell::text(""), Cell::num),
+        Cell::text(n.repeat.as_deref().unwrap_or("")),
+        Cell::text(""),
     ]
 }
 

@@ -5,4 +5,5 @@
 pub mod csv_out;
 pub mod export;
 pub mod priorities;
+pub mod rosters;
 pub mod table;

@@ -198,6 +198,10 @@ pub struct InterviewRow<'r> {
     /// The answers as stored: a JSON object, question → canonical text,
     /// left for the caller to read.
     pub answers: &'r str,
+    /// The interview's id across laptops, as stored (16 bytes).
+    pub uuid: &'r [u8],
+    /// The household's members in the registry.
+    pub members: i64,
 }
 
 impl Store {
@@ -227,7 +231,7 @@ impl Store {
             .prepare(
                 "SELECT h.code, h.township, h.village, h.grp, h.head,
                     s.survey, s.version, i.snapshot_id, i.interviewer, i.status, i.started_at, i.updated_at,
-                    i.completed_at, i.answers
+                    i.completed_at, i.answers, i.uuid, h.members
              FROM interview i JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
              WHERE ?1 IS NULL OR s.survey = ?1
              ORDER BY s.survey, h.code, i.started_at, i.id",
@@ -254,6 +258,8 @@ impl Store {
                     updated_at: r.get(11)?,
                     completed_at: r.get(12)?,
                     answers: text(13)?,
+                    uuid: r.get_ref(14)?.as_blob().map_err(rusqlite::Error::from)?,
+                    members: r.get(15)?,
                 })
             })()
             .map_err(|e| e.at(&self.path))?;

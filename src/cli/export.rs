@@ -1,0 +1,143 @@
+//! `minqing export`: the ranked projects, the responses (with a file per
+//! roster beside them), the households and the codebook, as CSV files
+//! written whole or not at all.
+
+use std::path::{Path, PathBuf};
+
+use super::plan::{open, ranked};
+use super::{CliError, PriorityArgs};
+use crate::i18n::Lang;
+use crate::report::csv_out::{self, ExportError};
+use crate::report::export;
+use crate::store::Store;
+use crate::tr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportKind {
+    Priorities,
+    Responses,
+    Households,
+    Codebook,
+}
+
+pub struct ExportArgs<'a> {
+    pub what: ExportKind,
+    pub survey: Option<&'a str>,
+    pub out: Option<&'a Path>,
+    pub excel: bool,
+    pub labels: Option<Lang>,
+    pub force: bool,
+    /// Roster rows as columns of the responses (`q_1`, `q_2`, …) instead
+    /// of a file per roster.
+    pub wide: bool,
+    pub priorities: &'a PriorityArgs,
+}
+
+pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliError> {
+    let default = PathBuf::from(match args.what {
+        ExportKind::Priorities => "priorities.csv",
+        ExportKind::Responses => "responses.csv",
+        ExportKind::Households => "households.csv",
+        ExportKind::Codebook => "codebook.csv",
+    });
+    let out = args.out.map_or(default, Path::to_path_buf);
+    let to_stdout = out == Path::new("-");
+    // Judged before the database is opened, so that a refused target (the
+    // database itself, a device) is left exactly as it was.
+    let target = if to_stdout {
+        Ok(out.clone())
+    } else {
+        crate::files::export_target(&out, db, args.force).map_err(ExportError::Refused)
+    };
+    let replace = !to_stdout && target.as_ref().is_ok_and(|t| t.exists());
+    let result = target.and_then(|target| {
+        if !to_stdout {
+            for part in crate::files::remove_leftover_parts(&target) {
+                let p = part.display();
+                eprintln!(
+                    "{}",
+                    tr!(
+                        "已删除上次中断的导出留下的临时文件 {p}",
+                        "removed {p}, a temporary file left by an export that was stopped"
+                    )
+                    .get(lang)
+                );
+            }
+        }
+        open(db, lang)
+            .map_err(ExportError::Usage)
+            .map(|store| (store, target))
+    });
+    let result = result.and_then(|(store, out)| {
+        let priorities = match args.what {
+            ExportKind::Priorities => Some(ranked(&store, args.priorities)?),
+            _ => None,
+        };
+        // Every roster file's target is judged before anything is written.
+        let rosters = match args.what {
+            ExportKind::Responses if !args.wide => roster_targets(&store, &args, &out, db)?,
+            _ => Vec::new(),
+        };
+        if to_stdout && !rosters.is_empty() {
+            let names: Vec<String> = rosters.iter().map(|(s, r, _)| format!("{s}-{r}")).collect();
+            let names = names.join(", ");
+            eprintln!(
+                "{}",
+                tr!(
+                    "名单 {names} 的答案没有写出:用 --out 写到文件(每个名单一个文件),或用 --wide",
+                    "the answers of rosters {names} are not written: give --out for a file per roster, or use --wide"
+                )
+                .get(lang)
+            );
+        }
+        let rosters: Vec<_> = rosters.into_iter().filter(|_| !to_stdout).collect();
+        csv_out::write(&out, args.excel, replace, |sink| match args.what {
+            ExportKind::Priorities => match &priorities {
+                Some((input, projects, choice)) => {
+                    crate::report::priorities::write(sink, input, projects, choice.as_ref(), lang)
+                }
+                None => Ok(()),
+            },
+            ExportKind::Responses => {
+                export::responses(sink, &store, args.survey, args.labels, args.wide)
+            }
+            ExportKind::Households => export::households(sink, &store),
+            ExportKind::Codebook => export::codebook(sink, &store),
+        })?;
+        for (survey, roster, target) in &rosters {
+            let replace = target.exists();
+            csv_out::write(target, args.excel, replace, |sink| {
+                crate::report::rosters::roster(sink, &store, survey, roster, args.labels)
+            })?;
+            let shown = target.display();
+            eprintln!("{}", tr!("已写入 {shown}", "written: {shown}").get(lang));
+        }
+        Ok(())
+    });
+    result.map_err(|e| CliError::Failed(e.message()))?;
+    if out != Path::new("-") {
+        let shown = out.display();
+        eprintln!("{}", tr!("已写入 {shown}", "written: {shown}").get(lang));
+    }
+    Ok(())
+}
+
+/// The file of each roster of the exported surveys, `SURVEY-ROSTER.csv`
+/// beside `out`, each judged as a target.
+fn roster_targets(
+    store: &Store,
+    args: &ExportArgs<'_>,
+    out: &Path,
+    db: &Path,
+) -> Result<Vec<(String, String, PathBuf)>, ExportError> {
+    let dir = out.parent().unwrap_or(Path::new(""));
+    let mut targets = Vec::new();
+    for (survey, roster) in crate::report::rosters::rosters(store, args.survey)? {
+        let path = dir.join(format!("{survey}-{roster}.csv"));
+        let target =
+            crate::files::export_target(&path, db, args.force).map_err(ExportError::Refused)?;
+        crate::files::remove_leftover_parts(&target);
+        targets.push((survey, roster, target));
+    }
+    Ok(targets)
+}

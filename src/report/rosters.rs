@@ -1,0 +1,173 @@
+//! The file of each roster beside the responses: one row per row of each
+//! interview, keyed by the interview, the household code, the row number
+//! and the row's label, so that it joins the responses in Excel or pandas.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::csv_out::{Cell, ExportError, Sink};
+use super::export::{
+    Column, Versions, Widths, answer_cells, interview_id, question_columns, survey_versions,
+};
+use crate::i18n::Lang;
+use crate::interview::{Answers, HouseholdFacts, Slot, State};
+use crate::store::overview::InterviewRow;
+use crate::store::{Store, StoreError};
+use crate::survey::Survey;
+
+/// Every roster of the stored questionnaires (of `survey`, when given), as
+/// (survey, roster), in order.
+pub fn rosters(store: &Store, survey: Option<&str>) -> Result<Vec<(String, String)>, ExportError> {
+    let (versions, _) = survey_versions(store, survey)?;
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (name, list) in &versions {
+        for s in list.iter().rev() {
+            for section in s.sections.iter().filter(|s| s.roster.is_some()) {
+                let pair = (name.clone(), section.name.clone());
+                if !out.contains(&pair) {
+                    out.push(pair);
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The interview of `row` as the engine reads it: its answers and its
+/// household's facts.
+fn reading(
+    row: &InterviewRow<'_>,
+    answers: &BTreeMap<&str, Cow<'_, str>>,
+) -> (Answers, HouseholdFacts) {
+    let owned = answers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let facts = HouseholdFacts {
+        code: row.code.to_string(),
+        head: row.head.to_string(),
+        members: row.members,
+        village: row.village.to_string(),
+        township: row.township.to_string(),
+        group: row.group.to_string(),
+        started_at: row.started_at,
+        ..HouseholdFacts::default()
+    };
+    (owned, facts)
+}
+
+fn parse_answers<'r>(
+    store: &Store,
+    row: &InterviewRow<'r>,
+) -> Result<BTreeMap<&'r str, Cow<'r, str>>, ExportError> {
+    serde_json::from_str(row.answers).map_err(|e| {
+        ExportError::Store(StoreError::Corrupt {
+            path: store.path().to_path_buf(),
+            detail: format!("answers of an interview: {e}"),
+        })
+    })
+}
+
+/// The most rows each roster has in an interview, for `--wide`.
+pub fn widths(
+    store: &Store,
+    survey: Option<&str>,
+    parsed: &std::collections::HashMap<i64, Rc<Survey>>,
+) -> Result<Widths, ExportError> {
+    let mut widths = Widths::new();
+    store.for_each_interview(survey, |row| {
+        let Some(own) = parsed.get(&row.snapshot) else {
+            return Ok(());
+        };
+        if own.sections.iter().all(|s| s.roster.is_none()) {
+            return Ok(());
+        }
+        let answers = parse_answers(store, &row)?;
+        let (answers, facts) = reading(&row, &answers);
+        let state = State::new(own, &answers, &facts);
+        for section in own.sections.iter().filter(|s| s.roster.is_some()) {
+            let n = state.row_count(section);
+            let width = widths
+                .entry((own.id.clone(), section.name.clone()))
+                .or_insert(0);
+            *width = (*width).max(n);
+        }
+        Ok::<(), ExportError>(())
+    })?;
+    Ok(widths)
+}
+
+/// One roster's rows: the keys (interview, household code, row, row
+/// label), then the roster's questions. The rows of an interview are those
+/// its roster has now (rows left past a lowered count are not exported
+/// until the interviewer says which to drop).
+pub fn roster(
+    sink: &mut Sink<'_>,
+    store: &Store,
+    survey: &str,
+    roster: &str,
+    labels: Option<Lang>,
+) -> Result<(), ExportError> {
+    let (versions, parsed): Versions = survey_versions(store, Some(survey))?;
+    let list: Vec<Rc<Survey>> = versions.into_iter().flat_map(|(_, l)| l).collect();
+    let columns: Vec<(String, Column)> = question_columns(&list, |_, section| {
+        // Each row's answers are read under the question's name alone.
+        (section.name == roster && section.roster.is_some()).then(|| vec![0])
+    })
+    .into_iter()
+    .map(|c| (survey.to_string(), c))
+    .collect();
+    let mut header: Vec<String> = ["interview", "code", "row", "row_label"]
+        .map(String::from)
+        .to_vec();
+    header.extend(columns.iter().map(|(_, c)| c.title()));
+    sink.header(&header)?;
+    let lang = labels.unwrap_or(Lang::Zh);
+    store.for_each_interview(Some(survey), |row| {
+        let Some(own) = parsed.get(&row.snapshot) else {
+            return Ok(());
+        };
+        let Some(section) = own.roster(roster) else {
+            return Ok(());
+        };
+        let stored = parse_answers(store, &row)?;
+        let (answers, facts) = reading(&row, &stored);
+        let state = State::new(own, &answers, &facts);
+        let first = own.positions_of(section).start;
+        let id = interview_id(row.uuid);
+        for n in 1..=state.row_count(section) {
+            let label = match section.roster.as_ref().and_then(|r| r.row_label.as_deref()) {
+                Some(text) => state.fill_at(
+                    text,
+                    lang,
+                    Some(Slot {
+                        index: first,
+                        row: n,
+                    }),
+                ),
+                None => String::new(),
+            };
+            // The row's answers under the questions' names, which the
+            // columns read.
+            let suffix = format!("[{n}]");
+            let keyed: BTreeMap<&str, Cow<'_, str>> = stored
+                .iter()
+                .filter_map(|(k, v)| {
+                    k.strip_suffix(suffix.as_str())
+                        .map(|name| (name, Cow::Borrowed(v.as_ref())))
+                })
+                .collect();
+            let mut cells: Vec<Cell<'_>> = vec![
+                Cell::text(id.as_str()),
+                Cell::text(row.code),
+                Cell::int(i64::from(n)),
+                Cell::text(label),
+            ];
+            answer_cells(&mut cells, &columns, survey, Some(own), &keyed, labels);
+            sink.row(&cells)?;
+        }
+        Ok::<(), ExportError>(())
+    })
+}
