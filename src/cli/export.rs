@@ -79,16 +79,7 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
             _ => Vec::new(),
         };
         if to_stdout && !rosters.is_empty() {
-            let names: Vec<String> = rosters.iter().map(|(s, r, _)| format!("{s}-{r}")).collect();
-            let names = names.join(", ");
-            eprintln!(
-                "{}",
-                tr!(
-                    "名单 {names} 的答案没有写出:用 --out 写到文件(每个名单一个文件),或用 --wide",
-                    "the answers of rosters {names} are not written: give --out for a file per roster, or use --wide"
-                )
-                .get(lang)
-            );
+            say_rosters_left_out(&rosters, lang);
         }
         let rosters: Vec<_> = rosters.into_iter().filter(|_| !to_stdout).collect();
         csv_out::write(&out, args.excel, replace, |sink| match args.what {
@@ -104,14 +95,7 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
             ExportKind::Households => export::households(sink, &store),
             ExportKind::Codebook => export::codebook(sink, &store),
         })?;
-        for (survey, roster, target) in &rosters {
-            let replace = target.exists();
-            csv_out::write(target, args.excel, replace, |sink| {
-                crate::report::rosters::roster(sink, &store, survey, roster, args.labels)
-            })?;
-            let shown = target.display();
-            eprintln!("{}", tr!("已写入 {shown}", "written: {shown}").get(lang));
-        }
+        write_rosters(&store, &rosters, &args, lang)?;
         Ok(())
     });
     result.map_err(|e| CliError::Failed(e.message()))?;
@@ -140,4 +124,37 @@ fn roster_targets(
         targets.push((survey, roster, target));
     }
     Ok(targets)
+}
+
+/// On standard output only the responses go: the rosters' files need a
+/// folder.
+fn say_rosters_left_out(rosters: &[(String, String, PathBuf)], lang: Lang) {
+    let names: Vec<String> = rosters.iter().map(|(s, r, _)| format!("{s}-{r}")).collect();
+    let names = names.join(", ");
+    eprintln!(
+        "{}",
+        tr!(
+            "名单 {names} 的答案没有写出:用 --out 写到文件(每个名单一个文件),或用 --wide",
+            "the answers of rosters {names} are not written: give --out for a file per roster, or use --wide"
+        )
+        .get(lang)
+    );
+}
+
+/// Writes each roster's file, whole or not at all.
+fn write_rosters(
+    store: &Store,
+    rosters: &[(String, String, PathBuf)],
+    args: &ExportArgs<'_>,
+    lang: Lang,
+) -> Result<(), ExportError> {
+    for (survey, roster, target) in rosters {
+        let replace = target.exists();
+        csv_out::write(target, args.excel, replace, |sink| {
+            crate::report::rosters::roster(sink, store, survey, roster, args.labels)
+        })?;
+        let shown = target.display();
+        eprintln!("{}", tr!("已写入 {shown}", "written: {shown}").get(lang));
+    }
+    Ok(())
 }

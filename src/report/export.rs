@@ -1,14 +1,15 @@
 //! The exports planners take to Excel or WPS: responses, households and
 //! the codebook (the ranked projects are [`super::priorities`]).
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::columns::{
+    Column, Widths, answer_cells, interview_id, question_columns, survey_versions,
+};
 use super::csv_out::{Cell, ExportError, Sink, beijing_time};
 use crate::i18n::Lang;
 use crate::store::Store;
-use crate::survey::roster::split_key;
-use crate::survey::{Need, Question, QuestionKind, Section, Survey};
+use crate::survey::{Need, Question, Section, Survey};
 
 pub fn households(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError> {
     sink.header(
@@ -33,33 +34,6 @@ pub fn households(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError>
     Ok(())
 }
 
-/// One exported column of answers, by the key of the answer (a roster
-/// question's with its row, `age[2]`).
-pub(super) enum Column {
-    /// The answer of a question.
-    Answer(String),
-    /// 1 when a multiple-choice question has this choice selected.
-    Chosen(String, String),
-}
-
-impl Column {
-    /// The column's title: the question's name (`age_2` for row 2 of a
-    /// roster question), and `/choice` for a choice's column.
-    pub(super) fn title(&self) -> String {
-        let named = |key: &str| match split_key(key) {
-            (name, 0) => name.to_string(),
-            (name, row) => format!("{name}_{row}"),
-        };
-        match self {
-            Column::Answer(key) => named(key),
-            Column::Chosen(key, choice) => format!("{}/{choice}", named(key)),
-        }
-    }
-}
-
-/// The rows each roster has at most, by survey and roster, for `--wide`.
-pub type Widths = HashMap<(String, String), u32>;
-
 /// The columns of one survey: the questions of its newest version in order,
 /// then questions only older versions had, so no answer is ever dropped.
 /// Questions of rosters are left to the rosters' files, or, given
@@ -77,86 +51,6 @@ fn survey_columns(versions: &[Rc<Survey>], widths: Option<&Widths>) -> Vec<Colum
         None => Some(vec![0]),
         Some(_) => wide(&section.name).map(|n| (1..=n).collect()),
     })
-}
-
-/// The columns of the questions `rows_of` takes (with the rows it gives
-/// for each, 0 outside rosters), newest version first, no answer dropped.
-pub(super) fn question_columns(
-    versions: &[Rc<Survey>],
-    rows_of: impl Fn(&Question, &Section) -> Option<Vec<u32>>,
-) -> Vec<Column> {
-    let mut columns = Vec::new();
-    let mut seen: Vec<(String, Vec<u32>)> = Vec::new();
-    let mut choices: HashMap<String, Vec<String>> = HashMap::new();
-    for survey in versions.iter().rev() {
-        for q in survey
-            .sections
-            .iter()
-            .flat_map(|s| s.questions.iter().map(move |q| (s, q)))
-        {
-            let (section, q) = q;
-            let Some(rows) = rows_of(q, section) else {
-                continue;
-            };
-            if q.kind == QuestionKind::SelectMultiple {
-                let list = choices.entry(q.name.clone()).or_default();
-                for c in survey.choices_of(q) {
-                    if !list.contains(&c.name) {
-                        list.push(c.name.clone());
-                    }
-                }
-            }
-            if q.kind != QuestionKind::Note && !seen.iter().any(|(n, _)| *n == q.name) {
-                seen.push((q.name.clone(), rows));
-            }
-        }
-    }
-    for (name, rows) in seen {
-        let multi = choices.remove(&name).unwrap_or_default();
-        for row in rows {
-            let key = crate::survey::roster::key(&name, row);
-            columns.push(Column::Answer(key.clone()));
-            for choice in &multi {
-                columns.push(Column::Chosen(key.clone(), choice.clone()));
-            }
-        }
-    }
-    columns
-}
-
-pub(super) fn answer_cell<'a>(
-    survey: &Survey,
-    key: &str,
-    value: &'a str,
-    labels: Option<Lang>,
-) -> Cell<'a> {
-    let Some(q) = survey.question(split_key(key).0) else {
-        return Cell::text(value);
-    };
-    // A number only when it reads as one: a file merged from elsewhere may
-    // hold anything, and text must go through the formula check.
-    if q.kind.is_numeric() && value.parse::<f64>().is_ok_and(f64::is_finite) {
-        return Cell::Number(value.into());
-    }
-    match (labels, q.kind) {
-        (
-            Some(lang),
-            QuestionKind::SelectOne | QuestionKind::YesNo | QuestionKind::SelectMultiple,
-        ) => {
-            let choices = survey.choices_of(q);
-            let shown: Vec<&str> = value
-                .split_whitespace()
-                .map(|n| {
-                    choices
-                        .iter()
-                        .find(|c| c.name == n)
-                        .map_or(n, |c| c.label.get(lang))
-                })
-                .collect();
-            Cell::text(shown.join(" "))
-        }
-        _ => Cell::text(value),
-    }
 }
 
 /// One row per interview: the household, who, status and times, then one
@@ -211,35 +105,6 @@ pub fn responses(
     })
 }
 
-/// Every stored version of each survey (only of `survey`, when given),
-/// by survey id, and each snapshot's questionnaire.
-pub(super) type Versions = (Vec<(String, Vec<Rc<Survey>>)>, HashMap<i64, Rc<Survey>>);
-
-/// An interview's id as exported, joining the responses and the rosters.
-pub(super) fn interview_id(uuid: &[u8]) -> String {
-    uuid::Uuid::from_slice(uuid).map_or_else(|_| String::new(), |u| u.to_string())
-}
-
-pub(super) fn survey_versions(
-    store: &Store,
-    survey: Option<&str>,
-) -> Result<Versions, ExportError> {
-    let mut versions: Vec<(String, Vec<Rc<Survey>>)> = Vec::new();
-    let mut parsed: HashMap<i64, Rc<Survey>> = HashMap::new();
-    for (id, name) in store.snapshots()? {
-        if survey.is_some_and(|s| s != name) {
-            continue;
-        }
-        let s = store.snapshot_survey(id)?;
-        parsed.insert(id, Rc::clone(&s));
-        match versions.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, list)) => list.push(s),
-            None => versions.push((name, vec![s])),
-        }
-    }
-    Ok((versions, parsed))
-}
-
 /// The header of the responses and, after its fixed columns, the survey
 /// of each answer column; titles prefixed with the survey id when `prefix`.
 fn response_columns(
@@ -277,35 +142,6 @@ fn response_columns(
         }
     }
     (header, columns)
-}
-
-/// The answer cells of one interview of `survey`, answered with `own`:
-/// empty in the columns of other surveys.
-pub(super) fn answer_cells<'a>(
-    cells: &mut Vec<Cell<'a>>,
-    columns: &[(String, Column)],
-    survey: &str,
-    own: Option<&Survey>,
-    answers: &'a std::collections::BTreeMap<&str, std::borrow::Cow<'_, str>>,
-    labels: Option<Lang>,
-) {
-    for (name, column) in columns {
-        if *name != survey {
-            cells.push(Cell::text(""));
-            continue;
-        }
-        cells.push(match column {
-            Column::Answer(q) => match (answers.get(q.as_str()), own) {
-                (Some(v), Some(s)) => answer_cell(s, q, v, labels),
-                (Some(v), None) => Cell::text(v.as_ref()),
-                (None, _) => Cell::text(""),
-            },
-            Column::Chosen(q, choice) => match answers.get(q.as_str()) {
-                Some(v) => Cell::int(i64::from(v.split_whitespace().any(|c| c == choice))),
-                None => Cell::text(""),
-            },
-        });
-    }
 }
 
 fn kind_name(q: &Question) -> String {

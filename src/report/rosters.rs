@@ -6,10 +6,10 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use super::csv_out::{Cell, ExportError, Sink};
-use super::export::{
+use super::columns::{
     Column, Versions, Widths, answer_cells, interview_id, question_columns, survey_versions,
 };
+use super::csv_out::{Cell, ExportError, Sink};
 use crate::i18n::Lang;
 use crate::interview::{Answers, HouseholdFacts, Slot, State};
 use crate::store::overview::InterviewRow;
