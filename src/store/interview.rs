@@ -16,7 +16,7 @@ use super::hits::NeedHits;
 use super::household::Household;
 use super::{Result, Store, StoreError};
 use crate::interview::{Answers, HouseholdFacts, Slot, State, failures, settle};
-use crate::survey::Survey;
+use crate::survey::{Mode, Survey};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -116,12 +116,22 @@ fn latest_interview(
     household_id: i64,
     survey: &Survey,
 ) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached(
+    // A visit form is filled again at every visit: only a visit still in
+    // progress is taken up.
+    let sql = match survey.mode {
+        Mode::Once => {
             "SELECT i.id FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
              WHERE i.household_id = ?1 AND s.survey = ?2
-             ORDER BY i.updated_at DESC, i.id DESC LIMIT 1",
-        )?
+             ORDER BY i.updated_at DESC, i.id DESC LIMIT 1"
+        }
+        Mode::Visit => {
+            "SELECT i.id FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
+             WHERE i.household_id = ?1 AND s.survey = ?2 AND i.status = 'draft'
+             ORDER BY i.updated_at DESC, i.id DESC LIMIT 1"
+        }
+    };
+    Ok(conn
+        .prepare_cached(sql)?
         .query_row(params![household_id, survey.id], |r| r.get(0))
         .optional()?)
 }
@@ -234,7 +244,7 @@ impl Store {
 
     /// The household's most recently changed interview for this survey (of
     /// any version), or a new draft answered with `survey` when there is
-    /// none. An interview begun with an older version goes on with that
+    /// none; for a visit form, its visit in progress, or a new one. An interview begun with an older version goes on with that
     /// version, so its answers keep their meaning.
     pub fn open_interview(
         &self,

@@ -251,7 +251,28 @@ fn merge_snapshots(
     Ok(snapshot_ids)
 }
 
+/// The surveys some stored version of which is a visit form: several
+/// interviews of a household are its visits, not duplicates.
+fn visit_forms(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT survey, source FROM snapshot")?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let source = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        // Read only where a mode is written at all.
+        let visit = source.contains("mode")
+            && crate::survey::load(source)
+                .survey
+                .is_some_and(|s| s.mode == crate::survey::Mode::Visit);
+        if visit {
+            out.push(r.get(0)?);
+        }
+    }
+    Ok(out)
+}
+
 fn duplicates(conn: &Connection) -> Result<Vec<Duplicate>> {
+    let visits = visit_forms(conn)?;
     let mut stmt = conn.prepare(
         "SELECT h.code, s.survey, count(*) FROM interview i
          JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
@@ -264,5 +285,9 @@ fn duplicates(conn: &Connection) -> Result<Vec<Duplicate>> {
             interviews: r.get::<_, i64>(2)? as usize,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let all: Vec<Duplicate> = rows.collect::<rusqlite::Result<_>>()?;
+    Ok(all
+        .into_iter()
+        .filter(|d| !visits.contains(&d.survey))
+        .collect())
 }

@@ -147,6 +147,10 @@ impl Interview {
             .unwrap_or(len);
         for j in (n + 1..len).chain(0..n.min(len)) {
             let survey = &ctx.surveys[j];
+            // A visit form is filled at the cadre's visits, not in turn.
+            if survey.mode == crate::survey::Mode::Visit {
+                continue;
+            }
             let done = ctx
                 .store
                 .find_interview(code, survey)?
