@@ -504,3 +504,75 @@ fn the_codebook_names_each_roster_question_with_its_roster() {
     assert_eq!(of("people")[col("roster")], "");
     assert_eq!(of("uninsured_member")[col("roster")], "members");
 }
+
+#[test]
+fn lowering_a_count_keeps_the_rows_until_the_interviewer_says_which_to_drop() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let db = dir.path().join("m.db");
+    let survey = members();
+    let store = Store::open(&db).expect("open");
+    store
+        .upsert_households(&[household("H1", 3)])
+        .expect("household");
+    let id = store
+        .open_interview("H1", &survey, "王芳")
+        .expect("begin")
+        .id;
+    for (key, value) in FAMILY {
+        store.save_answer(id, key, Some(value), "王芳").expect(key);
+    }
+    store
+        .save_answer(id, "people", Some("2"), "王芳")
+        .expect("fewer");
+    let i = store.interview(id).expect("read");
+    let f = i.facts();
+    let state = State::new(&i.survey, &i.answers, &f);
+    let past: Vec<(String, u32)> = state
+        .rows_past_count()
+        .into_iter()
+        .map(|(s, n)| (s.name.clone(), n))
+        .collect();
+    assert_eq!(past, [("members".to_string(), 3)]);
+    assert_eq!(
+        i.answers.get("member_name[3]").map(String::as_str),
+        Some("李小")
+    );
+    // 王芳 (row 2) moved away: 李小 becomes row 2.
+    store
+        .drop_rows(id, "members", &[2], "王芳")
+        .expect("dropped");
+    let i = store.interview(id).expect("read");
+    assert_eq!(
+        i.answers.get("member_name[2]").map(String::as_str),
+        Some("李小")
+    );
+    assert_eq!(i.answers.get("age[2]").map(String::as_str), Some("0"));
+    assert!(
+        !i.answers.keys().any(|k| k.ends_with("[3]")),
+        "{:?}",
+        i.answers
+    );
+    assert_eq!(
+        i.answers.get("age_next_year[2]").map(String::as_str),
+        Some("1")
+    );
+    let f = i.facts();
+    assert!(
+        State::new(&i.survey, &i.answers, &f)
+            .rows_past_count()
+            .is_empty()
+    );
+    // The trail keeps what was dropped.
+    let trail = store.audit(id).expect("audit");
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.field == "member_name[2]" && e.old.as_deref() == Some("王芳")),
+        "{trail:?}"
+    );
+    store.complete(id, "王芳").expect("complete");
+    assert!(
+        store.drop_rows(id, "members", &[1], "王芳").is_err(),
+        "complete: reopen first"
+    );
+}

@@ -23,6 +23,7 @@ mod rows;
 pub use answer::{AnswerError, ROW_SEPARATOR, canonical, stored_rows};
 use answer::{refuse, value_of};
 pub use needs::{Fired, Outcome};
+pub use rows::drop_rows;
 
 /// Answers of one interview: question name → canonical text.
 pub type Answers = BTreeMap<String, String>;

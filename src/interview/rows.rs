@@ -249,3 +249,61 @@ impl Env for At<'_, '_> {
         }
     }
 }
+
+/// The answers with `dropped` rows of `section` (a roster) removed and the
+/// rows after them moved up, so that rows stay numbered from 1: what the
+/// interviewer chose when the roster's count was lowered. The answers of
+/// other questions are left as they are.
+pub fn drop_rows(answers: &Answers, section: &Section, dropped: &[u32]) -> Answers {
+    let names: Vec<&str> = section.questions.iter().map(|q| q.name.as_str()).collect();
+    let mut out = Answers::new();
+    for (key, value) in answers {
+        let (name, row) = crate::survey::roster::split_key(key);
+        if row == 0 || !names.contains(&name) {
+            out.insert(key.clone(), value.clone());
+            continue;
+        }
+        if dropped.contains(&row) {
+            continue;
+        }
+        let before = dropped.iter().filter(|&&d| d < row).count() as u32;
+        out.insert(
+            crate::survey::roster::key(name, row - before),
+            value.clone(),
+        );
+    }
+    out
+}
+
+impl<'a> State<'a> {
+    /// Rows of each roster answered past its count (the count was
+    /// lowered): the roster and the highest row answered, for the
+    /// interviewer to say which rows to drop.
+    pub fn rows_past_count(&self) -> Vec<(&'a Section, u32)> {
+        self.survey
+            .sections
+            .iter()
+            .filter(|s| s.roster.is_some())
+            .filter_map(|section| {
+                let answered = self.answered_rows(section);
+                (answered > self.row_count(section)).then_some((section, answered))
+            })
+            .collect()
+    }
+
+    /// The highest row of a roster with an answer (calculations aside).
+    pub fn answered_rows(&self, section: &Section) -> u32 {
+        self.answers
+            .keys()
+            .filter_map(|k| {
+                let (name, row) = crate::survey::roster::split_key(k);
+                section
+                    .questions
+                    .iter()
+                    .any(|q| q.name == name && q.calculation.is_none())
+                    .then_some(row)
+            })
+            .max()
+            .unwrap_or(0)
+    }
+}

@@ -24,6 +24,7 @@ pub mod overview;
 pub mod places;
 pub mod priorities;
 pub mod revalidate;
+mod rows;
 mod schema;
 mod snapshot;
 
