@@ -1324,3 +1324,6 @@ mod places;
 
 #[path = "tui/visit.rs"]
 mod visit;
+
+#[path = "tui/roster.rs"]
+mod roster;

@@ -110,6 +110,37 @@ impl<'a> State<'a> {
         out
     }
 
+    /// How a row answered past its roster's count is named (for choosing
+    /// which rows to drop): its `row_label` with the answers stored for
+    /// that row, or "第 n 行" / "row n".
+    pub fn stored_row_label(&self, section: &Section, row: u32, lang: crate::i18n::Lang) -> String {
+        let template = section.roster.as_ref().and_then(|r| r.row_label.as_deref());
+        let mut out = String::new();
+        if let Some(text) = template {
+            let mut rest = text;
+            while let Some(start) = rest.find("${") {
+                out.push_str(&rest[..start]);
+                let after = &rest[start + 2..];
+                let Some(end) = after.find('}') else { break };
+                let name = &after[..end];
+                if let Some(v) = self.answers.get(&crate::survey::roster::key(name, row)) {
+                    out.push_str(&display_answer(self.survey, name, v, lang));
+                }
+                rest = &after[end + 1..];
+            }
+            if !rest.contains("${") {
+                out.push_str(rest);
+            }
+        }
+        if out.trim().is_empty() {
+            return match lang {
+                crate::i18n::Lang::Zh => format!("第 {row} 行"),
+                crate::i18n::Lang::En => format!("row {row}"),
+            };
+        }
+        out
+    }
+
     /// A row's label for `{row}`, without filling `{row}` again.
     fn row_label_plain(&self, section: &'a Section, row: u32, lang: crate::i18n::Lang) -> String {
         let template = section.roster.as_ref().and_then(|r| r.row_label.as_deref());

@@ -156,6 +156,19 @@ texts! {
     ShortPriorities => "回车 说明 · c 类别 · t 乡镇 · Tab 切换 · ? 帮助 · q 退出", "Enter explain · c category · t township · Tab switch · ? help · q quit";
     KeysPriorities => "↑↓ 选择 · 回车 说明该项目(哪些户、哪些答案、哪条规则) · c 按类别筛选 · t 按乡镇筛选 · Esc 清除筛选 · Tab 切换页面 · q 退出", "↑↓ select · Enter explain the project (households, answers, rule) · c filter by category · t filter by township · Esc clear filters · Tab switch page · q quit";
     KeysExplain => "↑↓ 滚动 · Esc 返回", "↑↓ scroll · Esc back";
+    RosterKeys => "回车 打开这一行 · a 下一个未开始的行 · ↑↓ 选择 · Ctrl-R 核对 · Esc 返回", "Enter open the row · a next row not begun · ↑↓ select · Ctrl-R review · Esc back";
+    RosterContinue => "→ 继续下一部分", "→ go on to the next part";
+    RosterEmpty => "没有行(行数为 0)", "no rows (the count is 0)";
+    RowNotBegun => "未开始", "not begun";
+    RowMissing => "未答完", "missing answers";
+    RowDone => "已答完", "complete";
+    RowsAllBegun => "每一行都已开始", "every row is begun";
+    DropRowsTitle => "行数减少了:选出要删除的行(删除的答案留在修改记录中)", "fewer rows now: choose the rows to drop (their answers stay in the audit trail)";
+    DropRowsKeys => "按数字或字母选择行 · 回车 删除所选的行 · Esc 回去改行数", "a number or letter picks a row · Enter drops the rows picked · Esc back to change the count";
+    DropRowsCount => "还要选", "still to pick";
+    SpecialKeys => "Ctrl-D 不知道 · Ctrl-X 拒绝回答", "Ctrl-D don't know · Ctrl-X refused";
+    SpecialGiven => "已答", "answered";
+    SpecialNotOffered => "这道题不能这样回答", "this question does not take that answer";
 }
 
 #[cfg(test)]
@@ -168,7 +181,7 @@ mod tests {
             let (zh, en) = t.pair();
             assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{t:?}");
             assert!(
-                en.is_ascii() || en.contains('↑') || en.contains('·'),
+                en.is_ascii() || en.contains('↑') || en.contains('·') || en.contains('→'),
                 "{t:?} English is English"
             );
         }

@@ -52,7 +52,7 @@ project = { zh = "近处水源", en = "A nearer source" }
 
 /// The app on the test registry with one questionnaire, `text`, which
 /// must load; 王芳 interviewing.
-fn model_with(dir: &TempDir, text: &str, lang: Lang) -> Model {
+pub(super) fn model_with(dir: &TempDir, text: &str, lang: Lang) -> Model {
     let store = store(dir);
     store.set_interviewer("王芳").expect("name");
     let (surveys, files) = tui::surveys([("questionnaire.toml", text)]);

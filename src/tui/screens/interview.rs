@@ -33,7 +33,20 @@ pub enum Next {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Question,
-    Review { selected: usize },
+    Review {
+        selected: usize,
+    },
+    /// The rows of a roster (`section` in the survey's sections); the
+    /// selected line may be one past the rows: going on.
+    Roster {
+        section: usize,
+        selected: usize,
+    },
+    /// The roster's count was lowered below the rows answered: which rows
+    /// to drop, picked in [`Interview::dropping`].
+    DropRows {
+        section: usize,
+    },
 }
 
 pub struct Interview {
@@ -78,6 +91,8 @@ pub struct Interview {
     pub picks: Vec<String>,
     pub error: Option<Tr>,
     pub mode: Mode,
+    /// The rows picked to drop, in [`Mode::DropRows`].
+    pub dropping: Vec<u32>,
 }
 
 /// Whether the question at `index` is answered by typing.
@@ -123,6 +138,7 @@ impl Interview {
             picks: Vec::new(),
             error: None,
             mode: Mode::Question,
+            dropping: Vec::new(),
             record,
         };
         i.recompute();
@@ -195,35 +211,6 @@ impl Interview {
             lang,
             Some(slot),
         )
-    }
-
-    /// A section's title in `lang`; in a roster, with the row's label.
-    pub fn section_title(&self, section: &crate::survey::Section, row: u32, lang: Lang) -> String {
-        let title = section
-            .label
-            .as_ref()
-            .map_or(section.name.clone(), |l| l.get(lang).to_string());
-        if section.roster.is_none() || row == 0 {
-            return title;
-        }
-        let facts = self.record.facts();
-        let state = State::new(&self.record.survey, &self.record.answers, &facts);
-        format!("{title} · {}", state.row_label(section, row, lang))
-    }
-
-    /// A question's label as lists show it: filled, and in a roster
-    /// after its row's label.
-    pub fn slot_label(&self, slot: Slot, lang: Lang) -> String {
-        let survey = &self.record.survey;
-        let label = self.fill(survey.question_at(slot.index).label.get(lang), lang, slot);
-        match survey.roster_of(slot.index).filter(|_| slot.row > 0) {
-            Some(section) => {
-                let facts = self.record.facts();
-                let state = State::new(survey, &self.record.answers, &facts);
-                format!("{} · {label}", state.row_label(section, slot.row, lang))
-            }
-            None => label,
-        }
     }
 
     /// The stored answer of a slot.
@@ -324,12 +311,13 @@ impl Interview {
             .into_iter()
             .filter_map(|(key, value)| Slot::of_key(survey, &key).map(|s| (s, value)))
             .collect();
+        let on_path: std::collections::HashSet<Slot> = self.path.iter().copied().collect();
         self.review = state
             .slots()
             .into_iter()
             .filter(|&slot| {
                 let q = survey.question_at(slot.index);
-                self.path.binary_search(&slot).is_ok()
+                on_path.contains(&slot)
                     || (q.calculation.is_some()
                         && !q.label.is_empty()
                         && state.is_relevant_at(slot))
@@ -381,7 +369,12 @@ impl Interview {
         self.mode = Mode::Question;
         self.from_review = false;
         self.error = self.locked().then(|| tr(T::ReopenFirst));
-        let stored = self.answer(slot).cloned().unwrap_or_default();
+        // A special answer shows as such, not in the input.
+        let stored = self
+            .answer(slot)
+            .filter(|a| crate::survey::Special::of_stored(a).is_none())
+            .cloned()
+            .unwrap_or_default();
         self.picks = stored.split_whitespace().map(str::to_string).collect();
         self.input = Input::new(if typed(&self.record.survey, slot.index) {
             stored
@@ -390,7 +383,7 @@ impl Interview {
         });
     }
 
-    fn next_on_path(&self) -> Option<Slot> {
+    pub fn next_on_path(&self) -> Option<Slot> {
         match self.path.iter().position(|&p| p == self.current) {
             Some(s) => self.path.get(s + 1).copied(),
             None => self.path.iter().copied().find(|&p| p > self.current),
@@ -401,14 +394,6 @@ impl Interview {
         self.path.iter().rev().copied().find(|&p| p < self.current)
     }
 
-    /// The next question on the path, or the review after the last.
-    pub fn advance(&mut self) {
-        match self.next_on_path() {
-            Some(next) => self.go_to(next),
-            None => self.mode = Mode::Review { selected: 0 },
-        }
-    }
-
     /// Whether the question shown has an answer typed or ticked that
     /// differs from the one saved (Enter has not been pressed).
     pub fn unsaved(&self) -> bool {
@@ -416,7 +401,10 @@ impl Interview {
             return false;
         }
         let q = self.record.survey.question_at(self.current.index);
-        let stored = self.answer(self.current).map_or("", String::as_str);
+        let stored = self
+            .answer(self.current)
+            .filter(|a| crate::survey::Special::of_stored(a).is_none())
+            .map_or("", String::as_str);
         match q.kind {
             _ if typed(&self.record.survey, self.current.index) => {
                 self.input.value().trim() != stored
@@ -504,7 +492,9 @@ impl Interview {
                     None => self.record.answers.remove(&name),
                 };
                 self.recompute();
-                if self.from_review {
+                if self.ask_rows_to_drop() {
+                    // Which rows go is asked first.
+                } else if self.from_review {
                     self.mode = Mode::Review {
                         selected: self.review_row(self.current),
                     };

@@ -16,6 +16,7 @@ pub mod name;
 pub mod priorities;
 pub mod question;
 pub mod review;
+pub mod roster;
 pub mod surveys;
 pub mod villages;
 
@@ -204,10 +205,13 @@ fn interview_key(i: &mut interview::Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Ou
         review::fix_key(i, k)
     } else if i.leaving.is_some() {
         review::answer_leave(i, ctx, k)
-    } else if i.mode == interview::Mode::Question {
-        question::key(i, ctx, k)
     } else {
-        review::key(i, ctx, k)
+        match i.mode {
+            interview::Mode::Question => question::key(i, ctx, k),
+            interview::Mode::Roster { section, selected } => roster::key(i, section, selected, k),
+            interview::Mode::DropRows { section } => roster::drop_key(i, ctx, section, k),
+            interview::Mode::Review { .. } => review::key(i, ctx, k),
+        }
     }
 }
 
@@ -237,7 +241,7 @@ impl Screen {
             Screen::Interview(i) if i.mode == interview::Mode::Question => {
                 question::click(i, ctx.lang, body, column, row)
             }
-            Screen::Interview(i) => {
+            Screen::Interview(i) if matches!(i.mode, interview::Mode::Review { .. }) => {
                 // A click is another action: Enter no longer goes on.
                 i.next = None;
                 review::click(i, body, column, row)
@@ -284,9 +288,12 @@ impl Screen {
             // The list of what keeps an interview from being complete: its
             // keys go to a question.
             Screen::Interview(i) if i.to_fix.is_some() => matches!(code, KeyCode::Char(_)),
-            Screen::Interview(i) => {
-                i.mode == interview::Mode::Question && question::choice_of(i, code).is_some()
-            }
+            Screen::Interview(i) => match i.mode {
+                interview::Mode::Question => question::choice_of(i, code).is_some(),
+                // Rows are picked by their keys.
+                interview::Mode::DropRows { .. } => matches!(code, KeyCode::Char(_)),
+                _ => false,
+            },
             _ => false,
         }
     }
@@ -345,6 +352,12 @@ impl Screen {
                 interview::Mode::Review { selected } => {
                     review::render(i, selected, frame, body, ctx.lang)
                 }
+                interview::Mode::Roster { section, selected } => {
+                    roster::render(i, section, selected, frame, body, ctx.lang)
+                }
+                interview::Mode::DropRows { section } => {
+                    roster::render_drop(i, section, frame, body, ctx.lang)
+                }
             },
             Screen::Priorities(s) => s.render(frame, body, ctx.lang),
             Screen::Explain(s) => s.render(frame, body, ctx.lang),
@@ -379,8 +392,12 @@ impl Screen {
             Screen::Surveys(_) => T::KeysSurveys,
             Screen::Households(_) => T::KeysHouseholds,
             Screen::Form(_) => T::FormKeys,
-            Screen::Interview(i) if i.mode == interview::Mode::Question => T::KeysInterview,
-            Screen::Interview(_) => T::KeysReview,
+            Screen::Interview(i) => match i.mode {
+                interview::Mode::Question => T::KeysInterview,
+                interview::Mode::Roster { .. } => T::RosterKeys,
+                interview::Mode::DropRows { .. } => T::DropRowsKeys,
+                interview::Mode::Review { .. } => T::KeysReview,
+            },
             Screen::Priorities(_) => T::KeysPriorities,
             Screen::Explain(_) => T::KeysExplain,
         })

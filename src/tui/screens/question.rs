@@ -22,7 +22,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::interview::{Interview, Mode, typed};
 use super::{Ctx, Outcome, tr};
 use crate::i18n::Lang;
-use crate::survey::{Question, QuestionKind, Survey};
+use crate::survey::{Question, QuestionKind, Special, Survey};
 use crate::tui::text::T;
 use crate::tui::widgets::fit::{fit, wrap};
 use crate::tui::widgets::key_bar::KeyBar;
@@ -72,7 +72,7 @@ pub fn input(i: &mut Interview) -> Option<&mut Input> {
 pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
     let survey = Rc::clone(&i.record.survey);
     let q = survey.question_at(i.current.index);
-    let answered = i.record.answers.contains_key(&q.name);
+    let answered = i.answer(i.current).is_some();
     let may_pass = answered || !q.required;
     match k.code {
         KeyCode::Esc => return i.leave(),
@@ -81,11 +81,7 @@ pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
                 selected: i.review_row(i.current),
             };
         }
-        KeyCode::Up | KeyCode::PageUp => {
-            if let Some(prev) = i.previous_on_path() {
-                i.go_to(prev);
-            }
-        }
+        KeyCode::Up | KeyCode::PageUp => i.back(),
         KeyCode::Down | KeyCode::PageDown if may_pass || q.kind == QuestionKind::Note => {
             i.advance();
         }
@@ -94,6 +90,19 @@ pub fn key(i: &mut Interview, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
         // any other key says so.
         KeyCode::Char('o') if i.locked() => return i.reopen(ctx),
         _ if i.locked() => i.error = Some(tr(T::ReopenFirst)),
+        // One key each for "don't know" and a refusal, where the question
+        // takes them.
+        KeyCode::Char(c @ ('d' | 'x')) if k.modifiers.contains(KeyModifiers::CONTROL) => {
+            let special = if c == 'd' {
+                Special::DontKnow
+            } else {
+                Special::Refused
+            };
+            if q.special.contains(&special) {
+                return i.save(ctx, Some(special.stored().to_string()));
+            }
+            i.error = Some(tr(T::SpecialNotOffered));
+        }
         _ => return answer_key(i, ctx, &survey, q, k),
     }
     Outcome::default()
@@ -108,7 +117,7 @@ fn answer_key(
     k: KeyEvent,
 ) -> Outcome {
     let confirm = matches!(k.code, KeyCode::Enter | KeyCode::Tab);
-    let may_pass = i.record.answers.contains_key(&q.name) || !q.required;
+    let may_pass = i.answer(i.current).is_some() || !q.required;
     let choice = choice_of(i, k.code).map(|n| survey.choices_of(q)[n].name.clone());
     match q.kind {
         QuestionKind::Note if confirm => i.advance(),
@@ -280,8 +289,26 @@ pub fn render(i: &Interview, frame: &mut Frame<'_>, body: Rect, lang: Lang) {
         let line = Line::styled(fit(e.get(lang), usize::from(area.width)), ERROR);
         frame.render_widget(line, Rect { y, ..parts.error });
     }
+    let special = i.answer(i.current).and_then(|a| Special::of_stored(a));
+    if let (None, Some(special)) = (&i.error, special) {
+        let said = format!(
+            "{}:{}",
+            T::SpecialGiven.get(lang),
+            special.label().get(lang)
+        );
+        let y = (parts.answer.y + rows + 1).min(parts.error.y);
+        let line = Line::styled(fit(&said, usize::from(area.width)), BOLD);
+        frame.render_widget(line, Rect { y, ..parts.error });
+    }
     let keys = if i.locked() { T::LockedKeys } else { keys };
-    frame.render_widget(KeyBar(i.leaving.unwrap_or(keys).get(lang)), parts.keys);
+    let bar = match i.leaving {
+        Some(t) => t.get(lang).to_string(),
+        None if !i.locked() && !q.special.is_empty() => {
+            format!("{} · {}", keys.get(lang), T::SpecialKeys.get(lang))
+        }
+        None => keys.get(lang).to_string(),
+    };
+    frame.render_widget(KeyBar(&bar), parts.keys);
 }
 
 /// The section and the step, and a gauge of the questions answered.

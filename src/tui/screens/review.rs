@@ -35,7 +35,7 @@ fn areas(body: Rect) -> [Rect; 3] {
 fn selected(i: &Interview) -> usize {
     match i.mode {
         Mode::Review { selected } => selected,
-        Mode::Question => 0,
+        _ => 0,
     }
 }
 
