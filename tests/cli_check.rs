@@ -385,4 +385,16 @@ fn the_schema_is_json_naming_every_question_type() {
         types.contains(&"calculate") && types.contains(&"select_one"),
         "{types:?}"
     );
+    // Format version 2: rosters, special answers, visit forms.
+    let section = &schema["properties"]["section"]["items"]["properties"];
+    assert!(section["repeat_count"].is_object() && section["row_label"].is_object());
+    assert_eq!(
+        question["properties"]["special"]["items"]["enum"],
+        serde_json::json!(["dont_know", "refused"])
+    );
+    assert_eq!(
+        schema["properties"]["survey"]["properties"]["mode"]["enum"],
+        serde_json::json!(["once", "visit"])
+    );
+    assert!(schema["properties"]["need"]["items"]["properties"]["repeat"].is_object());
 }

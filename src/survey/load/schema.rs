@@ -7,7 +7,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{CHOICE_KEYS, NEED_KEYS, QUESTION_KEYS, ROOT_KEYS, SECTION_KEYS, SURVEY_KEYS};
-use crate::survey::QuestionKind;
+use crate::survey::{Mode, QuestionKind, Special};
 
 /// What each key holds, with a line for the editor's hover.
 fn property(key: &str) -> Value {
@@ -28,7 +28,21 @@ fn property(key: &str) -> Value {
         "title" | "description" | "label" | "hint" | "constraint_message" | "unit" | "project" => {
             label
         }
-        "relevant" | "constraint" | "when" | "calculation" => expression,
+        "relevant" | "constraint" | "when" | "calculation" | "repeat_count" => expression,
+        "row_label" => json!({
+            "type": "string",
+            "description": "how a row is named, such as \"${child_name}\" / 行的名字,如 \"${child_name}\""
+        }),
+        "repeat" => json!({
+            "type": "string",
+            "description": "the roster the rule is counted on, per row / 按名单的每一行计算"
+        }),
+        "special" => json!({
+            "type": "array",
+            "items": { "type": "string", "enum": Special::ALL.map(Special::name) },
+            "uniqueItems": true
+        }),
+        "mode" => json!({ "type": "string", "enum": [Mode::Once.name(), Mode::Visit.name()] }),
         "languages" => json!({ "type": "array", "items": { "type": "string" }, "minItems": 1 }),
         "required" => json!({ "type": "boolean" }),
         "min" | "max" | "unit_cost" => number,
