@@ -237,13 +237,20 @@ fn answer(
     let stop = if draft {
         rng.below(count.max(2) / 2 + 1)
     } else {
-        count
+        usize::MAX
     };
-    for index in 0..stop {
+    // Slots follow the answers: a count answered makes its roster's rows.
+    let mut at = 0;
+    while at < stop {
         let state = State::new(survey, &answers, facts);
-        if !state.is_relevant(index) {
+        let Some(&slot) = state.slots().get(at) else {
+            break;
+        };
+        at += 1;
+        if !state.is_relevant_at(slot) {
             continue;
         }
+        let index = slot.index;
         let q = survey.question_at(index);
         let mut accepted = None;
         for attempt in 0..6 {
@@ -253,7 +260,7 @@ fn answer(
             let Some(raw) = draw(survey, index, hardness.get(&q.name), chance, rng) else {
                 break;
             };
-            if let Ok(text) = state.accept(index, &raw) {
+            if let Ok(text) = state.accept_at(slot, &raw) {
                 accepted = Some(text);
                 break;
             }
@@ -262,11 +269,12 @@ fn answer(
             accepted = q
                 .min
                 .map(|m| format!("{}", m as i64))
-                .and_then(|m| state.accept(index, &m).ok());
+                .and_then(|m| state.accept_at(slot, &m).ok());
         }
+        let key = state.key(slot);
         drop(state);
         if let Some(text) = accepted {
-            answers.insert(q.name.clone(), text);
+            answers.insert(key, text);
         }
     }
     answers

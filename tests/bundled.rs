@@ -103,11 +103,8 @@ fn every_bundled_survey_loads_without_any_diagnostic() {
 fn bundled_surveys_keep_their_promised_shape() {
     for id in ["housing", "water", "roads", "schooling", "health"] {
         let s = survey(id);
-        let questions = s
-            .questions()
-            .filter(|q| q.kind != QuestionKind::Note)
-            .count();
-        assert!((6..=12).contains(&questions), "{id}: {questions} questions");
+        let questions = s.questions().filter(|q| q.kind.is_answered()).count();
+        assert!((6..=13).contains(&questions), "{id}: {questions} questions");
         assert!(
             (3..=8).contains(&s.needs.len()),
             "{id}: {} needs",
@@ -274,81 +271,195 @@ fn roads_rules() {
     assert!(!relevant(&s, "crossing_note", &fine));
 }
 
+/// The engine's reading of `pairs` (answer keys, rows as `name[n]`) for a
+/// household of four: the rules that fire, with persons for a rule counted
+/// per row, and whether a slot is asked.
+struct Read {
+    survey: Survey,
+    answers: minqing::interview::Answers,
+    facts: minqing::interview::HouseholdFacts,
+}
+
+impl Read {
+    fn new(survey: Survey, pairs: &[(&str, &str)]) -> Read {
+        Read {
+            survey,
+            answers: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            facts: minqing::interview::HouseholdFacts {
+                members: 4,
+                ..Default::default()
+            },
+        }
+    }
+
+    fn state(&self) -> minqing::interview::State<'_> {
+        minqing::interview::State::new(&self.survey, &self.answers, &self.facts)
+    }
+
+    fn fired(&self) -> Vec<String> {
+        self.state()
+            .need_hits()
+            .iter()
+            .map(|h| match h.outcome {
+                minqing::interview::Outcome::Affected { persons: Some(p) } => {
+                    format!("{}*{p}", h.need.name)
+                }
+                minqing::interview::Outcome::Affected { persons: None } => h.need.name.clone(),
+                minqing::interview::Outcome::Unknown => format!("{}?", h.need.name),
+            })
+            .collect()
+    }
+
+    fn asked(&self, question: &str, row: u32) -> bool {
+        let index = self.survey.index_of(question).expect("question");
+        self.state()
+            .is_relevant_at(minqing::interview::Slot { index, row })
+    }
+}
+
 #[test]
 fn schooling_rules_and_skip_logic() {
-    let s = survey("schooling");
-    let none = answers(&[("children_6_15", "0")]);
-    assert!(!relevant(&s, "not_attending", &none));
+    let none = Read::new(survey("schooling"), &[("children_6_15", "0")]);
+    assert!(!none.asked("in_school", 1), "no rows without children");
     assert!(
-        !relevant(&s, "school_minutes", &none),
-        "no journey questions without children"
+        !none.asked("route_hazards", 0),
+        "no journey without a pupil"
     );
-    assert!(fired(&s, &none).is_empty());
-    let far = answers(&[
-        ("children_6_15", "2"),
-        ("not_attending", "1"),
-        ("dropout_reasons", "distance"),
-        ("school_minutes", "70"),
-        ("boarders", "0"),
-        ("route_hazards", "river"),
-    ]);
-    assert!(relevant(&s, "school_minutes", &far));
-    assert!(!relevant(&s, "boarding_subsidy", &far));
-    assert_eq!(
-        fired(&s, &far),
-        ["out_of_school", "river_on_route", "school_far"]
+    assert!(none.fired().is_empty());
+    let far = Read::new(
+        survey("schooling"),
+        &[
+            ("children_6_15", "2"),
+            ("in_school[1]", "no"),
+            ("dropout_reason[1]", "distance"),
+            ("in_school[2]", "yes"),
+            ("school_minutes[2]", "70"),
+            ("boarding[2]", "no"),
+            ("route_hazards", "river"),
+        ],
     );
-    let one_boards = answers(&[
-        ("children_6_15", "2"),
-        ("not_attending", "0"),
-        ("school_minutes", "50"),
-        ("boarders", "1"),
-        ("boarding_subsidy", "no"),
-        ("route_hazards", "landslide traffic"),
-    ]);
+    assert!(far.asked("school_minutes", 2) && !far.asked("school_minutes", 1));
+    assert!(!far.asked("boarding_subsidy", 2));
     assert_eq!(
-        fired(&s, &one_boards),
+        far.fired(),
+        ["out_of_school*1", "river_on_route", "school_far*1"]
+    );
+    assert_eq!(far.state().value("not_attending"), Value::Number(1.0));
+    let one_boards = Read::new(
+        survey("schooling"),
+        &[
+            ("children_6_15", "2"),
+            ("in_school[1]", "yes"),
+            ("school_minutes[1]", "50"),
+            ("boarding[1]", "yes"),
+            ("boarding_subsidy[1]", "no"),
+            ("in_school[2]", "yes"),
+            ("school_minutes[2]", "50"),
+            ("boarding[2]", "no"),
+            ("route_hazards", "landslide traffic"),
+        ],
+    );
+    assert_eq!(
+        one_boards.fired(),
         [
             "dangerous_route",
-            "school_far",
-            "no_boarding_subsidy",
+            "school_far*1",
+            "no_boarding_subsidy*1",
             "traffic_route"
         ],
         "the child who does not board still travels far"
     );
+    // Near school, nobody is asked about boarding; a travel time not known
+    // asks it all the same and leaves "far" unknown.
+    let near = Read::new(
+        survey("schooling"),
+        &[
+            ("children_6_15", "1"),
+            ("in_school[1]", "yes"),
+            ("school_minutes[1]", "[dont_know]"),
+        ],
+    );
+    assert!(near.asked("boarding", 1));
+    let near = Read::new(
+        survey("schooling"),
+        &[
+            ("children_6_15", "1"),
+            ("in_school[1]", "yes"),
+            ("school_minutes[1]", "[dont_know]"),
+            ("boarding[1]", "no"),
+            ("route_hazards", "none"),
+        ],
+    );
+    assert_eq!(near.fired(), ["school_far?"]);
 }
 
 #[test]
 fn health_rules_and_skip_logic() {
-    let s = survey("health");
-    let hard = answers(&[
-        ("all_insured", "no"),
-        ("uninsured", "1"),
-        ("clinic_minutes", "90"),
-        ("unmet_care", "yes"),
-        ("unmet_reasons", "cost distance"),
-        ("chronic", "2"),
-        ("chronic_unsigned", "1"),
-        ("medical_debt", "yes"),
-    ]);
+    let hard = Read::new(
+        survey("health"),
+        &[
+            ("all_insured", "no"),
+            ("any_chronic", "yes"),
+            ("any_disabled", "yes"),
+            ("relation[1]", "head"),
+            ("insured[1]", "no"),
+            ("chronic[1]", "unsigned"),
+            ("disabled[1]", "no"),
+            ("relation[2]", "spouse"),
+            ("insured[2]", "no"),
+            ("chronic[2]", "signed"),
+            ("disabled[2]", "yes"),
+            ("relation[3]", "child"),
+            ("insured[3]", "yes"),
+            ("chronic[3]", "none"),
+            ("disabled[3]", "no"),
+            ("relation[4]", "child"),
+            ("insured[4]", "[dont_know]"),
+            ("chronic[4]", "none"),
+            ("disabled[4]", "no"),
+            ("clinic_minutes", "90"),
+            ("unmet_care", "yes"),
+            ("unmet_reasons", "cost distance"),
+            ("medical_debt", "yes"),
+        ],
+    );
     assert_eq!(
-        fired(&s, &hard),
+        hard.fired(),
         [
             "care_not_received",
-            "uninsured",
+            "uninsured*2",
             "clinic_very_far",
-            "chronic_unsigned",
+            "chronic_unsigned*1",
+            "disabled_member*1",
             "medical_debt"
         ]
     );
-    let near = answers(&[
-        ("all_insured", "yes"),
-        ("clinic_minutes", "20"),
-        ("unmet_care", "no"),
-        ("chronic", "0"),
-        ("medical_debt", "no"),
-    ]);
-    assert!(!relevant(&s, "uninsured", &near));
-    assert!(!relevant(&s, "chronic_unsigned", &near));
-    assert_eq!(fired(&s, &near), ["clinic_far"]);
+    assert_eq!(hard.state().value("uninsured_members"), Value::Number(2.0));
+    let near = Read::new(
+        survey("health"),
+        &[
+            ("all_insured", "yes"),
+            ("any_chronic", "no"),
+            ("any_disabled", "no"),
+            ("clinic_minutes", "20"),
+            ("unmet_care", "no"),
+            ("medical_debt", "no"),
+        ],
+    );
+    assert!(!near.asked("relation", 1), "nothing to ask of each member");
+    assert_eq!(near.fired(), ["clinic_far"]);
+    // One member ill: only the illness is asked of each member.
+    let one_ill = Read::new(
+        survey("health"),
+        &[
+            ("all_insured", "yes"),
+            ("any_chronic", "yes"),
+            ("any_disabled", "no"),
+        ],
+    );
+    assert!(one_ill.asked("chronic", 4) && !one_ill.asked("insured", 1));
+    assert!(!one_ill.asked("chronic", 5), "four members, four rows");
 }

@@ -95,7 +95,7 @@ fn bundled_surveys_check_clean_from_any_directory() {
             "ok    surveys/housing.toml: housing 2026.1",
         ))
         .stdout(predicate::str::contains(
-            "ok    surveys/health.toml: health 2026.1",
+            "ok    surveys/health.toml: health 2027.1",
         ))
         .stdout(predicate::str::ends_with(
             "checked 5 questionnaire file(s): 0 error(s), 0 warning(s)\n",

@@ -103,8 +103,12 @@ fn constraint_uses_dot_and_message() {
     assert_eq!(state.accept(i, "none"), Ok("none".into()));
 }
 
+/// Schooling as it was before rosters (2026.1): counts of children, whose
+/// constraints read each other.
 fn schooling() -> Survey {
-    load(BUNDLED[3].1).survey.expect("schooling loads")
+    load(include_str!("../../tests/old/schooling-2026.1.toml"))
+        .survey
+        .expect("schooling 2026.1 loads")
 }
 
 #[test]

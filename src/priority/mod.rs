@@ -175,8 +175,10 @@ pub struct Tally<'a> {
     by_version: Vec<Vec<i64>>,
     /// affected[area * rules + rule]: households where the rule fired.
     affected: Vec<Vec<u32>>,
-    /// persons[area * rules + rule]: persons a rule counted per row fired on.
+    /// persons[area * rules + rule]: persons a rule counted per row fired
+    /// on, and the households those persons are in.
     persons: Vec<i64>,
+    persons_of: Vec<i64>,
     /// unknown[area * rules + rule]: households where the rule cannot be told.
     unknown: Vec<i64>,
     /// worst[household * categories + category]: the worst severity of a
@@ -232,6 +234,7 @@ impl<'a> Tally<'a> {
             by_version: Vec::new(),
             affected: Vec::new(),
             persons: Vec::new(),
+            persons_of: Vec::new(),
             unknown: Vec::new(),
             worst: Vec::new(),
         }
@@ -287,6 +290,7 @@ impl<'a> Tally<'a> {
                         let cells = (a + 1) * self.rules.len();
                         self.affected.resize_with(cells, Vec::new);
                         self.persons.resize(cells, 0);
+                        self.persons_of.resize(cells, 0);
                         self.unknown.resize(cells, 0);
                         for counts in &mut self.by_version {
                             counts.push(0);
@@ -383,6 +387,7 @@ impl<'a> Tally<'a> {
             }
         } else {
             self.persons[slot] += i64::from(persons);
+            self.persons_of[slot] += 1;
         }
     }
 
@@ -499,7 +504,10 @@ impl<'a> Tally<'a> {
             }
             let affected: Vec<usize> = list.into_iter().map(|h| h as usize).collect();
             let r = &rules[rule];
-            let persons = r.per_person.then_some(self.persons[slot]);
+            // A household answered with a version that counted the rule per
+            // household counts as one person.
+            let untold = affected.len() as i64 - self.persons_of[slot];
+            let persons = r.per_person.then_some(self.persons[slot] + untold.max(0));
             let units = persons.unwrap_or(affected.len() as i64);
             projects.push(Project {
                 surveyed: surveyed[area * rules.len() + rule],

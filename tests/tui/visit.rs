@@ -298,7 +298,10 @@ fn fewer_members_than_the_answers_count_is_saved_with_the_answers_that_now_disag
     key(&mut m, KeyCode::Char('4')); // schooling
     typ(&mut m, "2");
     key(&mut m, KeyCode::Enter);
-    assert_eq!(current_name(&m), "not_attending");
+    assert!(
+        matches!(interview(&m).mode, Mode::Roster { .. }),
+        "the children's rows"
+    );
     key(&mut m, KeyCode::Esc);
     // The household is edited to one member.
     key(&mut m, KeyCode::Char('e'));
@@ -335,7 +338,13 @@ fn fewer_members_than_the_answers_count_is_saved_with_the_answers_that_now_disag
     key(&mut m, KeyCode::Char('4'));
     let screen = render(&mut m, 120, 40);
     assert!(screen.contains("李明 (1 person)"), "{screen}");
-    key(&mut m, KeyCode::Up);
+    // Up, through the children's rows, to the count.
+    for _ in 0..4 {
+        if interview(&m).mode == Mode::Question && current_name(&m) == "children_6_15" {
+            break;
+        }
+        key(&mut m, KeyCode::Up);
+    }
     assert_eq!(current_name(&m), "children_6_15");
     key(&mut m, KeyCode::Enter);
     let error = interview(&m).error.clone().expect("refused");
@@ -447,7 +456,7 @@ fn a_search_starts_fresh_and_enter_opens_the_row_it_found() {
 }
 
 #[test]
-fn a_whole_visit_of_the_five_surveys_takes_at_most_90_keys() {
+fn a_whole_visit_of_the_five_surveys_takes_at_most_102_keys() {
     let dir = TempDir::new().expect("temp dir");
     let mut m = model(&dir, Lang::Zh);
     let keys = std::cell::Cell::new(0);
@@ -499,7 +508,9 @@ fn a_whole_visit_of_the_five_surveys_takes_at_most_90_keys() {
         "a whole visit: {total} keys ({found} to find the household, {answered} answering, {} between surveys)",
         total - found - answered
     );
-    assert!(total <= 90, "{total} keys");
+    // 79 keys before rosters; the rosters of schooling and health may add
+    // at most 30%.
+    assert!(total <= 102, "{total} keys");
     // After the last, back to the list on the next household of the
     // same cadre (王芳's 白玉兰).
     key(&mut m, KeyCode::Enter);

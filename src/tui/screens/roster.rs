@@ -63,18 +63,31 @@ impl Interview {
             .then(|| (survey.section_index_of(slot.index), slot.row))
     }
 
-    /// The next question on the path, or the review after the last. Leaving
-    /// a row of a roster, or coming to a roster, shows its rows first.
+    /// The next question on the path, or the review after the last. Coming
+    /// to a roster shows its rows; a row done goes on to the next row not
+    /// begun, and after the last row the rows are shown again, ready to go
+    /// on.
     pub fn advance(&mut self) {
         let here = self.roster_row(self.current);
         let next = self.next_on_path();
         let there = next.and_then(|n| self.roster_row(n));
         match (here, there) {
+            // The next row not begun follows at once; a row begun or the
+            // end of the rows shows the rows.
+            (Some((section, row)), Some((s, r)))
+                if s == section && r == row + 1 && !self.row_status(s, r).0 =>
+            {
+                if let Some(next) = next {
+                    self.go_to(next);
+                }
+            }
             (Some((section, row)), t) if t != Some((section, row)) => {
-                self.mode = Mode::Roster {
-                    section,
-                    selected: row as usize,
+                let rows = self.rows_of(section) as usize;
+                let selected = match t {
+                    Some((s, _)) if s == section => row as usize,
+                    _ => rows,
                 };
+                self.mode = Mode::Roster { section, selected };
             }
             (h, Some((section, _))) if h.map(|(s, _)| s) != Some(section) => {
                 self.mode = Mode::Roster {
