@@ -576,3 +576,114 @@ fn lowering_a_count_keeps_the_rows_until_the_interviewer_says_which_to_drop() {
         "complete: reopen first"
     );
 }
+
+/// Interviews answered before rosters (schooling 2026.1, counts of
+/// children) and after (2027.1, a row per child) rank together and export
+/// together.
+#[test]
+fn interviews_of_the_version_before_rosters_still_rank_and_export() {
+    use minqing::survey::bundled::BUNDLED;
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let db = dir.path().join("m.db");
+    let old = minqing::survey::load(include_str!("old/schooling-2026.1.toml"))
+        .survey
+        .expect("2026.1 loads");
+    let new = minqing::survey::load(BUNDLED[3].1)
+        .survey
+        .expect("2027.1 loads");
+    assert_eq!(
+        (old.version.as_str(), new.version.as_str()),
+        ("2026.1", "2027.1")
+    );
+    let store = Store::open(&db).expect("open");
+    store
+        .upsert_households(&[household("H1", 4), household("H2", 4)])
+        .expect("households");
+    let interview = |code: &str, survey: &Survey, answers: &[(&str, &str)]| {
+        let id = store
+            .open_interview(code, survey, "王芳")
+            .expect("begin")
+            .id;
+        for (key, value) in answers {
+            store
+                .save_answer(id, key, Some(value), "王芳")
+                .unwrap_or_else(|e| panic!("{key}: {e}"));
+        }
+        store.complete(id, "王芳").expect("complete");
+    };
+    interview(
+        "H1",
+        &old,
+        &[
+            ("children_6_15", "2"),
+            ("not_attending", "1"),
+            ("dropout_reasons", "cost"),
+            ("school_minutes", "30"),
+            ("boarders", "0"),
+            ("route_hazards", "none"),
+            ("urgency", "low"),
+        ],
+    );
+    interview(
+        "H2",
+        &new,
+        &[
+            ("children_6_15", "2"),
+            ("child_name[1]", "小明"),
+            ("in_school[1]", "no"),
+            ("dropout_reason[1]", "work"),
+            ("child_name[2]", "小红"),
+            ("in_school[2]", "no"),
+            ("dropout_reason[2]", "cost"),
+            ("urgency", "high"),
+        ],
+    );
+    let (input, projects) = store
+        .priorities(false, minqing::priority::By::Village)
+        .expect("ranked");
+    let p = projects
+        .iter()
+        .find(|p| input.rules[p.rule].name == "out_of_school")
+        .expect("project");
+    assert_eq!((p.affected(), p.surveyed), (2, 2), "both versions count");
+    // H2's two children; H1, counted per household then, as one.
+    assert_eq!(p.persons, Some(3));
+    assert_eq!(p.cost, Some(3.0 * 2000.0));
+    assert!(store.doctor().expect("doctor").is_clean());
+    drop(store);
+
+    let out = dir.path().join("responses.csv");
+    common::minqing(&db)
+        .args(["export", "responses", "--survey", "schooling", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let main = read_csv(&out);
+    let col = |rows: &[Vec<String>], name: &str| {
+        rows[0]
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let row = |code: &str| {
+        main.iter()
+            .find(|r| r[col(&main, "code")] == code)
+            .unwrap_or_else(|| panic!("{code}"))
+    };
+    // The old answer and the new calculation share their column.
+    assert_eq!(row("H1")[col(&main, "not_attending")], "1");
+    assert_eq!(row("H2")[col(&main, "not_attending")], "2");
+    assert_eq!(row("H1")[col(&main, "version")], "2026.1");
+    assert_eq!(
+        row("H1")[col(&main, "boarders")],
+        "0",
+        "a question only 2026.1 had"
+    );
+    let children = read_csv(&dir.path().join("schooling-child.csv"));
+    let codes: Vec<&str> = children[1..]
+        .iter()
+        .map(|r| r[col(&children, "code")].as_str())
+        .collect();
+    assert_eq!(codes, ["H2", "H2"], "rows come from the version with rows");
+    assert_eq!(children[2][col(&children, "row_label")], "小红");
+}

@@ -49,8 +49,10 @@ impl Words<'_> {
         match self.survey.question(name) {
             // A calculation may have no label: its name, then.
             Some(q) if !q.label.is_empty() => {
-                let label = q.label.get(self.lang).trim_end();
-                label.trim_end_matches(['?', '?']).to_string()
+                // A roster's label names its row: here, any row.
+                let row = self.say("本行", "this row");
+                let label = q.label.get(self.lang).replace("{row}", &row);
+                label.trim_end().trim_end_matches(['?', '?']).to_string()
             }
             _ => match self.survey.roster(name).and_then(|r| r.label.as_ref()) {
                 Some(label) => label.get(self.lang).to_string(),
