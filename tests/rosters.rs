@@ -687,3 +687,33 @@ fn interviews_of_the_version_before_rosters_still_rank_and_export() {
     assert_eq!(codes, ["H2", "H2"], "rows come from the version with rows");
     assert_eq!(children[2][col(&children, "row_label")], "小红");
 }
+
+#[test]
+fn rows_answered_on_another_laptop_merge_with_their_persons() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let laptop = dir.path().join("laptop");
+    std::fs::create_dir(&laptop).expect("folder");
+    let (theirs, _) = three_families(&laptop);
+    let county = Store::open(&dir.path().join("county.db")).expect("open");
+    let report = county.merge(&theirs).expect("merge");
+    assert_eq!(report.duplicates.len(), 0);
+    let survey = std::rc::Rc::new(members());
+    let h1 = county
+        .find_interview("H1", &survey)
+        .expect("read")
+        .expect("merged");
+    assert_eq!(h1.answers.get("member_name[2]").map(String::as_str), Some("乙"));
+    assert_eq!(
+        county.hits(h1.id).expect("hits").encode(),
+        "uninsured_member:4*2 many_uninsured:3"
+    );
+    let (input, projects) = county
+        .priorities(false, minqing::priority::By::Village)
+        .expect("ranked");
+    let p = projects
+        .iter()
+        .find(|p| input.rules[p.rule].name == "uninsured_member")
+        .expect("project");
+    assert_eq!((p.persons, p.unknown), (Some(2), 1));
+    assert!(county.doctor().expect("doctor").is_clean());
+}
