@@ -702,7 +702,10 @@ fn rows_answered_on_another_laptop_merge_with_their_persons() {
         .find_interview("H1", &survey)
         .expect("read")
         .expect("merged");
-    assert_eq!(h1.answers.get("member_name[2]").map(String::as_str), Some("乙"));
+    assert_eq!(
+        h1.answers.get("member_name[2]").map(String::as_str),
+        Some("乙")
+    );
     assert_eq!(
         county.hits(h1.id).expect("hits").encode(),
         "uninsured_member:4*2 many_uninsured:3"

@@ -1,7 +1,9 @@
 //! `minqing import-xlsform` on an XLSForm written for this test
 //! (tests/xlsform/water_check.xlsx: groups, a choice list in two
 //! languages, a skip with ODK's `!=`, a calculation, metadata, a GPS
-//! question, a repeat and an appearance): what converts loads as
+//! question, a repeat without a count and an appearance; and
+//! tests/xlsform/members_roster.xlsx: a repeat with its count, aggregates and
+//! a repeat inside a repeat): what converts loads as
 //! `minqing check` loads it, and every row left out is named.
 
 mod common;
@@ -44,7 +46,7 @@ fn an_xlsform_converts_to_a_questionnaire_that_loads_and_says_what_it_left_out()
             "survey row 6: Minqing has no question of type 'geopoint'",
         ))
         .stderr(predicate::str::contains(
-            "survey row 10: repeats cannot be imported yet",
+            "survey row 9: a repeat without repeat_count: a question 'members_count' before it asks how many rows",
         ))
         .stderr(predicate::str::contains(
             "survey row 12: columns Minqing does not use were left out: appearance",
@@ -59,7 +61,20 @@ fn an_xlsform_converts_to_a_questionnaire_that_loads_and_says_what_it_left_out()
     let names: Vec<&str> = survey.questions().map(|q| q.name.as_str()).collect();
     assert_eq!(
         names,
-        ["main_source", "minutes", "hours", "remarks", "thanks"]
+        [
+            "main_source",
+            "minutes",
+            "hours",
+            "members_count",
+            "member_name",
+            "remarks",
+            "thanks"
+        ]
+    );
+    let roster = survey.roster("members").expect("the repeat is a roster");
+    assert_eq!(
+        roster.roster.as_ref().map(|r| r.count.text.as_str()),
+        Some("${members_count}")
     );
     let minutes = survey.question("minutes").expect("minutes");
     assert_eq!(
@@ -119,4 +134,45 @@ fn nested_groups_keep_both_conditions_and_lists_of_chinese_names_stay_apart() {
         .collect();
     assert_ne!(lists[0], lists[1], "性别 and 民族 stay two lists");
     assert_eq!(survey.title.get(minqing::i18n::Lang::En), "imported");
+}
+
+#[test]
+fn a_repeat_with_its_count_becomes_a_roster_read_by_aggregates() {
+    let dir = TempDir::new().expect("temp dir");
+    let out = dir.path().join("members.toml");
+    import(&dir, &form("members_roster.xlsx"), Some(&out))
+        .success()
+        .stderr(predicate::str::contains(
+            "survey row 12: a repeat inside a repeat cannot be imported (Minqing's rosters do not nest)",
+        ))
+        .stderr(predicate::str::contains("found 0 error(s)"));
+    let text = fs::read_to_string(&out).expect("written");
+    let survey = load(&text).survey.expect("loads");
+    let member = survey.roster("member").expect("a roster");
+    assert_eq!(
+        member.roster.as_ref().map(|r| r.count.text.as_str()),
+        Some("${people}")
+    );
+    let in_roster: Vec<&str> = member.questions.iter().map(|q| q.name.as_str()).collect();
+    assert_eq!(in_roster, ["member_name", "age", "insured", "age_next"]);
+    assert!(
+        survey.question("vaccine").is_none(),
+        "the nested repeat is left out"
+    );
+    // The aggregates read the rows as Minqing computes them.
+    let answers: minqing::interview::Answers = [
+        ("people", "2"),
+        ("member_name[1]", "李明"),
+        ("age[1]", "40"),
+        ("member_name[2]", "王芳"),
+        ("age[2]", "38"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let facts = minqing::interview::HouseholdFacts::default();
+    let state = minqing::interview::State::new(&survey, &answers, &facts);
+    use minqing::survey::expr::eval::Value;
+    assert_eq!(state.value("total_age"), Value::Number(78.0));
+    assert_eq!(state.value("first_name"), Value::Text("李明".into()));
 }

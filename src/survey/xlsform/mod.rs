@@ -5,6 +5,7 @@
 //! workbook is read elsewhere (`minqing import-xlsform`).
 
 mod cells;
+mod repeat;
 
 use std::fmt::Write as _;
 
@@ -38,10 +39,6 @@ fn unsupported(kind: &str) -> Tr {
         | "subscriberid" | "audit" => tr!(
             "元数据 '{kind}':民情自己记录调查的时间、设备和调查员",
             "metadata '{kind}': Minqing records the interview's times, device and interviewer itself"
-        ),
-        "begin_repeat" | "begin repeat" | "end_repeat" | "end repeat" => tr!(
-            "重复组(repeat)还不能导入:这一组的题目没有导入",
-            "repeats cannot be imported yet: the questions of this repeat were left out"
         ),
         _ => tr!(
             "民情没有 '{kind}' 题型",
@@ -377,25 +374,30 @@ fn structure(
     notes: &mut Vec<Note>,
 ) -> bool {
     let name = cols.get(row, "name");
-    let note = |notes: &mut Vec<Note>, what: Tr| {
-        notes.push(Note {
-            sheet: "survey",
-            row: at,
-            what,
-        })
-    };
     match kind {
+        "begin_repeat" | "begin repeat" if place.repeat_depth == 0 => {
+            repeat::begin((cols, row, at), default, place, out, notes);
+            true
+        }
         "begin_repeat" | "begin repeat" => {
             place.repeat_depth += 1;
-            note(notes, unsupported(kind));
+            repeat::left_inside(kind, at, notes);
             true
         }
         "end_repeat" | "end repeat" => {
             place.repeat_depth = place.repeat_depth.saturating_sub(1);
+            if place.repeat_depth == 0 {
+                place.conditions.pop();
+                place.in_section = false;
+            }
             true
         }
-        _ if place.repeat_depth > 0 => {
-            note(notes, unsupported("begin_repeat"));
+        // Inside a repeat inside a repeat: left out with it.
+        _ if place.repeat_depth > 1 => true,
+        "begin_group" | "begin group" | "end_group" | "end group" if place.repeat_depth == 1 => {
+            if kind.starts_with("begin") {
+                repeat::left_inside(kind, at, notes);
+            }
             true
         }
         "begin_group" | "begin group" => {
