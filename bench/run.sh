@@ -93,7 +93,9 @@ done
 
 # In-process figures.
 row "one answer saved durably (median, p99 over 10,000)" "-" "$(cargo bench --quiet --bench save_answer 2>/dev/null | grep save_answer | sed 's/save_answer: //')"
-row "app: open to first frame; one update + render at 120x40" "20718" "$(cargo bench --quiet --bench tui 2>/dev/null | grep '^tui' | sed 's/^tui (20718 households): //')"
+tui=$(cargo bench --quiet --bench tui 2>/dev/null)
+row "app: open to first frame; one update + render at 120x40" "20718" "$(echo "$tui" | grep '^tui' | sed 's/^tui (20718 households): //')"
+row "app: one update + render at 120x40 with a 12-row roster open" "20718" "$(echo "$tui" | grep '^roster' | sed 's/^roster: //')"
 exec_ms=$(hyperfine -N --warmup 2 --runs 20 --export-json "$tmp/exec.json" "$bin --version" >/dev/null && median "$tmp/exec.json")
 row "starting the executable (\`minqing --version\`)" "-" "$(python3 -c "print(f'{$exec_ms * 1000:.1f} ms')")"
 for n in "${counts[@]}"; do

@@ -1,6 +1,7 @@
 //! The app's responsiveness on a demo county: the time from opening the
-//! database to the first frame, and one update + render at 120×40 (median
-//! and 99th percentile), drawn into ratatui's `TestBackend`.
+//! database to the first frame, one update + render at 120×40 (median and
+//! 99th percentile), and the same with a roster of 12 rows open (a health
+//! interview of a household of twelve), drawn into ratatui's `TestBackend`.
 //! Run with `cargo bench --bench tui`; `HOUSEHOLDS` sets the county size
 //! (default 20,718).
 
@@ -105,5 +106,105 @@ fn main() {
          update+render at 120x40 over {} steps: median {median:.3} ms, p99 {p99:.3} ms",
         times.len()
     );
+    drop(model);
+    let mut roster_times = roster(&path);
+    let (median, p99) = (
+        percentile(&mut roster_times, 0.5),
+        percentile(&mut roster_times, 0.99),
+    );
+    println!(
+        "roster: update+render at 120x40 with a 12-row roster open over {} steps: median {median:.3} ms, p99 {p99:.3} ms",
+        roster_times.len()
+    );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A household of twelve, first in its village, whose health interview is
+/// answered row by row (not timed); then moving on its roster's rows and in
+/// and out of a row, each step timed.
+fn roster(path: &std::path::Path) -> Vec<Duration> {
+    let store = Store::open(path).expect("open");
+    let first = store.households(None).expect("households").remove(0);
+    store
+        .upsert_households(&[minqing::store::household::Household {
+            code: "0000000001".into(),
+            township: first.township.clone(),
+            village: first.village.clone(),
+            head: "李明".into(),
+            members: 12,
+            ..Default::default()
+        }])
+        .expect("household");
+    let (surveys, files) = tui::surveys(BUNDLED.iter().map(|(p, t)| (*p, *t)));
+    let health = surveys
+        .iter()
+        .position(|s| s.id == "health")
+        .expect("health");
+    let mut model = tui::new_model(store, surveys, files, Lang::Zh, (120, 40)).expect("model");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    let press =
+        |model: &mut minqing::tui::model::Model, c: char| update(model, key(KeyCode::Char(c)));
+    // The village of the household; the household, first by its code.
+    while !matches!(
+        model.stack.last(),
+        Some(minqing::tui::model::Screen::Households(_))
+    ) {
+        update(&mut model, key(KeyCode::Enter));
+    }
+    update(&mut model, key(KeyCode::Home));
+    press(
+        &mut model,
+        char::from_digit(health as u32 + 1, 10).expect("a digit"),
+    );
+    // Not insured, ill and disabled members: every row asks everything.
+    for c in ['n', 'y', 'y'] {
+        press(&mut model, c);
+    }
+    update(&mut model, key(KeyCode::Enter));
+    for _ in 0..12 {
+        for c in ['3', 'y', '2', 'n'] {
+            press(&mut model, c);
+        }
+    }
+    match model.stack.last() {
+        Some(minqing::tui::model::Screen::Interview(i)) => {
+            assert!(
+                matches!(i.mode, minqing::tui::model::Mode::Roster { .. })
+                    && i.record.household.members == 12
+                    && i.record.answers.contains_key("disabled[12]"),
+                "the rows of twelve members are open"
+            );
+        }
+        _ => panic!("the health interview is open"),
+    }
+    let mut times = Vec::new();
+    let mut step = |model: &mut minqing::tui::model::Model, msg: Msg| {
+        let start = Instant::now();
+        update(model, msg);
+        terminal.draw(|f| view(model, f)).expect("draw");
+        times.push(start.elapsed());
+    };
+    for n in 0..500 {
+        step(
+            &mut model,
+            key(if n % 26 < 13 {
+                KeyCode::Up
+            } else {
+                KeyCode::Down
+            }),
+        );
+    }
+    for n in 0..500 {
+        // Into a row and back to the rows.
+        step(
+            &mut model,
+            key(if n % 2 == 0 {
+                KeyCode::Enter
+            } else {
+                KeyCode::Up
+            }),
+        );
+    }
+    times
 }

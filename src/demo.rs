@@ -239,13 +239,21 @@ fn answer(
     } else {
         usize::MAX
     };
-    // Slots follow the answers: a count answered makes its roster's rows.
+    // Slots follow the answers: a count answered makes its roster's rows,
+    // so they are listed again after an answer a roster's count reads.
+    let counts: Vec<&str> = survey
+        .sections
+        .iter()
+        .filter_map(|s| s.roster.as_ref())
+        .flat_map(|r| r.count.ast.question_refs().into_iter().map(|(q, _)| q))
+        .collect();
+    let mut slots = State::new(survey, &answers, facts).slots();
     let mut at = 0;
     while at < stop {
-        let state = State::new(survey, &answers, facts);
-        let Some(&slot) = state.slots().get(at) else {
+        let Some(&slot) = slots.get(at) else {
             break;
         };
+        let state = State::new(survey, &answers, facts);
         at += 1;
         if !state.is_relevant_at(slot) {
             continue;
@@ -275,6 +283,9 @@ fn answer(
         drop(state);
         if let Some(text) = accepted {
             answers.insert(key, text);
+            if counts.contains(&q.name.as_str()) {
+                slots = State::new(survey, &answers, facts).slots();
+            }
         }
     }
     answers

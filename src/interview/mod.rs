@@ -103,10 +103,19 @@ impl Failure {
 /// changed. Done wherever answers are written, so that what is stored
 /// always follows the answers.
 pub fn settle(survey: &Survey, answers: &mut Answers, household: &HouseholdFacts) -> bool {
-    let computed: BTreeMap<String, Option<String>> = {
-        let state = State::new(survey, answers, household);
-        state.calculations().into_iter().collect()
-    };
+    let computed = State::new(survey, answers, household).calculations();
+    store_calculations(survey, answers, computed)
+}
+
+/// Writes calculations' values (from [`State::calculations`] over these
+/// answers) into `answers`, as [`settle`] does; true when anything
+/// changed.
+pub fn store_calculations(
+    survey: &Survey,
+    answers: &mut Answers,
+    computed: Vec<(String, Option<String>)>,
+) -> bool {
+    let computed: BTreeMap<String, Option<String>> = computed.into_iter().collect();
     let stale: Vec<String> = answers
         .keys()
         .filter(|k| {
@@ -201,11 +210,22 @@ impl<'a> State<'a> {
     pub fn answer(&self, slot: Slot) -> Option<&'a String> {
         let name = &self.survey.question_at(slot.index).name;
         if slot.row == 0 {
-            self.answers.get(name)
-        } else {
-            self.answers
-                .get(&crate::survey::roster::key(name, slot.row))
+            return self.answers.get(name);
         }
+        // `name[row]` written on the stack: read for every row of every
+        // roster question, it is never allocated.
+        let mut buf = [0u8; 80];
+        let mut cursor = std::io::Cursor::new(&mut buf[..]);
+        use std::io::Write as _;
+        if write!(cursor, "{name}[{}]", slot.row).is_err() {
+            return self
+                .answers
+                .get(&crate::survey::roster::key(name, slot.row));
+        }
+        let len = cursor.position() as usize;
+        std::str::from_utf8(&buf[..len])
+            .ok()
+            .and_then(|key| self.answers.get(key))
     }
 
     /// Whether the question at `index` (outside rosters) is on the path.

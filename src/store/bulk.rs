@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::hits::NeedHits;
 use super::interview::{Status, encode_answers};
 use super::{Result, Store, StoreError};
-use crate::interview::{Answers, HouseholdFacts, failures, settle};
+use crate::interview::{Answers, HouseholdFacts, State, settle, store_calculations};
 use crate::survey::Survey;
 
 /// A finished or partly finished interview to write in bulk (the demo
@@ -80,13 +80,22 @@ impl NewInterview {
         mut answers: Answers,
     ) -> Result<Self> {
         let facts = &made.facts(household);
-        settle(survey, &mut answers, facts);
-        let failures = failures(survey, &answers, facts);
+        // One reading of the answers gives the calculations, what fails
+        // and the hits: a calculation's value is computed, never read
+        // from what is stored of it.
+        let (computed, failures, hits) = {
+            let state = State::new(survey, &answers, facts);
+            (
+                state.calculations(),
+                state.failures(),
+                NeedHits::of_state(&state),
+            )
+        };
         if !failures.is_empty() {
             return Err(StoreError::Incomplete { failures });
         }
-        let hits = NeedHits::compute(survey, &answers, facts).encode();
-        Ok(Self::new(made, answers, Some(hits)))
+        store_calculations(survey, &mut answers, computed);
+        Ok(Self::new(made, answers, Some(hits.encode())))
     }
 
     fn new(made: Made, answers: Answers, hits: Option<String>) -> Self {

@@ -120,7 +120,11 @@ impl NeedHits {
     /// The hits of an interview, computed from its answers under its own
     /// questionnaire version and its household's facts.
     pub fn compute(survey: &Survey, answers: &Answers, facts: &HouseholdFacts) -> NeedHits {
-        let state = State::new(survey, answers, facts);
+        NeedHits::of_state(&State::new(survey, answers, facts))
+    }
+
+    /// The hits of the interview `state` reads.
+    pub fn of_state(state: &State<'_>) -> NeedHits {
         NeedHits(
             state
                 .need_hits()

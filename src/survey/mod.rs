@@ -50,7 +50,34 @@ pub struct Survey {
     /// position in that order of each name: built once by the loader, so
     /// that answering and rule evaluation never search by name.
     flat: Vec<(usize, usize)>,
-    by_name: HashMap<String, usize>,
+    by_name: Names,
+}
+
+/// Question names by position, hashed with FNV-1a: names are short and
+/// come from the loader, and are looked up at every step of an
+/// expression, where SipHash's guard against chosen keys buys nothing.
+type Names = HashMap<String, usize, std::hash::BuildHasherDefault<Fnv>>;
+
+#[derive(Clone, Copy, Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -266,11 +293,14 @@ impl Survey {
 
     /// Positions of a section's questions in file order.
     pub fn positions_of(&self, section: &Section) -> std::ops::Range<usize> {
-        let first = section
-            .questions
-            .first()
-            .and_then(|q| self.index_of(&q.name))
-            .unwrap_or(0);
+        // Sections are few: found by address, counted by their lengths.
+        let mut first = 0;
+        for s in &self.sections {
+            if std::ptr::eq(s, section) {
+                break;
+            }
+            first += s.questions.len();
+        }
         first..first + section.questions.len()
     }
 
@@ -290,7 +320,7 @@ impl Survey {
 
 /// The file-order index of a survey's questions: (section, question) pairs
 /// and the position of each name.
-fn index(sections: &[Section]) -> (Vec<(usize, usize)>, HashMap<String, usize>) {
+fn index(sections: &[Section]) -> (Vec<(usize, usize)>, Names) {
     let flat: Vec<(usize, usize)> = sections
         .iter()
         .enumerate()
