@@ -92,6 +92,13 @@ const TYPICAL: [(&str, f64, f64); 5] = [
     ("chronic", 0.0, 2.0),
     ("boarders", 0.0, 1.0),
 ];
+/// How often a household gives a choice to questions no rule reads (the
+/// screening questions before a roster): a rural county's rates, roughly.
+const LIKELY: [(&str, &str, f64); 3] = [
+    ("all_insured", "no", 0.06),
+    ("any_chronic", "yes", 0.3),
+    ("any_disabled", "yes", 0.07),
+];
 /// 2026-03-01 00:00 in Beijing time: the fieldwork starts here.
 const FIELDWORK_START_MS: i64 = 1_772_294_400_000;
 
@@ -155,6 +162,17 @@ fn draw(
 ) -> Option<String> {
     let q = survey.question_at(index);
     let bad = rng.chance(hard);
+    if let Some((_, name, p)) = LIKELY.iter().find(|(n, _, _)| *n == q.name) {
+        let other = survey.choices_of(q).iter().find(|c| c.name != *name)?;
+        return Some(
+            if rng.chance(*p) {
+                name
+            } else {
+                other.name.as_str()
+            }
+            .to_string(),
+        );
+    }
     match q.kind {
         QuestionKind::SelectOne | QuestionKind::YesNo => {
             let names: Vec<&str> = survey

@@ -424,10 +424,14 @@ impl<'a> State<'a> {
         };
         // A calculation the constraint reads takes this answer as it
         // would be saved (the answers are copied only then).
-        let reads_calculation = constraint.ast.question_refs().iter().any(|(n, _)| {
-            self.survey
-                .question(n)
-                .is_some_and(|q| q.calculation.is_some())
+        let mut reads_calculation = false;
+        constraint.ast.walk(&mut |e| {
+            if let ExprKind::Question(n) = &e.kind {
+                reads_calculation |= self
+                    .survey
+                    .question(n)
+                    .is_some_and(|q| q.calculation.is_some());
+            }
         });
         let with;
         let after;

@@ -86,10 +86,19 @@ impl<'a> State<'a> {
         match value.truth() {
             Some(true) => Some(true),
             Some(false) => None,
+            None if !self.has_special() => None,
             None => self
                 .reads_special(expr, row, roster, DEPTH)
                 .then_some(false),
         }
+    }
+
+    /// Whether any answer is a special one: most interviews have none, and
+    /// then no rule needs to look for one.
+    fn has_special(&self) -> bool {
+        self.answers
+            .values()
+            .any(|v| Special::of_stored(v).is_some())
     }
 
     /// Whether `expr`, evaluated in `row` of `roster` (or outside rosters),
