@@ -741,3 +741,57 @@ fn a_long_remark_typed_in_a_real_terminal_wraps_with_the_cursor_after_its_last_w
     app.keys(&["Enter"]);
     app.wait_for("Review");
 }
+
+/// A roster in a real terminal: the health survey's members listed as
+/// rows, a row's questions named after it, "don't know" with Ctrl-D, and
+/// the answers saved by row.
+#[test]
+fn a_roster_and_dont_know_in_a_real_terminal() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = one_household(&dir);
+    let app = Pty::start(&db, SIZE, &[]);
+    app.wait_for("Interviewer's name");
+    app.keys(&["Wang Fang", "Enter"]);
+    app.wait_for("曼贺村");
+    app.keys(&["Enter"]);
+    app.wait_for("530001");
+    app.keys(&["5"]);
+    app.wait_for("Is every member enrolled");
+    // Someone is not insured; nobody ill or disabled.
+    app.keys(&["n"]);
+    app.wait_for("Does anyone have a chronic illness");
+    app.keys(&["n"]);
+    app.wait_for("Does anyone have a disability");
+    app.keys(&["n"]);
+    let rows = app.wait_for("go on to the next part");
+    assert!(
+        rows.contains("row 4") && !rows.contains("row 5"),
+        "four members: {rows}"
+    );
+    app.keys(&["Enter"]);
+    app.wait_for("How is this member related");
+    app.keys(&["1"]);
+    let asked = app.wait_for("Is Head of household enrolled");
+    assert!(asked.contains("Ctrl-D don't know"), "{asked}");
+    app.keys(&["C-d"]);
+    // The next row follows at once.
+    app.wait_for("Each member · row 2");
+    app.keys(&["Escape"]);
+    app.wait_for("530001");
+    app.keys(&["q"]);
+    app.wait_for_exit();
+    let store = Store::open(&db).expect("open");
+    let health = std::rc::Rc::new(load(BUNDLED[4].1).survey.expect("health loads"));
+    let i = store
+        .find_interview("530001", &health)
+        .expect("read")
+        .expect("begun");
+    assert_eq!(
+        i.answers.get("relation[1]").map(String::as_str),
+        Some("head")
+    );
+    assert_eq!(
+        i.answers.get("insured[1]").map(String::as_str),
+        Some("[dont_know]")
+    );
+}

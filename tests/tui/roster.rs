@@ -151,3 +151,88 @@ fn lowering_the_count_asks_which_rows_to_drop() {
         Some("丙")
     );
 }
+
+/// Answers the members questionnaire for a household through the store.
+fn interviewed(dir: &TempDir, code: &str, answers: &[(&str, &str)], complete: bool) -> i64 {
+    let store = Store::open(&dir.path().join("m.db")).expect("open");
+    let survey = minqing::survey::load(MEMBERS).survey.expect("loads");
+    let id = store
+        .open_interview(code, &survey, "王芳")
+        .expect("begin")
+        .id;
+    for (k, v) in answers {
+        store.save_answer(id, k, Some(v), "王芳").expect(k);
+    }
+    if complete {
+        store.complete(id, "王芳").expect("complete");
+    }
+    id
+}
+
+#[test]
+fn a_count_lowered_elsewhere_asks_which_rows_to_drop_when_the_interview_opens() {
+    use minqing::tui::screens::interview::Mode as I;
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model_with(&dir, MEMBERS, Lang::En);
+    let rows = [
+        ("people", "3"),
+        ("member_name[1]", "甲"),
+        ("age[1]", "30"),
+        ("member_name[2]", "乙"),
+        ("age[2]", "31"),
+        ("member_name[3]", "丙"),
+        ("age[3]", "0"),
+    ];
+    let id = interviewed(&dir, "530001", &rows, false);
+    // Another laptop's answer, merged: two people now.
+    Store::open(&dir.path().join("m.db"))
+        .expect("open")
+        .save_answer(id, "people", Some("2"), "李华")
+        .expect("fewer");
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('1'));
+    assert_eq!(mode(&m), I::DropRows { section: 1 });
+    let screen = render(&mut m, 80, 24);
+    assert!(screen.contains("3 [ ] 丙"), "the rows by name: {screen}");
+    // Esc drops nothing.
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(mode(&m), I::Question);
+    assert_eq!(answer(&m, "member_name[3]").as_deref(), Some("丙"));
+}
+
+#[test]
+fn the_priorities_tab_shows_persons_and_households_that_cannot_be_told() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model_with(&dir, MEMBERS, Lang::Zh);
+    interviewed(
+        &dir,
+        "530001",
+        &[
+            ("people", "2"),
+            ("member_name[1]", "甲"),
+            ("age[1]", "30"),
+            ("insured[1]", "no"),
+            ("member_name[2]", "乙"),
+            ("age[2]", "31"),
+            ("insured[2]", "no"),
+        ],
+        true,
+    );
+    interviewed(
+        &dir,
+        "530002",
+        &[
+            ("people", "1"),
+            ("member_name[1]", "丙"),
+            ("age[1]", "50"),
+            ("insured[1]", "[dont_know]"),
+        ],
+        true,
+    );
+    key(&mut m, KeyCode::Tab);
+    let screen = render(&mut m, 120, 40);
+    assert!(
+        screen.contains("1/2/3 ?1 2人"),
+        "k/n/N, one household unknown, two persons: {screen}"
+    );
+}

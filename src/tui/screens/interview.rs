@@ -149,6 +149,11 @@ impl Interview {
         if i.mode != Mode::Question {
             i.current = i.path.first().copied().unwrap_or(Slot::at(0));
         }
+        // A count lowered elsewhere (another laptop, a merge): which rows
+        // to drop is asked first.
+        if i.stored && i.record.status == Status::Draft {
+            i.ask_rows_to_drop();
+        }
         Outcome::go(Go::Push(Screen::Interview(Box::new(i))))
     }
 

@@ -9,6 +9,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 use super::explain::Explain;
 use super::{Ctx, Go, Outcome, Screen, Tab, navigate, pick};
@@ -251,6 +252,13 @@ impl Priorities {
         } else {
             (6, 8, 9, 7, 4)
         };
+        // Wider when a project shows households that cannot be told or
+        // persons (`1/2/3 ?1 2人`), taken from the project names.
+        let longest = (self.visible.iter())
+            .map(|&i| counts_text(&self.projects[i], lang).width() as u16)
+            .max()
+            .unwrap_or(0);
+        let counts = counts.max(longest.min(20));
         let cols = [
             Col::right(4),
             Col::left(tw),

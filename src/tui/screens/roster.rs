@@ -338,7 +338,12 @@ pub fn drop_key(i: &mut Interview, ctx: &Ctx<'_>, section: usize, k: KeyEvent) -
                     i.recompute();
                     i.advance();
                 }
-                Err(e) => return Outcome::failed(&e),
+                Err(e) => {
+                    return Outcome {
+                        waited: matches!(e, crate::store::StoreError::Busy),
+                        ..Outcome::failed(&e)
+                    };
+                }
             }
         }
         KeyCode::Enter => {}
