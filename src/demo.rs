@@ -174,24 +174,7 @@ fn draw(
         );
     }
     match q.kind {
-        QuestionKind::SelectOne | QuestionKind::YesNo => {
-            let names: Vec<&str> = survey
-                .choices_of(q)
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect();
-            let (hard_ones, easy): (Vec<&str>, Vec<&str>) = names
-                .iter()
-                .partition(|n| hardness.is_some_and(|h| h.bad_choices.contains(**n)));
-            let pool = if bad && !hard_ones.is_empty() || easy.is_empty() {
-                hard_ones
-            } else {
-                easy
-            };
-            // Earlier choices of a list are the more common, easier ones.
-            let i = ((rng.unit() * rng.unit()) * pool.len() as f64) as usize;
-            pool.get(i).map(|s| s.to_string())
-        }
+        QuestionKind::SelectOne | QuestionKind::YesNo => one_choice(survey, q, hardness, bad, rng),
         QuestionKind::SelectMultiple => {
             let names: Vec<&str> = survey
                 .choices_of(q)
@@ -239,6 +222,32 @@ fn draw(
         QuestionKind::Text if q.required => Some("无".into()),
         _ => None,
     }
+}
+
+/// One choice of a single-choice question: a hard one when `bad`.
+fn one_choice(
+    survey: &Survey,
+    q: &crate::survey::Question,
+    hardness: Option<&Hardness>,
+    bad: bool,
+    rng: &mut Rng,
+) -> Option<String> {
+    let names: Vec<&str> = survey
+        .choices_of(q)
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let (hard_ones, easy): (Vec<&str>, Vec<&str>) = names
+        .iter()
+        .partition(|n| hardness.is_some_and(|h| h.bad_choices.contains(**n)));
+    let pool = if bad && !hard_ones.is_empty() || easy.is_empty() {
+        hard_ones
+    } else {
+        easy
+    };
+    // Earlier choices of a list are the more common, easier ones.
+    let i = ((rng.unit() * rng.unit()) * pool.len() as f64) as usize;
+    pool.get(i).map(|s| s.to_string())
 }
 
 /// Answers one interview along its path: all of it, or (a draft) its first part.
