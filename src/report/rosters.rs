@@ -70,6 +70,18 @@ fn parse_answers<'r>(
     })
 }
 
+/// The highest row of `section` with a stored answer (0: none).
+fn rows_stored(answers: &BTreeMap<&str, Cow<'_, str>>, section: &crate::survey::Section) -> u32 {
+    answers
+        .keys()
+        .filter_map(|k| {
+            let (name, row) = crate::survey::roster::split_key(k);
+            (row > 0 && section.questions.iter().any(|q| q.name == name)).then_some(row)
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// The most rows each roster has in an interview, for `--wide`.
 pub fn widths(
     store: &Store,
@@ -85,6 +97,14 @@ pub fn widths(
             return Ok(());
         }
         let answers = parse_answers(store, &row)?;
+        if own
+            .sections
+            .iter()
+            .filter(|s| s.roster.is_some())
+            .all(|s| rows_stored(&answers, s) == 0)
+        {
+            return Ok(());
+        }
         let (answers, facts) = reading(&row, &answers);
         let state = State::new(own, &answers, &facts);
         for section in own.sections.iter().filter(|s| s.roster.is_some()) {
@@ -133,6 +153,11 @@ pub fn roster(
             return Ok(());
         };
         let stored = parse_answers(store, &row)?;
+        // Most interviews have no row (health asks about each member only
+        // when someone needs it): those are passed over unread.
+        if rows_stored(&stored, section) == 0 {
+            return Ok(());
+        }
         let (answers, facts) = reading(&row, &stored);
         let state = State::new(own, &answers, &facts);
         let first = own.positions_of(section).start;
