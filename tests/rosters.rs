@@ -720,3 +720,58 @@ fn rows_answered_on_another_laptop_merge_with_their_persons() {
     assert_eq!((p.persons, p.unknown), (Some(2), 1));
     assert!(county.doctor().expect("doctor").is_clean());
 }
+
+#[test]
+fn a_count_not_known_asks_nothing_and_rows_past_a_known_count_keep_an_interview_from_completing() {
+    let s = members();
+    let f = facts();
+    let mut a = answers(FAMILY);
+    a.remove("people");
+    assert!(
+        State::new(&s, &a, &f).rows_past_count().is_empty(),
+        "a count cleared says nothing of which rows to drop"
+    );
+    a.insert("people".into(), "2".into());
+    let keys: Vec<String> = failures(&s, &a, &f)
+        .iter()
+        .map(|f| f.question().to_string())
+        .collect();
+    assert_eq!(keys, ["member_name[3]"], "the first row past the count");
+    let said = failures(&s, &a, &f)[0].describe(&s);
+    assert!(
+        said.en.contains("choose the rows to drop first"),
+        "{}",
+        said.en
+    );
+
+    // In the store: completing is refused; rows given twice, 0 or past
+    // those answered drop only what they name once.
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let store = Store::open(&dir.path().join("m.db")).expect("open");
+    store
+        .upsert_households(&[household("H1", 3)])
+        .expect("household");
+    let id = store.open_interview("H1", &s, "王芳").expect("begin").id;
+    for (key, value) in FAMILY {
+        store.save_answer(id, key, Some(value), "王芳").expect(key);
+    }
+    store
+        .save_answer(id, "people", Some("2"), "王芳")
+        .expect("fewer");
+    assert!(store.complete(id, "王芳").is_err(), "rows past the count");
+    store
+        .drop_rows(id, "members", &[2, 2, 0, 9], "王芳")
+        .expect("dropped");
+    let i = store.interview(id).expect("read");
+    assert_eq!(
+        i.answers.get("member_name[1]").map(String::as_str),
+        Some("李明")
+    );
+    assert_eq!(
+        i.answers.get("member_name[2]").map(String::as_str),
+        Some("李小")
+    );
+    store.complete(id, "王芳").expect("complete now");
+    // A row key past any roster is no slot.
+    assert!(store.save_answer(id, "age[36]", Some("3"), "王芳").is_err());
+}

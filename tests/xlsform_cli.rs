@@ -159,6 +159,14 @@ fn a_repeat_with_its_count_becomes_a_roster_read_by_aggregates() {
         survey.question("vaccine").is_none(),
         "the nested repeat is left out"
     );
+    // A repeat without a count: its count is asked only where the repeat is.
+    let asked = survey
+        .sections
+        .iter()
+        .find(|s| s.questions.iter().any(|q| q.name == "pets_count"))
+        .and_then(|s| s.relevant.as_ref())
+        .map(|e| e.text.clone());
+    assert_eq!(asked.as_deref(), Some("${people} > 1"));
     // The aggregates read the rows as Minqing computes them.
     let answers: minqing::interview::Answers = [
         ("people", "2"),

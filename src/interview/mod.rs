@@ -383,6 +383,33 @@ impl<'a> State<'a> {
     /// constraint no longer accept (an answer it depends on changed after
     /// it was given). Answers of skipped questions never count.
     pub fn failures(&self) -> Vec<Failure> {
+        let mut out = self.answer_failures();
+        // Rows answered past a lowered count wait for the interviewer to
+        // say which to drop: until then the interview is not complete.
+        for (section, answered) in self.rows_past_count() {
+            let count = self.row_count(section);
+            let Some(first) = section.questions.first() else {
+                continue;
+            };
+            let label = |lang| {
+                section
+                    .label
+                    .as_ref()
+                    .map_or(section.name.as_str(), |l| l.get(lang))
+            };
+            let (zh, en) = (label(crate::i18n::Lang::Zh), label(crate::i18n::Lang::En));
+            out.push(Failure::Invalid {
+                question: crate::survey::roster::key(&first.name, count + 1),
+                message: tr!(
+                    "“{zh}”有 {answered} 行答案,行数现在是 {count}:先选出要删的行",
+                    "\"{en}\" has {answered} rows answered and a count of {count} now: choose the rows to drop first"
+                ),
+            });
+        }
+        out
+    }
+
+    fn answer_failures(&self) -> Vec<Failure> {
         self.slots()
             .into_iter()
             .filter(|&s| self.is_relevant_at(s))

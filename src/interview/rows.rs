@@ -315,11 +315,25 @@ impl<'a> State<'a> {
             .sections
             .iter()
             .filter(|s| s.roster.is_some())
+            .filter(|section| self.count_known(section))
             .filter_map(|section| {
                 let answered = self.answered_rows(section);
                 (answered > self.row_count(section)).then_some((section, answered))
             })
             .collect()
+    }
+
+    /// Whether a roster's count reads as a number now: a count cleared,
+    /// skipped or not known says nothing of which rows to drop.
+    fn count_known(&self, section: &Section) -> bool {
+        let Some(roster) = &section.roster else {
+            return false;
+        };
+        match eval(&roster.count.ast, self) {
+            Value::Number(_) => true,
+            Value::Text(t) => t.trim().parse::<f64>().is_ok(),
+            _ => false,
+        }
     }
 
     /// The highest row of a roster with an answer (calculations aside).

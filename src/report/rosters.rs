@@ -49,11 +49,12 @@ fn reading(
         code: row.code.to_string(),
         head: row.head.to_string(),
         members: row.members,
+        phone: row.phone.to_string(),
+        cadre: row.cadre.to_string(),
         village: row.village.to_string(),
         township: row.township.to_string(),
         group: row.group.to_string(),
         started_at: row.started_at,
-        ..HouseholdFacts::default()
     };
     (owned, facts)
 }

@@ -200,8 +200,10 @@ pub struct InterviewRow<'r> {
     pub answers: &'r str,
     /// The interview's id across laptops, as stored (16 bytes).
     pub uuid: &'r [u8],
-    /// The household's members in the registry.
+    /// The household's members, phone and linked cadre in the registry.
     pub members: i64,
+    pub phone: &'r str,
+    pub cadre: &'r str,
 }
 
 impl Store {
@@ -231,7 +233,7 @@ impl Store {
             .prepare(
                 "SELECT h.code, h.township, h.village, h.grp, h.head,
                     s.survey, s.version, i.snapshot_id, i.interviewer, i.status, i.started_at, i.updated_at,
-                    i.completed_at, i.answers, i.uuid, h.members
+                    i.completed_at, i.answers, i.uuid, h.members, h.phone, h.cadre
              FROM interview i JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
              WHERE ?1 IS NULL OR s.survey = ?1
              ORDER BY s.survey, h.code, i.started_at, i.id",
@@ -260,6 +262,8 @@ impl Store {
                     answers: text(13)?,
                     uuid: r.get_ref(14)?.as_blob().map_err(rusqlite::Error::from)?,
                     members: r.get(15)?,
+                    phone: text(16)?,
+                    cadre: text(17)?,
                 })
             })()
             .map_err(|e| e.at(&self.path))?;

@@ -9,7 +9,7 @@ use rusqlite::params;
 
 use super::interview::{Status, encode_answers};
 use super::{Result, Store, StoreError};
-use crate::interview::{drop_rows, settle};
+use crate::interview::{State, drop_rows, settle};
 
 impl Store {
     /// Drops `rows` of roster `roster` of a draft interview (see
@@ -25,7 +25,17 @@ impl Store {
             let section = survey
                 .roster(roster)
                 .ok_or_else(|| StoreError::UnknownQuestion(roster.to_string()))?;
-            let mut answers = drop_rows(&interview.answers, section, rows);
+            // Each row once, and only rows that have answers.
+            let answered =
+                State::new(&survey, &interview.answers, &interview.facts()).answered_rows(section);
+            let mut rows: Vec<u32> = rows
+                .iter()
+                .copied()
+                .filter(|r| (1..=answered).contains(r))
+                .collect();
+            rows.sort_unstable();
+            rows.dedup();
+            let mut answers = drop_rows(&interview.answers, section, &rows);
             let facts = interview.facts();
             settle(&survey, &mut answers, &facts);
             if answers == interview.answers {

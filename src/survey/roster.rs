@@ -7,8 +7,9 @@ use std::ops::Range;
 use super::Expression;
 
 /// The most rows a roster may have: more than any household's members, few
-/// enough that a mistaken count cannot flood an interview.
-pub const MAX_ROWS: u32 = 50;
+/// enough that a mistaken count cannot flood an interview, and each row
+/// one key away where rows are picked (1–9, then a–z).
+pub const MAX_ROWS: u32 = 35;
 
 /// How a section repeats.
 #[derive(Clone, Debug)]
@@ -90,10 +91,16 @@ pub fn key(name: &str, row: u32) -> String {
 
 /// A key read back: the question's name and its row (0 outside a roster).
 pub fn split_key(key: &str) -> (&str, u32) {
+    // Only the form `key` writes: digits without a sign or a leading 0,
+    // a row a roster can have.
     if let Some(open) = key.find('[')
-        && let Some(row) = key[open + 1..].strip_suffix(']')
-        && let Ok(row) = row.parse::<u32>()
-        && row > 0
+        && let Some(digits) = key[open + 1..].strip_suffix(']')
+        && !digits.is_empty()
+        && digits.len() <= 2
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0')
+        && let Ok(row) = digits.parse::<u32>()
+        && row <= MAX_ROWS
     {
         return (&key[..open], row);
     }
@@ -110,7 +117,16 @@ mod tests {
         assert_eq!(key("age", 3), "age[3]");
         assert_eq!(split_key("age[3]"), ("age", 3));
         assert_eq!(split_key("age"), ("age", 0));
-        for odd in ["age[0]", "age[x]", "age[3", "age[-1]"] {
+        for odd in [
+            "age[0]",
+            "age[x]",
+            "age[3",
+            "age[-1]",
+            "age[+2]",
+            "age[02]",
+            "age[36]",
+            "age[4000000000]",
+        ] {
             assert_eq!(split_key(odd), (odd, 0));
         }
         for s in Special::ALL {

@@ -236,3 +236,56 @@ fn the_priorities_tab_shows_persons_and_households_that_cannot_be_told() {
         "k/n/N, one household unknown, two persons: {screen}"
     );
 }
+
+#[test]
+fn up_moves_within_a_row_and_a_saved_choice_is_marked_in_its_row() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model_with(&dir, MEMBERS, Lang::Zh);
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('1'));
+    typ(&mut m, "2");
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Enter); // row 1
+    typ(&mut m, "甲");
+    key(&mut m, KeyCode::Enter);
+    typ(&mut m, "30");
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Char('2')); // not insured: row 2 follows
+    typ(&mut m, "乙");
+    key(&mut m, KeyCode::Enter);
+    typ(&mut m, "31");
+    key(&mut m, KeyCode::Enter);
+    // On row 2's insurance: Up is its age, then its name, then the rows.
+    key(&mut m, KeyCode::Up);
+    assert_eq!(
+        (current_name(&m), interview(&m).current.row),
+        ("age".into(), 2)
+    );
+    key(&mut m, KeyCode::Up);
+    assert_eq!(
+        (current_name(&m), interview(&m).current.row),
+        ("member_name".into(), 2)
+    );
+    key(&mut m, KeyCode::Up);
+    assert!(matches!(
+        mode(&m),
+        minqing::tui::screens::interview::Mode::Roster { selected: 1, .. }
+    ));
+    // Row 1's insurance shows the choice saved.
+    key(&mut m, KeyCode::Up);
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Down);
+    key(&mut m, KeyCode::Down);
+    assert_eq!(
+        (current_name(&m), interview(&m).current.row),
+        ("insured".into(), 1)
+    );
+    let screen = render(&mut m, 80, 24);
+    assert!(screen.contains("(•) 没有"), "{screen}");
+    // Up from a row that is not the last stays in it.
+    key(&mut m, KeyCode::Up);
+    assert_eq!(
+        (current_name(&m), interview(&m).current.row),
+        ("age".into(), 1)
+    );
+}

@@ -47,15 +47,12 @@ impl Loader<'_> {
             }
             let first = survey.positions_of(section).start;
             for (q, span) in roster.count.ast.question_refs() {
-                let later = survey.index_of(q).is_some_and(|j| {
-                    j >= first && survey.question_at(j).kind != QuestionKind::Calculate
-                });
-                if later {
+                if reads_late(survey, section, first, q, &mut Vec::new()) {
                     self.error(
                         map_span(self.src, &roster.count.span, span),
                         tr!(
-                            "repeat_count 读取了名单开始后才问的 '{q}'",
-                            "repeat_count reads '{q}', which is asked once the roster has begun"
+                            "repeat_count 读取的 '{q}' 要等名单开始后才有值(它读名单本身或名单之后的题)",
+                            "repeat_count reads '{q}', which has no value until the roster has begun (it reads the roster itself or a question asked later)"
                         ),
                         Some(tr!(
                             "行数要在名单之前问出来",
@@ -89,6 +86,36 @@ impl Loader<'_> {
                 );
             }
         }
+    }
+}
+
+/// Whether the count of `section` (beginning at position `first`) reading
+/// `name` reads the roster itself or a question asked once it has begun,
+/// directly or through calculations.
+fn reads_late<'s>(
+    survey: &'s Survey,
+    section: &Section,
+    first: usize,
+    name: &'s str,
+    seen: &mut Vec<&'s str>,
+) -> bool {
+    if seen.contains(&name) {
+        return false;
+    }
+    seen.push(name);
+    if name == section.name {
+        return true;
+    }
+    let Some(j) = survey.index_of(name) else {
+        return false;
+    };
+    match &survey.question_at(j).calculation {
+        Some(calc) => calc
+            .ast
+            .question_refs()
+            .into_iter()
+            .any(|(q, _)| reads_late(survey, section, first, q, seen)),
+        None => j >= first,
     }
 }
 

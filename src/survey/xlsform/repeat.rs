@@ -18,6 +18,10 @@ pub(super) fn begin(
     notes: &mut Vec<Note>,
 ) {
     let name = as_id(cols.get(row, "name"));
+    // The repeat's own condition holds for its count question as well.
+    place
+        .conditions
+        .push(expression(cols, row, "relevant", at, notes));
     let count = match expression(cols, row, "repeat_count", at, notes) {
         Some(count) => count,
         None => {
@@ -53,8 +57,9 @@ pub(super) fn begin(
             let asked = label(&texts, default).unwrap_or_else(|| quoted("how many rows? / 几行?"));
             let _ = writeln!(
                 out,
-                "\n[[section.question]]\nname = {}\ntype = \"integer\"\nlabel = {asked}\nrequired = true\nmin = 0\nmax = 50",
-                quoted(&question)
+                "\n[[section.question]]\nname = {}\ntype = \"integer\"\nlabel = {asked}\nrequired = true\nmin = 0\nmax = {}",
+                quoted(&question),
+                crate::survey::roster::MAX_ROWS
             );
             format!("${{{question}}}")
         }
@@ -64,9 +69,6 @@ pub(super) fn begin(
     if let Some(text) = label(&cols.texts(row, "label"), default) {
         let _ = writeln!(out, "label = {text}");
     }
-    place
-        .conditions
-        .push(expression(cols, row, "relevant", at, notes));
     place.write_relevant(out);
     let _ = writeln!(out, "repeat_count = {}", quoted(&count));
     place.in_section = true;

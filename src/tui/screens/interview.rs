@@ -391,12 +391,38 @@ impl Interview {
     pub fn next_on_path(&self) -> Option<Slot> {
         match self.path.iter().position(|&p| p == self.current) {
             Some(s) => self.path.get(s + 1).copied(),
-            None => self.path.iter().copied().find(|&p| p > self.current),
+            None => {
+                let here = self.path_order(self.current);
+                self.path
+                    .iter()
+                    .copied()
+                    .find(|&p| self.path_order(p) > here)
+            }
         }
     }
 
     pub fn previous_on_path(&self) -> Option<Slot> {
-        self.path.iter().rev().copied().find(|&p| p < self.current)
+        match self.path.iter().position(|&p| p == self.current) {
+            Some(s) => s.checked_sub(1).and_then(|s| self.path.get(s).copied()),
+            None => {
+                let here = self.path_order(self.current);
+                self.path
+                    .iter()
+                    .rev()
+                    .copied()
+                    .find(|&p| self.path_order(p) < here)
+            }
+        }
+    }
+
+    /// Where a slot comes in the interview: by section, then row, then
+    /// question (a roster is asked row after row).
+    fn path_order(&self, slot: Slot) -> (usize, u32, usize) {
+        (
+            self.record.survey.section_index_of(slot.index),
+            slot.row,
+            slot.index,
+        )
     }
 
     /// Whether the question shown has an answer typed or ticked that

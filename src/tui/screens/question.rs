@@ -347,7 +347,7 @@ fn render_choices(
 ) -> (u16, T) {
     let survey = &i.record.survey;
     let multi = q.kind == QuestionKind::SelectMultiple;
-    let stored = i.record.answers.get(&q.name);
+    let stored = i.answer(i.current);
     let choices = survey.choices_of(q);
     let items = choices.iter().enumerate().map(|(n, c)| {
         let chosen = if multi {

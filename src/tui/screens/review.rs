@@ -194,7 +194,10 @@ pub fn fix_key(i: &mut Interview, k: KeyEvent) -> Outcome {
     } else if let Some(n) = choice_index(QuestionKind::SelectOne, list.len(), k.code) {
         let index = list[n].0;
         i.to_fix = None;
-        i.go_to(index);
+        // A row past a lowered count: which rows to drop is asked.
+        if i.path.contains(&index) || !i.ask_rows_to_drop() {
+            i.go_to(index);
+        }
     }
     Outcome::default()
 }
