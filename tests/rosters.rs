@@ -775,3 +775,58 @@ fn a_count_not_known_asks_nothing_and_rows_past_a_known_count_keep_an_interview_
     // A row key past any roster is no slot.
     assert!(store.save_answer(id, "age[36]", Some("3"), "王芳").is_err());
 }
+
+#[test]
+fn rows_past_a_lowered_count_are_exported_nowhere() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let (db, folder) = three_families(dir.path());
+    {
+        let store = Store::open(&db).expect("open");
+        store
+            .upsert_households(&[household("H4", 3)])
+            .expect("household");
+        let id = store
+            .open_interview("H4", &members(), "王芳")
+            .expect("begin")
+            .id;
+        for (key, value) in FAMILY {
+            store.save_answer(id, key, Some(value), "王芳").expect(key);
+        }
+        // Fewer people, the rows not chosen yet: a draft.
+        store
+            .save_answer(id, "people", Some("1"), "王芳")
+            .expect("fewer");
+    }
+    let export = |wide: bool| {
+        let out = dir.path().join(format!("wide-{wide}.csv"));
+        let mut cmd = common::minqing(&db);
+        cmd.arg("--surveys")
+            .arg(&folder)
+            .args([
+                "export",
+                "responses",
+                "--survey",
+                "members_check",
+                "--force",
+                "--out",
+            ])
+            .arg(&out);
+        if wide {
+            cmd.arg("--wide");
+        }
+        cmd.assert().success();
+        read_csv(&out)
+    };
+    let wide = export(true);
+    let col = |name: &str| wide[0].iter().position(|h| h == name);
+    let h4 = wide
+        .iter()
+        .find(|r| col("code").is_some_and(|c| r[c] == "H4"))
+        .expect("H4");
+    let name_2 = col("member_name_2").expect("two rows elsewhere");
+    assert_eq!(h4[name_2], "", "王芳 is past H4's count of one");
+    export(false);
+    let roster = read_csv(&dir.path().join("members_check-members.csv"));
+    let h4_rows = roster.iter().filter(|r| r[1] == "H4").count();
+    assert_eq!(h4_rows, 1);
+}

@@ -100,6 +100,12 @@ pub fn responses(
             Cell::text(interview_id(row.uuid)),
         ]);
         let own = parsed.get(&row.snapshot).map(|s| &**s);
+        // Rows past a lowered count (a draft waiting for the rows to drop)
+        // are not the household's: left out, as the rosters' files do.
+        let mut answers = answers;
+        if let (Some(_), Some(survey)) = (&widths, own) {
+            super::rosters::drop_rows_past_count(&row, &mut answers, survey);
+        }
         answer_cells(&mut cells, &columns, row.survey, own, &answers, labels);
         sink.row(&cells)
     })

@@ -83,6 +83,33 @@ fn rows_stored(answers: &BTreeMap<&str, Cow<'_, str>>, section: &crate::survey::
         .unwrap_or(0)
 }
 
+/// Removes from `answers` the rows of each roster past its count now.
+pub fn drop_rows_past_count(
+    row: &InterviewRow<'_>,
+    answers: &mut BTreeMap<&str, Cow<'_, str>>,
+    survey: &Survey,
+) {
+    let rosters: Vec<&crate::survey::Section> = survey
+        .sections
+        .iter()
+        .filter(|s| s.roster.is_some() && rows_stored(answers, s) > 0)
+        .collect();
+    if rosters.is_empty() {
+        return;
+    }
+    let counts: Vec<(&crate::survey::Section, u32)> = {
+        let (owned, facts) = reading(row, answers);
+        let state = State::new(survey, &owned, &facts);
+        rosters.iter().map(|s| (*s, state.row_count(s))).collect()
+    };
+    answers.retain(|key, _| {
+        let (name, r) = crate::survey::roster::split_key(key);
+        !counts
+            .iter()
+            .any(|(s, n)| r > *n && s.questions.iter().any(|q| q.name == name))
+    });
+}
+
 /// The most rows each roster has in an interview, for `--wide`.
 pub fn widths(
     store: &Store,
