@@ -596,3 +596,58 @@ fn the_merge_command_says_which_interviews_to_review_and_doctor_agrees() {
         ))
         .stdout(predicate::str::contains("补答或改正后再次完成"));
 }
+
+/// Work packages merged back in one call: the county file is checked once,
+/// each package merges in its own transaction, a bad one is named and the
+/// others go in, and duplicates are those its interviews take part in.
+#[test]
+fn many_packages_merge_in_one_call_each_reporting_its_own_duplicates() {
+    let l = laptops();
+    let s = water();
+    // Package 1: H2 interviewed on another laptop as well (a duplicate).
+    let one = l.a.with_file_name("one.db");
+    let two = l.a.with_file_name("two.db");
+    let bad = l.a.with_file_name("bad.db");
+    std::fs::copy(&l.b, &one).expect("copy");
+    std::fs::copy(&l.b, &two).expect("copy");
+    std::fs::write(&bad, "not a database").expect("bad");
+    {
+        let p1 = Store::open(&one).expect("one");
+        p1.open_interview("H2", &s, "李")
+            .expect("H2 on package one");
+        let p2 = Store::open(&two).expect("two");
+        p2.open_interview("H3", &s, "赵")
+            .expect("H3 on package two");
+    }
+    let a = Store::open(&l.a).expect("a");
+    a.open_interview("H2", &s, "王").expect("H2 here too");
+    let results = a
+        .merge_all(&[one.clone(), bad.clone(), two.clone()])
+        .expect("the county file is sound");
+    assert_eq!(results.len(), 3);
+    let first = results[0].as_ref().expect("one merges");
+    let dups: Vec<(&str, usize)> = first
+        .duplicates
+        .iter()
+        .map(|d| (d.household.as_str(), d.interviews))
+        .collect();
+    assert_eq!(
+        dups,
+        [("H2", 2)],
+        "package one brought H2's second interview"
+    );
+    assert!(results[1].is_err(), "the bad file is refused");
+    let third = results[2].as_ref().expect("two merges");
+    assert!(
+        third.duplicates.is_empty(),
+        "package two's interviews (H1's, H3's) have no second: {:?}",
+        third.duplicates
+    );
+    assert_eq!(third.interviews_added, 1);
+    // Merged again, nothing changes.
+    let again = a.merge_all(&[one, two]).expect("sound");
+    for r in again {
+        let r = r.expect("merges");
+        assert_eq!((r.interviews_added, r.interviews_updated), (0, 0));
+    }
+}

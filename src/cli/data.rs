@@ -308,9 +308,10 @@ fn clock_problem(p: &crate::store::merge::ClockProblem) -> Tr {
 fn merge(files: &[std::path::PathBuf], db: &Path, lang: Lang) -> Result<(), CliError> {
     let store = open_db(db, lang, Open::MayCreate)?;
     let mut failed = false;
-    for file in files {
+    let results = store.merge_all(files).map_err(CliError::store(db))?;
+    for (file, result) in files.iter().zip(results) {
         let shown = file.display();
-        match store.merge(file) {
+        match result {
             Ok(r) => {
                 merged(&shown.to_string(), &r, lang)?;
                 to_review(&r, lang)?;

@@ -118,6 +118,12 @@ impl Store {
     /// households, the audit trail, interviews; then the checks of what
     /// the merge may have left failing.
     fn merge_file(&self, other: &Path) -> Result<MergeReport> {
+        self.check_before_writing()?;
+        self.merge_checked(other)
+    }
+
+    /// [`Store::merge_file`] on a file already checked.
+    fn merge_checked(&self, other: &Path) -> Result<MergeReport> {
         // By the file itself, so a hard link or a symbolic link to it is
         // the same file too.
         if crate::files::same_file(&self.path, other) {
@@ -126,7 +132,6 @@ impl Store {
             });
         }
         let other_data = read_other(other)?;
-        self.check_before_writing()?;
         let mut report = MergeReport::default();
         let tx = self.write()?;
         let snapshot_ids = merge_snapshots(&tx, other, &other_data.snapshots, &mut report)?;
@@ -167,9 +172,37 @@ impl Store {
             other_data.interviews.iter().map(|o| o.uuid.as_slice()),
             &conflicted,
         )?;
-        report.duplicates = duplicates(&tx)?;
+        // Duplicates among the households whose interviews this file
+        // brought: the cost of a merge grows with what is merged, not with
+        // this file.
+        let mut touched: Vec<i64> = (other_data.interviews.iter())
+            .filter_map(|o| household_ids.get(&o.household).copied())
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        report.duplicates = duplicates_among(&tx, &touched)?;
         tx.commit()?;
         Ok(report)
+    }
+
+    /// Merges several files, each in its own transaction as
+    /// [`Store::merge`] does, this file checked once before the first:
+    /// merging thousands of work packages reads this file's pages once,
+    /// not once per package. A file that fails leaves this one as it was
+    /// and the others are merged all the same.
+    /// This file found damaged is the outer error: then nothing is merged.
+    pub fn merge_all(&self, others: &[std::path::PathBuf]) -> Result<Vec<Result<MergeReport>>> {
+        self.check_before_writing().map_err(|e| e.at(&self.path))?;
+        Ok(others
+            .iter()
+            .map(|other| {
+                let result = self.merge_checked(other).map_err(|e| e.at(&self.path));
+                if result.is_err() {
+                    self.forget_parsed_surveys();
+                }
+                result
+            })
+            .collect())
     }
 
     /// The clock: past everything the other file had seen, so every
@@ -260,7 +293,7 @@ fn visit_forms(conn: &Connection) -> Result<Vec<String>> {
     while let Some(r) = rows.next()? {
         let source = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
         // Read only where a mode is written at all.
-        let visit = source.contains("mode")
+        let visit = source.contains("visit")
             && crate::survey::load(source)
                 .survey
                 .is_some_and(|s| s.mode == crate::survey::Mode::Visit);
@@ -269,6 +302,36 @@ fn visit_forms(conn: &Connection) -> Result<Vec<String>> {
         }
     }
     Ok(out)
+}
+
+/// [`duplicates`] among the households of row ids `ids`.
+fn duplicates_among(conn: &Connection, ids: &[i64]) -> Result<Vec<Duplicate>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let visits = visit_forms(conn)?;
+    let list = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt {
+        path: std::path::PathBuf::new(),
+        detail: e.to_string(),
+    })?;
+    let mut stmt = conn.prepare(
+        "SELECT h.code, s.survey, count(*) FROM interview i
+         JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
+         WHERE i.household_id IN (SELECT value FROM json_each(?1))
+         GROUP BY i.household_id, s.survey HAVING count(*) > 1 ORDER BY h.code, s.survey",
+    )?;
+    let rows = stmt.query_map([list], |r| {
+        Ok(Duplicate {
+            household: r.get(0)?,
+            survey: r.get(1)?,
+            interviews: r.get::<_, i64>(2)? as usize,
+        })
+    })?;
+    let all: Vec<Duplicate> = rows.collect::<rusqlite::Result<_>>()?;
+    Ok(all
+        .into_iter()
+        .filter(|d| !visits.contains(&d.survey))
+        .collect())
 }
 
 fn duplicates(conn: &Connection) -> Result<Vec<Duplicate>> {
