@@ -180,7 +180,7 @@ impl Store {
             .collect();
         touched.sort_unstable();
         touched.dedup();
-        report.duplicates = duplicates_among(&tx, &touched)?;
+        report.duplicates = duplicates_among(&tx, Some(&touched))?;
         tx.commit()?;
         Ok(report)
     }
@@ -231,7 +231,7 @@ impl Store {
 
     /// Households interviewed more than once for the same survey.
     pub fn duplicates(&self) -> Result<Vec<Duplicate>> {
-        self.located(|| duplicates(&self.conn))
+        self.located(|| duplicates_among(&self.conn, None))
     }
 }
 
@@ -304,44 +304,24 @@ fn visit_forms(conn: &Connection) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// [`duplicates`] among the households of row ids `ids`.
-fn duplicates_among(conn: &Connection, ids: &[i64]) -> Result<Vec<Duplicate>> {
-    if ids.is_empty() {
+/// Households interviewed more than once for the same survey (visits
+/// aside): among the households of row ids `among`, or all of them.
+fn duplicates_among(conn: &Connection, among: Option<&[i64]>) -> Result<Vec<Duplicate>> {
+    if among.is_some_and(<[i64]>::is_empty) {
         return Ok(Vec::new());
     }
     let visits = visit_forms(conn)?;
-    let list = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt {
-        path: std::path::PathBuf::new(),
-        detail: e.to_string(),
-    })?;
+    let list = among.map(|ids| {
+        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+        format!("[{}]", ids.join(","))
+    });
     let mut stmt = conn.prepare(
         "SELECT h.code, s.survey, count(*) FROM interview i
          JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
-         WHERE i.household_id IN (SELECT value FROM json_each(?1))
+         WHERE ?1 IS NULL OR i.household_id IN (SELECT value FROM json_each(?1))
          GROUP BY i.household_id, s.survey HAVING count(*) > 1 ORDER BY h.code, s.survey",
     )?;
     let rows = stmt.query_map([list], |r| {
-        Ok(Duplicate {
-            household: r.get(0)?,
-            survey: r.get(1)?,
-            interviews: r.get::<_, i64>(2)? as usize,
-        })
-    })?;
-    let all: Vec<Duplicate> = rows.collect::<rusqlite::Result<_>>()?;
-    Ok(all
-        .into_iter()
-        .filter(|d| !visits.contains(&d.survey))
-        .collect())
-}
-
-fn duplicates(conn: &Connection) -> Result<Vec<Duplicate>> {
-    let visits = visit_forms(conn)?;
-    let mut stmt = conn.prepare(
-        "SELECT h.code, s.survey, count(*) FROM interview i
-         JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
-         GROUP BY i.household_id, s.survey HAVING count(*) > 1 ORDER BY h.code, s.survey",
-    )?;
-    let rows = stmt.query_map([], |r| {
         Ok(Duplicate {
             household: r.get(0)?,
             survey: r.get(1)?,
