@@ -23,12 +23,6 @@ pub struct Fired<'a> {
     pub outcome: Outcome,
 }
 
-impl Fired<'_> {
-    pub fn is_affected(&self) -> bool {
-        matches!(self.outcome, Outcome::Affected { .. })
-    }
-}
-
 /// How deep calculations are followed looking for a special answer.
 const DEPTH: u8 = 8;
 

@@ -72,10 +72,7 @@ impl<'a> State<'a> {
             .and_then(|r| r.row_label.as_deref())
             .map(|text| self.fill_at(text, lang, Some(slot)))
             .filter(|t| !t.trim().is_empty());
-        named.unwrap_or_else(|| match lang {
-            crate::i18n::Lang::Zh => format!("第 {row} 行"),
-            crate::i18n::Lang::En => format!("row {row}"),
-        })
+        named.unwrap_or_else(|| row_number(row, lang))
     }
 
     /// `text` filled as [`State::fill`] does, in the row of `slot` when it
@@ -91,23 +88,7 @@ impl<'a> State<'a> {
             }
             _ => text.to_string(),
         };
-        if !text.contains("${") {
-            return text;
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text.as_str();
-        while let Some(start) = rest.find("${") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else {
-                out.push_str(&rest[start..]);
-                return out;
-            };
-            out.push_str(&self.shown(&after[..end], lang, slot, roster));
-            rest = &after[end + 1..];
-        }
-        out.push_str(rest);
-        out
+        crate::survey::template::fill(&text, |name| self.shown(name, lang, slot, roster))
     }
 
     /// How a row answered past its roster's count is named (for choosing
@@ -115,30 +96,18 @@ impl<'a> State<'a> {
     /// that row, or "第 n 行" / "row n".
     pub fn stored_row_label(&self, section: &Section, row: u32, lang: crate::i18n::Lang) -> String {
         let template = section.roster.as_ref().and_then(|r| r.row_label.as_deref());
-        let mut out = String::new();
-        if let Some(text) = template {
-            let mut rest = text;
-            while let Some(start) = rest.find("${") {
-                out.push_str(&rest[..start]);
-                let after = &rest[start + 2..];
-                let Some(end) = after.find('}') else { break };
-                let name = &after[..end];
-                if let Some(v) = self.answers.get(&crate::survey::roster::key(name, row)) {
-                    out.push_str(&display_answer(self.survey, name, v, lang));
-                }
-                rest = &after[end + 1..];
-            }
-            if !rest.contains("${") {
-                out.push_str(rest);
-            }
+        let named = template.map(|text| {
+            crate::survey::template::fill(text, |name| {
+                let stored = self.answers.get(&crate::survey::roster::key(name, row));
+                stored.map_or(String::new(), |v| {
+                    display_answer(self.survey, name, v, lang)
+                })
+            })
+        });
+        match named {
+            Some(text) if !text.trim().is_empty() => text,
+            _ => row_number(row, lang),
         }
-        if out.trim().is_empty() {
-            return match lang {
-                crate::i18n::Lang::Zh => format!("第 {row} 行"),
-                crate::i18n::Lang::En => format!("row {row}"),
-            };
-        }
-        out
     }
 
     /// A row's label for `{row}`, without filling `{row}` again.
@@ -146,10 +115,7 @@ impl<'a> State<'a> {
         let template = section.roster.as_ref().and_then(|r| r.row_label.as_deref());
         match template {
             Some(t) if !t.contains("{row}") => self.row_label(section, row, lang),
-            _ => match lang {
-                crate::i18n::Lang::Zh => format!("第 {row} 行"),
-                crate::i18n::Lang::En => format!("row {row}"),
-            },
+            _ => row_number(row, lang),
         }
     }
 
@@ -186,6 +152,14 @@ impl<'a> State<'a> {
             }
             _ => text,
         }
+    }
+}
+
+/// A row named by its number: "第 n 行" / "row n".
+fn row_number(row: u32, lang: crate::i18n::Lang) -> String {
+    match lang {
+        crate::i18n::Lang::Zh => format!("第 {row} 行"),
+        crate::i18n::Lang::En => format!("row {row}"),
     }
 }
 

@@ -9,6 +9,7 @@ use super::columns::{
 use super::csv_out::{Cell, ExportError, Sink, beijing_time};
 use crate::i18n::Lang;
 use crate::store::Store;
+use crate::survey::expr::all_of;
 use crate::survey::{Need, Question, Section, Survey};
 
 pub fn households(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError> {
@@ -154,21 +155,6 @@ fn kind_name(q: &Question) -> String {
     match &q.choices {
         Some(list) => format!("{} {list}", q.kind.name()),
         None => q.kind.name().to_string(),
-    }
-}
-
-/// Conditions that must all hold, written as one expression that reads
-/// as the app applies it: each part in brackets when there are several,
-/// so `a or b` inherited from a section never binds to a question's own
-/// condition.
-pub fn all_of(conditions: &[&str]) -> String {
-    match conditions {
-        [one] => (*one).to_string(),
-        many => many
-            .iter()
-            .map(|c| format!("({c})"))
-            .collect::<Vec<_>>()
-            .join(" and "),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod diag;
 pub mod expr;
 mod load;
 pub mod roster;
+pub mod template;
 mod toml_zh;
 pub mod xlsform;
 

@@ -312,6 +312,21 @@ impl Expr {
     }
 }
 
+/// Conditions that must all hold, written as one expression that reads
+/// as the app applies it: each part in brackets when there are several,
+/// so `a or b` inherited from a section never binds to a question's own
+/// condition.
+pub fn all_of(conditions: &[&str]) -> String {
+    match conditions {
+        [one] => (*one).to_string(),
+        many => many
+            .iter()
+            .map(|c| format!("({c})"))
+            .collect::<Vec<_>>()
+            .join(" and "),
+    }
+}
+
 /// Prints the expression back in XLSForm syntax, with parentheses around
 /// every compound operand, so that parsing the output gives the same tree.
 impl fmt::Display for Expr {

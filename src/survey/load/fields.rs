@@ -127,13 +127,8 @@ impl Loader<'_> {
     /// Keeps the `${...}` of a label's text, to be checked once every
     /// question is known.
     pub(super) fn note_refs(&mut self, text: &str, span: Range<usize>) {
-        let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else { break };
-            self.label_refs
-                .push((after[..end].to_string(), span.clone()));
-            rest = &after[end + 1..];
+        for name in crate::survey::template::refs(text) {
+            self.label_refs.push((name.to_string(), span.clone()));
         }
     }
 

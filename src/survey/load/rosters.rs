@@ -71,7 +71,7 @@ impl Loader<'_> {
             return;
         };
         let name = &section.name;
-        for q in refs_in(text) {
+        for q in crate::survey::template::refs(text) {
             if survey.question(q).is_some() && !section.questions.iter().any(|x| x.name == q) {
                 self.error(
                     roster.row_label_span.clone(),
@@ -117,19 +117,4 @@ fn reads_late<'s>(
             .any(|(q, _)| reads_late(survey, section, first, q, seen)),
         None => j >= first,
     }
-}
-
-/// The names in each `${...}` of a text (household fields left out).
-fn refs_in(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else { break };
-        if !after[..end].starts_with("household.") {
-            out.push(&after[..end]);
-        }
-        rest = &after[end + 1..];
-    }
-    out
 }

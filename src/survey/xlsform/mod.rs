@@ -349,17 +349,16 @@ struct Place {
 impl Place {
     /// The section's `relevant`: every open group's, joined.
     fn write_relevant(&self, out: &mut String) {
-        let open: Vec<&String> = self.conditions.iter().flatten().collect();
-        let joined = match open.as_slice() {
-            [] => return,
-            [one] => (*one).clone(),
-            _ => open
-                .iter()
-                .map(|c| format!("({c})"))
-                .collect::<Vec<_>>()
-                .join(" and "),
-        };
-        let _ = writeln!(out, "relevant = {}", quoted(&joined));
+        let open: Vec<&str> = self
+            .conditions
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        if !open.is_empty() {
+            let joined = crate::survey::expr::all_of(&open);
+            let _ = writeln!(out, "relevant = {}", quoted(&joined));
+        }
     }
 }
 
