@@ -556,16 +556,7 @@ pub fn display_answer(
             None => stored.to_string(),
         };
     }
-    stored
-        .split_whitespace()
-        .map(|n| {
-            choices
-                .iter()
-                .find(|c| c.name == n)
-                .map_or(n, |c| c.label.get(lang))
-        })
-        .collect::<Vec<_>>()
-        .join(sep)
+    survey.choice_labels(q, stored, lang).join(sep)
 }
 
 #[cfg(test)]

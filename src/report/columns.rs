@@ -101,19 +101,7 @@ pub(super) fn answer_cell<'a>(
         (
             Some(lang),
             QuestionKind::SelectOne | QuestionKind::YesNo | QuestionKind::SelectMultiple,
-        ) => {
-            let choices = survey.choices_of(q);
-            let shown: Vec<&str> = value
-                .split_whitespace()
-                .map(|n| {
-                    choices
-                        .iter()
-                        .find(|c| c.name == n)
-                        .map_or(n, |c| c.label.get(lang))
-                })
-                .collect();
-            Cell::text(shown.join(" "))
-        }
+        ) => Cell::text(survey.choice_labels(q, value, lang).join(" ")),
         _ => Cell::text(value),
     }
 }

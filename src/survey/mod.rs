@@ -309,6 +309,21 @@ impl Survey {
         self.flat.len()
     }
 
+    /// The labels in `lang` of the choice names of a stored answer to `q`
+    /// (names separated by spaces); a name the list lacks as it is.
+    pub fn choice_labels<'a>(&'a self, q: &Question, stored: &'a str, lang: Lang) -> Vec<&'a str> {
+        let choices = self.choices_of(q);
+        stored
+            .split_whitespace()
+            .map(|n| {
+                choices
+                    .iter()
+                    .find(|c| c.name == n)
+                    .map_or(n, |c| c.label.get(lang))
+            })
+            .collect()
+    }
+
     /// The choices a question offers: its list, the built-in yes/no, or none.
     pub fn choices_of(&self, question: &Question) -> &[Choice] {
         match (&question.kind, &question.choices) {
