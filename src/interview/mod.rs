@@ -185,7 +185,7 @@ pub struct State<'a> {
     /// Calculations' values, filled lazily.
     calculations: RefCell<HashMap<Slot, Value>>,
     /// Each roster's rows, by the position of its first question.
-    rows: RefCell<HashMap<usize, u32>>,
+    rows: RefCell<HashMap<usize, Option<u32>>>,
 }
 
 impl<'a> State<'a> {

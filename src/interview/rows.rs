@@ -30,22 +30,25 @@ impl<'a> State<'a> {
     /// How many rows a roster has: its `repeat_count`, a whole number from
     /// 0 to [`MAX_ROWS`] (empty: none yet).
     pub fn row_count(&self, section: &Section) -> u32 {
-        let Some(roster) = &section.roster else {
-            return 0;
-        };
+        self.counted_rows(section).unwrap_or(0)
+    }
+
+    /// A roster's count as it reads now, computed once: `None` when it
+    /// reads as no number (cleared, skipped, not known).
+    fn counted_rows(&self, section: &Section) -> Option<u32> {
+        let roster = section.roster.as_ref()?;
         let first = self.survey.positions_of(section).start;
         if let Some(known) = self.rows.borrow().get(&first) {
             return *known;
         }
-        self.rows.borrow_mut().insert(first, 0);
-        let count = match eval(&roster.count.ast, self) {
-            Value::Number(n) if n >= 1.0 => n.trunc().min(f64::from(MAX_ROWS)) as u32,
-            Value::Text(t) => t
-                .trim()
-                .parse::<f64>()
-                .map_or(0, |n| n.clamp(0.0, f64::from(MAX_ROWS)) as u32),
-            _ => 0,
+        // None while computing: a count that reads itself has no rows.
+        self.rows.borrow_mut().insert(first, None);
+        let number = match eval(&roster.count.ast, self) {
+            Value::Number(n) => Some(n),
+            Value::Text(t) => t.trim().parse::<f64>().ok(),
+            _ => None,
         };
+        let count = number.map(|n| n.trunc().clamp(0.0, f64::from(MAX_ROWS)) as u32);
         self.rows.borrow_mut().insert(first, count);
         count
     }
@@ -289,25 +292,12 @@ impl<'a> State<'a> {
             .sections
             .iter()
             .filter(|s| s.roster.is_some())
-            .filter(|section| self.count_known(section))
+            .filter(|section| self.counted_rows(section).is_some())
             .filter_map(|section| {
                 let answered = self.answered_rows(section);
                 (answered > self.row_count(section)).then_some((section, answered))
             })
             .collect()
-    }
-
-    /// Whether a roster's count reads as a number now: a count cleared,
-    /// skipped or not known says nothing of which rows to drop.
-    fn count_known(&self, section: &Section) -> bool {
-        let Some(roster) = &section.roster else {
-            return false;
-        };
-        match eval(&roster.count.ast, self) {
-            Value::Number(_) => true,
-            Value::Text(t) => t.trim().parse::<f64>().is_ok(),
-            _ => false,
-        }
     }
 
     /// The highest row of a roster with an answer (calculations aside).
