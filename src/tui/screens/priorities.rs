@@ -32,6 +32,10 @@ pub struct Priorities {
     pub projects: Vec<Project>,
     /// Positions in `projects` that pass the filters.
     pub visible: Vec<usize>,
+    /// The widest k/n/N of the projects visible (with the households that
+    /// cannot be told and the persons), found when they are filtered, not
+    /// at every frame.
+    counts_width: u16,
     pub selected: usize,
     pub categories: Vec<String>,
     /// Index into `categories`; `None` is all.
@@ -126,6 +130,7 @@ impl Priorities {
         let mut p = Priorities {
             input,
             visible: (0..projects.len()).collect(),
+            counts_width: 0,
             projects,
             selected: 0,
             categories,
@@ -152,6 +157,11 @@ impl Priorities {
         }
         let rules = &self.input.rules;
         self.visible = filter.visible(&self.projects, rules);
+        // In Chinese, the wider: 人 takes two columns.
+        self.counts_width = (self.visible.iter())
+            .map(|&i| counts_text(&self.projects[i], Lang::Zh).width() as u16)
+            .max()
+            .unwrap_or(0);
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
         let shown = category.or_else(|| {
             self.visible
@@ -254,11 +264,7 @@ impl Priorities {
         };
         // Wider when a project shows households that cannot be told or
         // persons (`1/2/3 ?1 2人`), taken from the project names.
-        let longest = (self.visible.iter())
-            .map(|&i| counts_text(&self.projects[i], lang).width() as u16)
-            .max()
-            .unwrap_or(0);
-        let counts = counts.max(longest.min(20));
+        let counts = counts.max(self.counts_width.min(20));
         let cols = [
             Col::right(4),
             Col::left(tw),
