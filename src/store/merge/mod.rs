@@ -180,7 +180,7 @@ impl Store {
             .collect();
         touched.sort_unstable();
         touched.dedup();
-        report.duplicates = duplicates_among(&tx, Some(&touched))?;
+        report.duplicates = duplicates_among(&tx, &self.visit_forms()?, Some(&touched))?;
         tx.commit()?;
         Ok(report)
     }
@@ -229,9 +229,32 @@ impl Store {
         Ok(())
     }
 
+    /// The surveys some stored version of which is a visit form (several
+    /// interviews of a household are its visits), read from the
+    /// questionnaires already parsed.
+    fn visit_forms(&self) -> Result<Vec<String>> {
+        let ids: Vec<i64> = {
+            let mut stmt = self.conn.prepare_cached("SELECT id FROM snapshot")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut out: Vec<String> = Vec::new();
+        for id in ids {
+            // A version that cannot be read is no visit form; it is
+            // reported where it is read.
+            if let Ok(s) = self.snapshot_survey(id)
+                && s.mode == crate::survey::Mode::Visit
+                && !out.contains(&s.id)
+            {
+                out.push(s.id.clone());
+            }
+        }
+        Ok(out)
+    }
+
     /// Households interviewed more than once for the same survey.
     pub fn duplicates(&self) -> Result<Vec<Duplicate>> {
-        self.located(|| duplicates_among(&self.conn, None))
+        self.located(|| duplicates_among(&self.conn, &self.visit_forms()?, None))
     }
 }
 
@@ -284,33 +307,17 @@ fn merge_snapshots(
     Ok(snapshot_ids)
 }
 
-/// The surveys some stored version of which is a visit form: several
-/// interviews of a household are its visits, not duplicates.
-fn visit_forms(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT survey, source FROM snapshot")?;
-    let mut rows = stmt.query([])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let source = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-        // Read only where a mode is written at all.
-        let visit = source.contains("visit")
-            && crate::survey::load(source)
-                .survey
-                .is_some_and(|s| s.mode == crate::survey::Mode::Visit);
-        if visit {
-            out.push(r.get(0)?);
-        }
-    }
-    Ok(out)
-}
-
 /// Households interviewed more than once for the same survey (visits
 /// aside): among the households of row ids `among`, or all of them.
-fn duplicates_among(conn: &Connection, among: Option<&[i64]>) -> Result<Vec<Duplicate>> {
+/// `visits` are the surveys whose interviews are visits, not duplicates.
+fn duplicates_among(
+    conn: &Connection,
+    visits: &[String],
+    among: Option<&[i64]>,
+) -> Result<Vec<Duplicate>> {
     if among.is_some_and(<[i64]>::is_empty) {
         return Ok(Vec::new());
     }
-    let visits = visit_forms(conn)?;
     let list = among.map(|ids| {
         let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
         format!("[{}]", ids.join(","))

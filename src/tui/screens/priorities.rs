@@ -263,7 +263,7 @@ impl Priorities {
             (6, 8, 9, 7, 4)
         };
         // Wider when a project shows households that cannot be told or
-        // persons (`1/2/3 ?1 2人`), taken from the project names.
+        // persons (`1/2/3 ?1 2人`), from the project column.
         let counts = counts.max(self.counts_width.min(20));
         let cols = [
             Col::right(4),
