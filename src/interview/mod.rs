@@ -147,6 +147,25 @@ pub fn failures(survey: &Survey, answers: &Answers, household: &HouseholdFacts) 
     State::new(survey, answers, household).failures()
 }
 
+/// The stored answer of question `name` in `row` (0 outside rosters).
+pub fn stored<'a>(answers: &'a Answers, name: &str, row: u32) -> Option<&'a String> {
+    if row == 0 {
+        return answers.get(name);
+    }
+    // `name[row]` written on the stack: read for every row of every roster
+    // question, it is never allocated.
+    let mut buf = [0u8; 80];
+    let mut cursor = std::io::Cursor::new(&mut buf[..]);
+    use std::io::Write as _;
+    if write!(cursor, "{name}[{row}]").is_err() {
+        return answers.get(&crate::survey::roster::key(name, row));
+    }
+    let len = cursor.position() as usize;
+    std::str::from_utf8(&buf[..len])
+        .ok()
+        .and_then(|key| answers.get(key))
+}
+
 /// Where one answer goes: a question (its position in file order) and, in
 /// a roster, its row from 1 (0 outside rosters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -208,24 +227,11 @@ impl<'a> State<'a> {
 
     /// The stored text of a slot's answer.
     pub fn answer(&self, slot: Slot) -> Option<&'a String> {
-        let name = &self.survey.question_at(slot.index).name;
-        if slot.row == 0 {
-            return self.answers.get(name);
-        }
-        // `name[row]` written on the stack: read for every row of every
-        // roster question, it is never allocated.
-        let mut buf = [0u8; 80];
-        let mut cursor = std::io::Cursor::new(&mut buf[..]);
-        use std::io::Write as _;
-        if write!(cursor, "{name}[{}]", slot.row).is_err() {
-            return self
-                .answers
-                .get(&crate::survey::roster::key(name, slot.row));
-        }
-        let len = cursor.position() as usize;
-        std::str::from_utf8(&buf[..len])
-            .ok()
-            .and_then(|key| self.answers.get(key))
+        stored(
+            self.answers,
+            &self.survey.question_at(slot.index).name,
+            slot.row,
+        )
     }
 
     /// Whether the question at `index` (outside rosters) is on the path.

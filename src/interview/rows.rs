@@ -101,7 +101,7 @@ impl<'a> State<'a> {
         let template = section.roster.as_ref().and_then(|r| r.row_label.as_deref());
         let named = template.map(|text| {
             crate::survey::template::fill(text, |name| {
-                let stored = self.answers.get(&crate::survey::roster::key(name, row));
+                let stored = super::stored(self.answers, name, row);
                 stored.map_or(String::new(), |v| {
                     display_answer(self.survey, name, v, lang)
                 })

@@ -221,11 +221,7 @@ impl Interview {
     /// The stored answer of a slot.
     pub fn answer(&self, slot: Slot) -> Option<&String> {
         let name = &self.record.survey.question_at(slot.index).name;
-        if slot.row == 0 {
-            self.record.answers.get(name)
-        } else {
-            (self.record.answers).get(&crate::survey::roster::key(name, slot.row))
-        }
+        crate::interview::stored(&self.record.answers, name, slot.row)
     }
 
     /// The review's row of a slot (the first row if it has none).
