@@ -45,18 +45,7 @@ fn reading(
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let facts = HouseholdFacts {
-        code: row.code.to_string(),
-        head: row.head.to_string(),
-        members: row.members,
-        phone: row.phone.to_string(),
-        cadre: row.cadre.to_string(),
-        village: row.village.to_string(),
-        township: row.township.to_string(),
-        group: row.group.to_string(),
-        started_at: row.started_at,
-    };
-    (owned, facts)
+    (owned, row.facts())
 }
 
 fn parse_answers<'r>(

@@ -206,6 +206,24 @@ pub struct InterviewRow<'r> {
     pub cadre: &'r str,
 }
 
+impl InterviewRow<'_> {
+    /// What the interview's expressions read of its household and when it
+    /// began, as the app reads them.
+    pub fn facts(&self) -> crate::interview::HouseholdFacts {
+        crate::interview::HouseholdFacts {
+            code: self.code.to_string(),
+            head: self.head.to_string(),
+            members: self.members,
+            phone: self.phone.to_string(),
+            cadre: self.cadre.to_string(),
+            village: self.village.to_string(),
+            township: self.township.to_string(),
+            group: self.group.to_string(),
+            started_at: self.started_at,
+        }
+    }
+}
+
 impl Store {
     /// Every stored questionnaire version: (snapshot id, survey id), oldest first.
     pub fn snapshots(&self) -> Result<Vec<(i64, String)>> {
