@@ -205,6 +205,8 @@ pub struct State<'a> {
     calculations: RefCell<HashMap<Slot, Value>>,
     /// Each roster's rows, by the position of its first question.
     rows: RefCell<HashMap<usize, Option<u32>>>,
+    /// Whether any answer is a special one, found once.
+    has_special: std::cell::OnceCell<bool>,
 }
 
 impl<'a> State<'a> {
@@ -217,6 +219,7 @@ impl<'a> State<'a> {
             row_relevance: RefCell::new(HashMap::new()),
             calculations: RefCell::new(HashMap::new()),
             rows: RefCell::new(HashMap::new()),
+            has_special: std::cell::OnceCell::new(),
         }
     }
 

@@ -90,9 +90,11 @@ impl<'a> State<'a> {
     /// Whether any answer is a special one: most interviews have none, and
     /// then no rule needs to look for one.
     fn has_special(&self) -> bool {
-        self.answers
-            .values()
-            .any(|v| Special::of_stored(v).is_some())
+        *self.has_special.get_or_init(|| {
+            self.answers
+                .values()
+                .any(|v| Special::of_stored(v).is_some())
+        })
     }
 
     /// Whether `expr`, evaluated in `row` of `roster` (or outside rosters),
