@@ -116,7 +116,11 @@ fn the_apps_store_calls_name_the_database_in_damage() {
                 .starts_with(&format!("{} is damaged", db.display()))
         );
     };
-    named(store.priorities(true, By::Village).expect_err("damaged"));
+    named(
+        store
+            .priorities_ranked(true, By::Village)
+            .expect_err("damaged"),
+    );
     named(
         store
             .open_interview("A2", &water(), "王芳")

@@ -119,9 +119,9 @@ fn data_that_needs_a_person_is_listed_with_what_to_do() {
         "INSERT INTO household (code, township, village, grp, head, members, updated_at)
              VALUES ('X1', '勐烈镇', '', '', '无村', 2, 0);
          INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-                                started_at, updated_at, completed_at, answers, hits)
+                                started_at, updated_at, completed_at, answers, hits, round_id)
              SELECT randomblob(16), household_id, snapshot_id, 'copy', device, status,
-                    started_at, updated_at + 1, completed_at + 1, answers, hits
+                    started_at, updated_at + 1, completed_at + 1, answers, hits, round_id
              FROM interview WHERE status = 'complete' ORDER BY id LIMIT 1;",
     );
     let code: String = rusqlite::Connection::open(&db)

@@ -417,7 +417,7 @@ fn h2_piped(store: &Store, complete: bool) -> i64 {
 /// Whether H2 counts for the surface water project in priorities.
 fn counted_for_surface_water(store: &Store) -> bool {
     let (input, projects) = store
-        .priorities(false, minqing::priority::By::Village)
+        .priorities_ranked(false, minqing::priority::By::Village)
         .expect("priorities");
     projects.iter().any(|p| {
         input.rules[p.rule].name == "surface_water"

@@ -310,7 +310,7 @@ fn roster_answers_are_saved_by_row_and_priorities_count_persons_and_unknowns() {
     );
     assert!(store.doctor().expect("doctor").is_clean());
     let (input, projects) = store
-        .priorities(false, minqing::priority::By::Village)
+        .priorities_ranked(false, minqing::priority::By::Village)
         .expect("ranked");
     let p = projects
         .iter()
@@ -639,7 +639,7 @@ fn interviews_of_the_version_before_rosters_still_rank_and_export() {
         ],
     );
     let (input, projects) = store
-        .priorities(false, minqing::priority::By::Village)
+        .priorities_ranked(false, minqing::priority::By::Village)
         .expect("ranked");
     let p = projects
         .iter()
@@ -711,7 +711,7 @@ fn rows_answered_on_another_laptop_merge_with_their_persons() {
         "uninsured_member:4*2 many_uninsured:3"
     );
     let (input, projects) = county
-        .priorities(false, minqing::priority::By::Village)
+        .priorities_ranked(false, minqing::priority::By::Village)
         .expect("ranked");
     let p = projects
         .iter()

@@ -580,7 +580,7 @@ fn answer_water(store: &Store, id: i64, days: &str) {
 /// in 曼贺村.
 fn shortage(store: &Store) -> (i64, i64) {
     let (input, projects) = store
-        .priorities(false, minqing::priority::By::Village)
+        .priorities_ranked(false, minqing::priority::By::Village)
         .expect("priorities");
     projects
         .iter()
@@ -643,7 +643,7 @@ fn the_counted_interviews_follow_every_write() {
         .expect("older interview");
     assert!(store.stale_counted().expect("check").is_empty());
     let (input, projects) = store
-        .priorities(false, minqing::priority::By::Village)
+        .priorities_ranked(false, minqing::priority::By::Village)
         .expect("priorities");
     assert!(
         !projects
@@ -737,7 +737,7 @@ fn a_rule_counts_only_households_asked_with_a_version_that_has_it() {
         store.complete(id, "王").expect("complete");
     }
     let (input, projects) = store
-        .priorities(false, minqing::priority::By::Village)
+        .priorities_ranked(false, minqing::priority::By::Village)
         .expect("priorities");
     let count = |name: &str| {
         projects
@@ -752,7 +752,7 @@ fn a_rule_counts_only_households_asked_with_a_version_that_has_it() {
         "H1 was never asked about any_shortage: not surveyed for it"
     );
     let (input, projects) = store
-        .priorities(true, minqing::priority::By::Village)
+        .priorities_ranked(true, minqing::priority::By::Village)
         .expect("priorities with drafts");
     let p = projects
         .iter()

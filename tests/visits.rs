@@ -59,7 +59,7 @@ fn each_visit_is_a_new_interview_and_the_latest_complete_one_counts() {
         id
     };
     let affected = || {
-        let (input, projects) = store.priorities(false, By::Village).expect("ranked");
+        let (input, projects) = store.priorities_ranked(false, By::Village).expect("ranked");
         projects
             .iter()
             .find(|p| input.rules[p.rule].name == "ill")

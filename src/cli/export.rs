@@ -73,6 +73,9 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
             ExportKind::Priorities => Some(ranked(&store, args.priorities)?),
             _ => None,
         };
+        let round = store
+            .round_or_ranked(args.priorities.round.as_deref())?
+            .map(|r| r.id);
         // Every roster file's target is judged before anything is written.
         let rosters = match args.what {
             ExportKind::Responses if !args.wide => roster_targets(&store, &args, &out, db)?,
@@ -90,12 +93,12 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
                 None => Ok(()),
             },
             ExportKind::Responses => {
-                export::responses(sink, &store, args.survey, args.labels, args.wide)
+                export::responses(sink, &store, (args.survey, round), args.labels, args.wide)
             }
             ExportKind::Households => export::households(sink, &store),
             ExportKind::Codebook => export::codebook(sink, &store),
         })?;
-        write_rosters(&store, &rosters, &args, lang)?;
+        write_rosters(&store, (&rosters, round), &args, lang)?;
         Ok(())
     });
     result.map_err(|e| CliError::Failed(e.message()))?;
@@ -144,14 +147,14 @@ fn say_rosters_left_out(rosters: &[(String, String, PathBuf)], lang: Lang) {
 /// Writes each roster's file, whole or not at all.
 fn write_rosters(
     store: &Store,
-    rosters: &[(String, String, PathBuf)],
+    (rosters, round): (&[(String, String, PathBuf)], Option<i64>),
     args: &ExportArgs<'_>,
     lang: Lang,
 ) -> Result<(), ExportError> {
     for (survey, roster, target) in rosters {
         let replace = target.exists();
         csv_out::write(target, args.excel, replace, |sink| {
-            crate::report::rosters::roster(sink, store, survey, roster, args.labels)
+            crate::report::rosters::roster(sink, store, (survey, round), roster, args.labels)
         })?;
         let shown = target.display();
         eprintln!("{}", tr!("已写入 {shown}", "written: {shown}").get(lang));

@@ -9,6 +9,7 @@ mod doctor;
 mod error;
 mod export;
 mod plan;
+mod round;
 mod xlsform;
 
 use std::path::PathBuf;
@@ -113,6 +114,14 @@ pub enum Command {
         /// 把草稿也计算在内 / count drafts too
         #[arg(long)]
         include_drafts: bool,
+        /// 这一轮的调查(默认:有完成调查的最近一轮)/ this round's interviews [default: the latest round with complete interviews]
+        #[arg(long)]
+        round: Option<String>,
+    },
+    /// 调查轮次:开始、结束、列出 / rounds of fieldwork: open, close, list
+    Round {
+        #[command(subcommand)]
+        action: RoundCommand,
     },
     /// 导出 CSV / export CSV for Excel or WPS
     Export {
@@ -169,6 +178,9 @@ pub struct PriorityArgs {
     /// 把草稿也计算在内 / count drafts too
     #[arg(long)]
     pub include_drafts: bool,
+    /// 这一轮的调查(默认:有完成调查的最近一轮)/ this round's interviews [default: the latest round with complete interviews]
+    #[arg(long)]
+    pub round: Option<String>,
     /// 在这个预算(元)内选择项目 / choose projects within this budget (yuan)
     #[arg(long, value_name = "YUAN", value_parser = parse_budget)]
     pub budget: Option<f64>,
@@ -187,6 +199,22 @@ fn parse_budget(text: &str) -> Result<f64, String> {
     }
     // `-0` is no money, written 0.
     Ok(if amount == 0.0 { 0.0 } else { amount })
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoundCommand {
+    /// 开始新一轮调查,新的调查都属于这一轮 / open a round: new interviews belong to it
+    Open {
+        /// 轮次名称,如 2026-秋季 / the round's name, such as 2026-autumn
+        name: String,
+        /// 开始日期(默认今天)/ the day it begins [default: today]
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+    },
+    /// 结束进行中的轮次 / close the open round
+    Close,
+    /// 列出所有轮次 / list the rounds
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -364,7 +392,14 @@ pub fn main() -> ExitCode {
             village,
             need,
             include_drafts,
-        }) => plan::explain(&db(), village, need, *include_drafts, lang),
+            round,
+        }) => plan::explain(
+            &db(),
+            (village, need),
+            (*include_drafts, round.as_deref()),
+            lang,
+        ),
+        Some(Command::Round { action }) => round::run(action, &db(), lang),
         Some(Command::Export {
             what,
             survey,

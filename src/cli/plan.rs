@@ -38,7 +38,9 @@ pub fn ranked(
     store: &Store,
     args: &PriorityArgs,
 ) -> Result<(PriorityInput, Vec<Project>, Option<Choice>), StoreError> {
-    let (input, projects) = store.priorities(args.include_drafts, args.by.into())?;
+    let round = store.round_or_ranked(args.round.as_deref())?;
+    let (input, projects) =
+        store.priorities(round.as_ref(), args.include_drafts, args.by.into())?;
     let projects = filter(args).apply(projects, &input.rules);
     let choice = args
         .budget
@@ -137,27 +139,28 @@ fn budget_text(c: &Choice, lang: Lang) -> String {
     out
 }
 
+/// `explain VILLAGE NEED`, counting drafts or not, in a round or the
+/// one ranked.
 pub fn explain(
     db: &Path,
-    village: &str,
-    need: &str,
-    include_drafts: bool,
+    (village, need): (&str, &str),
+    (include_drafts, round): (bool, Option<&str>),
     lang: Lang,
 ) -> Result<(), CliError> {
-    let text = explain_text(db, village, need, include_drafts, lang)?;
+    let text = explain_text(db, (village, need), (include_drafts, round), lang)?;
     Ok(super::write_stdout(&text)?)
 }
 
 fn explain_text(
     db: &Path,
-    village: &str,
-    need: &str,
-    include_drafts: bool,
+    (village, need): (&str, &str),
+    (include_drafts, round): (bool, Option<&str>),
     lang: Lang,
 ) -> Result<String, CliError> {
     let store = open(db, lang)?;
     let (input, projects) = store
-        .priorities(include_drafts, By::Village)
+        .round_or_ranked(round)
+        .and_then(|round| store.priorities(round.as_ref(), include_drafts, By::Village))
         .map_err(CliError::store(db))?;
     let (position, project) = find_project(&input, &projects, village, need)?;
     let rule = &input.rules[project.rule];

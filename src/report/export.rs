@@ -61,21 +61,21 @@ fn survey_columns(versions: &[Rc<Survey>], widths: Option<&Widths>) -> Vec<Colum
 pub fn responses(
     sink: &mut Sink<'_>,
     store: &Store,
-    survey: Option<&str>,
+    (survey, round): (Option<&str>, Option<i64>),
     labels: Option<Lang>,
     wide: bool,
 ) -> Result<(), ExportError> {
     let (mut versions, parsed) = survey_versions(store, survey)?;
     versions.sort_by(|a, b| a.0.cmp(&b.0));
     let widths = if wide {
-        Some(super::rosters::widths(store, survey, &parsed)?)
+        Some(super::rosters::widths(store, (survey, round), &parsed)?)
     } else {
         None
     };
     let (header, columns) = response_columns(&versions, survey.is_none(), widths.as_ref());
     sink.header(&header)?;
     let width = header.len();
-    store.for_each_interview(survey, |row| {
+    store.for_each_interview((survey, round), |row| {
         // Answers are read in place from the stored JSON: no copies.
         let answers: std::collections::BTreeMap<&str, std::borrow::Cow<'_, str>> =
             serde_json::from_str(row.answers).map_err(|e| {
@@ -99,6 +99,7 @@ pub fn responses(
             Cell::text(row.survey),
             Cell::text(row.version),
             Cell::text(interview_id(row.uuid)),
+            Cell::text(row.round),
         ]);
         let own = parsed.get(&row.snapshot).map(|s| &**s);
         // Rows past a lowered count (a draft waiting for the rows to drop)
@@ -133,6 +134,7 @@ fn response_columns(
         "survey",
         "version",
         "interview",
+        "round",
     ]
     .map(String::from)
     .to_vec();

@@ -102,11 +102,11 @@ pub fn drop_rows_past_count(
 /// The most rows each roster has in an interview, for `--wide`.
 pub fn widths(
     store: &Store,
-    survey: Option<&str>,
+    which: (Option<&str>, Option<i64>),
     parsed: &std::collections::HashMap<i64, Rc<Survey>>,
 ) -> Result<Widths, ExportError> {
     let mut widths = Widths::new();
-    store.for_each_interview(survey, |row| {
+    store.for_each_interview(which, |row| {
         let Some(own) = parsed.get(&row.snapshot) else {
             return Ok(());
         };
@@ -143,7 +143,7 @@ pub fn widths(
 pub fn roster(
     sink: &mut Sink<'_>,
     store: &Store,
-    survey: &str,
+    (survey, round): (&str, Option<i64>),
     roster: &str,
     labels: Option<Lang>,
 ) -> Result<(), ExportError> {
@@ -162,7 +162,7 @@ pub fn roster(
     header.extend(columns.iter().map(|(_, c)| c.title()));
     sink.header(&header)?;
     let lang = labels.unwrap_or(Lang::Zh);
-    store.for_each_interview(Some(survey), |row| {
+    store.for_each_interview((Some(survey), round), |row| {
         let Some(own) = parsed.get(&row.snapshot) else {
             return Ok(());
         };

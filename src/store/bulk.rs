@@ -124,16 +124,17 @@ impl Store {
     /// Writes many interviews in one transaction, complete ones with the
     /// need hits [`NewInterview::complete`] computed after checking them.
     /// Used for generated data, which has no history: no audit entries are
-    /// written.
+    /// written. They belong to the open round (see [`Store::open_interview`]).
     pub fn insert_interviews(&self, batch: &[NewInterview]) -> Result<()> {
         self.located(|| {
             let tx = self.write()?;
+            let round = self.round_for_new(&tx)?;
             {
                 let mut household = tx.prepare("SELECT id FROM household WHERE code = ?1")?;
                 let mut insert = tx.prepare(
                     "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-                     started_at, updated_at, completed_at, answers, hits, stamp)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                     started_at, updated_at, completed_at, answers, hits, stamp, round_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 )?;
                 for new in batch {
                     let household_id: i64 = household
@@ -156,7 +157,8 @@ impl Store {
                         new.hits.is_some().then_some(new.updated_at),
                         new.answers,
                         new.hits.as_deref().unwrap_or_default(),
-                        super::clock::from_ms(new.updated_at)
+                        super::clock::from_ms(new.updated_at),
+                        round
                     ])?;
                 }
             }

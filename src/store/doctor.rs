@@ -86,7 +86,16 @@ impl Store {
                         r.get(2)?,
                     ))
                 })?;
-                rows.collect::<rusqlite::Result<_>>()?
+                let mut found: Vec<_> = rows.collect::<rusqlite::Result<_>>()?;
+                // An interview's round is a reference too, kept by the
+                // program rather than declared (a column added later).
+                let mut stmt = self.conn.prepare(
+                    "SELECT 'interview', id, 'round' FROM interview
+                     WHERE round_id NOT IN (SELECT id FROM round) ORDER BY id",
+                )?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                found.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+                found
             };
             // Complete interviews are read once for both of their checks.
             let checked = self.check_complete(super::revalidate::Checks::ALL)?;

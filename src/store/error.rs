@@ -110,6 +110,20 @@ pub enum StoreError {
     },
     /// Answers of a complete interview change only after reopening it.
     Completed,
+    /// A round's name that is empty, too long or not one line.
+    BadRoundName(String),
+    /// A day that is not a calendar date.
+    BadDate(String),
+    /// A round is opened while this one is open.
+    RoundOpen(String),
+    RoundExists(String),
+    NoOpenRound,
+    UnknownRound {
+        name: String,
+        known: Vec<String>,
+    },
+    /// Every round is closed, the last being this one: nothing new begins.
+    RoundClosed(String),
     Sqlite(#[source] rusqlite::Error),
 }
 
@@ -346,6 +360,44 @@ impl StoreError {
             StoreError::Completed => tr!(
                 "这份调查已完成;要修改答案请先重新打开",
                 "this interview is complete; reopen it to correct answers"
+            ),
+            StoreError::BadRoundName(name) => tr!(
+                "轮次名称“{name}”不可用:名称不能为空,最多 40 个字,只占一行(例如 2026-秋季)",
+                "'{name}' cannot name a round: a name is not empty, at most 40 characters, one line (for example 2026-autumn)"
+            ),
+            StoreError::BadDate(day) => tr!(
+                "“{day}”不是日期;请写成 2026-09-01、2026/9/1 或 2026年9月1日",
+                "'{day}' is not a date; write it as 2026-09-01, 2026/9/1 or 2026年9月1日"
+            ),
+            StoreError::RoundOpen(name) => tr!(
+                "轮次“{name}”还没有结束,同一时间只能有一个进行中的轮次;请先结束它:minqing round close",
+                "round '{name}' is still open and only one round is open at a time; close it first: minqing round close"
+            ),
+            StoreError::RoundExists(name) => tr!(
+                "已经有名为“{name}”的轮次;请换一个名称",
+                "there is already a round named '{name}'; choose another name"
+            ),
+            StoreError::NoOpenRound => tr!(
+                "没有进行中的轮次;开始新一轮:minqing round open 名称",
+                "no round is open; open one: minqing round open NAME"
+            ),
+            StoreError::UnknownRound { name, known } => {
+                let list = known.join(", ");
+                if known.is_empty() {
+                    tr!(
+                        "没有轮次“{name}”:数据库里还没有任何轮次",
+                        "there is no round '{name}': the database has no round yet"
+                    )
+                } else {
+                    tr!(
+                        "没有轮次“{name}”;已有的轮次:{list}",
+                        "there is no round '{name}'; the rounds are: {list}"
+                    )
+                }
+            }
+            StoreError::RoundClosed(name) => tr!(
+                "轮次“{name}”已经结束,不能再开始新的调查(已开始的草稿仍可完成);开始新一轮:minqing round open 名称",
+                "round '{name}' is closed, so no new interview begins (drafts begun in it can still be finished); open the next round: minqing round open NAME"
             ),
             StoreError::Sqlite(e) => tr!("数据库错误:{e}", "database error: {e}"),
         }

@@ -110,29 +110,43 @@ const SELECT: &str =
     JOIN household h ON h.id = i.household_id";
 
 /// The id of the household's most recently changed interview for the
-/// survey `survey.id` (of any version).
+/// survey `survey.id` (of any version) in the round that is current on
+/// `conn` (none before the first round).
 fn latest_interview(
     conn: &rusqlite::Connection,
     household_id: i64,
     survey: &Survey,
+) -> Result<Option<i64>> {
+    match super::round::current_round(conn)? {
+        Some(round) => latest_in_round(conn, household_id, survey, round.id),
+        None => Ok(None),
+    }
+}
+
+/// [`latest_interview`] in round `round`.
+fn latest_in_round(
+    conn: &rusqlite::Connection,
+    household_id: i64,
+    survey: &Survey,
+    round: i64,
 ) -> Result<Option<i64>> {
     // A visit form is filled again at every visit: only a visit still in
     // progress is taken up.
     let sql = match survey.mode {
         Mode::Once => {
             "SELECT i.id FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
-             WHERE i.household_id = ?1 AND s.survey = ?2
+             WHERE i.household_id = ?1 AND s.survey = ?2 AND i.round_id = ?3
              ORDER BY i.updated_at DESC, i.id DESC LIMIT 1"
         }
         Mode::Visit => {
             "SELECT i.id FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
-             WHERE i.household_id = ?1 AND s.survey = ?2 AND i.status = 'draft'
+             WHERE i.household_id = ?1 AND s.survey = ?2 AND i.round_id = ?3 AND i.status = 'draft'
              ORDER BY i.updated_at DESC, i.id DESC LIMIT 1"
         }
     };
     Ok(conn
         .prepare_cached(sql)?
-        .query_row(params![household_id, survey.id], |r| r.get(0))
+        .query_row(params![household_id, survey.id, round], |r| r.get(0))
         .optional()?)
 }
 
@@ -254,16 +268,16 @@ impl Store {
     ) -> Result<Interview> {
         self.located(|| {
             let household_id = self.household_id(household)?;
-            let latest = |conn: &rusqlite::Connection| latest_interview(conn, household_id, survey);
-            if let Some(id) = latest(&self.conn)? {
+            if let Some(id) = latest_interview(&self.conn, household_id, survey)? {
                 return self.interview(id);
             }
             let snapshot = self.register_survey(survey)?;
             let uuid = Uuid::now_v7();
             let tx = self.write()?;
             // Asked again under the write lock: another program on this file
-            // may have started the interview in between.
-            if let Some(id) = latest(&tx)? {
+            // may have started the interview, or opened a round, in between.
+            let round = self.round_for_new(&tx)?;
+            if let Some(id) = latest_in_round(&tx, household_id, survey, round)? {
                 drop(tx);
                 return self.interview(id);
             }
@@ -271,7 +285,8 @@ impl Store {
             let stamp = self.stamp(&tx, 0)?;
             tx.execute(
                 "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-                 started_at, updated_at, answers, stamp) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6, '{}', ?7)",
+                 started_at, updated_at, answers, stamp, round_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6, '{}', ?7, ?8)",
                 params![
                     uuid.as_bytes().as_slice(),
                     household_id,
@@ -279,7 +294,8 @@ impl Store {
                     interviewer,
                     self.device,
                     now,
-                    stamp
+                    stamp,
+                    round
                 ],
             )?;
             let id = tx.last_insert_rowid();

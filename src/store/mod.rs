@@ -24,6 +24,7 @@ pub mod overview;
 pub mod places;
 pub mod priorities;
 pub mod revalidate;
+mod round;
 mod rows;
 mod schema;
 mod snapshot;
@@ -38,7 +39,8 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use error::StoreError;
 pub(crate) use file::{journal_holds_pages, read_only, reading};
-pub use schema::{APPLICATION_ID, CURRENT_VERSION};
+pub use round::{Round, RoundCounts, round_name};
+pub use schema::{APPLICATION_ID, CURRENT_VERSION, FIRST_ROUND};
 pub use snapshot::content_hash;
 
 use crate::survey::Survey;

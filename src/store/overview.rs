@@ -30,8 +30,8 @@ pub struct HouseholdRow {
 }
 
 impl Store {
-    /// Coverage of every village, in (township, village) order, counting
-    /// the surveys with the given ids. Complete interviews are read from
+    /// Coverage of every village in the current round, in (township,
+    /// village) order, counting the surveys with the given ids. Complete interviews are read from
     /// the `counted` table, households with a draft from their index, and
     /// households from the index of their places, never the interviews nor
     /// the registry's rows: a province opens in a moment. One read
@@ -40,17 +40,18 @@ impl Store {
     pub fn village_coverage(&self, surveys: &[&str]) -> Result<Vec<VillageCoverage>> {
         self.located(|| {
             let tx = self.conn.unchecked_transaction()?;
+            let round = super::round::current_round(&tx)?.map_or(0, |r| r.id);
             let wanted = wanted_snapshots(&tx, surveys)?;
-            let complete = self.complete_households(&tx, &wanted, surveys.len())?;
+            let complete = self.complete_households(&tx, &wanted, (round, surveys.len()))?;
             // Drafts of the questionnaires asked about only (with
             // `--surveys`, a draft of one not loaded is not this work),
             // read from the draft index alone.
             let drafts: Vec<i64> = {
                 let mut stmt = tx.prepare(
                     "SELECT household_id, snapshot_id FROM interview INDEXED BY interview_draft
-                 WHERE status = 'draft' ORDER BY household_id",
+                 WHERE status = 'draft' AND round_id = ?1 ORDER BY household_id",
                 )?;
-                let mut rows = stmt.query([])?;
+                let mut rows = stmt.query([round])?;
                 let mut ids = Vec::new();
                 while let Some(r) = rows.next()? {
                     let id: i64 = r.get(0)?;
@@ -94,18 +95,20 @@ impl Store {
         })
     }
 
-    /// The households, by row id in order, with a complete interview of
-    /// each of the `surveys` surveys, whose snapshots' places are `wanted`.
-    fn complete_households(
+    /// The households, by row id in order, with a complete interview in
+    /// round `round` of each of the `surveys` surveys, whose snapshots'
+    /// places are `wanted`.
+    pub(super) fn complete_households(
         &self,
         tx: &rusqlite::Transaction<'_>,
         wanted: &HashMap<i64, usize>,
-        surveys: usize,
+        (round, surveys): (i64, usize),
     ) -> Result<Vec<i64>> {
         let mut complete: Vec<i64> = Vec::new();
-        let mut stmt =
-            tx.prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = tx.prepare(
+            "SELECT household_id, interviews FROM counted WHERE round_id = ?1 ORDER BY household_id",
+        )?;
+        let mut rows = stmt.query([round])?;
         let mut found = vec![false; surveys];
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
@@ -127,8 +130,9 @@ impl Store {
         Ok(complete)
     }
 
-    /// The households of one village with the state of each survey: complete
-    /// when a complete interview exists, draft when only drafts do.
+    /// The households of one village with the state of each survey in the
+    /// current round: complete when a complete interview exists, draft
+    /// when only drafts do.
     pub fn village_households(
         &self,
         township: &str,
@@ -150,12 +154,14 @@ impl Store {
                 .enumerate()
                 .map(|(i, r)| (r.household.code.clone(), i))
                 .collect();
+            let round = super::round::current_round(&self.conn)?.map_or(0, |r| r.id);
             let mut stmt = self.conn.prepare(
                 "SELECT h.code, s.survey, max(i.status = 'complete') FROM interview i
              JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
-             WHERE h.township = ?1 AND h.village = ?2 GROUP BY h.code, s.survey",
+             WHERE h.township = ?1 AND h.village = ?2 AND i.round_id = ?3
+             GROUP BY h.code, s.survey",
             )?;
-            let found = stmt.query_map([township, village], |r| {
+            let found = stmt.query_map(rusqlite::params![township, village, round], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
@@ -204,6 +210,8 @@ pub struct InterviewRow<'r> {
     pub members: i64,
     pub phone: &'r str,
     pub cadre: &'r str,
+    /// The name of its round.
+    pub round: &'r str,
 }
 
 impl InterviewRow<'_> {
@@ -236,13 +244,14 @@ impl Store {
         })
     }
 
-    /// Calls `f` with every interview (of one survey, or all), in survey,
+    /// Calls `f` with every interview (of one survey, or all; of one
+    /// round, or all), with its round's name, in survey,
     /// household code and start order, one row at a time; `f`'s error
     /// stops the walk. Generic over `f`'s error, so it names this file in
     /// its own damage itself rather than through `Store::located`.
     pub fn for_each_interview<E: From<StoreError>>(
         &self,
-        survey: Option<&str>,
+        (survey, round): (Option<&str>, Option<i64>),
         mut f: impl FnMut(InterviewRow<'_>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let located = |e: rusqlite::Error| E::from(StoreError::from(e).at(&self.path));
@@ -251,13 +260,16 @@ impl Store {
             .prepare(
                 "SELECT h.code, h.township, h.village, h.grp, h.head,
                     s.survey, s.version, i.snapshot_id, i.interviewer, i.status, i.started_at, i.updated_at,
-                    i.completed_at, i.answers, i.uuid, h.members, h.phone, h.cadre
+                    i.completed_at, i.answers, i.uuid, h.members, h.phone, h.cadre, r.name
              FROM interview i JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
-             WHERE ?1 IS NULL OR s.survey = ?1
-             ORDER BY s.survey, h.code, i.started_at, i.id",
+             JOIN round r ON r.id = i.round_id
+             WHERE (?1 IS NULL OR s.survey = ?1) AND (?2 IS NULL OR i.round_id = ?2)
+             ORDER BY s.survey, h.code, r.starts, r.opened_at, i.started_at, i.id",
             )
             .map_err(located)?;
-        let mut rows = stmt.query([survey]).map_err(located)?;
+        let mut rows = stmt
+            .query(rusqlite::params![survey, round])
+            .map_err(located)?;
         while let Some(r) = rows.next().map_err(located)? {
             let text = |i: usize| -> Result<&str> {
                 Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
@@ -282,6 +294,7 @@ impl Store {
                     members: r.get(15)?,
                     phone: text(16)?,
                     cadre: text(17)?,
+                    round: text(18)?,
                 })
             })()
             .map_err(|e| e.at(&self.path))?;

@@ -42,11 +42,21 @@ pub struct PriorityInput {
     pub households: Vec<Household>,
     pub rules: Vec<Rule>,
     pub include_drafts: bool,
+    /// The round whose interviews count (`None`: no interview yet).
+    pub round: Option<super::Round>,
+}
+
+impl PriorityInput {
+    /// The round's id, or one no interview has.
+    pub(super) fn round_id(&self) -> i64 {
+        self.round.as_ref().map_or(0, |r| r.id)
+    }
 }
 
 impl Store {
-    /// Ranks the projects of every area (see [`crate::priority`]). For each
-    /// household and survey the latest complete interview counts (the one
+    /// Ranks the projects of every area (see [`crate::priority`]) in
+    /// `round`. For each household and survey the latest complete
+    /// interview of the round counts (the one
     /// completed last when a household was interviewed twice); with
     /// `include_drafts`, the latest interview of any status, a draft's hits
     /// computed from its answers. Complete interviews are read from the
@@ -55,14 +65,17 @@ impl Store {
     /// as they come.
     pub fn priorities(
         &self,
+        round: Option<&super::Round>,
         include_drafts: bool,
         by: By,
     ) -> Result<(PriorityInput, Vec<Project>)> {
         self.located(|| {
             let mut input = PriorityInput {
                 include_drafts,
+                round: round.cloned(),
                 ..PriorityInput::default()
             };
+            let round = input.round_id();
             let versions = self.versions(&mut input.rules)?;
             let mut tally = Tally::new(&input.rules, by);
             // Households in row order (the ranking orders them by code itself),
@@ -96,9 +109,9 @@ impl Store {
             self.conn
                 .pragma_update(None, "cache_size", SCAN_CACHE_PAGES)?;
             let counted = if include_drafts {
-                self.tally_with_drafts(&mut reader, households, &versions, &mut tally)
+                self.tally_with_drafts(&mut reader, households, (&versions, round), &mut tally)
             } else {
-                self.tally_complete(&mut reader, households, &versions, &mut tally)
+                self.tally_complete(&mut reader, households, (&versions, round), &mut tally)
             }
             .and_then(|()| reader.seek(None, households, &mut tally));
             drop(reader);
@@ -108,6 +121,19 @@ impl Store {
             let projects = tally.rank(&input.households);
             Ok((input, projects))
         })
+    }
+}
+
+impl Store {
+    /// [`Store::priorities`] of the round ranked when none is named
+    /// ([`Store::ranked_round`]).
+    pub fn priorities_ranked(
+        &self,
+        include_drafts: bool,
+        by: By,
+    ) -> Result<(PriorityInput, Vec<Project>)> {
+        let round = self.ranked_round()?;
+        self.priorities(round.as_ref(), include_drafts, by)
     }
 }
 
@@ -207,7 +233,7 @@ impl Store {
         &self,
         reader: &mut HouseholdReader<'_>,
         households: &mut Vec<Household>,
-        versions: &Versions,
+        (versions, round): (&Versions, i64),
         tally: &mut Tally<'_>,
     ) -> Result<()> {
         // The tally's number of each snapshot's set of rules.
@@ -219,7 +245,7 @@ impl Store {
         let path = &self.path;
         std::thread::scope(|scope| {
             let (send, receive) = std::sync::mpsc::sync_channel(8);
-            scope.spawn(move || read_counted(path, versions, &send));
+            scope.spawn(move || read_counted(path, (versions, round), &send));
             for chunk in receive.iter() {
                 let chunk: Chunk = chunk?;
                 for (id, range) in &chunk.rows {
@@ -253,16 +279,16 @@ impl Store {
         &self,
         reader: &mut HouseholdReader<'_>,
         households: &mut Vec<Household>,
-        versions: &Versions,
+        (versions, round): (&Versions, i64),
         tally: &mut Tally<'_>,
     ) -> Result<()> {
         let mut current: Option<i64> = None;
         let mut slots: Vec<Option<Candidate>> = vec![None; versions.surveys()];
         let mut stmt = self.conn.prepare(
             "SELECT id, household_id, snapshot_id, status, updated_at, hits FROM interview
-             ORDER BY household_id",
+             WHERE round_id = ?1 ORDER BY household_id",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([round])?;
         loop {
             let row = rows.next()?;
             let household: Option<i64> = row.map(|r| r.get(1)).transpose()?;

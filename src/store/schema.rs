@@ -31,8 +31,33 @@ macro_rules! recount {
     };
 }
 
-/// Makes every household's `counted` row again.
-pub const RECOUNT_ALL: &str = concat!("DELETE FROM counted;", recount!("1"));
+/// Inserts the `counted` rows, one per round and household, of the
+/// households and rounds whose interviews meet `$which` (an SQL
+/// condition), from their complete interviews; their old rows must be
+/// gone. The `counted` table of migration 8 on.
+macro_rules! recount_rounds {
+    ($which:literal) => {
+        concat!(
+            "
+            INSERT INTO counted (round_id, household_id, interviews)
+            SELECT round_id, household_id, group_concat(snapshot_id || ',' || hits, ';')
+            FROM interview WHERE (",
+            $which,
+            ") AND status = 'complete'
+            GROUP BY round_id, household_id;
+            "
+        )
+    };
+}
+
+/// Makes every household's `counted` rows again.
+pub const RECOUNT_ALL: &str = concat!("DELETE FROM counted;", recount_rounds!("1"));
+
+/// The name of the round the interviews of a database made before rounds
+/// are put in, and of the round a database that never opened one starts
+/// its first interview in. Rounds are told apart by name across laptops,
+/// so every laptop's first round is the same round.
+pub const FIRST_ROUND: &str = "首轮";
 
 pub const MIGRATIONS: &[&str] = &[
     // 1: households, survey snapshots, interviews with their answers and
@@ -189,4 +214,62 @@ pub const MIGRATIONS: &[&str] = &[
     DROP INDEX interview_draft;
     CREATE INDEX interview_draft ON interview (household_id, snapshot_id) WHERE status = 'draft';
     "#,
+    // 8: rounds of fieldwork. Every interview belongs to one; a household
+    // has one interview per questionnaire per round, and priorities are
+    // computed for a round. At most one round is open (`closed_at` NULL).
+    // The interviews made before rounds make the first round, open. The
+    // `counted` rows are kept per round and household.
+    concat!(
+        "CREATE TABLE round (
+            id        INTEGER PRIMARY KEY,
+            name      TEXT NOT NULL UNIQUE,
+            starts    TEXT NOT NULL,
+            opened_at INTEGER NOT NULL,
+            closed_at INTEGER,
+            stamp     INTEGER NOT NULL,
+            device    TEXT NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX round_one_open ON round ((closed_at IS NULL)) WHERE closed_at IS NULL;
+        INSERT INTO round (id, name, starts, opened_at, stamp, device)
+            SELECT 1, '首轮', date(min(started_at) / 1000, 'unixepoch'), min(started_at), 0, ''
+            FROM interview HAVING count(*) > 0;
+        ALTER TABLE interview ADD COLUMN round_id INTEGER NOT NULL DEFAULT 0;
+        UPDATE interview SET round_id = 1;
+        DROP INDEX interview_draft;
+        CREATE INDEX interview_draft ON interview (round_id, household_id, snapshot_id)
+            WHERE status = 'draft';
+        DROP TRIGGER counted_insert;
+        DROP TRIGGER counted_update;
+        DROP TRIGGER counted_delete;
+        DROP TABLE counted;
+        CREATE TABLE counted (
+            round_id     INTEGER NOT NULL,
+            household_id INTEGER NOT NULL,
+            interviews   TEXT NOT NULL,
+            PRIMARY KEY (round_id, household_id)
+        ) STRICT, WITHOUT ROWID;",
+        recount_rounds!("1"),
+        "CREATE TRIGGER counted_insert AFTER INSERT ON interview WHEN new.status = 'complete'
+        BEGIN
+            INSERT INTO counted (round_id, household_id, interviews)
+            VALUES (new.round_id, new.household_id, new.snapshot_id || ',' || new.hits)
+            ON CONFLICT (round_id, household_id)
+            DO UPDATE SET interviews = interviews || ';' || excluded.interviews;
+        END;
+        CREATE TRIGGER counted_update
+        AFTER UPDATE OF household_id, snapshot_id, status, hits, round_id ON interview
+        BEGIN
+            DELETE FROM counted WHERE (round_id = old.round_id AND household_id = old.household_id)
+                OR (round_id = new.round_id AND household_id = new.household_id);",
+        recount_rounds!(
+            "(round_id = old.round_id AND household_id = old.household_id)
+             OR (round_id = new.round_id AND household_id = new.household_id)"
+        ),
+        "END;
+        CREATE TRIGGER counted_delete AFTER DELETE ON interview WHEN old.status = 'complete'
+        BEGIN
+            DELETE FROM counted WHERE round_id = old.round_id AND household_id = old.household_id;",
+        recount_rounds!("round_id = old.round_id AND household_id = old.household_id"),
+        "END;",
+    ),
 ];

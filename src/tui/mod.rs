@@ -117,6 +117,7 @@ pub fn new_model(
 ) -> Result<Model, StoreError> {
     let interviewer = store.interviewer()?.unwrap_or_default();
     let db_display = store.path().display().to_string();
+    let round = store.current_round()?.map(|r| r.name);
     let mut model = Model {
         lang,
         store,
@@ -124,6 +125,7 @@ pub fn new_model(
         survey_files,
         db_display,
         interviewer,
+        round,
         stack: Vec::new(),
         notice: None,
         help: false,

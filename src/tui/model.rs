@@ -31,6 +31,9 @@ pub struct Model {
     /// The database path as shown in the status bar.
     pub db_display: String,
     pub interviewer: String,
+    /// The round the app works in, as the status bar shows it; `None`
+    /// before any interview.
+    pub round: Option<String>,
     /// Screens the user came through; the last one is shown.
     pub stack: Vec<Screen>,
     pub notice: Option<Notice>,

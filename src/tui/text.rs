@@ -56,6 +56,7 @@ texts! {
     NoVillages => "还没有农户。用 minqing households import 导入名册,或按 a 添加。", "No households yet. Import the registry with minqing households import, or press a to add one.";
     NoHouseholds => "这个村没有符合条件的农户。", "No household matches in this village.";
     Interviewer => "调查员", "Interviewer";
+    Round => "轮次", "Round";
     AskName => "请输入调查员姓名(以后在村页按 n 可以修改):", "Interviewer's name (n on the Villages page changes it later):";
     AskNameKeys => "回车 保存", "Enter save";
     ChangeName => "调查员姓名(以后保存的答案记在这个名字下,已保存的不变):", "Interviewer's name (answers saved from now on carry it; those saved keep theirs):";

@@ -51,7 +51,15 @@ pub fn update(model: &mut Model, msg: Msg) {
                 key(model, KeyEvent::new(code, KeyModifiers::NONE));
             }
         }
-        Msg::Key(k) => key(model, k),
+        Msg::Key(k) => {
+            key(model, k);
+            // A first interview opens the first round; another program may
+            // open or close one: the status bar follows. A failed read
+            // keeps what it showed.
+            if let Ok(round) = model.store.current_round() {
+                model.round = round.map(|r| r.name);
+            }
+        }
     }
 }
 

@@ -23,9 +23,14 @@ pub fn view(model: &Model, frame: &mut Frame<'_>) {
     }
     let who = format!("{}: {}", T::Interviewer.get(lang), model.interviewer);
     let notice = model.notice.as_ref().map(|n| (n.text.get(lang), n.error));
+    let round = match &model.round {
+        Some(name) => format!("{}: {name}", T::Round.get(lang)),
+        None => String::new(),
+    };
     let bar = StatusBar {
         db: &model.db_display,
         who: &who,
+        round: &round,
         language: T::Language.get(lang),
         notice,
     };

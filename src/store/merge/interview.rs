@@ -43,7 +43,7 @@ impl Store {
         tx: &rusqlite::Transaction<'_>,
         other: &Path,
         o: &OtherInterview,
-        (household_id, snapshot_id): (i64, i64),
+        (household_id, snapshot_id, round_id): (i64, i64, i64),
         seen: &Seen<'_>,
         report: &mut MergeReport,
     ) -> Result<()> {
@@ -70,7 +70,13 @@ impl Store {
             settle(&survey, &mut other_answers, &facts);
             let hits = hits_if_complete(&o.status, &survey, &other_answers, &facts);
             let answers = encode_answers(&other_answers);
-            add_interview(tx, o, (household_id, snapshot_id), &answers, &hits)?;
+            add_interview(
+                tx,
+                o,
+                (household_id, snapshot_id, round_id),
+                &answers,
+                &hits,
+            )?;
             report.interviews_added += 1;
             return Ok(());
         };
@@ -163,14 +169,14 @@ fn update_interview(
 fn add_interview(
     tx: &rusqlite::Transaction<'_>,
     o: &OtherInterview,
-    (household_id, snapshot_id): (i64, i64),
+    (household_id, snapshot_id, round_id): (i64, i64, i64),
     answers: &str,
     hits: &str,
 ) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-         started_at, updated_at, completed_at, answers, hits, stamp)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         started_at, updated_at, completed_at, answers, hits, stamp, round_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             o.uuid,
             household_id,
@@ -183,7 +189,8 @@ fn add_interview(
             o.completed_at,
             answers,
             hits,
-            o.stamp
+            o.stamp,
+            round_id
         ],
     )?;
     Ok(())

@@ -12,6 +12,7 @@ use std::path::Path;
 mod household;
 mod interview;
 mod other;
+mod round;
 
 use interview::merge_audit;
 use other::{Other, OtherSnapshot, read_other};
@@ -33,10 +34,11 @@ pub struct Conflict {
     pub dropped: Option<String>,
 }
 
-/// Two or more interviews of one household for one survey.
+/// Two or more interviews of one household for one survey in one round.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Duplicate {
     pub household: String,
+    pub round: String,
     pub survey: String,
     pub interviews: usize,
 }
@@ -89,6 +91,10 @@ pub struct MergeReport {
     /// later than they were.
     pub clock_problems: Vec<ClockProblem>,
     pub snapshots_added: usize,
+    pub rounds_added: usize,
+    /// Rounds closed because another round was open in the other file,
+    /// which began later.
+    pub rounds_closed: Vec<String>,
     pub interviews_added: usize,
     pub interviews_updated: usize,
     pub interviews_unchanged: usize,
@@ -136,6 +142,7 @@ impl Store {
         let tx = self.write()?;
         let snapshot_ids = merge_snapshots(&tx, other, &other_data.snapshots, &mut report)?;
         self.merge_clock(&tx, other, &other_data, &mut report)?;
+        let round_ids = self.merge_rounds(&tx, other, &other_data.rounds, &mut report)?;
         let mut household_ids: HashMap<String, i64> = HashMap::new();
         for theirs in &other_data.households {
             let code = theirs.household.code.clone();
@@ -151,11 +158,19 @@ impl Store {
             ) else {
                 continue;
             };
+            let round_id = o.round.as_ref().and_then(|name| round_ids.get(name));
+            let &round_id = round_id.ok_or_else(|| StoreError::Corrupt {
+                path: other.to_path_buf(),
+                detail: format!(
+                    "an interview of household {} belongs to no round",
+                    o.household
+                ),
+            })?;
             self.merge_interview(
                 &tx,
                 other,
                 o,
-                (household_id, snapshot_id),
+                (household_id, snapshot_id, round_id),
                 &seen,
                 &mut report,
             )?;
@@ -323,16 +338,19 @@ fn duplicates_among(
         format!("[{}]", ids.join(","))
     });
     let mut stmt = conn.prepare(
-        "SELECT h.code, s.survey, count(*) FROM interview i
+        "SELECT h.code, r.name, s.survey, count(*) FROM interview i
          JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
+         JOIN round r ON r.id = i.round_id
          WHERE ?1 IS NULL OR i.household_id IN (SELECT value FROM json_each(?1))
-         GROUP BY i.household_id, s.survey HAVING count(*) > 1 ORDER BY h.code, s.survey",
+         GROUP BY i.household_id, i.round_id, s.survey HAVING count(*) > 1
+         ORDER BY h.code, r.starts, r.opened_at, s.survey",
     )?;
     let rows = stmt.query_map([list], |r| {
         Ok(Duplicate {
             household: r.get(0)?,
-            survey: r.get(1)?,
-            interviews: r.get::<_, i64>(2)? as usize,
+            round: r.get(1)?,
+            survey: r.get(2)?,
+            interviews: r.get::<_, i64>(3)? as usize,
         })
     })?;
     let all: Vec<Duplicate> = rows.collect::<rusqlite::Result<_>>()?;

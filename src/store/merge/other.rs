@@ -19,8 +19,20 @@ pub(super) struct OtherSnapshot {
     pub(super) created_at: i64,
 }
 
+/// A round of the other file.
+pub(super) struct OtherRound {
+    pub(super) name: String,
+    pub(super) starts: String,
+    pub(super) opened_at: i64,
+    pub(super) closed_at: Option<i64>,
+    pub(super) stamp: i64,
+    pub(super) device: String,
+}
+
 pub(super) struct OtherInterview {
     pub(super) uuid: Vec<u8>,
+    /// The name of its round; `None` when the file names none (damage).
+    pub(super) round: Option<String>,
     pub(super) household: String,
     pub(super) snapshot_hash: String,
     pub(super) interviewer: String,
@@ -52,6 +64,7 @@ pub(super) struct Other {
     /// The highest stamp the other file had seen.
     pub(super) clock: i64,
     pub(super) snapshots: Vec<OtherSnapshot>,
+    pub(super) rounds: Vec<OtherRound>,
     pub(super) interviews: Vec<OtherInterview>,
     pub(super) audit: Vec<AuditRow>,
 }
@@ -77,8 +90,10 @@ impl Other {
             .map(|v| v.stamp);
         let interviews = self.interviews.iter().map(|i| i.stamp);
         let audit = self.audit.iter().map(|a| a.7);
+        let rounds = self.rounds.iter().map(|r| r.stamp);
         records
             .chain(interviews)
+            .chain(rounds)
             .chain(audit)
             .fold(self.clock, i64::max)
     }
@@ -142,6 +157,7 @@ pub(super) fn read_other(path: &Path) -> Result<Other> {
             history,
             clock: clock.and_then(|c| c.parse().ok()).unwrap_or(0),
             snapshots: read_snapshots(&conn)?,
+            rounds: read_rounds(&conn)?,
             interviews: read_interviews(&conn)?,
             audit,
         })
@@ -220,12 +236,28 @@ fn read_snapshots(conn: &Connection) -> rusqlite::Result<Vec<OtherSnapshot>> {
     .collect()
 }
 
+fn read_rounds(conn: &Connection) -> rusqlite::Result<Vec<OtherRound>> {
+    let mut stmt =
+        conn.prepare("SELECT name, starts, opened_at, closed_at, stamp, device FROM round")?;
+    stmt.query_map([], |r| {
+        Ok(OtherRound {
+            name: r.get(0)?,
+            starts: r.get(1)?,
+            opened_at: r.get(2)?,
+            closed_at: r.get(3)?,
+            stamp: r.get(4)?,
+            device: r.get(5)?,
+        })
+    })?
+    .collect()
+}
+
 fn read_interviews(conn: &Connection) -> rusqlite::Result<Vec<OtherInterview>> {
     let mut stmt = conn.prepare(
         "SELECT i.uuid, h.code, s.hash, i.interviewer, i.device, i.status, i.started_at,
-                i.updated_at, i.completed_at, i.answers, i.stamp
+                i.updated_at, i.completed_at, i.answers, i.stamp, r.name
          FROM interview i JOIN household h ON h.id = i.household_id
-         JOIN snapshot s ON s.id = i.snapshot_id",
+         JOIN snapshot s ON s.id = i.snapshot_id LEFT JOIN round r ON r.id = i.round_id",
     )?;
     stmt.query_map([], |r| {
         Ok(OtherInterview {
@@ -240,6 +272,7 @@ fn read_interviews(conn: &Connection) -> rusqlite::Result<Vec<OtherInterview>> {
             completed_at: r.get(8)?,
             answers: r.get(9)?,
             stamp: r.get(10)?,
+            round: r.get(11)?,
         })
     })?
     .collect()

@@ -37,19 +37,29 @@ impl Chunk {
 /// Reads the `counted` table on a connection of its own and sends it,
 /// parsed, in chunks. Stops when the receiver hangs up; an error is the
 /// last thing sent.
-pub(super) fn read_counted(path: &Path, versions: &Versions, send: &SyncSender<Result<Chunk>>) {
-    if let Err(e) = send_counted(path, versions, send) {
+/// The rows of round `round` only.
+pub(super) fn read_counted(
+    path: &Path,
+    (versions, round): (&Versions, i64),
+    send: &SyncSender<Result<Chunk>>,
+) {
+    if let Err(e) = send_counted(path, (versions, round), send) {
         let _ = send.send(Err(e));
     }
 }
 
-fn send_counted(path: &Path, versions: &Versions, send: &SyncSender<Result<Chunk>>) -> Result<()> {
+fn send_counted(
+    path: &Path,
+    (versions, round): (&Versions, i64),
+    send: &SyncSender<Result<Chunk>>,
+) -> Result<()> {
     let conn = read_only(path)?;
     conn.pragma_update(None, "cache_size", SCAN_CACHE_PAGES)?;
-    let mut stmt =
-        conn.prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
-    let mut rows = stmt.query([])?;
-    let mut parser = RowParser::new(&conn, path, versions)?;
+    let mut stmt = conn.prepare(
+        "SELECT household_id, interviews FROM counted WHERE round_id = ?1 ORDER BY household_id",
+    )?;
+    let mut rows = stmt.query([round])?;
+    let mut parser = RowParser::new(&conn, path, versions, round)?;
     let mut chunk = Chunk::new(versions);
     while let Some(r) = rows.next()? {
         let row_id: i64 = r.get(0)?;
@@ -85,21 +95,28 @@ struct RowParser<'c> {
     /// For a household interviewed twice for a survey (two laptops, say):
     /// the latest completed counts, the higher id on a tie.
     latest: rusqlite::Statement<'c>,
+    round: i64,
     found: Vec<Found>,
     hits: Hits,
 }
 
 impl<'c> RowParser<'c> {
-    fn new(conn: &'c Connection, path: &'c Path, versions: &'c Versions) -> Result<Self> {
+    fn new(
+        conn: &'c Connection,
+        path: &'c Path,
+        versions: &'c Versions,
+        round: i64,
+    ) -> Result<Self> {
         let latest = conn.prepare(
             "SELECT i.snapshot_id, i.hits FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
-             WHERE i.household_id = ?1 AND s.survey = ?2 AND i.status = 'complete'
-             ORDER BY i.completed_at DESC, i.id DESC LIMIT 1",
+             WHERE i.household_id = ?1 AND s.survey = ?2 AND i.round_id = ?3
+             AND i.status = 'complete' ORDER BY i.completed_at DESC, i.id DESC LIMIT 1",
         )?;
         Ok(RowParser {
             path,
             versions,
             latest,
+            round,
             found: vec![Found::None; versions.surveys()],
             hits: Hits::default(),
         })
@@ -162,7 +179,7 @@ impl<'c> RowParser<'c> {
     fn latest(&mut self, row_id: i64, s: usize) -> Result<Option<usize>> {
         let chosen: Option<(i64, String)> = self
             .latest
-            .query_row(params![row_id, self.versions.surveys[s]], |r| {
+            .query_row(params![row_id, self.versions.surveys[s], self.round], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()?;
@@ -179,36 +196,37 @@ impl<'c> RowParser<'c> {
 }
 
 impl Store {
-    /// Households whose row in the `counted` table does not list exactly
-    /// their complete interviews with the stored hits, by household row id.
-    /// The triggers keep it current; this is how that is checked. Both
-    /// sides are read in household order, one household at a time.
+    /// Households whose row in the `counted` table of a round does not
+    /// list exactly their complete interviews of that round with the
+    /// stored hits, by household row id. The triggers keep it current;
+    /// this is how that is checked. Both sides are read in round and
+    /// household order, one household at a time.
     pub fn stale_counted(&self) -> Result<Vec<i64>> {
         self.located(|| {
             let mut kept = self
                 .conn
-                .prepare("SELECT household_id, interviews FROM counted ORDER BY household_id")?;
+                .prepare("SELECT round_id, household_id, interviews FROM counted ORDER BY 1, 2")?;
             let mut kept = kept.query([])?;
             let mut truth = self.conn.prepare(
-                "SELECT household_id, snapshot_id, hits FROM interview
-             WHERE status = 'complete' ORDER BY household_id",
+                "SELECT round_id, household_id, snapshot_id, hits FROM interview
+             WHERE status = 'complete' ORDER BY round_id, household_id",
             )?;
             let mut truth = truth.query([])?;
-            let mut pending: Option<(i64, Entry)> = None;
-            let mut next_kept = || -> Result<Option<(i64, Vec<Entry>)>> {
+            let mut pending: Option<(Key, Entry)> = None;
+            let mut next_kept = || -> Result<Option<(Key, Vec<Entry>)>> {
                 let Some(r) = kept.next()? else {
                     return Ok(None);
                 };
-                let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-                Ok(Some((r.get(0)?, kept_entries(text))))
+                let text = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+                Ok(Some(((r.get(0)?, r.get(1)?), kept_entries(text))))
             };
-            let mut next_truth = || -> Result<Option<(i64, Vec<Entry>)>> {
-                let mut group: Option<(i64, Vec<Entry>)> = None;
+            let mut next_truth = || -> Result<Option<(Key, Vec<Entry>)>> {
+                let mut group: Option<(Key, Vec<Entry>)> = None;
                 loop {
                     let row = match pending.take() {
                         Some(row) => Some(row),
                         None => match truth.next()? {
-                            Some(r) => Some((r.get(0)?, (r.get(1)?, r.get(2)?))),
+                            Some(r) => Some(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?))),
                             None => None,
                         },
                     };
@@ -234,32 +252,37 @@ impl Store {
                     (None, None) => break,
                     (Some((x, left)), Some((y, right))) if x == y => {
                         if left != right {
-                            stale.push(x);
+                            stale.push(x.1);
                         }
                         (a, b) = (next_kept()?, next_truth()?);
                     }
                     (Some((x, _)), Some((y, right))) if x < y => {
-                        stale.push(x);
+                        stale.push(x.1);
                         (a, b) = (next_kept()?, Some((y, right)));
                     }
                     (Some(x), Some((y, _))) => {
-                        stale.push(y);
+                        stale.push(y.1);
                         (a, b) = (Some(x), next_truth()?);
                     }
                     (Some((x, _)), None) => {
-                        stale.push(x);
+                        stale.push(x.1);
                         a = next_kept()?;
                     }
                     (None, Some((y, _))) => {
-                        stale.push(y);
+                        stale.push(y.1);
                         b = next_truth()?;
                     }
                 }
             }
+            stale.sort_unstable();
+            stale.dedup();
             Ok(stale)
         })
     }
 }
+
+/// A `counted` row's key: round id, household row id.
+type Key = (i64, i64);
 
 /// An entry of a `counted` row: a snapshot id and stored hits.
 type Entry = (i64, String);

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use rusqlite::OptionalExtension;
+use rusqlite::{OptionalExtension, params};
 
 use super::super::{Result, Store};
 use super::PriorityInput;
@@ -19,20 +19,22 @@ impl Store {
         &self,
         code: &str,
         survey: &str,
-        include_drafts: bool,
+        input: &PriorityInput,
     ) -> Result<Option<i64>> {
-        let sql = if include_drafts {
+        let sql = if input.include_drafts {
             "SELECT i.id FROM interview i JOIN household h ON h.id = i.household_id
              JOIN snapshot s ON s.id = i.snapshot_id WHERE h.code = ?1 AND s.survey = ?2
-             ORDER BY i.updated_at DESC, i.id DESC LIMIT 1"
+             AND i.round_id = ?3 ORDER BY i.updated_at DESC, i.id DESC LIMIT 1"
         } else {
             "SELECT i.id FROM interview i JOIN household h ON h.id = i.household_id
              JOIN snapshot s ON s.id = i.snapshot_id WHERE h.code = ?1 AND s.survey = ?2
-             AND i.status = 'complete' ORDER BY i.completed_at DESC, i.id DESC LIMIT 1"
+             AND i.round_id = ?3 AND i.status = 'complete'
+             ORDER BY i.completed_at DESC, i.id DESC LIMIT 1"
         };
         Ok(self
             .conn
-            .query_row(sql, [code, survey], |r| r.get(0))
+            .prepare_cached(sql)?
+            .query_row(params![code, survey, input.round_id()], |r| r.get(0))
             .optional()?)
     }
 }
@@ -97,8 +99,7 @@ impl Store {
             let mut conditions: Vec<Condition> = Vec::new();
             for &h in &project.households {
                 let code = &*input.households[h].code;
-                let Some(id) = self.counted_interview(code, &rule.survey, input.include_drafts)?
-                else {
+                let Some(id) = self.counted_interview(code, &rule.survey, input)? else {
                     continue;
                 };
                 let interview = self.interview(id)?;

@@ -111,7 +111,7 @@ impl Priorities {
     /// The ranked projects of every village from the interviews completed
     /// so far.
     pub fn load(ctx: &Ctx<'_>) -> Result<Priorities, StoreError> {
-        let (input, projects) = ctx.store.priorities(false, By::Village)?;
+        let (input, projects) = ctx.store.priorities_ranked(false, By::Village)?;
         let mut categories: Vec<String> = Vec::new();
         for r in &input.rules {
             if !categories.contains(&r.category) {
@@ -233,8 +233,10 @@ impl Priorities {
         let areas = areas(body);
         self.render_table(frame, areas.table, lang);
         self.render_chart(frame, areas.chart, lang);
+        let round = self.input.round.as_ref().map_or("", |r| r.name.as_str());
         let filters = format!(
-            "c {}: {} · t {}: {}",
+            "{}: {round} · c {}: {} · t {}: {}",
+            T::Round.get(lang),
             T::Category.get(lang),
             self.category.map_or(T::All.get(lang), |i| {
                 category_name(&self.categories[i], lang)

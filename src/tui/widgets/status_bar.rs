@@ -30,6 +30,8 @@ pub struct StatusBar<'a> {
     pub db: &'a str,
     /// "Interviewer: name", in the language shown.
     pub who: &'a str,
+    /// "Round: name", in the language shown; empty before any round.
+    pub round: &'a str,
     pub language: &'a str,
     /// The notice's text, and whether it tells of an error.
     pub notice: Option<(&'a str, bool)>,
@@ -38,7 +40,12 @@ pub struct StatusBar<'a> {
 impl StatusBar<'_> {
     /// The columns the bar needs besides the database's path.
     fn fixed(&self) -> usize {
-        self.who.width() + self.language.width() + 6
+        let round = if self.round.is_empty() {
+            0
+        } else {
+            self.round.width() + 3
+        };
+        self.who.width() + round + self.language.width() + 6
     }
 
     /// Whether the notice fits on the bar in `width` columns, beside at
@@ -69,8 +76,12 @@ impl Widget for StatusBar<'_> {
             Span::raw(" │ "),
             Span::raw(self.who),
             Span::raw(" │ "),
-            Span::raw(self.language),
         ];
+        if !self.round.is_empty() {
+            spans.push(Span::raw(self.round));
+            spans.push(Span::raw(" │ "));
+        }
+        spans.push(Span::raw(self.language));
         if let Some((text, error)) = notice {
             spans.push(Span::raw(" │ "));
             spans.push(Span::styled(text, if error { ERROR } else { OK }));
