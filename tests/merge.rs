@@ -26,6 +26,7 @@ fn dump(path: &Path) -> Vec<String> {
         ("interview", "uuid"),
         ("audit", "interview, field, at, device"),
         ("meta", "key"),
+        ("round", "name"),
     ] {
         let mut stmt = conn
             .prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))

@@ -350,6 +350,20 @@ fn merged(shown: &str, r: &crate::store::merge::MergeReport, lang: Lang) -> Resu
         )
         .get(lang)
     );
+    if r.rounds_added > 0 {
+        let n = r.rounds_added;
+        say!("{}", tr!("  轮次 新增 {n}", "  rounds +{n}").get(lang));
+    }
+    for name in &r.rounds_closed {
+        say!(
+            "{}",
+            tr!(
+                "  轮次“{name}”已结束:两台电脑上开着不同的轮次,保留开始较晚的一轮",
+                "  round '{name}' is closed: the two laptops had different rounds open, and the one begun later stays open"
+            )
+            .get(lang)
+        );
+    }
     for c in &r.household_conflicts {
         say!("{}", household_conflict(c).get(lang));
     }
@@ -395,12 +409,12 @@ fn to_review(r: &crate::store::merge::MergeReport, lang: Lang) -> Result<(), Cli
         );
     }
     for d in &r.duplicates {
-        let (hh, sv, n) = (&d.household, &d.survey, d.interviews);
+        let (hh, sv, n, round) = (&d.household, &d.survey, d.interviews, &d.round);
         say!(
             "{}",
             tr!(
-                "  重复:农户 {hh} 有 {n} 份 {sv} 调查;排序使用最近完成的一份",
-                "  duplicate: household {hh} has {n} {sv} interviews; priorities use the one completed last"
+                "  重复:农户 {hh} 在轮次“{round}”有 {n} 份 {sv} 调查;排序使用最近完成的一份",
+                "  duplicate: household {hh} has {n} {sv} interviews in round '{round}'; priorities use the one completed last"
             )
             .get(lang)
         );

@@ -183,7 +183,7 @@ fn people(findings: &Findings, lang: Lang) -> [Check; 4] {
     let duplicates = findings
         .duplicates
         .iter()
-        .map(|d| format!("{} {} ×{}", d.household, d.survey, d.interviews))
+        .map(|d| format!("{} {} {} ×{}", d.household, d.round, d.survey, d.interviews))
         .collect();
     [
         Check {

@@ -73,9 +73,13 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
             ExportKind::Priorities => Some(ranked(&store, args.priorities)?),
             _ => None,
         };
-        let round = store
-            .round_or_ranked(args.priorities.round.as_deref())?
-            .map(|r| r.id);
+        let round = store.round_or_ranked(args.priorities.round.as_deref())?;
+        if let Some(name) = round.as_ref().map(|r| &r.name)
+            && matches!(args.what, ExportKind::Priorities | ExportKind::Responses)
+        {
+            eprintln!("{}", tr!("轮次:{name}", "round: {name}").get(lang));
+        }
+        let round = round.map(|r| r.id);
         // Every roster file's target is judged before anything is written.
         let rosters = match args.what {
             ExportKind::Responses if !args.wide => roster_targets(&store, &args, &out, db)?,

@@ -48,9 +48,19 @@ pub fn ranked(
     Ok((input, projects, choice))
 }
 
+/// Says which round is ranked, on standard error beside the database's
+/// name.
+pub(super) fn say_round(input: &PriorityInput, lang: Lang) {
+    if let Some(round) = &input.round {
+        let name = &round.name;
+        eprintln!("{}", tr!("轮次:{name}", "round: {name}").get(lang));
+    }
+}
+
 pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliError> {
     let store = open(db, lang)?;
     let (input, projects, choice) = ranked(&store, args).map_err(CliError::store(db))?;
+    say_round(&input, lang);
     let table = priorities_table(&input, &projects, choice.as_ref(), args.by, lang);
     super::write_stdout(&table)?;
     let n = projects.len();
@@ -162,6 +172,7 @@ fn explain_text(
         .round_or_ranked(round)
         .and_then(|round| store.priorities(round.as_ref(), include_drafts, By::Village))
         .map_err(CliError::store(db))?;
+    say_round(&input, lang);
     let (position, project) = find_project(&input, &projects, village, need)?;
     let rule = &input.rules[project.rule];
     let mut out = String::new();
