@@ -388,3 +388,96 @@ fn the_round_commands_and_round_option_speak_both_languages() {
         1
     );
 }
+
+#[test]
+fn the_trend_between_two_rounds_never_counts_a_household_not_resurveyed_as_resolved() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("m.db");
+    let store = county(&db);
+    store
+        .upsert_households(&[household("H4")])
+        .expect("households");
+    store
+        .open_round("2026-autumn", Some("2026-09-01"))
+        .expect("open");
+    for (code, surface) in [("H1", true), ("H2", true), ("H3", false), ("H4", true)] {
+        water_interview(&store, code, surface);
+    }
+    store.close_round().expect("close");
+    store
+        .open_round("2027-spring", Some("2027-03-01"))
+        .expect("open");
+    // H1 has a tap now, H2 still fetches surface water, H3 lost its tap,
+    // and H4 was not visited again.
+    for (code, surface) in [("H1", false), ("H2", true), ("H3", true)] {
+        water_interview(&store, code, surface);
+    }
+    let spring = store.round_named("2027-spring").expect("round");
+    let autumn = store.round_before(&spring).expect("read").expect("before");
+    assert_eq!(autumn.name, "2026-autumn");
+    let input = store.trend_input(&autumn, &spring).expect("trend");
+    let rows = minqing::priority::trend::trend(
+        &input.households,
+        &input.rules,
+        &input.rounds,
+        By::Village,
+    );
+    let surface_water = rows
+        .iter()
+        .find(|r| input.rules[r.rule].name == "surface_water")
+        .expect("a row for surface water");
+    assert_eq!((surface_water.then, surface_water.now), (3, 2));
+    assert_eq!(
+        (
+            surface_water.resolved,
+            surface_water.persisting,
+            surface_water.new,
+            surface_water.not_resurveyed
+        ),
+        (1, 1, 1, 1)
+    );
+    drop(store);
+    minqing(&db)
+        .args(["trend", "--category", "water", "--lang", "zh"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "从轮次“2026-autumn”到“2027-spring”",
+        ))
+        .stdout(predicate::str::contains("未复查"))
+        .stdout(predicate::str::contains("曼贺村"));
+    let out = dir.path().join("trend.csv");
+    minqing(&db)
+        .args([
+            "export",
+            "trend",
+            "--from",
+            "2026-autumn",
+            "--to",
+            "2027-spring",
+        ])
+        .args(["--lang", "en", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).expect("read");
+    assert!(
+        text.starts_with("township,village,category,project,rule,affected then,affected now"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("water.surface_water") && l.ends_with(",3,2,-1,1,1,1,1")),
+        "{text}"
+    );
+    // One round only: nothing to compare, said so.
+    let lone = dir.path().join("lone.db");
+    let store = county(&lone);
+    water_interview(&store, "H1", true);
+    drop(store);
+    minqing(&lone)
+        .args(["trend", "--lang", "en"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("there is only one round"));
+}

@@ -854,8 +854,14 @@ fn language_switches_live_and_mouse_clicks_choose() {
 /// Two households of 勐烈镇 曼贺村 answer the water survey, one with
 /// surface water; then the Priorities tab.
 fn water_for_two_then_priorities(m: &mut Model) {
+    water_then_priorities(m, &[(0, '6', "45"), (1, '3', "10")]);
+}
+
+/// Answers water for the households at `rows` of 曼贺村, each with a
+/// source key and minutes to fetch water, then opens the priorities tab.
+fn water_then_priorities(m: &mut Model, rows: &[(usize, char, &str)]) {
     key(m, KeyCode::Enter);
-    for (row, source, minutes) in [(0usize, '6', "45"), (1, '3', "10")] {
+    for &(row, source, minutes) in rows {
         key(m, KeyCode::Home);
         for _ in 0..row {
             key(m, KeyCode::Down);
@@ -924,6 +930,34 @@ fn the_priorities_screen_and_an_explanation() {
         }
         _ => panic!("still on the priorities"),
     }
+}
+
+#[test]
+fn the_priorities_tab_shows_the_change_since_the_round_before() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::Zh);
+    water_for_two_then_priorities(&mut m);
+    m.store.close_round().expect("close");
+    m.store
+        .open_round("2027-spring", Some("2027-03-01"))
+        .expect("open");
+    let store = Store::open(&dir.path().join("m.db")).expect("open");
+    let mut m = model_on(store, Lang::Zh);
+    // The second round: only the first household, with the same answers.
+    water_then_priorities(&mut m, &[(0, '6', "45")]);
+    match m.stack.last() {
+        Some(Screen::Priorities(p)) => {
+            assert_eq!(
+                p.input.round.as_ref().map(|r| r.name.as_str()),
+                Some("2027-spring")
+            );
+        }
+        _ => panic!("on the priorities tab"),
+    }
+    let text = render(&mut m, 80, 24);
+    assert!(text.contains("↓1"), "{text}");
+    assert!(text.contains(" ="), "{text}");
+    snap("priorities_second_round", &mut m);
 }
 
 #[test]

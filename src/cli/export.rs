@@ -18,6 +18,7 @@ pub enum ExportKind {
     Responses,
     Households,
     Codebook,
+    Trend,
 }
 
 pub struct ExportArgs<'a> {
@@ -30,6 +31,8 @@ pub struct ExportArgs<'a> {
     /// Roster rows as columns of the responses (`q_1`, `q_2`, …) instead
     /// of a file per roster.
     pub wide: bool,
+    /// The rounds `export trend` compares.
+    pub trend: &'a super::trend::TrendRounds,
     pub priorities: &'a PriorityArgs,
 }
 
@@ -39,6 +42,7 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
         ExportKind::Responses => "responses.csv",
         ExportKind::Households => "households.csv",
         ExportKind::Codebook => "codebook.csv",
+        ExportKind::Trend => "trend.csv",
     });
     let out = args.out.map_or(default, Path::to_path_buf);
     let to_stdout = out == Path::new("-");
@@ -73,6 +77,21 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
             ExportKind::Priorities => Some(ranked(&store, args.priorities)?),
             _ => None,
         };
+        let trend = match args.what {
+            ExportKind::Trend => {
+                let p = args.priorities;
+                let filters = (p.by, p.category.as_deref(), p.township.as_deref());
+                let trend = super::trend::compute(&store, args.trend, filters)?
+                    .ok_or_else(|| ExportError::Usage(super::trend::not_two_rounds()))?;
+                let (then, now) = (&trend.then.name, &trend.now.name);
+                eprintln!(
+                    "{}",
+                    tr!("从轮次“{then}”到“{now}”", "from round '{then}' to '{now}'").get(lang)
+                );
+                Some(trend)
+            }
+            _ => None,
+        };
         let round = store.round_or_ranked(args.priorities.round.as_deref())?;
         if let Some(name) = round.as_ref().map(|r| &r.name)
             && matches!(args.what, ExportKind::Priorities | ExportKind::Responses)
@@ -101,6 +120,10 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
             }
             ExportKind::Households => export::households(sink, &store),
             ExportKind::Codebook => export::codebook(sink, &store),
+            ExportKind::Trend => match &trend {
+                Some(t) => crate::report::trend::write(sink, &t.rows, &t.rules, lang),
+                None => Ok(()),
+            },
         })?;
         write_rosters(&store, (&rosters, round), &args, lang)?;
         Ok(())

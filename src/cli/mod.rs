@@ -10,6 +10,7 @@ mod error;
 mod export;
 mod plan;
 mod round;
+mod trend;
 mod xlsform;
 
 use std::path::PathBuf;
@@ -118,6 +119,20 @@ pub enum Command {
         #[arg(long)]
         round: Option<String>,
     },
+    /// 两轮之间的变化:已解决、仍存在、新出现、未复查 / what changed between two rounds: resolved, persisting, new, not resurveyed
+    Trend {
+        #[command(flatten)]
+        rounds: trend::TrendRounds,
+        /// 按村或乡镇汇总 / per village or township
+        #[arg(long, value_enum, default_value = "village")]
+        by: plan::ByArg,
+        /// 只看这个类别(如 water)/ only this category (such as water)
+        #[arg(long)]
+        category: Option<String>,
+        /// 只看这个乡镇 / only this township
+        #[arg(long)]
+        township: Option<String>,
+    },
     /// 调查轮次:开始、结束、列出 / rounds of fieldwork: open, close, list
     Round {
         #[command(subcommand)]
@@ -146,6 +161,8 @@ pub enum Command {
         /// 名单的每一行写成答案文件中的 q_1、q_2… 列,不另写名单文件 / put each roster row in the responses as q_1, q_2, … columns instead of a file per roster
         #[arg(long)]
         wide: bool,
+        #[command(flatten)]
+        trend: trend::TrendRounds,
         #[command(flatten)]
         priorities: PriorityArgs,
     },
@@ -400,6 +417,17 @@ pub fn main() -> ExitCode {
             lang,
         ),
         Some(Command::Round { action }) => round::run(action, &db(), lang),
+        Some(Command::Trend {
+            rounds,
+            by,
+            category,
+            township,
+        }) => trend::run(
+            &db(),
+            rounds,
+            (*by, category.as_deref(), township.as_deref()),
+            lang,
+        ),
         Some(Command::Export {
             what,
             survey,
@@ -408,6 +436,7 @@ pub fn main() -> ExitCode {
             labels,
             force,
             wide,
+            trend,
             priorities,
         }) => export::export(
             &db(),
@@ -419,6 +448,7 @@ pub fn main() -> ExitCode {
                 labels: *labels,
                 force: *force,
                 wide: *wide,
+                trend,
                 priorities,
             },
             lang,

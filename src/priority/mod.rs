@@ -12,6 +12,7 @@ pub mod budget;
 mod filter;
 mod order;
 mod reading;
+pub mod trend;
 
 pub use filter::Filter;
 use order::sort_projects;
@@ -68,7 +69,7 @@ pub enum By {
 
 /// The place a project is for: township, and village and group when the
 /// grouping is that fine (empty otherwise).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Area {
     pub township: String,
     pub village: String,

@@ -8,3 +8,4 @@ pub mod export;
 pub mod priorities;
 pub mod rosters;
 pub mod table;
+pub mod trend;

@@ -10,6 +10,7 @@
 
 mod counted;
 mod explain;
+mod trend;
 mod versions;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 pub use explain::{ExplainRow, Explanation};
+pub use trend::TrendInput;
 
 use self::counted::{Chunk, read_counted};
 use self::versions::{Hits, Versions};

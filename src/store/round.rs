@@ -177,6 +177,17 @@ impl Store {
         })
     }
 
+    /// The round that ran before `round`, if any.
+    pub fn round_before(&self, round: &Round) -> Result<Option<Round>> {
+        self.located(|| {
+            let rounds = rounds_of(&self.conn)?;
+            let at = rounds.iter().position(|r| r.id == round.id);
+            Ok(at
+                .and_then(|at| at.checked_sub(1))
+                .map(|before| rounds[before].clone()))
+        })
+    }
+
     /// The round the app works in: the open one, else the last that ran;
     /// `None` before any interview.
     pub fn current_round(&self) -> Result<Option<Round>> {

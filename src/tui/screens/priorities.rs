@@ -3,6 +3,8 @@
 //! in view. The ranking and the filters are applied in one place,
 //! [`Priorities::refilter`].
 
+use std::collections::HashMap;
+
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -48,6 +50,58 @@ pub struct Priorities {
     /// The registry's villages, to name a village with its township
     /// where another township has one of the same name.
     pub places: Places,
+    /// Households affected in the round before, to show the change.
+    before: Before,
+}
+
+/// Households affected per village and rule in the round before the one
+/// ranked; `None` when it is the first round.
+#[derive(Default)]
+struct Before(Option<HashMap<(String, String, String, String), i64>>);
+
+impl Before {
+    fn load(ctx: &Ctx<'_>, input: &PriorityInput) -> Result<Before, StoreError> {
+        let Some(round) = &input.round else {
+            return Ok(Before(None));
+        };
+        let Some(before) = ctx.store.round_before(round)? else {
+            return Ok(Before(None));
+        };
+        let (then, projects) = ctx.store.priorities(Some(&before), false, By::Village)?;
+        let map = projects
+            .iter()
+            .map(|p| {
+                let rule = &then.rules[p.rule];
+                let key = (
+                    p.area.township.clone(),
+                    p.area.village.clone(),
+                    rule.survey.clone(),
+                    rule.name.clone(),
+                );
+                (key, p.affected())
+            })
+            .collect();
+        Ok(Before(Some(map)))
+    }
+
+    /// The change in households affected since the round before: `↑2`,
+    /// `↓1`, `=`; nothing in the first round.
+    fn change(&self, project: &Project, rule: &crate::priority::Rule) -> Option<String> {
+        let map = self.0.as_ref()?;
+        let key = (
+            project.area.township.clone(),
+            project.area.village.clone(),
+            rule.survey.clone(),
+            rule.name.clone(),
+        );
+        let then = map.get(&key).copied().unwrap_or(0);
+        let now = project.affected();
+        Some(match now.cmp(&then) {
+            std::cmp::Ordering::Greater => format!("↑{}", now - then),
+            std::cmp::Ordering::Less => format!("↓{}", then - now),
+            std::cmp::Ordering::Equal => "=".to_string(),
+        })
+    }
 }
 
 /// The table, and the chart beside it when the terminal is wide, under
@@ -127,7 +181,9 @@ impl Priorities {
         townships.dedup();
         // From the index of places, not a copy of every household's.
         let places = ctx.store.places()?;
+        let before = Before::load(ctx, &input)?;
         let mut p = Priorities {
+            before,
             input,
             visible: (0..projects.len()).collect(),
             counts_width: 0,
@@ -159,7 +215,7 @@ impl Priorities {
         self.visible = filter.visible(&self.projects, rules);
         // In Chinese, the wider: 人 takes two columns.
         self.counts_width = (self.visible.iter())
-            .map(|&i| counts_text(&self.projects[i], Lang::Zh).width() as u16)
+            .map(|&i| self.counts_text(&self.projects[i], Lang::Zh).width() as u16)
             .max()
             .unwrap_or(0);
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
@@ -300,7 +356,7 @@ impl Priorities {
             ]
             .into_iter()
             .map(text)
-            .chain([counts_text(project, lang)])
+            .chain([self.counts_text(project, lang)])
             .chain([Column::Share, Column::Cost, Column::Reliability].map(text))
             .collect();
             (texts, Style::new())
@@ -376,6 +432,18 @@ fn table_header(wide: bool, lang: Lang) -> Vec<String> {
             .map(|t| t.get(lang).to_string()),
     )
     .collect()
+}
+
+impl Priorities {
+    /// [`counts_text`], then the change since the round before (`↑2`).
+    fn counts_text(&self, project: &Project, lang: Lang) -> String {
+        let mut text = counts_text(project, lang);
+        if let Some(change) = self.before.change(project, &self.input.rules[project.rule]) {
+            text.push(' ');
+            text.push_str(&change);
+        }
+        text
+    }
 }
 
 /// k/n/N of a project, with the households that cannot be told (`?2`)
