@@ -408,7 +408,7 @@ fn draw_household(
     (township_index, township, v, village): (usize, &str, usize, &str),
     h: usize,
     groups: usize,
-    cadre: &str,
+    cadre: &Cadre,
 ) -> Household {
     Household {
         code: format!("{:02}{:04}{:04}", township_index + 1, v + 1, h + 1),
@@ -422,9 +422,62 @@ fn draw_household(
         } else {
             String::new()
         },
-        cadre: cadre.to_string(),
+        cadre: cadre.name.clone(),
         notes: String::new(),
+        cadre_code: cadre.code.clone(),
+        unit: cadre.unit.clone(),
     }
+}
+
+/// A linked cadre: a name (namesakes are common), a code and a work unit.
+#[derive(Clone)]
+struct Cadre {
+    name: String,
+    code: String,
+    unit: String,
+}
+
+/// County offices whose cadres are linked to households besides the
+/// townships' own.
+const OFFICES: [&str; 8] = [
+    "县教育体育局",
+    "县卫生健康局",
+    "县农业农村局",
+    "县水务局",
+    "县住房和城乡建设局",
+    "县财政局",
+    "县乡村振兴局",
+    "县人力资源和社会保障局",
+];
+
+/// The cadres linked to the `size` households of a village, in order, as
+/// the seed's county links them (4,938 cadres for 20,718 households):
+/// most with 3 to 5 households, a leader about 10. `number` counts the
+/// county's cadres so far, for their codes.
+fn draw_cadres(rng: &mut Rng, township: &str, size: usize, number: &mut usize) -> Vec<Cadre> {
+    let mut out = Vec::new();
+    let mut linked = 0;
+    while linked < size {
+        let households = if rng.chance(0.04) {
+            9 + rng.below(3)
+        } else {
+            3 + rng.below(3)
+        };
+        *number += 1;
+        let unit = if rng.chance(0.7) {
+            format!("{township}人民政府")
+        } else {
+            rng.pick(&OFFICES).to_string()
+        };
+        let cadre = Cadre {
+            name: person(rng),
+            code: format!("GB{:05}", *number),
+            unit,
+        };
+        out.extend(std::iter::repeat_n(cadre, households.min(size - linked)));
+        linked += households;
+    }
+    out
 }
 
 /// Who made an interview of `household` with snapshot `snapshot`, and
@@ -469,6 +522,7 @@ fn produce(
     let mut registry: Vec<Household> = Vec::new();
     let mut village_names: HashSet<(usize, String)> = HashSet::new();
     let mut written = 0;
+    let mut cadre_number = 0;
     for v in 0..villages {
         let township_index = v % TOWNSHIPS.len();
         let township = TOWNSHIPS[township_index];
@@ -481,10 +535,10 @@ fn produce(
             .iter()
             .map(|_| (0.6 * base + 0.4 * rng.unit().powi(3)) * 0.6 + 0.02)
             .collect();
-        let cadres: Vec<String> = (0..size.div_ceil(4)).map(|_| person(&mut rng)).collect();
-        for h in 0..size {
+        let cadres = draw_cadres(&mut rng, township, size, &mut cadre_number);
+        for (h, cadre) in cadres.iter().enumerate() {
             let place = (township_index, township, v, &*village);
-            let household = draw_household(&mut rng, place, h, groups, &cadres[h / 4]);
+            let household = draw_household(&mut rng, place, h, groups, cadre);
             // Answers are drawn for the household as it is; checked, they
             // are read with the day their interview began.
             let before = household.facts();

@@ -57,7 +57,7 @@ fn utf8_with_bom_chinese_headers_then_reimport_with_english_headers() {
         .assert()
         .success()
         .stdout(
-            "code    township  village  group  head    members  phone        cadre\n\
+            "code    township  village  group  head    members  phone        cadre  cadre code\n\
              530001  勐烈镇    曼贺村   一组   李明          5  13800000001  王芳\n\
              530002  勐烈镇    曼贺村   二组   白玉兰        6               王芳\n\
              530004  勐烈镇    曼贺村   三组   Li Hua        3\n",

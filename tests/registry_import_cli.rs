@@ -64,9 +64,9 @@ fn columns_absent_from_the_file_leave_stored_fields_alone() {
         .stdout("added 0, updated 1, unchanged 0, skipped 0 row(s)\n");
     assert_eq!(
         exported(&db),
-        "code,township,village,group,head,members,phone,cadre,notes\n\
-         A1,勐烈镇,曼贺村,一组,李明,5,13800000001,王芳,低保户\n\
-         A2,勐烈镇,曼贺村,二组,白玉兰,6,13800000002,王芳,\n"
+        "code,township,village,group,head,members,phone,cadre,cadre_code,unit,notes\n\
+         A1,勐烈镇,曼贺村,一组,李明,5,13800000001,王芳,,,低保户\n\
+         A2,勐烈镇,曼贺村,二组,白玉兰,6,13800000002,王芳,,,\n"
     );
 }
 
@@ -100,9 +100,9 @@ fn chinese_synonyms_of_optional_columns_are_read_and_unknown_columns_named() {
     import(&db, &other).success();
     assert_eq!(
         exported(&db),
-        "code,township,village,group,head,members,phone,cadre,notes\n\
-         A1,勐烈镇,曼贺村,三组,李明,4,13900000009,赵强,搬迁户\n\
-         A2,勐烈镇,曼贺村,二组,白玉兰,6,13700000007,钱多,\n"
+        "code,township,village,group,head,members,phone,cadre,cadre_code,unit,notes\n\
+         A1,勐烈镇,曼贺村,三组,李明,4,13900000009,赵强,,,搬迁户\n\
+         A2,勐烈镇,曼贺村,二组,白玉兰,6,13700000007,钱多,,,\n"
     );
     in_chinese(&db)
         .args(["households", "import"])
@@ -131,14 +131,14 @@ fn empty_cells_keep_stored_values_unless_clear_empty_is_given() {
     import(&db, &blanks)
         .success()
         .stdout("added 0, updated 0, unchanged 1, skipped 0 row(s)\n");
-    assert!(exported(&db).contains("A1,勐烈镇,曼贺村,一组,李明,4,13800000001,王芳,低保户\n"));
+    assert!(exported(&db).contains("A1,勐烈镇,曼贺村,一组,李明,4,13800000001,王芳,,,低保户\n"));
     minqing(&db)
         .args(["households", "import", "--clear-empty"])
         .arg(&blanks)
         .assert()
         .success()
         .stdout("added 0, updated 1, unchanged 0, skipped 0 row(s)\n");
-    assert!(exported(&db).contains("A1,勐烈镇,曼贺村,,李明,4,,王芳,\n"));
+    assert!(exported(&db).contains("A1,勐烈镇,曼贺村,,李明,4,,王芳,,,\n"));
 }
 
 #[test]
@@ -169,7 +169,7 @@ fn a_file_mixing_utf8_and_gbk_rows_is_refused_naming_the_first_other_row() {
         .stderr(predicate::str::contains("第 3 行不是 UTF-8"));
     assert_eq!(
         exported(&db),
-        "code,township,village,group,head,members,phone,cadre,notes\n"
+        "code,township,village,group,head,members,phone,cadre,cadre_code,unit,notes\n"
     );
 }
 
@@ -301,8 +301,8 @@ fn look_alike_codes_are_one_household_and_the_normalising_is_reported() {
     }
     assert_eq!(
         exported(&db),
-        "code,township,village,group,head,members,phone,cadre,notes\n\
-         Z1,勐烈镇,曼贺村,,李明,5,,,\n"
+        "code,township,village,group,head,members,phone,cadre,cadre_code,unit,notes\n\
+         Z1,勐烈镇,曼贺村,,李明,5,,,,,\n"
     );
     in_chinese(&db)
         .args(["households", "import"])
@@ -365,7 +365,7 @@ fn excel_unicode_text_in_utf16_with_tabs_is_imported() {
     import(&db, &be)
         .success()
         .stdout("added 0, updated 0, unchanged 2, skipped 0 row(s)\n");
-    assert!(exported(&db).contains("A1,勐烈镇,曼贺村,一组,李明,4,13800000001,王芳,低保户\n"));
+    assert!(exported(&db).contains("A1,勐烈镇,曼贺村,一组,李明,4,13800000001,王芳,,,低保户\n"));
 }
 
 #[test]
@@ -410,10 +410,10 @@ fn list_shows_control_characters_escaped_and_exports_keep_them() {
     let listed = stdout_of(minqing(&db).args(["households", "list"]));
     assert_eq!(
         listed,
-        "code  township  village  group   head    members  phone  cadre\n\
+        "code  township  village  group   head    members  phone  cadre           cadre code\n\
          C1    勐烈镇    曼贺村   一\\n组  李\\t明        4         \\u{1b}[31m王芳\n\
          C2    勐烈镇    曼贺村   二组    岩温          3         钱多\n"
     );
     assert!(!listed.contains('\u{1b}'));
-    assert!(exported(&db).contains("C1,勐烈镇,曼贺村,\"一\n组\",李\t明,4,,\u{1b}[31m王芳,x\n"));
+    assert!(exported(&db).contains("C1,勐烈镇,曼贺村,\"一\n组\",李\t明,4,,\u{1b}[31m王芳,,,x\n"));
 }

@@ -143,9 +143,18 @@ fn list(village: Option<&str>, db: &Path, lang: Lang) -> Result<(), CliError> {
             "人口",
             "电话",
             "联户干部",
+            "干部编号",
         ],
         Lang::En => vec![
-            "code", "township", "village", "group", "head", "members", "phone", "cadre",
+            "code",
+            "township",
+            "village",
+            "group",
+            "head",
+            "members",
+            "phone",
+            "cadre",
+            "cadre code",
         ],
     };
     let rows: Vec<Vec<String>> = list
@@ -160,6 +169,7 @@ fn list(village: Option<&str>, db: &Path, lang: Lang) -> Result<(), CliError> {
                 h.members.to_string(),
                 h.phone.clone(),
                 h.cadre.clone(),
+                h.cadre_code.clone(),
             ]
         })
         .collect();
@@ -246,6 +256,8 @@ fn household_conflict(c: &crate::store::merge::HouseholdConflict) -> Tr {
             Field::Members => ("人口", "members"),
             Field::Phone => ("电话", "phone"),
             Field::Cadre => ("联户干部", "cadre"),
+            Field::CadreCode => ("干部编号", "cadre code"),
+            Field::Unit => ("工作单位", "work unit"),
             Field::Notes => ("备注", "notes"),
         };
         match lang {

@@ -15,7 +15,17 @@ use crate::survey::{Need, Question, Section, Survey};
 pub fn households(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError> {
     sink.header(
         &[
-            "code", "township", "village", "group", "head", "members", "phone", "cadre", "notes",
+            "code",
+            "township",
+            "village",
+            "group",
+            "head",
+            "members",
+            "phone",
+            "cadre",
+            "cadre_code",
+            "unit",
+            "notes",
         ]
         .map(String::from),
     )?;
@@ -29,6 +39,8 @@ pub fn households(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError>
             Cell::int(hh.members),
             Cell::text(hh.phone),
             Cell::text(hh.cadre),
+            Cell::text(hh.cadre_code),
+            Cell::text(hh.unit),
             Cell::text(hh.notes),
         ])?;
     }

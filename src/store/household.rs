@@ -8,7 +8,9 @@ use crate::interview::HouseholdFacts;
 use crate::tr;
 
 /// A registered household. `group` (villagers' group), `phone`, `cadre`
-/// and `notes` are empty when unknown.
+/// (the linked cadre's name), `cadre_code` and `unit` (the cadre's code
+/// and work unit, which tell namesakes apart) and `notes` are empty when
+/// unknown.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Household {
     pub code: String,
@@ -20,6 +22,8 @@ pub struct Household {
     pub phone: String,
     pub cadre: String,
     pub notes: String,
+    pub cadre_code: String,
+    pub unit: String,
 }
 
 /// The largest household Minqing accepts; more is a typing error.
@@ -126,11 +130,13 @@ pub enum Field {
     Members,
     Phone,
     Cadre,
+    CadreCode,
+    Unit,
     Notes,
 }
 
 impl Field {
-    pub const ALL: [Field; 8] = [
+    pub const ALL: [Field; 10] = [
         Field::Township,
         Field::Village,
         Field::Group,
@@ -138,6 +144,8 @@ impl Field {
         Field::Members,
         Field::Phone,
         Field::Cadre,
+        Field::CadreCode,
+        Field::Unit,
         Field::Notes,
     ];
 
@@ -151,6 +159,8 @@ impl Field {
             Field::Members => h.members.to_string(),
             Field::Phone => h.phone.clone(),
             Field::Cadre => h.cadre.clone(),
+            Field::CadreCode => h.cadre_code.clone(),
+            Field::Unit => h.unit.clone(),
             Field::Notes => h.notes.clone(),
         }
     }
@@ -165,6 +175,8 @@ impl Field {
             Field::Members => to.members = from.members,
             Field::Phone => to.phone.clone_from(&from.phone),
             Field::Cadre => to.cadre.clone_from(&from.cadre),
+            Field::CadreCode => to.cadre_code.clone_from(&from.cadre_code),
+            Field::Unit => to.unit.clone_from(&from.unit),
             Field::Notes => to.notes.clone_from(&from.notes),
         }
     }
@@ -178,6 +190,8 @@ pub struct Keep {
     pub group: bool,
     pub phone: bool,
     pub cadre: bool,
+    pub cadre_code: bool,
+    pub unit: bool,
     pub notes: bool,
 }
 
@@ -191,6 +205,8 @@ impl Keep {
             group: pick(self.group, &new.group, &stored.group),
             phone: pick(self.phone, &new.phone, &stored.phone),
             cadre: pick(self.cadre, &new.cadre, &stored.cadre),
+            cadre_code: pick(self.cadre_code, &new.cadre_code, &stored.cadre_code),
+            unit: pick(self.unit, &new.unit, &stored.unit),
             notes: pick(self.notes, &new.notes, &stored.notes),
             ..new.clone()
         }
@@ -263,26 +279,33 @@ pub struct UpsertCounts {
     pub unchanged: usize,
 }
 
-const COLUMNS: &str = "code, township, village, grp, head, members, phone, cadre, notes";
+/// The registry columns of a record, in the order [`household_at`] reads
+/// them.
+pub(crate) const COLUMNS: &str =
+    "code, township, village, grp, head, members, phone, cadre, notes, cadre_code, unit";
 
 /// Copies a household's record as it is (`?1`: its code) into the
 /// append-only history, before it is replaced: no record is ever lost.
 pub(super) const KEEP_IN_HISTORY: &str = "INSERT OR IGNORE INTO household_history
-    (code, township, village, grp, head, members, phone, cadre, notes, at, stamp, device)
-    SELECT code, township, village, grp, head, members, phone, cadre, notes, updated_at, stamp, device
+    (code, township, village, grp, head, members, phone, cadre, notes, cadre_code, unit, at,
+     stamp, device)
+    SELECT code, township, village, grp, head, members, phone, cadre, notes, cadre_code, unit,
+     updated_at, stamp, device
     FROM household WHERE code = ?1";
 
 /// Replaces a household's record (`?1` its code, then the fields, the
-/// wall-clock time, the stamp and the device of the change).
+/// wall-clock time, the stamp and the device of the change, then the
+/// cadre's code and unit).
 pub(super) const UPDATE_RECORD: &str = "UPDATE household SET township = ?2, village = ?3, grp = ?4,
     head = ?5, members = ?6, phone = ?7, cadre = ?8, notes = ?9, updated_at = ?10, stamp = ?11,
-    device = ?12 WHERE code = ?1";
+    device = ?12, cadre_code = ?13, unit = ?14 WHERE code = ?1";
 
 /// The insert of a household's record, as a literal for [`concat!`].
 macro_rules! insert_record {
     () => {
         "INSERT INTO household (code, township, village, grp, head, members, phone, cadre, notes,
-         updated_at, stamp, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+         updated_at, stamp, device, cadre_code, unit)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
     };
 }
 
@@ -297,8 +320,9 @@ const INSERT_NEW_RECORD: &str = concat!(insert_record!(), " ON CONFLICT (code) D
 /// Inserts into the history a household record as it was, with its time,
 /// stamp and device (kept once: the same version again is ignored).
 pub(super) const INSERT_HISTORY: &str = "INSERT OR IGNORE INTO household_history
-    (code, township, village, grp, head, members, phone, cadre, notes, at, stamp, device)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    (code, township, village, grp, head, members, phone, cadre, notes, at, stamp, device,
+     cadre_code, unit)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 /// Runs `sql`, whose parameters are a household record in registry column
 /// order then the time, stamp and device of the change ([`INSERT_RECORD`],
@@ -312,8 +336,20 @@ pub(super) fn write_record(
     device: &str,
 ) -> rusqlite::Result<usize> {
     tx.prepare_cached(sql)?.execute(params![
-        h.code, h.township, h.village, h.group, h.head, h.members, h.phone, h.cadre, h.notes, at,
-        stamp, device
+        h.code,
+        h.township,
+        h.village,
+        h.group,
+        h.head,
+        h.members,
+        h.phone,
+        h.cadre,
+        h.notes,
+        at,
+        stamp,
+        device,
+        h.cadre_code,
+        h.unit
     ])
 }
 
@@ -321,7 +357,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Household> {
     household_at(r, 0)
 }
 
-/// A household from the nine registry columns of a row, in [`COLUMNS`]
+/// A household from the eleven registry columns of a row, in [`COLUMNS`]
 /// order, starting at column `first`.
 pub(crate) fn household_at(r: &Row<'_>, first: usize) -> rusqlite::Result<Household> {
     Ok(Household {
@@ -334,6 +370,8 @@ pub(crate) fn household_at(r: &Row<'_>, first: usize) -> rusqlite::Result<Househ
         phone: r.get(first + 6)?,
         cadre: r.get(first + 7)?,
         notes: r.get(first + 8)?,
+        cadre_code: r.get(first + 9)?,
+        unit: r.get(first + 10)?,
     })
 }
 

@@ -217,6 +217,7 @@ pub const MIGRATIONS: &[&str] = &[
     // 8: rounds of fieldwork. Every interview belongs to one; a household
     // has one interview per questionnaire per round, and priorities are
     // computed for a round. At most one round is open (`closed_at` NULL).
+    // A household's linked cadre is told apart by a code and a work unit.
     // The interviews made before rounds make the first round, open. The
     // `counted` rows are kept per round and household.
     concat!(
@@ -234,6 +235,10 @@ pub const MIGRATIONS: &[&str] = &[
             SELECT 1, '首轮', date(min(started_at) / 1000, 'unixepoch'), min(started_at), 0, ''
             FROM interview HAVING count(*) > 0;
         ALTER TABLE interview ADD COLUMN round_id INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE household ADD COLUMN cadre_code TEXT NOT NULL DEFAULT '';
+        ALTER TABLE household ADD COLUMN unit TEXT NOT NULL DEFAULT '';
+        ALTER TABLE household_history ADD COLUMN cadre_code TEXT NOT NULL DEFAULT '';
+        ALTER TABLE household_history ADD COLUMN unit TEXT NOT NULL DEFAULT '';
         UPDATE interview SET round_id = 1;
         DROP INDEX interview_draft;
         CREATE INDEX interview_draft ON interview (round_id, household_id, snapshot_id)

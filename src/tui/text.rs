@@ -47,6 +47,8 @@ texts! {
     Members => "人口", "Members";
     Phone => "电话", "Phone";
     Cadre => "联户干部", "Cadre";
+    CadreCode => "干部编号", "Cadre code";
+    WorkUnit => "工作单位", "Work unit";
     Notes => "备注", "Notes";
     NotStarted => "未", "-";
     Draft => "草稿", "draft";

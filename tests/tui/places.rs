@@ -136,7 +136,7 @@ fn an_edit_that_keeps_the_place_is_not_asked_about() {
     key(&mut m, KeyCode::Enter); // 勐烈镇 曼贺村
     key(&mut m, KeyCode::Char('e'));
     // From the township field to the notes.
-    for _ in 0..7 {
+    for _ in 0..9 {
         key(&mut m, KeyCode::Tab);
     }
     typ(&mut m, "水窖");

@@ -183,7 +183,7 @@ pub struct ImportReport {
 
 /// Registry fields and the header names that mean them (compared after
 /// [`header_key`]).
-const FIELDS: [(&str, &[&str]); 9] = [
+const FIELDS: [(&str, &[&str]); 11] = [
     (
         "code",
         &["code", "户编码", "户码", "户编号", "户号", "编码"],
@@ -228,6 +228,28 @@ const FIELDS: [(&str, &[&str]); 9] = [
             "帮扶责任人",
         ],
     ),
+    (
+        "cadre_code",
+        &[
+            "cadre_code",
+            "cadre code",
+            "干部编号",
+            "干部代码",
+            "联户干部编号",
+            "干部工号",
+        ],
+    ),
+    (
+        "unit",
+        &[
+            "unit",
+            "work unit",
+            "工作单位",
+            "干部单位",
+            "联户干部单位",
+            "单位",
+        ],
+    ),
     ("notes", &["notes", "note", "remarks", "备注"]),
 ];
 
@@ -243,6 +265,8 @@ fn column_zh(field: &str) -> &'static str {
         "members" => "人口",
         "phone" => "电话",
         "cadre" => "联户干部",
+        "cadre_code" => "干部编号",
+        "unit" => "工作单位",
         _ => "备注",
     }
 }
@@ -407,6 +431,8 @@ fn read_row(
     let (group, keep_group) = optional("group");
     let (phone, keep_phone) = optional("phone");
     let (cadre, keep_cadre) = optional("cadre");
+    let (cadre_code, keep_cadre_code) = optional("cadre_code");
+    let (unit, keep_unit) = optional("unit");
     let (notes, keep_notes) = optional("notes");
     let household = Household {
         code,
@@ -418,11 +444,15 @@ fn read_row(
         phone,
         cadre,
         notes,
+        cadre_code,
+        unit,
     };
     let keep = Keep {
         group: keep_group,
         phone: keep_phone,
         cadre: keep_cadre,
+        cadre_code: keep_cadre_code,
+        unit: keep_unit,
         notes: keep_notes,
     };
     (written, RegistryRow { household, keep }, reasons)

@@ -8,6 +8,7 @@ use rusqlite::OptionalExtension;
 
 use super::other::version_at;
 use super::{HouseholdConflict, MergeReport, RecordVersion};
+use crate::store::household::COLUMNS;
 use crate::store::household::{INSERT_HISTORY, INSERT_RECORD, UPDATE_RECORD, write_record};
 use crate::store::{Result, Store};
 
@@ -28,10 +29,11 @@ impl Store {
         let code = &theirs.household.code;
         let local: Option<(i64, RecordVersion)> = tx
             .query_row(
-                "SELECT code, township, village, grp, head, members, phone, cadre, notes, updated_at,
-                 stamp, device, id FROM household WHERE code = ?1",
+                &format!(
+                    "SELECT {COLUMNS}, updated_at, stamp, device, id FROM household WHERE code = ?1"
+                ),
                 [code],
-                |r| Ok((r.get(12)?, version_at(r)?)),
+                |r| Ok((r.get(14)?, version_at(r)?)),
             )
             .optional()?;
         let their_versions: Vec<&RecordVersion> =
@@ -89,10 +91,9 @@ impl Store {
 
 /// The records of a household's history in this file.
 fn local_history(tx: &rusqlite::Transaction<'_>, code: &str) -> Result<Vec<RecordVersion>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT code, township, village, grp, head, members, phone, cadre, notes, at, stamp, device
-         FROM household_history WHERE code = ?1",
-    )?;
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {COLUMNS}, at, stamp, device FROM household_history WHERE code = ?1"
+    ))?;
     Ok(stmt
         .query_map([code], version_at)?
         .collect::<rusqlite::Result<_>>()?)

@@ -8,7 +8,7 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::{ClockProblem, RecordVersion};
-use crate::store::household::household_at;
+use crate::store::household::{COLUMNS, household_at};
 use crate::store::{CURRENT_VERSION, Result, Store, StoreError};
 
 pub(super) struct OtherSnapshot {
@@ -69,14 +69,14 @@ pub(super) struct Other {
     pub(super) audit: Vec<AuditRow>,
 }
 
-/// A record version from a row: the nine registry columns, then the time,
-/// the stamp and the device.
+/// A record version from a row: the eleven registry columns, then the
+/// time, the stamp and the device.
 pub(super) fn version_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecordVersion> {
     Ok(RecordVersion {
         household: household_at(r, 0)?,
-        at: r.get(9)?,
-        stamp: r.get(10)?,
-        device: r.get(11)?,
+        at: r.get(11)?,
+        stamp: r.get(12)?,
+        device: r.get(13)?,
     })
 }
 
@@ -202,17 +202,15 @@ type Records = (Vec<RecordVersion>, HashMap<String, Vec<RecordVersion>>);
 
 /// Each household's current record, and the records of its history.
 fn read_households(conn: &Connection) -> rusqlite::Result<Records> {
-    let mut stmt = conn.prepare(
-        "SELECT code, township, village, grp, head, members, phone, cadre, notes, updated_at,
-         stamp, device FROM household",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS}, updated_at, stamp, device FROM household"
+    ))?;
     let households = stmt
         .query_map([], version_at)?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare(
-        "SELECT code, township, village, grp, head, members, phone, cadre, notes, at,
-         stamp, device FROM household_history",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS}, at, stamp, device FROM household_history"
+    ))?;
     let mut history: HashMap<String, Vec<RecordVersion>> = HashMap::new();
     for v in stmt.query_map([], version_at)? {
         let v = v?;

@@ -61,8 +61,9 @@ pub struct Form {
 const TOWNSHIP: usize = 1;
 const VILLAGE: usize = 2;
 
-/// code, township, village, group, head, members, phone, cadre, notes.
-pub const FIELDS: usize = 9;
+/// code, township, village, group, head, members, phone, cadre, the
+/// cadre's code and work unit, notes.
+pub const FIELDS: usize = 11;
 
 const LABELS: [T; FIELDS] = [
     T::Code,
@@ -73,6 +74,8 @@ const LABELS: [T; FIELDS] = [
     T::Members,
     T::Phone,
     T::Cadre,
+    T::CadreCode,
+    T::WorkUnit,
     T::Notes,
 ];
 
@@ -121,6 +124,8 @@ impl Form {
             &h.members.to_string(),
             &h.phone,
             &h.cadre,
+            &h.cadre_code,
+            &h.unit,
             &h.notes,
         ];
         Form {
@@ -287,7 +292,9 @@ impl Form {
             members: members.parse().unwrap_or(0),
             phone: v[6].clone(),
             cadre: v[7].clone(),
-            notes: v[8].clone(),
+            cadre_code: v[8].clone(),
+            unit: v[9].clone(),
+            notes: v[10].clone(),
         };
         (household, members)
     }
