@@ -19,6 +19,7 @@ pub enum ExportKind {
     Households,
     Codebook,
     Trend,
+    Coverage,
 }
 
 pub struct ExportArgs<'a> {
@@ -33,6 +34,8 @@ pub struct ExportArgs<'a> {
     pub wide: bool,
     /// The rounds `export trend` compares.
     pub trend: &'a super::trend::TrendRounds,
+    /// What `export coverage` counts per, and the questionnaires in use.
+    pub coverage: (crate::report::coverage::Per, Option<&'a Path>),
     pub priorities: &'a PriorityArgs,
 }
 
@@ -43,6 +46,7 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
         ExportKind::Households => "households.csv",
         ExportKind::Codebook => "codebook.csv",
         ExportKind::Trend => "trend.csv",
+        ExportKind::Coverage => "coverage.csv",
     });
     let out = args.out.map_or(default, Path::to_path_buf);
     let to_stdout = out == Path::new("-");
@@ -92,6 +96,17 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
             }
             _ => None,
         };
+        let coverage = match args.what {
+            ExportKind::Coverage => {
+                let (per, surveys) = args.coverage;
+                let round = args.priorities.round.as_deref();
+                let (round, rows) = super::coverage::compute(&store, surveys, (round, per), lang)
+                    .map_err(ExportError::Usage)?;
+                super::coverage::say_round(round.as_ref(), lang);
+                rows
+            }
+            _ => Vec::new(),
+        };
         let round = store.round_or_ranked(args.priorities.round.as_deref())?;
         if let Some(name) = round.as_ref().map(|r| &r.name)
             && matches!(args.what, ExportKind::Priorities | ExportKind::Responses)
@@ -120,6 +135,9 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
             }
             ExportKind::Households => export::households(sink, &store),
             ExportKind::Codebook => export::codebook(sink, &store),
+            ExportKind::Coverage => {
+                crate::report::coverage::write(sink, &coverage, args.coverage.0, lang)
+            }
             ExportKind::Trend => match &trend {
                 Some(t) => crate::report::trend::write(sink, &t.rows, &t.rules, lang),
                 None => Ok(()),

@@ -4,6 +4,7 @@
 //! command's [`CliError`]. It holds no logic of its own.
 
 mod check;
+mod coverage;
 mod data;
 mod doctor;
 mod error;
@@ -133,6 +134,15 @@ pub enum Command {
         #[arg(long)]
         township: Option<String>,
     },
+    /// 本轮走访进度:按干部、村或乡镇 / where fieldwork stands in a round, per cadre, village or township
+    Coverage {
+        /// 按干部、村或乡镇 / per cadre, village or township
+        #[arg(long, value_enum, default_value = "cadre")]
+        by: crate::report::coverage::Per,
+        /// 这一轮(默认:当前轮次)/ this round [default: the current one]
+        #[arg(long)]
+        round: Option<String>,
+    },
     /// 调查轮次:开始、结束、列出 / rounds of fieldwork: open, close, list
     Round {
         #[command(subcommand)]
@@ -163,6 +173,9 @@ pub enum Command {
         wide: bool,
         #[command(flatten)]
         trend: trend::TrendRounds,
+        /// 走访进度按干部、村或乡镇 / coverage per cadre, village or township
+        #[arg(long, value_enum, default_value = "cadre")]
+        per: crate::report::coverage::Per,
         #[command(flatten)]
         priorities: PriorityArgs,
     },
@@ -417,6 +430,9 @@ pub fn main() -> ExitCode {
             lang,
         ),
         Some(Command::Round { action }) => round::run(action, &db(), lang),
+        Some(Command::Coverage { by, round }) => {
+            coverage::run(&db(), cli.surveys.as_deref(), (round.as_deref(), *by), lang)
+        }
         Some(Command::Trend {
             rounds,
             by,
@@ -437,6 +453,7 @@ pub fn main() -> ExitCode {
             force,
             wide,
             trend,
+            per,
             priorities,
         }) => export::export(
             &db(),
@@ -449,6 +466,7 @@ pub fn main() -> ExitCode {
                 force: *force,
                 wide: *wide,
                 trend,
+                coverage: (*per, cli.surveys.as_deref()),
                 priorities,
             },
             lang,

@@ -3,6 +3,7 @@
 //! Owns layout only; the numbers come from the store and the core.
 
 mod columns;
+pub mod coverage;
 pub mod csv_out;
 pub mod export;
 pub mod priorities;

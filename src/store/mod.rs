@@ -11,6 +11,7 @@ mod audit;
 mod backup;
 pub mod bulk;
 mod clock;
+pub mod coverage;
 pub mod doctor;
 mod error;
 mod file;

@@ -305,7 +305,7 @@ impl Store {
 }
 
 /// Each snapshot's place among `surveys`, for those of one of them.
-fn wanted_snapshots(
+pub(super) fn wanted_snapshots(
     tx: &rusqlite::Transaction<'_>,
     surveys: &[&str],
 ) -> Result<HashMap<i64, usize>> {
