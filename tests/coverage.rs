@@ -3,12 +3,10 @@
 //! work unit, never by name alone.
 
 mod common;
-#[path = "common/fixtures.rs"]
-mod fixtures;
 
 use common::minqing;
-use fixtures::water;
 use minqing::store::Store;
+use minqing::survey::Survey;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
@@ -19,6 +17,12 @@ H3,勐烈镇,纳板村,岩温,5,黄云,GB002,县水务局\n\
 H4,勐烈镇,曼贺村,刀岩,2,李强,,县财政局\n\
 H5,勐烈镇,纳板村,玉香,6,李强,,县教育体育局\n\
 H6,勐烈镇,纳板村,岩罕,3,,,\n";
+
+fn water() -> Survey {
+    minqing::survey::load(minqing::survey::bundled::BUNDLED[1].1)
+        .survey
+        .expect("water loads")
+}
 
 fn complete_water(store: &Store, code: &str) {
     let id = store
