@@ -9,6 +9,7 @@ mod data;
 mod doctor;
 mod error;
 mod export;
+mod package;
 mod plan;
 mod round;
 mod trend;
@@ -142,6 +143,25 @@ pub enum Command {
         /// 这一轮(默认:当前轮次)/ this round [default: the current one]
         #[arg(long)]
         round: Option<String>,
+    },
+    /// 工作包:把一位干部或几个村的农户拷到另一台电脑 / work packages: a cadre's or some villages' households for another laptop
+    ///
+    /// 新数据库含这些农户、使用中的问卷、所有轮次和这些农户以前的调查;带回后用 minqing merge 合并。
+    /// A new database with those households, the questionnaires in use, the rounds and those
+    /// households' earlier interviews; back here, merge it with minqing merge.
+    Package {
+        /// 联户干部的编号(或不重名时的姓名)/ the linked cadre's code (or name, when no namesake has it)
+        #[arg(long)]
+        cadre: Option<String>,
+        /// 村名或 乡镇/村,可重复 / a village, or township/village; repeatable
+        #[arg(long)]
+        village: Vec<String>,
+        /// 每位联户干部一个文件,写到 --out 文件夹 / one file per linked cadre, in the --out folder
+        #[arg(long, conflicts_with_all = ["cadre", "village"])]
+        all_cadres: bool,
+        /// 工作包文件(不覆盖已有文件),或 --all-cadres 的文件夹 / the package file (never replacing one), or the folder for --all-cadres
+        #[arg(long, required = true)]
+        out: PathBuf,
     },
     /// 调查轮次:开始、结束、列出 / rounds of fieldwork: open, close, list
     Round {
@@ -430,6 +450,22 @@ pub fn main() -> ExitCode {
             lang,
         ),
         Some(Command::Round { action }) => round::run(action, &db(), lang),
+        Some(Command::Package {
+            cadre,
+            village,
+            all_cadres,
+            out,
+        }) => package::run(
+            &db(),
+            cli.surveys.as_deref(),
+            &package::Which {
+                cadre: cadre.as_deref(),
+                villages: village,
+                all_cadres: *all_cadres,
+            },
+            out,
+            lang,
+        ),
         Some(Command::Coverage { by, round }) => {
             coverage::run(&db(), cli.surveys.as_deref(), (round.as_deref(), *by), lang)
         }

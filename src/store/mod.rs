@@ -22,6 +22,7 @@ pub mod interview;
 pub mod merge;
 mod meta;
 pub mod overview;
+pub mod package;
 pub mod places;
 pub mod priorities;
 pub mod revalidate;
