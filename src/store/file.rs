@@ -179,6 +179,9 @@ impl Store {
         )
         .map_err(failed)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(failed)?;
+        // Room for every statement a merge or a save uses, so that none is
+        // parsed again for each file or answer.
+        conn.set_prepared_statement_cache_capacity(128);
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
             .map_err(failed)?;

@@ -480,13 +480,11 @@ impl Store {
 
     pub fn household(&self, code: &str) -> Result<Option<Household>> {
         self.located(|| {
+            // Cached: a merge reads a household for every interview.
             Ok(self
                 .conn
-                .query_row(
-                    &format!("SELECT {COLUMNS} FROM household WHERE code = ?1"),
-                    [code],
-                    from_row,
-                )
+                .prepare_cached(&format!("SELECT {COLUMNS} FROM household WHERE code = ?1"))?
+                .query_row([code], from_row)
                 .optional()?)
         })
     }

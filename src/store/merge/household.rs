@@ -28,13 +28,10 @@ impl Store {
     ) -> Result<i64> {
         let code = &theirs.household.code;
         let local: Option<(i64, RecordVersion)> = tx
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS}, updated_at, stamp, device, id FROM household WHERE code = ?1"
-                ),
-                [code],
-                |r| Ok((r.get(14)?, version_at(r)?)),
-            )
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS}, updated_at, stamp, device, id FROM household WHERE code = ?1"
+            ))?
+            .query_row([code], |r| Ok((r.get(14)?, version_at(r)?)))
             .optional()?;
         let their_versions: Vec<&RecordVersion> =
             std::iter::once(theirs).chain(their_history).collect();
@@ -55,7 +52,8 @@ impl Store {
         let new_here = not_in(&their_versions, &ours);
         let theirs_wins = winner.key() > current.key();
         if theirs_wins {
-            tx.execute(crate::store::household::KEEP_IN_HISTORY, [code])?;
+            tx.prepare_cached(crate::store::household::KEEP_IN_HISTORY)?
+                .execute([code])?;
             write(UPDATE_RECORD, winner)?;
         }
         for v in new_here

@@ -48,12 +48,11 @@ impl Store {
         report: &mut MergeReport,
     ) -> Result<()> {
         let local: Option<LocalRow> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT id, status, started_at, updated_at, completed_at, answers, stamp
                  FROM interview WHERE uuid = ?1",
-                [&o.uuid],
-                |r| LocalRow::try_from(r),
-            )
+            )?
+            .query_row([&o.uuid], |r| LocalRow::try_from(r))
             .optional()?;
         let survey = self.snapshot_survey(snapshot_id)?;
         let household = self
@@ -80,6 +79,14 @@ impl Store {
             report.interviews_added += 1;
             return Ok(());
         };
+        // The same row on both sides (a package merged back unchanged):
+        // nothing to combine.
+        if (local.1.as_str(), local.5.as_str(), local.6)
+            == (o.status.as_str(), o.answers.as_str(), o.stamp)
+        {
+            report.interviews_unchanged += 1;
+            return Ok(());
+        }
         let local_answers = decode_answers(&local.5).map_err(|e| e.at(&self.path))?;
         let mut merged = merge_fields(tx, o, &local, &local_answers, &other_answers, seen)?;
         // The interview began when the earlier of the two says.
@@ -147,20 +154,20 @@ fn update_interview(
     } else {
         None
     };
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE interview SET status = ?2, started_at = ?3, updated_at = ?4, completed_at = ?5,
          answers = ?6, hits = ?7, stamp = ?8 WHERE id = ?1",
-        params![
-            id,
-            merged.status,
-            (*started).min(o.started_at),
-            (*updated).max(o.updated_at),
-            completed_at,
-            encode_answers(&merged.answers),
-            hits,
-            (*stamp).max(o.stamp)
-        ],
-    )?;
+    )?
+    .execute(params![
+        id,
+        merged.status,
+        (*started).min(o.started_at),
+        (*updated).max(o.updated_at),
+        completed_at,
+        encode_answers(&merged.answers),
+        hits,
+        (*stamp).max(o.stamp)
+    ])?;
     Ok(())
 }
 
@@ -173,26 +180,26 @@ fn add_interview(
     answers: &str,
     hits: &str,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
          started_at, updated_at, completed_at, answers, hits, stamp, round_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        params![
-            o.uuid,
-            household_id,
-            snapshot_id,
-            o.interviewer,
-            o.device,
-            o.status,
-            o.started_at,
-            o.updated_at,
-            o.completed_at,
-            answers,
-            hits,
-            o.stamp,
-            round_id
-        ],
-    )?;
+    )?
+    .execute(params![
+        o.uuid,
+        household_id,
+        snapshot_id,
+        o.interviewer,
+        o.device,
+        o.status,
+        o.started_at,
+        o.updated_at,
+        o.completed_at,
+        answers,
+        hits,
+        o.stamp,
+        round_id
+    ])?;
     Ok(())
 }
 
@@ -210,12 +217,11 @@ fn merge_fields(
     let (status, stamp) = (&local.1, local.6);
     let other_newer = o.stamp > stamp;
     let latest = |field: &str| -> rusqlite::Result<Option<Option<String>>> {
-        tx.query_row(
+        tx.prepare_cached(
             "SELECT new FROM audit WHERE interview = ?1 AND field = ?2
              ORDER BY stamp DESC, device DESC, at DESC LIMIT 1",
-            params![o.uuid, field],
-            |r| r.get(0),
-        )
+        )?
+        .query_row(params![o.uuid, field], |r| r.get(0))
         .optional()
     };
     // Both sides changed the field: the other file in a way this one had

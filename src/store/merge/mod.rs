@@ -144,13 +144,22 @@ impl Store {
         self.merge_clock(&tx, other, &other_data, &mut report)?;
         let round_ids = self.merge_rounds(&tx, other, &other_data.rounds, &mut report)?;
         let mut household_ids: HashMap<String, i64> = HashMap::new();
+        // Households whose record this merge changed: their facts may have
+        // changed, so their complete interviews are checked again.
+        let mut records_changed: Vec<String> = Vec::new();
         for theirs in &other_data.households {
             let code = theirs.household.code.clone();
             let history = other_data.history.get(&code).map_or(&[][..], Vec::as_slice);
+            let before = (report.households.updated, report.household_conflicts.len());
             let id = self.merge_household(&tx, theirs, history, &mut report)?;
+            if (report.households.updated, report.household_conflicts.len()) != before {
+                records_changed.push(code.clone());
+            }
             household_ids.insert(code, id);
         }
         let seen = merge_audit(&tx, &other_data.audit, &mut report)?;
+        // Interviews this merge added or changed.
+        let mut changed: Vec<&[u8]> = Vec::new();
         for o in &other_data.interviews {
             let (Some(&household_id), Some(&snapshot_id)) = (
                 household_ids.get(&o.household),
@@ -166,6 +175,7 @@ impl Store {
                     o.household
                 ),
             })?;
+            let before = (report.interviews_added, report.interviews_updated);
             self.merge_interview(
                 &tx,
                 other,
@@ -174,19 +184,15 @@ impl Store {
                 &seen,
                 &mut report,
             )?;
+            if (report.interviews_added, report.interviews_updated) != before {
+                changed.push(&o.uuid);
+            }
         }
         // Answers combined from two laptops, or a household's newer record,
         // may leave a complete interview failing: it becomes a draft again.
-        let conflicted: Vec<String> = report
-            .household_conflicts
-            .iter()
-            .map(|c| c.kept.household.code.clone())
-            .collect();
-        report.reopened = self.revalidate(
-            &tx,
-            other_data.interviews.iter().map(|o| o.uuid.as_slice()),
-            &conflicted,
-        )?;
+        // An interview neither changed nor of a changed household is as it
+        // was checked before.
+        report.reopened = self.revalidate(&tx, changed.into_iter(), &records_changed)?;
         // Duplicates among the households whose interviews this file
         // brought: the cost of a merge grows with what is merged, not with
         // this file.
@@ -294,11 +300,8 @@ fn merge_snapshots(
             });
         }
         let local: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT id, hash FROM snapshot WHERE survey = ?1 AND version = ?2",
-                params![s.survey, s.version],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT id, hash FROM snapshot WHERE survey = ?1 AND version = ?2")?
+            .query_row(params![s.survey, s.version], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let id = match local {
             Some((id, hash)) if hash == s.hash => id,
@@ -309,8 +312,10 @@ fn merge_snapshots(
                 });
             }
             None => {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO snapshot (survey, version, hash, source, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(
                     params![s.survey, s.version, s.hash, s.source, s.created_at],
                 )?;
                 report.snapshots_added += 1;
@@ -337,14 +342,22 @@ fn duplicates_among(
         let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
         format!("[{}]", ids.join(","))
     });
-    let mut stmt = conn.prepare(
+    // Two statements, not one with `?1 IS NULL OR`: the households asked
+    // about are looked up by the index, not found by reading every
+    // interview.
+    let which = if list.is_some() {
+        "i.household_id IN (SELECT value FROM json_each(?1))"
+    } else {
+        "?1 IS NULL"
+    };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT h.code, r.name, s.survey, count(*) FROM interview i
          JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
          JOIN round r ON r.id = i.round_id
-         WHERE ?1 IS NULL OR i.household_id IN (SELECT value FROM json_each(?1))
+         WHERE {which}
          GROUP BY i.household_id, i.round_id, s.survey HAVING count(*) > 1
-         ORDER BY h.code, r.starts, r.opened_at, s.survey",
-    )?;
+         ORDER BY h.code, r.starts, r.opened_at, s.survey"
+    ))?;
     let rows = stmt.query_map([list], |r| {
         Ok(Duplicate {
             household: r.get(0)?,

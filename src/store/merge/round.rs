@@ -33,11 +33,10 @@ impl Store {
                 });
             }
             let local: Option<(i64, Option<i64>, i64, String)> = tx
-                .query_row(
-                    "SELECT id, closed_at, stamp, device FROM round WHERE name = ?1",
-                    [&o.name],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
+                .prepare_cached("SELECT id, closed_at, stamp, device FROM round WHERE name = ?1")?
+                .query_row([&o.name], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
                 .optional()?;
             let id = match local {
                 Some((id, closed_at, stamp, device)) => {
@@ -52,11 +51,17 @@ impl Store {
                         } else {
                             (None, stamp, device)
                         };
-                        tx.execute(
+                        tx.prepare_cached(
                             "UPDATE round SET starts = coalesce(?2, starts), closed_at = ?3,
                              stamp = ?4, device = ?5 WHERE id = ?1",
-                            params![id, starts_from, closed, stamp, device],
-                        )?;
+                        )?
+                        .execute(params![
+                            id,
+                            starts_from,
+                            closed,
+                            stamp,
+                            device
+                        ])?;
                     }
                     id
                 }
@@ -90,20 +95,25 @@ impl Store {
                 report.rounds_closed.push(o.name.clone());
             }
         }
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO round (name, starts, opened_at, closed_at, stamp, device)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![o.name, o.starts, o.opened_at, closed_at, o.stamp, o.device],
-        )?;
+        )?
+        .execute(params![
+            o.name,
+            o.starts,
+            o.opened_at,
+            closed_at,
+            o.stamp,
+            o.device
+        ])?;
         report.rounds_added += 1;
         Ok(tx.last_insert_rowid())
     }
 }
 
 fn close(tx: &rusqlite::Transaction<'_>, round: &Round, now: i64) -> Result<()> {
-    tx.execute(
-        "UPDATE round SET closed_at = ?2 WHERE id = ?1",
-        params![round.id, now],
-    )?;
+    tx.prepare_cached("UPDATE round SET closed_at = ?2 WHERE id = ?1")?
+        .execute(params![round.id, now])?;
     Ok(())
 }
