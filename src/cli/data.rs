@@ -366,6 +366,19 @@ fn merged(shown: &str, r: &crate::store::merge::MergeReport, lang: Lang) -> Resu
         let n = r.rounds_added;
         say!("{}", tr!("  轮次 新增 {n}", "  rounds +{n}").get(lang));
     }
+    for c in &r.project_conflicts {
+        let (v, rule, round) = (&c.key.village, &c.key.rule, &c.key.round);
+        let (kept, dropped) = (c.kept.name(), c.dropped.name());
+        let (kz, ke, dz, de) = (&kept.zh, &kept.en, &dropped.zh, &dropped.en);
+        say!(
+            "{}",
+            tr!(
+                "  项目冲突:{v} 的 {rule}(轮次 {round})在两台电脑上都改过:保留按合并后的时钟最后修改的“{kz}”,“{dz}”留在项目记录中",
+                "  project conflict: {v} {rule} (round {round}) was changed on both laptops: kept '{ke}', changed last by the merged clocks; '{de}' stays in the project's history"
+            )
+            .get(lang)
+        );
+    }
     for name in &r.rounds_closed {
         say!(
             "{}",

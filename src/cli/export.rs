@@ -20,6 +20,7 @@ pub enum ExportKind {
     Codebook,
     Trend,
     Coverage,
+    Projects,
 }
 
 pub struct ExportArgs<'a> {
@@ -47,6 +48,7 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
         ExportKind::Codebook => "codebook.csv",
         ExportKind::Trend => "trend.csv",
         ExportKind::Coverage => "coverage.csv",
+        ExportKind::Projects => "projects.csv",
     });
     let out = args.out.map_or(default, Path::to_path_buf);
     let to_stdout = out == Path::new("-");
@@ -107,6 +109,14 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
             }
             _ => Vec::new(),
         };
+        let projects = match args.what {
+            ExportKind::Projects => Some(super::project::followed(
+                &store,
+                None,
+                args.priorities.round.as_deref(),
+            )?),
+            _ => None,
+        };
         let round = store.round_or_ranked(args.priorities.round.as_deref())?;
         if let Some(name) = round.as_ref().map(|r| &r.name)
             && matches!(args.what, ExportKind::Priorities | ExportKind::Responses)
@@ -137,6 +147,21 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
             ExportKind::Codebook => export::codebook(sink, &store),
             ExportKind::Coverage => {
                 crate::report::coverage::write(sink, &coverage, args.coverage.0, lang)
+            }
+            ExportKind::Projects => {
+                sink.header(&super::project::headers(lang))?;
+                let (list, rules) = projects
+                    .as_ref()
+                    .map_or((&[][..], &[][..]), |(l, r)| (l.as_slice(), r.as_slice()));
+                for f in list {
+                    let texts = super::project::texts(f, rules, lang);
+                    let cells: Vec<_> = texts
+                        .iter()
+                        .map(|t| crate::report::csv_out::Cell::text(t.as_str()))
+                        .collect();
+                    sink.row(&cells)?;
+                }
+                Ok(())
             }
             ExportKind::Trend => match &trend {
                 Some(t) => crate::report::trend::write(sink, &t.rows, &t.rules, lang),

@@ -4,6 +4,7 @@
 //! command's [`CliError`]. It holds no logic of its own.
 
 mod check;
+mod commands;
 mod coverage;
 mod data;
 mod doctor;
@@ -11,6 +12,7 @@ mod error;
 mod export;
 mod package;
 mod plan;
+mod project;
 mod round;
 mod trend;
 mod xlsform;
@@ -21,6 +23,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use check::{SourceFile, load_files, read_sources};
+pub use commands::{HouseholdsCommand, ProjectCommand, RoundCommand};
 pub use error::CliError;
 
 use crate::i18n::{Lang, Tr};
@@ -163,6 +166,13 @@ pub enum Command {
         #[arg(long, required = true)]
         out: PathBuf,
     },
+    /// 项目跟进:批准、拨款、完工、放弃,以及下一轮的核实 / project follow-up: approved, funded, done, dropped, and the next round's check
+    Project {
+        #[command(subcommand)]
+        action: ProjectCommand,
+    },
+    /// 县里上报的汇总:各轮次按状态的资金、受益户数和人数、核实已解决户数 / the county's summary: funds by status, households and people benefiting, verified resolved
+    Summary,
     /// 调查轮次:开始、结束、列出 / rounds of fieldwork: open, close, list
     Round {
         #[command(subcommand)]
@@ -249,46 +259,6 @@ fn parse_budget(text: &str) -> Result<f64, String> {
     }
     // `-0` is no money, written 0.
     Ok(if amount == 0.0 { 0.0 } else { amount })
-}
-
-#[derive(Debug, Subcommand)]
-pub enum RoundCommand {
-    /// 开始新一轮调查,新的调查都属于这一轮 / open a round: new interviews belong to it
-    Open {
-        /// 轮次名称,如 2026-秋季 / the round's name, such as 2026-autumn
-        name: String,
-        /// 开始日期(默认今天)/ the day it begins [default: today]
-        #[arg(long, value_name = "DATE")]
-        from: Option<String>,
-    },
-    /// 结束进行中的轮次 / close the open round
-    Close,
-    /// 列出所有轮次 / list the rounds
-    List,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum HouseholdsCommand {
-    /// 从 CSV 导入农户(UTF-8、GBK 或 UTF-16,中英文表头)/ import households from CSV (UTF-8, GBK or UTF-16, Chinese or English headers)
-    ///
-    /// 文件里没有的列、空单元格都不改动已有的资料(除非用 --clear-empty)。
-    /// A column the file lacks, or an empty cell, leaves the stored value alone (unless --clear-empty).
-    Import {
-        /// CSV 文件 / CSV file
-        file: PathBuf,
-        /// 跳过有错误的行,只导入正确的行 / import the good rows and list the bad ones
-        #[arg(long)]
-        skip_bad: bool,
-        /// 空单元格清空已有的组、电话、干部、备注(默认保留原值)/ let an empty cell clear the stored group, phone, cadre or notes (by default it leaves them alone)
-        #[arg(long)]
-        clear_empty: bool,
-    },
-    /// 列出农户 / list households
-    List {
-        /// 只列出这个村 / only this village
-        #[arg(long)]
-        village: Option<String>,
-    },
 }
 
 /// Opens the terminal app on the database with the questionnaires in use.
@@ -450,6 +420,8 @@ pub fn main() -> ExitCode {
             lang,
         ),
         Some(Command::Round { action }) => round::run(action, &db(), lang),
+        Some(Command::Project { action }) => project::run(action, &db(), lang),
+        Some(Command::Summary) => project::summary(&db(), lang),
         Some(Command::Package {
             cadre,
             village,

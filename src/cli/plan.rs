@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
+use super::project::Follow;
 use super::{CliError, PriorityArgs};
 use crate::i18n::{Lang, Tr};
 use crate::interview::display_answer;
@@ -61,7 +62,13 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
     let store = open(db, lang)?;
     let (input, projects, choice) = ranked(&store, args).map_err(CliError::store(db))?;
     say_round(&input, lang);
-    let table = priorities_table(&input, &projects, choice.as_ref(), args.by, lang);
+    let follow = super::project::follow_texts(&store, &input, lang).map_err(CliError::store(db))?;
+    let table = priorities_table(
+        (&input, &projects),
+        (choice.as_ref(), &follow),
+        args.by,
+        lang,
+    );
     super::write_stdout(&table)?;
     let n = projects.len();
     eprintln!("{}", tr!("共 {n} 个项目", "{n} project(s)").get(lang));
@@ -76,9 +83,8 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
 /// id, the group only when grouping by group, the village unless grouping
 /// by township.
 fn priorities_table(
-    input: &PriorityInput,
-    projects: &[Project],
-    choice: Option<&Choice>,
+    (input, projects): (&PriorityInput, &[Project]),
+    (choice, follow): (Option<&Choice>, &Follow),
     by: ByArg,
     lang: Lang,
 ) -> String {
@@ -95,10 +101,27 @@ fn priorities_table(
             _ => true,
         })
         .collect();
-    let rows: Vec<Vec<Cow<'_, str>>> = PriorityRow::list(projects, &input.rules, choice)
+    let mut rows: Vec<Vec<Cow<'_, str>>> = PriorityRow::list(projects, &input.rules, choice)
         .map(|row| columns.iter().map(|&c| row.text(c, lang)).collect())
         .collect();
-    let headers: Vec<&str> = columns.iter().map(|c| c.header(lang)).collect();
+    let mut headers: Vec<&str> = columns.iter().map(|c| c.header(lang)).collect();
+    // The follow-up of a project, when any has one.
+    if !follow.is_empty() {
+        headers.push(match lang {
+            Lang::Zh => "跟进",
+            Lang::En => "follow-up",
+        });
+        for (row, p) in rows.iter_mut().zip(projects) {
+            let rule = &input.rules[p.rule];
+            let key = (
+                p.area.township.clone(),
+                p.area.village.clone(),
+                rule.survey.clone(),
+                rule.name.clone(),
+            );
+            row.push(Cow::Owned(follow.get(&key).cloned().unwrap_or_default()));
+        }
+    }
     let right: Vec<usize> = (0..columns.len())
         .filter(|&i| columns[i].is_number())
         .collect();

@@ -124,6 +124,10 @@ pub enum StoreError {
     },
     /// Every round is closed, the last being this one: nothing new begins.
     RoundClosed(String),
+    /// An amount of money that is not a number of yuan, zero or more.
+    BadAmount(String),
+    /// A project's first change gives no status.
+    NoStatus,
     Sqlite(#[source] rusqlite::Error),
 }
 
@@ -398,6 +402,14 @@ impl StoreError {
             StoreError::RoundClosed(name) => tr!(
                 "轮次“{name}”已经结束,不能再开始新的调查(已开始的草稿仍可完成);开始新一轮:minqing round open 名称",
                 "round '{name}' is closed, so no new interview begins (drafts begun in it can still be finished); open the next round: minqing round open NAME"
+            ),
+            StoreError::BadAmount(amount) => tr!(
+                "金额“{amount}”不对:应是 0 或更多的元数",
+                "'{amount}' is no amount: give 0 yuan or more"
+            ),
+            StoreError::NoStatus => tr!(
+                "这个项目还没有状态:请给出 approved(已批准)、funded(已拨款)、done(已完工)或 dropped(已放弃)",
+                "this project has no status yet: give approved, funded, done or dropped"
             ),
             StoreError::Sqlite(e) => tr!("数据库错误:{e}", "database error: {e}"),
         }

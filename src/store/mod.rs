@@ -25,6 +25,7 @@ pub mod overview;
 pub mod package;
 pub mod places;
 pub mod priorities;
+pub mod project;
 pub mod revalidate;
 mod round;
 mod rows;

@@ -127,6 +127,16 @@ impl Store {
 }
 
 impl Store {
+    /// The need rules of every stored questionnaire version, by survey and
+    /// name (a newer version's wording and cost win).
+    pub fn rules(&self) -> Result<Vec<Rule>> {
+        self.located(|| {
+            let mut rules = Vec::new();
+            self.versions(&mut rules)?;
+            Ok(rules)
+        })
+    }
+
     /// [`Store::priorities`] of the round ranked when none is named
     /// ([`Store::ranked_round`]).
     pub fn priorities_ranked(

@@ -218,6 +218,8 @@ pub const MIGRATIONS: &[&str] = &[
     // has one interview per questionnaire per round, and priorities are
     // computed for a round. At most one round is open (`closed_at` NULL).
     // A household's linked cadre is told apart by a code and a work unit.
+    // Each project (round, village, need rule) keeps every change of its
+    // follow-up status, appended; the one stamped last is its status.
     // The interviews made before rounds make the first round, open. The
     // `counted` rows are kept per round and household.
     concat!(
@@ -231,6 +233,29 @@ pub const MIGRATIONS: &[&str] = &[
             device    TEXT NOT NULL
         ) STRICT;
         CREATE UNIQUE INDEX round_one_open ON round ((closed_at IS NULL)) WHERE closed_at IS NULL;
+        CREATE TABLE project_change (
+            id       INTEGER PRIMARY KEY,
+            round    TEXT NOT NULL,
+            township TEXT NOT NULL,
+            village  TEXT NOT NULL,
+            survey   TEXT NOT NULL,
+            rule     TEXT NOT NULL,
+            status   TEXT NOT NULL
+                CHECK (status IN ('approved', 'funded', 'done', 'dropped')),
+            amount   REAL,
+            source   TEXT NOT NULL,
+            day      TEXT NOT NULL,
+            note     TEXT NOT NULL,
+            who      TEXT NOT NULL,
+            at       INTEGER NOT NULL,
+            stamp    INTEGER NOT NULL,
+            device   TEXT NOT NULL,
+            UNIQUE (round, township, village, survey, rule, stamp, device)
+        ) STRICT;
+        CREATE TRIGGER project_change_no_update BEFORE UPDATE ON project_change
+        BEGIN SELECT RAISE(ABORT, 'the projects'' history is append-only'); END;
+        CREATE TRIGGER project_change_no_delete BEFORE DELETE ON project_change
+        BEGIN SELECT RAISE(ABORT, 'the projects'' history is append-only'); END;
         INSERT INTO round (id, name, starts, opened_at, stamp, device)
             SELECT 1, '首轮', date(min(started_at) / 1000, 'unixepoch'), min(started_at), 0, ''
             FROM interview HAVING count(*) > 0;

@@ -92,6 +92,10 @@ pub struct MergeReport {
     pub clock_problems: Vec<ClockProblem>,
     pub snapshots_added: usize,
     pub rounds_added: usize,
+    /// Changes of projects' follow-up added.
+    pub project_changes_added: usize,
+    /// Projects both laptops changed unseen, to different statuses.
+    pub project_conflicts: Vec<crate::store::project::ProjectConflict>,
     /// Rounds closed because another round was open in the other file,
     /// which began later.
     pub rounds_closed: Vec<String>,
@@ -143,6 +147,8 @@ impl Store {
         let snapshot_ids = merge_snapshots(&tx, other, &other_data.snapshots, &mut report)?;
         self.merge_clock(&tx, other, &other_data, &mut report)?;
         let round_ids = self.merge_rounds(&tx, other, &other_data.rounds, &mut report)?;
+        (report.project_changes_added, report.project_conflicts) =
+            self.merge_projects(&tx, &other_data.projects)?;
         let mut household_ids: HashMap<String, i64> = HashMap::new();
         // Households whose record this merge changed: their facts may have
         // changed, so their complete interviews are checked again.

@@ -65,6 +65,7 @@ pub(super) struct Other {
     pub(super) clock: i64,
     pub(super) snapshots: Vec<OtherSnapshot>,
     pub(super) rounds: Vec<OtherRound>,
+    pub(super) projects: Vec<crate::store::project::ProjectChange>,
     pub(super) interviews: Vec<OtherInterview>,
     pub(super) audit: Vec<AuditRow>,
 }
@@ -91,9 +92,11 @@ impl Other {
         let interviews = self.interviews.iter().map(|i| i.stamp);
         let audit = self.audit.iter().map(|a| a.7);
         let rounds = self.rounds.iter().map(|r| r.stamp);
+        let projects = self.projects.iter().map(|p| p.stamp);
         records
             .chain(interviews)
             .chain(rounds)
+            .chain(projects)
             .chain(audit)
             .fold(self.clock, i64::max)
     }
@@ -158,6 +161,7 @@ pub(super) fn read_other(path: &Path) -> Result<Other> {
             clock: clock.and_then(|c| c.parse().ok()).unwrap_or(0),
             snapshots: read_snapshots(&conn)?,
             rounds: read_rounds(&conn)?,
+            projects: crate::store::project::all_changes(&conn)?,
             interviews: read_interviews(&conn)?,
             audit,
         })
