@@ -961,6 +961,55 @@ fn the_priorities_tab_shows_the_change_since_the_round_before() {
 }
 
 #[test]
+fn a_project_status_is_set_from_the_priorities_with_one_key_and_a_short_form() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut m = model(&dir, Lang::Zh);
+    water_for_two_then_priorities(&mut m);
+    key(&mut m, KeyCode::Char('s'));
+    assert!(matches!(m.stack.last(), Some(Screen::FollowUp(_))));
+    key(&mut m, KeyCode::Char('3'));
+    typ(&mut m, "300000");
+    key(&mut m, KeyCode::Enter);
+    typ(&mut m, "衔接资金");
+    snap("follow_up", &mut m);
+    // A bad amount is said and nothing is saved.
+    key(&mut m, KeyCode::BackTab);
+    typ(&mut m, "元");
+    ctrl(&mut m, 's');
+    assert!(matches!(m.stack.last(), Some(Screen::FollowUp(_))));
+    let text = render(&mut m, 80, 24);
+    assert!(text.contains("金额“300000元”不对"), "{text}");
+    key(&mut m, KeyCode::Backspace);
+    ctrl(&mut m, 's');
+    let Some(Screen::Priorities(p)) = m.stack.last() else {
+        panic!("back on the priorities");
+    };
+    let first = &p.projects[p.visible[0]];
+    let rule = &p.input.rules[first.rule];
+    let key_of = minqing::store::project::ProjectKey {
+        round: "首轮".into(),
+        township: first.area.township.clone(),
+        village: first.area.village.clone(),
+        survey: rule.survey.clone(),
+        rule: rule.name.clone(),
+    };
+    let history = m.store.project_history(&key_of).expect("history");
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].status, minqing::store::project::Status::Done);
+    assert_eq!(history[0].amount, Some(300000.0));
+    assert_eq!(history[0].source, "衔接资金");
+    assert_eq!(history[0].who, "王芳");
+    let text = render(&mut m, 80, 24);
+    assert!(text.contains("完工"), "{text}");
+    assert!(text.contains("已保存:已完工"), "{text}");
+    // Esc leaves a project as it was.
+    key(&mut m, KeyCode::Char('s'));
+    key(&mut m, KeyCode::Char('4'));
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(m.store.project_history(&key_of).expect("history").len(), 1);
+}
+
+#[test]
 fn backspace_on_an_empty_answer_stays_on_the_question() {
     let dir = TempDir::new().expect("temp dir");
     let mut m = model(&dir, Lang::En);

@@ -7,7 +7,7 @@ use super::{CliError, Open, ProjectCommand, open_db};
 use crate::i18n::{Lang, Tr};
 use crate::priority::Rule;
 use crate::report::table;
-use crate::store::project::{Followed, NewChange, ProjectKey, Status};
+use crate::store::project::{FollowNote, Followed, NewChange, ProjectKey, Status};
 use crate::store::{Store, StoreError};
 use crate::tr;
 
@@ -387,26 +387,20 @@ pub fn follow_texts(
     input: &crate::store::priorities::PriorityInput,
     lang: Lang,
 ) -> Result<Follow, StoreError> {
-    let mut out = Follow::new();
     let Some(round) = &input.round else {
-        return Ok(out);
+        return Ok(Follow::new());
     };
-    for f in store.followed_projects()? {
-        let k = &f.change.key;
-        let key = (
-            k.township.clone(),
-            k.village.clone(),
-            k.survey.clone(),
-            k.rule.clone(),
-        );
-        if k.round == round.name {
-            out.insert(key, f.change.status.name().get(lang).to_string());
-        } else if f.flagged() && f.later.as_ref().is_some_and(|l| l.round == round.name) {
-            let text = format!("{} ({})", flag_text(lang), k.round);
-            out.entry(key).or_insert(text);
-        }
-    }
-    Ok(out)
+    Ok(store
+        .follow_notes(round)?
+        .into_iter()
+        .map(|(key, note)| {
+            let text = match note {
+                FollowNote::Status { status, .. } => status.name().get(lang).to_string(),
+                FollowNote::DoneEarlier { round } => format!("{} ({round})", flag_text(lang)),
+            };
+            (key, text)
+        })
+        .collect())
 }
 
 /// `project set|list|history`.

@@ -452,3 +452,46 @@ impl Store {
             .collect())
     }
 }
+
+/// What the follow-up says of a project of a round, for the ranking of
+/// that round.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FollowNote {
+    /// The project has this status in the round.
+    Status { status: Status },
+    /// The project was done in an earlier round, and this round still
+    /// finds its households in need.
+    DoneEarlier { round: String },
+}
+
+/// (township, village, survey, rule).
+pub type PlaceRule = (String, String, String, String);
+
+impl Store {
+    /// The follow-up of each project of `round`'s ranking that has one.
+    pub fn follow_notes(&self, round: &super::Round) -> Result<HashMap<PlaceRule, FollowNote>> {
+        let mut out = HashMap::new();
+        for f in self.followed_projects()? {
+            let k = &f.change.key;
+            let key = (
+                k.township.clone(),
+                k.village.clone(),
+                k.survey.clone(),
+                k.rule.clone(),
+            );
+            if k.round == round.name {
+                out.insert(
+                    key,
+                    FollowNote::Status {
+                        status: f.change.status,
+                    },
+                );
+            } else if f.flagged() && f.later.as_ref().is_some_and(|l| l.round == round.name) {
+                out.entry(key).or_insert(FollowNote::DoneEarlier {
+                    round: k.round.clone(),
+                });
+            }
+        }
+        Ok(out)
+    }
+}

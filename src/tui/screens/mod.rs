@@ -9,6 +9,7 @@
 //! ([`review`]); both use the state, neither uses the other.
 
 pub mod explain;
+pub mod follow;
 pub mod form;
 pub mod households;
 pub mod interview;
@@ -184,6 +185,8 @@ pub enum Screen {
     Interview(Box<interview::Interview>),
     Priorities(Box<priorities::Priorities>),
     Explain(Box<explain::Explain>),
+    /// A project's follow-up status being set.
+    FollowUp(Box<follow::FollowUp>),
 }
 
 /// A key on the interview: Enter right after completing goes on to what
@@ -226,6 +229,7 @@ impl Screen {
             Screen::Interview(i) => interview_key(i, ctx, k),
             Screen::Priorities(s) => s.key(ctx, k),
             Screen::Explain(s) => s.key(ctx, k),
+            Screen::FollowUp(s) => s.key(ctx, k),
         }
     }
 
@@ -258,6 +262,7 @@ impl Screen {
             Screen::Villages(s) => s.filter.editing.as_mut(),
             Screen::Households(s) => s.filter.editing.as_mut(),
             Screen::Form(f) => f.input(),
+            Screen::FollowUp(f) => f.input(),
             Screen::Interview(i) => question::input(i),
             _ => None,
         }
@@ -303,7 +308,7 @@ impl Screen {
     pub fn wheel_scrolls(&self) -> bool {
         match self {
             Screen::Interview(i) => i.mode != interview::Mode::Question,
-            Screen::Form(_) | Screen::Name(_) => false,
+            Screen::Form(_) | Screen::Name(_) | Screen::FollowUp(_) => false,
             _ => true,
         }
     }
@@ -335,6 +340,7 @@ impl Screen {
         match self {
             Screen::Villages(v) => v.refresh(ctx),
             Screen::Households(h) => h.refresh(ctx),
+            Screen::Priorities(p) => p.refresh(ctx),
             _ => Ok(()),
         }
     }
@@ -361,6 +367,7 @@ impl Screen {
             },
             Screen::Priorities(s) => s.render(frame, body, ctx.lang),
             Screen::Explain(s) => s.render(frame, body, ctx.lang),
+            Screen::FollowUp(s) => s.render(frame, body, ctx.lang),
         }
     }
 
@@ -400,6 +407,7 @@ impl Screen {
             },
             Screen::Priorities(_) => T::KeysPriorities,
             Screen::Explain(_) => T::KeysExplain,
+            Screen::FollowUp(_) => T::FollowKeys,
         })
     }
 
@@ -407,7 +415,7 @@ impl Screen {
     pub fn tab(&self) -> Tab {
         match self {
             Screen::Surveys(_) => Tab::Surveys,
-            Screen::Priorities(_) => Tab::Priorities,
+            Screen::Priorities(_) | Screen::FollowUp(_) => Tab::Priorities,
             _ => Tab::Villages,
         }
     }

@@ -14,6 +14,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::explain::Explain;
+use super::follow::FollowUp;
 use super::{Ctx, Go, Outcome, Screen, Tab, navigate, pick};
 use crate::i18n::Lang;
 use crate::priority::{Area, By, Filter, Project, category_areas, category_name};
@@ -21,6 +22,7 @@ use crate::report::priorities::{Column, PriorityRow};
 use crate::store::StoreError;
 use crate::store::places::Places;
 use crate::store::priorities::PriorityInput;
+use crate::store::project::{FollowNote, PlaceRule, ProjectKey, Status};
 use crate::tui::text::T;
 use crate::tui::widgets::fit::fit;
 use crate::tui::widgets::key_bar::KeyBar;
@@ -52,6 +54,8 @@ pub struct Priorities {
     pub places: Places,
     /// Households affected in the round before, to show the change.
     before: Before,
+    /// The follow-up of projects of the round that have one.
+    follow: HashMap<PlaceRule, FollowNote>,
 }
 
 /// Households affected per village and rule in the round before the one
@@ -182,8 +186,13 @@ impl Priorities {
         // From the index of places, not a copy of every household's.
         let places = ctx.store.places()?;
         let before = Before::load(ctx, &input)?;
+        let follow = match &input.round {
+            Some(round) => ctx.store.follow_notes(round)?,
+            None => HashMap::new(),
+        };
         let mut p = Priorities {
             before,
+            follow,
             input,
             visible: (0..projects.len()).collect(),
             counts_width: 0,
@@ -199,6 +208,86 @@ impl Priorities {
         };
         p.refilter();
         Ok(p)
+    }
+
+    /// Loads the ranking again (a status set, a merge), keeping the
+    /// filters and the project selected where they still apply.
+    pub fn refresh(&mut self, ctx: &Ctx<'_>) -> Result<(), StoreError> {
+        let mut fresh = Priorities::load(ctx)?;
+        fresh.category = self.category.filter(|&i| i < fresh.categories.len());
+        fresh.township = self.township.filter(|&i| i < fresh.townships.len());
+        fresh.selected = self.selected;
+        fresh.refilter();
+        *self = fresh;
+        Ok(())
+    }
+
+    /// The follow-up of a project, short: its status in the round, or `!`
+    /// after "done" when a project done earlier still finds its
+    /// households in need.
+    fn follow_text(&self, project: &Project, lang: Lang) -> String {
+        let rule = &self.input.rules[project.rule];
+        let key = (
+            project.area.township.clone(),
+            project.area.village.clone(),
+            rule.survey.clone(),
+            rule.name.clone(),
+        );
+        let short = |s: Status| match (s, lang) {
+            (Status::Approved, Lang::Zh) => "批准",
+            (Status::Funded, Lang::Zh) => "拨款",
+            (Status::Done, Lang::Zh) => "完工",
+            (Status::Dropped, Lang::Zh) => "放弃",
+            (Status::Approved, Lang::En) => "appr",
+            (Status::Funded, Lang::En) => "fund",
+            (Status::Done, Lang::En) => "done",
+            (Status::Dropped, Lang::En) => "drop",
+        };
+        match self.follow.get(&key) {
+            Some(FollowNote::Status { status }) => short(*status).to_string(),
+            Some(FollowNote::DoneEarlier { .. }) => format!("{}!", short(Status::Done)),
+            None => String::new(),
+        }
+    }
+
+    /// Opens the follow-up of the selected project.
+    fn follow_up(&self) -> Outcome {
+        let Some(&i) = self.visible.get(self.selected) else {
+            return Outcome::default();
+        };
+        let Some(round) = &self.input.round else {
+            return Outcome::default();
+        };
+        let project = &self.projects[i];
+        let rule = &self.input.rules[project.rule];
+        let key = ProjectKey {
+            round: round.name.clone(),
+            township: project.area.township.clone(),
+            village: project.area.village.clone(),
+            survey: rule.survey.clone(),
+            rule: rule.name.clone(),
+        };
+        let place = (
+            key.township.clone(),
+            key.village.clone(),
+            key.survey.clone(),
+            key.rule.clone(),
+        );
+        let current = match self.follow.get(&place) {
+            Some(FollowNote::Status { status }) => Some(*status),
+            _ => None,
+        };
+        let place = self
+            .places
+            .name(&project.area.township, &project.area.village);
+        let label = |lang| crate::report::priorities::project_label(rule, lang);
+        let title = crate::i18n::Tr {
+            zh: format!("{place} · {}", label(Lang::Zh)),
+            en: format!("{place} · {}", label(Lang::En)),
+        };
+        Outcome::go(Go::Push(Screen::FollowUp(Box::new(FollowUp::new(
+            key, title, current,
+        )))))
     }
 
     /// Applies the filters and redraws the chart for the category in view.
@@ -245,6 +334,7 @@ impl Priorities {
                 self.township = None;
             }
             KeyCode::Enter => return self.explain(ctx),
+            KeyCode::Char('s') => return self.follow_up(),
             KeyCode::Tab => return Outcome::go(Go::Tab(Tab::Surveys)),
             KeyCode::BackTab => return Outcome::go(Go::Tab(Tab::Villages)),
             _ => return Outcome::default(),
@@ -323,7 +413,7 @@ impl Priorities {
         // Wider when a project shows households that cannot be told or
         // persons (`1/2/3 ?1 2人`), from the project column.
         let counts = counts.max(self.counts_width.min(20));
-        let cols = [
+        let mut cols = vec![
             Col::right(4),
             Col::left(tw),
             Col::left(vw),
@@ -335,7 +425,13 @@ impl Priorities {
             Col::right(cw),
             Col::left(rw),
         ];
-        let header = table_header(wide, lang);
+        let mut header = table_header(wide, lang);
+        // The follow-up, once a project of the round has one.
+        let follow = !self.follow.is_empty();
+        if follow {
+            cols.push(Col::left(5));
+            header.push(T::FollowColumn.get(lang).to_string());
+        }
         let row = |n: usize| -> RowText {
             let i = self.visible[n];
             let project = &self.projects[i];
@@ -358,6 +454,7 @@ impl Priorities {
             .map(text)
             .chain([self.counts_text(project, lang)])
             .chain([Column::Share, Column::Cost, Column::Reliability].map(text))
+            .chain(follow.then(|| self.follow_text(project, lang)))
             .collect();
             (texts, Style::new())
         };
