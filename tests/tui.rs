@@ -30,7 +30,7 @@ fn household(code: &str, township: &str, village: &str, head: &str, members: i64
         group: "一组".into(),
         head: head.into(),
         members,
-        cadre: "王芳".into(),
+        cadre: "李强".into(),
         ..Household::default()
     }
 }
@@ -1007,6 +1007,33 @@ fn a_project_status_is_set_from_the_priorities_with_one_key_and_a_short_form() {
     key(&mut m, KeyCode::Char('4'));
     key(&mut m, KeyCode::Esc);
     assert_eq!(m.store.project_history(&key_of).expect("history").len(), 1);
+}
+
+#[test]
+fn a_cadre_sees_their_own_households_first_and_esc_shows_every_village() {
+    let dir = TempDir::new().expect("temp dir");
+    let store = store(&dir);
+    let mut mine = household("530003", "勐烈镇", "曼贺村", "刀岩", 2);
+    mine.cadre = "王芳".into();
+    mine.cadre_code = "GB001".into();
+    let mut other = household("530101", "整董镇", "那洒村", "岩温", 3);
+    other.cadre = "王芳".into();
+    other.cadre_code = "GB001".into();
+    store.upsert_households(&[mine, other]).expect("linked");
+    store.set_interviewer("王芳").expect("name");
+    let mut m = model_on(store, Lang::Zh);
+    match m.stack.last() {
+        Some(Screen::Households(h)) => {
+            assert_eq!(h.mine.as_deref(), Some("王芳"));
+            let codes: Vec<&str> = h.rows.iter().map(|r| r.household.code.as_str()).collect();
+            assert_eq!(codes, ["530003", "530101"], "across villages");
+        }
+        _ => panic!("my households first"),
+    }
+    snap("my_households", &mut m);
+    key(&mut m, KeyCode::Esc);
+    assert!(matches!(m.stack.last(), Some(Screen::Villages(_))));
+    assert_eq!(m.stack.len(), 1);
 }
 
 #[test]

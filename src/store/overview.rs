@@ -140,48 +140,82 @@ impl Store {
         surveys: &[&str],
     ) -> Result<Vec<HouseholdRow>> {
         self.located(|| {
-            let mut rows: Vec<HouseholdRow> = self
+            let households = self
                 .households(Some(village))?
                 .into_iter()
                 .filter(|h| h.township == township)
-                .map(|household| HouseholdRow {
-                    household,
-                    surveys: vec![None; surveys.len()],
-                })
                 .collect();
-            let index: std::collections::HashMap<String, usize> = rows
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (r.household.code.clone(), i))
-                .collect();
-            let round = super::round::current_round(&self.conn)?.map_or(0, |r| r.id);
-            let mut stmt = self.conn.prepare(
-                "SELECT h.code, s.survey, max(i.status = 'complete') FROM interview i
-             JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
-             WHERE h.township = ?1 AND h.village = ?2 AND i.round_id = ?3
-             GROUP BY h.code, s.survey",
-            )?;
-            let found = stmt.query_map(rusqlite::params![township, village, round], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, bool>(2)?,
-                ))
-            })?;
-            for item in found {
-                let (code, survey, complete) = item?;
-                if let (Some(&row), Some(col)) =
-                    (index.get(&code), surveys.iter().position(|s| *s == survey))
-                {
-                    rows[row].surveys[col] = Some(if complete {
-                        Status::Complete
-                    } else {
-                        Status::Draft
-                    });
-                }
-            }
-            Ok(rows)
+            self.household_rows(households, surveys)
         })
+    }
+
+    /// The households linked to the cadre with this code, or this name,
+    /// in registry order, with the state of each survey in the current
+    /// round: what a cadre's laptop shows first.
+    pub fn cadre_households(&self, cadre: &str, surveys: &[&str]) -> Result<Vec<HouseholdRow>> {
+        self.located(|| {
+            let households = {
+                let mut stmt = self.conn.prepare(&format!(
+                    "SELECT {} FROM household WHERE ?1 <> '' AND (cadre_code = ?1 OR cadre = ?1)
+                     ORDER BY township, village, code",
+                    super::household::COLUMNS
+                ))?;
+                let rows =
+                    stmt.query_map([cadre.trim()], |r| super::household::household_at(r, 0))?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            self.household_rows(households, surveys)
+        })
+    }
+
+    /// `households` with the state of each of `surveys` in the current
+    /// round.
+    fn household_rows(
+        &self,
+        households: Vec<super::household::Household>,
+        surveys: &[&str],
+    ) -> Result<Vec<HouseholdRow>> {
+        let mut rows: Vec<HouseholdRow> = households
+            .into_iter()
+            .map(|household| HouseholdRow {
+                household,
+                surveys: vec![None; surveys.len()],
+            })
+            .collect();
+        let index: HashMap<String, usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.household.code.clone(), i))
+            .collect();
+        let codes: Vec<&str> = rows.iter().map(|r| r.household.code.as_str()).collect();
+        let list = serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into());
+        let round = super::round::current_round(&self.conn)?.map_or(0, |r| r.id);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT h.code, s.survey, max(i.status = 'complete') FROM interview i
+             JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
+             WHERE h.code IN (SELECT value FROM json_each(?1)) AND i.round_id = ?2
+             GROUP BY h.code, s.survey",
+        )?;
+        let found = stmt.query_map(rusqlite::params![list, round], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
+        })?;
+        for item in found {
+            let (code, survey, complete) = item?;
+            if let (Some(&row), Some(col)) =
+                (index.get(&code), surveys.iter().position(|s| *s == survey))
+            {
+                rows[row].surveys[col] = Some(if complete {
+                    Status::Complete
+                } else {
+                    Status::Draft
+                });
+            }
+        }
+        Ok(rows)
     }
 }
 

@@ -35,6 +35,7 @@ use crate::i18n::Lang;
 use crate::store::{Store, StoreError};
 use crate::survey::Survey;
 use model::{Model, Screen, SurveyFile};
+use screens::households::Households;
 use screens::name::Name;
 use screens::villages::Villages;
 pub use update::SLOW_SAVE;
@@ -140,6 +141,13 @@ pub fn new_model(
         Screen::Villages(Villages::load(&model.ctx())?)
     };
     model.stack.push(first);
+    // A linked cadre sees their own households first; Esc shows every
+    // village.
+    if !model.interviewer.is_empty()
+        && let Some(mine) = Households::mine(&model.ctx(), &model.interviewer)?
+    {
+        model.stack.push(Screen::Households(mine));
+    }
     Ok(model)
 }
 

@@ -166,6 +166,7 @@ texts! {
     Day => "日期(空则今天)", "Date (empty: today)";
     Note => "说明", "Note";
     FollowColumn => "跟进", "Follow";
+    MyHouseholds => "我联系的农户(Esc 看全部村)", "My households (Esc: every village)";
     KeysExplain => "↑↓ 滚动 · Esc 返回", "↑↓ scroll · Esc back";
     RosterKeys => "回车 打开这一行 · a 下一个未开始的行 · ↑↓ 选择 · Ctrl-R 核对 · Esc 返回", "Enter open the row · a next row not begun · ↑↓ select · Ctrl-R review · Esc back";
     RosterContinue => "→ 继续下一部分", "→ go on to the next part";

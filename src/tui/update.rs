@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use super::model::{Model, Notice};
 use super::msg::Msg;
+use super::screens::households::Households;
 use super::screens::priorities::Priorities;
 use super::screens::surveys::Surveys;
 use super::screens::villages::Villages;
@@ -147,7 +148,14 @@ fn apply(model: &mut Model, outcome: Outcome) {
         Go::Named(name) => {
             model.stack.pop();
             if model.stack.is_empty() {
+                model.interviewer.clone_from(&name);
                 to_tab(model, Tab::Villages);
+                // A linked cadre sees their own households first.
+                match Households::mine(&model.ctx(), &name) {
+                    Ok(Some(mine)) => model.stack.push(Screen::Households(mine)),
+                    Ok(None) => {}
+                    Err(e) => notice(model, e.message(), true),
+                }
             } else if name != model.interviewer {
                 let said = tr(T::NameChanged);
                 notice(

@@ -1,5 +1,8 @@
 //! The households of one village with the state of each survey, searched
-//! by code, head or cadre. Opens interviews and the household form.
+//! by code, head or cadre. Opens interviews and the household form. For
+//! an interviewer who is a linked cadre in the registry, the app opens on
+//! their own households, across villages ("my households"); Esc goes to
+//! every village.
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -22,6 +25,9 @@ use crate::tui::widgets::table::{Col, ListTable, RowText};
 pub struct Households {
     pub township: String,
     pub village: String,
+    /// The cadre whose households these are ("my households"), instead
+    /// of a village's.
+    pub mine: Option<String>,
     pub rows: Vec<HouseholdRow>,
     /// Positions in `rows` that pass the search.
     pub visible: Vec<usize>,
@@ -45,6 +51,7 @@ impl Households {
         let mut h = Households {
             township: township.to_string(),
             village: village.to_string(),
+            mine: None,
             visible: (0..rows.len()).collect(),
             rows,
             selected: 0,
@@ -54,9 +61,36 @@ impl Households {
         Ok(h)
     }
 
+    /// The households linked to the cadre `cadre` (a code, or the
+    /// interviewer's name); `None` when there are none.
+    pub fn mine(ctx: &Ctx<'_>, cadre: &str) -> Result<Option<Households>, StoreError> {
+        let ids: Vec<&str> = ctx.surveys.iter().map(|s| s.id.as_str()).collect();
+        let rows = ctx.store.cadre_households(cadre, &ids)?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let mut h = Households {
+            township: String::new(),
+            village: String::new(),
+            mine: Some(cadre.to_string()),
+            visible: (0..rows.len()).collect(),
+            rows,
+            selected: 0,
+            filter: Filter::default(),
+        };
+        h.refilter();
+        Ok(Some(h))
+    }
+
     /// Loads the rows again, keeping the search and the selection.
     pub fn refresh(&mut self, ctx: &Ctx<'_>) -> Result<(), StoreError> {
-        let mut fresh = Households::load(ctx, &self.township, &self.village)?;
+        let mut fresh = match &self.mine {
+            Some(cadre) => match Households::mine(ctx, cadre)? {
+                Some(mine) => mine,
+                None => Households::load(ctx, &self.township, &self.village)?,
+            },
+            None => Households::load(ctx, &self.township, &self.village)?,
+        };
         fresh.filter = std::mem::take(&mut self.filter);
         fresh.selected = self.selected;
         fresh.refilter();
@@ -135,6 +169,8 @@ impl Households {
         let row = self.visible.get(self.selected).map(|&i| &self.rows[i]);
         match (k.code, row) {
             (KeyCode::Esc, _) => Outcome::go(Go::Back),
+            // Households are added in a village.
+            (KeyCode::Char('a'), _) if self.mine.is_some() => Outcome::default(),
             (KeyCode::Char('a'), _) => Form::open(ctx, |places| {
                 Form::new(places, &self.township, &self.village)
             }),
@@ -182,7 +218,14 @@ impl Households {
         let sw = if wide { 10 } else { 6 };
         let mut cols = vec![Col::left(cw), Col::left(hw), Col::right(7), Col::left(kw)];
         cols.extend(ctx.surveys.iter().map(|_| Col::left(sw)));
-        let mut header: Vec<String> = [T::Code, T::Head, T::Members, T::Cadre]
+        // A cadre's own households are in several villages: which one
+        // says more than the cadre's name.
+        let fourth = if self.mine.is_some() {
+            T::Village
+        } else {
+            T::Cadre
+        };
+        let mut header: Vec<String> = [T::Code, T::Head, T::Members, fourth]
             .iter()
             .map(|t| t.get(lang).to_string())
             .collect();
@@ -197,7 +240,11 @@ impl Households {
                 h.code.clone(),
                 h.head.clone(),
                 h.members.to_string(),
-                h.cadre.clone(),
+                if self.mine.is_some() {
+                    h.village.clone()
+                } else {
+                    h.cadre.clone()
+                },
             ];
             texts.extend(r.surveys.iter().map(|s| status_word(*s, lang).to_string()));
             (texts, Style::new())

@@ -374,6 +374,9 @@ impl Screen {
     /// How the screen is named in the title bar's trail, if it is.
     pub fn crumb(&self, lang: Lang) -> Option<String> {
         match self {
+            Screen::Households(h) if h.mine.is_some() => {
+                Some(T::MyHouseholds.get(lang).to_string())
+            }
             Screen::Households(h) => Some(format!("{} › {}", h.township, h.village)),
             Screen::Interview(i) => {
                 // The members, which answers are checked against.
