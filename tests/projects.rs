@@ -256,3 +256,55 @@ fn statuses_merge_with_their_history_and_conflicts_are_listed() {
             "there is no need rule no_such_rule",
         ));
 }
+
+#[test]
+fn the_demo_over_two_rounds_gives_every_command_something_real() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("demo.db");
+    minqing(&db)
+        .args(["demo", "--households", "1200", "--rounds", "2"])
+        .assert()
+        .success();
+    minqing(&db)
+        .args(["round", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"2025年度 +2025-03-01 +closed").expect("regex"))
+        .stdout(predicate::str::is_match(r"2026年度 +2026-03-01 +open").expect("regex"));
+    let out = dir.path().join("trend.csv");
+    minqing(&db)
+        .args(["export", "trend", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).expect("read");
+    let sums = text.lines().skip(1).fold([0i64; 4], |mut sums, line| {
+        let cells: Vec<&str> = line.rsplitn(5, ',').collect();
+        for (i, cell) in cells.iter().take(4).enumerate() {
+            sums[3 - i] += cell.parse::<i64>().unwrap_or(0);
+        }
+        sums
+    });
+    assert!(
+        sums.iter().all(|&n| n > 0),
+        "resolved, persisting, new and not resurveyed all happen: {sums:?}"
+    );
+    minqing(&db)
+        .args(["project", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("done"))
+        .stdout(predicate::str::contains("funded"))
+        .stdout(predicate::str::contains("dropped"));
+    minqing(&db)
+        .arg("summary")
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"2025年度 +done +25 ").expect("regex"));
+    minqing(&db)
+        .args(["coverage", "--by", "township"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("total"));
+    minqing(&db).arg("doctor").assert().success();
+}

@@ -66,7 +66,16 @@ pub fn run(
         } => list(village.as_deref(), db, lang),
         Command::Merge { files } => merge(files, db, lang),
         Command::Backup { path } => backup(path, db, lang),
-        Command::Demo { households, seed } => demo(db, surveys, *households, *seed, lang),
+        Command::Demo {
+            households,
+            seed,
+            rounds,
+        } => demo(
+            db,
+            surveys,
+            (*households, *seed, usize::from(*rounds)),
+            lang,
+        ),
         Command::Doctor { repair } => super::doctor::doctor(db, *repair, lang),
         _ => Ok(()),
     }
@@ -450,15 +459,18 @@ fn to_review(r: &crate::store::merge::MergeReport, lang: Lang) -> Result<(), Cli
 fn demo(
     db: &Path,
     surveys: Option<&Path>,
-    households: usize,
-    seed: u64,
+    (households, seed, rounds): (usize, u64, usize),
     lang: Lang,
 ) -> Result<(), CliError> {
     let surveys = load_surveys(surveys)?;
     let store = open_db(db, lang, Open::MayCreate)?;
     let started = std::time::Instant::now();
-    let summary =
-        crate::demo::generate(&store, &surveys, households, seed).map_err(CliError::store(db))?;
+    let summary = if rounds > 1 {
+        crate::demo::generate_rounds(&store, &surveys, (households, seed), rounds)
+    } else {
+        crate::demo::generate(&store, &surveys, households, seed)
+    }
+    .map_err(CliError::store(db))?;
     let secs = started.elapsed().as_secs_f64();
     let (h, v, c, d) = (
         summary.households,

@@ -217,6 +217,9 @@ pub enum Command {
         /// 随机种子,同一种子生成同样的数据 / seed: the same seed gives the same county
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// 轮次数(每年一轮,含项目跟进)/ rounds, a year apart, with project follow-up
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=5))]
+        rounds: u8,
     },
 }
 

@@ -345,7 +345,11 @@ pub fn summary(db: &Path, lang: Lang) -> Result<(), CliError> {
             if of.is_empty() {
                 continue;
             }
-            let amount: f64 = of.iter().filter_map(|f| f.change.amount).sum();
+            // Summed from zero, not -0: no amount is 0 yuan.
+            let amount = of
+                .iter()
+                .filter_map(|f| f.change.amount)
+                .fold(0.0, |a, b| a + b);
             let households: i64 = of.iter().map(|f| f.households).sum();
             let people: i64 = of.iter().map(|f| f.people).sum();
             let verified = if status == Status::Done {

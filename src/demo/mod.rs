@@ -9,7 +9,12 @@
 //! answers are the hard ones (a choice compared with `=` or `selected()`,
 //! the side of a number's threshold). The same seed gives the same county.
 
+mod rounds;
+
 use std::collections::{HashMap, HashSet};
+
+use rounds::RoundPlan;
+pub use rounds::generate_rounds;
 
 use crate::interview::{Answers, HouseholdFacts, State};
 use crate::store::bulk::{Made, NewInterview};
@@ -350,9 +355,26 @@ pub fn generate(
         .collect::<Result<_>>()?;
     // Drawing answers and writing them each take about half the time: one
     // thread draws while this one writes.
+    write_round(
+        store,
+        surveys,
+        (&snapshots, households, seed),
+        &RoundPlan::first(),
+    )
+}
+
+/// Draws one round of the county (with its registry in the first) and
+/// writes it into the open round.
+fn write_round(
+    store: &Store,
+    surveys: &[Survey],
+    (snapshots, households, seed): (&[i64], usize, u64),
+    plan: &RoundPlan,
+) -> Result<Summary> {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
     std::thread::scope(|scope| {
-        let producer = scope.spawn(|| produce(surveys, &snapshots, households, seed, sender));
+        let producer =
+            scope.spawn(|| produce(surveys, (snapshots, households, seed), plan, sender));
         let mut written = Ok(());
         for drawn in receiver {
             written = drawn.and_then(|(registry, batch)| {
@@ -484,10 +506,14 @@ fn draw_cadres(rng: &mut Rng, township: &str, size: usize, number: &mut usize) -
 /// when: teams go village by village over 90 days, so times (and the
 /// time-ordered UUIDs) grow with `progress` through the county, which also
 /// keeps the index inserts of a large county sequential.
-fn made(rng: &mut Rng, household: &Household, snapshot: i64, progress: f64) -> Made {
-    let started = FIELDWORK_START_MS
-        + (progress * 90.0 * 86_400_000.0) as i64
-        + (rng.next() % 3_600_000) as i64;
+fn made(
+    rng: &mut Rng,
+    household: &Household,
+    (snapshot, start_ms): (i64, i64),
+    progress: f64,
+) -> Made {
+    let started =
+        start_ms + (progress * 90.0 * 86_400_000.0) as i64 + (rng.next() % 3_600_000) as i64;
     let updated = started + 600_000 + (rng.next() % 1_800_000) as i64;
     let mut random = [0u8; 10];
     random[..8].copy_from_slice(&rng.next().to_le_bytes());
@@ -504,14 +530,17 @@ fn made(rng: &mut Rng, household: &Household, snapshot: i64, progress: f64) -> M
 
 /// Draws the county and sends it in batches; stops early when the writer
 /// stops listening.
+/// The registry and each village's hardship come from one stream, the
+/// same in every round; answers from a stream of the round's own.
 fn produce(
     surveys: &[Survey],
-    snapshots: &[i64],
-    households: usize,
-    seed: u64,
+    (snapshots, households, seed): (&[i64], usize, u64),
+    plan: &RoundPlan,
     sender: std::sync::mpsc::SyncSender<Batch>,
 ) -> Summary {
     let mut rng = Rng(seed ^ 0x6D69_6E71_696E_6721);
+    let mut answers_rng =
+        Rng(seed ^ 0x616E_7377_6572_7321 ^ (plan.index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let hardness: Vec<HashMap<String, Hardness>> = surveys.iter().map(learn_hardness).collect();
     let villages = households.div_ceil(HOUSEHOLDS_PER_VILLAGE).max(1);
     let mut summary = Summary {
@@ -531,10 +560,11 @@ fn produce(
         let groups = 4 + rng.below(8);
         // Most villages are fine; some are hard, and hard in their own way.
         let base = rng.unit().powi(2);
-        let hard: Vec<f64> = surveys
+        let mut hard: Vec<f64> = surveys
             .iter()
             .map(|_| (0.6 * base + 0.4 * rng.unit().powi(3)) * 0.6 + 0.02)
             .collect();
+        plan.adjust(&mut answers_rng, (township_index, &village), &mut hard);
         let cadres = draw_cadres(&mut rng, township, size, &mut cadre_number);
         for (h, cadre) in cadres.iter().enumerate() {
             let place = (township_index, township, v, &*village);
@@ -542,15 +572,29 @@ fn produce(
             // Answers are drawn for the household as it is; checked, they
             // are read with the day their interview began.
             let before = household.facts();
+            let rng = &mut answers_rng;
             for (s, survey) in surveys.iter().enumerate() {
                 let roll = rng.unit();
-                if roll < 0.01 {
+                if roll < plan.not_visited {
                     continue; // not visited yet
                 }
-                let draft = roll < 0.03;
-                let answers = answer(survey, &before, &hardness[s], hard[s], draft, &mut rng);
+                let draft = roll < plan.not_visited + 0.02;
+                // A household's answers draw on numbers of its own: the same
+                // numbers as the first round for most households in a
+                // later one (their lives change only as the village's
+                // hardship does), fresh ones for the others.
+                let key = if plan.index == 0 || rng.chance(0.6) {
+                    0
+                } else {
+                    plan.index as u64
+                };
+                let own = (written + h) as u64 * surveys.len() as u64 + s as u64;
+                let mut own = Rng(seed
+                    ^ own.wrapping_mul(0xD6E8_FEB8_6659_FD93)
+                    ^ key.wrapping_mul(0xA076_1D64_78BD_642F));
+                let answers = answer(survey, &before, &hardness[s], hard[s], draft, &mut own);
                 let progress = (written + h) as f64 / households.max(1) as f64;
-                let made = made(&mut rng, &household, snapshots[s], progress);
+                let made = made(rng, &household, (snapshots[s], plan.start_ms), progress);
                 batch.push(if draft {
                     NewInterview::draft(made, survey, &before, answers)
                 } else {
@@ -571,7 +615,9 @@ fn produce(
                     summary.complete += 1;
                 }
             }
-            registry.push(household);
+            if plan.index == 0 {
+                registry.push(household);
+            }
             if batch.len() >= BATCH {
                 let full = Ok((std::mem::take(&mut registry), std::mem::take(&mut batch)));
                 if sender.send(full).is_err() {
