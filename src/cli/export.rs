@@ -79,44 +79,7 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
             .map(|store| (store, target))
     });
     let result = result.and_then(|(store, out)| {
-        let priorities = match args.what {
-            ExportKind::Priorities => Some(ranked(&store, args.priorities)?),
-            _ => None,
-        };
-        let trend = match args.what {
-            ExportKind::Trend => {
-                let p = args.priorities;
-                let filters = (p.by, p.category.as_deref(), p.township.as_deref());
-                let trend = super::trend::compute(&store, args.trend, filters)?
-                    .ok_or_else(|| ExportError::Usage(super::trend::not_two_rounds()))?;
-                let (then, now) = (&trend.then.name, &trend.now.name);
-                eprintln!(
-                    "{}",
-                    tr!("从轮次“{then}”到“{now}”", "from round '{then}' to '{now}'").get(lang)
-                );
-                Some(trend)
-            }
-            _ => None,
-        };
-        let coverage = match args.what {
-            ExportKind::Coverage => {
-                let (per, surveys) = args.coverage;
-                let round = args.priorities.round.as_deref();
-                let (round, rows) = super::coverage::compute(&store, surveys, (round, per), lang)
-                    .map_err(ExportError::Usage)?;
-                super::coverage::say_round(round.as_ref(), lang);
-                rows
-            }
-            _ => Vec::new(),
-        };
-        let projects = match args.what {
-            ExportKind::Projects => Some(super::project::followed(
-                &store,
-                None,
-                args.priorities.round.as_deref(),
-            )?),
-            _ => None,
-        };
+        let data = prepare(&store, &args, lang)?;
         let round = store.round_or_ranked(args.priorities.round.as_deref())?;
         if let Some(name) = round.as_ref().map(|r| &r.name)
             && matches!(args.what, ExportKind::Priorities | ExportKind::Responses)
@@ -133,40 +96,8 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
             say_rosters_left_out(&rosters, lang);
         }
         let rosters: Vec<_> = rosters.into_iter().filter(|_| !to_stdout).collect();
-        csv_out::write(&out, args.excel, replace, |sink| match args.what {
-            ExportKind::Priorities => match &priorities {
-                Some((input, projects, choice)) => {
-                    crate::report::priorities::write(sink, input, projects, choice.as_ref(), lang)
-                }
-                None => Ok(()),
-            },
-            ExportKind::Responses => {
-                export::responses(sink, &store, (args.survey, round), args.labels, args.wide)
-            }
-            ExportKind::Households => export::households(sink, &store),
-            ExportKind::Codebook => export::codebook(sink, &store),
-            ExportKind::Coverage => {
-                crate::report::coverage::write(sink, &coverage, args.coverage.0, lang)
-            }
-            ExportKind::Projects => {
-                sink.header(&super::project::headers(lang))?;
-                let (list, rules) = projects
-                    .as_ref()
-                    .map_or((&[][..], &[][..]), |(l, r)| (l.as_slice(), r.as_slice()));
-                for f in list {
-                    let texts = super::project::texts(f, rules, lang);
-                    let cells: Vec<_> = texts
-                        .iter()
-                        .map(|t| crate::report::csv_out::Cell::text(t.as_str()))
-                        .collect();
-                    sink.row(&cells)?;
-                }
-                Ok(())
-            }
-            ExportKind::Trend => match &trend {
-                Some(t) => crate::report::trend::write(sink, &t.rows, &t.rules, lang),
-                None => Ok(()),
-            },
+        csv_out::write(&out, args.excel, replace, |sink| {
+            write_data(sink, (&store, &data), (&args, round), lang)
         })?;
         write_rosters(&store, (&rosters, round), &args, lang)?;
         Ok(())
@@ -177,6 +108,93 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
         eprintln!("{}", tr!("已写入 {shown}", "written: {shown}").get(lang));
     }
     Ok(())
+}
+
+/// What an export writes, read from the database before anything is.
+enum Data {
+    Priorities(Ranked),
+    Trend(super::trend::Trend),
+    Coverage(Vec<crate::report::coverage::CoverageRow>),
+    Projects(
+        Vec<crate::store::project::Followed>,
+        Vec<crate::priority::Rule>,
+    ),
+    /// Read while it is written: responses, households, the codebook.
+    Streamed,
+}
+
+/// The ranked projects with the budget's choice.
+type Ranked = (
+    crate::store::priorities::PriorityInput,
+    Vec<crate::priority::Project>,
+    Option<crate::priority::budget::Choice>,
+);
+
+/// Reads what the export writes, saying which rounds it is of.
+fn prepare(store: &Store, args: &ExportArgs<'_>, lang: Lang) -> Result<Data, ExportError> {
+    let round = args.priorities.round.as_deref();
+    Ok(match args.what {
+        ExportKind::Priorities => Data::Priorities(ranked(store, args.priorities)?),
+        ExportKind::Trend => {
+            let p = args.priorities;
+            let filters = (p.by, p.category.as_deref(), p.township.as_deref());
+            let trend = super::trend::compute(store, args.trend, filters)?
+                .ok_or_else(|| ExportError::Usage(super::trend::not_two_rounds()))?;
+            let (then, now) = (&trend.then.name, &trend.now.name);
+            eprintln!(
+                "{}",
+                tr!("从轮次“{then}”到“{now}”", "from round '{then}' to '{now}'").get(lang)
+            );
+            Data::Trend(trend)
+        }
+        ExportKind::Coverage => {
+            let (per, surveys) = args.coverage;
+            let (round, rows) = super::coverage::compute(store, surveys, (round, per), lang)
+                .map_err(ExportError::Usage)?;
+            super::coverage::say_round(round.as_ref(), lang);
+            Data::Coverage(rows)
+        }
+        ExportKind::Projects => {
+            let (list, rules) = super::project::followed(store, None, round)?;
+            Data::Projects(list, rules)
+        }
+        ExportKind::Responses | ExportKind::Households | ExportKind::Codebook => Data::Streamed,
+    })
+}
+
+/// Writes `data` (or, for what is streamed, reads and writes it) into `sink`.
+fn write_data(
+    sink: &mut csv_out::Sink<'_>,
+    (store, data): (&Store, &Data),
+    (args, round): (&ExportArgs<'_>, Option<i64>),
+    lang: Lang,
+) -> Result<(), ExportError> {
+    match (args.what, data) {
+        (_, Data::Priorities((input, projects, choice))) => {
+            crate::report::priorities::write(sink, input, projects, choice.as_ref(), lang)
+        }
+        (_, Data::Trend(t)) => crate::report::trend::write(sink, &t.rows, &t.rules, lang),
+        (_, Data::Coverage(rows)) => {
+            crate::report::coverage::write(sink, rows, args.coverage.0, lang)
+        }
+        (_, Data::Projects(list, rules)) => {
+            sink.header(&super::project::headers(lang))?;
+            for f in list {
+                let texts = super::project::texts(f, rules, lang);
+                let cells: Vec<_> = texts
+                    .iter()
+                    .map(|t| csv_out::Cell::text(t.as_str()))
+                    .collect();
+                sink.row(&cells)?;
+            }
+            Ok(())
+        }
+        (ExportKind::Responses, _) => {
+            export::responses(sink, store, (args.survey, round), args.labels, args.wide)
+        }
+        (ExportKind::Households, _) => export::households(sink, store),
+        (_, Data::Streamed) => export::codebook(sink, store),
+    }
 }
 
 /// The file of each roster of the exported surveys, `SURVEY-ROSTER.csv`

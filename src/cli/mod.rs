@@ -422,17 +422,31 @@ pub fn main() -> ExitCode {
             (*include_drafts, round.as_deref()),
             lang,
         ),
-        Some(Command::Round { action }) => round::run(action, &db(), lang),
-        Some(Command::Project { action }) => project::run(action, &db(), lang),
-        Some(Command::Summary) => project::summary(&db(), lang),
-        Some(Command::Package {
+        Some(command) => cycle(command, &db(), cli.surveys.as_deref(), lang),
+    };
+    error::exit(result, lang)
+}
+
+/// The commands of the yearly cycle (rounds, projects, packages,
+/// coverage, trends) and exports; the rest go to [`data::run`].
+fn cycle(
+    command: &Command,
+    db: &std::path::Path,
+    surveys: Option<&std::path::Path>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    match command {
+        Command::Round { action } => round::run(action, db, lang),
+        Command::Project { action } => project::run(action, db, lang),
+        Command::Summary => project::summary(db, lang),
+        Command::Package {
             cadre,
             village,
             all_cadres,
             out,
-        }) => package::run(
-            &db(),
-            cli.surveys.as_deref(),
+        } => package::run(
+            db,
+            surveys,
             &package::Which {
                 cadre: cadre.as_deref(),
                 villages: village,
@@ -441,21 +455,21 @@ pub fn main() -> ExitCode {
             out,
             lang,
         ),
-        Some(Command::Coverage { by, round }) => {
-            coverage::run(&db(), cli.surveys.as_deref(), (round.as_deref(), *by), lang)
+        Command::Coverage { by, round } => {
+            coverage::run(db, surveys, (round.as_deref(), *by), lang)
         }
-        Some(Command::Trend {
+        Command::Trend {
             rounds,
             by,
             category,
             township,
-        }) => trend::run(
-            &db(),
+        } => trend::run(
+            db,
             rounds,
             (*by, category.as_deref(), township.as_deref()),
             lang,
         ),
-        Some(Command::Export {
+        Command::Export {
             what,
             survey,
             out,
@@ -466,8 +480,8 @@ pub fn main() -> ExitCode {
             trend,
             per,
             priorities,
-        }) => export::export(
-            &db(),
+        } => export::export(
+            db,
             export::ExportArgs {
                 what: *what,
                 survey: survey.as_deref(),
@@ -477,14 +491,13 @@ pub fn main() -> ExitCode {
                 force: *force,
                 wide: *wide,
                 trend,
-                coverage: (*per, cli.surveys.as_deref()),
+                coverage: (*per, surveys),
                 priorities,
             },
             lang,
         ),
-        Some(command) => data::run(command, &db(), cli.surveys.as_deref(), lang),
-    };
-    error::exit(result, lang)
+        command => data::run(command, db, surveys, lang),
+    }
 }
 
 /// A device id as people can compare it: its first eight characters.

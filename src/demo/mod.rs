@@ -9,19 +9,21 @@
 //! answers are the hard ones (a choice compared with `=` or `selected()`,
 //! the side of a number's threshold). The same seed gives the same county.
 
+mod answers;
+mod cadres;
 mod rounds;
 
 use std::collections::{HashMap, HashSet};
 
+use answers::{Hardness, answer, learn_hardness};
+use cadres::{Cadre, draw_cadres};
 use rounds::RoundPlan;
 pub use rounds::generate_rounds;
 
-use crate::interview::{Answers, HouseholdFacts, State};
 use crate::store::bulk::{Made, NewInterview};
 use crate::store::household::Household;
 use crate::store::{Result, Store};
-use crate::survey::expr::{BinOp, Expr, ExprKind, Func};
-use crate::survey::{QuestionKind, Survey};
+use crate::survey::Survey;
 
 /// SplitMix64: small, fast, and stable across versions, which a demo that
 /// must come out the same every time needs more than statistical quality.
@@ -87,23 +89,6 @@ const HOUSEHOLDS_PER_VILLAGE: usize = 414;
 /// Interviews written per transaction: large enough that commits cost
 /// little, small enough to keep memory flat.
 const BATCH: usize = 20_000;
-/// Plausible ranges for bundled numeric questions that no rule bounds from
-/// one side (a year, a floor area, a count of children): without them a
-/// generic draw would put every house in 1900 or every family in 12 m².
-const TYPICAL: [(&str, f64, f64); 5] = [
-    ("built_year", 1965.0, 2024.0),
-    ("floor_area", 45.0, 220.0),
-    ("children_6_15", 0.0, 3.0),
-    ("chronic", 0.0, 2.0),
-    ("boarders", 0.0, 1.0),
-];
-/// How often a household gives a choice to questions no rule reads (the
-/// screening questions before a roster): a rural county's rates, roughly.
-const LIKELY: [(&str, &str, f64); 3] = [
-    ("all_insured", "no", 0.06),
-    ("any_chronic", "yes", 0.3),
-    ("any_disabled", "yes", 0.07),
-];
 /// 2026-03-01 00:00 in Beijing time: the fieldwork starts here.
 const FIELDWORK_START_MS: i64 = 1_772_294_400_000;
 
@@ -114,213 +99,6 @@ pub struct Summary {
     pub villages: usize,
     pub complete: usize,
     pub drafts: usize,
-}
-
-/// What the need rules say about one question: the choices that make a
-/// rule fire, and the numbers beyond which one fires.
-#[derive(Default)]
-struct Hardness {
-    bad_choices: HashSet<String>,
-    thresholds: Vec<f64>,
-}
-
-fn learn_hardness(survey: &Survey) -> HashMap<String, Hardness> {
-    let mut map: HashMap<String, Hardness> = HashMap::new();
-    for need in &survey.needs {
-        need.when.ast.walk(&mut |e: &Expr| match &e.kind {
-            ExprKind::Binary(op, a, b) => match (&a.kind, &b.kind) {
-                (ExprKind::Question(q), ExprKind::Text(t)) if *op == BinOp::Eq => {
-                    map.entry(q.clone())
-                        .or_default()
-                        .bad_choices
-                        .insert(t.clone());
-                }
-                (ExprKind::Question(q), ExprKind::Number(n))
-                    if matches!(op, BinOp::Gt | BinOp::Ge) =>
-                {
-                    map.entry(q.clone()).or_default().thresholds.push(*n);
-                }
-                _ => {}
-            },
-            ExprKind::Call(Func::Selected, args) => {
-                if let (ExprKind::Question(q), ExprKind::Text(t)) = (&args[0].kind, &args[1].kind) {
-                    map.entry(q.clone())
-                        .or_default()
-                        .bad_choices
-                        .insert(t.clone());
-                }
-            }
-            _ => {}
-        });
-    }
-    map
-}
-
-/// Draws a raw answer for the question at `index`; `hard` is the chance of
-/// a hard answer.
-fn draw(
-    survey: &Survey,
-    index: usize,
-    hardness: Option<&Hardness>,
-    hard: f64,
-    rng: &mut Rng,
-) -> Option<String> {
-    let q = survey.question_at(index);
-    let bad = rng.chance(hard);
-    if let Some((_, name, p)) = LIKELY.iter().find(|(n, _, _)| *n == q.name) {
-        let other = survey.choices_of(q).iter().find(|c| c.name != *name)?;
-        return Some(
-            if rng.chance(*p) {
-                name
-            } else {
-                other.name.as_str()
-            }
-            .to_string(),
-        );
-    }
-    match q.kind {
-        QuestionKind::SelectOne | QuestionKind::YesNo => one_choice(survey, q, hardness, bad, rng),
-        QuestionKind::SelectMultiple => {
-            let names: Vec<&str> = survey
-                .choices_of(q)
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect();
-            let has_none = names.contains(&"none");
-            if has_none && !bad {
-                return Some("none".into());
-            }
-            let hard_ones: Vec<&str> = names
-                .iter()
-                .copied()
-                .filter(|n| *n != "none" && hardness.is_some_and(|h| h.bad_choices.contains(*n)))
-                .collect();
-            let others: Vec<&str> = names.iter().copied().filter(|n| *n != "none").collect();
-            let pool = if bad && !hard_ones.is_empty() {
-                hard_ones
-            } else {
-                others
-            };
-            let mut picked = vec![*rng.pick(&pool)];
-            if rng.chance(0.3) {
-                picked.push(*rng.pick(&pool));
-            }
-            Some(picked.join(" "))
-        }
-        QuestionKind::Integer | QuestionKind::Decimal => {
-            let min = q.min.unwrap_or(0.0);
-            let max = q.max.unwrap_or(min + 100.0);
-            let thresholds = hardness.map_or(&[][..], |h| h.thresholds.as_slice());
-            let typical = TYPICAL.iter().find(|(name, _, _)| *name == q.name);
-            let (lo, hi) = match (thresholds.is_empty(), typical) {
-                (true, Some((_, lo, hi))) => (*lo, *hi),
-                (true, None) => (min, min + (max - min) * 0.02),
-                (false, _) if bad => {
-                    let t = *rng.pick(thresholds);
-                    (t + 1.0, (t * 3.0).max(t + 2.0).min(max))
-                }
-                (false, _) => (min, thresholds.iter().copied().fold(max, f64::min)),
-            };
-            let value = lo + (hi - lo).max(0.0) * rng.unit();
-            Some(format!("{}", value.floor() as i64))
-        }
-        QuestionKind::Text if q.required => Some("无".into()),
-        _ => None,
-    }
-}
-
-/// One choice of a single-choice question: a hard one when `bad`.
-fn one_choice(
-    survey: &Survey,
-    q: &crate::survey::Question,
-    hardness: Option<&Hardness>,
-    bad: bool,
-    rng: &mut Rng,
-) -> Option<String> {
-    let names: Vec<&str> = survey
-        .choices_of(q)
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
-    let (hard_ones, easy): (Vec<&str>, Vec<&str>) = names
-        .iter()
-        .partition(|n| hardness.is_some_and(|h| h.bad_choices.contains(**n)));
-    let pool = if bad && !hard_ones.is_empty() || easy.is_empty() {
-        hard_ones
-    } else {
-        easy
-    };
-    // Earlier choices of a list are the more common, easier ones.
-    let i = ((rng.unit() * rng.unit()) * pool.len() as f64) as usize;
-    pool.get(i).map(|s| s.to_string())
-}
-
-/// Answers one interview along its path: all of it, or (a draft) its first part.
-fn answer(
-    survey: &Survey,
-    facts: &HouseholdFacts,
-    hardness: &HashMap<String, Hardness>,
-    hard: f64,
-    draft: bool,
-    rng: &mut Rng,
-) -> Answers {
-    let mut answers = Answers::new();
-    let count = survey.question_count();
-    let stop = if draft {
-        rng.below(count.max(2) / 2 + 1)
-    } else {
-        usize::MAX
-    };
-    // Slots follow the answers: a count answered makes its roster's rows,
-    // so they are listed again after an answer a roster's count reads.
-    let counts: Vec<&str> = survey
-        .sections
-        .iter()
-        .filter_map(|s| s.roster.as_ref())
-        .flat_map(|r| r.count.ast.question_refs().into_iter().map(|(q, _)| q))
-        .collect();
-    let mut slots = State::new(survey, &answers, facts).slots();
-    let mut at = 0;
-    while at < stop {
-        let Some(&slot) = slots.get(at) else {
-            break;
-        };
-        let state = State::new(survey, &answers, facts);
-        at += 1;
-        if !state.is_relevant_at(slot) {
-            continue;
-        }
-        let index = slot.index;
-        let q = survey.question_at(index);
-        let mut accepted = None;
-        for attempt in 0..6 {
-            // Later attempts are easier: a constraint that failed (more
-            // children than members, say) is met by a smaller answer.
-            let chance = if attempt == 0 { hard } else { 0.0 };
-            let Some(raw) = draw(survey, index, hardness.get(&q.name), chance, rng) else {
-                break;
-            };
-            if let Ok(text) = state.accept_at(slot, &raw) {
-                accepted = Some(text);
-                break;
-            }
-        }
-        if accepted.is_none() && q.kind.is_numeric() {
-            accepted = q
-                .min
-                .map(|m| format!("{}", m as i64))
-                .and_then(|m| state.accept_at(slot, &m).ok());
-        }
-        let key = state.key(slot);
-        drop(state);
-        if let Some(text) = accepted {
-            answers.insert(key, text);
-            if counts.contains(&q.name.as_str()) {
-                slots = State::new(survey, &answers, facts).slots();
-            }
-        }
-    }
-    answers
 }
 
 fn person(rng: &mut Rng) -> String {
@@ -451,57 +229,6 @@ fn draw_household(
     }
 }
 
-/// A linked cadre: a name (namesakes are common), a code and a work unit.
-#[derive(Clone)]
-struct Cadre {
-    name: String,
-    code: String,
-    unit: String,
-}
-
-/// County offices whose cadres are linked to households besides the
-/// townships' own.
-const OFFICES: [&str; 8] = [
-    "县教育体育局",
-    "县卫生健康局",
-    "县农业农村局",
-    "县水务局",
-    "县住房和城乡建设局",
-    "县财政局",
-    "县乡村振兴局",
-    "县人力资源和社会保障局",
-];
-
-/// The cadres linked to the `size` households of a village, in order, as
-/// the seed's county links them (4,938 cadres for 20,718 households):
-/// most with 3 to 5 households, a leader about 10. `number` counts the
-/// county's cadres so far, for their codes.
-fn draw_cadres(rng: &mut Rng, township: &str, size: usize, number: &mut usize) -> Vec<Cadre> {
-    let mut out = Vec::new();
-    let mut linked = 0;
-    while linked < size {
-        let households = if rng.chance(0.04) {
-            9 + rng.below(3)
-        } else {
-            3 + rng.below(3)
-        };
-        *number += 1;
-        let unit = if rng.chance(0.7) {
-            format!("{township}人民政府")
-        } else {
-            rng.pick(&OFFICES).to_string()
-        };
-        let cadre = Cadre {
-            name: person(rng),
-            code: format!("GB{:05}", *number),
-            unit,
-        };
-        out.extend(std::iter::repeat_n(cadre, households.min(size - linked)));
-        linked += households;
-    }
-    out
-}
-
 /// Who made an interview of `household` with snapshot `snapshot`, and
 /// when: teams go village by village over 90 days, so times (and the
 /// time-ordered UUIDs) grow with `progress` through the county, which also
@@ -528,9 +255,67 @@ fn made(
     }
 }
 
+/// What drawing a household's interviews of a round reads.
+struct Drawing<'a> {
+    surveys: &'a [Survey],
+    hardness: &'a [HashMap<String, Hardness>],
+    snapshots: &'a [i64],
+    plan: &'a RoundPlan,
+    seed: u64,
+    /// The county's size, for when in the fieldwork a household is.
+    households: usize,
+}
+
+impl Drawing<'_> {
+    /// The interviews of household `number` of the county in this round,
+    /// drawn with its village's hardship `hard` and checked as completing
+    /// checks them: a generated county holds nothing the app could not
+    /// have written.
+    fn interviews(
+        &self,
+        rng: &mut Rng,
+        (household, number): (&Household, usize),
+        hard: &[f64],
+    ) -> Result<Vec<NewInterview>> {
+        let (plan, surveys) = (self.plan, self.surveys);
+        // Answers are drawn for the household as it is; checked, they are
+        // read with the day their interview began.
+        let before = household.facts();
+        let mut out = Vec::with_capacity(surveys.len());
+        for (s, survey) in surveys.iter().enumerate() {
+            let roll = rng.unit();
+            if roll < plan.not_visited {
+                continue; // not visited yet
+            }
+            let draft = roll < plan.not_visited + 0.02;
+            // A household's answers draw on numbers of its own: the same
+            // numbers as the first round for most households in a later
+            // one (their lives change only as the village's hardship
+            // does), fresh ones for the others.
+            let key = if plan.index == 0 || rng.chance(0.6) {
+                0
+            } else {
+                plan.index as u64
+            };
+            let own = number as u64 * surveys.len() as u64 + s as u64;
+            let mut own = Rng(self.seed
+                ^ own.wrapping_mul(0xD6E8_FEB8_6659_FD93)
+                ^ key.wrapping_mul(0xA076_1D64_78BD_642F));
+            let answers = answer(survey, &before, &self.hardness[s], hard[s], draft, &mut own);
+            let progress = number as f64 / self.households.max(1) as f64;
+            let made = made(rng, household, (self.snapshots[s], plan.start_ms), progress);
+            out.push(if draft {
+                NewInterview::draft(made, survey, &before, answers)
+            } else {
+                NewInterview::complete(made, survey, &before, answers)?
+            });
+        }
+        Ok(out)
+    }
+}
+
 /// Draws the county and sends it in batches; stops early when the writer
-/// stops listening.
-/// The registry and each village's hardship come from one stream, the
+/// stops listening. The registry and each village's hardship come from one stream, the
 /// same in every round; answers from a stream of the round's own.
 fn produce(
     surveys: &[Survey],
@@ -569,50 +354,30 @@ fn produce(
         for (h, cadre) in cadres.iter().enumerate() {
             let place = (township_index, township, v, &*village);
             let household = draw_household(&mut rng, place, h, groups, cadre);
-            // Answers are drawn for the household as it is; checked, they
-            // are read with the day their interview began.
-            let before = household.facts();
-            let rng = &mut answers_rng;
-            for (s, survey) in surveys.iter().enumerate() {
-                let roll = rng.unit();
-                if roll < plan.not_visited {
-                    continue; // not visited yet
-                }
-                let draft = roll < plan.not_visited + 0.02;
-                // A household's answers draw on numbers of its own: the same
-                // numbers as the first round for most households in a
-                // later one (their lives change only as the village's
-                // hardship does), fresh ones for the others.
-                let key = if plan.index == 0 || rng.chance(0.6) {
-                    0
-                } else {
-                    plan.index as u64
-                };
-                let own = (written + h) as u64 * surveys.len() as u64 + s as u64;
-                let mut own = Rng(seed
-                    ^ own.wrapping_mul(0xD6E8_FEB8_6659_FD93)
-                    ^ key.wrapping_mul(0xA076_1D64_78BD_642F));
-                let answers = answer(survey, &before, &hardness[s], hard[s], draft, &mut own);
-                let progress = (written + h) as f64 / households.max(1) as f64;
-                let made = made(rng, &household, (snapshots[s], plan.start_ms), progress);
-                batch.push(if draft {
-                    NewInterview::draft(made, survey, &before, answers)
-                } else {
-                    // Checked here, on the drawing thread, as completing
-                    // checks it: a generated county holds nothing the app
-                    // could not have written.
-                    match NewInterview::complete(made, survey, &before, answers) {
-                        Ok(new) => new,
-                        Err(e) => {
-                            let _ = sender.send(Err(e));
-                            return summary;
+            let drawing = Drawing {
+                surveys,
+                hardness: &hardness,
+                snapshots,
+                plan,
+                seed,
+                households,
+            };
+            let number = written + h;
+            let drawn = drawing.interviews(&mut answers_rng, (&household, number), &hard);
+            match drawn {
+                Ok(interviews) => {
+                    for new in interviews {
+                        if new.is_complete() {
+                            summary.complete += 1;
+                        } else {
+                            summary.drafts += 1;
                         }
+                        batch.push(new);
                     }
-                });
-                if draft {
-                    summary.drafts += 1;
-                } else {
-                    summary.complete += 1;
+                }
+                Err(e) => {
+                    let _ = sender.send(Err(e));
+                    return summary;
                 }
             }
             if plan.index == 0 {

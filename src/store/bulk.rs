@@ -57,6 +57,11 @@ impl Made {
 }
 
 impl NewInterview {
+    /// Whether it is written complete (with its need hits).
+    pub fn is_complete(&self) -> bool {
+        self.hits.is_some()
+    }
+
     /// A draft: answers accepted one by one by [`State::accept`], not
     /// necessarily all of them.
     pub fn draft(

@@ -101,19 +101,7 @@ impl Store {
         merged.changed = merged.answers != local_answers || merged.status != local.1;
         // Conflicts are reported whichever side won, before deciding
         // whether this file changes anything.
-        let uuid = uuid::Uuid::from_slice(&o.uuid)
-            .unwrap_or_default()
-            .to_string();
-        for (field, kept, dropped) in merged.conflicts.drain(..) {
-            report.conflicts.push(Conflict {
-                household: o.household.clone(),
-                survey: survey.id.clone(),
-                interview: uuid.clone(),
-                field,
-                kept,
-                dropped,
-            });
-        }
+        report_conflicts(o, &survey.id, &mut merged, report);
         if !merged.changed {
             report.interviews_unchanged += 1;
             return Ok(());
@@ -122,6 +110,29 @@ impl Store {
         update_interview(tx, o, &local, &merged, &hits)?;
         report.interviews_updated += 1;
         Ok(())
+    }
+}
+
+/// The fields both sides changed of interview `o` of survey `survey`,
+/// into the report.
+fn report_conflicts(
+    o: &OtherInterview,
+    survey: &str,
+    merged: &mut MergedFields,
+    report: &mut MergeReport,
+) {
+    let uuid = uuid::Uuid::from_slice(&o.uuid)
+        .unwrap_or_default()
+        .to_string();
+    for (field, kept, dropped) in merged.conflicts.drain(..) {
+        report.conflicts.push(Conflict {
+            household: o.household.clone(),
+            survey: survey.to_string(),
+            interview: uuid.clone(),
+            field,
+            kept,
+            dropped,
+        });
     }
 }
 
