@@ -57,7 +57,7 @@ fn county(dir: &Path) -> std::path::PathBuf {
     answer_water(&store, "H1", "王");
     store.close_round().expect("close");
     store
-        .open_round("2027-spring", Some("2027-03-01"))
+        .open_round("2027-spring", Some("2099-03-01"))
         .expect("open");
     db
 }
@@ -104,6 +104,31 @@ fn a_cadre_package_is_answered_on_another_laptop_and_merged_back() {
         "the package is another laptop's file"
     );
     assert!(copy.doctor().expect("doctor").is_clean());
+    // The laptop shows that cadre's households, never a namesake's.
+    let mine: Vec<String> = copy
+        .my_households("黄云", &["water"])
+        .expect("mine")
+        .into_iter()
+        .map(|r| r.household.code)
+        .collect();
+    assert_eq!(mine, ["H1", "H2"]);
+    let county = Store::open(&db).expect("open");
+    assert!(
+        county
+            .my_households("黄云", &["water"])
+            .expect("read")
+            .is_empty(),
+        "two cadres are called 黄云 in the county: neither is guessed"
+    );
+    assert_eq!(
+        county
+            .my_households("李强", &["water"])
+            .expect("read")
+            .len(),
+        1,
+        "one cadre has the name"
+    );
+    drop(county);
     // Fieldwork on the other laptop, in the open round.
     answer_water(&copy, "H2", "黄云");
     answer_water(&copy, "H1", "黄云");
@@ -149,7 +174,14 @@ fn namesakes_are_named_by_code_and_every_cadre_gets_a_file() {
         ));
     assert!(!dir.path().join("x.db").exists());
     minqing(&db)
-        .args(["package", "--cadre", "李强", "--village", "纳板村", "--out"])
+        .args([
+            "package",
+            "--cadre",
+            "李强/县财政局",
+            "--village",
+            "纳板村",
+            "--out",
+        ])
         .arg(dir.path().join("mixed.db"))
         .assert()
         .success()

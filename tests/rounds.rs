@@ -101,10 +101,15 @@ fn one_round_is_open_at_a_time_and_each_round_has_its_own_interviews() {
         store.open_round("x", Some("2027-02-30")),
         Err(StoreError::BadDate(_))
     ));
+    // Rounds run in order: none begins before the last did.
+    assert!(matches!(
+        store.open_round("x", Some("2000-01-01")),
+        Err(StoreError::RoundBefore { .. })
+    ));
     let spring = store
-        .open_round("2027-spring", Some("2027/3/1"))
+        .open_round("2027-spring", Some("2099/3/1"))
         .expect("open");
-    assert_eq!(spring.starts, "2027-03-01");
+    assert_eq!(spring.starts, "2099-03-01");
     // The household is interviewed again in the new round: a new
     // interview, the first one kept in its round.
     let opened = store.open_interview("H1", &water(), "王").expect("open");
@@ -246,7 +251,7 @@ fn rounds_merge_by_name_and_a_closed_round_stays_closed() {
     // laptop goes on in the first round, then meets the next one when
     // both open it by the same name.
     a.close_round().expect("close");
-    a.open_round("2027-spring", Some("2027-03-01"))
+    a.open_round("2027-spring", Some("2099-03-01"))
         .expect("open");
     water_interview(&a, "H2", true);
     water_interview(&b, "H3", true);
@@ -305,8 +310,35 @@ fn two_laptops_with_other_rounds_open_keep_the_later_one_open() {
         .collect();
     assert_eq!(open, ["2027-spring"]);
     assert_eq!(surface(&a, Some("2026-autumn")), ["H1"]);
-    let report = b.merge(&a_path).expect("merge");
-    assert_eq!(report.rounds_closed, ["2026-autumn"]);
+    // The other way the same: autumn, closed in a's file, stays closed.
+    b.merge(&a_path).expect("merge");
+    assert_eq!(
+        b.current_round()
+            .expect("read")
+            .map(|r| (r.name.clone(), r.is_open())),
+        Some(("2027-spring".to_string(), true))
+    );
+}
+
+#[test]
+fn a_round_opened_by_name_stays_open_over_a_laptops_own_first_round() {
+    let dir = TempDir::new().expect("temp dir");
+    let (a_path, b_path) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let a = county(&a_path);
+    a.open_round("2026-秋季", Some("2026-09-01")).expect("open");
+    water_interview(&a, "H1", true);
+    // A laptop that never had the county's round began its own first
+    // round, later in the year.
+    let b = county(&b_path);
+    water_interview(&b, "H2", true);
+    drop(b);
+    let report = a.merge(&b_path).expect("merge");
+    assert_eq!(report.rounds_closed, [FIRST_ROUND]);
+    assert_eq!(
+        a.current_round().expect("read").map(|r| r.name),
+        Some("2026-秋季".to_string())
+    );
+    assert_eq!(surface(&a, Some(FIRST_ROUND)), ["H2"]);
 }
 
 #[test]
@@ -327,12 +359,12 @@ fn the_round_commands_and_round_option_speak_both_languages() {
         .success()
         .stdout(predicate::str::contains("round '首轮' is closed"));
     minqing(&db)
-        .args(["round", "open", "2027-spring", "--from", "2027-03-01"])
+        .args(["round", "open", "2027-spring", "--from", "2099-03-01"])
         .args(["--lang", "zh"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "已开始轮次“2027-spring”(从 2027-03-01 起)",
+            "已开始轮次“2027-spring”(从 2099-03-01 起)",
         ));
     minqing(&db)
         .args(["round", "list", "--lang", "zh"])

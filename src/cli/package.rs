@@ -17,14 +17,24 @@ pub struct Which<'a> {
     pub all_cadres: bool,
 }
 
-/// The cadre named `wanted`: by code, else by name when one cadre has it;
-/// namesakes are listed for a person to choose by code.
+/// The cadre named `wanted`: by code, by `name/unit`, else by name when
+/// one cadre has it; namesakes are listed for a person to choose by code
+/// (or by name and unit, for those without one).
 fn find_cadre(cadres: &[CadreLink], wanted: &str) -> Result<CadreLink, Tr> {
     let wanted = wanted.trim();
-    if let Some(c) = cadres.iter().find(|c| c.code == wanted) {
+    if let Some(c) = cadres
+        .iter()
+        .find(|c| !c.code.is_empty() && c.code == wanted)
+    {
         return Ok(c.clone());
     }
-    let named: Vec<&CadreLink> = cadres.iter().filter(|c| c.name == wanted).collect();
+    let named: Vec<&CadreLink> = match wanted.split_once('/') {
+        Some((name, unit)) => cadres
+            .iter()
+            .filter(|c| c.name == name.trim() && c.unit == unit.trim())
+            .collect(),
+        None => cadres.iter().filter(|c| c.name == wanted).collect(),
+    };
     match named.as_slice() {
         [one] => Ok((*one).clone()),
         [] => Err(tr!(
@@ -40,11 +50,15 @@ fn find_cadre(cadres: &[CadreLink], wanted: &str) -> Result<CadreLink, Tr> {
                 })
                 .collect();
             let list = list.join("; ");
+            // How to name the first: its code, or its name and unit.
+            let first = match many[0] {
+                c if c.code.is_empty() => format!("{}/{}", c.name, c.unit),
+                c => c.code.clone(),
+            };
             Err(tr!(
-                "有 {n} 位联户干部叫“{wanted}”:{list};请用干部编号指定,例如 --cadre {first}",
-                "{n} linked cadres are called '{wanted}': {list}; name one by cadre code, for example --cadre {first}",
-                n = many.len(),
-                first = many[0].code
+                "有 {n} 位联户干部叫“{wanted}”:{list};请用干部编号(没有编号的用 姓名/单位)指定,例如 --cadre {first}",
+                "{n} linked cadres are called '{wanted}': {list}; name one by cadre code (or name/unit for one without a code), for example --cadre {first}",
+                n = many.len()
             ))
         }
     }
@@ -95,11 +109,11 @@ pub fn run(
         return all_cadres(&store, &in_use, &cadres, out, lang);
     }
     let mut codes = Vec::new();
-    let mut interviewer = None;
+    let mut for_cadre = None;
     if let Some(wanted) = which.cadre {
         let cadre = find_cadre(&cadres, wanted)?;
-        interviewer = Some(cadre.name.clone());
-        codes.extend(cadre.households);
+        codes.extend(cadre.households.iter().cloned());
+        for_cadre = Some(cadre);
     }
     for code in village_households(&households, which.villages)? {
         if !codes.contains(&code) {
@@ -114,7 +128,7 @@ pub fn run(
     }
     let packager = store.packager(&in_use, out).map_err(&failed)?;
     let n = packager
-        .write(out, &codes, interviewer.as_deref())
+        .write(out, &codes, for_cadre.as_ref())
         .map_err(|e| CliError::Failed(e.at(out).message()))?;
     Ok(super::write_stdout(&format!(
         "{}\n",
@@ -152,7 +166,7 @@ fn all_cadres(
     let mut written = 0;
     for cadre in cadres {
         let path: PathBuf = dir.join(cadre.file_name());
-        match packager.write(&path, &cadre.households, Some(&cadre.name)) {
+        match packager.write(&path, &cadre.households, Some(cadre)) {
             Ok(_) => written += 1,
             Err(e) => {
                 problems = true;

@@ -27,8 +27,8 @@ pub fn run(action: &RoundCommand, db: &Path, lang: Lang) -> Result<(), CliError>
             let round = store.close_round().map_err(CliError::store(db))?;
             let name = &round.name;
             let said = tr!(
-                "已结束轮次“{name}”:不再开始新的调查,已开始的草稿仍可完成;下一轮:minqing round open 名称",
-                "round '{name}' is closed: no new interview begins in it, drafts can still be finished; next: minqing round open NAME"
+                "已结束轮次“{name}”:不再开始新的调查,已开始的草稿在下一轮开始前仍可完成;下一轮:minqing round open 名称",
+                "round '{name}' is closed: no new interview begins in it, and drafts begun in it can be finished until the next round opens; next: minqing round open NAME"
             );
             Ok(super::write_stdout(&format!("{}\n", said.get(lang)))?)
         }

@@ -39,17 +39,29 @@ impl Store {
             let wanted = super::overview::wanted_snapshots(&tx, surveys)?;
             let complete = self.complete_households(&tx, &wanted, (round, surveys.len()))?;
             // Per household: whether it has a draft, and whether it has any
-            // interview of the questionnaires asked about.
+            // interview of the questionnaires asked about: from the
+            // `counted` rows and the index of drafts, never the answers.
             let mut begun: HashMap<i64, bool> = HashMap::new();
             {
+                let mut stmt =
+                    tx.prepare("SELECT household_id, interviews FROM counted WHERE round_id = ?1")?;
+                let mut rows = stmt.query([round])?;
+                while let Some(r) = rows.next()? {
+                    let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+                    let any = super::hits::counted_entries(text)
+                        .any(|e| e.is_some_and(|(snapshot, _)| wanted.contains_key(&snapshot)));
+                    if any {
+                        begun.entry(r.get(0)?).or_default();
+                    }
+                }
                 let mut stmt = tx.prepare(
-                    "SELECT household_id, snapshot_id, status = 'draft' FROM interview
-                     WHERE round_id = ?1",
+                    "SELECT household_id, snapshot_id FROM interview INDEXED BY interview_draft
+                     WHERE status = 'draft' AND round_id = ?1",
                 )?;
                 let mut rows = stmt.query([round])?;
                 while let Some(r) = rows.next()? {
                     if wanted.contains_key(&r.get(1)?) {
-                        *begun.entry(r.get(0)?).or_default() |= r.get::<_, bool>(2)?;
+                        begun.insert(r.get(0)?, true);
                     }
                 }
             }

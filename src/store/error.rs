@@ -124,6 +124,11 @@ pub enum StoreError {
     },
     /// Every round is closed, the last being this one: nothing new begins.
     RoundClosed(String),
+    /// A round would begin before the last one did.
+    RoundBefore {
+        name: String,
+        starts: String,
+    },
     /// An amount of money that is not a number of yuan, zero or more.
     BadAmount(String),
     /// A project's first change gives no status.
@@ -380,6 +385,10 @@ impl StoreError {
             StoreError::RoundExists(name) => tr!(
                 "已经有名为“{name}”的轮次;请换一个名称",
                 "there is already a round named '{name}'; choose another name"
+            ),
+            StoreError::RoundBefore { name, starts } => tr!(
+                "新一轮不能早于上一轮“{name}”开始({starts});请用 --from 给出 {starts} 或以后的日期",
+                "a round cannot begin before the last one, '{name}', did ({starts}); give --from {starts} or a later day"
             ),
             StoreError::NoOpenRound => tr!(
                 "没有进行中的轮次;开始新一轮:minqing round open 名称",

@@ -196,17 +196,24 @@ pub struct Keep {
 }
 
 impl Keep {
-    /// `new` with the kept fields taken from `stored`.
+    /// `new` with the kept fields taken from `stored`. A cadre's code and
+    /// unit are the cadre's: when the file links the household to another
+    /// cadre by name and gives no code or unit, the stored ones go.
     fn apply(self, new: &Household, stored: &Household) -> Household {
         let pick = |keep: bool, new: &String, old: &String| {
             if keep { old.clone() } else { new.clone() }
         };
+        let other_cadre = !self.cadre && new.cadre != stored.cadre;
         Household {
             group: pick(self.group, &new.group, &stored.group),
             phone: pick(self.phone, &new.phone, &stored.phone),
             cadre: pick(self.cadre, &new.cadre, &stored.cadre),
-            cadre_code: pick(self.cadre_code, &new.cadre_code, &stored.cadre_code),
-            unit: pick(self.unit, &new.unit, &stored.unit),
+            cadre_code: pick(
+                self.cadre_code && !other_cadre,
+                &new.cadre_code,
+                &stored.cadre_code,
+            ),
+            unit: pick(self.unit && !other_cadre, &new.unit, &stored.unit),
             notes: pick(self.notes, &new.notes, &stored.notes),
             ..new.clone()
         }
@@ -524,6 +531,28 @@ mod tests {
             members: 4,
             ..Household::default()
         }
+    }
+
+    #[test]
+    fn a_household_linked_to_another_cadre_by_name_drops_the_old_cadres_code() {
+        let mut stored = base();
+        stored.cadre = "黄云".into();
+        stored.cadre_code = "GB001".into();
+        stored.unit = "勐烈镇人民政府".into();
+        // A file with a cadre column only: the same cadre keeps the code.
+        let keep = Keep {
+            cadre_code: true,
+            unit: true,
+            ..Keep::default()
+        };
+        let mut same = base();
+        same.cadre = "黄云".into();
+        assert_eq!(keep.apply(&same, &stored).cadre_code, "GB001");
+        // Another cadre: the old code and unit are not theirs.
+        let mut other = base();
+        other.cadre = "李强".into();
+        let moved = keep.apply(&other, &stored);
+        assert_eq!((moved.cadre_code.as_str(), moved.unit.as_str()), ("", ""));
     }
 
     #[test]

@@ -149,19 +149,48 @@ impl Store {
         })
     }
 
-    /// The households linked to the cadre with this code, or this name,
-    /// in registry order, with the state of each survey in the current
-    /// round: what a cadre's laptop shows first.
-    pub fn cadre_households(&self, cadre: &str, surveys: &[&str]) -> Result<Vec<HouseholdRow>> {
+    /// The households linked to the cadre the interviewer `name` is, in
+    /// registry order, with the state of each survey in the current
+    /// round: what a cadre's laptop shows first. The cadre is the one a
+    /// work package was made for, when it has this name; else the one
+    /// cadre of the registry with this name. Namesakes are never mixed:
+    /// when several cadres have the name, none is taken.
+    pub fn my_households(&self, name: &str, surveys: &[&str]) -> Result<Vec<HouseholdRow>> {
         self.located(|| {
+            let name = name.trim();
+            let packaged = self
+                .meta("cadre")?
+                .and_then(|json| super::package::CadreId::decode(&json))
+                .filter(|c| c.name == name);
+            let cadre = match packaged {
+                Some(c) => Some((c.code, c.unit)),
+                None => {
+                    let mut stmt = self.conn.prepare_cached(
+                        "SELECT DISTINCT cadre_code, unit FROM household WHERE cadre = ?1 LIMIT 2",
+                    )?;
+                    let found = stmt.query_map([name], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    let found: Vec<(String, String)> = found.collect::<rusqlite::Result<_>>()?;
+                    // Two without a code and the same unit are one cadre.
+                    match found.as_slice() {
+                        [one] => Some(one.clone()),
+                        _ => None,
+                    }
+                }
+            };
+            let Some((code, unit)) = cadre.filter(|_| !name.is_empty()) else {
+                return Ok(Vec::new());
+            };
             let households = {
                 let mut stmt = self.conn.prepare(&format!(
-                    "SELECT {} FROM household WHERE ?1 <> '' AND (cadre_code = ?1 OR cadre = ?1)
+                    "SELECT {} FROM household
+                     WHERE CASE WHEN ?2 <> '' THEN cadre_code = ?2
+                                ELSE cadre = ?1 AND unit = ?3 AND cadre_code = '' END
                      ORDER BY township, village, code",
                     super::household::COLUMNS
                 ))?;
-                let rows =
-                    stmt.query_map([cadre.trim()], |r| super::household::household_at(r, 0))?;
+                let rows = stmt.query_map(rusqlite::params![name, code, unit], |r| {
+                    super::household::household_at(r, 0)
+                })?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()?
             };
             self.household_rows(households, surveys)

@@ -79,6 +79,27 @@ pub fn cadres_of(households: &[Household]) -> Vec<CadreLink> {
     out
 }
 
+/// Which cadre a package is for, kept in its `meta` (`cadre`, as a JSON
+/// array `[name, code, unit]`), so that the laptop shows that cadre's
+/// households and not a namesake's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CadreId {
+    pub name: String,
+    pub code: String,
+    pub unit: String,
+}
+
+impl CadreId {
+    pub(super) fn encode(&self) -> String {
+        serde_json::to_string(&[&self.name, &self.code, &self.unit]).unwrap_or_default()
+    }
+
+    pub(super) fn decode(text: &str) -> Option<CadreId> {
+        let [name, code, unit]: [String; 3] = serde_json::from_str(text).ok()?;
+        Some(CadreId { name, code, unit })
+    }
+}
+
 /// Makes packages from one store: holds the template until dropped.
 pub struct Packager<'s> {
     store: &'s Store,
@@ -109,10 +130,10 @@ impl Store {
 }
 
 impl Packager<'_> {
-    /// Writes a package of the households `codes` at `out`, its
-    /// interviewer set to `interviewer` when given. Refused when `out`
-    /// exists. Returns the interviews it holds.
-    pub fn write(&self, out: &Path, codes: &[String], interviewer: Option<&str>) -> Result<usize> {
+    /// Writes a package of the households `codes` at `out`; for a cadre,
+    /// its interviewer is the cadre and it shows the cadre's households
+    /// first. Refused when `out` exists. Returns the interviews it holds.
+    pub fn write(&self, out: &Path, codes: &[String], cadre: Option<&CadreLink>) -> Result<usize> {
         let store = self.store;
         store.located(|| {
             if out.exists() {
@@ -128,7 +149,7 @@ impl Packager<'_> {
             create_private(&tmp).map_err(io)?;
             let result = fs::copy(&self.template, &tmp)
                 .map_err(io)
-                .and_then(|_| store.fill_package(&tmp, codes, interviewer))
+                .and_then(|_| store.fill_package(&tmp, codes, cadre))
                 .and_then(|n| {
                     fs::File::open(&tmp)
                         .and_then(|f| f.sync_all())
@@ -158,7 +179,7 @@ impl Store {
         &self,
         package: &Path,
         codes: &[String],
-        interviewer: Option<&str>,
+        cadre: Option<&CadreLink>,
     ) -> Result<usize> {
         let list = serde_json::to_string(codes).unwrap_or_else(|_| "[]".into());
         self.conn.execute(
@@ -195,10 +216,15 @@ impl Store {
                  INSERT INTO pkg.meta SELECT * FROM main.meta
                  WHERE key NOT IN ('device', 'interviewer');",
             )?;
-            if let Some(name) = interviewer {
+            if let Some(c) = cadre {
+                let id = CadreId {
+                    name: c.name.clone(),
+                    code: c.code.clone(),
+                    unit: c.unit.clone(),
+                };
                 tx.execute(
-                    "INSERT INTO pkg.meta (key, value) VALUES ('interviewer', ?1)",
-                    params![name],
+                    "INSERT INTO pkg.meta (key, value) VALUES ('interviewer', ?1), ('cadre', ?2)",
+                    params![c.name, id.encode()],
                 )?;
             }
             tx.commit()?;

@@ -321,7 +321,7 @@ impl Store {
 /// What a later round says of a project's households.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Later {
-    /// The latest round after the project's with complete interviews.
+    /// The next round after the project's with complete interviews.
     pub round: String,
     /// Affected in the project's round, asked again and no longer affected.
     pub resolved: i64,
@@ -380,10 +380,8 @@ impl Store {
                     }));
                     continue;
                 };
-                let later = rounds[at + 1..]
-                    .iter()
-                    .rev()
-                    .find(|r| counted.contains(&r.id));
+                // The next round that interviewed anyone checks it.
+                let later = rounds[at + 1..].iter().find(|r| counted.contains(&r.id));
                 out.extend(self.follow(&rounds[at], later, &list)?);
             }
             Ok(out)

@@ -115,6 +115,16 @@ impl Store {
             if let Some(open) = open_round(&tx)? {
                 return Err(StoreError::RoundOpen(open.name));
             }
+            // Rounds run in the order they began: a round begun before the
+            // last would make "the round before" another round.
+            if let Some(last) = rounds_of(&tx)?.pop()
+                && starts < last.starts
+            {
+                return Err(StoreError::RoundBefore {
+                    name: last.name,
+                    starts: last.starts,
+                });
+            }
             if self.round_named_in(&tx, name)?.is_some() {
                 return Err(StoreError::RoundExists(name.into()));
             }

@@ -239,8 +239,10 @@ fn read_snapshots(conn: &Connection) -> rusqlite::Result<Vec<OtherSnapshot>> {
 }
 
 fn read_rounds(conn: &Connection) -> rusqlite::Result<Vec<OtherRound>> {
-    let mut stmt =
-        conn.prepare("SELECT name, starts, opened_at, closed_at, stamp, device FROM round")?;
+    let mut stmt = conn.prepare(
+        "SELECT name, starts, opened_at, closed_at, stamp, device FROM round
+             ORDER BY closed_at IS NULL, starts, opened_at",
+    )?;
     stmt.query_map([], |r| {
         Ok(OtherRound {
             name: r.get(0)?,

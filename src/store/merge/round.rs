@@ -1,8 +1,10 @@
 //! Merging rounds: by name, as every laptop tells them apart. A round
 //! closed on either laptop stays closed (no command opens a round again);
 //! its start day takes the change stamped last. When both files have a
-//! different round open, the one that began later stays open and the
-//! other is closed, and said.
+//! different round open, a round opened by name wins over the first
+//! round a file began on its own ([`FIRST_ROUND`]); between two named
+//! ones, the one that began later stays open. The other is closed, and
+//! said. The other file's closed rounds are merged before its open one.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -12,6 +14,7 @@ use rusqlite::{OptionalExtension, params};
 use super::MergeReport;
 use super::other::OtherRound;
 use crate::store::round::{Round, round_name};
+use crate::store::schema::FIRST_ROUND;
 use crate::store::{Result, Store, StoreError};
 use crate::survey::is_date;
 
@@ -73,7 +76,8 @@ impl Store {
     }
 
     /// Adds a round this file lacks. When it is open and so is one of this
-    /// file's, the one that began later stays open.
+    /// file's, a named round stays open over the first round, else the one
+    /// that began later.
     fn add_round(
         &self,
         tx: &rusqlite::Transaction<'_>,
@@ -85,9 +89,14 @@ impl Store {
             && let Some(open) = super::super::round::open_round(tx)?
         {
             let now = self.tick();
-            let theirs_later =
-                (o.starts.as_str(), o.opened_at) > (open.starts.as_str(), open.opened_at);
-            if theirs_later {
+            // A round opened by name is the county's plan; the first round
+            // only what a laptop began with.
+            let order = |name: &str, starts: &str, opened: i64| {
+                (name != FIRST_ROUND, starts.to_string(), opened)
+            };
+            let theirs_wins = order(&o.name, &o.starts, o.opened_at)
+                > order(&open.name, &open.starts, open.opened_at);
+            if theirs_wins {
                 close(tx, &open, now)?;
                 report.rounds_closed.push(open.name);
             } else {

@@ -61,11 +61,11 @@ impl Households {
         Ok(h)
     }
 
-    /// The households linked to the cadre `cadre` (a code, or the
-    /// interviewer's name); `None` when there are none.
+    /// The households linked to the cadre the interviewer `cadre` is;
+    /// `None` when there are none.
     pub fn mine(ctx: &Ctx<'_>, cadre: &str) -> Result<Option<Households>, StoreError> {
         let ids: Vec<&str> = ctx.surveys.iter().map(|s| s.id.as_str()).collect();
-        let rows = ctx.store.cadre_households(cadre, &ids)?;
+        let rows = ctx.store.my_households(cadre, &ids)?;
         if rows.is_empty() {
             return Ok(None);
         }
