@@ -1,7 +1,9 @@
 //! Choosing projects within a budget: maximise the sum over beneficiary
-//! households of (severity − 2), projects of severity 5 first. Exact 0-1
-//! knapsack when the table fits in memory, greedy by benefit per yuan
-//! otherwise; the result says which was used.
+//! households of (severity − 2), projects of severity 5 first. An exact
+//! 0-1 knapsack whenever its table fits in memory: over the budget in the
+//! costs' common step (which the budget itself never changes: one more
+//! yuan never gives a worse plan), else over the total benefit, else
+//! greedy by benefit per yuan; the result says which was used.
 
 use super::{Project, Rule};
 
@@ -75,18 +77,28 @@ pub fn choose_with(projects: &[Project], rules: &[Rule], budget: f64, exact_limi
     // can exceed the money.
     let weight = |i: usize| projects[i].cost.unwrap_or(0.0).ceil().max(0.0) as u64;
     let capacity = left.floor().max(0.0) as u64;
-    let step = rest.iter().fold(capacity, |g, &i| gcd(g, weight(i))).max(1);
-    let cells = (rest.len() as u64).saturating_mul(capacity / step + 1);
-    let method = if cells <= exact_limit {
-        Method::Exact
-    } else {
-        Method::Greedy
-    };
-    let chosen = match method {
-        Method::Exact => exact(&rest, projects, rules, capacity / step, |i| {
+    // The costs' common step: every set of projects costs a multiple of
+    // it, so the budget counts in whole steps, rounded down. The budget
+    // is left out of the step: 10,000,001 yuan is the same table as
+    // 10,000,000, never a bigger one.
+    let step = rest.iter().fold(0, |g, &i| gcd(g, weight(i))).max(1);
+    let n = rest.len() as u64;
+    let by_cost = n.saturating_mul(capacity / step + 1);
+    let total: u64 = rest
+        .iter()
+        .map(|&i| benefit(&projects[i], rules).max(0) as u64)
+        .sum();
+    let by_benefit = n.saturating_mul(total + 1);
+    let (method, chosen) = if by_cost <= exact_limit && capacity / step <= EXACT_STEPS {
+        let chosen = exact(&rest, projects, rules, capacity / step, |i| {
             weight(i) / step
-        }),
-        Method::Greedy => greedy(&rest, projects, rules, left),
+        });
+        (Method::Exact, chosen)
+    } else if by_benefit <= exact_limit && total <= EXACT_STEPS {
+        let chosen = exact_by_benefit(&rest, (projects, rules), capacity, weight);
+        (Method::Exact, chosen)
+    } else {
+        (Method::Greedy, greedy(&rest, projects, rules, left))
     };
     funded.extend(chosen);
     funded.sort_unstable();
@@ -137,6 +149,47 @@ fn exact(
         if keep[n * (cap + 1) + c] {
             chosen.push(i);
             c -= weight(i) as usize;
+        }
+    }
+    chosen
+}
+
+/// 0-1 knapsack by dynamic programming over the total benefit: the least
+/// cost of each benefit, then the largest benefit within `capacity`. For
+/// costs with no common step, whatever the budget.
+fn exact_by_benefit(
+    items: &[usize],
+    (projects, rules): (&[Project], &[Rule]),
+    capacity: u64,
+    weight: impl Fn(usize) -> u64,
+) -> Vec<usize> {
+    let total: usize = items
+        .iter()
+        .map(|&i| benefit(&projects[i], rules).max(0) as usize)
+        .sum();
+    let mut least = vec![u64::MAX; total + 1];
+    least[0] = 0;
+    // keep[n][v]: item n is taken for benefit v.
+    let mut keep = vec![false; items.len() * (total + 1)];
+    for (n, &i) in items.iter().enumerate() {
+        let v = benefit(&projects[i], rules).max(0) as usize;
+        let w = weight(i);
+        for b in (v..=total).rev() {
+            let with = least[b - v].saturating_add(w);
+            if least[b - v] != u64::MAX && with < least[b] {
+                least[b] = with;
+                keep[n * (total + 1) + b] = true;
+            }
+        }
+    }
+    let Some(mut b) = (0..=total).rev().find(|&b| least[b] <= capacity) else {
+        return Vec::new();
+    };
+    let mut chosen = Vec::new();
+    for (n, &i) in items.iter().enumerate().rev() {
+        if keep[n * (total + 1) + b] {
+            chosen.push(i);
+            b -= benefit(&projects[i], rules).max(0) as usize;
         }
     }
     chosen

@@ -264,6 +264,57 @@ fn budgets_fund_life_safety_first_then_the_best_set() {
 }
 
 #[test]
+fn one_more_yuan_never_gives_a_worse_plan() {
+    let (households, obs) = county();
+    let rules = rules();
+    let projects = rank(&households, &rules, &obs, By::Village);
+    let mut last = 0;
+    for budget in [
+        5999.0,
+        6000.0,
+        6001.0,
+        6999.0,
+        10_000.0,
+        10_000_000.0,
+        10_000_001.0,
+    ] {
+        let c = choose(&projects, &rules, budget);
+        assert_eq!(c.method, Method::Exact, "{budget} yuan");
+        assert!(
+            c.benefit >= last,
+            "{budget} yuan gives less than a smaller budget"
+        );
+        assert!(c.cost <= budget);
+        last = c.benefit;
+    }
+    assert_eq!(
+        choose(&projects, &rules, 6001.0).funded,
+        choose(&projects, &rules, 6000.0).funded
+    );
+}
+
+#[test]
+fn costs_without_a_common_step_are_chosen_exactly_over_the_benefit() {
+    let (households, obs) = county();
+    // Unit costs that share no step: over the budget, a table of every
+    // yuan; over the benefit, a small one.
+    let rules: Vec<Rule> = rules()
+        .into_iter()
+        .enumerate()
+        .map(|(n, mut r)| {
+            r.unit_cost = r.unit_cost.map(|c| c + 1.0 + n as f64);
+            r
+        })
+        .collect();
+    let projects = rank(&households, &rules, &obs, By::Village);
+    let by_cost = choose_with(&projects, &rules, 9000.0, u64::MAX);
+    let by_benefit = choose_with(&projects, &rules, 9000.0, 200);
+    assert_eq!(by_benefit.method, Method::Exact);
+    assert_eq!(by_benefit.benefit, by_cost.benefit);
+    assert!(by_benefit.cost <= 9000.0);
+}
+
+#[test]
 fn groups_and_townships() {
     let (households, obs) = county();
     let rules = rules();
