@@ -91,13 +91,13 @@ fn the_ranked_table_of_a_known_county() {
         .assert()
         .success()
         .stdout(
-            "rank  township  village  category        project                                severity  phase  households affected  surveyed  registered  people affected  share  estimated cost (yuan)  reliability\n\
-             \x20  1  整董镇    那洒村   drinking water  Build or upgrade a piped water scheme         4      4                    2         2           2                6   100%                   6000  low\n\
-             \x20  2  勐烈镇    曼贺村   drinking water  Build or upgrade a piped water scheme         4      4                    2         5           6                3    40%                   6000\n\
-             \x20  3  勐烈镇    曼贺村   drinking water  Water testing and treatment                   3      4                    5         5           6               15   100%                   4000\n\
-             \x20  4  勐烈镇    曼贺村   drinking water  Extend piped water to the home                3      4                    3         5           6                8    60%                   7500\n\
-             \x20  5  整董镇    那洒村   drinking water  Water testing and treatment                   3      4                    2         2           2                6   100%                   1600  low\n\
-             \x20  6  整董镇    那洒村   drinking water  Extend piped water to the home                3      4                    2         2           2                6   100%                   5000  low\n",
+            "rank  rank band  township  village  category        project                                severity  phase  households affected  surveyed  registered  people affected  share  90% interval  estimated cost (yuan)  reliability\n\
+             \x20  1        1–2  整董镇    那洒村   drinking water  Build or upgrade a piped water scheme         4      4                    2         2           2                6   100%       43–100%                   6000  low\n\
+             \x20  2        1–2  勐烈镇    曼贺村   drinking water  Build or upgrade a piped water scheme         4      4                    2         5           6                3    40%        14–73%                   6000\n\
+             \x20  3        3–6  勐烈镇    曼贺村   drinking water  Water testing and treatment                   3      4                    5         5           6               15   100%       65–100%                   4000\n\
+             \x20  4        3–6  勐烈镇    曼贺村   drinking water  Extend piped water to the home                3      4                    3         5           6                8    60%        27–86%                   7500\n\
+             \x20  5        3–6  整董镇    那洒村   drinking water  Water testing and treatment                   3      4                    2         2           2                6   100%       43–100%                   1600  low\n\
+             \x20  6        3–6  整董镇    那洒村   drinking water  Extend piped water to the home                3      4                    2         2           2                6   100%       43–100%                   5000  low\n",
         );
 }
 
@@ -140,6 +140,19 @@ fn a_budget_that_is_not_an_amount_of_yuan_is_refused() {
 }
 
 #[test]
+fn a_filtered_list_shows_the_county_rank_beside_its_own() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    minqing(&db)
+        .args(["priorities", "--category", "water", "--township", "勐烈镇"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"(?m)^rank  county rank  rank band").expect("regex"))
+        .stdout(predicate::str::is_match(r"(?m)^ +1 +2 +1–2 +勐烈镇").expect("regex"))
+        .stdout(predicate::str::is_match(r"(?m)^ +2 +3 +3–6 +勐烈镇").expect("regex"));
+}
+
+#[test]
 fn explain_names_the_households_answers_and_rule() {
     let dir = TempDir::new().expect("temp dir");
     let db = county(&dir);
@@ -151,6 +164,7 @@ fn explain_names_the_households_answers_and_rule() {
             "rank 4: 勐烈镇 曼贺村 · Extend piped water to the home\n\
              rule water.water_far (category drinking water, severity 3, phase of the category here 4)\n\
              3 households affected of 5 surveyed, 6 registered; 8 people affected\n\
+             share 60%, 90% interval 27%–86%; rank band 3–6 (projects whose intervals overlap could change places)\n\
              when: Minutes for one round trip to fetch water, including queueing > 20 or How many metres higher or lower is the water point than the home > 80\n\
              (written in the questionnaire as ${fetch_minutes} > 20 or ${fetch_climb_m} > 80)\n\
              Ranking compares the phase first, then the severity: at least 20% of this village's surveyed households have a drinking water problem of severity 4 or more, so the phase is 4. This severity-3 project therefore ranks above projects of higher severity in villages of a lower phase.\n\
@@ -211,6 +225,8 @@ fn priorities_export_reads_back_cell_by_cell() {
         rows[1],
         [
             "1",
+            "1",
+            "1–2",
             "整董镇",
             "那洒村",
             "",
@@ -226,11 +242,13 @@ fn priorities_export_reads_back_cell_by_cell() {
             "6",
             "",
             "1.000",
+            "0.425",
+            "1.000",
             "6000",
             "low"
         ]
     );
-    assert_eq!(rows[2][2], "曼贺村");
+    assert_eq!(rows[2][4], "曼贺村");
 }
 
 #[test]
@@ -434,6 +452,7 @@ fn a_renamed_question_and_changed_choices_leave_old_interviews_exportable_and_ex
             "rank 4: 勐烈镇 曼贺村 · Extend piped water to the home\n\
              rule water.water_far (category drinking water, severity 3, phase of the category here 4)\n\
              4 households affected of 6 surveyed, 6 registered; 14 people affected\n\
+             share 67%, 90% interval 35%–88%; rank band 3–6 (projects whose intervals overlap could change places)\n\
              when: Minutes for one round trip to fetch water, including queueing > 20 or How many metres higher or lower is the water point than the home > 80\n\
              (written in the questionnaire as [2026.1] ${fetch_minutes} > 20 or ${fetch_climb_m} > 80; [2026.2] ${fetch_min} > 20 or ${fetch_climb_m} > 80)\n\
              Ranking compares the phase first, then the severity: at least 20% of this village's surveyed households have a drinking water problem of severity 4 or more, so the phase is 4. This severity-3 project therefore ranks above projects of higher severity in villages of a lower phase.\n\

@@ -112,7 +112,7 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
 
 /// What an export writes, read from the database before anything is.
 enum Data {
-    Priorities(Ranked),
+    Priorities(super::plan::Ranked),
     Trend(super::trend::Trend),
     Coverage(Vec<crate::report::coverage::CoverageRow>),
     Projects(
@@ -122,13 +122,6 @@ enum Data {
     /// Read while it is written: responses, households, the codebook.
     Streamed,
 }
-
-/// The ranked projects with the budget's choice.
-type Ranked = (
-    crate::store::priorities::PriorityInput,
-    Vec<crate::priority::Project>,
-    Option<crate::priority::budget::Choice>,
-);
 
 /// Reads what the export writes, saying which rounds it is of.
 fn prepare(store: &Store, args: &ExportArgs<'_>, lang: Lang) -> Result<Data, ExportError> {
@@ -170,9 +163,13 @@ fn write_data(
     lang: Lang,
 ) -> Result<(), ExportError> {
     match (args.what, data) {
-        (_, Data::Priorities((input, projects, choice))) => {
-            crate::report::priorities::write(sink, input, projects, choice.as_ref(), lang)
-        }
+        (_, Data::Priorities(r)) => crate::report::priorities::write(
+            sink,
+            &r.input,
+            (&r.projects, &r.standings),
+            r.choice.as_ref(),
+            lang,
+        ),
         (_, Data::Trend(t)) => crate::report::trend::write(sink, &t.rows, &t.rules, lang),
         (_, Data::Coverage(rows)) => {
             crate::report::coverage::write(sink, rows, args.coverage.0, lang)

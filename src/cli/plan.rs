@@ -8,6 +8,7 @@ use super::{CliError, PriorityArgs};
 use crate::i18n::{Lang, Tr};
 use crate::interview::display_answer;
 use crate::priority::budget::{self, Choice, Method};
+use crate::priority::uncertainty::{Standing, standings};
 use crate::priority::{By, Filter, Project, category_name, why_ranked};
 use crate::report::priorities::{Column, PriorityRow, project_label};
 use crate::report::table;
@@ -34,19 +35,43 @@ pub fn filter(args: &PriorityArgs) -> Filter {
     filter
 }
 
+/// The ranked projects the arguments ask for, with where each stands in
+/// the county, and the budget's choice over them.
+pub struct Ranked {
+    pub input: PriorityInput,
+    /// Filtered, in rank order.
+    pub projects: Vec<Project>,
+    /// Each project's county rank and band, filters aside.
+    pub standings: Vec<Standing>,
+    pub choice: Option<Choice>,
+}
+
 /// The ranked, filtered projects and the budget choice over them.
-pub fn ranked(
-    store: &Store,
-    args: &PriorityArgs,
-) -> Result<(PriorityInput, Vec<Project>, Option<Choice>), StoreError> {
+pub fn ranked(store: &Store, args: &PriorityArgs) -> Result<Ranked, StoreError> {
     let round = store.round_or_ranked(args.round.as_deref())?;
-    let (input, projects) =
-        store.priorities(round.as_ref(), args.include_drafts, args.by.into())?;
-    let projects = filter(args).apply(projects, &input.rules);
+    let (input, mut all) = store.priorities(round.as_ref(), args.include_drafts, args.by.into())?;
+    let every = standings(&all, &input.rules);
+    let shown = filter(args).visible(&all, &input.rules);
+    let standings: Vec<Standing> = shown.iter().map(|&i| every[i]).collect();
+    let mut keep = vec![false; all.len()];
+    for &i in &shown {
+        keep[i] = true;
+    }
+    let mut n = 0;
+    all.retain(|_| {
+        n += 1;
+        keep[n - 1]
+    });
+    let projects = all;
     let choice = args
         .budget
         .map(|b| budget::choose(&projects, &input.rules, b));
-    Ok((input, projects, choice))
+    Ok(Ranked {
+        input,
+        projects,
+        standings,
+        choice,
+    })
 }
 
 /// Says which round is ranked, on standard error beside the database's
@@ -60,11 +85,16 @@ pub(super) fn say_round(input: &PriorityInput, lang: Lang) {
 
 pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliError> {
     let store = open(db, lang)?;
-    let (input, projects, choice) = ranked(&store, args).map_err(CliError::store(db))?;
+    let Ranked {
+        input,
+        projects,
+        standings,
+        choice,
+    } = ranked(&store, args).map_err(CliError::store(db))?;
     say_round(&input, lang);
     let follow = super::project::follow_texts(&store, &input, lang).map_err(CliError::store(db))?;
     let table = priorities_table(
-        (&input, &projects),
+        (&input, &projects, &standings),
         (choice.as_ref(), &follow),
         args.by,
         lang,
@@ -79,20 +109,36 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
     Ok(super::write_stdout(&out)?)
 }
 
+/// How sure a project's share is, and the ranks it could hold.
+fn certainty(project: &Project, band: &str) -> Tr {
+    let (low, high) = project.interval();
+    let (share, low, high) = (project.share() * 100.0, low * 100.0, high * 100.0);
+    tr!(
+        "比例 {share:.0}%,90% 区间 {low:.0}%–{high:.0}%;名次带 {band}(区间重叠、可能互换位置的项目名次相同)\n",
+        "share {share:.0}%, 90% interval {low:.0}%–{high:.0}%; rank band {band} (projects whose intervals overlap could change places)\n"
+    )
+}
+
 /// The terminal table of the ranked projects: every column but the rule
 /// id, the group only when grouping by group, the village unless grouping
 /// by township.
 fn priorities_table(
-    (input, projects): (&PriorityInput, &[Project]),
+    (input, projects, standings): (&PriorityInput, &[Project], &[Standing]),
     (choice, follow): (Option<&Choice>, &Follow),
     by: ByArg,
     lang: Lang,
 ) -> String {
+    // The county rank when a filter makes it differ; the band when a
+    // project shares one; the interval in one column (`Low`).
+    let filtered = standings.iter().enumerate().any(|(n, s)| s.rank != n + 1);
+    let banded = standings.iter().any(|s| s.band.0 != s.band.1);
     let columns: Vec<Column> = Column::all(choice.is_some())
         .iter()
         .copied()
         .filter(|&c| match c {
-            Column::Rule => false,
+            Column::Rule | Column::High => false,
+            Column::CountyRank => filtered,
+            Column::Band => banded,
             Column::Group => by == ByArg::Group,
             Column::Village => by != ByArg::Township,
             // Shown when a project has them: most questionnaires never do.
@@ -101,10 +147,18 @@ fn priorities_table(
             _ => true,
         })
         .collect();
-    let mut rows: Vec<Vec<Cow<'_, str>>> = PriorityRow::list(projects, &input.rules, choice)
-        .map(|row| columns.iter().map(|&c| row.text(c, lang)).collect())
+    let mut rows: Vec<Vec<Cow<'_, str>>> =
+        PriorityRow::list((projects, standings), &input.rules, choice)
+            .map(|row| columns.iter().map(|&c| row.text(c, lang)).collect())
+            .collect();
+    let mut headers: Vec<&str> = columns
+        .iter()
+        .map(|&c| match (c, lang) {
+            (Column::Low, Lang::Zh) => "90%区间",
+            (Column::Low, Lang::En) => "90% interval",
+            _ => c.header(lang),
+        })
         .collect();
-    let mut headers: Vec<&str> = columns.iter().map(|c| c.header(lang)).collect();
     // The follow-up of a project, when any has one.
     if !follow.is_empty() {
         headers.push(match lang {
@@ -221,6 +275,9 @@ fn explain_text(
         )
         .get(lang),
     );
+    // How sure the share is, and the ranks the project could hold.
+    let band = standings(&projects, &input.rules)[position].band_text();
+    out.push_str(certainty(project, &band).get(lang));
     if let Some(persons) = project.persons {
         out.push_str(
             tr!(

@@ -13,6 +13,7 @@ mod filter;
 mod order;
 mod reading;
 pub mod trend;
+pub mod uncertainty;
 
 pub use filter::Filter;
 use order::sort_projects;

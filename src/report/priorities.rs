@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use super::csv_out::{Cell, ExportError, Sink};
 use crate::i18n::Lang;
 use crate::priority::budget::Choice;
+use crate::priority::uncertainty::Standing;
 use crate::priority::{Project, Rule, category_name};
 use crate::store::priorities::PriorityInput;
 
@@ -21,7 +22,12 @@ pub fn project_label(rule: &Rule, lang: Lang) -> String {
 /// A column of the priorities list, in the order of the CSV export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Column {
+    /// The place in the list shown (1 for its first project).
     Rank,
+    /// The place among every project of the county, filters aside.
+    CountyRank,
+    /// The county ranks the project could hold within its interval.
+    Band,
     Township,
     Village,
     Group,
@@ -40,6 +46,9 @@ pub enum Column {
     /// Persons affected, for a rule counted per person.
     Persons,
     Share,
+    /// The 90% interval of the share.
+    Low,
+    High,
     Cost,
     Reliability,
     /// Only with a budget.
@@ -48,10 +57,12 @@ pub enum Column {
 
 impl Column {
     /// Every column, in order; `Funded` last.
-    pub const ALL: [Column; 19] = {
+    pub const ALL: [Column; 23] = {
         use Column::*;
         [
             Rank,
+            CountyRank,
+            Band,
             Township,
             Village,
             Group,
@@ -67,6 +78,8 @@ impl Column {
             People,
             Persons,
             Share,
+            Low,
+            High,
             Cost,
             Reliability,
             Funded,
@@ -82,6 +95,10 @@ impl Column {
     pub fn header(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {
             Column::Rank => ("排序", "rank"),
+            Column::CountyRank => ("全县排序", "county rank"),
+            Column::Band => ("名次带", "rank band"),
+            Column::Low => ("90%区间下限", "90% low"),
+            Column::High => ("90%区间上限", "90% high"),
             Column::Township => ("乡镇", "township"),
             Column::Village => ("村", "village"),
             Column::Group => ("组", "group"),
@@ -115,6 +132,9 @@ impl Column {
         matches!(
             self,
             Column::Rank
+                | Column::CountyRank
+                | Column::Band
+                | Column::Low
                 | Column::Severity
                 | Column::Phase
                 | Column::Affected
@@ -136,6 +156,8 @@ pub struct PriorityRow<'a> {
     pub rank: usize,
     pub project: &'a Project,
     pub rule: &'a Rule,
+    /// Where it stands in the county's ranking.
+    pub standing: Standing,
     /// Whether the budget funds it; `None` without a budget.
     pub funded: Option<bool>,
 }
@@ -144,7 +166,7 @@ impl<'a> PriorityRow<'a> {
     /// The rows of `projects` (ranked and filtered), numbered from 1, with
     /// the budget's choice over them.
     pub fn list(
-        projects: &'a [Project],
+        (projects, standings): (&'a [Project], &'a [Standing]),
         rules: &'a [Rule],
         choice: Option<&Choice>,
     ) -> impl Iterator<Item = PriorityRow<'a>> {
@@ -156,6 +178,7 @@ impl<'a> PriorityRow<'a> {
                 rank: n + 1,
                 project,
                 rule: &rules[project.rule],
+                standing: standings.get(n).copied().unwrap_or_default(),
                 funded: funded.as_ref().map(|f| f.binary_search(&n).is_ok()),
             })
     }
@@ -165,6 +188,10 @@ impl<'a> PriorityRow<'a> {
         let (p, r) = (self.project, self.rule);
         match column {
             Column::Rank => Cell::int(self.rank as i64),
+            Column::CountyRank => Cell::int(self.standing.rank as i64),
+            Column::Band => Cell::text(self.standing.band_text()),
+            Column::Low => Cell::Number(format!("{:.3}", p.interval().0).into()),
+            Column::High => Cell::Number(format!("{:.3}", p.interval().1).into()),
             Column::Township => Cell::text(p.area.township.as_str()),
             Column::Village => Cell::text(p.area.village.as_str()),
             Column::Group => Cell::text(p.area.group.as_str()),
@@ -202,6 +229,11 @@ impl<'a> PriorityRow<'a> {
         match column {
             Column::Category => Cow::Borrowed(category_name(&self.rule.category, lang)),
             Column::Share => Cow::Owned(format!("{:.0}%", self.project.share() * 100.0)),
+            // The interval in one column: 18–82%.
+            Column::Low => {
+                let (low, high) = self.project.interval();
+                Cow::Owned(format!("{:.0}–{:.0}%", low * 100.0, high * 100.0))
+            }
             _ => self.cell(column, lang).into_text(),
         }
     }
@@ -211,7 +243,7 @@ impl<'a> PriorityRow<'a> {
 pub fn write(
     sink: &mut Sink<'_>,
     input: &PriorityInput,
-    projects: &[Project],
+    (projects, standings): (&[Project], &[Standing]),
     choice: Option<&Choice>,
     lang: Lang,
 ) -> Result<(), ExportError> {
@@ -219,7 +251,7 @@ pub fn write(
     let headers: Vec<String> = columns.iter().map(|c| c.header(lang).to_string()).collect();
     sink.header(&headers)?;
     let mut cells = Vec::with_capacity(columns.len());
-    for row in PriorityRow::list(projects, &input.rules, choice) {
+    for row in PriorityRow::list((projects, standings), &input.rules, choice) {
         cells.clear();
         cells.extend(columns.iter().map(|&c| row.cell(c, lang)));
         sink.row(&cells)?;
@@ -233,7 +265,7 @@ mod tests {
 
     #[test]
     fn every_column_has_both_languages_and_funded_needs_a_budget() {
-        assert_eq!(Column::all(false).len(), 18);
+        assert_eq!(Column::all(false).len(), 22);
         assert_eq!(Column::all(true).last(), Some(&Column::Funded));
         for c in Column::all(true) {
             assert!(!c.header(Lang::Zh).is_empty() && !c.header(Lang::En).is_empty());

@@ -65,8 +65,9 @@ impl Explain {
             T::Phase.get(lang),
             p.phase
         );
+        let (low, high) = p.interval();
         let counts = format!(
-            "{} {}/{}/{} · {} {} · {} {:.0}%",
+            "{} {}/{}/{} · {} {} · {} {:.0}% ({:.0}–{:.0}%, 90%)",
             T::Counts.get(lang),
             p.affected(),
             p.surveyed,
@@ -74,7 +75,9 @@ impl Explain {
             T::People.get(lang),
             p.people,
             T::Share.get(lang),
-            p.share() * 100.0
+            p.share() * 100.0,
+            low * 100.0,
+            high * 100.0
         );
         let when = format!(
             "{}: {}",

@@ -17,6 +17,7 @@ use super::explain::Explain;
 use super::follow::FollowUp;
 use super::{Ctx, Go, Outcome, Screen, Tab, navigate, pick};
 use crate::i18n::Lang;
+use crate::priority::uncertainty::{Standing, standings};
 use crate::priority::{Area, By, Filter, Project, category_areas, category_name};
 use crate::report::priorities::{Column, PriorityRow};
 use crate::store::StoreError;
@@ -56,6 +57,8 @@ pub struct Priorities {
     before: Before,
     /// The follow-up of projects of the round that have one.
     follow: HashMap<PlaceRule, FollowNote>,
+    /// Each project's rank and band in the county.
+    standings: Vec<Standing>,
 }
 
 /// Households affected per village and rule in the round before the one
@@ -193,6 +196,7 @@ impl Priorities {
         let mut p = Priorities {
             before,
             follow,
+            standings: standings(&projects, &input.rules),
             input,
             visible: (0..projects.len()).collect(),
             counts_width: 0,
@@ -413,8 +417,16 @@ impl Priorities {
         // Wider when a project shows households that cannot be told or
         // persons (`1/2/3 ?1 2人`), from the project column.
         let counts = counts.max(self.counts_width.min(20));
+        // A rank band (`12–15`) takes more than a rank.
+        let rank_width = self
+            .visible
+            .iter()
+            .map(|&i| self.standings[i].band_text().width() as u16)
+            .max()
+            .unwrap_or(0)
+            .clamp(4, 9);
         let mut cols = vec![
-            Col::right(4),
+            Col::right(rank_width),
             Col::left(tw),
             Col::left(vw),
             Col::REST,
@@ -439,11 +451,12 @@ impl Priorities {
                 rank: i + 1,
                 project,
                 rule: &self.input.rules[project.rule],
+                standing: self.standings[i],
                 funded: None,
             };
             let text = |c: Column| row.text(c, lang).into_owned();
             let texts = [
-                Column::Rank,
+                Column::Band,
                 Column::Township,
                 Column::Village,
                 Column::Project,
