@@ -77,7 +77,7 @@ fn coverage_per_cadre_village_and_township_matches_the_hand_count() {
     minqing(&db)
         .arg("--surveys")
         .arg(&surveys)
-        .args(["export", "coverage", "--lang", "en", "--out"])
+        .args(["export", "coverage", "--plain", "--lang", "en", "--out"])
         .arg(&out)
         .assert()
         .success()

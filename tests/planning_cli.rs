@@ -255,20 +255,18 @@ fn priorities_export_reads_back_cell_by_cell() {
 fn responses_keep_chinese_with_and_without_excel_and_neutralise_formulas() {
     let dir = TempDir::new().expect("temp dir");
     let db = county(&dir);
-    for excel in [false, true] {
+    // Excel's by default (`--excel` says so too); `--plain` for scripts.
+    for (option, excel) in [("--plain", false), ("--excel", true), ("--force", true)] {
         let out = dir.path().join(format!("r{excel}.csv"));
         let mut cmd = minqing(&db);
-        cmd.args(["export", "responses", "--survey", "water", "--out"])
+        cmd.args(["export", "responses", "--survey", "water", option, "--out"])
             .arg(&out);
-        if excel {
-            cmd.arg("--excel");
-        }
         cmd.assert().success();
         let bytes = fs::read(&out).expect("written");
         assert_eq!(
             bytes.starts_with(b"\xEF\xBB\xBF"),
             excel,
-            "the byte-order mark only with --excel"
+            "the byte-order mark unless --plain"
         );
         let body = if excel { &bytes[3..] } else { &bytes[..] };
         let rows = read_csv(body);
@@ -276,12 +274,17 @@ fn responses_keep_chinese_with_and_without_excel_and_neutralise_formulas() {
         assert_eq!(rows.len(), 8, "one row per interview");
         let a1 = &rows[1];
         assert_eq!(a1[col("code")], "A1");
+        let (head, remarks) = if excel {
+            ("'=HYPERLINK(\"x\")", "'+86 要修路")
+        } else {
+            ("=HYPERLINK(\"x\")", "+86 要修路")
+        };
         assert_eq!(
             a1[col("head")],
-            "'=HYPERLINK(\"x\")",
-            "formulas are neutralised"
+            head,
+            "formulas are neutralised for Excel only"
         );
-        assert_eq!(a1[col("remarks")], "'+86 要修路");
+        assert_eq!(a1[col("remarks")], remarks, "plain keeps text as stored");
         assert_eq!(a1[col("village")], "曼贺村");
         assert_eq!(a1[col("fetch_minutes")], "40", "numbers stay numbers");
         assert_eq!(a1[col("quality_problems")], "turbid smell");
@@ -485,12 +488,12 @@ fn codes_with_leading_zeros_survive_excel() {
     let plain = dir.path().join("plain.csv");
     let excel = dir.path().join("excel.csv");
     minqing(&db)
-        .args(["export", "households", "--out"])
+        .args(["export", "households", "--plain", "--out"])
         .arg(&plain)
         .assert()
         .success();
     minqing(&db)
-        .args(["export", "households", "--excel", "--out"])
+        .args(["export", "households", "--out"])
         .arg(&excel)
         .assert()
         .success();
@@ -520,7 +523,7 @@ fn an_export_to_a_missing_folder_fails_cleanly() {
         .stderr(predicate::str::contains("no partial file was left"));
     assert!(!out.exists());
     minqing(&db)
-        .args(["export", "households", "--out", "-"])
+        .args(["export", "households", "--plain", "--out", "-"])
         .assert()
         .success()
         .stdout(predicate::str::starts_with("code,township,village"));

@@ -36,7 +36,7 @@ fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
 
 /// The households as the plain CSV export writes them.
 fn exported(db: &Path) -> String {
-    stdout_of(minqing(db).args(["export", "households", "--out", "-"]))
+    stdout_of(minqing(db).args(["export", "households", "--plain", "--out", "-"]))
 }
 
 fn import(db: &Path, file: &Path) -> assert_cmd::assert::Assert {

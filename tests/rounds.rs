@@ -488,7 +488,7 @@ fn the_trend_between_two_rounds_never_counts_a_household_not_resurveyed_as_resol
             "--to",
             "2027-spring",
         ])
-        .args(["--lang", "en", "--out"])
+        .args(["--plain", "--lang", "en", "--out"])
         .arg(&out)
         .assert()
         .success();

@@ -87,7 +87,7 @@ fn an_existing_export_is_replaced_only_with_force() {
     );
     minqing(&db)
         .current_dir(dir.path())
-        .args(["export", "households", "--force"])
+        .args(["export", "households", "--plain", "--force"])
         .assert()
         .success();
     assert!(
@@ -146,7 +146,7 @@ fn an_export_through_a_symlink_writes_its_target_and_keeps_the_link() {
         .code(1)
         .stderr(predicate::str::contains("already exists"));
     minqing(&db)
-        .args(["export", "households", "--force", "--out"])
+        .args(["export", "households", "--plain", "--force", "--out"])
         .arg(&link)
         .assert()
         .success();

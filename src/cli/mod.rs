@@ -192,9 +192,12 @@ pub enum Command {
         /// 替换已存在的文件(数据库文件除外)/ replace an existing file (never a database file)
         #[arg(long)]
         force: bool,
-        /// 加 BOM,让 Excel 和 WPS 正确显示中文 / add the byte-order mark Excel and WPS need for Chinese
-        #[arg(long)]
+        /// 为 Excel 和 WPS 写(默认):BOM、防公式、编码保持为文字 / for Excel and WPS (the default): byte-order mark, formula guard, codes kept as text
+        #[arg(long, conflicts_with = "plain")]
         excel: bool,
+        /// 给程序读:没有 BOM,所有值与保存的完全一样 / for scripts: no byte-order mark, every value exactly as stored
+        #[arg(long)]
+        plain: bool,
         /// 选项写标签而不是名称 / write choice labels instead of names
         #[arg(long, value_enum)]
         labels: Option<Lang>,
@@ -473,7 +476,8 @@ fn cycle(
             what,
             survey,
             out,
-            excel,
+            excel: _,
+            plain,
             labels,
             force,
             wide,
@@ -486,7 +490,7 @@ fn cycle(
                 what: *what,
                 survey: survey.as_deref(),
                 out: out.as_deref(),
-                excel: *excel,
+                excel: !*plain,
                 labels: *labels,
                 force: *force,
                 wide: *wide,

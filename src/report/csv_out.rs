@@ -1,8 +1,9 @@
-//! Writing CSV files that planners open in Excel or WPS: UTF-8, with the
-//! byte-order mark those programs need on request, text cells neutralised
-//! against formula injection, numbers left as numbers, and files written
-//! under a temporary name then moved into place, so a failed export never
-//! leaves half a file.
+//! Writing CSV files that planners open in Excel or WPS: by default UTF-8
+//! with the byte-order mark those programs need, text cells neutralised
+//! against formula injection, codes of digits kept as text, numbers left
+//! as numbers; plain for scripts (no mark, every value exactly as stored).
+//! Files are written under a temporary name then moved into place, so a
+//! failed export never leaves half a file.
 
 use std::borrow::Cow;
 use std::fs;
@@ -150,16 +151,20 @@ fn refusal_message(r: &Refusal) -> Tr {
 /// Rows going to a CSV writer.
 pub struct Sink<'w> {
     writer: csv::Writer<Box<dyn Write + 'w>>,
-    /// For Excel and WPS: codes of digits are kept as text (see [`excel_code`]).
+    /// For Excel and WPS: codes of digits are kept as text (see
+    /// [`excel_code`]) and text that could start a formula neutralised;
+    /// otherwise every value is written exactly as stored.
     excel: bool,
 }
 
 /// A text cell of digits that Excel and WPS would read as a number and
-/// damage (a household code with leading zeros, an ID of more than 15
-/// digits) is written as `="…"`, a formula whose value is that text.
+/// damage (a household code with leading zeros, a number of 12 digits or
+/// more, which they show in scientific notation, an ID of more than 15
+/// digits, whose last digits they drop) is written as `="…"`, a formula
+/// whose value is that text.
 pub fn excel_code(text: &str) -> Option<String> {
     let digits = text.len() >= 2 && text.bytes().all(|b| b.is_ascii_digit());
-    (digits && (text.starts_with('0') || text.len() > 15)).then(|| format!("=\"{text}\""))
+    (digits && (text.starts_with('0') || text.len() >= 12)).then(|| format!("=\"{text}\""))
 }
 
 impl Sink<'_> {
@@ -167,7 +172,8 @@ impl Sink<'_> {
     pub fn row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
         for c in cells {
             match c {
-                Cell::Text(t) => match self.excel.then(|| excel_code(t)).flatten() {
+                Cell::Text(t) if !self.excel => self.writer.write_field(t.as_bytes())?,
+                Cell::Text(t) => match excel_code(t) {
                     Some(code) => self.writer.write_field(code.as_bytes())?,
                     None => self.writer.write_field(neutralise(t).as_bytes())?,
                 },
