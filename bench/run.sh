@@ -85,7 +85,7 @@ for n in "${counts[@]}"; do
   row "ratio: export responses / \`sqlite3 -csv\` of the same rows" "$n" "$ratio"
 
   hyperfine --runs "$( [ "$n" -ge 1000000 ] && echo 1 || echo "$runs")" --export-json "$tmp/pandas.json" \
-    "$bin --lang en --db $db export responses --force --out $tmp/p.csv && python3 bench/pandas_counts.py $tmp/p.csv" >/dev/null
+    "$bin --lang en --db $db export responses --plain --force --out $tmp/p.csv && python3 bench/pandas_counts.py $tmp/p.csv" >/dev/null
   ratio=$(python3 -c "print(f'{$(median "$tmp/pandas.json") / $(median "$tmp/prio.json"):.1f}')")
   row "ratio: export + pandas counts per village (water rules only) / priorities" "$n" "$ratio (pandas way: $(stats "$tmp/pandas.json"))"
   rm -f "$tmp"/*.csv
