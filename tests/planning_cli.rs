@@ -153,6 +153,21 @@ fn a_filtered_list_shows_the_county_rank_beside_its_own() {
 }
 
 #[test]
+fn sensitivity_says_what_the_phase_threshold_changes_in_the_top_20() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    minqing(&db)
+        .args(["priorities", "--sensitivity"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "sensitivity: how the top 20 changes with the phase threshold",
+        ))
+        .stdout(predicate::str::is_match(r"(?m)^  15%: ").expect("regex"))
+        .stdout(predicate::str::is_match(r"(?m)^  25%: ").expect("regex"));
+}
+
+#[test]
 fn explain_names_the_households_answers_and_rule() {
     let dir = TempDir::new().expect("temp dir");
     let db = county(&dir);

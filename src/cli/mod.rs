@@ -247,6 +247,9 @@ pub struct PriorityArgs {
     /// 这一轮的调查(默认:有完成调查的最近一轮)/ this round's interviews [default: the latest round with complete interviews]
     #[arg(long)]
     pub round: Option<String>,
+    /// 阶段阈值为 15%、20%、25% 时前 20 名怎样变化 / how the top 20 changes with the phase threshold at 15%, 20% and 25%
+    #[arg(long)]
+    pub sensitivity: bool,
     /// 在这个预算(元)内选择项目 / choose projects within this budget (yuan)
     #[arg(long, value_name = "YUAN", value_parser = parse_budget)]
     pub budget: Option<f64>,

@@ -157,6 +157,8 @@ impl Project {
 pub struct Tally<'a> {
     rules: &'a [Rule],
     by: By,
+    /// The share of households a phase needs ([`PHASE_SHARE`] unless set).
+    phase_share: f64,
     areas: Vec<Area>,
     area_index: HashMap<(String, String, String), usize>,
     /// The area of the household pushed last, tried before the map:
@@ -225,6 +227,7 @@ impl<'a> Tally<'a> {
         Tally {
             rules,
             by,
+            phase_share: PHASE_SHARE,
             areas: Vec::new(),
             area_index: HashMap::new(),
             last_area: None,
@@ -240,6 +243,13 @@ impl<'a> Tally<'a> {
             unknown: Vec::new(),
             worst: Vec::new(),
         }
+    }
+
+    /// The tally with phases at `share` of households instead of
+    /// [`PHASE_SHARE`], to see how the ranking depends on the rule.
+    pub fn with_phase_share(mut self, share: f64) -> Self {
+        self.phase_share = share;
+        self
     }
 
     /// A tally of `households`, numbered in order.
@@ -434,7 +444,7 @@ impl<'a> Tally<'a> {
                 let mut at_or_above = 0;
                 for level in (1..=5).rev() {
                     at_or_above += cell[level];
-                    if total > 0.0 && at_or_above as f64 >= PHASE_SHARE * total {
+                    if total > 0.0 && at_or_above as f64 >= self.phase_share * total {
                         return level as u8;
                     }
                 }

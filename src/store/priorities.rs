@@ -71,6 +71,17 @@ impl Store {
         include_drafts: bool,
         by: By,
     ) -> Result<(PriorityInput, Vec<Project>)> {
+        self.priorities_at(round, (include_drafts, by), crate::priority::PHASE_SHARE)
+    }
+
+    /// [`Store::priorities`] with phases at `phase_share` of households,
+    /// for seeing how the ranking depends on the 20% rule.
+    pub fn priorities_at(
+        &self,
+        round: Option<&super::Round>,
+        (include_drafts, by): (bool, By),
+        phase_share: f64,
+    ) -> Result<(PriorityInput, Vec<Project>)> {
         self.located(|| {
             let mut input = PriorityInput {
                 include_drafts,
@@ -79,7 +90,7 @@ impl Store {
             };
             let round = input.round_id();
             let versions = self.versions(&mut input.rules)?;
-            let mut tally = Tally::new(&input.rules, by);
+            let mut tally = Tally::new(&input.rules, by).with_phase_share(phase_share);
             // Households in row order (the ranking orders them by code itself),
             // read alongside the interviews, which come in the same order.
             let mut stmt = self.conn.prepare(
