@@ -168,6 +168,49 @@ fn sensitivity_says_what_the_phase_threshold_changes_in_the_top_20() {
 }
 
 #[test]
+fn a_weighted_ranking_says_so_in_every_output() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    minqing(&db)
+        .args(["priorities", "--weights", "water=1.5"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "weighted ranking (chosen by the meeting, not the documented method): water=1.5\n",
+        ));
+    let out = dir.path().join("weighted.csv");
+    minqing(&db)
+        .args([
+            "export",
+            "priorities",
+            "--plain",
+            "--weights",
+            "water=1.5",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = fs::read_to_string(&out).expect("written");
+    assert!(text.lines().next().is_some_and(|h| h.ends_with(",weights")));
+    assert!(
+        text.lines().skip(1).all(|l| l.ends_with(",water=1.5")),
+        "{text}"
+    );
+    minqing(&db)
+        .args(["priorities", "--weights", "wat=1.5"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "there is no category 'wat'; the categories are: water",
+        ));
+    minqing(&db)
+        .args(["priorities", "--weights", "water=-1"])
+        .assert()
+        .code(2);
+}
+
+#[test]
 fn explain_names_the_households_answers_and_rule() {
     let dir = TempDir::new().expect("temp dir");
     let db = county(&dir);

@@ -127,7 +127,9 @@ enum Data {
 fn prepare(store: &Store, args: &ExportArgs<'_>, lang: Lang) -> Result<Data, ExportError> {
     let round = args.priorities.round.as_deref();
     Ok(match args.what {
-        ExportKind::Priorities => Data::Priorities(ranked(store, args.priorities)?),
+        ExportKind::Priorities => {
+            Data::Priorities(ranked(store, args.priorities).map_err(ExportError::Usage)?)
+        }
         ExportKind::Trend => {
             let p = args.priorities;
             let filters = (p.by, p.category.as_deref(), p.township.as_deref());
@@ -163,13 +165,17 @@ fn write_data(
     lang: Lang,
 ) -> Result<(), ExportError> {
     match (args.what, data) {
-        (_, Data::Priorities(r)) => crate::report::priorities::write(
-            sink,
-            &r.input,
-            (&r.projects, &r.standings),
-            r.choice.as_ref(),
-            lang,
-        ),
+        (_, Data::Priorities(r)) => {
+            let method = super::plan::method(args.priorities);
+            let weights = (!method.weights.is_empty()).then(|| method.weights_text());
+            crate::report::priorities::write(
+                sink,
+                (&r.input, weights.as_deref()),
+                (&r.projects, &r.standings),
+                r.choice.as_ref(),
+                lang,
+            )
+        }
         (_, Data::Trend(t)) => crate::report::trend::write(sink, &t.rows, &t.rules, lang),
         (_, Data::Coverage(rows)) => {
             crate::report::coverage::write(sink, rows, args.coverage.0, lang)

@@ -250,9 +250,41 @@ pub struct PriorityArgs {
     /// 阶段阈值为 15%、20%、25% 时前 20 名怎样变化 / how the top 20 changes with the phase threshold at 15%, 20% and 25%
     #[arg(long)]
     pub sensitivity: bool,
+    /// 按类别加权排序,如 water=1.5,housing=1.2(默认方法不加权)/ a weighted ranking, such as water=1.5,housing=1.2 (the documented method has none)
+    #[arg(long, value_name = "CATEGORY=WEIGHT,…", value_parser = parse_weights)]
+    pub weights: Option<Weights>,
     /// 在这个预算(元)内选择项目 / choose projects within this budget (yuan)
     #[arg(long, value_name = "YUAN", value_parser = parse_budget)]
     pub budget: Option<f64>,
+}
+
+/// Categories and their weights, as `--weights` gives them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weights(pub Vec<(String, f64)>);
+
+/// Weights as `category=weight` pairs joined by commas, each weight a
+/// number above 0.
+fn parse_weights(text: &str) -> Result<Weights, String> {
+    let mut out: Vec<(String, f64)> = Vec::new();
+    for part in text
+        .split([',', '，'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let parsed = part.split_once('=').and_then(|(c, w)| {
+            let w: f64 = w.trim().parse().ok()?;
+            (w.is_finite() && w > 0.0).then(|| (c.trim().to_string(), w))
+        });
+        match parsed {
+            Some((c, w)) if !c.is_empty() && !out.iter().any(|(o, _)| *o == c) => out.push((c, w)),
+            _ => {
+                return Err(format!(
+                    "权重写成 类别=数值(大于 0),用逗号隔开,每个类别一次,如 water=1.5,housing=1.2 / weights are category=number (above 0) joined by commas, each category once, such as water=1.5,housing=1.2: {part}"
+                ));
+            }
+        }
+    }
+    Ok(Weights(out))
 }
 
 /// A budget is a finite amount of yuan, zero or more: `NaN`, `inf` and

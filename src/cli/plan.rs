@@ -9,7 +9,7 @@ use crate::i18n::{Lang, Tr};
 use crate::interview::display_answer;
 use crate::priority::budget::{self, Choice, Method};
 use crate::priority::uncertainty::{Standing, standings};
-use crate::priority::{By, Filter, Project, category_name, why_ranked};
+use crate::priority::{By, Filter, Project, RankMethod, category_name, why_ranked};
 use crate::report::priorities::{Column, PriorityRow, project_label};
 use crate::report::table;
 use crate::store::priorities::{Explanation, PriorityInput};
@@ -46,10 +46,39 @@ pub struct Ranked {
     pub choice: Option<Choice>,
 }
 
-/// The ranked, filtered projects and the budget choice over them.
-pub fn ranked(store: &Store, args: &PriorityArgs) -> Result<Ranked, StoreError> {
-    let round = store.round_or_ranked(args.round.as_deref())?;
-    let (input, mut all) = store.priorities(round.as_ref(), args.include_drafts, args.by.into())?;
+/// How the arguments ask projects to be ranked.
+pub fn method(args: &PriorityArgs) -> RankMethod {
+    RankMethod {
+        weights: args.weights.clone().map(|w| w.0).unwrap_or_default(),
+        ..RankMethod::default()
+    }
+}
+
+/// The ranked, filtered projects and the budget choice over them. A
+/// weight for a category no rule has is refused, with those there are.
+pub fn ranked(store: &Store, args: &PriorityArgs) -> Result<Ranked, Tr> {
+    let said = |e: StoreError| e.at(store.path()).message();
+    let round = store.round_or_ranked(args.round.as_deref()).map_err(said)?;
+    let method = method(args);
+    let (input, mut all) = store
+        .priorities_by(
+            round.as_ref(),
+            (args.include_drafts, args.by.into()),
+            &method,
+        )
+        .map_err(said)?;
+    for (category, _) in &method.weights {
+        if !input.rules.iter().any(|r| r.category == *category) {
+            let mut known: Vec<&str> = input.rules.iter().map(|r| r.category.as_str()).collect();
+            known.sort_unstable();
+            known.dedup();
+            let known = known.join(", ");
+            return Err(tr!(
+                "没有类别“{category}”;可加权的类别:{known}",
+                "there is no category '{category}'; the categories are: {known}"
+            ));
+        }
+    }
     let every = standings(&all, &input.rules);
     let shown = filter(args).visible(&all, &input.rules);
     let standings: Vec<Standing> = shown.iter().map(|&i| every[i]).collect();
@@ -90,8 +119,12 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
         projects,
         standings,
         choice,
-    } = ranked(&store, args).map_err(CliError::store(db))?;
+    } = ranked(&store, args)?;
     say_round(&input, lang);
+    let method = method(args);
+    if !method.weights.is_empty() {
+        super::write_stdout(&format!("{}\n", weighted_header(&method).get(lang)))?;
+    }
     let follow = super::project::follow_texts(&store, &input, lang).map_err(CliError::store(db))?;
     let table = priorities_table(
         (&input, &projects, &standings),
@@ -112,14 +145,30 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
     Ok(super::write_stdout(&out)?)
 }
 
+/// What every output made with weights says first.
+pub fn weighted_header(method: &RankMethod) -> Tr {
+    let weights = method.weights_text();
+    tr!(
+        "按权重排序(联席会议选择,不是默认方法):{weights}",
+        "weighted ranking (chosen by the meeting, not the documented method): {weights}"
+    )
+}
+
 /// How the top 20 (with the same filters) changes when a phase needs 15%
 /// or 25% of households instead of 20%: the projects that enter and leave.
 fn sensitivity_text(store: &Store, args: &PriorityArgs, lang: Lang) -> Result<String, StoreError> {
     const TOP: usize = 20;
     let round = store.round_or_ranked(args.round.as_deref())?;
     let top = |share: f64| -> Result<(PriorityInput, Vec<Project>), StoreError> {
-        let (input, all) =
-            store.priorities_at(round.as_ref(), (args.include_drafts, args.by.into()), share)?;
+        let method = RankMethod {
+            phase_share: share,
+            ..method(args)
+        };
+        let (input, all) = store.priorities_by(
+            round.as_ref(),
+            (args.include_drafts, args.by.into()),
+            &method,
+        )?;
         let projects = filter(args).top(TOP).apply(all, &input.rules);
         Ok((input, projects))
     };

@@ -10,14 +10,16 @@
 
 pub mod budget;
 mod filter;
+mod method;
 mod order;
 mod reading;
 pub mod trend;
 pub mod uncertainty;
 
 pub use filter::Filter;
+pub use method::RankMethod;
 use order::sort_projects;
-pub use reading::{category_name, why_ranked};
+pub use reading::{category_areas, category_name, why_ranked};
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -159,6 +161,9 @@ pub struct Tally<'a> {
     by: By,
     /// The share of households a phase needs ([`PHASE_SHARE`] unless set).
     phase_share: f64,
+    /// The weight of each rule's category in a weighted ranking (1 each
+    /// unless set).
+    rule_weights: Vec<f64>,
     areas: Vec<Area>,
     area_index: HashMap<(String, String, String), usize>,
     /// The area of the household pushed last, tried before the map:
@@ -228,6 +233,7 @@ impl<'a> Tally<'a> {
             rules,
             by,
             phase_share: PHASE_SHARE,
+            rule_weights: vec![1.0; rules.len()],
             areas: Vec::new(),
             area_index: HashMap::new(),
             last_area: None,
@@ -245,10 +251,13 @@ impl<'a> Tally<'a> {
         }
     }
 
-    /// The tally with phases at `share` of households instead of
-    /// [`PHASE_SHARE`], to see how the ranking depends on the rule.
-    pub fn with_phase_share(mut self, share: f64) -> Self {
-        self.phase_share = share;
+    /// The tally ranked by `method`: phases at its share of households,
+    /// categories weighted as it says.
+    pub fn with_method(mut self, method: &RankMethod) -> Self {
+        self.phase_share = method.phase_share;
+        for (r, rule) in self.rules.iter().enumerate() {
+            self.rule_weights[r] = method.weight(&rule.category);
+        }
         self
     }
 
@@ -535,7 +544,11 @@ impl<'a> Tally<'a> {
             });
             areas_of_projects.push(area);
         }
-        sort_projects(&mut projects, &areas_of_projects, &self.areas, rules);
+        sort_projects(
+            &mut projects,
+            (&areas_of_projects, &self.areas),
+            (rules, &self.rule_weights),
+        );
         projects
     }
 }
@@ -575,24 +588,3 @@ pub fn rank(
 
 #[cfg(test)]
 mod tests;
-
-/// For the chart of a category: per area, the households with any fired
-/// rule of the category, most first (then area order), from the projects.
-pub fn category_areas(projects: &[Project], rules: &[Rule], category: &str) -> Vec<(Area, i64)> {
-    let mut affected: HashMap<&Area, std::collections::HashSet<usize>> = HashMap::new();
-    for p in projects
-        .iter()
-        .filter(|p| rules[p.rule].category == category)
-    {
-        affected
-            .entry(&p.area)
-            .or_default()
-            .extend(p.households.iter().copied());
-    }
-    let mut list: Vec<(Area, i64)> = affected
-        .into_iter()
-        .map(|(a, set)| (a.clone(), set.len() as i64))
-        .collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    list
-}

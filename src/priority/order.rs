@@ -5,11 +5,12 @@ use super::{Area, Project, Rule};
 /// Sorts projects in the order of [`rank`], with areas and rules ranked by
 /// name once rather than at every comparison. `area_of[i]` is the number of
 /// project i's area in `areas`.
+/// With weights (`rule_weights[r]`, the weight of rule r's category), the
+/// phase and the severity are compared weighted; all 1, as documented.
 pub(super) fn sort_projects(
     projects: &mut Vec<Project>,
-    area_of: &[usize],
-    areas: &[Area],
-    rules: &[Rule],
+    (area_of, areas): (&[usize], &[Area]),
+    (rules, rule_weights): (&[Rule], &[f64]),
 ) {
     let mut area_order: Vec<usize> = (0..areas.len()).collect();
     area_order.sort_by(|&a, &b| areas[a].cmp(&areas[b]));
@@ -34,9 +35,10 @@ pub(super) fn sort_projects(
     keyed.sort_by(|&(a, area_a, rule_a), &(b, area_b, rule_b)| {
         let (pa, pb) = (&projects[a], &projects[b]);
         let (ra, rb) = (&rules[pa.rule], &rules[pb.rule]);
-        pb.phase
-            .cmp(&pa.phase)
-            .then(rb.severity.cmp(&ra.severity))
+        let (wa, wb) = (rule_weights[pa.rule], rule_weights[pb.rule]);
+        (f64::from(pb.phase) * wb)
+            .total_cmp(&(f64::from(pa.phase) * wa))
+            .then((f64::from(rb.severity) * wb).total_cmp(&(f64::from(ra.severity) * wa)))
             .then(pb.affected().cmp(&pa.affected()))
             .then(pb.share().total_cmp(&pa.share()))
             .then(unit(ra).total_cmp(&unit(rb)))

@@ -424,3 +424,41 @@ fn why_a_project_ranks_where_it_does_is_said_in_both_languages() {
         "custom_thing"
     );
 }
+
+#[test]
+fn weights_move_a_category_up_and_the_documented_method_has_none() {
+    let (households, obs) = county();
+    let rules = rules();
+    let plain = rank(&households, &rules, &obs, By::Village);
+    let weighted = {
+        let method = RankMethod {
+            weights: vec![("health".into(), 4.0)],
+            ..RankMethod::default()
+        };
+        let mut tally = Tally::of(&households, &rules, By::Village).with_method(&method);
+        for o in &obs {
+            tally.add(o.household, &o.survey, &o.hits);
+        }
+        tally.rank(&households)
+    };
+    let first_health = |list: &[Project]| {
+        list.iter()
+            .position(|p| rules[p.rule].category == "health")
+            .expect("a health project")
+    };
+    assert!(first_health(&weighted) < first_health(&plain));
+    assert_eq!(
+        weighted.len(),
+        plain.len(),
+        "the same projects, in another order"
+    );
+    let unweighted = {
+        let mut tally =
+            Tally::of(&households, &rules, By::Village).with_method(&RankMethod::default());
+        for o in &obs {
+            tally.add(o.household, &o.survey, &o.hits);
+        }
+        tally.rank(&households)
+    };
+    assert_eq!(unweighted, plain);
+}

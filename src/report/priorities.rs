@@ -240,20 +240,31 @@ impl<'a> PriorityRow<'a> {
 }
 
 /// Writes the ranked projects (already filtered) as CSV.
+/// A ranking made with weights says so in a last column, `weights`, on
+/// every row.
 pub fn write(
     sink: &mut Sink<'_>,
-    input: &PriorityInput,
+    (input, weights): (&PriorityInput, Option<&str>),
     (projects, standings): (&[Project], &[Standing]),
     choice: Option<&Choice>,
     lang: Lang,
 ) -> Result<(), ExportError> {
     let columns = Column::all(choice.is_some());
-    let headers: Vec<String> = columns.iter().map(|c| c.header(lang).to_string()).collect();
+    let mut headers: Vec<String> = columns.iter().map(|c| c.header(lang).to_string()).collect();
+    if weights.is_some() {
+        headers.push(match lang {
+            Lang::Zh => "权重".into(),
+            Lang::En => "weights".into(),
+        });
+    }
     sink.header(&headers)?;
-    let mut cells = Vec::with_capacity(columns.len());
+    let mut cells = Vec::with_capacity(columns.len() + 1);
     for row in PriorityRow::list((projects, standings), &input.rules, choice) {
         cells.clear();
         cells.extend(columns.iter().map(|&c| row.cell(c, lang)));
+        if let Some(w) = weights {
+            cells.push(Cell::text(w));
+        }
         sink.row(&cells)?;
     }
     Ok(())

@@ -71,16 +71,17 @@ impl Store {
         include_drafts: bool,
         by: By,
     ) -> Result<(PriorityInput, Vec<Project>)> {
-        self.priorities_at(round, (include_drafts, by), crate::priority::PHASE_SHARE)
+        let method = crate::priority::RankMethod::default();
+        self.priorities_by(round, (include_drafts, by), &method)
     }
 
-    /// [`Store::priorities`] with phases at `phase_share` of households,
-    /// for seeing how the ranking depends on the 20% rule.
-    pub fn priorities_at(
+    /// [`Store::priorities`] ranked by another `method`: phases at another
+    /// share of households, or categories weighted.
+    pub fn priorities_by(
         &self,
         round: Option<&super::Round>,
         (include_drafts, by): (bool, By),
-        phase_share: f64,
+        method: &crate::priority::RankMethod,
     ) -> Result<(PriorityInput, Vec<Project>)> {
         self.located(|| {
             let mut input = PriorityInput {
@@ -90,7 +91,7 @@ impl Store {
             };
             let round = input.round_id();
             let versions = self.versions(&mut input.rules)?;
-            let mut tally = Tally::new(&input.rules, by).with_phase_share(phase_share);
+            let mut tally = Tally::new(&input.rules, by).with_method(method);
             // Households in row order (the ranking orders them by code itself),
             // read alongside the interviews, which come in the same order.
             let mut stmt = self.conn.prepare(
