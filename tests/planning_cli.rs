@@ -211,6 +211,32 @@ fn a_weighted_ranking_says_so_in_every_output() {
 }
 
 #[test]
+fn headers_and_category_names_follow_labels() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    let out = dir.path().join("zh.csv");
+    minqing(&db)
+        .args(["export", "priorities", "--plain", "--labels", "zh", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = fs::read_to_string(&out).expect("written");
+    assert!(
+        text.starts_with("排序,全县排序,名次带,乡镇,村,组,类别,项目,"),
+        "{text}"
+    );
+    assert!(text.contains(",饮水安全,"), "{text}");
+    let out = dir.path().join("ids.csv");
+    minqing(&db)
+        .args(["export", "priorities", "--plain", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = fs::read_to_string(&out).expect("written");
+    assert!(text.contains(",water,"), "ids without --labels: {text}");
+}
+
+#[test]
 fn explain_names_the_households_answers_and_rule() {
     let dir = TempDir::new().expect("temp dir");
     let db = county(&dir);

@@ -164,6 +164,9 @@ fn write_data(
     (args, round): (&ExportArgs<'_>, Option<i64>),
     lang: Lang,
 ) -> Result<(), ExportError> {
+    // Headers, labels and category names follow `--labels` where given.
+    let labelled = args.labels.is_some();
+    let lang = args.labels.unwrap_or(lang);
     match (args.what, data) {
         (_, Data::Priorities(r)) => {
             let method = super::plan::method(args.priorities);
@@ -173,7 +176,7 @@ fn write_data(
                 (&r.input, weights.as_deref()),
                 (&r.projects, &r.standings),
                 r.choice.as_ref(),
-                lang,
+                (lang, labelled),
             )
         }
         (_, Data::Trend(t)) => crate::report::trend::write(sink, &t.rows, &t.rules, lang),
@@ -193,7 +196,8 @@ fn write_data(
             Ok(())
         }
         (ExportKind::Responses, _) => {
-            export::responses(sink, store, (args.survey, round), args.labels, args.wide)
+            let labels = labelled.then_some(lang);
+            export::responses(sink, store, (args.survey, round), labels, args.wide)
         }
         (ExportKind::Households, _) => export::households(sink, store),
         (_, Data::Streamed) => export::codebook(sink, store),

@@ -241,13 +241,14 @@ impl<'a> PriorityRow<'a> {
 
 /// Writes the ranked projects (already filtered) as CSV.
 /// A ranking made with weights says so in a last column, `weights`, on
-/// every row.
+/// every row. Categories are written by name in `lang` when `named`, by
+/// id otherwise.
 pub fn write(
     sink: &mut Sink<'_>,
     (input, weights): (&PriorityInput, Option<&str>),
     (projects, standings): (&[Project], &[Standing]),
     choice: Option<&Choice>,
-    lang: Lang,
+    (lang, named): (Lang, bool),
 ) -> Result<(), ExportError> {
     let columns = Column::all(choice.is_some());
     let mut headers: Vec<String> = columns.iter().map(|c| c.header(lang).to_string()).collect();
@@ -261,7 +262,10 @@ pub fn write(
     let mut cells = Vec::with_capacity(columns.len() + 1);
     for row in PriorityRow::list((projects, standings), &input.rules, choice) {
         cells.clear();
-        cells.extend(columns.iter().map(|&c| row.cell(c, lang)));
+        cells.extend(columns.iter().map(|&c| match c {
+            Column::Category if named => Cell::text(category_name(&row.rule.category, lang)),
+            _ => row.cell(c, lang),
+        }));
         if let Some(w) = weights {
             cells.push(Cell::text(w));
         }
