@@ -112,13 +112,9 @@ fn person(rng: &mut Rng) -> String {
     name
 }
 
-/// Writes a demo county of `households` households into an empty database.
-pub fn generate(
-    store: &Store,
-    surveys: &[Survey],
-    households: usize,
-    seed: u64,
-) -> Result<Summary> {
+/// Readies an empty database for a demo county: refused when it holds
+/// data; the snapshot of each questionnaire.
+fn prepare(store: &Store, surveys: &[Survey]) -> Result<Vec<i64>> {
     if store.household_count()? > 0 {
         return Err(crate::store::StoreError::NotEmpty {
             path: store.path().to_path_buf(),
@@ -127,10 +123,17 @@ pub fn generate(
     // A large county is written in big transactions: a larger page cache
     // keeps the indexes in memory while they are built.
     store.set_cache_mib(256)?;
-    let snapshots: Vec<i64> = surveys
-        .iter()
-        .map(|s| store.register_survey(s))
-        .collect::<Result<_>>()?;
+    surveys.iter().map(|s| store.register_survey(s)).collect()
+}
+
+/// Writes a demo county of `households` households into an empty database.
+pub fn generate(
+    store: &Store,
+    surveys: &[Survey],
+    households: usize,
+    seed: u64,
+) -> Result<Summary> {
+    let snapshots = prepare(store, surveys)?;
     // Drawing answers and writing them each take about half the time: one
     // thread draws while this one writes.
     write_round(

@@ -70,16 +70,7 @@ pub fn generate_rounds(
     (households, seed): (usize, u64),
     rounds: usize,
 ) -> Result<Summary> {
-    if store.household_count()? > 0 {
-        return Err(crate::store::StoreError::NotEmpty {
-            path: store.path().to_path_buf(),
-        });
-    }
-    store.set_cache_mib(256)?;
-    let snapshots: Vec<i64> = surveys
-        .iter()
-        .map(|s| store.register_survey(s))
-        .collect::<Result<_>>()?;
+    let snapshots = super::prepare(store, surveys)?;
     let mut total = Summary::default();
     let mut built: HashMap<(usize, String), Vec<f64>> = HashMap::new();
     for index in 0..rounds {
