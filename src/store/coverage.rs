@@ -3,8 +3,6 @@
 //! interviewed, or not visited; the faces group it per cadre, village or
 //! township.
 
-use std::collections::HashMap;
-
 use super::household::{COLUMNS, Household, household_at};
 use super::{Result, Round, Store};
 
@@ -37,34 +35,10 @@ impl Store {
             let tx = self.conn.unchecked_transaction()?;
             let round = round.map_or(0, |r| r.id);
             let wanted = super::overview::wanted_snapshots(&tx, surveys)?;
-            let complete = self.complete_households(&tx, &wanted, (round, surveys.len()))?;
-            // Per household: whether it has a draft, and whether it has any
-            // interview of the questionnaires asked about: from the
-            // `counted` rows and the index of drafts, never the answers.
-            let mut begun: HashMap<i64, bool> = HashMap::new();
-            {
-                let mut stmt =
-                    tx.prepare("SELECT household_id, interviews FROM counted WHERE round_id = ?1")?;
-                let mut rows = stmt.query([round])?;
-                while let Some(r) = rows.next()? {
-                    let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-                    let any = super::hits::counted_entries(text)
-                        .any(|e| e.is_some_and(|(snapshot, _)| wanted.contains_key(&snapshot)));
-                    if any {
-                        begun.entry(r.get(0)?).or_default();
-                    }
-                }
-                let mut stmt = tx.prepare(
-                    "SELECT household_id, snapshot_id FROM interview INDEXED BY interview_draft
-                     WHERE status = 'draft' AND round_id = ?1",
-                )?;
-                let mut rows = stmt.query([round])?;
-                while let Some(r) = rows.next()? {
-                    if wanted.contains_key(&r.get(1)?) {
-                        begun.insert(r.get(0)?, true);
-                    }
-                }
-            }
+            // From the `counted` rows and the index of drafts, never the
+            // answers.
+            let counted = self.counted_households(&tx, &wanted, (round, surveys.len()))?;
+            let drafts = super::overview::draft_households(&tx, &wanted, round)?;
             let mut stmt = tx.prepare(&format!(
                 "SELECT id, {COLUMNS} FROM household ORDER BY township, village, code"
             ))?;
@@ -72,14 +46,15 @@ impl Store {
             let mut out = Vec::new();
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
-                let visit = if surveys.is_empty() || complete.binary_search(&id).is_ok() {
+                let has = |list: &[i64]| list.binary_search(&id).is_ok();
+                let visit = if surveys.is_empty() || has(&counted.complete) {
                     Visit::Interviewed
+                } else if has(&drafts) {
+                    Visit::Drafts
+                } else if has(&counted.any) {
+                    Visit::Partly
                 } else {
-                    match begun.get(&id) {
-                        Some(true) => Visit::Drafts,
-                        Some(false) => Visit::Partly,
-                        None => Visit::NotVisited,
-                    }
+                    Visit::NotVisited
                 };
                 out.push(Covered {
                     household: household_at(r, 1)?,

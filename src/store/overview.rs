@@ -42,25 +42,10 @@ impl Store {
             let tx = self.conn.unchecked_transaction()?;
             let round = super::round::current_round(&tx)?.map_or(0, |r| r.id);
             let wanted = wanted_snapshots(&tx, surveys)?;
-            let complete = self.complete_households(&tx, &wanted, (round, surveys.len()))?;
-            // Drafts of the questionnaires asked about only (with
-            // `--surveys`, a draft of one not loaded is not this work),
-            // read from the draft index alone.
-            let drafts: Vec<i64> = {
-                let mut stmt = tx.prepare(
-                    "SELECT household_id, snapshot_id FROM interview INDEXED BY interview_draft
-                 WHERE status = 'draft' AND round_id = ?1 ORDER BY household_id",
-                )?;
-                let mut rows = stmt.query([round])?;
-                let mut ids = Vec::new();
-                while let Some(r) = rows.next()? {
-                    let id: i64 = r.get(0)?;
-                    if wanted.contains_key(&r.get(1)?) && ids.last() != Some(&id) {
-                        ids.push(id);
-                    }
-                }
-                ids
-            };
+            let complete = self
+                .counted_households(&tx, &wanted, (round, surveys.len()))?
+                .complete;
+            let drafts = draft_households(&tx, &wanted, round)?;
             // With no survey asked about, every household is complete.
             let all_complete = surveys.is_empty();
             let mut stmt = tx.prepare(
@@ -95,16 +80,16 @@ impl Store {
         })
     }
 
-    /// The households, by row id in order, with a complete interview in
-    /// round `round` of each of the `surveys` surveys, whose snapshots'
-    /// places are `wanted`.
-    pub(super) fn complete_households(
+    /// The households, by row id in order, with complete interviews in
+    /// round `round` of the `surveys` surveys, whose snapshots' places are
+    /// `wanted`: of each of them, and of any.
+    pub(super) fn counted_households(
         &self,
         tx: &rusqlite::Transaction<'_>,
         wanted: &HashMap<i64, usize>,
         (round, surveys): (i64, usize),
-    ) -> Result<Vec<i64>> {
-        let mut complete: Vec<i64> = Vec::new();
+    ) -> Result<Counted> {
+        let mut counted = Counted::default();
         let mut stmt = tx.prepare(
             "SELECT household_id, interviews FROM counted WHERE round_id = ?1 ORDER BY household_id",
         )?;
@@ -124,10 +109,13 @@ impl Store {
                 }
             }
             if found.iter().all(|&f| f) {
-                complete.push(id);
+                counted.complete.push(id);
+            }
+            if found.iter().any(|&f| f) {
+                counted.any.push(id);
             }
         }
-        Ok(complete)
+        Ok(counted)
     }
 
     /// The households of one village with the state of each survey in the
@@ -365,6 +353,39 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Households with complete interviews of a round, by row id in order.
+#[derive(Default)]
+pub(super) struct Counted {
+    /// Of every survey asked about.
+    pub(super) complete: Vec<i64>,
+    /// Of at least one.
+    pub(super) any: Vec<i64>,
+}
+
+/// The households, by row id in order, with a draft in round `round` of
+/// a questionnaire asked about (whose snapshots' places are `wanted`;
+/// with `--surveys`, a draft of one not loaded is not this work), read
+/// from the draft index alone.
+pub(super) fn draft_households(
+    tx: &rusqlite::Transaction<'_>,
+    wanted: &HashMap<i64, usize>,
+    round: i64,
+) -> Result<Vec<i64>> {
+    let mut stmt = tx.prepare(
+        "SELECT household_id, snapshot_id FROM interview INDEXED BY interview_draft
+         WHERE status = 'draft' AND round_id = ?1 ORDER BY household_id",
+    )?;
+    let mut rows = stmt.query([round])?;
+    let mut ids = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if wanted.contains_key(&r.get(1)?) && ids.last() != Some(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
 }
 
 /// Each snapshot's place among `surveys`, for those of one of them.

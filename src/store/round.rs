@@ -128,13 +128,7 @@ impl Store {
             if self.round_named_in(&tx, name)?.is_some() {
                 return Err(StoreError::RoundExists(name.into()));
             }
-            let now = self.tick();
-            let stamp = self.stamp(&tx, 0)?;
-            tx.execute(
-                "INSERT INTO round (name, starts, opened_at, stamp, device) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![name, starts, now, stamp, self.device],
-            )?;
-            let id = tx.last_insert_rowid();
+            let id = self.insert_round(&tx, name, &starts)?;
             tx.commit()?;
             self.round(id)
         })
@@ -246,17 +240,17 @@ impl Store {
         if let Some(last) = current_round(tx)? {
             return Err(StoreError::RoundClosed(last.name));
         }
+        self.insert_round(tx, FIRST_ROUND, &crate::survey::date_of(self.now()))
+    }
+
+    /// Opens round `name`, beginning on `starts`, inside `tx`: opened now,
+    /// stamped by this laptop. Returns its id.
+    fn insert_round(&self, tx: &Transaction<'_>, name: &str, starts: &str) -> Result<i64> {
         let now = self.tick();
         let stamp = self.stamp(tx, 0)?;
         tx.execute(
             "INSERT INTO round (name, starts, opened_at, stamp, device) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                FIRST_ROUND,
-                crate::survey::date_of(self.now()),
-                now,
-                stamp,
-                self.device
-            ],
+            params![name, starts, now, stamp, self.device],
         )?;
         Ok(tx.last_insert_rowid())
     }
