@@ -54,13 +54,20 @@ pub fn update(model: &mut Model, msg: Msg) {
         }
         Msg::Key(k) => {
             key(model, k);
-            // A first interview opens the first round; another program may
-            // open or close one: the status bar follows. A failed read
-            // keeps what it showed.
-            if let Ok(round) = model.store.current_round() {
-                model.round = round.map(|r| r.name);
+            // Until there is a round, a save may begin the first one.
+            if model.round.is_none() {
+                read_round(model);
             }
         }
+    }
+}
+
+/// The status bar's round, read again: a first interview opens the first
+/// round, another program may open or close one. Read when the screen
+/// changes, not at every key. A failed read keeps what it showed.
+fn read_round(model: &mut Model) {
+    if let Ok(round) = model.store.current_round() {
+        model.round = round.map(|r| r.name);
     }
 }
 
@@ -130,6 +137,9 @@ pub const SLOW_SAVE: Duration = Duration::from_millis(500);
 fn apply(model: &mut Model, outcome: Outcome) {
     model.notice = outcome.notice.or(model.notice.take());
     model.waited |= outcome.waited;
+    if !matches!(outcome.go, Go::Stay) {
+        read_round(model);
+    }
     match outcome.go {
         Go::Stay => {}
         Go::Push(screen) => model.stack.push(screen),

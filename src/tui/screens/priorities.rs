@@ -214,15 +214,14 @@ impl Priorities {
         Ok(p)
     }
 
-    /// Loads the ranking again (a status set, a merge), keeping the
-    /// filters and the project selected where they still apply.
+    /// On coming back from a screen above: what it can change, the
+    /// projects' follow-up (a status set), is read again; the ranking,
+    /// which it cannot change, is kept (the tab recomputes it whenever it
+    /// is shown).
     pub fn refresh(&mut self, ctx: &Ctx<'_>) -> Result<(), StoreError> {
-        let mut fresh = Priorities::load(ctx)?;
-        fresh.category = self.category.filter(|&i| i < fresh.categories.len());
-        fresh.township = self.township.filter(|&i| i < fresh.townships.len());
-        fresh.selected = self.selected;
-        fresh.refilter();
-        *self = fresh;
+        if let Some(round) = &self.input.round {
+            self.follow = ctx.store.follow_notes(round)?;
+        }
         Ok(())
     }
 
