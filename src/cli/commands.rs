@@ -31,7 +31,7 @@ pub enum ProjectCommand {
         need: String,
         /// approved 已批准 · funded 已拨款 · done 已完工 · dropped 已放弃
         #[arg(value_enum)]
-        status: crate::store::project::Status,
+        status: StatusArg,
         /// 项目所属轮次(默认:有完成调查的最近一轮)/ the project's round [default: the latest round with complete interviews]
         #[arg(long)]
         round: Option<String>,
@@ -55,7 +55,7 @@ pub enum ProjectCommand {
     List {
         /// 只列出这个状态 / only this status
         #[arg(long, value_enum)]
-        status: Option<crate::store::project::Status>,
+        status: Option<StatusArg>,
         /// 只列出这一轮的项目 / only this round's projects
         #[arg(long)]
         round: Option<String>,
@@ -94,4 +94,25 @@ pub enum HouseholdsCommand {
         #[arg(long)]
         village: Option<String>,
     },
+}
+
+/// A project's status as the command line names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusArg {
+    Approved,
+    Funded,
+    Done,
+    Dropped,
+}
+
+impl From<StatusArg> for crate::store::project::Status {
+    fn from(s: StatusArg) -> Self {
+        use crate::store::project::Status;
+        match s {
+            StatusArg::Approved => Status::Approved,
+            StatusArg::Funded => Status::Funded,
+            StatusArg::Done => Status::Done,
+            StatusArg::Dropped => Status::Dropped,
+        }
+    }
 }

@@ -424,7 +424,7 @@ pub fn run(action: &ProjectCommand, db: &Path, lang: Lang) -> Result<(), CliErro
             db,
             (village, need),
             &SetArgs {
-                status: Some(*status),
+                status: Some((*status).into()),
                 round: round.as_deref(),
                 amount: *amount,
                 source: source.as_deref(),
@@ -434,7 +434,9 @@ pub fn run(action: &ProjectCommand, db: &Path, lang: Lang) -> Result<(), CliErro
             },
             lang,
         ),
-        ProjectCommand::List { status, round } => list(db, (*status, round.as_deref()), lang),
+        ProjectCommand::List { status, round } => {
+            list(db, (status.map(Into::into), round.as_deref()), lang)
+        }
         ProjectCommand::History {
             village,
             need,

@@ -12,7 +12,7 @@ use rusqlite::params;
 use super::{Result, Store, StoreError};
 
 /// The follow-up status a person sets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     Approved,
     Funded,
