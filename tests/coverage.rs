@@ -3,12 +3,14 @@
 //! work unit, never by name alone.
 
 mod common;
+#[path = "common/water.rs"]
+mod water;
 
 use common::minqing;
 use minqing::store::Store;
-use minqing::survey::Survey;
 use predicates::prelude::*;
 use tempfile::TempDir;
+use water::{complete_water, water};
 
 const REGISTRY: &str = "户编码,乡镇,村,户主,人口,联户干部,干部编号,工作单位\n\
 H1,勐烈镇,曼贺村,李明,4,黄云,GB001,勐烈镇人民政府\n\
@@ -17,30 +19,6 @@ H3,勐烈镇,纳板村,岩温,5,黄云,GB002,县水务局\n\
 H4,勐烈镇,曼贺村,刀岩,2,李强,,县财政局\n\
 H5,勐烈镇,纳板村,玉香,6,李强,,县教育体育局\n\
 H6,勐烈镇,纳板村,岩罕,3,,,\n";
-
-fn water() -> Survey {
-    minqing::survey::load(minqing::survey::bundled::BUNDLED[1].1)
-        .survey
-        .expect("water loads")
-}
-
-fn complete_water(store: &Store, code: &str) {
-    let id = store
-        .open_interview(code, &water(), "王")
-        .expect("interview")
-        .id;
-    for (q, v) in [
-        ("main_source", "piped_home"),
-        ("shortage_days", "0"),
-        ("quality_problems", "none"),
-        ("toilet", "flush"),
-        ("handwashing", "water_soap"),
-        ("urgency", "low"),
-    ] {
-        store.save_answer(id, q, Some(v), "王").expect("save");
-    }
-    store.complete(id, "王").expect("complete");
-}
 
 #[test]
 fn coverage_per_cadre_village_and_township_matches_the_hand_count() {
@@ -63,7 +41,7 @@ fn coverage_per_cadre_village_and_township_matches_the_hand_count() {
     .expect("write");
     let store = Store::open(&db).expect("open");
     for code in ["H1", "H4", "H6"] {
-        complete_water(&store, code);
+        complete_water(&store, code, false, "王");
     }
     let draft = store
         .open_interview("H2", &water(), "王")

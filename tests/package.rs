@@ -3,14 +3,16 @@
 //! household in two packages reported as a duplicate.
 
 mod common;
+#[path = "common/water.rs"]
+mod water;
 
 use std::path::Path;
 
 use common::minqing;
 use minqing::store::Store;
-use minqing::survey::Survey;
 use predicates::prelude::*;
 use tempfile::TempDir;
+use water::complete_water;
 
 const REGISTRY: &str = "户编码,乡镇,村,户主,人口,联户干部,干部编号,工作单位\n\
 H1,勐烈镇,曼贺村,李明,4,黄云,GB001,勐烈镇人民政府\n\
@@ -18,31 +20,6 @@ H2,勐烈镇,曼贺村,白玉兰,3,黄云,GB001,勐烈镇人民政府\n\
 H3,勐烈镇,纳板村,岩温,5,黄云,GB002,县水务局\n\
 H4,勐烈镇,曼贺村,刀岩,2,李强,,县财政局\n\
 H6,勐烈镇,纳板村,岩罕,3,,,\n";
-
-fn water() -> Survey {
-    minqing::survey::load(minqing::survey::bundled::BUNDLED[1].1)
-        .survey
-        .expect("water loads")
-}
-
-fn answer_water(store: &Store, code: &str, who: &str) -> i64 {
-    let id = store
-        .open_interview(code, &water(), who)
-        .expect("interview")
-        .id;
-    for (q, v) in [
-        ("main_source", "piped_home"),
-        ("shortage_days", "0"),
-        ("quality_problems", "none"),
-        ("toilet", "flush"),
-        ("handwashing", "water_soap"),
-        ("urgency", "low"),
-    ] {
-        store.save_answer(id, q, Some(v), who).expect("save");
-    }
-    store.complete(id, who).expect("complete");
-    id
-}
 
 fn county(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("county.db");
@@ -54,7 +31,7 @@ fn county(dir: &Path) -> std::path::PathBuf {
         .assert()
         .success();
     let store = Store::open(&db).expect("open");
-    answer_water(&store, "H1", "王");
+    complete_water(&store, "H1", false, "王");
     store.close_round().expect("close");
     store
         .open_round("2027-spring", Some("2099-03-01"))
@@ -130,8 +107,8 @@ fn a_cadre_package_is_answered_on_another_laptop_and_merged_back() {
     );
     drop(county);
     // Fieldwork on the other laptop, in the open round.
-    answer_water(&copy, "H2", "黄云");
-    answer_water(&copy, "H1", "黄云");
+    complete_water(&copy, "H2", false, "黄云");
+    complete_water(&copy, "H1", false, "黄云");
     drop(copy);
     minqing(&db)
         .args(["merge", "--lang", "en"])
@@ -229,7 +206,7 @@ fn a_household_in_two_packages_is_kept_twice_and_reported() {
         .success();
     for (file, who) in [(&first, "黄云甲"), (&second, "黄云乙")] {
         let copy = Store::open(file).expect("open");
-        answer_water(&copy, "H2", who);
+        complete_water(&copy, "H2", false, who);
     }
     minqing(&db)
         .args(["merge", "--lang", "en"])

@@ -3,47 +3,23 @@
 //! round, and flagged when its households still show the need.
 
 mod common;
+#[path = "common/water.rs"]
+mod water;
 
 use std::path::Path;
 
 use common::minqing;
 use minqing::store::Store;
 use minqing::store::project::{NewChange, ProjectKey, Status};
-use minqing::survey::Survey;
 use predicates::prelude::*;
 use tempfile::TempDir;
+use water::complete_water;
 
 const REGISTRY: &str = "户编码,乡镇,村,户主,人口\n\
 H1,勐烈镇,曼贺村,李明,4\n\
 H2,勐烈镇,曼贺村,白玉兰,3\n\
 H3,勐烈镇,曼贺村,岩温,5\n\
 H4,勐烈镇,曼贺村,刀岩,2\n";
-
-fn water() -> Survey {
-    minqing::survey::load(minqing::survey::bundled::BUNDLED[1].1)
-        .survey
-        .expect("water loads")
-}
-
-fn water_interview(store: &Store, code: &str, surface: bool) {
-    let id = store
-        .open_interview(code, &water(), "王")
-        .expect("interview")
-        .id;
-    let source = if surface { "surface" } else { "piped_home" };
-    for (q, v) in [
-        ("main_source", source),
-        ("fetch_minutes", "30"),
-        ("shortage_days", "0"),
-        ("quality_problems", "none"),
-        ("toilet", "flush"),
-        ("handwashing", "water_soap"),
-        ("urgency", "low"),
-    ] {
-        let _ = store.save_answer(id, q, Some(v), "王");
-    }
-    store.complete(id, "王").expect("complete");
-}
 
 /// Two rounds: surface water for H1, H2, H3 in autumn; in spring H1 has
 /// a tap, H2 still fetches surface water, H3 was not visited again.
@@ -61,7 +37,7 @@ fn county(dir: &Path) -> std::path::PathBuf {
         .open_round("2026-autumn", Some("2026-09-01"))
         .expect("open");
     for (code, surface) in [("H1", true), ("H2", true), ("H3", true), ("H4", false)] {
-        water_interview(&store, code, surface);
+        complete_water(&store, code, surface, "王");
     }
     store.close_round().expect("close");
     db
@@ -73,7 +49,7 @@ fn spring(db: &Path) {
         .open_round("2027-spring", Some("2027-03-01"))
         .expect("open");
     for (code, surface) in [("H1", false), ("H2", true), ("H4", false)] {
-        water_interview(&store, code, surface);
+        complete_water(&store, code, surface, "王");
     }
 }
 

@@ -5,6 +5,8 @@
 mod common;
 #[path = "common/fixtures.rs"]
 mod fixtures;
+#[path = "common/water.rs"]
+mod water;
 
 use std::path::Path;
 
@@ -14,30 +16,7 @@ use minqing::priority::By;
 use minqing::store::{FIRST_ROUND, Store, StoreError};
 use predicates::prelude::*;
 use tempfile::TempDir;
-
-/// Answers the water questionnaire for `code` in the open round, with
-/// surface water (a need) or piped water at home (none), and completes it.
-fn water_interview(store: &Store, code: &str, surface: bool) -> i64 {
-    let id = store
-        .open_interview(code, &water(), "王")
-        .expect("interview")
-        .id;
-    let source = if surface { "surface" } else { "piped_home" };
-    for (q, v) in [
-        ("main_source", source),
-        ("fetch_minutes", "30"),
-        ("shortage_days", "0"),
-        ("quality_problems", "none"),
-        ("toilet", "flush"),
-        ("handwashing", "water_soap"),
-        ("urgency", "low"),
-    ] {
-        // A question the answers so far skip is refused: passed over.
-        let _ = store.save_answer(id, q, Some(v), "王");
-    }
-    store.complete(id, "王").expect("complete");
-    id
-}
+use water::complete_water;
 
 /// The households with surface water in the ranking of `round`.
 fn surface(store: &Store, round: Option<&str>) -> Vec<String> {
@@ -72,7 +51,7 @@ fn one_round_is_open_at_a_time_and_each_round_has_its_own_interviews() {
     let store = county(&dir.path().join("m.db"));
     assert_eq!(store.current_round().expect("read"), None);
     // A database that never opened a round begins in the first round.
-    let first = water_interview(&store, "H1", true);
+    let first = complete_water(&store, "H1", true, "王");
     let rounds = store.rounds().expect("rounds");
     assert_eq!(rounds.len(), 1);
     assert_eq!(rounds[0].name, FIRST_ROUND);
@@ -118,8 +97,8 @@ fn one_round_is_open_at_a_time_and_each_round_has_its_own_interviews() {
     // The first round is still ranked until the new one has a complete
     // interview.
     assert_eq!(surface(&store, None), ["H1"]);
-    water_interview(&store, "H1", false);
-    water_interview(&store, "H2", true);
+    complete_water(&store, "H1", false, "王");
+    complete_water(&store, "H2", true, "王");
     assert_eq!(surface(&store, None), ["H2"]);
     assert_eq!(surface(&store, Some(FIRST_ROUND)), ["H1"]);
     assert_eq!(surface(&store, Some("2027-spring")), ["H2"]);
@@ -244,7 +223,7 @@ fn rounds_merge_by_name_and_a_closed_round_stays_closed() {
     let dir = TempDir::new().expect("temp dir");
     let (a_path, b_path) = (dir.path().join("a.db"), dir.path().join("b.db"));
     let a = county(&a_path);
-    water_interview(&a, "H1", true);
+    complete_water(&a, "H1", true, "王");
     a.backup_to(&b_path).expect("copy");
     let b = Store::open(&b_path).expect("open b");
     // The county closes the first round and opens the next; the field
@@ -253,8 +232,8 @@ fn rounds_merge_by_name_and_a_closed_round_stays_closed() {
     a.close_round().expect("close");
     a.open_round("2027-spring", Some("2099-03-01"))
         .expect("open");
-    water_interview(&a, "H2", true);
-    water_interview(&b, "H3", true);
+    complete_water(&a, "H2", true, "王");
+    complete_water(&b, "H3", true, "王");
     let report = a.merge(&b_path).expect("merge");
     assert_eq!(report.rounds_added, 0);
     assert!(report.rounds_closed.is_empty());
@@ -298,7 +277,7 @@ fn two_laptops_with_other_rounds_open_keep_the_later_one_open() {
     let b = county(&b_path);
     b.open_round("2026-autumn", Some("2026-09-01"))
         .expect("open");
-    water_interview(&b, "H1", true);
+    complete_water(&b, "H1", true, "王");
     let report = a.merge(&b_path).expect("merge");
     assert_eq!(report.rounds_closed, ["2026-autumn"]);
     let open: Vec<String> = a
@@ -326,11 +305,11 @@ fn a_round_opened_by_name_stays_open_over_a_laptops_own_first_round() {
     let (a_path, b_path) = (dir.path().join("a.db"), dir.path().join("b.db"));
     let a = county(&a_path);
     a.open_round("2026-秋季", Some("2026-09-01")).expect("open");
-    water_interview(&a, "H1", true);
+    complete_water(&a, "H1", true, "王");
     // A laptop that never had the county's round began its own first
     // round, later in the year.
     let b = county(&b_path);
-    water_interview(&b, "H2", true);
+    complete_water(&b, "H2", true, "王");
     drop(b);
     let report = a.merge(&b_path).expect("merge");
     assert_eq!(report.rounds_closed, [FIRST_ROUND]);
@@ -346,7 +325,7 @@ fn the_round_commands_and_round_option_speak_both_languages() {
     let dir = TempDir::new().expect("temp dir");
     let db = dir.path().join("m.db");
     let store = county(&db);
-    water_interview(&store, "H1", true);
+    complete_water(&store, "H1", true, "王");
     drop(store);
     minqing(&db)
         .args(["round", "open", "2027-spring", "--lang", "zh"])
@@ -433,7 +412,7 @@ fn the_trend_between_two_rounds_never_counts_a_household_not_resurveyed_as_resol
         .open_round("2026-autumn", Some("2026-09-01"))
         .expect("open");
     for (code, surface) in [("H1", true), ("H2", true), ("H3", false), ("H4", true)] {
-        water_interview(&store, code, surface);
+        complete_water(&store, code, surface, "王");
     }
     store.close_round().expect("close");
     store
@@ -442,7 +421,7 @@ fn the_trend_between_two_rounds_never_counts_a_household_not_resurveyed_as_resol
     // H1 has a tap now, H2 still fetches surface water, H3 lost its tap,
     // and H4 was not visited again.
     for (code, surface) in [("H1", false), ("H2", true), ("H3", true)] {
-        water_interview(&store, code, surface);
+        complete_water(&store, code, surface, "王");
     }
     let spring = store.round_named("2027-spring").expect("round");
     let autumn = store.round_before(&spring).expect("read").expect("before");
@@ -505,7 +484,7 @@ fn the_trend_between_two_rounds_never_counts_a_household_not_resurveyed_as_resol
     // One round only: nothing to compare, said so.
     let lone = dir.path().join("lone.db");
     let store = county(&lone);
-    water_interview(&store, "H1", true);
+    complete_water(&store, "H1", true, "王");
     drop(store);
     minqing(&lone)
         .args(["trend", "--lang", "en"])
