@@ -166,13 +166,21 @@ pub(super) fn all_changes(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<P
     rows.collect()
 }
 
+impl ProjectChange {
+    /// What orders a project's changes: the stamp, then the device, the
+    /// same on every laptop.
+    fn order(&self) -> (i64, &str) {
+        (self.stamp, &self.device)
+    }
+}
+
 /// The change stamped last of each project, of `changes` in key order.
 pub fn latest(changes: &[ProjectChange]) -> Vec<&ProjectChange> {
     let mut out: Vec<&ProjectChange> = Vec::new();
     for c in changes {
         match out.last_mut() {
             Some(last) if last.key == c.key => {
-                if (c.stamp, &c.device) > (last.stamp, &last.device) {
+                if c.order() > last.order() {
                     *last = c;
                 }
             }
@@ -207,7 +215,7 @@ impl Store {
             let last = self
                 .project_history_in(&tx, key)?
                 .into_iter()
-                .max_by(|a, b| (a.stamp, &a.device).cmp(&(b.stamp, &b.device)));
+                .max_by(|a, b| a.order().cmp(&b.order()));
             let status = new
                 .status
                 .or(last.as_ref().map(|l| l.status))
@@ -275,14 +283,18 @@ impl Store {
             .iter()
             .map(|c| (&c.key, c.stamp, c.device.as_str()))
             .collect();
+        // The latest change of each project, of those kept.
+        fn keep<'c>(latest: &mut HashMap<&'c ProjectKey, &'c ProjectChange>, c: &'c ProjectChange) {
+            let slot = latest.entry(&c.key).or_insert(c);
+            if c.order() > slot.order() {
+                *slot = c;
+            }
+        }
         // This file's changes the other had not seen, by project.
         let mut unseen: HashMap<&ProjectKey, &ProjectChange> = HashMap::new();
         for c in &ours {
             if !known.contains(&(&c.key, c.stamp, c.device.as_str())) {
-                let slot = unseen.entry(&c.key).or_insert(c);
-                if (c.stamp, &c.device) > (slot.stamp, &slot.device) {
-                    *slot = c;
-                }
+                keep(&mut unseen, c);
             }
         }
         let mut added = 0;
@@ -290,17 +302,14 @@ impl Store {
         for c in theirs {
             if insert(tx, c)? {
                 added += 1;
-                let slot = new_here.entry(&c.key).or_insert(c);
-                if (c.stamp, &c.device) > (slot.stamp, &slot.device) {
-                    *slot = c;
-                }
+                keep(&mut new_here, c);
             }
         }
         let mut conflicts: Vec<ProjectConflict> = new_here
             .into_iter()
             .filter_map(|(key, theirs)| {
                 let ours = unseen.get(key).filter(|o| o.status != theirs.status)?;
-                let theirs_wins = (theirs.stamp, &theirs.device) > (ours.stamp, &ours.device);
+                let theirs_wins = theirs.order() > ours.order();
                 let (kept, dropped) = if theirs_wins {
                     (theirs.status, ours.status)
                 } else {
