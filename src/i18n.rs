@@ -16,6 +16,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// `zh` or `en`, whichever is in this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     /// The language code used in questionnaires (`zh`, `en`).
     pub fn code(self) -> &'static str {
         match self {

@@ -47,38 +47,41 @@ fn county(dir: &TempDir) -> std::path::PathBuf {
     }
     store.upsert_households(&households).expect("households");
     let water = load(BUNDLED[1].1).survey.expect("water");
-    let interview = |code: &str, source: &str, minutes: Option<&str>, remarks: &str| {
-        let id = store
-            .open_interview(code, &water, "王芳")
-            .expect("interview")
-            .id;
-        store
-            .save_answer(id, "main_source", Some(source), "王芳")
-            .expect("save");
-        if let Some(m) = minutes {
+    let interview =
+        |code: &str, source: &str, minutes: Option<&str>, (remarks, urgency): (&str, &str)| {
+            let id = store
+                .open_interview(code, &water, "王芳")
+                .expect("interview")
+                .id;
             store
-                .save_answer(id, "fetch_minutes", Some(m), "王芳")
+                .save_answer(id, "main_source", Some(source), "王芳")
                 .expect("save");
-        }
-        for (q, v) in [
-            ("shortage_days", "0"),
-            ("quality_problems", "turbid smell"),
-            ("toilet", "flush"),
-            ("handwashing", "water_soap"),
-            ("urgency", "high"),
-            ("remarks", remarks),
-        ] {
-            store.save_answer(id, q, Some(v), "王芳").expect("save");
-        }
-        store.complete(id, "王芳").expect("complete");
-    };
-    interview("A1", "surface", Some("40"), "+86 要修路");
-    interview("A2", "surface", Some("35"), "水管坏了");
-    interview("A3", "piped_home", None, "无");
-    interview("A4", "protected_well", Some("10"), "无");
-    interview("A5", "protected_well", Some("25"), "无");
-    interview("B1", "surface", Some("50"), "无");
-    interview("B2", "surface", Some("50"), "无");
+            if let Some(m) = minutes {
+                store
+                    .save_answer(id, "fetch_minutes", Some(m), "王芳")
+                    .expect("save");
+            }
+            for (q, v) in [
+                ("shortage_days", "0"),
+                ("quality_problems", "turbid smell"),
+                ("toilet", "flush"),
+                ("handwashing", "water_soap"),
+                ("urgency", urgency),
+                ("remarks", remarks),
+            ] {
+                store.save_answer(id, q, Some(v), "王芳").expect("save");
+            }
+            store.complete(id, "王芳").expect("complete");
+        };
+    // The households' own view of the urgency: A1, A4, A5, B1 and B2 call
+    // it urgent (medium or worse), A2 and A3 do not.
+    interview("A1", "surface", Some("40"), ("+86 要修路", "high"));
+    interview("A2", "surface", Some("35"), ("水管坏了", "low"));
+    interview("A3", "piped_home", None, ("无", "none"));
+    interview("A4", "protected_well", Some("10"), ("无", "medium"));
+    interview("A5", "protected_well", Some("25"), ("无", "critical"));
+    interview("B1", "surface", Some("50"), ("无", "high"));
+    interview("B2", "surface", Some("50"), ("无", "high"));
     db
 }
 
@@ -91,13 +94,13 @@ fn the_ranked_table_of_a_known_county() {
         .assert()
         .success()
         .stdout(
-            "rank  rank band  township  village  category        project                                severity  phase  households affected  surveyed  registered  people affected  share  90% interval  estimated cost (yuan)  reliability\n\
-             \x20  1        1–2  整董镇    那洒村   drinking water  Build or upgrade a piped water scheme         4      4                    2         2           2                6   100%       43–100%                   6000  low\n\
-             \x20  2        1–2  勐烈镇    曼贺村   drinking water  Build or upgrade a piped water scheme         4      4                    2         5           6                3    40%        14–73%                   6000\n\
-             \x20  3        3–6  勐烈镇    曼贺村   drinking water  Water testing and treatment                   3      4                    5         5           6               15   100%       65–100%                   4000\n\
-             \x20  4        3–6  勐烈镇    曼贺村   drinking water  Extend piped water to the home                3      4                    3         5           6                8    60%        27–86%                   7500\n\
-             \x20  5        3–6  整董镇    那洒村   drinking water  Water testing and treatment                   3      4                    2         2           2                6   100%       43–100%                   1600  low\n\
-             \x20  6        3–6  整董镇    那洒村   drinking water  Extend piped water to the home                3      4                    2         2           2                6   100%       43–100%                   5000  low\n",
+            "rank  rank band  township  village  category        project                                severity  phase  households affected  surveyed  registered  people affected  share  90% interval  called it urgent  estimated cost (yuan)  reliability\n\
+             \x20  1        1–2  整董镇    那洒村   drinking water  Build or upgrade a piped water scheme         4      4                    2         2           2                6   100%       43–100%              100%                   6000  low\n\
+             \x20  2        1–2  勐烈镇    曼贺村   drinking water  Build or upgrade a piped water scheme         4      4                    2         5           6                3    40%        14–73%               50%                   6000\n\
+             \x20  3        3–6  勐烈镇    曼贺村   drinking water  Water testing and treatment                   3      4                    5         5           6               15   100%       65–100%               60%                   4000\n\
+             \x20  4        3–6  勐烈镇    曼贺村   drinking water  Extend piped water to the home                3      4                    3         5           6                8    60%        27–86%               67%                   7500\n\
+             \x20  5        3–6  整董镇    那洒村   drinking water  Water testing and treatment                   3      4                    2         2           2                6   100%       43–100%              100%                   1600  low\n\
+             \x20  6        3–6  整董镇    那洒村   drinking water  Extend piped water to the home                3      4                    2         2           2                6   100%       43–100%              100%                   5000  low\n",
         );
 }
 
@@ -249,6 +252,7 @@ fn explain_names_the_households_answers_and_rule() {
              rule water.water_far (category drinking water, severity 3, phase of the category here 4)\n\
              3 households affected of 5 surveyed, 6 registered; 8 people affected\n\
              share 60%, 90% interval 27%–86%; rank band 3–6 (projects whose intervals overlap could change places)\n\
+             the households' own view: 2 of 3 affected households called it urgent (fairly urgent or worse), 67%\n\
              when: Minutes for one round trip to fetch water, including queueing > 20 or How many metres higher or lower is the water point than the home > 80\n\
              (written in the questionnaire as ${fetch_minutes} > 20 or ${fetch_climb_m} > 80)\n\
              Ranking compares the phase first, then the severity: at least 20% of this village's surveyed households have a drinking water problem of severity 4 or more, so the phase is 4. This severity-3 project therefore ranks above projects of higher severity in villages of a lower phase.\n\
@@ -327,6 +331,7 @@ fn priorities_export_reads_back_cell_by_cell() {
             "",
             "1.000",
             "0.425",
+            "1.000",
             "1.000",
             "6000",
             "low"
@@ -540,6 +545,7 @@ fn a_renamed_question_and_changed_choices_leave_old_interviews_exportable_and_ex
              rule water.water_far (category drinking water, severity 3, phase of the category here 4)\n\
              4 households affected of 6 surveyed, 6 registered; 14 people affected\n\
              share 67%, 90% interval 35%–88%; rank band 3–6 (projects whose intervals overlap could change places)\n\
+             the households' own view: 2 of 4 affected households called it urgent (fairly urgent or worse), 50%\n\
              when: Minutes for one round trip to fetch water, including queueing > 20 or How many metres higher or lower is the water point than the home > 80\n\
              (written in the questionnaire as [2026.1] ${fetch_minutes} > 20 or ${fetch_climb_m} > 80; [2026.2] ${fetch_min} > 20 or ${fetch_climb_m} > 80)\n\
              Ranking compares the phase first, then the severity: at least 20% of this village's surveyed households have a drinking water problem of severity 4 or more, so the phase is 4. This severity-3 project therefore ranks above projects of higher severity in villages of a lower phase.\n\

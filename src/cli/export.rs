@@ -21,6 +21,7 @@ pub enum ExportKind {
     Trend,
     Coverage,
     Projects,
+    Villages,
 }
 
 pub struct ExportArgs<'a> {
@@ -49,6 +50,7 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
         ExportKind::Trend => "trend.csv",
         ExportKind::Coverage => "coverage.csv",
         ExportKind::Projects => "projects.csv",
+        ExportKind::Villages => "villages.csv",
     });
     let out = args.out.map_or(default, Path::to_path_buf);
     let to_stdout = out == Path::new("-");
@@ -82,7 +84,10 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
         let data = prepare(&store, &args, lang)?;
         let round = store.round_or_ranked(args.priorities.round.as_deref())?;
         if let Some(name) = round.as_ref().map(|r| &r.name)
-            && matches!(args.what, ExportKind::Priorities | ExportKind::Responses)
+            && matches!(
+                args.what,
+                ExportKind::Priorities | ExportKind::Responses | ExportKind::Villages
+            )
         {
             eprintln!("{}", tr!("轮次:{name}", "round: {name}").get(lang));
         }
@@ -127,7 +132,7 @@ enum Data {
 fn prepare(store: &Store, args: &ExportArgs<'_>, lang: Lang) -> Result<Data, ExportError> {
     let round = args.priorities.round.as_deref();
     Ok(match args.what {
-        ExportKind::Priorities => {
+        ExportKind::Priorities | ExportKind::Villages => {
             Data::Priorities(ranked(store, args.priorities).map_err(ExportError::Usage)?)
         }
         ExportKind::Trend => {
@@ -168,13 +173,18 @@ fn write_data(
     let labelled = args.labels.is_some();
     let lang = args.labels.unwrap_or(lang);
     match (args.what, data) {
+        (ExportKind::Villages, Data::Priorities(r)) => {
+            let township = args.priorities.township.as_deref();
+            let areas = crate::report::villages::of_township(&r.input.areas, township);
+            crate::report::villages::write(sink, areas, &r.input.rules, (lang, labelled))
+        }
         (_, Data::Priorities(r)) => {
             let method = super::plan::method(args.priorities);
             let weights = (!method.weights.is_empty()).then(|| method.weights_text());
             crate::report::priorities::write(
                 sink,
                 (&r.input, weights.as_deref()),
-                (&r.projects, &r.standings),
+                (&r.projects, &r.standings, &r.perceived),
                 r.choice.as_ref(),
                 (lang, labelled),
             )

@@ -253,6 +253,9 @@ pub struct PriorityArgs {
     /// 按类别加权排序,如 water=1.5,housing=1.2(默认方法不加权)/ a weighted ranking, such as water=1.5,housing=1.2 (the documented method has none)
     #[arg(long, value_name = "CATEGORY=WEIGHT,…", value_parser = parse_weights)]
     pub weights: Option<Weights>,
+    /// 每村一行:调查户数、有急难需求的户数(每户只计一次)、各类别阶段 / one row per village: households surveyed, households with an urgent need (each once), the phase of each category
+    #[arg(long)]
+    pub villages: bool,
     /// 在这个预算(元)内选择项目 / choose projects within this budget (yuan)
     #[arg(long, value_name = "YUAN", value_parser = parse_budget)]
     pub budget: Option<f64>,

@@ -12,7 +12,7 @@ use crate::priority::uncertainty::{Standing, standings};
 use crate::priority::{By, Filter, Project, RankMethod, category_name, why_ranked};
 use crate::report::priorities::{Column, PriorityRow, project_label};
 use crate::report::table;
-use crate::store::priorities::{Explanation, PriorityInput};
+use crate::store::priorities::{Explanation, Perceived, PriorityInput};
 use crate::store::{Store, StoreError};
 use crate::tr;
 
@@ -43,6 +43,8 @@ pub struct Ranked {
     pub projects: Vec<Project>,
     /// Each project's county rank and band, filters aside.
     pub standings: Vec<Standing>,
+    /// What each project's affected households said of its urgency.
+    pub perceived: Vec<Perceived>,
     pub choice: Option<Choice>,
 }
 
@@ -95,10 +97,12 @@ pub fn ranked(store: &Store, args: &PriorityArgs) -> Result<Ranked, Tr> {
     let choice = args
         .budget
         .map(|b| budget::choose(&projects, &input.rules, b));
+    let perceived = store.perceived(&input, &projects).map_err(said)?;
     Ok(Ranked {
         input,
         projects,
         standings,
+        perceived,
         choice,
     })
 }
@@ -118,16 +122,20 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
         input,
         projects,
         standings,
+        perceived,
         choice,
     } = ranked(&store, args)?;
     say_round(&input, lang);
+    if args.villages {
+        return Ok(super::write_stdout(&villages_table(&input, args, lang))?);
+    }
     let method = method(args);
     if !method.weights.is_empty() {
         super::write_stdout(&format!("{}\n", weighted_header(&method).get(lang)))?;
     }
     let follow = super::project::follow_texts(&store, &input, lang).map_err(CliError::store(db))?;
     let table = priorities_table(
-        (&input, &projects, &standings),
+        (&input, &projects, &standings, &perceived),
         (choice.as_ref(), &follow),
         args.by,
         lang,
@@ -143,6 +151,29 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
     // rather than freeing every household one by one.
     std::mem::forget((input, projects));
     Ok(super::write_stdout(&out)?)
+}
+
+/// One row per village (or township, with `--by township`): households
+/// surveyed and with an urgent need, each once, and the phase of each
+/// category.
+fn villages_table(input: &PriorityInput, args: &PriorityArgs, lang: Lang) -> String {
+    use crate::report::villages;
+    let categories = villages::categories(&input.rules);
+    let headers = villages::headers(&categories, lang, true);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<Cow<'_, str>>> =
+        villages::of_township(&input.areas, args.township.as_deref())
+            .map(|a| {
+                let mut row: Vec<Cow<'_, str>> = villages::cells(a, &categories)
+                    .into_iter()
+                    .map(|c| c.into_text())
+                    .collect();
+                row[5] = Cow::Owned(format!("{:.0}%", a.urgent_share() * 100.0));
+                row
+            })
+            .collect();
+    let right: Vec<usize> = (2..headers.len()).collect();
+    table::render(&headers, &rows, &right)
 }
 
 /// What every output made with weights says first.
@@ -225,6 +256,16 @@ fn sensitivity_text(store: &Store, args: &PriorityArgs, lang: Lang) -> Result<St
     Ok(out)
 }
 
+/// What the affected households said of the urgency themselves.
+pub fn perceived_text(said: &Perceived) -> Tr {
+    let (u, a) = (said.urgent, said.answered);
+    let share = said.share().unwrap_or(0.0) * 100.0;
+    tr!(
+        "农户自己的看法:受影响户中 {u}/{a} 户认为急(比较急或更急),{share:.0}%\n",
+        "the households' own view: {u} of {a} affected households called it urgent (fairly urgent or worse), {share:.0}%\n"
+    )
+}
+
 /// How sure a project's share is, and the ranks it could hold.
 fn certainty(project: &Project, band: &str) -> Tr {
     let (low, high) = project.interval();
@@ -239,7 +280,12 @@ fn certainty(project: &Project, band: &str) -> Tr {
 /// id, the group only when grouping by group, the village unless grouping
 /// by township.
 fn priorities_table(
-    (input, projects, standings): (&PriorityInput, &[Project], &[Standing]),
+    (input, projects, standings, perceived): (
+        &PriorityInput,
+        &[Project],
+        &[Standing],
+        &[Perceived],
+    ),
     (choice, follow): (Option<&Choice>, &Follow),
     by: ByArg,
     lang: Lang,
@@ -260,11 +306,12 @@ fn priorities_table(
             // Shown when a project has them: most questionnaires never do.
             Column::Unknown => projects.iter().any(|p| p.unknown > 0),
             Column::Persons => projects.iter().any(|p| p.persons.is_some()),
+            Column::Urgent => perceived.iter().any(|u| u.answered > 0),
             _ => true,
         })
         .collect();
     let mut rows: Vec<Vec<Cow<'_, str>>> =
-        PriorityRow::list((projects, standings), &input.rules, choice)
+        PriorityRow::list((projects, standings, perceived), &input.rules, choice)
             .map(|row| columns.iter().map(|&c| row.text(c, lang)).collect())
             .collect();
     let mut headers: Vec<&str> = columns
@@ -282,14 +329,8 @@ fn priorities_table(
             Lang::En => "follow-up",
         });
         for (row, p) in rows.iter_mut().zip(projects) {
-            let rule = &input.rules[p.rule];
-            let key = (
-                p.area.township.clone(),
-                p.area.village.clone(),
-                rule.survey.clone(),
-                rule.name.clone(),
-            );
-            row.push(Cow::Owned(follow.get(&key).cloned().unwrap_or_default()));
+            let text = crate::store::project::follow_of(follow, p, &input.rules);
+            row.push(Cow::Owned(text.cloned().unwrap_or_default()));
         }
     }
     let right: Vec<usize> = (0..columns.len())
@@ -379,7 +420,12 @@ fn explain_text(
         project.registered,
         project.people,
     );
-    let (survey, name) = (&rule.survey, &rule.name);
+    let survey = &rule.survey;
+    let name = project
+        .rules()
+        .map(|r| input.rules[r].name.as_str())
+        .collect::<Vec<_>>()
+        .join("+");
     // The village with its township: names repeat across townships.
     let place = format!("{} {}", project.area.township, project.area.village);
     let category_zh = category_name(&rule.category, Lang::Zh);
@@ -402,6 +448,21 @@ fn explain_text(
             )
             .get(lang),
         );
+    }
+    if !project.also.is_empty() {
+        out.push_str(
+            tr!(
+                "这些规则共用一个项目:一户只计一次,费用按其中最高的单价\n",
+                "these rules share one project: a household is counted once, the cost at the highest of their unit costs\n"
+            )
+            .get(lang),
+        );
+    }
+    let perceived = store
+        .perceived(&input, std::slice::from_ref(project))
+        .map_err(CliError::store(db))?;
+    if let Some(said) = perceived.first().filter(|p| p.answered > 0) {
+        out.push_str(perceived_text(said).get(lang));
     }
     let unknown = project.unknown;
     if unknown > 0 {
@@ -451,11 +512,12 @@ fn find_project<'p>(
         .iter()
         .enumerate()
         .filter(|(_, p)| {
-            let r = &input.rules[p.rule];
             p.area.village == village_name
                 && township_filter.is_none_or(|t| p.area.township == t)
-                && r.name == need_name
-                && survey_filter.is_none_or(|s| r.survey == s)
+                && p.rules().any(|r| {
+                    let r = &input.rules[r];
+                    r.name == need_name && survey_filter.is_none_or(|s| r.survey == s)
+                })
         })
         .collect();
     match found.as_slice() {

@@ -164,6 +164,53 @@ fn one_choice(
     pool.get(i).map(|s| s.to_string())
 }
 
+/// The household's own view of the urgency, drawn on the needs its
+/// answers so far show: a household with a severe need mostly calls it
+/// urgent, one with none mostly not, and some disagree either way, as
+/// households do. Draws as many numbers as any other single choice, so
+/// the rest of the county is drawn the same.
+fn urgency(
+    survey: &Survey,
+    q: &crate::survey::Question,
+    state: &State<'_>,
+    rng: &mut Rng,
+) -> Option<String> {
+    let worst = state
+        .need_hits()
+        .iter()
+        .filter(|f| matches!(f.outcome, crate::interview::Outcome::Affected { .. }))
+        .map(|f| f.need.severity.get())
+        .max()
+        .unwrap_or(1);
+    let (_, u, _) = (rng.unit(), rng.unit(), rng.unit());
+    // The chance of each answer, none … critical, by the worst severity.
+    let odds: [f64; 5] = match worst {
+        5 => [0.02, 0.1, 0.23, 0.35, 0.3],
+        4 => [0.05, 0.15, 0.3, 0.35, 0.15],
+        3 => [0.1, 0.3, 0.4, 0.15, 0.05],
+        2 => [0.35, 0.45, 0.15, 0.05, 0.0],
+        _ => [0.8, 0.15, 0.04, 0.01, 0.0],
+    };
+    let names = ["none", "low", "medium", "high", "critical"];
+    let mut at = 0.0;
+    let pick = names
+        .iter()
+        .zip(odds)
+        .find(|(_, p)| {
+            at += p;
+            u < at
+        })
+        .map_or("none", |(n, _)| n);
+    // A list of other names: a choice drawn evenly.
+    let choices = survey.choices_of(q);
+    match choices.iter().find(|c| c.name == pick) {
+        Some(c) => Some(c.name.clone()),
+        None => choices
+            .get((u * choices.len() as f64) as usize)
+            .map(|c| c.name.clone()),
+    }
+}
+
 /// Answers one interview along its path: all of it, or (a draft) its first part.
 pub(super) fn answer(
     survey: &Survey,
@@ -206,7 +253,12 @@ pub(super) fn answer(
             // Later attempts are easier: a constraint that failed (more
             // children than members, say) is met by a smaller answer.
             let chance = if attempt == 0 { hard } else { 0.0 };
-            let Some(raw) = draw(survey, index, hardness.get(&q.name), chance, rng) else {
+            let raw = if q.name == crate::store::priorities::URGENCY_QUESTION {
+                urgency(survey, q, &state, rng)
+            } else {
+                draw(survey, index, hardness.get(&q.name), chance, rng)
+            };
+            let Some(raw) = raw else {
                 break;
             };
             if let Ok(text) = state.accept_at(slot, &raw) {

@@ -116,6 +116,7 @@ mod tests {
                 group: String::new(),
             },
             rule,
+            also: Vec::new(),
             households: vec![0],
             surveyed: 1,
             registered: 1,

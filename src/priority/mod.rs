@@ -8,18 +8,22 @@
 //! Every number it produces can be traced back to the households (kept in
 //! each [`Project`]) and the rule that produced it.
 
+mod areas;
 pub mod budget;
 mod filter;
 mod method;
 mod order;
 mod reading;
+mod shared;
 pub mod trend;
 pub mod uncertainty;
 
+pub use areas::{AreaSummary, URGENT_SEVERITY};
 pub use filter::Filter;
 pub use method::RankMethod;
 use order::sort_projects;
 pub use reading::{category_areas, category_name, why_ranked};
+use shared::Shared;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -106,7 +110,13 @@ pub const PHASE_SHARE: f64 = 0.2;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Project {
     pub area: Area,
+    /// The rule behind the project: of the rules that share it, the most
+    /// severe one that fired (the first of them in the questionnaire).
     pub rule: usize,
+    /// The other rules of the area that fired and share the project (same
+    /// questionnaire, category and project name), in the questionnaire's
+    /// order: their households are merged in, counted once.
+    pub also: Vec<usize>,
     /// Households where the rule fired (k), as indices, in code order.
     pub households: Vec<usize>,
     /// Households surveyed for the rule's survey (n).
@@ -132,6 +142,12 @@ pub struct Project {
 impl Project {
     pub fn affected(&self) -> i64 {
         self.households.len() as i64
+    }
+
+    /// The rules behind the project: [`Project::rule`], then
+    /// [`Project::also`].
+    pub fn rules(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.rule).chain(self.also.iter().copied())
     }
 
     /// k / (n − unknown): households whose answer cannot tell are left
@@ -193,6 +209,8 @@ pub struct Tally<'a> {
     /// worst[household * categories + category]: the worst severity of a
     /// fired rule, 0 for none, NOT_ASKED when not surveyed for it.
     worst: Vec<u8>,
+    /// Rules that share a project, merged into one project per area.
+    shared: Shared,
 }
 
 const NOT_ASKED: u8 = u8::MAX;
@@ -248,6 +266,7 @@ impl<'a> Tally<'a> {
             persons_of: Vec::new(),
             unknown: Vec::new(),
             worst: Vec::new(),
+            shared: Shared::new(rules),
         }
     }
 
@@ -313,6 +332,7 @@ impl<'a> Tally<'a> {
                         self.persons.resize(cells, 0);
                         self.persons_of.resize(cells, 0);
                         self.unknown.resize(cells, 0);
+                        self.shared.areas(a + 1);
                         for counts in &mut self.by_version {
                             counts.push(0);
                         }
@@ -401,6 +421,7 @@ impl<'a> Tally<'a> {
         let slot = area * self.rules.len() + rule;
         if unknown {
             self.unknown[slot] += 1;
+            self.shared.unknown(area, rule, household);
             let cats = self.categories.len();
             let cell = &mut self.worst[household * cats + self.category_of_rule[rule]];
             if *cell == 0 || *cell == NOT_ASKED {
@@ -427,6 +448,17 @@ impl<'a> Tally<'a> {
             }
         }
         surveyed
+    }
+
+    /// Households of `area` whose counted interview was answered with a
+    /// version that has any of `rules`.
+    fn surveyed_with(&self, area: usize, rules: &[usize]) -> i64 {
+        self.versions
+            .iter()
+            .zip(&self.by_version)
+            .filter(|((asked, _), _)| asked.iter().any(|r| rules.contains(r)))
+            .map(|(_, counts)| counts[area])
+            .sum()
     }
 
     /// Phase by `area * categories + category`, and whether anyone in the
@@ -480,7 +512,7 @@ impl<'a> Tally<'a> {
 
     /// The ranked projects of the households pushed, which are
     /// `households`; see [`rank`].
-    pub fn rank(self, households: &[Household]) -> Vec<Project> {
+    pub fn rank(mut self, households: &[Household]) -> Vec<Project> {
         let (phase, _) = self.phases();
         let surveyed = self.surveyed();
         let cats = self.categories.len();
@@ -507,7 +539,7 @@ impl<'a> Tally<'a> {
         let mut projects = Vec::new();
         // The area of each project, by number, for sorting.
         let mut areas_of_projects: Vec<usize> = Vec::new();
-        for (slot, mut list) in self.affected.into_iter().enumerate() {
+        for (slot, mut list) in std::mem::take(&mut self.affected).into_iter().enumerate() {
             if list.is_empty() {
                 continue;
             }
@@ -531,6 +563,7 @@ impl<'a> Tally<'a> {
             let persons = r.per_person.then_some(self.persons[slot] + untold.max(0));
             let units = persons.unwrap_or(affected.len() as i64);
             projects.push(Project {
+                also: Vec::new(),
                 surveyed: surveyed[area * rules.len() + rule],
                 registered: registered[area],
                 phase: phase[area * cats + self.category_of_rule[rule]],
@@ -544,6 +577,12 @@ impl<'a> Tally<'a> {
             });
             areas_of_projects.push(area);
         }
+        self.shared.merge(
+            (&mut projects, &mut areas_of_projects),
+            households,
+            rules,
+            |area, asked| self.surveyed_with(area, asked),
+        );
         sort_projects(
             &mut projects,
             (&areas_of_projects, &self.areas),

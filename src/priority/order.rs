@@ -26,7 +26,13 @@ pub(super) fn sort_projects(
     for (place, &r) in rule_order.iter().enumerate() {
         rule_rank[r] = place;
     }
-    let unit = |r: &Rule| r.unit_cost.unwrap_or(f64::INFINITY);
+    // The unit cost of a project its rules share is the highest of theirs.
+    let unit = |p: &Project| {
+        p.rules()
+            .filter_map(|r| rules[r].unit_cost)
+            .max_by(f64::total_cmp)
+            .unwrap_or(f64::INFINITY)
+    };
     let mut keyed: Vec<(usize, usize, usize)> = projects
         .iter()
         .enumerate()
@@ -41,7 +47,7 @@ pub(super) fn sort_projects(
             .then((f64::from(rb.severity) * wb).total_cmp(&(f64::from(ra.severity) * wa)))
             .then(pb.affected().cmp(&pa.affected()))
             .then(pb.share().total_cmp(&pa.share()))
-            .then(unit(ra).total_cmp(&unit(rb)))
+            .then(unit(pa).total_cmp(&unit(pb)))
             .then(area_a.cmp(&area_b))
             .then(rule_a.cmp(&rule_b))
     });

@@ -10,3 +10,4 @@ pub mod priorities;
 pub mod rosters;
 pub mod table;
 pub mod trend;
+pub mod villages;

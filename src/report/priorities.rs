@@ -10,7 +10,7 @@ use crate::i18n::Lang;
 use crate::priority::budget::Choice;
 use crate::priority::uncertainty::Standing;
 use crate::priority::{Project, Rule, category_name};
-use crate::store::priorities::PriorityInput;
+use crate::store::priorities::{Perceived, PriorityInput};
 
 /// The project label of a rule, in `lang`, or the rule's name.
 pub fn project_label(rule: &Rule, lang: Lang) -> String {
@@ -49,6 +49,9 @@ pub enum Column {
     /// The 90% interval of the share.
     Low,
     High,
+    /// The share of affected households that called the problem urgent
+    /// themselves (the questionnaire's last question).
+    Urgent,
     Cost,
     Reliability,
     /// Only with a budget.
@@ -57,7 +60,7 @@ pub enum Column {
 
 impl Column {
     /// Every column, in order; `Funded` last.
-    pub const ALL: [Column; 23] = {
+    pub const ALL: [Column; 24] = {
         use Column::*;
         [
             Rank,
@@ -80,6 +83,7 @@ impl Column {
             Share,
             Low,
             High,
+            Urgent,
             Cost,
             Reliability,
             Funded,
@@ -117,6 +121,7 @@ impl Column {
                 "persons affected (rules per person)",
             ),
             Column::Share => ("比例", "share"),
+            Column::Urgent => ("自认为急的比例", "called it urgent"),
             Column::Cost => ("估算费用(元)", "estimated cost (yuan)"),
             Column::Reliability => ("可靠性", "reliability"),
             Column::Funded => ("纳入预算", "funded"),
@@ -144,6 +149,7 @@ impl Column {
                 | Column::People
                 | Column::Persons
                 | Column::Share
+                | Column::Urgent
                 | Column::Cost
         )
     }
@@ -156,17 +162,21 @@ pub struct PriorityRow<'a> {
     pub rank: usize,
     pub project: &'a Project,
     pub rule: &'a Rule,
+    /// Every rule, which the project's point into.
+    pub rules: &'a [Rule],
     /// Where it stands in the county's ranking.
     pub standing: Standing,
     /// Whether the budget funds it; `None` without a budget.
     pub funded: Option<bool>,
+    /// What its affected households said of the urgency, when read.
+    pub urgency: Option<Perceived>,
 }
 
 impl<'a> PriorityRow<'a> {
     /// The rows of `projects` (ranked and filtered), numbered from 1, with
     /// the budget's choice over them.
     pub fn list(
-        (projects, standings): (&'a [Project], &'a [Standing]),
+        (projects, standings, perceived): (&'a [Project], &'a [Standing], &'a [Perceived]),
         rules: &'a [Rule],
         choice: Option<&Choice>,
     ) -> impl Iterator<Item = PriorityRow<'a>> {
@@ -178,9 +188,21 @@ impl<'a> PriorityRow<'a> {
                 rank: n + 1,
                 project,
                 rule: &rules[project.rule],
+                rules,
                 standing: standings.get(n).copied().unwrap_or_default(),
                 funded: funded.as_ref().map(|f| f.binary_search(&n).is_ok()),
+                urgency: perceived.get(n).copied(),
             })
+    }
+
+    /// `survey.rule`, or `survey.rule+other` for a project rules share.
+    pub fn rule_id(&self) -> String {
+        let mut id = format!("{}.{}", self.rule.survey, self.rule.name);
+        for &r in &self.project.also {
+            id.push('+');
+            id.push_str(&self.rules[r].name);
+        }
+        id
     }
 
     /// The value of `column`, for a CSV file.
@@ -200,7 +222,8 @@ impl<'a> PriorityRow<'a> {
                 Some(label) => label.get(lang),
                 None => r.name.as_str(),
             }),
-            Column::Rule => Cell::text(format!("{}.{}", r.survey, r.name)),
+            // The rules of a project they share, joined by '+'.
+            Column::Rule => Cell::text(self.rule_id()),
             Column::Severity => Cell::int(i64::from(r.severity)),
             Column::Phase => Cell::int(i64::from(p.phase)),
             Column::Affected => Cell::int(p.affected()),
@@ -210,6 +233,10 @@ impl<'a> PriorityRow<'a> {
             Column::Registered => Cell::int(p.registered),
             Column::People => Cell::int(p.people),
             Column::Share => Cell::Number(format!("{:.3}", p.share()).into()),
+            Column::Urgent => match self.urgency.and_then(|u| u.share()) {
+                Some(share) => Cell::Number(format!("{share:.3}").into()),
+                None => Cell::text(""),
+            },
             Column::Cost => p.cost.map_or(Cell::text(""), Cell::num),
             Column::Reliability => Cell::text(match (p.low_reliability(), lang) {
                 (false, _) => "",
@@ -229,6 +256,10 @@ impl<'a> PriorityRow<'a> {
         match column {
             Column::Category => Cow::Borrowed(category_name(&self.rule.category, lang)),
             Column::Share => Cow::Owned(format!("{:.0}%", self.project.share() * 100.0)),
+            Column::Urgent => match self.urgency.and_then(|u| u.share()) {
+                Some(share) => Cow::Owned(format!("{:.0}%", share * 100.0)),
+                None => Cow::Borrowed(""),
+            },
             // The interval in one column: 18–82%.
             Column::Low => {
                 let (low, high) = self.project.interval();
@@ -246,7 +277,7 @@ impl<'a> PriorityRow<'a> {
 pub fn write(
     sink: &mut Sink<'_>,
     (input, weights): (&PriorityInput, Option<&str>),
-    (projects, standings): (&[Project], &[Standing]),
+    (projects, standings, perceived): (&[Project], &[Standing], &[Perceived]),
     choice: Option<&Choice>,
     (lang, named): (Lang, bool),
 ) -> Result<(), ExportError> {
@@ -260,7 +291,7 @@ pub fn write(
     }
     sink.header(&headers)?;
     let mut cells = Vec::with_capacity(columns.len() + 1);
-    for row in PriorityRow::list((projects, standings), &input.rules, choice) {
+    for row in PriorityRow::list((projects, standings, perceived), &input.rules, choice) {
         cells.clear();
         cells.extend(columns.iter().map(|&c| match c {
             Column::Category if named => Cell::text(category_name(&row.rule.category, lang)),
@@ -280,7 +311,7 @@ mod tests {
 
     #[test]
     fn every_column_has_both_languages_and_funded_needs_a_budget() {
-        assert_eq!(Column::all(false).len(), 22);
+        assert_eq!(Column::all(false).len(), 23);
         assert_eq!(Column::all(true).last(), Some(&Column::Funded));
         for c in Column::all(true) {
             assert!(!c.header(Lang::Zh).is_empty() && !c.header(Lang::En).is_empty());

@@ -10,6 +10,7 @@
 
 mod counted;
 mod explain;
+mod perceived;
 mod trend;
 mod versions;
 
@@ -18,13 +19,14 @@ use std::path::Path;
 use std::rc::Rc;
 
 pub use explain::{ExplainRow, Explanation};
+pub use perceived::{Perceived, URGENCY_QUESTION, URGENT_ANSWERS};
 pub use trend::TrendInput;
 
 use self::counted::{Chunk, read_counted};
 use self::versions::{Hits, Versions};
 use super::hits::{BadHits, NeedHits};
 use super::{Result, Store, StoreError};
-use crate::priority::{By, Household, Project, Rule, Tally};
+use crate::priority::{AreaSummary, By, Household, Project, Rule, Tally};
 
 /// The interview chosen so far for a household and survey, with the rules
 /// its stored hits name.
@@ -46,6 +48,8 @@ pub struct PriorityInput {
     pub include_drafts: bool,
     /// The round whose interviews count (`None`: no interview yet).
     pub round: Option<super::Round>,
+    /// Each area at a glance, in the order of their names.
+    pub areas: Vec<AreaSummary>,
 }
 
 impl PriorityInput {
@@ -132,6 +136,7 @@ impl Store {
             drop(stmt);
             self.conn.pragma_update(None, "cache_size", cache)?;
             counted?;
+            input.areas = tally.summaries();
             let projects = tally.rank(&input.households);
             Ok((input, projects))
         })

@@ -474,6 +474,24 @@ pub enum FollowNote {
 /// (township, village, survey, rule).
 pub type PlaceRule = (String, String, String, String);
 
+/// What `follow` holds for `project`: under its rule, or under another
+/// rule that shares the project.
+pub fn follow_of<'f, V>(
+    follow: &'f HashMap<PlaceRule, V>,
+    project: &crate::priority::Project,
+    rules: &[crate::priority::Rule],
+) -> Option<&'f V> {
+    project.rules().find_map(|r| {
+        let rule = &rules[r];
+        follow.get(&(
+            project.area.township.clone(),
+            project.area.village.clone(),
+            rule.survey.clone(),
+            rule.name.clone(),
+        ))
+    })
+}
+
 impl Store {
     /// The follow-up of each project of `round`'s ranking that has one.
     pub fn follow_notes(&self, round: &super::Round) -> Result<HashMap<PlaceRule, FollowNote>> {

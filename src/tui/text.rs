@@ -155,6 +155,7 @@ texts! {
     When => "条件", "When";
     Rank => "排序", "Rank";
     People => "受影响人口", "people affected";
+    Urgent => "农户自认为急", "called it urgent";
     NoProjects => "还没有完成的调查,所以还没有项目。", "No completed interviews yet, so no projects.";
     ShortPriorities => "回车 说明 · s 跟进 · c 类别 · t 乡镇 · Tab 切换 · ? 帮助", "Enter explain · s follow-up · c category · t township · Tab switch · ? help";
     KeysPriorities => "↑↓ 选择 · 回车 说明该项目(哪些户、哪些答案、哪条规则) · s 设置项目跟进状态(批准、拨款、完工、放弃) · c 按类别筛选 · t 按乡镇筛选 · Esc 清除筛选 · Tab 切换页面 · q 退出", "↑↓ select · Enter explain the project (households, answers, rule) · s set the project's follow-up (approved, funded, done, dropped) · c filter by category · t filter by township · Esc clear filters · Tab switch page · q quit";

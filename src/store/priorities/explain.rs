@@ -78,6 +78,7 @@ pub struct Explanation {
 
 /// A rule's condition as one or more questionnaire versions write it.
 struct Condition {
+    rule: String,
     text: String,
     versions: Vec<String>,
     words: Tr,
@@ -93,34 +94,56 @@ impl Store {
         project: &crate::priority::Project,
     ) -> Result<Explanation> {
         self.located(|| {
-            let rule = &input.rules[project.rule];
+            let survey = &input.rules[project.rule].survey;
+            let names: Vec<&str> = project
+                .rules()
+                .map(|r| input.rules[r].name.as_str())
+                .collect();
             let mut explanation = Explanation::default();
             // Each distinct condition with the versions that have it.
             let mut conditions: Vec<Condition> = Vec::new();
             for &h in &project.households {
                 let code = &*input.households[h].code;
-                let Some(id) = self.counted_interview(code, &rule.survey, input)? else {
+                let Some(id) = self.counted_interview(code, survey, input)? else {
                     continue;
                 };
                 let interview = self.interview(id)?;
                 let hits = self.hits(id)?;
-                let hit = hits.get(&rule.name);
-                let (severity, persons) = (hit.map(|h| h.severity), hit.and_then(|h| h.persons));
-                let Some(need) = interview.survey.needs.iter().find(|n| n.name == rule.name) else {
+                // A project its rules share: the most severe of their hits.
+                let severity = names
+                    .iter()
+                    .filter_map(|n| hits.get(n))
+                    .map(|h| h.severity)
+                    .max();
+                let persons = hits.get(names[0]).and_then(|h| h.persons);
+                let needs: Vec<_> = names
+                    .iter()
+                    .filter_map(|name| interview.survey.needs.iter().find(|n| n.name == *name))
+                    .collect();
+                if needs.is_empty() {
                     continue;
-                };
+                }
                 let version = &interview.survey.version;
-                match conditions.iter_mut().find(|c| c.text == need.when.text) {
-                    Some(c) if !c.versions.contains(version) => c.versions.push(version.clone()),
-                    Some(_) => {}
-                    None => conditions.push(Condition {
-                        text: need.when.text.clone(),
-                        versions: vec![version.clone()],
-                        words: words(&need.when.ast, &interview.survey),
-                    }),
+                for need in &needs {
+                    match conditions
+                        .iter_mut()
+                        .find(|c| c.rule == need.name && c.text == need.when.text)
+                    {
+                        Some(c) if !c.versions.contains(version) => {
+                            c.versions.push(version.clone())
+                        }
+                        Some(_) => {}
+                        None => conditions.push(Condition {
+                            rule: need.name.clone(),
+                            text: need.when.text.clone(),
+                            versions: vec![version.clone()],
+                            words: words(&need.when.ast, &interview.survey),
+                        }),
+                    }
                 }
                 let mut values: Vec<(String, Option<String>)> = Vec::new();
-                for (q, _) in need.when.ast.question_refs() {
+                let refs = needs.iter().flat_map(|need| need.when.ast.question_refs());
+                for (q, _) in refs {
                     if !values.iter().any(|(x, _)| x == q) {
                         let value =
                             crate::interview::stored_rows(&interview.survey, &interview.answers, q);
@@ -164,13 +187,25 @@ impl Store {
 
 /// A rule's condition as written and in words: one version's alone, or
 /// each version's named; in words once when they read alike (they
-/// differ only in names).
+/// differ only in names). The rules of a project they share are each
+/// named, with their versions when a rule's conditions differ by version.
 fn written_and_said(conditions: &[Condition]) -> (String, Tr) {
+    let rules_differ = conditions.iter().any(|c| c.rule != conditions[0].rule);
+    let tag = |c: &Condition| {
+        let versions_differ = conditions
+            .iter()
+            .any(|d| d.rule == c.rule && d.text != c.text);
+        match (rules_differ, versions_differ) {
+            (true, true) => format!("{} {}", c.rule, c.versions.join(", ")),
+            (true, false) => c.rule.clone(),
+            _ => c.versions.join(", "),
+        }
+    };
     let named = |text: &dyn Fn(&Condition) -> String, sep: &str| match conditions {
         [one] => text(one),
         _ => conditions
             .iter()
-            .map(|c| format!("[{}] {}", c.versions.join(", "), text(c)))
+            .map(|c| format!("[{}] {}", tag(c), text(c)))
             .collect::<Vec<_>>()
             .join(sep),
     };

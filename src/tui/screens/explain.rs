@@ -12,7 +12,7 @@ use super::{Ctx, Go, Outcome, navigate};
 use crate::i18n::Lang;
 use crate::interview::display_answer;
 use crate::priority::{Project, Rule, category_name, why_ranked};
-use crate::store::priorities::Explanation;
+use crate::store::priorities::{Explanation, Perceived};
 use crate::tui::text::T;
 use crate::tui::widgets::BOLD;
 use crate::tui::widgets::fit::{fit, wrap};
@@ -23,6 +23,10 @@ pub struct Explain {
     pub rank: usize,
     pub project: Project,
     pub rule: Rule,
+    /// The names of the other rules sharing the project.
+    pub also: Vec<String>,
+    /// What the affected households said of the urgency themselves.
+    pub perceived: Perceived,
     pub explanation: Explanation,
     /// A position in the explanation's rows.
     pub selected: usize,
@@ -54,10 +58,14 @@ impl Explain {
             label
         );
         let about = format!(
-            "{} {}.{} · {} {} · {} {} · {} {}",
+            "{} {}.{}{} · {} {} · {} {} · {} {}",
             T::Rule.get(lang),
             rule.survey,
             rule.name,
+            self.also
+                .iter()
+                .map(|n| format!("+{n}"))
+                .collect::<String>(),
             T::Category.get(lang),
             category_name(&rule.category, lang),
             T::Severity.get(lang),
@@ -91,6 +99,16 @@ impl Explain {
             Line::raw(line(&about)),
             Line::raw(line(&counts)),
         ];
+        if let Some(share) = self.perceived.share() {
+            let said = format!(
+                "{} {}/{} ({:.0}%)",
+                T::Urgent.get(lang),
+                self.perceived.urgent,
+                self.perceived.answered,
+                share * 100.0
+            );
+            lines.push(Line::raw(line(&said)));
+        }
         // The condition and the reason for the rank whole, wrapped.
         for text in [when.as_str(), why.get(lang)] {
             lines.extend(wrap(text, width as u16).into_iter().map(Line::raw));

@@ -229,13 +229,6 @@ impl Priorities {
     /// after "done" when a project done earlier still finds its
     /// households in need.
     fn follow_text(&self, project: &Project, lang: Lang) -> String {
-        let rule = &self.input.rules[project.rule];
-        let key = (
-            project.area.township.clone(),
-            project.area.village.clone(),
-            rule.survey.clone(),
-            rule.name.clone(),
-        );
         let short = |s: Status| match (s, lang) {
             (Status::Approved, Lang::Zh) => "批准",
             (Status::Funded, Lang::Zh) => "拨款",
@@ -246,7 +239,7 @@ impl Priorities {
             (Status::Done, Lang::En) => "done",
             (Status::Dropped, Lang::En) => "drop",
         };
-        match self.follow.get(&key) {
+        match crate::store::project::follow_of(&self.follow, project, &self.input.rules) {
             Some(FollowNote::Status { status }) => short(*status).to_string(),
             Some(FollowNote::DoneEarlier { .. }) => format!("{}!", short(Status::Done)),
             None => String::new(),
@@ -262,7 +255,21 @@ impl Priorities {
             return Outcome::default();
         };
         let project = &self.projects[i];
-        let rule = &self.input.rules[project.rule];
+        // A project rules share is followed under the rule that has a
+        // status already, else its most severe rule.
+        let rules = &self.input.rules;
+        let rule = project
+            .rules()
+            .map(|r| &rules[r])
+            .find(|r| {
+                self.follow.contains_key(&(
+                    project.area.township.clone(),
+                    project.area.village.clone(),
+                    r.survey.clone(),
+                    r.name.clone(),
+                ))
+            })
+            .unwrap_or(&rules[project.rule]);
         let key = ProjectKey {
             round: round.name.clone(),
             township: project.area.township.clone(),
@@ -352,14 +359,28 @@ impl Priorities {
             return Outcome::default();
         };
         let project = self.projects[i].clone();
-        match ctx.store.explain(&self.input, &project) {
-            Ok(explanation) => Outcome::go(Go::Push(Screen::Explain(Box::new(Explain {
-                rank: i + 1,
-                rule: self.input.rules[project.rule].clone(),
-                project,
-                explanation,
-                selected: 0,
-            })))),
+        let read = ctx.store.explain(&self.input, &project).and_then(|e| {
+            let said = ctx
+                .store
+                .perceived(&self.input, std::slice::from_ref(&project))?;
+            Ok((e, said.first().copied().unwrap_or_default()))
+        });
+        match read {
+            Ok((explanation, perceived)) => {
+                Outcome::go(Go::Push(Screen::Explain(Box::new(Explain {
+                    rank: i + 1,
+                    rule: self.input.rules[project.rule].clone(),
+                    also: project
+                        .also
+                        .iter()
+                        .map(|&r| self.input.rules[r].name.clone())
+                        .collect(),
+                    perceived,
+                    project,
+                    explanation,
+                    selected: 0,
+                }))))
+            }
             Err(e) => Outcome::failed(&e),
         }
     }
@@ -450,8 +471,10 @@ impl Priorities {
                 rank: i + 1,
                 project,
                 rule: &self.input.rules[project.rule],
+                rules: &self.input.rules,
                 standing: self.standings[i],
                 funded: None,
+                urgency: None,
             };
             let text = |c: Column| row.text(c, lang).into_owned();
             let texts = [

@@ -1,0 +1,269 @@
+//! Rules that share one project. Two rules of a questionnaire may name
+//! the same project (water testing and treatment for water that made
+//! someone ill and for cloudy water): in a village that is one project,
+//! listed and costed once, its households counted once.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Household, Project, Rule};
+
+/// The groups of rules that share a project, and the households where a
+/// rule of a group cannot be told, per area.
+pub(super) struct Shared {
+    /// The group of the rules sharing a rule's project, when another rule
+    /// shares it.
+    group_of: Vec<Option<usize>>,
+    groups: usize,
+    /// unknown[area * groups + group]: households where a rule of the
+    /// group cannot be told.
+    unknown: Vec<Vec<u32>>,
+}
+
+impl Shared {
+    /// Rules share a project when they are of the same questionnaire and
+    /// category and name the same project. A rule counted per person is
+    /// never merged: its cost and persons are counted per row.
+    pub(super) fn new(rules: &[Rule]) -> Shared {
+        let mut keys: Vec<(&str, &str, &super::Label)> = Vec::new();
+        let mut first_of: Vec<Option<usize>> = Vec::with_capacity(rules.len());
+        let mut count: Vec<usize> = Vec::new();
+        for r in rules {
+            let key = r
+                .project
+                .as_ref()
+                .filter(|_| !r.per_person)
+                .map(|label| (r.survey.as_str(), r.category.as_str(), label));
+            first_of.push(key.map(|key| match keys.iter().position(|k| *k == key) {
+                Some(i) => {
+                    count[i] += 1;
+                    i
+                }
+                None => {
+                    keys.push(key);
+                    count.push(1);
+                    keys.len() - 1
+                }
+            }));
+        }
+        // Only keys with two rules or more make groups, numbered from 0.
+        let mut number = vec![None; keys.len()];
+        let mut groups = 0;
+        for (i, &n) in count.iter().enumerate() {
+            if n > 1 {
+                number[i] = Some(groups);
+                groups += 1;
+            }
+        }
+        Shared {
+            group_of: first_of
+                .into_iter()
+                .map(|k| k.and_then(|k| number[k]))
+                .collect(),
+            groups,
+            unknown: Vec::new(),
+        }
+    }
+
+    /// Makes room for `areas` areas.
+    pub(super) fn areas(&mut self, areas: usize) {
+        self.unknown.resize_with(areas * self.groups, Vec::new);
+    }
+
+    /// Notes that `rule` cannot be told for `household` of `area`.
+    pub(super) fn unknown(&mut self, area: usize, rule: usize, household: usize) {
+        if let Some(g) = self.group_of[rule] {
+            self.unknown[area * self.groups + g].push(household as u32);
+        }
+    }
+
+    /// Merges the projects of an area whose rules share a project into
+    /// one: the most severe rule first, the households and people counted
+    /// once, the share over the households surveyed with any of the rules
+    /// (`surveyed(area, rules)`), the cost at the highest unit cost of the
+    /// rules. `area_of[i]` is the number of project i's area; both lists
+    /// keep their order, a merged project in the place of its first.
+    pub(super) fn merge(
+        &self,
+        (projects, area_of): (&mut Vec<Project>, &mut Vec<usize>),
+        households: &[Household],
+        rules: &[Rule],
+        surveyed: impl Fn(usize, &[usize]) -> i64,
+    ) {
+        if self.groups == 0 {
+            return;
+        }
+        let mut buckets: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        for (i, p) in projects.iter().enumerate() {
+            if let Some(g) = self.group_of[p.rule] {
+                buckets.entry((area_of[i], g)).or_default().push(i);
+            }
+        }
+        let mut gone = vec![false; projects.len()];
+        for ((area, group), list) in buckets {
+            if list.len() < 2 {
+                continue;
+            }
+            let merged = self.merged(&list, projects, households, rules, |r| surveyed(area, r));
+            let unknown = &self.unknown[area * self.groups + group];
+            let affected: HashSet<usize> = merged.households.iter().copied().collect();
+            let untold: HashSet<u32> = unknown
+                .iter()
+                .copied()
+                .filter(|&h| !affected.contains(&(h as usize)))
+                .collect();
+            for &i in &list[1..] {
+                gone[i] = true;
+            }
+            projects[list[0]] = Project {
+                unknown: untold.len() as i64,
+                ..merged
+            };
+        }
+        let mut i = 0;
+        projects.retain(|_| {
+            i += 1;
+            !gone[i - 1]
+        });
+        let mut i = 0;
+        area_of.retain(|_| {
+            i += 1;
+            !gone[i - 1]
+        });
+    }
+
+    /// The projects `list` (of one area, two or more) as one.
+    fn merged(
+        &self,
+        list: &[usize],
+        projects: &[Project],
+        households: &[Household],
+        rules: &[Rule],
+        surveyed: impl Fn(&[usize]) -> i64,
+    ) -> Project {
+        let mut fired: Vec<usize> = list.iter().map(|&i| projects[i].rule).collect();
+        fired.sort_unstable();
+        let lead = fired
+            .iter()
+            .copied()
+            .max_by(|&a, &b| rules[a].severity.cmp(&rules[b].severity).then(b.cmp(&a)))
+            .unwrap_or(fired[0]);
+        let first = &projects[list[0]];
+        let mut union: Vec<usize> = list
+            .iter()
+            .flat_map(|&i| projects[i].households.iter().copied())
+            .collect();
+        union
+            .sort_unstable_by(|&a, &b| households[a].code.cmp(&households[b].code).then(a.cmp(&b)));
+        union.dedup();
+        let unit = fired
+            .iter()
+            .filter_map(|&r| rules[r].unit_cost)
+            .max_by(f64::total_cmp);
+        Project {
+            area: first.area.clone(),
+            rule: lead,
+            also: fired.iter().copied().filter(|&r| r != lead).collect(),
+            surveyed: surveyed(&fired),
+            registered: first.registered,
+            people: union.iter().map(|&h| households[h].members).sum(),
+            phase: list
+                .iter()
+                .map(|&i| projects[i].phase)
+                .max()
+                .unwrap_or(first.phase),
+            cost: unit.map(|c| c * union.len() as f64),
+            persons: None,
+            unknown: 0,
+            households: union,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::*;
+    use crate::survey::Label;
+
+    fn rule(name: &str, severity: u8, project: &str, cost: f64) -> Rule {
+        Rule {
+            survey: "water".into(),
+            name: name.into(),
+            category: "water".into(),
+            severity,
+            project: Some(Label::plain(project)),
+            unit_cost: Some(cost),
+            per_person: false,
+        }
+    }
+
+    /// Village A: 6 households. Illness (severity 5) fires on 1 and 2,
+    /// cloudy water (3) on 2, 3 and 4, both naming "treatment"; a third
+    /// rule on 1 names another project. Household 6 cannot tell whether
+    /// its water makes anyone ill. Village B: only cloudy water, on 7.
+    fn county(rules: &[Rule]) -> Vec<Project> {
+        let households: Vec<Household> = (1..=8)
+            .map(|n| Household {
+                code: format!("h{n}").into(),
+                township: "t".into(),
+                village: if n <= 6 { "A" } else { "B" }.into(),
+                group: "".into(),
+                members: n,
+            })
+            .collect();
+        let mut tally = Tally::of(&households, rules, By::Village);
+        let hits: [&[usize]; 8] = [&[0, 2], &[0, 1], &[1], &[1], &[], &[], &[1], &[]];
+        for (h, hits) in hits.iter().enumerate() {
+            tally.add(h, "water", hits);
+        }
+        tally.add_detail(5, 0, 0, true);
+        tally.rank(&households)
+    }
+
+    #[test]
+    fn rules_sharing_a_project_make_one_project_counting_each_household_once() {
+        let rules = vec![
+            rule("illness", 5, "treatment", 800.0),
+            rule("cloudy", 3, "treatment", 600.0),
+            rule("far", 3, "pipes", 2500.0),
+        ];
+        let projects = county(&rules);
+        let a: Vec<&Project> = projects.iter().filter(|p| p.area.village == "A").collect();
+        assert_eq!(a.len(), 2, "treatment once, pipes once: {a:?}");
+        let treatment = a.iter().find(|p| p.rule == 0).expect("treatment");
+        assert_eq!(treatment.also, vec![1]);
+        assert_eq!(treatment.households, vec![0, 1, 2, 3], "h2 once");
+        assert_eq!(treatment.people, 1 + 2 + 3 + 4);
+        assert_eq!(treatment.surveyed, 6);
+        assert_eq!(treatment.unknown, 1, "h6 cannot tell and has neither");
+        assert_eq!(treatment.cost, Some(800.0 * 4.0), "the higher unit cost");
+        assert_eq!(treatment.rules().collect::<Vec<_>>(), vec![0, 1]);
+        // Where only one of the rules fires, the project is that rule's.
+        let b: Vec<&Project> = projects.iter().filter(|p| p.area.village == "B").collect();
+        assert_eq!(b.len(), 1);
+        assert_eq!((b[0].rule, b[0].also.len(), b[0].affected()), (1, 0, 1));
+    }
+
+    #[test]
+    fn rules_of_other_projects_or_counted_per_person_stay_apart() {
+        let mut rules = vec![
+            rule("illness", 5, "treatment", 800.0),
+            rule("cloudy", 3, "filters", 600.0),
+            rule("far", 3, "pipes", 2500.0),
+        ];
+        let apart = county(&rules);
+        assert_eq!(apart.iter().filter(|p| p.area.village == "A").count(), 3);
+        assert!(apart.iter().all(|p| p.also.is_empty()));
+        rules[1] = rule("cloudy", 3, "treatment", 600.0);
+        rules[1].per_person = true;
+        let per_person = county(&rules);
+        assert_eq!(
+            per_person.iter().filter(|p| p.area.village == "A").count(),
+            3
+        );
+        // The same project named in another questionnaire is another one.
+        rules[1].per_person = false;
+        rules[1].survey = "health".into();
+        let other = county(&rules);
+        assert!(other.iter().all(|p| p.also.is_empty()));
+    }
+}
