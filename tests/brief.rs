@@ -14,11 +14,12 @@ use minqing::store::household::Household;
 use minqing::survey::bundled::BUNDLED;
 use minqing::survey::load;
 
-/// 曼贺村: 5 households, all answering the water questionnaire. Water
+/// 勐烈镇 曼贺村: 5 households, all answering the water questionnaire. Water
 /// made someone ill at H1 and H2; it is cloudy at H2, H3 and H4 (both
 /// rules name "Water testing and treatment"); H5 has good water. H1 and
-/// H3 call their water urgent. 那洒村: 2 households, H6 cloudy water and
-/// no toilet, H7 nothing; neither calls it urgent.
+/// H3 call their water urgent (cadre 张三, code 007). 整董镇 那洒村: 2
+/// households, H6 cloudy water and no toilet, H7 nothing; neither calls it
+/// urgent (cadre 李四, code 0420).
 pub fn county(dir: &TempDir) -> std::path::PathBuf {
     let db = dir.path().join("county.db");
     let store = Store::open(&db).expect("open");
@@ -26,10 +27,13 @@ pub fn county(dir: &TempDir) -> std::path::PathBuf {
     for n in 1..=7 {
         households.push(Household {
             code: format!("H{n}"),
-            township: "勐烈镇".into(),
+            township: if n <= 5 { "勐烈镇" } else { "整董镇" }.into(),
             village: if n <= 5 { "曼贺村" } else { "那洒村" }.into(),
             head: format!("李{n}"),
             members: n,
+            // Cadre codes of digits with leading zeros stay text.
+            cadre: if n <= 5 { "张三" } else { "李四" }.into(),
+            cadre_code: if n <= 5 { "007" } else { "0420" }.into(),
             ..Household::default()
         });
     }
@@ -170,4 +174,247 @@ fn each_village_counts_households_with_an_urgent_need_once() {
         .success()
         .stdout(predicates::str::contains("phase: drinking water"))
         .stdout(predicates::str::contains("80%"));
+}
+
+#[test]
+fn the_workbook_holds_its_sheets_numbers_as_numbers_codes_as_text_and_charts() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    let out = dir.path().join("brief.xlsx");
+    minqing(&db)
+        .args(["report", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut book: Xlsx<_> = open_workbook(&out).expect("a workbook calamine reads");
+    assert_eq!(
+        book.sheet_names(),
+        ["Summary", "Projects", "Charts", "Coverage", "Method"]
+    );
+    for name in book.sheet_names() {
+        let formulas = book.worksheet_formula(&name).expect("formulas");
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "no formula in {name}"
+        );
+    }
+    // Projects: a header, then one row per project, numbers as numbers.
+    let projects = book.worksheet_range("Projects").expect("projects");
+    let header: Vec<String> = projects
+        .rows()
+        .next()
+        .expect("header")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("column {name}"))
+    };
+    let rows: Vec<&[Data]> = projects.rows().skip(1).collect();
+    let treatment = rows
+        .iter()
+        .find(|r| {
+            r[col("village")] == Data::String("曼贺村".into())
+                && r[col("project")] == Data::String("Water testing and treatment".into())
+        })
+        .expect("the shared project");
+    assert_eq!(treatment[col("households affected")], Data::Float(4.0));
+    assert_eq!(treatment[col("share")], Data::Float(0.8));
+    assert_eq!(treatment[col("called it urgent")], Data::Float(0.5));
+    assert_eq!(treatment[col("estimated cost (yuan)")], Data::Float(3200.0));
+    assert_eq!(
+        treatment[col("rule")],
+        Data::String("water.water_illness+water_quality".into())
+    );
+    assert!(matches!(treatment[col("rank band")], Data::String(_)));
+    // Summary: the townships, then the county's total.
+    let summary = book.worksheet_range("Summary").expect("summary");
+    let total = summary
+        .rows()
+        .find(|r| r.first() == Some(&Data::String("total".into())))
+        .expect("total line");
+    assert_eq!(total[1], Data::Float(2.0), "two villages");
+    assert_eq!(total[2], Data::Float(7.0), "seven households registered");
+    assert_eq!(total[5], Data::Float(5.0), "urgent households, each once");
+    // Coverage: the cadre codes as text, leading zeros kept.
+    let coverage = book.worksheet_range("Coverage").expect("coverage");
+    let codes: Vec<&Data> = coverage.rows().filter_map(|r| r.get(1)).collect();
+    assert!(codes.contains(&&Data::String("007".into())), "{codes:?}");
+    assert!(codes.contains(&&Data::String("0420".into())));
+    // Three native charts (calamine reads cells, not charts: their parts
+    // are named in the file's directory).
+    let bytes = fs::read(&out).expect("read");
+    for part in [
+        "xl/charts/chart1.xml",
+        "xl/charts/chart2.xml",
+        "xl/charts/chart3.xml",
+    ] {
+        assert!(
+            bytes.windows(part.len()).any(|w| w == part.as_bytes()),
+            "{part} in the workbook"
+        );
+    }
+    assert!(!bytes.windows(20).any(|w| w == b"xl/charts/chart4.xml"));
+
+    // In Chinese, the sheets are named in Chinese.
+    let zh = dir.path().join("简报.xlsx");
+    common::minqing_in(&db, "zh")
+        .args(["report", "--out"])
+        .arg(&zh)
+        .assert()
+        .success();
+    let book: Xlsx<_> = open_workbook(&zh).expect("workbook");
+    assert_eq!(book.sheet_names(), ["摘要", "项目", "图表", "覆盖", "方法"]);
+}
+
+#[test]
+fn a_brief_is_never_written_over_a_file_unasked_nor_in_an_unknown_form() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    let out = dir.path().join("brief.xlsx");
+    fs::write(&out, "the planner's own file").expect("write");
+    minqing(&db)
+        .args(["report", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("--force"));
+    assert_eq!(
+        fs::read_to_string(&out).expect("read"),
+        "the planner's own file"
+    );
+    minqing(&db)
+        .args(["report", "--force", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(fs::read(&out).expect("read").starts_with(b"PK"));
+    // The database itself is never a target, whatever its name.
+    let copy = dir.path().join("county.xlsx");
+    fs::copy(&db, &copy).expect("copy");
+    minqing(&copy)
+        .args(["report", "--force", "--out"])
+        .arg(&copy)
+        .assert()
+        .code(1);
+    minqing(&db)
+        .args(["report", "--out"])
+        .arg(dir.path().join("brief.pdf"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(".xlsx"));
+    minqing(&db)
+        .args(["report", "--township", "没有的乡", "--out"])
+        .arg(dir.path().join("b.html"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("没有的乡"));
+    assert!(!dir.path().join("b.html").exists());
+}
+
+/// Chromium, headless, as the tests start it: no sandbox (tests may run
+/// as root), no network, a fresh profile.
+fn chromium(profile: &std::path::Path) -> std::process::Command {
+    let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("Chromium, for the print test: bash tests/run.sh installs it (Debian's chromium)");
+    let mut cmd = std::process::Command::new(binary);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-pdf-header-footer",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd
+}
+
+#[test]
+fn the_printed_brief_has_a_page_per_township_and_the_county_s_names_and_totals() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    let html = dir.path().join("brief.html");
+    common::minqing_in(&db, "zh")
+        .args(["report", "--out"])
+        .arg(&html)
+        .assert()
+        .success();
+    let page = fs::read_to_string(&html).expect("read");
+    assert!(!page.contains("<script"), "no script needed to read it");
+    for fetched in ["src=\"http", "href=\"http", "<link", "@import", "url("] {
+        assert!(!page.contains(fetched), "nothing fetched: {fetched}");
+    }
+    let pdf = dir.path().join("brief.pdf");
+    let png = dir.path().join("brief.png");
+    let url = format!("file://{}", html.display());
+    let printed = chromium(&dir.path().join("profile"))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    assert!(
+        pdf.exists(),
+        "printed: {}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    // The first page as a picture, at A4's size in CSS pixels.
+    chromium(&dir.path().join("profile2"))
+        .args(["--window-size=794,1123", "--hide-scrollbars"])
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    assert!(fs::read(&png).expect("screenshot").starts_with(b"\x89PNG"));
+    if let Ok(docs) = std::env::var("MINQING_BRIEF_PNG") {
+        fs::copy(&png, docs).expect("copy the screenshot");
+    }
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&pdf)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.ends_with(" 3")),
+        "a summary page and one per township: {info}"
+    );
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for expected in [
+        "民情分析联席会议简报",
+        "勐烈镇",
+        "整董镇",
+        "曼贺村",
+        "那洒村",
+        "合计",
+        "水质检测与净化设备",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} in the printed brief:\n{text}"
+        );
+    }
+    // The county's totals: 2 villages, 7 households registered and
+    // surveyed, 5 with an urgent need.
+    let total = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("合计"))
+        .expect("the total line");
+    let numbers: Vec<&str> = total.split_whitespace().collect();
+    assert_eq!(&numbers[1..6], ["2", "7", "7", "100%", "5"], "{total}");
 }

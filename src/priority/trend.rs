@@ -176,3 +176,44 @@ mod tests {
         assert_eq!(by_township[0].area.village, "");
     }
 }
+
+/// Households affected per project of another round's ranking, found by
+/// any of a project's rules: a project its rules share is the same
+/// project whichever of its rules leads in either round.
+#[derive(Clone, Debug, Default)]
+pub struct AffectedThen(HashMap<(String, String, String, String), i64>);
+
+impl AffectedThen {
+    /// The projects of a round's ranking, with the rules they point into.
+    pub fn of(projects: &[super::Project], rules: &[Rule]) -> AffectedThen {
+        let mut map = HashMap::new();
+        for p in projects {
+            for r in p.rules() {
+                let key = (
+                    p.area.township.clone(),
+                    p.area.village.clone(),
+                    rules[r].survey.clone(),
+                    rules[r].name.clone(),
+                );
+                map.insert(key, p.affected());
+            }
+        }
+        AffectedThen(map)
+    }
+
+    /// Households the same project had then; 0 when it was none.
+    pub fn get(&self, project: &super::Project, rules: &[Rule]) -> i64 {
+        project
+            .rules()
+            .find_map(|r| {
+                self.0.get(&(
+                    project.area.township.clone(),
+                    project.area.village.clone(),
+                    rules[r].survey.clone(),
+                    rules[r].name.clone(),
+                ))
+            })
+            .copied()
+            .unwrap_or(0)
+    }
+}

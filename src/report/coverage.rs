@@ -40,7 +40,7 @@ impl CoverageRow {
         }
     }
 
-    fn counts(&self) -> [i64; 5] {
+    pub fn counts(&self) -> [i64; 5] {
         [
             self.linked,
             self.interviewed,

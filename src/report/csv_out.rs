@@ -220,6 +220,31 @@ pub fn write(
             source,
         });
     }
+    write_file(out, replace, |file| {
+        let io_error = |source| ExportError::Io {
+            path: out.to_path_buf(),
+            source,
+        };
+        file.write_all(bom).map_err(io_error)?;
+        let mut sink = Sink {
+            writer: csv::Writer::from_writer(Box::new(file)),
+            excel,
+        };
+        fill(&mut sink).map_err(|e| as_io(e, out))?;
+        sink.writer.flush().map_err(io_error)
+    })
+}
+
+/// Writes a file at `out` through `fill`: beside it under a temporary
+/// name, readable by its owner only, synced, and put in place when
+/// complete: over the file at `out` only when `replace` says so,
+/// otherwise never over a file that appeared meanwhile. On any error,
+/// nothing is left.
+pub fn write_file(
+    out: &Path,
+    replace: bool,
+    fill: impl FnOnce(&mut io::BufWriter<fs::File>) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
     let io_error = |source| ExportError::Io {
         path: out.to_path_buf(),
         source,
@@ -239,14 +264,7 @@ pub fn write(
     let opened = options.open(&tmp).map_err(io_error)?;
     let guard = PartFile(tmp);
     let mut file = io::BufWriter::with_capacity(1 << 20, opened);
-    file.write_all(bom).map_err(io_error)?;
-    let mut sink = Sink {
-        writer: csv::Writer::from_writer(Box::new(&mut file)),
-        excel,
-    };
-    fill(&mut sink).map_err(|e| as_io(e, out))?;
-    sink.writer.flush().map_err(io_error)?;
-    drop(sink);
+    fill(&mut file)?;
     let file = file.into_inner().map_err(|e| io_error(e.into_error()))?;
     file.sync_all().map_err(io_error)?;
     if replace {

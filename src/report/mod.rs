@@ -2,6 +2,7 @@
 //!
 //! Owns layout only; the numbers come from the store and the core.
 
+pub mod brief;
 mod columns;
 pub mod coverage;
 pub mod csv_out;

@@ -15,6 +15,18 @@ impl Store {
     /// and returns its id. The same id and version with different content
     /// is refused: old interviews must keep reading the text they were
     /// answered with.
+    /// (questionnaire, version) of every version stored, by questionnaire
+    /// then as stored.
+    pub fn versions_stored(&self) -> Result<Vec<(String, String)>> {
+        self.located(|| {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT survey, version FROM snapshot ORDER BY survey, created_at, id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
     pub fn register_survey(&self, survey: &Survey) -> Result<i64> {
         self.located(|| {
             let hash = content_hash(&survey.source);

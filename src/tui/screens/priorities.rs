@@ -17,6 +17,7 @@ use super::explain::Explain;
 use super::follow::FollowUp;
 use super::{Ctx, Go, Outcome, Screen, Tab, navigate, pick};
 use crate::i18n::Lang;
+use crate::priority::trend::AffectedThen;
 use crate::priority::uncertainty::{Standing, standings};
 use crate::priority::{Area, By, Filter, Project, category_areas, category_name};
 use crate::report::priorities::{Column, PriorityRow};
@@ -61,10 +62,10 @@ pub struct Priorities {
     standings: Vec<Standing>,
 }
 
-/// Households affected per village and rule in the round before the one
+/// Households affected per village project in the round before the one
 /// ranked; `None` when it is the first round.
 #[derive(Default)]
-struct Before(Option<HashMap<(String, String, String, String), i64>>);
+struct Before(Option<AffectedThen>);
 
 impl Before {
     fn load(ctx: &Ctx<'_>, input: &PriorityInput) -> Result<Before, StoreError> {
@@ -75,33 +76,13 @@ impl Before {
             return Ok(Before(None));
         };
         let (then, projects) = ctx.store.priorities(Some(&before), false, By::Village)?;
-        let map = projects
-            .iter()
-            .map(|p| {
-                let rule = &then.rules[p.rule];
-                let key = (
-                    p.area.township.clone(),
-                    p.area.village.clone(),
-                    rule.survey.clone(),
-                    rule.name.clone(),
-                );
-                (key, p.affected())
-            })
-            .collect();
-        Ok(Before(Some(map)))
+        Ok(Before(Some(AffectedThen::of(&projects, &then.rules))))
     }
 
     /// The change in households affected since the round before: `↑2`,
     /// `↓1`, `=`; nothing in the first round.
-    fn change(&self, project: &Project, rule: &crate::priority::Rule) -> Option<String> {
-        let map = self.0.as_ref()?;
-        let key = (
-            project.area.township.clone(),
-            project.area.village.clone(),
-            rule.survey.clone(),
-            rule.name.clone(),
-        );
-        let then = map.get(&key).copied().unwrap_or(0);
+    fn change(&self, project: &Project, rules: &[crate::priority::Rule]) -> Option<String> {
+        let then = self.0.as_ref()?.get(project, rules);
         let now = project.affected();
         Some(match now.cmp(&then) {
             std::cmp::Ordering::Greater => format!("↑{}", now - then),
@@ -570,7 +551,7 @@ impl Priorities {
     /// [`counts_text`], then the change since the round before (`↑2`).
     fn counts_text(&self, project: &Project, lang: Lang) -> String {
         let mut text = counts_text(project, lang);
-        if let Some(change) = self.before.change(project, &self.input.rules[project.rule]) {
+        if let Some(change) = self.before.change(project, &self.input.rules) {
             text.push(' ');
             text.push_str(&change);
         }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test. The print test of the meeting brief prints it in a real
+# browser: Chromium, poppler's pdfinfo and pdftotext, and Chinese fonts are
+# installed first from the distribution's packages when missing
+# (Debian and Ubuntu; elsewhere install them by hand).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
+if ((${#need[@]})); then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+cargo test "$@"
