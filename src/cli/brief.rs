@@ -2,30 +2,41 @@
 //! meeting, read once from the database and written as a workbook or a
 //! printable page, never half written and never over a file unasked.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use super::plan::{ByArg, Ranked, ranked};
 use super::{CliError, PriorityArgs, Weights};
 use crate::i18n::Lang;
 use crate::priority::trend::AffectedThen;
-use crate::priority::{By, RankMethod};
-use crate::report::brief::{Brief, html, xlsx};
-use crate::report::coverage::{Per, rows};
+use crate::priority::{By, Project, RankMethod, Rule};
+use crate::report::brief::{Brief, Followed, html, xlsx};
+use crate::report::coverage::{CoverageRow, Per, rows};
 use crate::report::csv_out::{ExportError, write_file};
 use crate::store::Store;
+use crate::store::priorities::PriorityInput;
 use crate::store::project::follow_of;
 use crate::survey::Mode;
 use crate::tr;
 
 /// What `minqing report` is asked.
-pub struct ReportArgs<'a> {
-    pub out: &'a Path,
-    pub round: Option<&'a str>,
-    pub township: Option<&'a str>,
-    pub weights: Option<&'a Weights>,
-    pub force: bool,
-    /// The questionnaires in use, for coverage.
-    pub surveys: Option<&'a Path>,
+#[derive(Debug, clap::Args)]
+pub struct ReportCommand {
+    /// 输出文件:.xlsx 或 .html / the output file: .xlsx or .html
+    #[arg(long)]
+    out: PathBuf,
+    /// 这一轮(默认:有完成调查的最近一轮)/ this round [default: the latest round with complete interviews]
+    #[arg(long)]
+    round: Option<String>,
+    /// 只写这个乡镇 / only this township
+    #[arg(long)]
+    township: Option<String>,
+    /// 按类别加权排序,如 water=1.5(默认方法不加权)/ a weighted ranking, such as water=1.5 (the documented method has none)
+    #[arg(long, value_name = "CATEGORY=WEIGHT,…", value_parser = super::parse_weights)]
+    weights: Option<Weights>,
+    /// 替换已存在的文件(数据库文件除外)/ replace an existing file (never a database file)
+    #[arg(long)]
+    force: bool,
 }
 
 /// The two forms of the brief.
@@ -35,7 +46,13 @@ enum Form {
     Html,
 }
 
-pub fn report(db: &Path, args: &ReportArgs<'_>, lang: Lang) -> Result<(), CliError> {
+/// `report`: `surveys` are the questionnaires in use, for coverage.
+pub fn report(
+    db: &Path,
+    surveys: Option<&Path>,
+    args: &ReportCommand,
+    lang: Lang,
+) -> Result<(), CliError> {
     let extension = args
         .out
         .extension()
@@ -55,11 +72,11 @@ pub fn report(db: &Path, args: &ReportArgs<'_>, lang: Lang) -> Result<(), CliErr
     let failed = |e: ExportError| CliError::Failed(e.message());
     // Judged before the database is opened: a refused target is left
     // exactly as it was.
-    let target = crate::files::export_target(args.out, db, args.force)
+    let target = crate::files::export_target(&args.out, db, args.force)
         .map_err(|r| failed(ExportError::Refused(r)))?;
     let replace = target.exists();
     let store = super::plan::open(db, lang)?;
-    let brief = gather(&store, args, lang).map_err(failed)?;
+    let brief = gather(&store, (args, surveys), lang).map_err(failed)?;
     super::plan::say_round(&brief.input, lang);
     write_file(&target, replace, |file| match form {
         Form::Xlsx => xlsx::write(&brief, file).map_err(|e| xlsx_error(e, &target)),
@@ -93,16 +110,20 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError, path: &Path) -> ExportError {
 }
 
 /// Reads everything the brief shows.
-fn gather(store: &Store, args: &ReportArgs<'_>, lang: Lang) -> Result<Brief, ExportError> {
+fn gather(
+    store: &Store,
+    (args, surveys): (&ReportCommand, Option<&Path>),
+    lang: Lang,
+) -> Result<Brief, ExportError> {
     let priority_args = PriorityArgs {
         by: ByArg::Village,
         category: None,
-        township: args.township.map(str::to_string),
+        township: args.township.clone(),
         top: None,
         include_drafts: false,
-        round: args.round.map(str::to_string),
+        round: args.round.clone(),
         sensitivity: false,
-        weights: args.weights.cloned(),
+        weights: args.weights.clone(),
         villages: false,
         budget: None,
     };
@@ -113,7 +134,7 @@ fn gather(store: &Store, args: &ReportArgs<'_>, lang: Lang) -> Result<Brief, Exp
         perceived,
         choice: _,
     } = ranked(store, &priority_args).map_err(ExportError::Usage)?;
-    if let Some(t) = args.township
+    if let Some(t) = args.township.as_deref()
         && !input.areas.iter().any(|a| a.area.township == t)
     {
         return Err(ExportError::Usage(tr!(
@@ -126,58 +147,15 @@ fn gather(store: &Store, args: &ReportArgs<'_>, lang: Lang) -> Result<Brief, Exp
         Some(round) => store.round_before(round)?,
         None => None,
     };
-    let trend = match &before {
-        Some(b) => {
-            let (then, list) = store.priorities(Some(b), false, By::Village)?;
-            let then = AffectedThen::of(&list, &then.rules);
-            projects
-                .iter()
-                .map(|p| Some(p.affected() - then.get(p, rules)))
-                .collect()
-        }
-        None => vec![None; projects.len()],
-    };
-    let statuses = match &input.round {
-        Some(round) => {
-            let mut map = std::collections::HashMap::new();
-            for f in store.followed_projects()? {
-                let k = &f.change.key;
-                if k.round == round.name {
-                    let key = (
-                        k.township.clone(),
-                        k.village.clone(),
-                        k.survey.clone(),
-                        k.rule.clone(),
-                    );
-                    map.insert(key, (f.change.status, f.change.amount));
-                }
-            }
-            map
-        }
-        None => Default::default(),
-    };
-    let follow = projects
-        .iter()
-        .map(|p| follow_of(&statuses, p, rules).copied())
-        .collect();
-    // Coverage of the ranked round, of the township's households when
-    // the brief is limited to one.
-    let in_use = super::data::load_surveys(args.surveys).map_err(ExportError::Usage)?;
-    let once: Vec<&str> = in_use
-        .iter()
-        .filter(|s| s.mode == Mode::Once)
-        .map(|s| s.id.as_str())
-        .collect();
-    let mut covered = store.coverage(input.round.as_ref(), &once)?;
-    if let Some(t) = args.township {
-        covered.retain(|c| c.household.township == t);
-    }
-    let (cadres, villages) = (
-        rows(&covered, Per::Cadre, lang),
-        rows(&covered, Per::Village, lang),
-    );
+    let trend = since(store, before.as_ref(), (&projects, rules))?;
+    let follow = followed(store, &input, &projects)?;
+    let (cadres, villages) = coverage(store, (&input, args.township.as_deref()), surveys, lang)?;
     let method = RankMethod {
-        weights: args.weights.map(|w| w.0.clone()).unwrap_or_default(),
+        weights: args
+            .weights
+            .as_ref()
+            .map(|w| w.0.clone())
+            .unwrap_or_default(),
         ..RankMethod::default()
     };
     let database = store.path().file_name().map_or_else(
@@ -188,7 +166,7 @@ fn gather(store: &Store, args: &ReportArgs<'_>, lang: Lang) -> Result<Brief, Exp
         lang,
         round: input.round.as_ref().map(|r| r.name.clone()),
         before: before.map(|b| b.name),
-        township: args.township.map(str::to_string),
+        township: args.township.clone(),
         database,
         made: crate::report::csv_out::beijing_time(crate::store::now_ms()),
         weights: (!method.weights.is_empty()).then(|| method.weights_text()),
@@ -202,4 +180,71 @@ fn gather(store: &Store, args: &ReportArgs<'_>, lang: Lang) -> Result<Brief, Exp
         villages,
         input,
     })
+}
+
+/// Per project: households affected now minus in `before` (`None` in
+/// the first round).
+fn since(
+    store: &Store,
+    before: Option<&crate::store::Round>,
+    (projects, rules): (&[Project], &[Rule]),
+) -> Result<Vec<Option<i64>>, ExportError> {
+    let Some(before) = before else {
+        return Ok(vec![None; projects.len()]);
+    };
+    let (then, list) = store.priorities(Some(before), false, By::Village)?;
+    let then = AffectedThen::of(&list, &then.rules);
+    Ok(projects
+        .iter()
+        .map(|p| Some(p.affected() - then.get(p, rules)))
+        .collect())
+}
+
+/// Per project: its follow-up status in the ranked round, and the amount.
+fn followed(
+    store: &Store,
+    input: &PriorityInput,
+    projects: &[Project],
+) -> Result<Vec<Option<Followed>>, ExportError> {
+    let Some(round) = &input.round else {
+        return Ok(vec![None; projects.len()]);
+    };
+    let mut statuses = HashMap::new();
+    for f in store.followed_projects()? {
+        let k = f.change.key;
+        if k.round == round.name {
+            statuses.insert(
+                (k.township, k.village, k.survey, k.rule),
+                (f.change.status, f.change.amount),
+            );
+        }
+    }
+    Ok(projects
+        .iter()
+        .map(|p| follow_of(&statuses, p, &input.rules).copied())
+        .collect())
+}
+
+/// Coverage of the ranked round per cadre and per village, of the
+/// township's households when the brief is limited to one.
+fn coverage(
+    store: &Store,
+    (input, township): (&PriorityInput, Option<&str>),
+    surveys: Option<&Path>,
+    lang: Lang,
+) -> Result<(Vec<CoverageRow>, Vec<CoverageRow>), ExportError> {
+    let in_use = super::data::load_surveys(surveys).map_err(ExportError::Usage)?;
+    let once: Vec<&str> = in_use
+        .iter()
+        .filter(|s| s.mode == Mode::Once)
+        .map(|s| s.id.as_str())
+        .collect();
+    let mut covered = store.coverage(input.round.as_ref(), &once)?;
+    if let Some(t) = township {
+        covered.retain(|c| c.household.township == t);
+    }
+    Ok((
+        rows(&covered, Per::Cadre, lang),
+        rows(&covered, Per::Village, lang),
+    ))
 }

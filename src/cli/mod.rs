@@ -179,23 +179,7 @@ pub enum Command {
     /// .xlsx:摘要、项目、图表、覆盖、方法五张表;.html:一页汇总,每个乡镇一页,可在浏览器中打印到 A4。
     /// .xlsx: summary, projects, charts, coverage and method sheets; .html: a summary page and a page
     /// per township, printable on A4 from a browser.
-    Report {
-        /// 输出文件:.xlsx 或 .html / the output file: .xlsx or .html
-        #[arg(long)]
-        out: PathBuf,
-        /// 这一轮(默认:有完成调查的最近一轮)/ this round [default: the latest round with complete interviews]
-        #[arg(long)]
-        round: Option<String>,
-        /// 只写这个乡镇 / only this township
-        #[arg(long)]
-        township: Option<String>,
-        /// 按类别加权排序,如 water=1.5(默认方法不加权)/ a weighted ranking, such as water=1.5 (the documented method has none)
-        #[arg(long, value_name = "CATEGORY=WEIGHT,…", value_parser = parse_weights)]
-        weights: Option<Weights>,
-        /// 替换已存在的文件(数据库文件除外)/ replace an existing file (never a database file)
-        #[arg(long)]
-        force: bool,
-    },
+    Report(brief::ReportCommand),
     /// 调查轮次:开始、结束、列出 / rounds of fieldwork: open, close, list
     Round {
         #[command(subcommand)]
@@ -503,24 +487,7 @@ fn cycle(
         Command::Round { action } => round::run(action, db, lang),
         Command::Project { action } => project::run(action, db, lang),
         Command::Summary => project::summary(db, lang),
-        Command::Report {
-            out,
-            round,
-            township,
-            weights,
-            force,
-        } => brief::report(
-            db,
-            &brief::ReportArgs {
-                out,
-                round: round.as_deref(),
-                township: township.as_deref(),
-                weights: weights.as_ref(),
-                force: *force,
-                surveys,
-            },
-            lang,
-        ),
+        Command::Report(report) => brief::report(db, surveys, report, lang),
         Command::Package {
             cadre,
             village,

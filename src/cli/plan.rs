@@ -127,7 +127,9 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
     } = ranked(&store, args)?;
     say_round(&input, lang);
     if args.villages {
-        return Ok(super::write_stdout(&villages_table(&input, args, lang))?);
+        let areas = crate::report::villages::of_township(&input.areas, args.township.as_deref());
+        let table = crate::report::villages::table(areas, &input.rules, lang);
+        return Ok(super::write_stdout(&table)?);
     }
     let method = method(args);
     if !method.weights.is_empty() {
@@ -151,29 +153,6 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
     // rather than freeing every household one by one.
     std::mem::forget((input, projects));
     Ok(super::write_stdout(&out)?)
-}
-
-/// One row per village (or township, with `--by township`): households
-/// surveyed and with an urgent need, each once, and the phase of each
-/// category.
-fn villages_table(input: &PriorityInput, args: &PriorityArgs, lang: Lang) -> String {
-    use crate::report::villages;
-    let categories = villages::categories(&input.rules);
-    let headers = villages::headers(&categories, lang, true);
-    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let rows: Vec<Vec<Cow<'_, str>>> =
-        villages::of_township(&input.areas, args.township.as_deref())
-            .map(|a| {
-                let mut row: Vec<Cow<'_, str>> = villages::cells(a, &categories)
-                    .into_iter()
-                    .map(|c| c.into_text())
-                    .collect();
-                row[5] = Cow::Owned(format!("{:.0}%", a.urgent_share() * 100.0));
-                row
-            })
-            .collect();
-    let right: Vec<usize> = (2..headers.len()).collect();
-    table::render(&headers, &rows, &right)
 }
 
 /// What every output made with weights says first.
@@ -440,6 +419,34 @@ fn explain_text(
     // How sure the share is, and the ranks the project could hold.
     let band = standings(&projects, &input.rules)[position].band_text();
     out.push_str(certainty(project, &band).get(lang));
+    out.push_str(&notes(&store, &input, project, lang).map_err(CliError::store(db))?);
+    let explanation = store
+        .explain(&input, project)
+        .map_err(CliError::store(db))?;
+    let (words, w) = (explanation.in_words.get(lang), &explanation.when);
+    out.push_str(
+        tr!(
+            "条件:{words}\n(问卷中写作 {w})\n",
+            "when: {words}\n(written in the questionnaire as {w})\n"
+        )
+        .get(lang),
+    );
+    let why = why_ranked(&rule.category, project.phase, rule.severity);
+    out.push_str(&format!("{}\n\n", why.get(lang)));
+    out.push_str(&explanation_table(&explanation, lang));
+    Ok(out)
+}
+
+/// What an explanation says beyond the counts: persons for a rule counted
+/// per person, the rules sharing the project, the households' own view,
+/// and the households whose answer cannot tell.
+fn notes(
+    store: &Store,
+    input: &PriorityInput,
+    project: &Project,
+    lang: Lang,
+) -> Result<String, StoreError> {
+    let mut out = String::new();
     if let Some(persons) = project.persons {
         out.push_str(
             tr!(
@@ -458,9 +465,7 @@ fn explain_text(
             .get(lang),
         );
     }
-    let perceived = store
-        .perceived(&input, std::slice::from_ref(project))
-        .map_err(CliError::store(db))?;
+    let perceived = store.perceived(input, std::slice::from_ref(project))?;
     if let Some(said) = perceived.first().filter(|p| p.answered > 0) {
         out.push_str(perceived_text(said).get(lang));
     }
@@ -474,20 +479,6 @@ fn explain_text(
             .get(lang),
         );
     }
-    let explanation = store
-        .explain(&input, project)
-        .map_err(CliError::store(db))?;
-    let (words, w) = (explanation.in_words.get(lang), &explanation.when);
-    out.push_str(
-        tr!(
-            "条件:{words}\n(问卷中写作 {w})\n",
-            "when: {words}\n(written in the questionnaire as {w})\n"
-        )
-        .get(lang),
-    );
-    let why = why_ranked(&rule.category, project.phase, rule.severity);
-    out.push_str(&format!("{}\n\n", why.get(lang)));
-    out.push_str(&explanation_table(&explanation, lang));
     Ok(out)
 }
 

@@ -3,6 +3,8 @@
 //! however many of its needs are urgent), and the phase of every
 //! category. The same rows in the terminal and in CSV.
 
+use std::borrow::Cow;
+
 use super::csv_out::{Cell, ExportError, Sink};
 use crate::i18n::Lang;
 use crate::priority::{AreaSummary, Rule, category_name};
@@ -84,4 +86,28 @@ pub fn write<'a>(
         sink.row(&cells(a, &categories))?;
     }
     Ok(())
+}
+
+/// The areas as a terminal table: categories by name, the share as a
+/// percent.
+pub fn table<'a>(
+    areas: impl Iterator<Item = &'a AreaSummary>,
+    rules: &[Rule],
+    lang: Lang,
+) -> String {
+    let categories = categories(rules);
+    let headers = headers(&categories, lang, true);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<Cow<'_, str>>> = areas
+        .map(|a| {
+            let mut row: Vec<Cow<'_, str>> = cells(a, &categories)
+                .into_iter()
+                .map(Cell::into_text)
+                .collect();
+            row[5] = Cow::Owned(format!("{:.0}%", a.urgent_share() * 100.0));
+            row
+        })
+        .collect();
+    let right: Vec<usize> = (2..headers.len()).collect();
+    super::table::render(&headers, &rows, &right)
 }

@@ -227,12 +227,6 @@ pub struct Expression {
 pub struct Label(Vec<(String, String)>);
 
 impl Label {
-    /// One text for every language, as a label written as one string.
-    #[cfg(test)]
-    pub(crate) fn plain(text: &str) -> Label {
-        Label(vec![("zh".into(), text.into())])
-    }
-
     /// The text in `lang`, or in the survey's default language.
     pub fn get(&self, lang: Lang) -> &str {
         self.in_code(lang.code())

@@ -122,29 +122,9 @@ fn legend(brief: &Brief, out: &mut String) {
     out.push_str("</p>\n");
 }
 
-/// The summary: per township and in all, then the villages at each phase
-/// per category, and the estimated cost per category.
-fn summary_page(brief: &Brief, out: &mut String) {
-    let _ = write!(
-        out,
-        "<section class=\"page\">\n<h1>{}</h1>\n<p class=\"meta\">{} {} · {} {}</p>\n",
-        esc(&brief.title()),
-        esc(brief.say("数据库", "database")),
-        esc(&brief.database),
-        esc(brief.say("生成于", "made")),
-        esc(&brief.made)
-    );
-    if let Some(w) = &brief.weights {
-        let _ = writeln!(
-            out,
-            "<p class=\"meta\"><b>{}{}</b></p>",
-            esc(brief.say(
-                "按权重排序(不是默认方法):",
-                "Weighted ranking (not the documented method): "
-            )),
-            esc(w)
-        );
-    }
+/// Per township and in all: villages, households, coverage, urgent
+/// households, projects by status and their estimated cost.
+fn summary_table(brief: &Brief, out: &mut String) {
     let _ = write!(
         out,
         "<h3>{}</h3>\n<table>\n",
@@ -192,6 +172,32 @@ fn summary_page(brief: &Brief, out: &mut String) {
         );
     }
     out.push_str("</table>\n");
+}
+
+/// The summary: per township and in all, then the villages at each phase
+/// per category, and the estimated cost per category.
+fn summary_page(brief: &Brief, out: &mut String) {
+    let _ = write!(
+        out,
+        "<section class=\"page\">\n<h1>{}</h1>\n<p class=\"meta\">{} {} · {} {}</p>\n",
+        esc(&brief.title()),
+        esc(brief.say("数据库", "database")),
+        esc(&brief.database),
+        esc(brief.say("生成于", "made")),
+        esc(&brief.made)
+    );
+    if let Some(w) = &brief.weights {
+        let _ = writeln!(
+            out,
+            "<p class=\"meta\"><b>{}{}</b></p>",
+            esc(brief.say(
+                "按权重排序(不是默认方法):",
+                "Weighted ranking (not the documented method): "
+            )),
+            esc(w)
+        );
+    }
+    summary_table(brief, out);
     let _ = write!(
         out,
         "<h3>{}</h3>\n<table>\n",
@@ -300,6 +306,12 @@ fn township_page(brief: &Brief, township: &str, out: &mut String) {
         ))
     );
     bar_chart(brief, &top, out);
+    weak_villages(brief, township, out);
+    out.push_str("</section>\n");
+}
+
+/// The township's villages of low reliability, or that there are none.
+fn weak_villages(brief: &Brief, township: &str, out: &mut String) {
     let weak = brief.unreliable(Some(township));
     let _ = writeln!(
         out,
@@ -333,7 +345,6 @@ fn township_page(brief: &Brief, township: &str, out: &mut String) {
         }
         out.push_str("</ul>\n");
     }
-    out.push_str("</section>\n");
 }
 
 /// The projects `list` as horizontal bars of households affected.

@@ -37,13 +37,16 @@ pub struct Brief {
     /// (`None`: no round before, or not a project then).
     pub trend: Vec<Option<i64>>,
     /// Per project: its follow-up status in the round, and the amount.
-    pub follow: Vec<Option<(Status, Option<f64>)>>,
+    pub follow: Vec<Option<Followed>>,
     /// Coverage per cadre and per village, a total last.
     pub cadres: Vec<CoverageRow>,
     pub villages: Vec<CoverageRow>,
     /// (questionnaire, version) of every version stored.
     pub versions: Vec<(String, String)>,
 }
+
+/// A project's follow-up status in the round, and the amount (yuan).
+pub type Followed = (Status, Option<f64>);
 
 /// One line of the summary: a township, or the county (`place` empty).
 #[derive(Clone, Debug, Default, PartialEq)]

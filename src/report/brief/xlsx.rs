@@ -22,8 +22,9 @@ enum Value {
 
 /// The widest a column is made, in characters.
 const MAX_WIDTH: usize = 48;
-/// The projects the chart of the top shows.
+/// The projects the chart of the top shows, and the row its table starts.
 const TOP: usize = 20;
+const TOP_AT: u32 = 20;
 
 /// Writes the workbook into `out`.
 pub fn write(brief: &Brief, out: impl Write + Send) -> Result<(), XlsxError> {
@@ -185,9 +186,20 @@ fn summary(
         .collect();
     widths(sheet, &headers, &rows)?;
     let next = table(sheet, 4, (&headers, &rows), formats)?;
-    // The villages at each phase per category: the county's (or the
-    // township's), then each township's.
-    let at = next + 1;
+    phase_table(brief, sheet, next + 1, formats)?;
+    sheet.set_freeze_panes(5, 1)?;
+    Ok(())
+}
+
+/// The villages at each phase per category, from row `at`: the county's
+/// (or the township's), then each township's.
+fn phase_table(
+    brief: &Brief,
+    sheet: &mut Worksheet,
+    at: u32,
+    formats: (&Format, &Format),
+) -> Result<(), XlsxError> {
+    let (bold, total) = (formats.0, brief.say("合计", "total"));
     sheet.write_string_with_format(
         at,
         0,
@@ -215,7 +227,6 @@ fn summary(
         }
     }
     table(sheet, at + 1, (&headers, &rows), formats)?;
-    sheet.set_freeze_panes(5, 1)?;
     Ok(())
 }
 
@@ -254,48 +265,8 @@ fn projects(
         ),
         brief.say("跟进", "follow-up"),
     ]);
-    let rules = &brief.input.rules;
-    let low = brief.say("低", "low");
-    let rows: Vec<Vec<Value>> = brief
-        .projects
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let r = &rules[p.rule];
-            let (lo, hi) = p.interval();
-            let standing = brief.standings[i];
-            let rule_id = p
-                .rules()
-                .map(|r| rules[r].name.as_str())
-                .collect::<Vec<_>>()
-                .join("+");
-            vec![
-                num(i as i64 + 1),
-                num(standing.rank as i64),
-                text(standing.band_text()),
-                text(p.area.township.clone()),
-                text(p.area.village.clone()),
-                text(brief.category_name(&r.category)),
-                text(brief.project_label(p)),
-                text(format!("{}.{rule_id}", r.survey)),
-                num(i64::from(r.severity)),
-                num(i64::from(p.phase)),
-                num(p.affected()),
-                num(p.surveyed),
-                num(p.registered),
-                num(p.people),
-                Value::Percent(p.share()),
-                Value::Percent(lo),
-                Value::Percent(hi),
-                text(if p.low_reliability() { low } else { "" }),
-                brief.perceived[i]
-                    .share()
-                    .map_or(Value::Empty, Value::Percent),
-                p.cost.map_or(Value::Empty, |c| Value::Number(c.round())),
-                brief.trend[i].map_or(Value::Empty, num),
-                text(brief.status_text(i)),
-            ]
-        })
+    let rows: Vec<Vec<Value>> = (0..brief.projects.len())
+        .map(|i| project_row(brief, i))
         .collect();
     widths(sheet, &headers, &rows)?;
     sheet.set_freeze_panes(1, 0)?;
@@ -309,10 +280,66 @@ fn projects(
     Ok(())
 }
 
+/// Project `i` as a row of the projects sheet.
+fn project_row(brief: &Brief, i: usize) -> Vec<Value> {
+    let rules = &brief.input.rules;
+    let low = brief.say("低", "low");
+    let p = &brief.projects[i];
+    let r = &rules[p.rule];
+    let (lo, hi) = p.interval();
+    let standing = brief.standings[i];
+    let rule_id = p
+        .rules()
+        .map(|r| rules[r].name.as_str())
+        .collect::<Vec<_>>()
+        .join("+");
+    vec![
+        num(i as i64 + 1),
+        num(standing.rank as i64),
+        text(standing.band_text()),
+        text(p.area.township.clone()),
+        text(p.area.village.clone()),
+        text(brief.category_name(&r.category)),
+        text(brief.project_label(p)),
+        text(format!("{}.{rule_id}", r.survey)),
+        num(i64::from(r.severity)),
+        num(i64::from(p.phase)),
+        num(p.affected()),
+        num(p.surveyed),
+        num(p.registered),
+        num(p.people),
+        Value::Percent(p.share()),
+        Value::Percent(lo),
+        Value::Percent(hi),
+        text(if p.low_reliability() { low } else { "" }),
+        brief.perceived[i]
+            .share()
+            .map_or(Value::Empty, Value::Percent),
+        p.cost.map_or(Value::Empty, |c| Value::Number(c.round())),
+        brief.trend[i].map_or(Value::Empty, num),
+        text(brief.status_text(i)),
+    ]
+}
+
 /// 图表: three native charts, each beside the small table it reads:
 /// villages at each phase per category, the top projects by households
 /// affected, and the estimated cost per category.
 fn charts(
+    brief: &Brief,
+    sheet: &mut Worksheet,
+    name: &str,
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    phase_chart(brief, sheet, name, bold)?;
+    top_chart(brief, sheet, name, bold)?;
+    cost_chart(brief, sheet, name, bold)?;
+    sheet.set_column_width(0, 36)?;
+    sheet.set_column_width(1, 14)?;
+    Ok(())
+}
+
+/// Villages at each phase per category, a stacked column chart.
+fn phase_chart(
     brief: &Brief,
     sheet: &mut Worksheet,
     name: &str,
@@ -350,9 +377,18 @@ fn charts(
             .set_values((name, 1, 1 + j, last, 1 + j));
     }
     sheet.insert_chart(0, 7, &chart)?;
+    Ok(())
+}
 
+/// The top projects by households affected, a bar chart.
+fn top_chart(
+    brief: &Brief,
+    sheet: &mut Worksheet,
+    name: &str,
+    bold: &Format,
+) -> Result<(), XlsxError> {
     // The top projects by households affected: columns A–B from row 20.
-    let top = 20u32;
+    let top = TOP_AT;
     sheet.write_string_with_format(top, 0, brief.say("项目", "project"), bold)?;
     sheet.write_string_with_format(top, 1, brief.say("受影响户数", "households affected"), bold)?;
     let shown: Vec<_> = brief.projects.iter().take(TOP).collect();
@@ -378,9 +414,18 @@ fn charts(
     chart.y_axis().set_reverse();
     chart.legend().set_hidden();
     sheet.insert_chart(top, 7, &chart)?;
+    Ok(())
+}
 
+/// The estimated cost per category, a column chart.
+fn cost_chart(
+    brief: &Brief,
+    sheet: &mut Worksheet,
+    name: &str,
+    bold: &Format,
+) -> Result<(), XlsxError> {
     // The estimated cost per category: columns A–B from row 43.
-    let at = top + TOP as u32 + 3;
+    let at = TOP_AT + TOP as u32 + 3;
     sheet.write_string_with_format(at, 0, brief.say("类别", "category"), bold)?;
     sheet.write_string_with_format(
         at,
@@ -405,8 +450,6 @@ fn charts(
         .set_values((name, at + 1, 1, end, 1));
     chart.legend().set_hidden();
     sheet.insert_chart(at, 7, &chart)?;
-    sheet.set_column_width(0, 36)?;
-    sheet.set_column_width(1, 14)?;
     Ok(())
 }
 

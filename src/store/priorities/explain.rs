@@ -123,23 +123,8 @@ impl Store {
                 if needs.is_empty() {
                     continue;
                 }
-                let version = &interview.survey.version;
                 for need in &needs {
-                    match conditions
-                        .iter_mut()
-                        .find(|c| c.rule == need.name && c.text == need.when.text)
-                    {
-                        Some(c) if !c.versions.contains(version) => {
-                            c.versions.push(version.clone())
-                        }
-                        Some(_) => {}
-                        None => conditions.push(Condition {
-                            rule: need.name.clone(),
-                            text: need.when.text.clone(),
-                            versions: vec![version.clone()],
-                            words: words(&need.when.ast, &interview.survey),
-                        }),
-                    }
+                    note_condition(&mut conditions, need, &interview.survey);
                 }
                 let mut values: Vec<(String, Option<String>)> = Vec::new();
                 let refs = needs.iter().flat_map(|need| need.when.ast.question_refs());
@@ -182,6 +167,25 @@ impl Store {
             (explanation.when, explanation.in_words) = written_and_said(&conditions);
             Ok(explanation)
         })
+    }
+}
+
+/// Notes that `survey`'s version has `need`'s condition: with the
+/// versions that wrote it so already, or as a new one.
+fn note_condition(conditions: &mut Vec<Condition>, need: &crate::survey::Need, survey: &Survey) {
+    let version = &survey.version;
+    match conditions
+        .iter_mut()
+        .find(|c| c.rule == need.name && c.text == need.when.text)
+    {
+        Some(c) if !c.versions.contains(version) => c.versions.push(version.clone()),
+        Some(_) => {}
+        None => conditions.push(Condition {
+            rule: need.name.clone(),
+            text: need.when.text.clone(),
+            versions: vec![version.clone()],
+            words: words(&need.when.ast, survey),
+        }),
     }
 }
 

@@ -57,58 +57,7 @@ impl Store {
             if wanted.is_empty() {
                 return Ok(vec![Perceived::default(); projects.len()]);
             }
-            let mut index: HashMap<&str, usize> = HashMap::new();
-            for (_, h) in wanted.keys() {
-                index.insert(&input.households[*h].code, *h);
-            }
-            // A few households (one project's) are looked up one by one;
-            // more, in one pass over the round's interviews.
-            const FEW: usize = 500;
-            let select = "SELECT h.code, s.survey,
-                        CASE WHEN ?2 THEN i.updated_at ELSE i.completed_at END, i.id,
-                        json_extract(i.answers, '$.' || ?3)
-                 FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
-                 JOIN household h ON h.id = i.household_id
-                 WHERE i.round_id = ?1 AND (?2 OR i.status = 'complete')";
-            let (round, drafts) = (input.round_id(), input.include_drafts);
-            let mut take = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
-                let code = r.get_ref(0)?.as_str().unwrap_or_default();
-                let survey = r.get_ref(1)?.as_str().unwrap_or_default();
-                let (Some(&h), Some(survey)) =
-                    (index.get(code), surveys.iter().find(|s| **s == survey))
-                else {
-                    return Ok(());
-                };
-                let Some(slot) = wanted.get_mut(&(*survey, h)) else {
-                    return Ok(());
-                };
-                let when: i64 = r.get::<_, Option<i64>>(2)?.unwrap_or(i64::MIN);
-                let id: i64 = r.get(3)?;
-                if (when, id) > (slot.0, slot.1) {
-                    // "Don't know" and a refusal ([dont_know], [refused])
-                    // say nothing either way.
-                    let answer = r.get_ref(4)?.as_str().ok().filter(|a| !a.starts_with('['));
-                    *slot = (when, id, answer.map(|a| URGENT_ANSWERS.contains(&a)));
-                }
-                Ok(())
-            };
-            if index.len() <= FEW {
-                let mut stmt = self
-                    .conn
-                    .prepare_cached(&format!("{select} AND h.code = ?4"))?;
-                for code in index.keys() {
-                    let mut rows = stmt.query(params![round, drafts, URGENCY_QUESTION, code])?;
-                    while let Some(r) = rows.next()? {
-                        take(r)?;
-                    }
-                }
-            } else {
-                let mut stmt = self.conn.prepare(select)?;
-                let mut rows = stmt.query(params![round, drafts, URGENCY_QUESTION])?;
-                while let Some(r) = rows.next()? {
-                    take(r)?;
-                }
-            }
+            self.read_urgency(input, &surveys, &mut wanted)?;
             Ok(projects
                 .iter()
                 .map(|p| {
@@ -124,5 +73,70 @@ impl Store {
                 })
                 .collect())
         })
+    }
+}
+
+impl Store {
+    /// Fills `wanted` ((survey, household) → the latest answer so far)
+    /// from the round's interviews.
+    fn read_urgency<'i>(
+        &self,
+        input: &'i PriorityInput,
+        surveys: &[&'i str],
+        wanted: &mut HashMap<(&'i str, usize), Latest>,
+    ) -> Result<()> {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (_, h) in wanted.keys() {
+            index.insert(&input.households[*h].code, *h);
+        }
+        // A few households (one project's) are looked up one by one;
+        // more, in one pass over the round's interviews.
+        const FEW: usize = 500;
+        let select = "SELECT h.code, s.survey,
+                    CASE WHEN ?2 THEN i.updated_at ELSE i.completed_at END, i.id,
+                    json_extract(i.answers, '$.' || ?3)
+             FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
+             JOIN household h ON h.id = i.household_id
+             WHERE i.round_id = ?1 AND (?2 OR i.status = 'complete')";
+        let (round, drafts) = (input.round_id(), input.include_drafts);
+        let mut take = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
+            let code = r.get_ref(0)?.as_str().unwrap_or_default();
+            let survey = r.get_ref(1)?.as_str().unwrap_or_default();
+            let (Some(&h), Some(survey)) =
+                (index.get(code), surveys.iter().find(|s| **s == survey))
+            else {
+                return Ok(());
+            };
+            let Some(slot) = wanted.get_mut(&(*survey, h)) else {
+                return Ok(());
+            };
+            let when: i64 = r.get::<_, Option<i64>>(2)?.unwrap_or(i64::MIN);
+            let id: i64 = r.get(3)?;
+            if (when, id) > (slot.0, slot.1) {
+                // "Don't know" and a refusal ([dont_know], [refused])
+                // say nothing either way.
+                let answer = r.get_ref(4)?.as_str().ok().filter(|a| !a.starts_with('['));
+                *slot = (when, id, answer.map(|a| URGENT_ANSWERS.contains(&a)));
+            }
+            Ok(())
+        };
+        if index.len() <= FEW {
+            let mut stmt = self
+                .conn
+                .prepare_cached(&format!("{select} AND h.code = ?4"))?;
+            for code in index.keys() {
+                let mut rows = stmt.query(params![round, drafts, URGENCY_QUESTION, code])?;
+                while let Some(r) = rows.next()? {
+                    take(r)?;
+                }
+            }
+        } else {
+            let mut stmt = self.conn.prepare(select)?;
+            let mut rows = stmt.query(params![round, drafts, URGENCY_QUESTION])?;
+            while let Some(r) = rows.next()? {
+                take(r)?;
+            }
+        }
+        Ok(())
     }
 }

@@ -371,3 +371,11 @@ pub(super) fn placeholder(
         span,
     }
 }
+
+#[cfg(test)]
+impl Label {
+    /// One text for every language, as a label written as one string.
+    pub(crate) fn plain(text: &str) -> Label {
+        Label(vec![("zh".into(), text.into())])
+    }
+}
