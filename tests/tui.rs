@@ -913,6 +913,18 @@ fn the_priorities_screen_and_an_explanation() {
     }
     snap("explanation", &mut m);
     key(&mut m, KeyCode::Esc);
+    // `g`: from the village's phase per category to the villages at each
+    // phase of the category in view, and back.
+    let text = render(&mut m, 80, 24);
+    assert!(text.contains("曼贺村 · 各类别的阶段"), "{text}");
+    assert!(text.contains("饮水安全 5█"), "{text}");
+    key(&mut m, KeyCode::Char('g'));
+    let text = render(&mut m, 80, 24);
+    assert!(text.contains("全县 · 各阶段的村数 · 饮水安全"), "{text}");
+    assert!(text.contains("阶段5 1█"), "one village at phase 5: {text}");
+    snap("priorities_county_chart", &mut m);
+    key(&mut m, KeyCode::Char('g'));
+    assert!(render(&mut m, 80, 24).contains("曼贺村 · 各类别的阶段"));
     key(&mut m, KeyCode::Char('c'));
     match m.stack.last() {
         Some(Screen::Priorities(p)) => {

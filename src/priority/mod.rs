@@ -23,7 +23,7 @@ pub use areas::{AreaSummary, URGENT_SEVERITY};
 pub use filter::Filter;
 pub use method::RankMethod;
 use order::sort_projects;
-pub use reading::{category_areas, category_name, why_ranked};
+pub use reading::{category_name, why_ranked};
 use shared::Shared;
 
 use std::collections::HashMap;

@@ -1,10 +1,7 @@
 //! How a person reads the ranking: categories by name in the interface's
 //! language, and why a project stands where it does.
 
-use std::collections::HashMap;
-
 use super::PHASE_SHARE;
-use super::{Area, Project, Rule};
 use crate::i18n::Lang;
 
 /// A need category as a person reads it: the categories of the bundled
@@ -62,25 +59,4 @@ pub fn why_ranked(category: &str, phase: u8, severity: u8) -> crate::i18n::Tr {
         why.en.push_str(&then.en);
     }
     why
-}
-
-/// For the chart of a category: per area, the households with any fired
-/// rule of the category, most first (then area order), from the projects.
-pub fn category_areas(projects: &[Project], rules: &[Rule], category: &str) -> Vec<(Area, i64)> {
-    let mut affected: HashMap<&Area, std::collections::HashSet<usize>> = HashMap::new();
-    for p in projects
-        .iter()
-        .filter(|p| rules[p.rule].category == category)
-    {
-        affected
-            .entry(&p.area)
-            .or_default()
-            .extend(p.households.iter().copied());
-    }
-    let mut list: Vec<(Area, i64)> = affected
-        .into_iter()
-        .map(|(a, set)| (a.clone(), set.len() as i64))
-        .collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    list
 }

@@ -14,6 +14,7 @@ pub mod form;
 pub mod households;
 pub mod interview;
 pub mod name;
+mod phase_chart;
 pub mod priorities;
 pub mod question;
 pub mod review;

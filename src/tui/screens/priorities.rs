@@ -1,6 +1,6 @@
 //! The ranked projects of every village, filtered by category and
-//! township, with a chart of the villages most affected in the category
-//! in view. The ranking and the filters are applied in one place,
+//! township, with a chart ([`phase_chart`]) of the selected project's
+//! village or of the villages at each phase in the category in view. The ranking and the filters are applied in one place,
 //! [`Priorities::refilter`].
 
 use std::collections::HashMap;
@@ -10,26 +10,26 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::explain::Explain;
 use super::follow::FollowUp;
+use super::phase_chart::{self, Chart, View};
 use super::{Ctx, Go, Outcome, Screen, Tab, navigate, pick};
 use crate::i18n::Lang;
 use crate::priority::trend::AffectedThen;
 use crate::priority::uncertainty::{Standing, standings};
-use crate::priority::{Area, By, Filter, Project, category_areas, category_name};
+use crate::priority::{By, Filter, Project, category_name};
 use crate::report::priorities::{Column, PriorityRow};
 use crate::store::StoreError;
 use crate::store::places::Places;
 use crate::store::priorities::PriorityInput;
 use crate::store::project::{FollowNote, PlaceRule, ProjectKey, Status};
 use crate::tui::text::T;
+use crate::tui::widgets::DIM;
 use crate::tui::widgets::fit::fit;
 use crate::tui::widgets::key_bar::KeyBar;
 use crate::tui::widgets::table::{Col, ListTable, RowText, row_at};
-use crate::tui::widgets::{BOLD, DIM};
 
 /// The ranked projects, with the filters and the chart beside them.
 pub struct Priorities {
@@ -48,9 +48,8 @@ pub struct Priorities {
     pub category: Option<usize>,
     pub townships: Vec<String>,
     pub township: Option<usize>,
-    /// The chart: the category shown and its villages, most affected first.
-    pub chart_category: String,
-    pub chart: Vec<(Area, i64)>,
+    /// What the chart shows (`g` switches).
+    pub chart_view: View,
     /// The registry's villages, to name a village with its township
     /// where another township has one of the same name.
     pub places: Places,
@@ -187,8 +186,7 @@ impl Priorities {
             category: None,
             townships,
             township: None,
-            chart_category: String::new(),
-            chart: Vec::new(),
+            chart_view: View::default(),
             places,
         };
         p.refilter();
@@ -299,16 +297,42 @@ impl Priorities {
             .max()
             .unwrap_or(0);
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
-        let shown = category.or_else(|| {
-            self.visible
-                .get(self.selected)
-                .map(|&i| rules[self.projects[i].rule].category.clone())
-        });
-        if let Some(c) = shown
-            && c != self.chart_category
-        {
-            self.chart = category_areas(&self.projects, rules, &c);
-            self.chart_category = c;
+    }
+
+    /// The chart of the selection and filters: the selected project's
+    /// village, or the villages at each phase of the category in view
+    /// (the filter's, else the selected project's) in the township
+    /// filtered or the county.
+    fn chart(&self, lang: Lang) -> Chart {
+        let selected = self.visible.get(self.selected).map(|&i| &self.projects[i]);
+        let areas = &self.input.areas;
+        match self.chart_view {
+            View::Village => {
+                let Some(p) = selected else {
+                    return Chart::default();
+                };
+                let Ok(at) = areas.binary_search_by(|a| a.area.cmp(&p.area)) else {
+                    return Chart::default();
+                };
+                let place = self.places.name(&p.area.township, &p.area.village);
+                phase_chart::village(&areas[at], &place, &self.categories, lang)
+            }
+            View::County => {
+                let rules = &self.input.rules;
+                let category = match self.category {
+                    Some(i) => self.categories[i].as_str(),
+                    None => match selected {
+                        Some(p) => rules[p.rule].category.as_str(),
+                        None => return Chart::default(),
+                    },
+                };
+                let township = self.township.map(|i| self.townships[i].as_str());
+                let place = township.unwrap_or(T::County.get(lang));
+                let shown = areas
+                    .iter()
+                    .filter(|a| township.is_none_or(|t| a.area.township == t));
+                phase_chart::county(shown, (category, place), lang)
+            }
         }
     }
 
@@ -320,6 +344,7 @@ impl Priorities {
         match k.code {
             KeyCode::Char('c') => cycle(&mut self.category, self.categories.len()),
             KeyCode::Char('t') => cycle(&mut self.township, self.townships.len()),
+            KeyCode::Char('g') => self.chart_view = self.chart_view.other(),
             KeyCode::Esc => {
                 self.category = None;
                 self.township = None;
@@ -383,7 +408,7 @@ impl Priorities {
     pub fn render(&self, frame: &mut Frame<'_>, body: Rect, lang: Lang) {
         let areas = areas(body);
         self.render_table(frame, areas.table, lang);
-        self.render_chart(frame, areas.chart, lang);
+        phase_chart::render(frame, areas.chart, &self.chart(lang));
         let round = self.input.round.as_ref().map_or("", |r| r.name.as_str());
         let filters = format!(
             "{}: {round} · c {}: {} · t {}: {}",
@@ -485,39 +510,6 @@ impl Priorities {
             },
             area,
         );
-    }
-
-    /// Households affected in the category, per village, as bars.
-    fn render_chart(&self, frame: &mut Frame<'_>, area: Rect, lang: Lang) {
-        if area.height <= 1 || self.chart.is_empty() {
-            return;
-        }
-        let width = usize::from(area.width);
-        let title = format!(
-            "{} · {}",
-            T::ChartTitle.get(lang),
-            category_name(&self.chart_category, lang)
-        );
-        let mut lines = vec![Line::styled(fit(&title, width).into_owned(), BOLD)];
-        let most = self.chart.first().map_or(1, |(_, n)| (*n).max(1));
-        // A name with its township: 曼贺村(勐烈镇).
-        const NAME: usize = 16;
-        let bar_room = width.saturating_sub(NAME + 8).max(4);
-        for (village, n) in self
-            .chart
-            .iter()
-            .take(usize::from(area.height.saturating_sub(1)))
-        {
-            let len = ((*n as f64 / most as f64) * bar_room as f64)
-                .round()
-                .max(1.0) as usize;
-            let name = self.places.name(&village.township, &village.village);
-            let name = fit(&name, NAME);
-            let pad = " ".repeat(NAME - unicode_width::UnicodeWidthStr::width(name.as_ref()));
-            let text = format!("{name}{pad} {} {n}", "█".repeat(len));
-            lines.push(Line::raw(fit(&text, width).into_owned()));
-        }
-        frame.render_widget(Paragraph::new(lines), area);
     }
 }
 
