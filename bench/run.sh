@@ -89,6 +89,12 @@ for n in "${counts[@]}"; do
   ratio=$(python3 -c "print(f'{$(median "$tmp/pandas.json") / $(median "$tmp/prio.json"):.1f}')")
   row "ratio: export + pandas counts per village (water rules only) / priorities" "$n" "$ratio (pandas way: $(stats "$tmp/pandas.json"))"
   rm -f "$tmp"/*.csv
+  # The meeting brief, as a workbook and as a printable page.
+  for form in xlsx html; do
+    hyperfine -N --warmup 1 --runs "$( [ "$n" -ge 1000000 ] && echo 3 || echo "$runs")" --export-json "$tmp/$form.json" \
+      "$bin --lang zh --db $db report --force --out $tmp/brief.$form" >/dev/null
+    row "\`minqing report --out brief.$form\`" "$n" "$(stats "$tmp/$form.json"), peak $(peak_mb "$bin" --lang zh --db "$db" report --force --out "$tmp/brief.$form") MB"
+  done
 done
 
 # In-process figures.

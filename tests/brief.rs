@@ -375,8 +375,24 @@ fn the_printed_brief_has_a_page_per_township_and_the_county_s_names_and_totals()
         .output()
         .expect("chromium runs");
     assert!(fs::read(&png).expect("screenshot").starts_with(b"\x89PNG"));
+    // The printed first page as a picture (docs/brief.png is made so:
+    // MINQING_BRIEF_PNG=docs/brief.png cargo test --test brief printed).
+    let first = dir.path().join("first");
+    let made = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf)
+        .arg(&first)
+        .status()
+        .expect("pdftoppm (poppler-utils)");
+    assert!(made.success());
+    let first = first.with_extension("png");
+    assert!(
+        fs::read(&first)
+            .expect("first page")
+            .starts_with(b"\x89PNG")
+    );
     if let Ok(docs) = std::env::var("MINQING_BRIEF_PNG") {
-        fs::copy(&png, docs).expect("copy the screenshot");
+        fs::copy(&first, docs).expect("copy the first page");
     }
     let info = std::process::Command::new("pdfinfo")
         .arg(&pdf)

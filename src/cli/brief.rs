@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use crate::priority::trend::AffectedThen;
 use crate::priority::{By, Project, RankMethod, Rule};
 use crate::report::brief::{Brief, Followed, html, xlsx};
-use crate::report::coverage::{CoverageRow, Per, rows};
+use crate::report::coverage::{CoverageRow, Per, Rows};
 use crate::report::csv_out::{ExportError, write_file};
 use crate::store::Store;
 use crate::store::priorities::PriorityInput;
@@ -127,13 +127,23 @@ fn gather(
         villages: false,
         budget: None,
     };
+    // Coverage first: the registry it reads is let go before the ranking
+    // reads the households again.
+    let (cadres, villages) = coverage(
+        store,
+        (args.round.as_deref(), args.township.as_deref()),
+        surveys,
+        lang,
+    )?;
+    let mut ranked = ranked(store, &priority_args).map_err(ExportError::Usage)?;
+    ranked.perceive(store)?;
     let Ranked {
         input,
         projects,
         standings,
         perceived,
         choice: _,
-    } = ranked(store, &priority_args).map_err(ExportError::Usage)?;
+    } = ranked;
     if let Some(t) = args.township.as_deref()
         && !input.areas.iter().any(|a| a.area.township == t)
     {
@@ -149,7 +159,6 @@ fn gather(
     };
     let trend = since(store, before.as_ref(), (&projects, rules))?;
     let follow = followed(store, &input, &projects)?;
-    let (cadres, villages) = coverage(store, (&input, args.township.as_deref()), surveys, lang)?;
     let method = RankMethod {
         weights: args
             .weights
@@ -229,7 +238,7 @@ fn followed(
 /// township's households when the brief is limited to one.
 fn coverage(
     store: &Store,
-    (input, township): (&PriorityInput, Option<&str>),
+    (round, township): (Option<&str>, Option<&str>),
     surveys: Option<&Path>,
     lang: Lang,
 ) -> Result<(Vec<CoverageRow>, Vec<CoverageRow>), ExportError> {
@@ -239,12 +248,13 @@ fn coverage(
         .filter(|s| s.mode == Mode::Once)
         .map(|s| s.id.as_str())
         .collect();
-    let mut covered = store.coverage(input.round.as_ref(), &once)?;
-    if let Some(t) = township {
-        covered.retain(|c| c.household.township == t);
-    }
-    Ok((
-        rows(&covered, Per::Cadre, lang),
-        rows(&covered, Per::Village, lang),
-    ))
+    let round = store.round_or_ranked(round)?;
+    let (mut cadres, mut villages) = (Rows::new(Per::Cadre), Rows::new(Per::Village));
+    store.coverage_each(round.as_ref(), &once, |c| {
+        if township.is_none_or(|t| c.household.township == t) {
+            cadres.add(&c);
+            villages.add(&c);
+        }
+    })?;
+    Ok((cadres.finish(lang), villages.finish(lang)))
 }

@@ -133,7 +133,11 @@ fn prepare(store: &Store, args: &ExportArgs<'_>, lang: Lang) -> Result<Data, Exp
     let round = args.priorities.round.as_deref();
     Ok(match args.what {
         ExportKind::Priorities | ExportKind::Villages => {
-            Data::Priorities(ranked(store, args.priorities).map_err(ExportError::Usage)?)
+            let mut ranked = ranked(store, args.priorities).map_err(ExportError::Usage)?;
+            if args.what == ExportKind::Priorities {
+                ranked.perceive(store)?;
+            }
+            Data::Priorities(ranked)
         }
         ExportKind::Trend => {
             let p = args.priorities;

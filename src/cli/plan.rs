@@ -43,7 +43,8 @@ pub struct Ranked {
     pub projects: Vec<Project>,
     /// Each project's county rank and band, filters aside.
     pub standings: Vec<Standing>,
-    /// What each project's affected households said of its urgency.
+    /// What each project's affected households said of its urgency, once
+    /// read ([`Ranked::perceive`]); empty before.
     pub perceived: Vec<Perceived>,
     pub choice: Option<Choice>,
 }
@@ -97,14 +98,28 @@ pub fn ranked(store: &Store, args: &PriorityArgs) -> Result<Ranked, Tr> {
     let choice = args
         .budget
         .map(|b| budget::choose(&projects, &input.rules, b));
-    let perceived = store.perceived(&input, &projects).map_err(said)?;
     Ok(Ranked {
         input,
         projects,
         standings,
-        perceived,
+        perceived: Vec::new(),
         choice,
     })
+}
+
+/// The most affected households (counted per survey) whose own view the
+/// terminal list reads: twice a large county's. A longer list (a
+/// province's) leaves it out and says so: reading it means reading every
+/// interview's answers, seconds at that scale; the export and the brief
+/// always read it.
+const PERCEIVED_IN_LIST: usize = 250_000;
+
+impl Ranked {
+    /// Reads what each project's affected households said of its urgency.
+    pub fn perceive(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.perceived = store.perceived(&self.input, &self.projects)?;
+        Ok(())
+    }
 }
 
 /// Says which round is ranked, on standard error beside the database's
@@ -118,13 +133,27 @@ pub(super) fn say_round(input: &PriorityInput, lang: Lang) {
 
 pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliError> {
     let store = open(db, lang)?;
+    let mut ranked = ranked(&store, args)?;
+    let pairs: usize = ranked.projects.iter().map(|p| p.households.len()).sum();
+    if pairs <= PERCEIVED_IN_LIST {
+        ranked.perceive(&store).map_err(CliError::store(db))?;
+    } else if !args.villages {
+        eprintln!(
+            "{}",
+            tr!(
+                "列表太长,没有读取农户自己认为急的比例:用 --top、--township 或 --category 缩小,或用 export priorities 导出",
+                "the list is too long to read the households' own view of urgency: narrow it with --top, --township or --category, or export priorities"
+            )
+            .get(lang)
+        );
+    }
     let Ranked {
         input,
         projects,
         standings,
         perceived,
         choice,
-    } = ranked(&store, args)?;
+    } = ranked;
     say_round(&input, lang);
     if args.villages {
         let areas = crate::report::villages::of_township(&input.areas, args.township.as_deref());

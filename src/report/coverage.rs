@@ -54,10 +54,35 @@ impl CoverageRow {
 /// The rows per `per`, in registry order (cadres by code, then name),
 /// then the total, whose first column says so.
 pub fn rows(covered: &[Covered], per: Per, lang: Lang) -> Vec<CoverageRow> {
-    let mut rows: Vec<CoverageRow> = Vec::new();
-    let mut index: HashMap<Vec<String>, usize> = HashMap::new();
-    let mut total = CoverageRow::default();
+    let mut rows = Rows::new(per);
     for c in covered {
+        rows.add(c);
+    }
+    rows.finish(lang)
+}
+
+/// Coverage rows counted household by household, so that a province's
+/// registry need not be held at once.
+pub struct Rows {
+    per: Per,
+    rows: Vec<CoverageRow>,
+    index: HashMap<Vec<String>, usize>,
+    total: CoverageRow,
+}
+
+impl Rows {
+    pub fn new(per: Per) -> Rows {
+        Rows {
+            per,
+            rows: Vec::new(),
+            index: HashMap::new(),
+            total: CoverageRow::default(),
+        }
+    }
+
+    /// Counts one household.
+    pub fn add(&mut self, c: &Covered) {
+        let (per, rows) = (self.per, &mut self.rows);
         let h = &c.household;
         // A cadre is told by the code, or by name and unit without one:
         // never by the name alone.
@@ -69,7 +94,7 @@ pub fn rows(covered: &[Covered], per: Per, lang: Lang) -> Vec<CoverageRow> {
             Per::Village => vec![h.township.clone(), h.village.clone()],
             Per::Township => vec![h.township.clone()],
         };
-        let at = *index.entry(key).or_insert_with(|| {
+        let at = *self.index.entry(key).or_insert_with(|| {
             let of = match per {
                 Per::Cadre => vec![
                     h.cadre.clone(),
@@ -97,39 +122,44 @@ pub fn rows(covered: &[Covered], per: Per, lang: Lang) -> Vec<CoverageRow> {
             }
         }
         row.add(c.visit);
-        total.add(c.visit);
+        self.total.add(c.visit);
     }
-    if per == Per::Cadre {
-        // By code; those without one by name and unit; no cadre last.
-        let order = |r: &CoverageRow| {
-            let (name, code, unit) = (&r.of[0], &r.of[1], &r.of[2]);
-            (
-                code.is_empty(),
-                name.is_empty(),
-                code.clone(),
-                name.clone(),
-                unit.clone(),
-            )
-        };
-        rows.sort_by_cached_key(order);
-        for row in &mut rows {
-            if row.of[0].is_empty() && row.of[1].is_empty() {
-                row.of[0] = match lang {
-                    Lang::Zh => "(未指定干部)",
-                    Lang::En => "(no cadre)",
+
+    /// The rows, sorted, then the total.
+    pub fn finish(self, lang: Lang) -> Vec<CoverageRow> {
+        let (per, mut rows, mut total) = (self.per, self.rows, self.total);
+        if per == Per::Cadre {
+            // By code; those without one by name and unit; no cadre last.
+            let order = |r: &CoverageRow| {
+                let (name, code, unit) = (&r.of[0], &r.of[1], &r.of[2]);
+                (
+                    code.is_empty(),
+                    name.is_empty(),
+                    code.clone(),
+                    name.clone(),
+                    unit.clone(),
+                )
+            };
+            rows.sort_by_cached_key(order);
+            for row in &mut rows {
+                if row.of[0].is_empty() && row.of[1].is_empty() {
+                    row.of[0] = match lang {
+                        Lang::Zh => "(未指定干部)",
+                        Lang::En => "(no cadre)",
+                    }
+                    .into();
                 }
-                .into();
             }
         }
+        total.of = vec![String::new(); columns(per)];
+        total.of[0] = match lang {
+            Lang::Zh => "合计",
+            Lang::En => "total",
+        }
+        .into();
+        rows.push(total);
+        rows
     }
-    total.of = vec![String::new(); columns(per)];
-    total.of[0] = match lang {
-        Lang::Zh => "合计",
-        Lang::En => "total",
-    }
-    .into();
-    rows.push(total);
-    rows
 }
 
 /// How many columns say what a row is of.

@@ -31,6 +31,19 @@ impl Store {
     /// how far its interviews of `round` (none: nothing done yet) of the
     /// questionnaires `surveys` have come. One read transaction.
     pub fn coverage(&self, round: Option<&Round>, surveys: &[&str]) -> Result<Vec<Covered>> {
+        let mut out = Vec::new();
+        self.coverage_each(round, surveys, |c| out.push(c))?;
+        Ok(out)
+    }
+
+    /// [`Store::coverage`], each household handed to `each` as it is read
+    /// rather than all kept.
+    pub fn coverage_each(
+        &self,
+        round: Option<&Round>,
+        surveys: &[&str],
+        mut each: impl FnMut(Covered),
+    ) -> Result<()> {
         self.located(|| {
             let tx = self.conn.unchecked_transaction()?;
             let round = round.map_or(0, |r| r.id);
@@ -43,7 +56,6 @@ impl Store {
                 "SELECT id, {COLUMNS} FROM household ORDER BY township, village, code"
             ))?;
             let mut rows = stmt.query([])?;
-            let mut out = Vec::new();
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
                 let has = |list: &[i64]| list.binary_search(&id).is_ok();
@@ -56,12 +68,12 @@ impl Store {
                 } else {
                     Visit::NotVisited
                 };
-                out.push(Covered {
+                each(Covered {
                     household: household_at(r, 1)?,
                     visit,
                 });
             }
-            Ok(out)
+            Ok(())
         })
     }
 }

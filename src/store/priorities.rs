@@ -50,6 +50,9 @@ pub struct PriorityInput {
     pub round: Option<super::Round>,
     /// Each area at a glance, in the order of their names.
     pub areas: Vec<AreaSummary>,
+    /// The row id of each household, in the order of `households`
+    /// (ascending).
+    pub ids: Vec<i64>,
 }
 
 impl PriorityInput {
@@ -106,6 +109,7 @@ impl Store {
                 names: Names::default(),
                 last: None,
                 done: false,
+                ids: Vec::new(),
             };
             // Row ids are dense as SQLite makes them: the largest is about the
             // count, and cheap to find. Room is made for that many at once
@@ -117,6 +121,7 @@ impl Store {
                     })?;
             let expected = usize::try_from(max_id).unwrap_or(0).min(1 << 22);
             input.households.reserve(expected);
+            reader.ids.reserve(expected);
             tally.reserve(expected);
             let households = &mut input.households;
             // Every page is read once: a small page cache is reused rather
@@ -132,6 +137,7 @@ impl Store {
                 self.tally_complete(&mut reader, households, (&versions, round), &mut tally)
             }
             .and_then(|()| reader.seek(None, households, &mut tally));
+            input.ids = std::mem::take(&mut reader.ids);
             drop(reader);
             drop(stmt);
             self.conn.pragma_update(None, "cache_size", cache)?;
@@ -177,6 +183,8 @@ struct HouseholdReader<'s> {
     /// The row id of the household read last.
     last: Option<i64>,
     done: bool,
+    /// The row id of every household read, in order.
+    ids: Vec<i64>,
 }
 
 impl HouseholdReader<'_> {
@@ -214,7 +222,9 @@ impl HouseholdReader<'_> {
             };
             tally.push(&household);
             households.push(household);
-            self.last = Some(r.get(0)?);
+            let id = r.get(0)?;
+            self.ids.push(id);
+            self.last = Some(id);
         }
     }
 }

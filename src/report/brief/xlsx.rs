@@ -46,27 +46,29 @@ pub fn write(brief: &Brief, out: impl Write + Send) -> Result<(), XlsxError> {
     projects(brief, sheet, (&bold, &percent))?;
     let sheet = book.add_worksheet().set_name(names[2])?;
     charts(brief, sheet, names[2], &bold)?;
-    let sheet = book.add_worksheet().set_name(names[3])?;
+    let sheet = book
+        .add_worksheet_with_constant_memory()?
+        .set_name(names[3])?;
     coverage(brief, sheet, &bold)?;
     let sheet = book.add_worksheet().set_name(names[4])?;
     method(brief, sheet, &bold)?;
     book.save_to_writer(out)
 }
 
-/// Writes `rows` under `headers` from `top`, the headers bold; columns
-/// made as wide as their widest text; the rows after.
-fn table(
+/// Writes `rows` under `headers` from `top`, the headers bold; returns
+/// the row after the last. Rows may be made one at a time as written.
+fn table<R: AsRef<[Value]>>(
     sheet: &mut Worksheet,
     top: u32,
-    (headers, rows): (&[String], &[Vec<Value>]),
+    (headers, rows): (&[String], impl IntoIterator<Item = R>),
     (bold, percent): (&Format, &Format),
 ) -> Result<u32, XlsxError> {
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(top, c as u16, h, bold)?;
     }
-    for (r, row) in rows.iter().enumerate() {
-        let at = top + 1 + r as u32;
-        for (c, v) in row.iter().enumerate() {
+    let mut at = top + 1;
+    for row in rows {
+        for (c, v) in row.as_ref().iter().enumerate() {
             let c = c as u16;
             match v {
                 Value::Text(t) => {
@@ -81,26 +83,31 @@ fn table(
                 Value::Empty => {}
             }
         }
+        at += 1;
     }
-    Ok(top + 1 + rows.len() as u32)
+    Ok(at)
 }
 
 /// Sets each column's width to fit its widest text (headers included).
-fn widths(sheet: &mut Worksheet, headers: &[String], rows: &[Vec<Value>]) -> Result<(), XlsxError> {
-    for (c, h) in headers.iter().enumerate() {
-        let widest = rows
-            .iter()
-            .filter_map(|r| r.get(c))
-            .map(|v| match v {
+fn widths<R: AsRef<[Value]>>(
+    sheet: &mut Worksheet,
+    headers: &[String],
+    rows: impl IntoIterator<Item = R>,
+) -> Result<(), XlsxError> {
+    let mut widest: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (c, v) in row.as_ref().iter().enumerate().take(widest.len()) {
+            let w = match v {
                 Value::Text(t) => t.width(),
                 Value::Number(n) => format!("{n}").len(),
                 Value::Percent(_) => 6,
                 Value::Empty => 0,
-            })
-            .chain([h.width()])
-            .max()
-            .unwrap_or(8);
-        sheet.set_column_width(c as u16, (widest + 2).clamp(6, MAX_WIDTH) as f64)?;
+            };
+            widest[c] = widest[c].max(w);
+        }
+    }
+    for (c, w) in widest.into_iter().enumerate() {
+        sheet.set_column_width(c as u16, (w + 2).clamp(6, MAX_WIDTH) as f64)?;
     }
     Ok(())
 }
@@ -265,12 +272,12 @@ fn projects(
         ),
         brief.say("跟进", "follow-up"),
     ]);
-    let rows: Vec<Vec<Value>> = (0..brief.projects.len())
-        .map(|i| project_row(brief, i))
-        .collect();
-    widths(sheet, &headers, &rows)?;
+    // Each row is made twice, once to measure and once to write, rather
+    // than a province's rows held at once.
+    let rows = || (0..brief.projects.len()).map(|i| project_row(brief, i));
+    widths(sheet, &headers, rows())?;
     sheet.set_freeze_panes(1, 0)?;
-    let last = table(sheet, 0, (&headers, &rows), formats)?;
+    let last = table(sheet, 0, (&headers, rows()), formats)?;
     sheet.autofilter(
         0,
         0,
@@ -456,27 +463,30 @@ fn cost_chart(
 /// 覆盖: per cadre, then per village.
 fn coverage(brief: &Brief, sheet: &mut Worksheet, bold: &Format) -> Result<(), XlsxError> {
     let percent = Format::new();
-    let rows = |list: &[CoverageRow]| -> Vec<Vec<Value>> {
-        list.iter()
-            .map(|r| {
-                r.of.iter()
-                    .map(|s| text(s.clone()))
-                    .chain(r.counts().iter().map(|&n| num(n)))
-                    .collect()
-            })
-            .collect()
-    };
-    sheet.write_string_with_format(0, 0, brief.say("按联户干部", "Per linked cadre"), bold)?;
+    // Rows made as written: a province has hundreds of thousands of cadres.
+    fn rows(list: &[CoverageRow]) -> impl Iterator<Item = Vec<Value>> + '_ {
+        list.iter().map(|r| {
+            r.of.iter()
+                .map(|s| text(s.clone()))
+                .chain(r.counts().iter().map(|&n| num(n)))
+                .collect()
+        })
+    }
     let headers = coverage_headers(Per::Cadre, brief.lang);
-    let cadres = rows(&brief.cadres);
-    widths(sheet, &headers, &cadres)?;
-    let next = table(sheet, 1, (&headers, &cadres), (bold, &percent))?;
+    // Widths first: a sheet in constant memory takes them before its rows.
+    widths(
+        sheet,
+        &headers,
+        rows(&brief.cadres).chain(rows(&brief.villages)),
+    )?;
+    sheet.write_string_with_format(0, 0, brief.say("按联户干部", "Per linked cadre"), bold)?;
+    let next = table(sheet, 1, (&headers, rows(&brief.cadres)), (bold, &percent))?;
     sheet.write_string_with_format(next + 1, 0, brief.say("按村", "Per village"), bold)?;
     let headers = coverage_headers(Per::Village, brief.lang);
     table(
         sheet,
         next + 2,
-        (&headers, &rows(&brief.villages)),
+        (&headers, rows(&brief.villages)),
         (bold, &percent),
     )?;
     Ok(())

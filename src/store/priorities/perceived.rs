@@ -13,8 +13,9 @@ use crate::priority::Project;
 
 /// The question every questionnaire ends with.
 pub const URGENCY_QUESTION: &str = "urgency";
-/// The answers to it that call the problem urgent: 比较急 (medium) or worse.
-pub const URGENT_ANSWERS: [&str; 3] = ["medium", "high", "critical"];
+/// The answers to it that call the problem urgent: 比较急 (medium) or
+/// worse, or "yes" when it is asked as a yes/no question.
+pub const URGENT_ANSWERS: [&str; 4] = ["medium", "high", "critical", "yes"];
 
 /// What the affected households of a project said of its urgency.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -32,41 +33,124 @@ impl Perceived {
     }
 }
 
-/// The answer of the interview that counts: (its time, its id, urgent).
-type Latest = (i64, i64, Option<bool>);
+/// The latest answer so far to the urgency, per household (by its place
+/// in the ranking's list) and survey (by its place in the surveys asked
+/// of): for a few households (one project's) in a map, for many in
+/// arrays over every household, 17 bytes each per survey.
+enum Latest {
+    Few(HashMap<(usize, usize), (i64, i64, i8)>),
+    All {
+        surveys: usize,
+        /// The time and id of the interview read, and what it said:
+        /// -1 no answer, 0 not urgent, 1 urgent.
+        when: Vec<i64>,
+        id: Vec<i64>,
+        said: Vec<i8>,
+    },
+}
+
+impl Latest {
+    /// Notes interview `id` of `when` saying `said`, when it is later than
+    /// the one noted for household `h` and survey `s` (and, for a few,
+    /// when the pair is wanted).
+    fn note(&mut self, (h, s): (usize, usize), (when, id): (i64, i64), said: impl FnOnce() -> i8) {
+        let slot = match self {
+            Latest::Few(map) => map.get_mut(&(h, s)).map(|(w, i, x)| (w, i, x)),
+            Latest::All {
+                surveys,
+                when,
+                id,
+                said,
+            } => {
+                let at = h * *surveys + s;
+                match (when.get_mut(at), id.get_mut(at), said.get_mut(at)) {
+                    (Some(w), Some(i), Some(x)) => Some((w, i, x)),
+                    _ => None,
+                }
+            }
+        };
+        if let Some((w, i, x)) = slot
+            && (when, id) > (*w, *i)
+        {
+            (*w, *i, *x) = (when, id, said());
+        }
+    }
+
+    /// What household `h` said in survey `s`: -1 nothing, 0 not urgent,
+    /// 1 urgent.
+    fn said(&self, h: usize, s: usize) -> i8 {
+        match self {
+            Latest::Few(map) => map.get(&(h, s)).map_or(-1, |&(_, _, x)| x),
+            Latest::All { surveys, said, .. } => said.get(h * surveys + s).copied().unwrap_or(-1),
+        }
+    }
+}
+
+/// The place of household `id` in `ids` (ascending): where row ids are
+/// dense, as SQLite makes them, found at once.
+fn place(ids: &[i64], id: i64) -> Option<usize> {
+    let guess = usize::try_from(id - ids.first()?).ok()?;
+    if ids.get(guess) == Some(&id) {
+        return Some(guess);
+    }
+    ids.binary_search(&id).ok()
+}
+
+/// At most this many households (one project's) are looked up one by
+/// one; more are read in one pass over the round's interviews.
+const FEW: usize = 500;
 
 impl Store {
     /// For each of `projects` (ranked from `input`), what its affected
     /// households said of the urgency in the interview that counts for
     /// them (the one the ranking counted: the latest complete of the
     /// round, or the latest of any status with drafts). Interviews are
-    /// read once; only the affected households' answers are kept.
+    /// read once.
     pub fn perceived(&self, input: &PriorityInput, projects: &[Project]) -> Result<Vec<Perceived>> {
         self.located(|| {
             let mut surveys: Vec<&str> = Vec::new();
-            let mut wanted: HashMap<(&str, usize), Latest> = HashMap::new();
-            for p in projects {
-                let survey = input.rules[p.rule].survey.as_str();
-                if !surveys.contains(&survey) {
-                    surveys.push(survey);
-                }
-                for &h in &p.households {
-                    wanted.insert((survey, h), (i64::MIN, i64::MIN, None));
-                }
-            }
-            if wanted.is_empty() {
-                return Ok(vec![Perceived::default(); projects.len()]);
-            }
-            self.read_urgency(input, &surveys, &mut wanted)?;
-            Ok(projects
+            let survey: Vec<usize> = projects
                 .iter()
                 .map(|p| {
-                    let survey = input.rules[p.rule].survey.as_str();
+                    let name = input.rules[p.rule].survey.as_str();
+                    surveys.iter().position(|s| *s == name).unwrap_or_else(|| {
+                        surveys.push(name);
+                        surveys.len() - 1
+                    })
+                })
+                .collect();
+            let pairs: usize = projects.iter().map(|p| p.households.len()).sum();
+            if pairs == 0 {
+                return Ok(vec![Perceived::default(); projects.len()]);
+            }
+            let mut latest = if pairs <= FEW {
+                let mut map = HashMap::new();
+                for (p, &s) in projects.iter().zip(&survey) {
+                    for &h in &p.households {
+                        map.insert((h, s), (i64::MIN, i64::MIN, -1));
+                    }
+                }
+                Latest::Few(map)
+            } else {
+                let cells = input.households.len() * surveys.len();
+                Latest::All {
+                    surveys: surveys.len(),
+                    when: vec![i64::MIN; cells],
+                    id: vec![i64::MIN; cells],
+                    said: vec![-1; cells],
+                }
+            };
+            self.read_urgency(input, &surveys, &mut latest)?;
+            Ok(projects
+                .iter()
+                .zip(&survey)
+                .map(|(p, &s)| {
                     let mut out = Perceived::default();
                     for &h in &p.households {
-                        if let Some((_, _, Some(urgent))) = wanted.get(&(survey, h)) {
+                        let said = latest.said(h, s);
+                        if said >= 0 {
                             out.answered += 1;
-                            out.urgent += i64::from(*urgent);
+                            out.urgent += i64::from(said);
                         }
                     }
                     out
@@ -74,58 +158,72 @@ impl Store {
                 .collect())
         })
     }
-}
 
-impl Store {
-    /// Fills `wanted` ((survey, household) → the latest answer so far)
-    /// from the round's interviews.
-    fn read_urgency<'i>(
+    /// Notes in `latest` what the round's interviews said of the urgency.
+    fn read_urgency(
         &self,
-        input: &'i PriorityInput,
-        surveys: &[&'i str],
-        wanted: &mut HashMap<(&'i str, usize), Latest>,
+        input: &PriorityInput,
+        surveys: &[&str],
+        latest: &mut Latest,
     ) -> Result<()> {
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        for (_, h) in wanted.keys() {
-            index.insert(&input.households[*h].code, *h);
+        // The survey of each stored version (by row id), by its place in
+        // `surveys`.
+        let mut version: Vec<Option<usize>> = Vec::new();
+        {
+            let mut stmt = self.conn.prepare("SELECT id, survey FROM snapshot")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let name = r.get_ref(1)?.as_str().unwrap_or_default();
+                let Ok(id) = usize::try_from(r.get::<_, i64>(0)?) else {
+                    continue;
+                };
+                if id >= version.len() {
+                    version.resize(id + 1, None);
+                }
+                version[id] = surveys.iter().position(|x| *x == name);
+            }
         }
-        // A few households (one project's) are looked up one by one;
-        // more, in one pass over the round's interviews.
-        const FEW: usize = 500;
-        let select = "SELECT h.code, s.survey,
-                    CASE WHEN ?2 THEN i.updated_at ELSE i.completed_at END, i.id,
-                    json_extract(i.answers, '$.' || ?3)
-             FROM interview i JOIN snapshot s ON s.id = i.snapshot_id
-             JOIN household h ON h.id = i.household_id
-             WHERE i.round_id = ?1 AND (?2 OR i.status = 'complete')";
+        // The households of a few, by row id.
+        let few: Option<Vec<i64>> = match &*latest {
+            Latest::Few(map) => {
+                let mut ids: Vec<i64> = map.keys().map(|&(h, _)| input.ids[h]).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                Some(ids)
+            }
+            Latest::All { .. } => None,
+        };
+        let select = "SELECT household_id, snapshot_id,
+                    CASE WHEN ?2 THEN updated_at ELSE completed_at END, id,
+                    json_extract(answers, '$.' || ?3)
+             FROM interview WHERE round_id = ?1 AND (?2 OR status = 'complete')";
         let (round, drafts) = (input.round_id(), input.include_drafts);
         let mut take = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
-            let code = r.get_ref(0)?.as_str().unwrap_or_default();
-            let survey = r.get_ref(1)?.as_str().unwrap_or_default();
-            let (Some(&h), Some(survey)) =
-                (index.get(code), surveys.iter().find(|s| **s == survey))
-            else {
-                return Ok(());
-            };
-            let Some(slot) = wanted.get_mut(&(*survey, h)) else {
+            let snapshot = usize::try_from(r.get::<_, i64>(1)?).ok();
+            let (Some(h), Some(&Some(s))) = (
+                place(&input.ids, r.get(0)?),
+                snapshot.and_then(|v| version.get(v)),
+            ) else {
                 return Ok(());
             };
             let when: i64 = r.get::<_, Option<i64>>(2)?.unwrap_or(i64::MIN);
-            let id: i64 = r.get(3)?;
-            if (when, id) > (slot.0, slot.1) {
-                // "Don't know" and a refusal ([dont_know], [refused])
-                // say nothing either way.
-                let answer = r.get_ref(4)?.as_str().ok().filter(|a| !a.starts_with('['));
-                *slot = (when, id, answer.map(|a| URGENT_ANSWERS.contains(&a)));
-            }
+            let answer = r.get_ref(4)?;
+            latest.note((h, s), (when, r.get(3)?), || {
+                // "Don't know" and a refusal ([dont_know], [refused]) say
+                // nothing either way.
+                match answer.as_str().ok().filter(|a| !a.starts_with('[')) {
+                    Some(a) => i8::from(URGENT_ANSWERS.contains(&a)),
+                    None => -1,
+                }
+            });
             Ok(())
         };
-        if index.len() <= FEW {
+        if let Some(ids) = few {
             let mut stmt = self
                 .conn
-                .prepare_cached(&format!("{select} AND h.code = ?4"))?;
-            for code in index.keys() {
-                let mut rows = stmt.query(params![round, drafts, URGENCY_QUESTION, code])?;
+                .prepare_cached(&format!("{select} AND household_id = ?4"))?;
+            for id in ids {
+                let mut rows = stmt.query(params![round, drafts, URGENCY_QUESTION, id])?;
                 while let Some(r) = rows.next()? {
                     take(r)?;
                 }
