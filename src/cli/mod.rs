@@ -15,6 +15,7 @@ mod package;
 mod plan;
 mod project;
 mod round;
+mod sensitivity;
 mod trend;
 mod xlsform;
 
