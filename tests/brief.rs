@@ -434,3 +434,55 @@ fn the_printed_brief_has_a_page_per_township_and_the_county_s_names_and_totals()
     let numbers: Vec<&str> = total.split_whitespace().collect();
     assert_eq!(&numbers[1..6], ["2", "7", "7", "100%", "5"], "{total}");
 }
+
+#[test]
+fn a_long_terminal_list_leaves_the_households_view_out_and_says_how_to_see_it() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("demo.db");
+    minqing(&db)
+        .args(["demo", "--households", "3000", "--seed", "7"])
+        .assert()
+        .success();
+    // Every project of 3,000 households: more than 2,000 households.
+    let all = minqing(&db).args(["priorities"]).assert().success();
+    let out = all.get_output();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("called it urgent"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("'called it urgent' is shown for lists of at most 2000 households")
+    );
+    // The first five: read household by household.
+    minqing(&db)
+        .args(["priorities", "--top", "5"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("called it urgent"));
+    // The export always has it.
+    let csv = dir.path().join("p.csv");
+    minqing(&db)
+        .args(["export", "priorities", "--plain", "--out"])
+        .arg(&csv)
+        .assert()
+        .success();
+    let rows = read_csv(&csv);
+    let filled = (1..rows.len())
+        .filter(|&r| !cell(&rows, r, "called it urgent").is_empty())
+        .count();
+    assert!(
+        filled * 10 > (rows.len() - 1) * 9,
+        "{filled} of {}",
+        rows.len() - 1
+    );
+    // Read in one pass (the export) or household by household (a short
+    // list), the first project's households said the same.
+    let share: f64 = cell(&rows, 1, "called it urgent").parse().expect("a share");
+    let top = minqing(&db)
+        .args(["priorities", "--top", "1"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&top.get_output().stdout).to_string();
+    assert!(
+        text.contains(&format!(" {:.0}% ", share * 100.0)),
+        "{share} in\n{text}"
+    );
+}

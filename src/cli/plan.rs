@@ -107,13 +107,6 @@ pub fn ranked(store: &Store, args: &PriorityArgs) -> Result<Ranked, Tr> {
     })
 }
 
-/// The most affected households (counted per survey) whose own view the
-/// terminal list reads: twice a large county's. A longer list (a
-/// province's) leaves it out and says so: reading it means reading every
-/// interview's answers, seconds at that scale; the export and the brief
-/// always read it.
-const PERCEIVED_IN_LIST: usize = 250_000;
-
 impl Ranked {
     /// Reads what each project's affected households said of its urgency.
     pub fn perceive(&mut self, store: &Store) -> Result<(), StoreError> {
@@ -134,15 +127,19 @@ pub(super) fn say_round(input: &PriorityInput, lang: Lang) {
 pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliError> {
     let store = open(db, lang)?;
     let mut ranked = ranked(&store, args)?;
-    let pairs: usize = ranked.projects.iter().map(|p| p.households.len()).sum();
-    if pairs <= PERCEIVED_IN_LIST {
+    // The households' own view, for a list of a few thousand households
+    // at most (read through the index, household by household): a longer
+    // list would read every interview of the round. The export and the
+    // brief always read it.
+    if crate::store::priorities::few_households(&ranked.projects).is_some() {
         ranked.perceive(&store).map_err(CliError::store(db))?;
     } else if !args.villages {
+        let most = crate::store::priorities::FEW_HOUSEHOLDS;
         eprintln!(
             "{}",
             tr!(
-                "列表太长,没有读取农户自己认为急的比例:用 --top、--township 或 --category 缩小,或用 export priorities 导出",
-                "the list is too long to read the households' own view of urgency: narrow it with --top, --township or --category, or export priorities"
+                "“自认为急的比例”只在列表涉及不超过 {most} 户时列出:用 --top、--township 或 --category 缩小,或用 export priorities 导出",
+                "'called it urgent' is shown for lists of at most {most} households: narrow it with --top, --township or --category, or export priorities"
             )
             .get(lang)
         );
@@ -192,7 +189,6 @@ pub fn weighted_header(method: &RankMethod) -> Tr {
         "weighted ranking (chosen by the meeting, not the documented method): {weights}"
     )
 }
-
 
 /// What the affected households said of the urgency themselves.
 pub fn perceived_text(said: &Perceived) -> Tr {
