@@ -486,3 +486,62 @@ fn a_long_terminal_list_leaves_the_households_view_out_and_says_how_to_see_it() 
         "{share} in\n{text}"
     );
 }
+
+#[test]
+fn a_shared_project_is_followed_once_under_either_rule_with_all_its_households() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = county(&dir);
+    minqing(&db)
+        .args([
+            "project",
+            "set",
+            "曼贺村",
+            "water_quality",
+            "approved",
+            "--amount",
+            "3200",
+            "--who",
+            "李主任",
+        ])
+        .assert()
+        .success();
+    // Set again under the other rule: the same project, the same record.
+    minqing(&db)
+        .args([
+            "project",
+            "set",
+            "曼贺村",
+            "water.water_illness+water_quality",
+            "funded",
+            "--who",
+            "李主任",
+        ])
+        .assert()
+        .success();
+    let out = dir.path().join("projects.csv");
+    minqing(&db)
+        .args(["export", "projects", "--plain", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = read_csv(&out);
+    assert_eq!(rows.len(), 2, "one project followed: {rows:?}");
+    assert_eq!(cell(&rows, 1, "rule"), "water.water_quality");
+    assert_eq!(cell(&rows, 1, "status"), "funded");
+    assert_eq!(cell(&rows, 1, "amount (yuan)"), "3200", "carried over");
+    // Its households: all four of the shared project, H2 once.
+    assert_eq!(cell(&rows, 1, "households"), "4");
+    assert_eq!(cell(&rows, 1, "people"), "10");
+    // The ranking shows the status on the one row of the project.
+    minqing(&db)
+        .args(["priorities", "--township", "勐烈镇"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("funded"));
+    minqing(&db)
+        .args(["project", "history", "曼贺村", "water_illness"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("approved"))
+        .stdout(predicates::str::contains("funded"));
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test. The print test of the meeting brief prints it in a real
 # browser: Chromium, poppler's pdfinfo and pdftotext, and Chinese fonts are
-# installed first from the distribution's packages when missing
-# (Debian and Ubuntu; elsewhere install them by hand).
+# installed first from Debian's packages when missing (elsewhere install
+# them by hand: Chromium as /usr/bin/chromium or /usr/bin/chromium-browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -230,7 +230,7 @@ fn followed(
     }
     Ok(projects
         .iter()
-        .map(|p| follow_of(&statuses, p, &input.rules).copied())
+        .map(|p| follow_of(&statuses, p, &input.rules, |_| true).copied())
         .collect())
 }
 

@@ -132,6 +132,12 @@ enum Data {
 fn prepare(store: &Store, args: &ExportArgs<'_>, lang: Lang) -> Result<Data, ExportError> {
     let round = args.priorities.round.as_deref();
     Ok(match args.what {
+        ExportKind::Villages if args.priorities.by == super::plan::ByArg::Group => {
+            return Err(ExportError::Usage(tr!(
+                "export villages 每村一行,按乡镇汇总可加 --by township;不能按组",
+                "export villages gives a row per village (or per township with --by township), not per group"
+            )));
+        }
         ExportKind::Priorities | ExportKind::Villages => {
             let mut ranked = ranked(store, args.priorities).map_err(ExportError::Usage)?;
             if args.what == ExportKind::Priorities {

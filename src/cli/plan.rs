@@ -153,6 +153,12 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
     } = ranked;
     say_round(&input, lang);
     if args.villages {
+        if args.by == ByArg::Group {
+            return Err(CliError::Usage(tr!(
+                "--villages 每村一行,按乡镇汇总可加 --by township;不能按组",
+                "--villages gives a row per village (or per township with --by township), not per group"
+            )));
+        }
         let areas = crate::report::villages::of_township(&input.areas, args.township.as_deref());
         let table = crate::report::villages::table(areas, &input.rules, lang);
         return Ok(super::write_stdout(&table)?);
@@ -263,8 +269,8 @@ fn priorities_table(
             Lang::En => "follow-up",
         });
         for (row, p) in rows.iter_mut().zip(projects) {
-            let text = crate::store::project::follow_of(follow, p, &input.rules);
-            row.push(Cow::Owned(text.cloned().unwrap_or_default()));
+            let text = crate::store::project::follow_of(follow, p, &input.rules, |(s, _)| *s);
+            row.push(Cow::Owned(text.map(|(_, t)| t.clone()).unwrap_or_default()));
         }
     }
     let right: Vec<usize> = (0..columns.len())
@@ -446,6 +452,8 @@ fn find_project<'p>(
     village: &str,
     need: &str,
 ) -> Result<(usize, &'p Project), Tr> {
+    // A shared project's id (`survey.a+b`) names it by its first rule.
+    let need = need.split('+').next().unwrap_or(need);
     let (survey_filter, need_name) = match need.split_once('.') {
         Some((s, n)) => (Some(s), n),
         None => (None, need),

@@ -6,6 +6,7 @@ use std::path::Path;
 use super::{CliError, Open, ProjectCommand, open_db};
 use crate::i18n::{Lang, Tr};
 use crate::priority::Rule;
+use crate::priority::shared::partners;
 use crate::report::table;
 use crate::store::project::{FollowNote, Followed, NewChange, ProjectKey, Status};
 use crate::store::{Store, StoreError};
@@ -20,6 +21,39 @@ pub struct SetArgs<'a> {
     pub date: Option<&'a str>,
     pub note: Option<&'a str>,
     pub who: Option<&'a str>,
+}
+
+/// The rule `need` names (`rule`, `survey.rule`, or a shared project's
+/// id `survey.a+b`), with every rule.
+fn need_rule(store: &Store, need: &str) -> Result<(Vec<Rule>, Rule), Tr> {
+    let said = |e: StoreError| e.at(store.path()).message();
+    // A shared project's id (`survey.a+b`) names it by its first rule.
+    let need = need.split('+').next().unwrap_or(need);
+    let (survey, rule_name) = match need.split_once('.') {
+        Some((s, n)) => (Some(s), n),
+        None => (None, need),
+    };
+    let rules = store.rules().map_err(said)?;
+    let matching: Vec<&Rule> = rules
+        .iter()
+        .filter(|r| r.name == rule_name && survey.is_none_or(|s| r.survey == s))
+        .collect();
+    let rule = match matching.as_slice() {
+        [one] => (*one).clone(),
+        [] => {
+            return Err(tr!(
+                "没有需求规则 {need};minqing priorities 列出各项目的规则",
+                "there is no need rule {need}; minqing priorities lists each project's rule"
+            ));
+        }
+        _ => {
+            return Err(tr!(
+                "有几份问卷都有规则 {need};请写成 问卷.规则",
+                "more than one questionnaire has a rule {need}; write survey.rule"
+            ));
+        }
+    };
+    Ok((rules, rule))
 }
 
 /// The project `village` × `need` of `round` (else the round ranked): the
@@ -62,38 +96,26 @@ pub fn project_key(
             ));
         }
     };
-    let (survey, rule_name) = match need.split_once('.') {
-        Some((s, n)) => (Some(s), n),
-        None => (None, need),
-    };
-    let rules = store.rules().map_err(said)?;
-    let matching: Vec<&Rule> = rules
-        .iter()
-        .filter(|r| r.name == rule_name && survey.is_none_or(|s| r.survey == s))
-        .collect();
-    let rule = match matching.as_slice() {
-        [one] => (*one).clone(),
-        [] => {
-            return Err(tr!(
-                "没有需求规则 {need};minqing priorities 列出各项目的规则",
-                "there is no need rule {need}; minqing priorities lists each project's rule"
-            ));
-        }
-        _ => {
-            return Err(tr!(
-                "有几份问卷都有规则 {need};请写成 问卷.规则",
-                "more than one questionnaire has a rule {need}; write survey.rule"
-            ));
-        }
-    };
-    let key = ProjectKey {
-        round: round.name,
+    let (rules, rule) = need_rule(store, need)?;
+    let key_of = |rule: &Rule| ProjectKey {
+        round: round.name.clone(),
         township: place.township.clone(),
         village: place.village.clone(),
         survey: rule.survey.clone(),
         rule: rule.name.clone(),
     };
-    Ok((key, rule))
+    // A project that rules share is followed under one of them: the one
+    // it already has changes under in the round, if any.
+    let at = rules
+        .iter()
+        .position(|r| r.survey == rule.survey && r.name == rule.name);
+    for other in at.map_or_else(Vec::new, |r| partners(&rules, r)) {
+        let key = key_of(&rules[other]);
+        if !store.project_history(&key).map_err(said)?.is_empty() {
+            return Ok((key, rules[other].clone()));
+        }
+    }
+    Ok((key_of(&rule), rule))
 }
 
 /// `project set`.
@@ -380,8 +402,9 @@ pub fn summary(db: &Path, lang: Lang) -> Result<(), CliError> {
     ))?)
 }
 
-/// The follow-up of projects, by (township, village, survey, rule).
-pub type Follow = std::collections::HashMap<(String, String, String, String), String>;
+/// The follow-up of projects, by (township, village, survey, rule):
+/// whether it is a status of the round, and what to show.
+pub type Follow = std::collections::HashMap<(String, String, String, String), (bool, String)>;
 
 /// What the follow-up says of each project of the ranking's round, by
 /// (township, village, survey, rule): its status there, or that a project
@@ -399,8 +422,10 @@ pub fn follow_texts(
         .into_iter()
         .map(|(key, note)| {
             let text = match note {
-                FollowNote::Status { status, .. } => status.name().get(lang).to_string(),
-                FollowNote::DoneEarlier { round } => format!("{} ({round})", flag_text(lang)),
+                FollowNote::Status { status, .. } => (true, status.name().get(lang).to_string()),
+                FollowNote::DoneEarlier { round } => {
+                    (false, format!("{} ({round})", flag_text(lang)))
+                }
             };
             (key, text)
         })

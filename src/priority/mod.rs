@@ -15,7 +15,7 @@ mod filter;
 mod method;
 mod order;
 mod reading;
-mod shared;
+pub mod shared;
 pub mod trend;
 pub mod uncertainty;
 

@@ -7,6 +7,24 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Household, Project, Rule};
 
+/// Whether rules `a` and `b` share a project: of the same questionnaire
+/// and category, naming the same project, neither counted per person.
+pub fn share(a: &Rule, b: &Rule) -> bool {
+    a.survey == b.survey
+        && a.category == b.category
+        && !a.per_person
+        && !b.per_person
+        && a.project.is_some()
+        && a.project == b.project
+}
+
+/// The rules (by index) that share rule `r`'s project, `r` first.
+pub fn partners(rules: &[Rule], r: usize) -> Vec<usize> {
+    let mut out = vec![r];
+    out.extend((0..rules.len()).filter(|&o| o != r && share(&rules[r], &rules[o])));
+    out
+}
+
 /// The groups of rules that share a project, and the households where a
 /// rule of a group cannot be told, per area.
 pub(super) struct Shared {
@@ -103,7 +121,15 @@ impl Shared {
             if list.len() < 2 {
                 continue;
             }
-            let merged = self.merged(&list, projects, households, rules, |r| surveyed(area, r));
+            // n over every rule of the group, as the unknown households are:
+            // a household asked only a rule that did not fire here still
+            // counts in both.
+            let members: Vec<usize> = (0..self.group_of.len())
+                .filter(|&r| self.group_of[r] == Some(group))
+                .collect();
+            let merged = self.merged(&list, projects, households, rules, || {
+                surveyed(area, &members)
+            });
             let unknown = &self.unknown[area * self.groups + group];
             let affected: HashSet<usize> = merged.households.iter().copied().collect();
             let untold: HashSet<u32> = unknown
@@ -138,7 +164,7 @@ impl Shared {
         projects: &[Project],
         households: &[Household],
         rules: &[Rule],
-        surveyed: impl Fn(&[usize]) -> i64,
+        surveyed: impl Fn() -> i64,
     ) -> Project {
         let mut fired: Vec<usize> = list.iter().map(|&i| projects[i].rule).collect();
         fired.sort_unstable();
@@ -163,7 +189,7 @@ impl Shared {
             area: first.area.clone(),
             rule: lead,
             also: fired.iter().copied().filter(|&r| r != lead).collect(),
-            surveyed: surveyed(&fired),
+            surveyed: surveyed(),
             registered: first.registered,
             people: union.iter().map(|&h| households[h].members).sum(),
             phase: list
@@ -241,6 +267,41 @@ mod tests {
         let b: Vec<&Project> = projects.iter().filter(|p| p.area.village == "B").collect();
         assert_eq!(b.len(), 1);
         assert_eq!((b[0].rule, b[0].also.len(), b[0].affected()), (1, 0, 1));
+    }
+
+    #[test]
+    fn the_share_of_a_shared_project_counts_every_household_asked_any_of_its_rules() {
+        let rules = vec![
+            rule("illness", 5, "treatment", 800.0),
+            rule("cloudy", 3, "treatment", 600.0),
+            rule("smell", 3, "treatment", 600.0),
+        ];
+        let households: Vec<Household> = (1..=6)
+            .map(|n| Household {
+                code: format!("h{n}").into(),
+                township: "t".into(),
+                village: "A".into(),
+                group: "".into(),
+                members: 1,
+            })
+            .collect();
+        let mut tally = Tally::of(&households, &rules, By::Village);
+        // h1–h5 answered a version with every rule; h6 an older one that
+        // asks only about the smell, and could not tell.
+        tally.add_asked(0, &[0, 1, 2], &[0]);
+        tally.add_asked(1, &[0, 1, 2], &[1]);
+        for h in 2..5 {
+            tally.add_asked(h, &[0, 1, 2], &[]);
+        }
+        tally.add_asked(5, &[2], &[]);
+        tally.add_detail(5, 2, 0, true);
+        let projects = tally.rank(&households);
+        assert_eq!(projects.len(), 1);
+        let p = &projects[0];
+        assert_eq!((p.rule, p.also.clone()), (0, vec![1]));
+        // Six asked about the project, one of them cannot tell: 2 of 5.
+        assert_eq!((p.surveyed, p.unknown, p.affected()), (6, 1, 2));
+        assert!((p.share() - 0.4).abs() < 1e-9);
     }
 
     #[test]

@@ -217,3 +217,34 @@ impl AffectedThen {
             .unwrap_or(0)
     }
 }
+
+/// What became of a project's households when rules share it (`rows`:
+/// the trend rows of its rules in one area): a household counts once,
+/// affected then when any rule was, affected now when any is; resolved
+/// only when every rule it was affected by was asked again.
+pub fn combined(rows: &[&TrendRow]) -> Vec<(usize, Change)> {
+    let mut by_household: HashMap<usize, Vec<Change>> = HashMap::new();
+    for row in rows {
+        for &(h, change) in &row.households {
+            by_household.entry(h).or_default().push(change);
+        }
+    }
+    let mut out: Vec<(usize, Change)> = by_household
+        .into_iter()
+        .map(|(h, changes)| {
+            let then = changes.iter().any(|c| *c != Change::New);
+            let now = changes
+                .iter()
+                .any(|c| matches!(c, Change::Persisting | Change::New));
+            let change = match (then, now) {
+                (true, true) => Change::Persisting,
+                (false, _) => Change::New,
+                (true, false) if changes.contains(&Change::NotResurveyed) => Change::NotResurveyed,
+                (true, false) => Change::Resolved,
+            };
+            (h, change)
+        })
+        .collect();
+    out.sort_unstable_by_key(|&(h, _)| h);
+    out
+}

@@ -19,7 +19,9 @@ use std::path::Path;
 use std::rc::Rc;
 
 pub use explain::{ExplainRow, Explanation};
-pub use perceived::{FEW_HOUSEHOLDS, Perceived, URGENCY_QUESTION, URGENT_ANSWERS, few_households};
+pub use perceived::{
+    CALM_ANSWERS, FEW_HOUSEHOLDS, Perceived, URGENCY_QUESTION, URGENT_ANSWERS, few_households,
+};
 pub use trend::TrendInput;
 
 use self::counted::{Chunk, read_counted};

@@ -404,7 +404,8 @@ impl Store {
         later: Option<&super::Round>,
         list: &[&ProjectChange],
     ) -> Result<Vec<Followed>> {
-        use crate::priority::trend::{Change, trend};
+        use crate::priority::shared::partners;
+        use crate::priority::trend::{Change, combined, trend};
         let input = self.trend_input(round, later.unwrap_or(round))?;
         let rows = trend(
             &input.households,
@@ -430,29 +431,43 @@ impl Store {
             .iter()
             .map(|c| {
                 let k = &c.key;
-                let key = (
-                    k.township.as_str(),
-                    k.village.as_str(),
-                    k.survey.as_str(),
-                    k.rule.as_str(),
-                );
-                let row = index.get(&key).map(|&i| &rows[i]);
-                let people = row.map_or(0, |r| {
-                    r.households
-                        .iter()
-                        .filter(|(_, change)| *change != Change::New)
-                        .map(|&(h, _)| input.households[h].members)
-                        .sum()
-                });
+                // The rows of the project's rules: its own, and those of
+                // the rules that share its project, each household once.
+                let own = input
+                    .rules
+                    .iter()
+                    .position(|r| r.survey == k.survey && r.name == k.rule);
+                let rules = own.map_or_else(Vec::new, |r| partners(&input.rules, r));
+                let found: Vec<&crate::priority::trend::TrendRow> = rules
+                    .iter()
+                    .filter_map(|&r| {
+                        let rule = &input.rules[r];
+                        let key = (
+                            k.township.as_str(),
+                            k.village.as_str(),
+                            rule.survey.as_str(),
+                            rule.name.as_str(),
+                        );
+                        index.get(&key).map(|&i| &rows[i])
+                    })
+                    .collect();
+                let households = combined(&found);
+                let count =
+                    |change: Change| households.iter().filter(|(_, c)| *c == change).count() as i64;
+                let then: Vec<usize> = households
+                    .iter()
+                    .filter(|(_, change)| *change != Change::New)
+                    .map(|&(h, _)| h)
+                    .collect();
                 Followed {
                     change: (*c).clone(),
-                    households: row.map_or(0, |r| r.then),
-                    people,
+                    households: then.len() as i64,
+                    people: then.iter().map(|&h| input.households[h].members).sum(),
                     later: later.map(|l| Later {
                         round: l.name.clone(),
-                        resolved: row.map_or(0, |r| r.resolved),
-                        persisting: row.map_or(0, |r| r.persisting),
-                        not_resurveyed: row.map_or(0, |r| r.not_resurveyed),
+                        resolved: count(Change::Resolved),
+                        persisting: count(Change::Persisting),
+                        not_resurveyed: count(Change::NotResurveyed),
                     }),
                 }
             })
@@ -475,21 +490,28 @@ pub enum FollowNote {
 pub type PlaceRule = (String, String, String, String);
 
 /// What `follow` holds for `project`: under its rule, or under another
-/// rule that shares the project.
+/// rule that shares the project; of several, the first that `first`
+/// prefers (a status of the round before a flag of an earlier round),
+/// else the first found.
 pub fn follow_of<'f, V>(
     follow: &'f HashMap<PlaceRule, V>,
     project: &crate::priority::Project,
     rules: &[crate::priority::Rule],
+    first: impl Fn(&V) -> bool,
 ) -> Option<&'f V> {
-    project.rules().find_map(|r| {
-        let rule = &rules[r];
-        follow.get(&(
-            project.area.township.clone(),
-            project.area.village.clone(),
-            rule.survey.clone(),
-            rule.name.clone(),
-        ))
-    })
+    let found: Vec<&V> = project
+        .rules()
+        .filter_map(|r| {
+            let rule = &rules[r];
+            follow.get(&(
+                project.area.township.clone(),
+                project.area.village.clone(),
+                rule.survey.clone(),
+                rule.name.clone(),
+            ))
+        })
+        .collect();
+    found.iter().find(|v| first(v)).or(found.first()).copied()
 }
 
 impl Store {

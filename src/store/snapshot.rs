@@ -11,10 +11,6 @@ use super::{Result, Store, StoreError, now_ms};
 use crate::survey::{self, Survey};
 
 impl Store {
-    /// Stores the snapshot of `survey` the first time its version is used
-    /// and returns its id. The same id and version with different content
-    /// is refused: old interviews must keep reading the text they were
-    /// answered with.
     /// (questionnaire, version) of every version stored, by questionnaire
     /// then as stored.
     pub fn versions_stored(&self) -> Result<Vec<(String, String)>> {
@@ -27,6 +23,10 @@ impl Store {
         })
     }
 
+    /// Stores the snapshot of `survey` the first time its version is used
+    /// and returns its id. The same id and version with different content
+    /// is refused: old interviews must keep reading the text they were
+    /// answered with.
     pub fn register_survey(&self, survey: &Survey) -> Result<i64> {
         self.located(|| {
             let hash = content_hash(&survey.source);

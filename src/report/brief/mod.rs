@@ -34,7 +34,7 @@ pub struct Brief {
     pub standings: Vec<Standing>,
     pub perceived: Vec<Perceived>,
     /// Per project: households affected now minus in the round before
-    /// (`None`: no round before, or not a project then).
+    /// (a project none then counts from 0; `None`: no round before).
     pub trend: Vec<Option<i64>>,
     /// Per project: its follow-up status in the round, and the amount.
     pub follow: Vec<Option<Followed>>,

@@ -1,6 +1,6 @@
-//! The household's own view beside the measured need: every questionnaire
-//! ends with how urgent the household finds the problem (a single choice
-//! named `urgency`). For each project, the share of its affected
+//! The household's own view beside the measured need: near its end every
+//! questionnaire asks how urgent the household finds the problem (a
+//! single choice named `urgency`). For each project, the share of its affected
 //! households that called it urgent.
 
 use std::collections::HashMap;
@@ -16,6 +16,10 @@ pub const URGENCY_QUESTION: &str = "urgency";
 /// The answers to it that call the problem urgent: 比较急 (medium) or
 /// worse, or "yes" when it is asked as a yes/no question.
 pub const URGENT_ANSWERS: [&str; 4] = ["medium", "high", "critical", "yes"];
+/// The answers that say it is not: not a problem, or not urgent. Any
+/// other answer (a questionnaire's own choice names) says nothing either
+/// way rather than "not urgent".
+pub const CALM_ANSWERS: [&str; 3] = ["none", "low", "no"];
 
 /// What the affected households of a project said of its urgency.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -187,19 +191,15 @@ impl Store {
     ) -> Result<()> {
         // The survey of each stored version (by row id), by its place in
         // `surveys`.
-        let mut version: Vec<Option<usize>> = Vec::new();
+        let mut version: HashMap<i64, usize> = HashMap::new();
         {
             let mut stmt = self.conn.prepare("SELECT id, survey FROM snapshot")?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let name = r.get_ref(1)?.as_str().unwrap_or_default();
-                let Ok(id) = usize::try_from(r.get::<_, i64>(0)?) else {
-                    continue;
-                };
-                if id >= version.len() {
-                    version.resize(id + 1, None);
+                if let Some(s) = surveys.iter().position(|x| *x == name) {
+                    version.insert(r.get(0)?, s);
                 }
-                version[id] = surveys.iter().position(|x| *x == name);
             }
         }
         // The households of a few, by row id.
@@ -214,25 +214,25 @@ impl Store {
         };
         let select = "SELECT household_id, snapshot_id,
                     CASE WHEN ?2 THEN updated_at ELSE completed_at END, id,
-                    json_extract(answers, '$.' || ?3)
+                    CASE WHEN json_valid(answers) THEN json_extract(answers, '$.' || ?3) END
              FROM interview WHERE round_id = ?1 AND (?2 OR status = 'complete')";
         let (round, drafts) = (input.round_id(), input.include_drafts);
         let mut take = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
-            let snapshot = usize::try_from(r.get::<_, i64>(1)?).ok();
-            let (Some(h), Some(&Some(s))) = (
+            let (Some(h), Some(&s)) = (
                 place(&input.ids, r.get(0)?),
-                snapshot.and_then(|v| version.get(v)),
+                version.get(&r.get::<_, i64>(1)?),
             ) else {
                 return Ok(());
             };
             let when: i64 = r.get::<_, Option<i64>>(2)?.unwrap_or(i64::MIN);
             let answer = r.get_ref(4)?;
             latest.note((h, s), (when, r.get(3)?), || {
-                // "Don't know" and a refusal ([dont_know], [refused]) say
-                // nothing either way.
-                match answer.as_str().ok().filter(|a| !a.starts_with('[')) {
-                    Some(a) => i8::from(URGENT_ANSWERS.contains(&a)),
-                    None => -1,
+                // "Don't know" and a refusal ([dont_know], [refused]), and
+                // answers of unknown names, say nothing either way.
+                match answer.as_str() {
+                    Ok(a) if URGENT_ANSWERS.contains(&a) => 1,
+                    Ok(a) if CALM_ANSWERS.contains(&a) => 0,
+                    _ => -1,
                 }
             });
             Ok(())

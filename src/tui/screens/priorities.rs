@@ -218,7 +218,8 @@ impl Priorities {
             (Status::Done, Lang::En) => "done",
             (Status::Dropped, Lang::En) => "drop",
         };
-        match crate::store::project::follow_of(&self.follow, project, &self.input.rules) {
+        let status = |n: &FollowNote| matches!(n, FollowNote::Status { .. });
+        match crate::store::project::follow_of(&self.follow, project, &self.input.rules, status) {
             Some(FollowNote::Status { status }) => short(*status).to_string(),
             Some(FollowNote::DoneEarlier { .. }) => format!("{}!", short(Status::Done)),
             None => String::new(),
@@ -235,18 +236,19 @@ impl Priorities {
         };
         let project = &self.projects[i];
         // A project rules share is followed under the rule that has a
-        // status already, else its most severe rule.
+        // status in the round already, else its most severe rule.
         let rules = &self.input.rules;
         let rule = project
             .rules()
             .map(|r| &rules[r])
             .find(|r| {
-                self.follow.contains_key(&(
+                let key = (
                     project.area.township.clone(),
                     project.area.village.clone(),
                     r.survey.clone(),
                     r.name.clone(),
-                ))
+                );
+                matches!(self.follow.get(&key), Some(FollowNote::Status { .. }))
             })
             .unwrap_or(&rules[project.rule]);
         let key = ProjectKey {
