@@ -545,3 +545,81 @@ fn a_shared_project_is_followed_once_under_either_rule_with_all_its_households()
         .stdout(predicates::str::contains("approved"))
         .stdout(predicates::str::contains("funded"));
 }
+
+#[test]
+fn the_workbook_of_two_rounds_holds_the_follow_up_and_the_change_since_the_round_before() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("demo.db");
+    minqing(&db)
+        .args([
+            "demo",
+            "--households",
+            "800",
+            "--rounds",
+            "2",
+            "--seed",
+            "3",
+        ])
+        .assert()
+        .success();
+    let summary_total = |path: &std::path::Path| -> Vec<Data> {
+        let mut book: Xlsx<_> = open_workbook(path).expect("workbook");
+        let sheet = book.worksheet_range("Summary").expect("summary");
+        sheet
+            .rows()
+            .find(|r| r.first() == Some(&Data::String("total".into())))
+            .expect("total line")
+            .to_vec()
+    };
+    // The first round's brief: the joint meeting's statuses, counted
+    // onwards (a funded project was approved, a done one funded).
+    let first = dir.path().join("first.xlsx");
+    minqing(&db)
+        .args(["report", "--round", "2025年度", "--out"])
+        .arg(&first)
+        .assert()
+        .success();
+    let total = summary_total(&first);
+    let (approved, funded, done) = (&total[7], &total[8], &total[9]);
+    assert_eq!(done, &Data::Float(25.0), "{total:?}");
+    assert_eq!(funded, &Data::Float(30.0), "{total:?}");
+    assert_eq!(approved, &Data::Float(40.0), "{total:?}");
+    assert!(
+        matches!(total[11], Data::Float(a) if a > 0.0),
+        "approved amounts: {total:?}"
+    );
+    // The second round's: the change since the first on the projects,
+    // and the projects done then whose households are still in need.
+    let second = dir.path().join("second.xlsx");
+    minqing(&db)
+        .args(["report", "--out"])
+        .arg(&second)
+        .assert()
+        .success();
+    let mut book: Xlsx<_> = open_workbook(&second).expect("workbook");
+    let projects = book.worksheet_range("Projects").expect("projects");
+    let header: Vec<String> = projects
+        .rows()
+        .next()
+        .expect("header")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let rows: Vec<&[Data]> = projects.rows().skip(1).collect();
+    let changes = rows
+        .iter()
+        .filter(|r| {
+            matches!(
+                r[col("change since the round before (households)")],
+                Data::Float(_)
+            )
+        })
+        .count();
+    assert_eq!(changes, rows.len(), "every project has its change");
+    assert!(
+        rows.iter().any(|r| matches!(&r[col("follow-up")], Data::String(s) if s.starts_with("done, need persists (2025年度)"))),
+        "a project done in the first round, still in need"
+    );
+}

@@ -15,7 +15,7 @@ use crate::report::coverage::{CoverageRow, Per, Rows};
 use crate::report::csv_out::{ExportError, write_file};
 use crate::store::Store;
 use crate::store::priorities::PriorityInput;
-use crate::store::project::follow_of;
+use crate::store::project::{FollowNote, follow_of};
 use crate::survey::Mode;
 use crate::tr;
 
@@ -159,6 +159,7 @@ fn gather(
     };
     let trend = since(store, before.as_ref(), (&projects, rules))?;
     let follow = followed(store, &input, &projects)?;
+    let done_earlier = done_earlier(store, &input, &projects)?;
     let method = RankMethod {
         weights: args
             .weights
@@ -185,6 +186,7 @@ fn gather(
         perceived,
         trend,
         follow,
+        done_earlier,
         cadres,
         villages,
         input,
@@ -257,4 +259,27 @@ fn coverage(
         }
     })?;
     Ok((cadres.finish(lang), villages.finish(lang)))
+}
+
+/// Per project: the earlier round in which it was done, when this round
+/// still finds its households in need.
+fn done_earlier(
+    store: &Store,
+    input: &PriorityInput,
+    projects: &[Project],
+) -> Result<Vec<Option<String>>, ExportError> {
+    Ok(match &input.round {
+        Some(round) => {
+            let notes = store.follow_notes(round)?;
+            let earlier = |n: &FollowNote| matches!(n, FollowNote::DoneEarlier { .. });
+            projects
+                .iter()
+                .map(|p| match follow_of(&notes, p, &input.rules, earlier) {
+                    Some(FollowNote::DoneEarlier { round }) => Some(round.clone()),
+                    _ => None,
+                })
+                .collect()
+        }
+        None => vec![None; projects.len()],
+    })
 }

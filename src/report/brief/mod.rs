@@ -38,6 +38,9 @@ pub struct Brief {
     pub trend: Vec<Option<i64>>,
     /// Per project: its follow-up status in the round, and the amount.
     pub follow: Vec<Option<Followed>>,
+    /// Per project: the earlier round in which it was done, when this
+    /// round still finds its households in need.
+    pub done_earlier: Vec<Option<String>>,
     /// Coverage per cadre and per village, a total last.
     pub cadres: Vec<CoverageRow>,
     pub villages: Vec<CoverageRow>,
@@ -220,7 +223,14 @@ impl Brief {
 
     /// The follow-up status in words.
     pub fn status_text(&self, i: usize) -> String {
-        self.follow[i].map_or(String::new(), |(s, _)| s.name().get(self.lang).to_string())
+        match (self.follow[i], &self.done_earlier[i]) {
+            (Some((s, _)), _) => s.name().get(self.lang).to_string(),
+            (None, Some(round)) => format!(
+                "{}({round})",
+                self.say("已完工但仍存在", "done, need persists ")
+            ),
+            (None, None) => String::new(),
+        }
     }
 
     /// The trend in words: `+3`, `−2`, `0`, or empty.
