@@ -115,18 +115,7 @@ fn gather(
     (args, surveys): (&ReportCommand, Option<&Path>),
     lang: Lang,
 ) -> Result<Brief, ExportError> {
-    let priority_args = PriorityArgs {
-        by: ByArg::Village,
-        category: None,
-        township: args.township.clone(),
-        top: None,
-        include_drafts: false,
-        round: args.round.clone(),
-        sensitivity: false,
-        weights: args.weights.clone(),
-        villages: false,
-        budget: None,
-    };
+    let priority_args = priority_args(args);
     // Coverage first: the registry it reads is let go before the ranking
     // reads the households again.
     let (cadres, villages) = coverage(
@@ -282,4 +271,21 @@ fn done_earlier(
         }
         None => vec![None; projects.len()],
     })
+}
+
+/// The ranking the brief shows: every project of the round (of the
+/// township, when limited), by village, maybe weighted.
+fn priority_args(args: &ReportCommand) -> PriorityArgs {
+    PriorityArgs {
+        by: ByArg::Village,
+        category: None,
+        township: args.township.clone(),
+        top: None,
+        include_drafts: false,
+        round: args.round.clone(),
+        sensitivity: false,
+        weights: args.weights.clone(),
+        villages: false,
+        budget: None,
+    }
 }
