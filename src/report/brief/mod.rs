@@ -233,16 +233,6 @@ impl Brief {
         }
     }
 
-    /// The trend in words: `+3`, `−2`, `0`, or empty.
-    pub fn trend_text(&self, i: usize) -> String {
-        match self.trend[i] {
-            Some(n) if n > 0 => format!("+{n}"),
-            Some(n) if n < 0 => format!("−{}", -n),
-            Some(_) => "0".into(),
-            None => String::new(),
-        }
-    }
-
     /// A title line: what, which round, where.
     pub fn title(&self) -> String {
         let mut title = self
