@@ -38,45 +38,26 @@ pub(super) struct Shared {
 }
 
 impl Shared {
-    /// Rules share a project when they are of the same questionnaire and
-    /// category and name the same project. A rule counted per person is
-    /// never merged: its cost and persons are counted per row.
+    /// The groups of the rules that share a project ([`share`]).
     pub(super) fn new(rules: &[Rule]) -> Shared {
-        let mut keys: Vec<(&str, &str, &super::Label)> = Vec::new();
-        let mut first_of: Vec<Option<usize>> = Vec::with_capacity(rules.len());
-        let mut count: Vec<usize> = Vec::new();
-        for r in rules {
-            let key = r
-                .project
-                .as_ref()
-                .filter(|_| !r.per_person)
-                .map(|label| (r.survey.as_str(), r.category.as_str(), label));
-            first_of.push(key.map(|key| match keys.iter().position(|k| *k == key) {
-                Some(i) => {
-                    count[i] += 1;
-                    i
-                }
-                None => {
-                    keys.push(key);
-                    count.push(1);
-                    keys.len() - 1
-                }
-            }));
-        }
-        // Only keys with two rules or more make groups, numbered from 0.
-        let mut number = vec![None; keys.len()];
+        // Each rule's group is its first partner's; only rules with a
+        // partner make groups, numbered from 0.
+        let mut group_of: Vec<Option<usize>> = vec![None; rules.len()];
         let mut groups = 0;
-        for (i, &n) in count.iter().enumerate() {
-            if n > 1 {
-                number[i] = Some(groups);
+        for r in 0..rules.len() {
+            if group_of[r].is_some() {
+                continue;
+            }
+            let members = partners(rules, r);
+            if members.len() > 1 {
+                for &m in &members {
+                    group_of[m] = Some(groups);
+                }
                 groups += 1;
             }
         }
         Shared {
-            group_of: first_of
-                .into_iter()
-                .map(|k| k.and_then(|k| number[k]))
-                .collect(),
+            group_of,
             groups,
             unknown: Vec::new(),
         }
