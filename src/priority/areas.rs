@@ -33,6 +33,11 @@ impl AreaSummary {
         }
     }
 
+    /// Few households surveyed, or fewer than half of those registered.
+    pub fn low_reliability(&self) -> bool {
+        super::low_reliability(self.surveyed, self.registered)
+    }
+
     /// The phase of `category`, when surveyed here.
     pub fn phase(&self, category: &str) -> Option<u8> {
         self.phases
@@ -40,6 +45,18 @@ impl AreaSummary {
             .find(|(c, _)| c == category)
             .map(|&(_, p)| p)
     }
+}
+
+/// How many of `areas` are at each phase of `category`, 1 to 5 (those
+/// not surveyed for it left out).
+pub fn at_each_phase<'a>(areas: impl Iterator<Item = &'a AreaSummary>, category: &str) -> [i64; 5] {
+    let mut counts = [0; 5];
+    for a in areas {
+        if let Some(p) = a.phase(category) {
+            counts[usize::from(p.clamp(1, 5)) - 1] += 1;
+        }
+    }
+    counts
 }
 
 impl Tally<'_> {

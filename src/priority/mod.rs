@@ -19,7 +19,7 @@ pub mod shared;
 pub mod trend;
 pub mod uncertainty;
 
-pub use areas::{AreaSummary, URGENT_SEVERITY};
+pub use areas::{AreaSummary, URGENT_SEVERITY, at_each_phase};
 pub use filter::Filter;
 pub use method::RankMethod;
 use order::sort_projects;
@@ -164,8 +164,13 @@ impl Project {
 
     /// Few surveyed households, or fewer than half of the registered ones.
     pub fn low_reliability(&self) -> bool {
-        self.surveyed < MIN_SURVEYED || self.surveyed * 2 < self.registered
+        low_reliability(self.surveyed, self.registered)
     }
+}
+
+/// Few households surveyed, or fewer than half of those registered.
+pub fn low_reliability(surveyed: i64, registered: i64) -> bool {
+    surveyed < MIN_SURVEYED || surveyed * 2 < registered
 }
 
 /// Counts households as their interviews arrive, one at a time, so that a

@@ -9,7 +9,7 @@ pub mod xlsx;
 
 use crate::i18n::Lang;
 use crate::priority::uncertainty::Standing;
-use crate::priority::{AreaSummary, Project, category_name};
+use crate::priority::{AreaSummary, Project, at_each_phase, category_name};
 use crate::report::coverage::CoverageRow;
 use crate::store::priorities::{Perceived, PriorityInput};
 use crate::store::project::Status;
@@ -170,16 +170,10 @@ impl Brief {
         self.categories()
             .into_iter()
             .map(|c| {
-                let mut counts = [0i64; 5];
-                for a in self
+                let areas = self
                     .areas()
-                    .filter(|a| township.is_none_or(|t| a.area.township == t))
-                {
-                    if let Some(p) = a.phase(c) {
-                        counts[usize::from(p.clamp(1, 5)) - 1] += 1;
-                    }
-                }
-                (c, counts)
+                    .filter(|a| township.is_none_or(|t| a.area.township == t));
+                (c, at_each_phase(areas, c))
             })
             .collect()
     }
@@ -212,7 +206,7 @@ impl Brief {
     pub fn unreliable(&self, township: Option<&str>) -> Vec<&AreaSummary> {
         self.areas()
             .filter(|a| township.is_none_or(|t| a.area.township == t))
-            .filter(|a| a.surveyed < crate::priority::MIN_SURVEYED || a.surveyed * 2 < a.registered)
+            .filter(|a| a.low_reliability())
             .collect()
     }
 

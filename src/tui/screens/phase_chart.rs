@@ -10,7 +10,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup};
 
 use crate::i18n::Lang;
-use crate::priority::{AreaSummary, category_name};
+use crate::priority::{AreaSummary, at_each_phase, category_name};
 use crate::tui::text::T;
 use crate::tui::widgets::BOLD;
 use crate::tui::widgets::fit::fit;
@@ -76,12 +76,7 @@ pub fn county<'a>(
     (category, place): (&str, &str),
     lang: Lang,
 ) -> Chart {
-    let mut counts = [0u64; 5];
-    for a in areas {
-        if let Some(p) = a.phase(category) {
-            counts[usize::from(p.clamp(1, 5)) - 1] += 1;
-        }
-    }
+    let counts = at_each_phase(areas, category).map(|n| n.max(0) as u64);
     Chart {
         title: format!(
             "{place} · {} · {}",

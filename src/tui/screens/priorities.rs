@@ -153,12 +153,10 @@ impl Priorities {
     /// so far.
     pub fn load(ctx: &Ctx<'_>) -> Result<Priorities, StoreError> {
         let (input, projects) = ctx.store.priorities_ranked(false, By::Village)?;
-        let mut categories: Vec<String> = Vec::new();
-        for r in &input.rules {
-            if !categories.contains(&r.category) {
-                categories.push(r.category.clone());
-            }
-        }
+        let categories: Vec<String> = crate::report::villages::categories(&input.rules)
+            .into_iter()
+            .map(String::from)
+            .collect();
         let mut townships: Vec<String> = input
             .households
             .iter()
