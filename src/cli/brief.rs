@@ -15,7 +15,7 @@ use crate::report::coverage::{CoverageRow, Per, Rows};
 use crate::report::csv_out::{ExportError, write_file};
 use crate::store::Store;
 use crate::store::priorities::PriorityInput;
-use crate::store::project::{FollowNote, follow_of};
+use crate::store::project::{FollowNote, follow_of, notes_of};
 use crate::survey::Mode;
 use crate::tr;
 
@@ -147,8 +147,7 @@ fn gather(
         None => None,
     };
     let trend = since(store, before.as_ref(), (&projects, rules))?;
-    let follow = followed(store, &input, &projects)?;
-    let done_earlier = done_earlier(store, &input, &projects)?;
+    let (follow, done_earlier) = followed(store, &input, &projects)?;
     let method = RankMethod {
         weights: args
             .weights
@@ -200,29 +199,48 @@ fn since(
         .collect())
 }
 
-/// Per project: its follow-up status in the ranked round, and the amount.
+/// Per project, its status in the round with the amount, and the
+/// earlier round it was done in, when still in need.
+type FollowUps = (Vec<Option<Followed>>, Vec<Option<String>>);
+
+/// Per project: its follow-up status in the ranked round with the
+/// amount, and the earlier round in which it was done when this round
+/// still finds its households in need. The follow-up is read once.
 fn followed(
     store: &Store,
     input: &PriorityInput,
     projects: &[Project],
-) -> Result<Vec<Option<Followed>>, ExportError> {
+) -> Result<FollowUps, ExportError> {
     let Some(round) = &input.round else {
-        return Ok(vec![None; projects.len()]);
+        return Ok((vec![None; projects.len()], vec![None; projects.len()]));
     };
+    let all = store.followed_projects()?;
     let mut statuses = HashMap::new();
-    for f in store.followed_projects()? {
-        let k = f.change.key;
+    for f in &all {
+        let k = &f.change.key;
         if k.round == round.name {
-            statuses.insert(
-                (k.township, k.village, k.survey, k.rule),
-                (f.change.status, f.change.amount),
+            let key = (
+                k.township.clone(),
+                k.village.clone(),
+                k.survey.clone(),
+                k.rule.clone(),
             );
+            statuses.insert(key, (f.change.status, f.change.amount));
         }
     }
+    let notes = notes_of(&all, round);
+    let earlier = |n: &FollowNote| matches!(n, FollowNote::DoneEarlier { .. });
     Ok(projects
         .iter()
-        .map(|p| follow_of(&statuses, p, &input.rules, |_| true).copied())
-        .collect())
+        .map(|p| {
+            let status = follow_of(&statuses, p, &input.rules, |_| true).copied();
+            let done = match follow_of(&notes, p, &input.rules, earlier) {
+                Some(FollowNote::DoneEarlier { round }) => Some(round.clone()),
+                _ => None,
+            };
+            (status, done)
+        })
+        .unzip())
 }
 
 /// Coverage of the ranked round per cadre and per village, of the
@@ -248,29 +266,6 @@ fn coverage(
         }
     })?;
     Ok((cadres.finish(lang), villages.finish(lang)))
-}
-
-/// Per project: the earlier round in which it was done, when this round
-/// still finds its households in need.
-fn done_earlier(
-    store: &Store,
-    input: &PriorityInput,
-    projects: &[Project],
-) -> Result<Vec<Option<String>>, ExportError> {
-    Ok(match &input.round {
-        Some(round) => {
-            let notes = store.follow_notes(round)?;
-            let earlier = |n: &FollowNote| matches!(n, FollowNote::DoneEarlier { .. });
-            projects
-                .iter()
-                .map(|p| match follow_of(&notes, p, &input.rules, earlier) {
-                    Some(FollowNote::DoneEarlier { round }) => Some(round.clone()),
-                    _ => None,
-                })
-                .collect()
-        }
-        None => vec![None; projects.len()],
-    })
 }
 
 /// The ranking the brief shows: every project of the round (of the

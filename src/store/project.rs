@@ -517,28 +517,35 @@ pub fn follow_of<'f, V>(
 impl Store {
     /// The follow-up of each project of `round`'s ranking that has one.
     pub fn follow_notes(&self, round: &super::Round) -> Result<HashMap<PlaceRule, FollowNote>> {
-        let mut out = HashMap::new();
-        for f in self.followed_projects()? {
-            let k = &f.change.key;
-            let key = (
-                k.township.clone(),
-                k.village.clone(),
-                k.survey.clone(),
-                k.rule.clone(),
-            );
-            if k.round == round.name {
-                out.insert(
-                    key,
-                    FollowNote::Status {
-                        status: f.change.status,
-                    },
-                );
-            } else if f.flagged() && f.later.as_ref().is_some_and(|l| l.round == round.name) {
-                out.entry(key).or_insert(FollowNote::DoneEarlier {
-                    round: k.round.clone(),
-                });
-            }
-        }
-        Ok(out)
+        Ok(notes_of(&self.followed_projects()?, round))
     }
+}
+
+/// What `followed` (every followed project) says of each project of
+/// `round`'s ranking: its status there, or that it was done in an earlier
+/// round and this one still finds its households in need.
+pub fn notes_of(followed: &[Followed], round: &super::Round) -> HashMap<PlaceRule, FollowNote> {
+    let mut out = HashMap::new();
+    for f in followed {
+        let k = &f.change.key;
+        let key = (
+            k.township.clone(),
+            k.village.clone(),
+            k.survey.clone(),
+            k.rule.clone(),
+        );
+        if k.round == round.name {
+            out.insert(
+                key,
+                FollowNote::Status {
+                    status: f.change.status,
+                },
+            );
+        } else if f.flagged() && f.later.as_ref().is_some_and(|l| l.round == round.name) {
+            out.entry(key).or_insert(FollowNote::DoneEarlier {
+                round: k.round.clone(),
+            });
+        }
+    }
+    out
 }
