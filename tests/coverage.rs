@@ -23,14 +23,7 @@ H6,勐烈镇,纳板村,岩罕,3,,,\n";
 #[test]
 fn coverage_per_cadre_village_and_township_matches_the_hand_count() {
     let dir = TempDir::new().expect("temp dir");
-    let db = dir.path().join("m.db");
-    let registry = dir.path().join("registry.csv");
-    std::fs::write(&registry, REGISTRY).expect("write");
-    minqing(&db)
-        .args(["households", "import"])
-        .arg(&registry)
-        .assert()
-        .success();
+    let db = common::imported_county(dir.path(), REGISTRY);
     // Only the water questionnaire is in use.
     let surveys = dir.path().join("surveys");
     std::fs::create_dir(&surveys).expect("folder");

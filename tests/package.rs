@@ -22,14 +22,7 @@ H4,勐烈镇,曼贺村,刀岩,2,李强,,县财政局\n\
 H6,勐烈镇,纳板村,岩罕,3,,,\n";
 
 fn county(dir: &Path) -> std::path::PathBuf {
-    let db = dir.join("county.db");
-    let registry = dir.join("registry.csv");
-    std::fs::write(&registry, REGISTRY).expect("write");
-    minqing(&db)
-        .args(["households", "import"])
-        .arg(&registry)
-        .assert()
-        .success();
+    let db = common::imported_county(dir, REGISTRY);
     let store = Store::open(&db).expect("open");
     complete_water(&store, "H1", false, "王");
     store.close_round().expect("close");

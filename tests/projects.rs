@@ -24,14 +24,7 @@ H4,勐烈镇,曼贺村,刀岩,2\n";
 /// Two rounds: surface water for H1, H2, H3 in autumn; in spring H1 has
 /// a tap, H2 still fetches surface water, H3 was not visited again.
 fn county(dir: &Path) -> std::path::PathBuf {
-    let db = dir.join("county.db");
-    let registry = dir.join("registry.csv");
-    std::fs::write(&registry, REGISTRY).expect("write");
-    minqing(&db)
-        .args(["households", "import"])
-        .arg(&registry)
-        .assert()
-        .success();
+    let db = common::imported_county(dir, REGISTRY);
     let store = Store::open(&db).expect("open");
     store
         .open_round("2026-autumn", Some("2026-09-01"))

@@ -20,3 +20,18 @@ pub fn minqing_in(db: &Path, lang: &str) -> Command {
     cmd.arg("--lang").arg(lang).arg("--db").arg(db);
     cmd
 }
+
+/// A database at `dir/county.db` with the registry `csv` imported through
+/// the real binary, as a county office does.
+#[allow(dead_code)]
+pub fn imported_county(dir: &Path, csv: &str) -> std::path::PathBuf {
+    let db = dir.join("county.db");
+    let registry = dir.join("registry.csv");
+    std::fs::write(&registry, csv).expect("write");
+    minqing(&db)
+        .args(["households", "import"])
+        .arg(&registry)
+        .assert()
+        .success();
+    db
+}
