@@ -66,6 +66,30 @@ pub fn county(dir: &TempDir) -> std::path::PathBuf {
     db
 }
 
+/// The place of the column headed `name` in a sheet's first row.
+fn column_of(sheet: &calamine::Range<calamine::Data>, name: &str) -> usize {
+    sheet
+        .rows()
+        .next()
+        .and_then(|header| {
+            header
+                .iter()
+                .position(|h| matches!(h, calamine::Data::String(s) if s == name))
+        })
+        .unwrap_or_else(|| panic!("column {name}"))
+}
+
+/// `minqing export WHAT --plain` of `db`, read back cell by cell.
+fn exported(db: &std::path::Path, what: &str) -> Vec<Vec<String>> {
+    let out = db.with_extension(format!("{what}.csv"));
+    minqing(db)
+        .args(["export", what, "--plain", "--force", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    read_csv(&out)
+}
+
 fn read_csv(path: &std::path::Path) -> Vec<Vec<String>> {
     let bytes = fs::read(path).expect("written");
     let mut reader = csv::ReaderBuilder::new()
@@ -89,13 +113,7 @@ fn cell<'a>(rows: &'a [Vec<String>], row: usize, name: &str) -> &'a str {
 fn two_rules_naming_one_project_are_one_project_with_each_household_once() {
     let dir = TempDir::new().expect("temp dir");
     let db = county(&dir);
-    let out = dir.path().join("p.csv");
-    minqing(&db)
-        .args(["export", "priorities", "--plain", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    let rows = read_csv(&out);
+    let rows = exported(&db, "priorities");
     let treatment: Vec<usize> = (1..rows.len())
         .filter(|&r| {
             cell(&rows, r, "village") == "曼贺村"
@@ -146,13 +164,7 @@ fn two_rules_naming_one_project_are_one_project_with_each_household_once() {
 fn each_village_counts_households_with_an_urgent_need_once() {
     let dir = TempDir::new().expect("temp dir");
     let db = county(&dir);
-    let out = dir.path().join("v.csv");
-    minqing(&db)
-        .args(["export", "villages", "--plain", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    let rows = read_csv(&out);
+    let rows = exported(&db, "villages");
     assert_eq!(rows.len(), 3, "two villages: {rows:?}");
     let urgent = "urgent households (severity ≥ 3, each once)";
     // 曼贺村: H1–H4 have urgent needs (H2 two of them); H5 none.
@@ -201,19 +213,7 @@ fn the_workbook_holds_its_sheets_numbers_as_numbers_codes_as_text_and_charts() {
     }
     // Projects: a header, then one row per project, numbers as numbers.
     let projects = book.worksheet_range("Projects").expect("projects");
-    let header: Vec<String> = projects
-        .rows()
-        .next()
-        .expect("header")
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("column {name}"))
-    };
+    let col = |name: &str| column_of(&projects, name);
     let rows: Vec<&[Data]> = projects.rows().skip(1).collect();
     let treatment = rows
         .iter()
@@ -458,13 +458,7 @@ fn a_long_terminal_list_leaves_the_households_view_out_and_says_how_to_see_it() 
         .success()
         .stdout(predicates::str::contains("called it urgent"));
     // The export always has it.
-    let csv = dir.path().join("p.csv");
-    minqing(&db)
-        .args(["export", "priorities", "--plain", "--out"])
-        .arg(&csv)
-        .assert()
-        .success();
-    let rows = read_csv(&csv);
+    let rows = exported(&db, "priorities");
     let filled = (1..rows.len())
         .filter(|&r| !cell(&rows, r, "called it urgent").is_empty())
         .count();
@@ -518,13 +512,7 @@ fn a_shared_project_is_followed_once_under_either_rule_with_all_its_households()
         ])
         .assert()
         .success();
-    let out = dir.path().join("projects.csv");
-    minqing(&db)
-        .args(["export", "projects", "--plain", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    let rows = read_csv(&out);
+    let rows = exported(&db, "projects");
     assert_eq!(rows.len(), 2, "one project followed: {rows:?}");
     assert_eq!(cell(&rows, 1, "rule"), "water.water_quality");
     assert_eq!(cell(&rows, 1, "status"), "funded");
@@ -599,14 +587,7 @@ fn the_workbook_of_two_rounds_holds_the_follow_up_and_the_change_since_the_round
         .success();
     let mut book: Xlsx<_> = open_workbook(&second).expect("workbook");
     let projects = book.worksheet_range("Projects").expect("projects");
-    let header: Vec<String> = projects
-        .rows()
-        .next()
-        .expect("header")
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let col = |name: &str| column_of(&projects, name);
     let rows: Vec<&[Data]> = projects.rows().skip(1).collect();
     let changes = rows
         .iter()
