@@ -130,22 +130,7 @@ fn summary_table(brief: &Brief, out: &mut String) {
         "<h3>{}</h3>\n<table>\n",
         esc(brief.say("概况", "At a glance"))
     );
-    header(
-        out,
-        &[
-            brief.say("乡镇", "Township"),
-            brief.say("村数", "Villages"),
-            brief.say("登记户", "Registered"),
-            brief.say("调查户", "Surveyed"),
-            brief.say("覆盖率", "Coverage"),
-            brief.say("急难户", "Urgent households"),
-            brief.say("提出项目", "Proposed"),
-            brief.say("批准", "Approved"),
-            brief.say("拨款", "Funded"),
-            brief.say("完工", "Done"),
-            brief.say("估算费用(元)", "Estimated (yuan)"),
-        ],
-    );
+    header(out, &brief.summary_headers());
     let total = brief.say("合计", "Total");
     for l in brief.summary() {
         let (class, place) = if l.place.is_empty() {
@@ -168,6 +153,7 @@ fn summary_table(brief: &Brief, out: &mut String) {
                 (l.funded.to_string(), true),
                 (l.done.to_string(), true),
                 (grouped(l.estimated), true),
+                (grouped(l.approved_amount), true),
             ],
         );
     }
@@ -179,23 +165,12 @@ fn summary_table(brief: &Brief, out: &mut String) {
 fn summary_page(brief: &Brief, out: &mut String) {
     let _ = write!(
         out,
-        "<section class=\"page\">\n<h1>{}</h1>\n<p class=\"meta\">{} {} · {} {}</p>\n",
+        "<section class=\"page\">\n<h1>{}</h1>\n<p class=\"meta\">{}</p>\n",
         esc(&brief.title()),
-        esc(brief.say("数据库", "database")),
-        esc(&brief.database),
-        esc(brief.say("生成于", "made")),
-        esc(&brief.made)
+        esc(&brief.made_line())
     );
-    if let Some(w) = &brief.weights {
-        let _ = writeln!(
-            out,
-            "<p class=\"meta\"><b>{}{}</b></p>",
-            esc(brief.say(
-                "按权重排序(不是默认方法):",
-                "Weighted ranking (not the documented method): "
-            )),
-            esc(w)
-        );
+    if let Some(said) = brief.weights_line() {
+        let _ = writeln!(out, "<p class=\"meta\"><b>{}</b></p>", esc(&said));
     }
     summary_table(brief, out);
     let _ = write!(

@@ -227,6 +227,48 @@ impl Brief {
         }
     }
 
+    /// The titles of the summary's columns, one per field of
+    /// [`SummaryLine`] in order.
+    pub fn summary_headers(&self) -> Vec<&'static str> {
+        [
+            ("乡镇", "township"),
+            ("村数", "villages"),
+            ("登记户数", "registered"),
+            ("调查户数", "surveyed"),
+            ("覆盖率", "coverage"),
+            ("急难户数(每户一次)", "urgent households (each once)"),
+            ("提出项目", "proposed"),
+            ("已批准", "approved"),
+            ("已拨款", "funded"),
+            ("已完工", "done"),
+            ("估算费用(元)", "estimated cost (yuan)"),
+            ("批准金额(元)", "approved amount (yuan)"),
+        ]
+        .iter()
+        .map(|&(zh, en)| self.lang.pick(zh, en))
+        .collect()
+    }
+
+    /// Where the brief comes from and when it was made.
+    pub fn made_line(&self) -> String {
+        format!(
+            "{} {} · {} {}",
+            self.say("数据库", "database"),
+            self.database,
+            self.say("生成于", "made"),
+            self.made
+        )
+    }
+
+    /// That the ranking is weighted, and how, when it is.
+    pub fn weights_line(&self) -> Option<String> {
+        let said = self.say(
+            "按权重排序(不是默认方法):",
+            "weighted ranking (not the documented method): ",
+        );
+        self.weights.as_ref().map(|w| format!("{said}{w}"))
+    }
+
     /// A title line: what, which round, where.
     pub fn title(&self) -> String {
         let mut title = self

@@ -134,38 +134,11 @@ fn summary(
 ) -> Result<(), XlsxError> {
     let bold = formats.0;
     sheet.write_string_with_format(0, 0, brief.title(), bold)?;
-    let made = format!(
-        "{} {} · {} {}",
-        brief.say("数据库", "database"),
-        brief.database,
-        brief.say("生成于", "made"),
-        brief.made
-    );
-    sheet.write_string(1, 0, made)?;
-    if let Some(w) = &brief.weights {
-        let said = format!(
-            "{}{w}",
-            brief.say(
-                "按权重排序(不是默认方法):",
-                "weighted ranking (not the documented method): "
-            )
-        );
+    sheet.write_string(1, 0, brief.made_line())?;
+    if let Some(said) = brief.weights_line() {
         sheet.write_string(2, 0, said)?;
     }
-    let headers = strings(&[
-        brief.say("乡镇", "township"),
-        brief.say("村数", "villages"),
-        brief.say("登记户数", "registered"),
-        brief.say("调查户数", "surveyed"),
-        brief.say("覆盖率", "coverage"),
-        brief.say("急难户数(每户一次)", "urgent households (each once)"),
-        brief.say("提出项目", "proposed"),
-        brief.say("已批准", "approved"),
-        brief.say("已拨款", "funded"),
-        brief.say("已完工", "done"),
-        brief.say("估算费用(元)", "estimated cost (yuan)"),
-        brief.say("批准金额(元)", "approved amount (yuan)"),
-    ]);
+    let headers = strings(&brief.summary_headers());
     let total = brief.say("合计", "total");
     let rows: Vec<Vec<Value>> = brief
         .summary()
