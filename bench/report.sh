@@ -8,20 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(20718 1000000)
-command -v hyperfine >/dev/null 2>&1 || apt-get install -y -qq hyperfine >/dev/null 2>&1 || sudo apt-get install -y -qq hyperfine >/dev/null
-cargo build --release --quiet
-bin=$PWD/target/release/minqing
-data=target/bench-data
-mkdir -p "$data"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-stats() { python3 - "$1" <<'PY'
-import json, sys, statistics
-t = json.load(open(sys.argv[1]))["results"][0]["times"]
-print(f'{statistics.median(t):.3f} s (min {min(t):.3f}, max {max(t):.3f}, {len(t)} runs)')
-PY
-}
-peak_mb() { /usr/bin/time -f "%M" -o "$tmp/rss" "$@" >/dev/null 2>&1; echo $(( $(cat "$tmp/rss") / 1024 )); }
+source bench/lib.sh
 echo "| figure | households | result |"
 echo "|---|---|---|"
 for n in "${counts[@]}"; do

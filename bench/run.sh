@@ -23,29 +23,11 @@ while [ $# -gt 0 ]; do
 done
 [ ${#counts[@]} -gt 0 ] || counts=(20718 1000000)
 
-need() { command -v "$1" >/dev/null 2>&1 || { apt-get install -y -qq "$2" >/dev/null 2>&1 || sudo apt-get install -y -qq "$2" >/dev/null; }; }
-need hyperfine hyperfine
+source bench/lib.sh
 need sqlite3 sqlite3
 python3 -c "import pandas" 2>/dev/null || python3 -m pip install -q pandas
 python3 -c "import duckdb" 2>/dev/null || python3 -m pip install -q duckdb
-cargo build --release --quiet
-bin=$PWD/target/release/minqing
-data=target/bench-data
-mkdir -p "$data"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 out="$tmp/results.md"
-
-# median and spread (min-max) of a hyperfine run, in seconds
-stats() { python3 - "$1" <<'PY'
-import json, sys, statistics
-r = json.load(open(sys.argv[1]))["results"][0]
-t = r["times"]
-print(f'{statistics.median(t):.3f} s (min {min(t):.3f}, max {max(t):.3f}, {len(t)} runs)')
-PY
-}
-median() { python3 -c 'import json,sys,statistics; print(statistics.median(json.load(open(sys.argv[1]))["results"][0]["times"]))' "$1"; }
-peak_mb() { /usr/bin/time -f "%M" -o "$tmp/rss" "$@" >/dev/null 2>&1; echo $(( $(cat "$tmp/rss") / 1024 )); }
 
 {
   echo "| figure | households | result |"
