@@ -131,8 +131,11 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
     // at most (read through the index, household by household): a longer
     // list would read every interview of the round. The export and the
     // brief always read it.
-    if crate::store::priorities::few_households(&ranked.projects).is_some() {
-        ranked.perceive(&store).map_err(CliError::store(db))?;
+    let few = store
+        .perceived_if_few(&ranked.input, &ranked.projects)
+        .map_err(CliError::store(db))?;
+    if let Some(perceived) = few {
+        ranked.perceived = perceived;
     } else if !args.villages {
         let most = crate::store::priorities::FEW_HOUSEHOLDS;
         eprintln!(

@@ -19,9 +19,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 pub use explain::{ExplainRow, Explanation};
-pub use perceived::{
-    CALM_ANSWERS, FEW_HOUSEHOLDS, Perceived, URGENCY_QUESTION, URGENT_ANSWERS, few_households,
-};
+pub use perceived::{CALM_ANSWERS, FEW_HOUSEHOLDS, Perceived, URGENCY_QUESTION, URGENT_ANSWERS};
 pub use trend::TrendInput;
 
 use self::counted::{Chunk, read_counted};

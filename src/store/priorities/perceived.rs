@@ -109,7 +109,7 @@ pub const FEW_HOUSEHOLDS: usize = 2_000;
 
 /// The households of `projects`, each once, when they are at most
 /// [`FEW_HOUSEHOLDS`].
-pub fn few_households(projects: &[Project]) -> Option<Vec<usize>> {
+fn few_households(projects: &[Project]) -> Option<Vec<usize>> {
     let pairs: usize = projects.iter().map(|p| p.households.len()).sum();
     if pairs > FEW_HOUSEHOLDS * 16 {
         return None;
@@ -130,6 +130,31 @@ impl Store {
     /// round, or the latest of any status with drafts). Interviews are
     /// read once.
     pub fn perceived(&self, input: &PriorityInput, projects: &[Project]) -> Result<Vec<Perceived>> {
+        self.perceived_with(input, projects, few_households(projects))
+    }
+
+    /// [`Store::perceived`] when `projects` have at most
+    /// [`FEW_HOUSEHOLDS`] households, read household by household; `None`
+    /// for more.
+    pub fn perceived_if_few(
+        &self,
+        input: &PriorityInput,
+        projects: &[Project],
+    ) -> Result<Option<Vec<Perceived>>> {
+        match few_households(projects) {
+            Some(few) => self.perceived_with(input, projects, Some(few)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// [`Store::perceived`], the households read one by one when `few`
+    /// lists them all, else in one pass over the round.
+    fn perceived_with(
+        &self,
+        input: &PriorityInput,
+        projects: &[Project],
+        few: Option<Vec<usize>>,
+    ) -> Result<Vec<Perceived>> {
         self.located(|| {
             let mut surveys: Vec<&str> = Vec::new();
             let survey: Vec<usize> = projects
@@ -146,7 +171,7 @@ impl Store {
             if pairs == 0 {
                 return Ok(vec![Perceived::default(); projects.len()]);
             }
-            let mut latest = if few_households(projects).is_some() {
+            let mut latest = if few.is_some() {
                 let mut map = HashMap::new();
                 for (p, &s) in projects.iter().zip(&survey) {
                     for &h in &p.households {
@@ -163,7 +188,9 @@ impl Store {
                     said: vec![-1; cells],
                 }
             };
-            self.read_urgency(input, &surveys, &mut latest)?;
+            let few: Option<Vec<i64>> =
+                few.map(|list| list.iter().map(|&h| input.ids[h]).collect());
+            self.read_urgency(input, (&surveys, few), &mut latest)?;
             Ok(projects
                 .iter()
                 .zip(&survey)
@@ -182,11 +209,13 @@ impl Store {
         })
     }
 
-    /// Notes in `latest` what the round's interviews said of the urgency.
+    /// Notes in `latest` what the round's interviews said of the urgency:
+    /// of the households `few` (row ids, ascending) one by one, else of
+    /// every household in one pass.
     fn read_urgency(
         &self,
         input: &PriorityInput,
-        surveys: &[&str],
+        (surveys, few): (&[&str], Option<Vec<i64>>),
         latest: &mut Latest,
     ) -> Result<()> {
         // The survey of each stored version (by row id), by its place in
@@ -202,16 +231,6 @@ impl Store {
                 }
             }
         }
-        // The households of a few, by row id.
-        let few: Option<Vec<i64>> = match &*latest {
-            Latest::Few(map) => {
-                let mut ids: Vec<i64> = map.keys().map(|&(h, _)| input.ids[h]).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                Some(ids)
-            }
-            Latest::All { .. } => None,
-        };
         let select = "SELECT household_id, snapshot_id,
                     CASE WHEN ?2 THEN updated_at ELSE completed_at END, id,
                     CASE WHEN json_valid(answers) THEN json_extract(answers, '$.' || ?3) END
