@@ -316,7 +316,7 @@ fn roster_answers_are_saved_by_row_and_priorities_count_persons_and_unknowns() {
         .iter()
         .find(|p| input.rules[p.rule].name == "uninsured_member")
         .expect("project");
-    assert_eq!((p.affected(), p.surveyed, p.unknown), (1, 3, 1));
+    assert_eq!((p.affected, p.surveyed, p.unknown), (1, 3, 1));
     assert_eq!(p.persons, Some(2));
     assert_eq!(p.cost, Some(760.0), "380 yuan per person");
     assert!(
@@ -645,7 +645,7 @@ fn interviews_of_the_version_before_rosters_still_rank_and_export() {
         .iter()
         .find(|p| input.rules[p.rule].name == "out_of_school")
         .expect("project");
-    assert_eq!((p.affected(), p.surveyed), (2, 2), "both versions count");
+    assert_eq!((p.affected, p.surveyed), (2, 2), "both versions count");
     // H2's two children; H1, counted per household then, as one.
     assert_eq!(p.persons, Some(3));
     assert_eq!(p.cost, Some(3.0 * 2000.0));

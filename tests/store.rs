@@ -585,7 +585,7 @@ fn shortage(store: &Store) -> (i64, i64) {
     projects
         .iter()
         .find(|p| input.rules[p.rule].name == "water_shortage")
-        .map_or((0, 0), |p| (p.affected(), p.surveyed))
+        .map_or((0, 0), |p| (p.affected, p.surveyed))
 }
 
 #[test]
@@ -743,7 +743,7 @@ fn a_rule_counts_only_households_asked_with_a_version_that_has_it() {
         projects
             .iter()
             .find(|p| input.rules[p.rule].name == name)
-            .map(|p| (p.affected(), p.surveyed))
+            .map(|p| (p.affected, p.surveyed))
     };
     assert_eq!(count("water_shortage"), Some((2, 2)));
     assert_eq!(
@@ -758,7 +758,7 @@ fn a_rule_counts_only_households_asked_with_a_version_that_has_it() {
         .iter()
         .find(|p| input.rules[p.rule].name == "any_shortage")
         .expect("project");
-    assert_eq!((p.affected(), p.surveyed), (1, 1), "the same with drafts");
+    assert_eq!((p.affected, p.surveyed), (1, 1), "the same with drafts");
 }
 
 /// Village coverage as SQL over the interviews would count it: the oracle

@@ -63,7 +63,7 @@ fn each_visit_is_a_new_interview_and_the_latest_complete_one_counts() {
         projects
             .iter()
             .find(|p| input.rules[p.rule].name == "ill")
-            .map_or(0, |p| p.affected())
+            .map_or(0, |p| p.affected)
     };
     let first = visit("yes");
     assert_eq!(affected(), 1);

@@ -195,7 +195,7 @@ fn since(
     let then = AffectedThen::of(&list, &then.rules);
     Ok(projects
         .iter()
-        .map(|p| Some(p.affected() - then.get(p, rules)))
+        .map(|p| Some(p.affected - then.get(p, rules)))
         .collect())
 }
 

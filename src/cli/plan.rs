@@ -358,7 +358,7 @@ fn explain_text(
         position + 1,
         rule.severity,
         project.phase,
-        project.affected(),
+        project.affected,
         project.surveyed,
         project.registered,
         project.people,

@@ -2,7 +2,8 @@
 //! households with any urgent need (each counted once, whatever the
 //! number of its needs), and the phase of every category.
 
-use super::{Area, NOT_ASKED, Tally, UNTOLD};
+use super::sums::{REGISTERED, SURVEYED, Sums, URGENT};
+use super::{Area, Tally};
 
 /// The severity from which a need is an urgent difficulty (急难).
 pub const URGENT_SEVERITY: u8 = 3;
@@ -60,39 +61,29 @@ pub fn at_each_phase<'a>(areas: impl Iterator<Item = &'a AreaSummary>, category:
 }
 
 impl Tally<'_> {
-    /// Every area pushed, in the order of their names.
-    pub fn summaries(&self) -> Vec<AreaSummary> {
-        let (phases, asked) = self.phases();
-        let cats = self.categories.len();
-        let mut out: Vec<AreaSummary> = self
+    /// Each area of `sums` (laid out as this tally's), in the order of
+    /// their names.
+    pub fn summaries_of(&self, sums: &Sums) -> Vec<AreaSummary> {
+        let mut out: Vec<AreaSummary> = sums
             .areas
             .iter()
             .enumerate()
-            .map(|(a, area)| AreaSummary {
-                area: area.clone(),
-                registered: 0,
-                surveyed: 0,
-                urgent: 0,
-                phases: (0..cats)
-                    .filter(|&c| asked[a * cats + c])
-                    .map(|c| (self.categories[c].to_string(), phases[a * cats + c]))
-                    .collect(),
+            .map(|(a, area)| {
+                let cells = sums.area(a);
+                AreaSummary {
+                    area: area.clone(),
+                    registered: cells[REGISTERED],
+                    surveyed: cells[SURVEYED],
+                    urgent: cells[URGENT],
+                    phases: sums
+                        .phases(a, self.phase_share)
+                        .into_iter()
+                        .enumerate()
+                        .filter_map(|(c, p)| Some((sums.layout.categories[c].clone(), p?)))
+                        .collect(),
+                }
             })
             .collect();
-        for (h, &a) in self.area_of.iter().enumerate() {
-            let row = &self.worst[h * cats..(h + 1) * cats];
-            let summary = &mut out[a as usize];
-            summary.registered += 1;
-            if row.iter().any(|&w| w != NOT_ASKED) {
-                summary.surveyed += 1;
-            }
-            if row
-                .iter()
-                .any(|&w| w != NOT_ASKED && w != UNTOLD && w >= URGENT_SEVERITY)
-            {
-                summary.urgent += 1;
-            }
-        }
         out.sort_by(|a, b| a.area.cmp(&b.area));
         out
     }
@@ -137,7 +128,7 @@ mod tests {
         tally.add(2, "water", &[]);
         tally.add(3, "water", &[]);
         tally.add_detail(3, 0, 0, true);
-        let summaries = tally.summaries();
+        let (summaries, _) = tally.ranked(&households);
         assert_eq!(summaries.len(), 1);
         let a = &summaries[0];
         assert_eq!((a.registered, a.surveyed, a.urgent), (5, 4, 1));

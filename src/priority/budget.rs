@@ -35,7 +35,7 @@ pub const EXACT_STEPS: u64 = 8_000_000;
 
 /// The benefit of a project: households affected × (severity − 2).
 pub fn benefit(project: &Project, rules: &[Rule]) -> i64 {
-    project.affected() * (i64::from(rules[project.rule].severity) - 2)
+    project.affected * (i64::from(rules[project.rule].severity) - 2)
 }
 
 fn gcd(a: u64, b: u64) -> u64 {

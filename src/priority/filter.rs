@@ -117,6 +117,7 @@ mod tests {
             },
             rule,
             also: Vec::new(),
+            affected: 1,
             households: vec![0],
             surveyed: 1,
             registered: 1,
@@ -125,6 +126,7 @@ mod tests {
             cost: None,
             persons: None,
             unknown: 0,
+            perceived: None,
         }
     }
 

@@ -16,15 +16,16 @@ mod method;
 mod order;
 mod reading;
 pub mod shared;
+mod sums;
 pub mod trend;
 pub mod uncertainty;
 
 pub use areas::{AreaSummary, URGENT_SEVERITY, at_each_phase};
 pub use filter::Filter;
 pub use method::RankMethod;
-use order::sort_projects;
 pub use reading::{category_name, why_ranked};
 use shared::Shared;
+pub use sums::{Layout, Listed, Sums};
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -118,7 +119,11 @@ pub struct Project {
     /// questionnaire, category and project name), in the questionnaire's
     /// order: their households are merged in, counted once.
     pub also: Vec<usize>,
-    /// Households where the rule fired (k), as indices, in code order.
+    /// Households where the rule fired (k).
+    pub affected: i64,
+    /// Those households, as indices, in code order, when the ranking was
+    /// made by counting every household; empty when it was made from the
+    /// counts kept as answers arrived (the store lists them on demand).
     pub households: Vec<usize>,
     /// Households surveyed for the rule's survey (n).
     pub surveyed: i64,
@@ -138,13 +143,29 @@ pub struct Project {
     /// "don't know" or a refusal): neither affected nor without the
     /// problem, and left out of the share.
     pub unknown: i64,
+    /// What the affected households said of the urgency, when the counts
+    /// ranked hold it (the kept ones do; a tally of every household
+    /// leaves it to the store to read).
+    pub perceived: Option<Perceived>,
+}
+
+/// What the affected households of a project said of its urgency.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Perceived {
+    /// Affected households whose counted interview answers the question.
+    pub answered: i64,
+    /// Of those, the households that called it urgent.
+    pub urgent: i64,
+}
+
+impl Perceived {
+    /// urgent / answered; `None` when no household answered.
+    pub fn share(&self) -> Option<f64> {
+        (self.answered > 0).then(|| self.urgent as f64 / self.answered as f64)
+    }
 }
 
 impl Project {
-    pub fn affected(&self) -> i64 {
-        self.households.len() as i64
-    }
-
     /// The rules behind the project: [`Project::rule`], then
     /// [`Project::also`].
     pub fn rules(&self) -> impl Iterator<Item = usize> + '_ {
@@ -158,7 +179,7 @@ impl Project {
         if known <= 0 {
             0.0
         } else {
-            self.affected() as f64 / known as f64
+            self.affected as f64 / known as f64
         }
     }
 
@@ -212,6 +233,14 @@ pub struct Tally<'a> {
     persons_of: Vec<i64>,
     /// unknown[area * rules + rule]: households where the rule cannot be told.
     unknown: Vec<i64>,
+    /// answered[area * rules + rule], said[area * rules + rule]: affected
+    /// households whose counted interview answers the urgency, and those
+    /// that called it urgent ([`Tally::add_said`]).
+    answered: Vec<i64>,
+    said: Vec<i64>,
+    /// Per household and shared project it is affected by: what it said
+    /// of the urgency (-1 nothing, 0 not urgent, 1 urgent).
+    group_said: Vec<(u32, u32, i8)>,
     /// worst[household * categories + category]: the worst severity of a
     /// fired rule, 0 for none, NOT_ASKED when not surveyed for it.
     worst: Vec<u8>,
@@ -271,6 +300,9 @@ impl<'a> Tally<'a> {
             persons: Vec::new(),
             persons_of: Vec::new(),
             unknown: Vec::new(),
+            answered: Vec::new(),
+            said: Vec::new(),
+            group_said: Vec::new(),
             worst: Vec::new(),
             shared: Shared::new(rules),
         }
@@ -338,6 +370,8 @@ impl<'a> Tally<'a> {
                         self.persons.resize(cells, 0);
                         self.persons_of.resize(cells, 0);
                         self.unknown.resize(cells, 0);
+                        self.answered.resize(cells, 0);
+                        self.said.resize(cells, 0);
                         self.shared.areas(a + 1);
                         for counts in &mut self.by_version {
                             counts.push(0);
@@ -439,85 +473,86 @@ impl<'a> Tally<'a> {
         }
     }
 
+    /// What a household's counted interview said of the urgency (-1
+    /// nothing, 0 not urgent, 1 urgent), for the rules of it that fired
+    /// (`hits`, as given to [`Tally::add_version`]).
+    pub fn add_said(&mut self, household: usize, hits: &[usize], said: i8) {
+        if said < 0 {
+            return;
+        }
+        let area = self.area_of[household] as usize;
+        let mut groups: Vec<usize> = Vec::new();
+        for &hit in hits {
+            let slot = area * self.rules.len() + hit;
+            self.answered[slot] += 1;
+            self.said[slot] += i64::from(said);
+            if let Some(g) = self.shared.group_of(hit)
+                && !groups.contains(&g)
+            {
+                groups.push(g);
+                self.group_said.push((household as u32, g as u32, said));
+            }
+        }
+    }
+
+    /// Forgets every household and area, keeping the rules, the method
+    /// and the versions numbered: for counting one household after
+    /// another on their own.
+    pub fn clear(&mut self) {
+        self.areas.clear();
+        self.area_index.clear();
+        self.last_area = None;
+        self.area_of.clear();
+        for counts in &mut self.by_version {
+            counts.clear();
+        }
+        self.affected.clear();
+        self.persons.clear();
+        self.persons_of.clear();
+        self.unknown.clear();
+        self.answered.clear();
+        self.said.clear();
+        self.group_said.clear();
+        self.worst.clear();
+        self.shared.areas(0);
+    }
+
     /// The ranked projects of the households pushed, which are
     /// `households`; see [`rank`].
-    pub fn rank(mut self, households: &[Household]) -> Vec<Project> {
-        let (phase, _) = self.phases();
-        let surveyed = self.surveyed();
-        let cats = self.categories.len();
-        let mut registered = vec![0i64; self.areas.len()];
-        for &a in &self.area_of {
-            registered[a as usize] += 1;
-        }
-        // Households are listed in code order. Within an area whose
-        // households were pushed in code order (as a registry usually is),
-        // that is the order of their numbers; elsewhere codes are compared.
-        let mut in_order = vec![true; self.areas.len()];
-        let mut last: Vec<Option<usize>> = vec![None; self.areas.len()];
-        for (h, &a) in self.area_of.iter().enumerate() {
-            let a = a as usize;
-            if let Some(previous) = last[a]
-                && households[previous].code > households[h].code
-            {
-                in_order[a] = false;
-            }
-            last[a] = Some(h);
-        }
-        drop(last);
-        let rules = self.rules;
-        let mut projects = Vec::new();
-        // The area of each project, by number, for sorting.
-        let mut areas_of_projects: Vec<usize> = Vec::new();
-        for (slot, mut list) in std::mem::take(&mut self.affected).into_iter().enumerate() {
-            if list.is_empty() {
-                continue;
-            }
-            let (area, rule) = (slot / rules.len(), slot % rules.len());
-            if !list.is_sorted() {
-                list.sort_unstable();
-            }
-            list.dedup();
-            if !in_order[area] {
-                list.sort_by(|&a, &b| {
-                    households[a as usize]
-                        .code
-                        .cmp(&households[b as usize].code)
-                });
-            }
-            let affected: Vec<usize> = list.into_iter().map(|h| h as usize).collect();
-            let r = &rules[rule];
-            // A household answered with a version that counted the rule per
-            // household counts as one person.
-            let untold = affected.len() as i64 - self.persons_of[slot];
-            let persons = r.per_person.then_some(self.persons[slot] + untold.max(0));
-            let units = persons.unwrap_or(affected.len() as i64);
-            projects.push(Project {
-                also: Vec::new(),
-                surveyed: surveyed[area * rules.len() + rule],
-                registered: registered[area],
-                phase: phase[area * cats + self.category_of_rule[rule]],
-                cost: r.unit_cost.map(|c| c * units as f64),
-                persons,
-                unknown: self.unknown[slot],
-                people: affected.iter().map(|&h| households[h].members).sum(),
-                households: affected,
-                area: self.areas[area].clone(),
-                rule,
-            });
-            areas_of_projects.push(area);
-        }
-        self.shared.merge(
-            (&mut projects, &mut areas_of_projects),
-            households,
-            rules,
-            |area, asked| self.surveyed_with(area, asked),
-        );
-        sort_projects(
-            &mut projects,
-            (&areas_of_projects, &self.areas),
-            (rules, &self.rule_weights),
-        );
-        projects
+    pub fn rank(self, households: &[Household]) -> Vec<Project> {
+        self.ranked(households).1
+    }
+
+    /// Each area at a glance (see [`Tally::summaries`]) and the ranked
+    /// projects of the households pushed, which are `households`.
+    pub fn ranked(self, households: &[Household]) -> (Vec<AreaSummary>, Vec<Project>) {
+        let (sums, listed) = self.sums(households);
+        let areas = self.summaries_of(&sums);
+        let projects = self.rank_sums(&sums, Some(listed));
+        (areas, projects)
+    }
+
+    /// The ranked projects of counts made elsewhere (kept as answers
+    /// arrived), laid out as this tally's ([`Tally::layout`]), with what
+    /// the affected households said of the urgency; no household listed.
+    pub fn rank_kept(&self, sums: &Sums) -> Vec<Project> {
+        self.rank_sums(sums, None)
+    }
+
+    fn rank_sums(&self, sums: &Sums, listed: Option<Listed>) -> Vec<Project> {
+        let with_said = listed.is_none();
+        sums::rank_sums(
+            sums,
+            &sums::Ranking {
+                rules: self.rules,
+                phase_share: self.phase_share,
+                rule_weights: &self.rule_weights,
+                category_of_rule: &self.category_of_rule,
+            },
+            &self.shared,
+            listed,
+            with_said,
+        )
     }
 }
 
@@ -534,7 +569,7 @@ pub fn phases(
     for o in observations {
         tally.add(o.household, &o.survey, &o.hits);
     }
-    tally.phase_map()
+    tally.phase_map(households)
 }
 
 /// Every project with at least one affected household, ranked: phase of

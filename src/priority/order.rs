@@ -45,7 +45,7 @@ pub(super) fn sort_projects(
         (f64::from(pb.phase) * wb)
             .total_cmp(&(f64::from(pa.phase) * wa))
             .then((f64::from(rb.severity) * wb).total_cmp(&(f64::from(ra.severity) * wa)))
-            .then(pb.affected().cmp(&pa.affected()))
+            .then(pb.affected.cmp(&pa.affected))
             .then(pb.share().total_cmp(&pa.share()))
             .then(unit(pa).total_cmp(&unit(pb)))
             .then(area_a.cmp(&area_b))

@@ -3,9 +3,8 @@
 //! someone ill and for cloudy water): in a village that is one project,
 //! listed and costed once, its households counted once.
 
-use std::collections::{HashMap, HashSet};
-
-use super::{Household, Project, Rule};
+use super::sums::{G_AFFECTED, G_ANSWERED, G_PEOPLE, G_SAID, G_UNTOLD, Listed, Sums};
+use super::{Perceived, Project, Rule};
 
 /// Whether rules `a` and `b` share a project: of the same questionnaire
 /// and category, naming the same project, neither counted per person.
@@ -63,126 +62,111 @@ impl Shared {
         }
     }
 
-    /// Makes room for `areas` areas.
+    /// Makes room for the households that cannot tell of `areas` areas.
     pub(super) fn areas(&mut self, areas: usize) {
         self.unknown.resize_with(areas * self.groups, Vec::new);
     }
 
-    /// Notes that `rule` cannot be told for `household` of `area`.
+    /// The number of projects shared by rules.
+    pub(super) fn groups(&self) -> usize {
+        self.groups
+    }
+
+    /// The shared project of rule `r`, if it shares one.
+    pub(super) fn group_of(&self, r: usize) -> Option<usize> {
+        self.group_of[r]
+    }
+
+    /// The rules of shared project `g`, in the questionnaire's order.
+    pub(super) fn members(&self, g: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.group_of.len()).filter(move |&r| self.group_of[r] == Some(g))
+    }
+
+    /// Notes that `household` of `area` cannot tell of `rule`.
     pub(super) fn unknown(&mut self, area: usize, rule: usize, household: usize) {
         if let Some(g) = self.group_of[rule] {
             self.unknown[area * self.groups + g].push(household as u32);
         }
     }
 
-    /// Merges the projects of an area whose rules share a project into
-    /// one: the most severe rule first, the households and people counted
-    /// once, the share over the households surveyed with any of the rules
-    /// (`surveyed(area, rules)`), the cost at the highest unit cost of the
-    /// rules. `area_of[i]` is the number of project i's area; both lists
-    /// keep their order, a merged project in the place of its first.
+    /// The households of `area` that cannot tell of a rule of shared
+    /// project `g` (with repeats).
+    pub(super) fn unknown_of(&self, area: usize, g: usize) -> &[u32] {
+        &self.unknown[area * self.groups + g]
+    }
+
+    /// Merges the projects of area `a` (`projects[start..]`, in the
+    /// rules' order) whose rules share a project into one, led by the
+    /// most severe rule that fired (the first of them on a tie), its
+    /// counts those of the shared project: each household once, n over
+    /// every household asked any of its rules, unknown the households
+    /// that cannot tell for one and have none fired, the cost at the
+    /// highest unit cost.
     pub(super) fn merge(
         &self,
-        (projects, area_of): (&mut Vec<Project>, &mut Vec<usize>),
-        households: &[Household],
-        rules: &[Rule],
-        surveyed: impl Fn(usize, &[usize]) -> i64,
+        (projects, start): (&mut Vec<Project>, usize),
+        (sums, a, rules): (&Sums, usize, &[Rule]),
+        mut listed: Option<&mut Listed>,
+        with_said: bool,
     ) {
-        if self.groups == 0 {
-            return;
-        }
-        let mut buckets: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-        for (i, p) in projects.iter().enumerate() {
-            if let Some(g) = self.group_of[p.rule] {
-                buckets.entry((area_of[i], g)).or_default().push(i);
-            }
-        }
-        let mut gone = vec![false; projects.len()];
-        for ((area, group), list) in buckets {
+        let layout = &sums.layout;
+        let cells = sums.area(a);
+        let mut gone = vec![false; projects.len() - start];
+        for g in 0..self.groups {
+            let list: Vec<usize> = (start..projects.len())
+                .filter(|&i| self.group_of[projects[i].rule] == Some(g))
+                .collect();
             if list.len() < 2 {
                 continue;
             }
-            // n over every rule of the group, as the unknown households are:
-            // a household asked only a rule that did not fire here still
-            // counts in both.
-            let members: Vec<usize> = (0..self.group_of.len())
-                .filter(|&r| self.group_of[r] == Some(group))
-                .collect();
-            let merged = self.merged(&list, projects, households, rules, || {
-                surveyed(area, &members)
-            });
-            let unknown = &self.unknown[area * self.groups + group];
-            let affected: HashSet<usize> = merged.households.iter().copied().collect();
-            let untold: HashSet<u32> = unknown
+            let fired: Vec<usize> = list.iter().map(|&i| projects[i].rule).collect();
+            let lead = fired
                 .iter()
                 .copied()
-                .filter(|&h| !affected.contains(&(h as usize)))
-                .collect();
-            for &i in &list[1..] {
-                gone[i] = true;
-            }
-            projects[list[0]] = Project {
-                unknown: untold.len() as i64,
-                ..merged
+                .max_by(|&x, &y| rules[x].severity.cmp(&rules[y].severity).then(y.cmp(&x)))
+                .unwrap_or(fired[0]);
+            let unit = fired
+                .iter()
+                .filter_map(|&r| rules[r].unit_cost)
+                .max_by(f64::total_cmp);
+            let members: Vec<usize> = self.members(g).collect();
+            let affected = cells[layout.group(g, G_AFFECTED)];
+            let first = &projects[list[0]];
+            let merged = Project {
+                area: first.area.clone(),
+                rule: lead,
+                also: fired.iter().copied().filter(|&r| r != lead).collect(),
+                affected,
+                households: listed
+                    .as_mut()
+                    .map(|l| std::mem::take(&mut l.groups[a * self.groups + g]))
+                    .unwrap_or_default(),
+                surveyed: sums.surveyed_with(a, &members),
+                registered: first.registered,
+                people: cells[layout.group(g, G_PEOPLE)],
+                phase: list
+                    .iter()
+                    .map(|&i| projects[i].phase)
+                    .max()
+                    .unwrap_or(first.phase),
+                cost: unit.map(|c| c * affected as f64),
+                persons: None,
+                unknown: cells[layout.group(g, G_UNTOLD)],
+                perceived: with_said.then(|| Perceived {
+                    answered: cells[layout.group(g, G_ANSWERED)],
+                    urgent: cells[layout.group(g, G_SAID)],
+                }),
             };
+            projects[list[0]] = merged;
+            for &i in &list[1..] {
+                gone[i - start] = true;
+            }
         }
         let mut i = 0;
         projects.retain(|_| {
             i += 1;
-            !gone[i - 1]
+            i <= start || !gone[i - 1 - start]
         });
-        let mut i = 0;
-        area_of.retain(|_| {
-            i += 1;
-            !gone[i - 1]
-        });
-    }
-
-    /// The projects `list` (of one area, two or more) as one.
-    fn merged(
-        &self,
-        list: &[usize],
-        projects: &[Project],
-        households: &[Household],
-        rules: &[Rule],
-        surveyed: impl Fn() -> i64,
-    ) -> Project {
-        let mut fired: Vec<usize> = list.iter().map(|&i| projects[i].rule).collect();
-        fired.sort_unstable();
-        let lead = fired
-            .iter()
-            .copied()
-            .max_by(|&a, &b| rules[a].severity.cmp(&rules[b].severity).then(b.cmp(&a)))
-            .unwrap_or(fired[0]);
-        let first = &projects[list[0]];
-        let mut union: Vec<usize> = list
-            .iter()
-            .flat_map(|&i| projects[i].households.iter().copied())
-            .collect();
-        union
-            .sort_unstable_by(|&a, &b| households[a].code.cmp(&households[b].code).then(a.cmp(&b)));
-        union.dedup();
-        let unit = fired
-            .iter()
-            .filter_map(|&r| rules[r].unit_cost)
-            .max_by(f64::total_cmp);
-        Project {
-            area: first.area.clone(),
-            rule: lead,
-            also: fired.iter().copied().filter(|&r| r != lead).collect(),
-            surveyed: surveyed(),
-            registered: first.registered,
-            people: union.iter().map(|&h| households[h].members).sum(),
-            phase: list
-                .iter()
-                .map(|&i| projects[i].phase)
-                .max()
-                .unwrap_or(first.phase),
-            cost: unit.map(|c| c * union.len() as f64),
-            persons: None,
-            unknown: 0,
-            households: union,
-        }
     }
 }
 
@@ -247,7 +231,7 @@ mod tests {
         // Where only one of the rules fires, the project is that rule's.
         let b: Vec<&Project> = projects.iter().filter(|p| p.area.village == "B").collect();
         assert_eq!(b.len(), 1);
-        assert_eq!((b[0].rule, b[0].also.len(), b[0].affected()), (1, 0, 1));
+        assert_eq!((b[0].rule, b[0].also.len(), b[0].affected), (1, 0, 1));
     }
 
     #[test]
@@ -281,7 +265,7 @@ mod tests {
         let p = &projects[0];
         assert_eq!((p.rule, p.also.clone()), (0, vec![1]));
         // Six asked about the project, one of them cannot tell: 2 of 5.
-        assert_eq!((p.surveyed, p.unknown, p.affected()), (6, 1, 2));
+        assert_eq!((p.surveyed, p.unknown, p.affected), (6, 1, 2));
         assert!((p.share() - 0.4).abs() < 1e-9);
     }
 

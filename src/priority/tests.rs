@@ -105,7 +105,7 @@ fn table(projects: &[Project], rules: &[Rule]) -> Vec<Row> {
                 village,
                 name,
                 p.phase,
-                p.affected(),
+                p.affected,
                 p.surveyed,
                 p.registered,
                 p.people,
@@ -324,7 +324,7 @@ fn groups_and_townships() {
         .find(|p| rules[p.rule].name == "surface")
         .expect("project");
     assert_eq!(
-        (surface.affected(), surface.surveyed, surface.registered),
+        (surface.affected, surface.surveyed, surface.registered),
         (3, 17, 23)
     );
     assert_eq!(surface.area.village, "");
@@ -348,7 +348,7 @@ fn a_rule_missing_from_a_version_is_not_counted_as_no_problem() {
         .find(|p| rules[p.rule].name == "surface")
         .expect("project");
     assert_eq!(
-        (surface.affected(), surface.surveyed),
+        (surface.affected, surface.surveyed),
         (1, 5),
         "only households asked count in n"
     );
@@ -381,7 +381,7 @@ fn a_rule_per_person_counts_persons_and_costs_per_person_and_unknowns_leave_the_
         .iter()
         .find(|p| rules[p.rule].name == "surface")
         .expect("project");
-    assert_eq!(surface.affected(), 2);
+    assert_eq!(surface.affected, 2);
     assert_eq!(surface.persons, Some(3));
     assert_eq!(surface.unknown, 2);
     assert_eq!(surface.surveyed, 10);

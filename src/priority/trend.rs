@@ -195,7 +195,7 @@ impl AffectedThen {
                     rules[r].survey.clone(),
                     rules[r].name.clone(),
                 );
-                map.insert(key, p.affected());
+                map.insert(key, p.affected);
             }
         }
         AffectedThen(map)

@@ -27,7 +27,7 @@ pub fn wilson(k: i64, n: i64) -> (f64, f64) {
 impl Project {
     /// The 90% Wilson interval of [`Project::share`].
     pub fn interval(&self) -> (f64, f64) {
-        wilson(self.affected(), self.surveyed - self.unknown)
+        wilson(self.affected, self.surveyed - self.unknown)
     }
 }
 

@@ -226,7 +226,7 @@ impl<'a> PriorityRow<'a> {
             Column::Rule => Cell::text(self.rule_id()),
             Column::Severity => Cell::int(i64::from(r.severity)),
             Column::Phase => Cell::int(i64::from(p.phase)),
-            Column::Affected => Cell::int(p.affected()),
+            Column::Affected => Cell::int(p.affected),
             Column::Surveyed => Cell::int(p.surveyed),
             Column::Unknown => Cell::int(p.unknown),
             Column::Persons => p.persons.map_or(Cell::text(""), Cell::int),

@@ -18,8 +18,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::rc::Rc;
 
+pub use crate::priority::Perceived;
 pub use explain::{ExplainRow, Explanation};
-pub use perceived::{CALM_ANSWERS, FEW_HOUSEHOLDS, Perceived, URGENCY_QUESTION, URGENT_ANSWERS};
+pub use perceived::{CALM_ANSWERS, FEW_HOUSEHOLDS, URGENCY_QUESTION, URGENT_ANSWERS};
 pub use trend::TrendInput;
 
 use self::counted::{Chunk, read_counted};
@@ -142,8 +143,8 @@ impl Store {
             drop(stmt);
             self.conn.pragma_update(None, "cache_size", cache)?;
             counted?;
-            input.areas = tally.summaries();
-            let projects = tally.rank(&input.households);
+            let (areas, projects) = tally.ranked(&input.households);
+            input.areas = areas;
             Ok((input, projects))
         })
     }

@@ -337,7 +337,7 @@ fn bar_chart(brief: &Brief, list: &[usize], out: &mut String) {
     const BAR: usize = 20;
     let most = list
         .iter()
-        .map(|&i| brief.projects[i].affected())
+        .map(|&i| brief.projects[i].affected)
         .max()
         .unwrap_or(1)
         .max(1);
@@ -350,7 +350,7 @@ fn bar_chart(brief: &Brief, list: &[usize], out: &mut String) {
     for (n, &i) in list.iter().enumerate() {
         let p = &brief.projects[i];
         let y = n * BAR + 3;
-        let len = ((p.affected() as f64 / most as f64) * room).max(1.0);
+        let len = ((p.affected as f64 / most as f64) * room).max(1.0);
         let (bg, _) = PHASE_COLOURS[usize::from(p.phase.clamp(1, 5)) - 1];
         let label = format!("{} · {}", p.area.village, brief.project_label(p));
         let _ = writeln!(
@@ -365,7 +365,7 @@ fn bar_chart(brief: &Brief, list: &[usize], out: &mut String) {
             BAR - 5,
             LABEL as f64 + len + 4.0,
             y + 13,
-            p.affected()
+            p.affected
         );
     }
     out.push_str("</svg>\n");

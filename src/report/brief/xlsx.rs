@@ -284,7 +284,7 @@ fn project_row(brief: &Brief, i: usize) -> Vec<Value> {
         text(format!("{}.{rule_id}", r.survey)),
         num(i64::from(r.severity)),
         num(i64::from(p.phase)),
-        num(p.affected()),
+        num(p.affected),
         num(p.surveyed),
         num(p.registered),
         num(p.people),
@@ -379,7 +379,7 @@ fn top_chart(
             0,
             format!("{} {}", p.area.village, brief.project_label(p)),
         )?;
-        sheet.write_number(row, 1, p.affected() as f64)?;
+        sheet.write_number(row, 1, p.affected as f64)?;
     }
     let mut chart = Chart::new(ChartType::Bar);
     chart.title().set_name(brief.say(

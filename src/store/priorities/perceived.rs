@@ -9,7 +9,7 @@ use rusqlite::params;
 
 use super::super::{Result, Store};
 use super::PriorityInput;
-use crate::priority::Project;
+use crate::priority::{Perceived, Project};
 
 /// The question every questionnaire ends with.
 pub const URGENCY_QUESTION: &str = "urgency";
@@ -20,22 +20,6 @@ pub const URGENT_ANSWERS: [&str; 4] = ["medium", "high", "critical", "yes"];
 /// other answer (a questionnaire's own choice names) says nothing either
 /// way rather than "not urgent".
 pub const CALM_ANSWERS: [&str; 3] = ["none", "low", "no"];
-
-/// What the affected households of a project said of its urgency.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Perceived {
-    /// Affected households whose counted interview answers the question.
-    pub answered: i64,
-    /// Of those, the households that called it urgent.
-    pub urgent: i64,
-}
-
-impl Perceived {
-    /// urgent / answered; `None` when no household answered.
-    pub fn share(&self) -> Option<f64> {
-        (self.answered > 0).then(|| self.urgent as f64 / self.answered as f64)
-    }
-}
 
 /// The latest answer so far to the urgency, per household (by its place
 /// in the ranking's list) and survey (by its place in the surveys asked

@@ -77,7 +77,7 @@ impl Explain {
         let counts = format!(
             "{} {}/{}/{} · {} {} · {} {:.0}% ({:.0}–{:.0}%, 90%)",
             T::Counts.get(lang),
-            p.affected(),
+            p.affected,
             p.surveyed,
             p.registered,
             T::People.get(lang),

@@ -82,7 +82,7 @@ impl Before {
     /// `↓1`, `=`; nothing in the first round.
     fn change(&self, project: &Project, rules: &[crate::priority::Rule]) -> Option<String> {
         let then = self.0.as_ref()?.get(project, rules);
-        let now = project.affected();
+        let now = project.affected;
         Some(match now.cmp(&then) {
             std::cmp::Ordering::Greater => format!("↑{}", now - then),
             std::cmp::Ordering::Less => format!("↓{}", then - now),
@@ -556,9 +556,7 @@ impl Priorities {
 fn counts_text(project: &crate::priority::Project, lang: Lang) -> String {
     let mut text = format!(
         "{}/{}/{}",
-        project.affected(),
-        project.surveyed,
-        project.registered
+        project.affected, project.surveyed, project.registered
     );
     if project.unknown > 0 {
         text.push_str(&format!(" ?{}", project.unknown));

@@ -1,0 +1,264 @@
+//! What a ranking needs of each area, as counts that add up over
+//! households: registered, surveyed and urgent households, households
+//! counted with each questionnaire version, and per rule, per category and
+//! per shared project the households affected, their people and persons,
+//! the households that cannot tell, the households at each severity, and
+//! what the affected households said of the urgency.
+//!
+//! The counts of an area are the sum of its households' counts, so they
+//! can be kept as answers arrive (a household's change is its new counts
+//! less its old ones) and a ranking made from them reads the areas, not
+//! the households. A ranking from counts alone names no household; a
+//! tally of every household also lists them ([`Listed`]).
+
+use super::{Area, Perceived, Project, Rule, shared::Shared};
+
+/// Per rule: households where it fired, their people, the persons it
+/// fired on (for a rule counted per row) and the households those persons
+/// are in, the households where it cannot be told, and of the affected
+/// households those whose counted interview answers the urgency and those
+/// that called it urgent.
+const RULE_FIELDS: usize = 7;
+pub(super) const AFFECTED: usize = 0;
+pub(super) const PEOPLE: usize = 1;
+pub(super) const PERSONS: usize = 2;
+pub(super) const PERSONS_OF: usize = 3;
+pub(super) const UNKNOWN: usize = 4;
+pub(super) const ANSWERED: usize = 5;
+pub(super) const SAID: usize = 6;
+/// Per category: households told (neither unasked nor untold), then those
+/// whose worst fired rule has severity 1 to 5.
+const LEVELS: usize = 6;
+/// Per project shared by rules: households where any of them fired, their
+/// people, the households where one cannot be told and none fired, and
+/// the urgency as for a rule.
+const GROUP_FIELDS: usize = 5;
+pub(super) const G_AFFECTED: usize = 0;
+pub(super) const G_PEOPLE: usize = 1;
+pub(super) const G_UNTOLD: usize = 2;
+pub(super) const G_ANSWERED: usize = 3;
+pub(super) const G_SAID: usize = 4;
+
+pub(super) const REGISTERED: usize = 0;
+pub(super) const SURVEYED: usize = 1;
+pub(super) const URGENT: usize = 2;
+const HEAD: usize = 3;
+
+/// The numbering of an area's counts, for a list of rules and the
+/// questionnaire versions (sets of rules asked) counted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    rules: usize,
+    /// The categories' names, in the order of the rules.
+    pub categories: Vec<String>,
+    groups: usize,
+    /// The rules each version asked, by version number.
+    pub versions: Vec<Vec<usize>>,
+}
+
+impl Layout {
+    pub fn new(
+        rules: usize,
+        categories: Vec<String>,
+        groups: usize,
+        versions: Vec<Vec<usize>>,
+    ) -> Self {
+        Layout {
+            rules,
+            categories,
+            groups,
+            versions,
+        }
+    }
+
+    /// Counts per area.
+    pub fn width(&self) -> usize {
+        HEAD + self.versions.len()
+            + self.rules * RULE_FIELDS
+            + self.categories.len() * LEVELS
+            + self.groups * GROUP_FIELDS
+    }
+
+    pub(super) fn version(&self, v: usize) -> usize {
+        HEAD + v
+    }
+
+    pub(super) fn rule(&self, r: usize, field: usize) -> usize {
+        HEAD + self.versions.len() + r * RULE_FIELDS + field
+    }
+
+    pub(super) fn level(&self, c: usize, level: usize) -> usize {
+        HEAD + self.versions.len() + self.rules * RULE_FIELDS + c * LEVELS + level
+    }
+
+    pub(super) fn group(&self, g: usize, field: usize) -> usize {
+        HEAD + self.versions.len()
+            + self.rules * RULE_FIELDS
+            + self.categories.len() * LEVELS
+            + g * GROUP_FIELDS
+            + field
+    }
+}
+
+/// The counts of each area, `width` numbers per area in the order of
+/// [`Layout`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sums {
+    pub layout: Layout,
+    pub areas: Vec<Area>,
+    pub cells: Vec<i64>,
+}
+
+impl Sums {
+    pub fn new(layout: Layout) -> Self {
+        Sums {
+            layout,
+            areas: Vec::new(),
+            cells: Vec::new(),
+        }
+    }
+
+    /// Adds an area of no counts yet; its number.
+    pub fn push_area(&mut self, area: Area) -> usize {
+        self.areas.push(area);
+        self.cells.resize(self.cells.len() + self.layout.width(), 0);
+        self.areas.len() - 1
+    }
+
+    /// The counts of area `a`.
+    pub fn area(&self, a: usize) -> &[i64] {
+        let w = self.layout.width();
+        &self.cells[a * w..(a + 1) * w]
+    }
+
+    pub fn area_mut(&mut self, a: usize) -> &mut [i64] {
+        let w = self.layout.width();
+        &mut self.cells[a * w..(a + 1) * w]
+    }
+
+    /// Households of area `a` counted with a version that asked any of
+    /// `rules`.
+    pub(super) fn surveyed_with(&self, a: usize, rules: &[usize]) -> i64 {
+        let cells = self.area(a);
+        self.layout
+            .versions
+            .iter()
+            .enumerate()
+            .filter(|(_, asked)| asked.iter().any(|r| rules.contains(r)))
+            .map(|(v, _)| cells[self.layout.version(v)])
+            .sum()
+    }
+
+    /// The phase of each category of area `a` at `share`, and whether
+    /// any household of the area was told for it.
+    pub(super) fn phases(&self, a: usize, share: f64) -> Vec<Option<u8>> {
+        let cells = self.area(a);
+        (0..self.layout.categories.len())
+            .map(|c| {
+                let total = cells[self.layout.level(c, 0)];
+                if total == 0 {
+                    return None;
+                }
+                let mut at_or_above = 0;
+                for level in (1..=5).rev() {
+                    at_or_above += cells[self.layout.level(c, level)];
+                    if at_or_above as f64 >= share * total as f64 {
+                        return Some(level as u8);
+                    }
+                }
+                Some(1)
+            })
+            .collect()
+    }
+}
+
+/// The households behind the counts, when a tally of every household made
+/// them: per area and rule, and per area and shared project, the affected
+/// households in code order.
+pub struct Listed {
+    pub rules: Vec<Vec<usize>>,
+    pub groups: Vec<Vec<usize>>,
+}
+
+/// How projects are ranked: the share of households a phase needs, and
+/// each rule's weight.
+pub(super) struct Ranking<'a> {
+    pub rules: &'a [Rule],
+    pub phase_share: f64,
+    pub rule_weights: &'a [f64],
+    pub category_of_rule: &'a [usize],
+}
+
+/// Every project with an affected household, from the counts, ranked
+/// (see [`super::rank`]); its households listed when `listed` has them.
+/// What the affected households said of the urgency is given when the
+/// counts hold it (`with_said`).
+pub(super) fn rank_sums(
+    sums: &Sums,
+    ranking: &Ranking<'_>,
+    shared: &Shared,
+    mut listed: Option<Listed>,
+    with_said: bool,
+) -> Vec<Project> {
+    let rules = ranking.rules;
+    let layout = &sums.layout;
+    let mut projects = Vec::new();
+    let mut area_of_projects: Vec<usize> = Vec::new();
+    for a in 0..sums.areas.len() {
+        let cells = sums.area(a);
+        let phases = sums.phases(a, ranking.phase_share);
+        let mut fired = Vec::new();
+        for (r, rule) in rules.iter().enumerate() {
+            let affected = cells[layout.rule(r, AFFECTED)];
+            if affected <= 0 {
+                continue;
+            }
+            fired.push(r);
+            let slot = a * rules.len() + r;
+            // A household answered with a version that counted the rule
+            // per household counts as one person.
+            let untold = affected - cells[layout.rule(r, PERSONS_OF)];
+            let persons = rule
+                .per_person
+                .then_some(cells[layout.rule(r, PERSONS)] + untold.max(0));
+            let units = persons.unwrap_or(affected);
+            let households = listed
+                .as_mut()
+                .map(|l| std::mem::take(&mut l.rules[slot]))
+                .unwrap_or_default();
+            projects.push(Project {
+                area: sums.areas[a].clone(),
+                rule: r,
+                also: Vec::new(),
+                affected,
+                households,
+                surveyed: sums.surveyed_with(a, &[r]),
+                registered: cells[REGISTERED],
+                people: cells[layout.rule(r, PEOPLE)],
+                phase: phases[ranking.category_of_rule[r]].unwrap_or(1),
+                cost: rule.unit_cost.map(|c| c * units as f64),
+                persons,
+                unknown: cells[layout.rule(r, UNKNOWN)],
+                perceived: with_said.then(|| Perceived {
+                    answered: cells[layout.rule(r, ANSWERED)],
+                    urgent: cells[layout.rule(r, SAID)],
+                }),
+            });
+            area_of_projects.push(a);
+        }
+        let start = projects.len() - fired.len();
+        shared.merge(
+            (&mut projects, start),
+            (sums, a, rules),
+            listed.as_mut(),
+            with_said,
+        );
+        area_of_projects.truncate(projects.len());
+    }
+    super::order::sort_projects(
+        &mut projects,
+        (&area_of_projects, &sums.areas),
+        (rules, ranking.rule_weights),
+    );
+    projects
+}
