@@ -417,8 +417,13 @@ fn h2_piped(store: &Store, complete: bool) -> i64 {
 
 /// Whether H2 counts for the surface water project in priorities.
 fn counted_for_surface_water(store: &Store) -> bool {
+    let round = store.ranked_round().expect("round");
     let (input, projects) = store
-        .priorities_ranked(false, minqing::priority::By::Village)
+        .priorities_counted(
+            round.as_ref(),
+            (false, minqing::priority::By::Village),
+            &minqing::priority::RankMethod::default(),
+        )
         .expect("priorities");
     projects.iter().any(|p| {
         input.rules[p.rule].name == "surface_water"

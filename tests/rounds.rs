@@ -22,8 +22,17 @@ use water::complete_water;
 fn surface(store: &Store, round: Option<&str>) -> Vec<String> {
     let round = store.round_or_ranked(round).expect("round");
     let (input, projects) = store
+        .priorities_counted(round.as_ref(), (false, By::Village), &Default::default())
+        .expect("priorities");
+    // The ranking from the counts kept per village says as many.
+    let (kept_input, kept) = store
         .priorities(round.as_ref(), false, By::Village)
         .expect("priorities");
+    let affected: i64 = kept
+        .iter()
+        .filter(|p| kept_input.rules[p.rule].name == "surface_water")
+        .map(|p| p.affected)
+        .sum();
     let mut codes: Vec<String> = projects
         .iter()
         .filter(|p| input.rules[p.rule].name == "surface_water")
@@ -34,6 +43,7 @@ fn surface(store: &Store, round: Option<&str>) -> Vec<String> {
         })
         .collect();
     codes.sort();
+    assert_eq!(affected, codes.len() as i64);
     codes
 }
 

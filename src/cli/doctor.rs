@@ -120,7 +120,7 @@ fn rerun() -> Tr {
 
 /// The checks of what the file holds and what is computed from it:
 /// references, readable answers, need hits, counts.
-fn derived(findings: &Findings) -> [Check; 4] {
+fn derived(findings: &Findings) -> [Check; 5] {
     let references = findings
         .foreign_keys
         .iter()
@@ -130,6 +130,14 @@ fn derived(findings: &Findings) -> [Check; 4] {
         .stale_counted
         .iter()
         .map(|id| format!("#{id}"))
+        .collect();
+    let kept = findings
+        .stale_kept
+        .iter()
+        .map(|(round, township, village)| match round {
+            0 => format!("{township} {village} (登记/registry)"),
+            _ => format!("{township} {village} (轮次/round #{round})"),
+        })
         .collect();
     [
         Check {
@@ -171,6 +179,18 @@ fn derived(findings: &Findings) -> [Check; 4] {
             wrong: tr!(
                 "排序用的计数已过时(按户的行号)",
                 "the counts ranking reads are out of date (household row ids)"
+            ),
+            todo: rerun(),
+        },
+        Check {
+            found: kept,
+            holds: tr!(
+                "每个村保存的计数与答案和农户登记一致",
+                "the counts kept per village agree with the answers and the registry"
+            ),
+            wrong: tr!(
+                "有村保存的计数与答案或农户登记不符",
+                "some villages' kept counts do not agree with the answers or the registry"
             ),
             todo: rerun(),
         },

@@ -16,7 +16,7 @@ mod method;
 mod order;
 mod reading;
 pub mod shared;
-mod sums;
+pub mod sums;
 pub mod trend;
 pub mod uncertainty;
 

@@ -39,7 +39,7 @@ pub(super) const G_UNTOLD: usize = 2;
 pub(super) const G_ANSWERED: usize = 3;
 pub(super) const G_SAID: usize = 4;
 
-pub(super) const REGISTERED: usize = 0;
+pub const REGISTERED: usize = 0;
 pub(super) const SURVEYED: usize = 1;
 pub(super) const URGENT: usize = 2;
 const HEAD: usize = 3;

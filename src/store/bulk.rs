@@ -167,7 +167,7 @@ impl Store {
                     ])?;
                 }
             }
-            tx.commit()?;
+            self.commit(tx)?;
             Ok(())
         })
     }

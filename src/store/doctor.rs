@@ -24,6 +24,10 @@ pub struct Findings {
     /// Households (by row id) whose list of complete interviews, which
     /// ranking reads, is out of date.
     pub stale_counted: Vec<i64>,
+    /// Villages whose counts kept for ranking are not what the interviews
+    /// and the registry give: (round id, township, village; round 0 for
+    /// the households registered).
+    pub stale_kept: Vec<(i64, String, String)>,
     /// Households interviewed more than once for a survey.
     pub duplicates: Vec<Duplicate>,
     /// Households with no township or no village (by code).
@@ -53,6 +57,7 @@ impl Findings {
             && self.stale_hits.is_empty()
             && self.unreadable.is_empty()
             && self.stale_counted.is_empty()
+            && self.stale_kept.is_empty()
             && self.duplicates.is_empty()
             && self.no_village.is_empty()
             && self.future_clocks.is_empty()
@@ -60,10 +65,11 @@ impl Findings {
             && self.failing_complete.is_empty()
     }
 
-    /// What `repair` can mend: the stored hits and counted interviews,
-    /// which are computed from the answers.
+    /// What `repair` can mend: the stored hits, the counted interviews
+    /// and the counts kept for ranking, which are computed from the
+    /// answers.
     pub fn repairable(&self) -> bool {
-        !self.stale_hits.is_empty() || !self.stale_counted.is_empty()
+        !self.stale_hits.is_empty() || !self.stale_counted.is_empty() || !self.stale_kept.is_empty()
     }
 }
 
@@ -107,6 +113,7 @@ impl Store {
                 }
             }
             findings.stale_counted = self.stale_counted()?;
+            findings.stale_kept = self.stale_kept()?;
             findings.duplicates = self.duplicates()?;
             findings.no_village = {
                 let mut stmt = self.conn.prepare(
@@ -151,7 +158,10 @@ impl Store {
             self.recompute_hits()?;
             let tx = self.write()?;
             tx.execute_batch(super::schema::RECOUNT_ALL)?;
-            tx.commit()?;
+            if self.keeps.get() {
+                self.rebuild_kept()?;
+            }
+            self.commit(tx)?;
             Ok(())
         })
     }

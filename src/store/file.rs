@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 use super::schema::{self, APPLICATION_ID, CURRENT_VERSION};
-use super::{BUSY_TIMEOUT, RULES_ENGINE, Result, Store, StoreError, now_ms};
+use super::{BUSY_TIMEOUT, KEPT_FROM, RULES_ENGINE, Result, Store, StoreError, now_ms};
 
 /// What the header of an SQLite file says of it.
 struct Header {
@@ -202,6 +202,7 @@ impl Store {
             surveys: RefCell::new(HashMap::new()),
             clock: Cell::new(0),
             skew: Cell::new(0),
+            keeps: Cell::new(true),
         };
         if version < CURRENT_VERSION {
             store.copy_before_migrating(version)?;
@@ -327,6 +328,7 @@ impl Store {
             surveys: RefCell::new(HashMap::new()),
             clock: Cell::new(0),
             skew: Cell::new(0),
+            keeps: Cell::new(version >= KEPT_FROM),
         };
         store.migrate(0, version)?;
         store.device_id().map(|_| ())

@@ -434,7 +434,7 @@ impl Store {
         for code in &changed {
             self.recompute_household_hits(code)?;
         }
-        tx.commit()?;
+        self.commit(tx)?;
         Ok(counts)
     }
 
@@ -450,7 +450,7 @@ impl Store {
             if added == 0 {
                 return Err(StoreError::HouseholdExists(h.code.clone()));
             }
-            tx.commit()?;
+            self.commit(tx)?;
             Ok(())
         })
     }
@@ -480,7 +480,7 @@ impl Store {
             write_record(&tx, UPDATE_RECORD, &merged, self.now(), stamp, &self.device)?;
             // Rules may read a household's members, village, township or group.
             self.recompute_household_hits(&merged.code)?;
-            tx.commit()?;
+            self.commit(tx)?;
             Ok(Edit::Saved(merged))
         })
     }

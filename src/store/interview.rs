@@ -299,7 +299,7 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
-            tx.commit()?;
+            self.commit(tx)?;
             self.interview(id)
         })
     }
@@ -361,7 +361,7 @@ impl Store {
                 stamp,
             };
             super::audit::insert(&tx, &entry, super::audit::Again::Refuse)?;
-            tx.commit()?;
+            self.commit(tx)?;
             Ok(new)
         })
     }
@@ -393,7 +393,7 @@ impl Store {
             }
             let hits = NeedHits::compute(&interview.survey, &interview.answers, &facts);
             self.set_status(&tx, &interview, Status::Complete, &hits, interviewer)?;
-            tx.commit()?;
+            self.commit(tx)?;
             Ok(hits)
         })
     }
@@ -414,7 +414,7 @@ impl Store {
                 &NeedHits::default(),
                 interviewer,
             )?;
-            tx.commit()?;
+            self.commit(tx)?;
             Ok(())
         })
     }

@@ -15,12 +15,18 @@ impl Store {
 
     pub(super) fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         let tx = self.write()?;
-        tx.execute(
+        self.put_meta(key, value)?;
+        self.commit(tx)?;
+        Ok(())
+    }
+
+    /// [`Store::set_meta`] inside the write transaction open.
+    pub(super) fn put_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![key, value],
         )?;
-        tx.commit()?;
         Ok(())
     }
 

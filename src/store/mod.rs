@@ -19,6 +19,7 @@ pub mod hits;
 pub mod household;
 pub mod import;
 pub mod interview;
+mod kept;
 pub mod merge;
 mod meta;
 pub mod overview;
@@ -73,7 +74,13 @@ pub struct Store {
     /// How far this laptop's clock is set wrong, in milliseconds: zero,
     /// but for tests of what a laptop with a wrong clock does.
     skew: Cell<i64>,
+    /// Whether the file keeps counts ([`kept`]): every file this build
+    /// opens does; one made at an older schema for a test does not.
+    keeps: Cell<bool>,
 }
+
+/// The schema version from which a file keeps counts.
+const KEPT_FROM: i32 = 9;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -98,6 +105,16 @@ impl Store {
             &self.conn,
             TransactionBehavior::Immediate,
         )?)
+    }
+
+    /// Commits a write transaction, the kept counts brought up to date
+    /// first (see [`kept`]), so they change with the answers that change
+    /// them.
+    fn commit(&self, tx: rusqlite::Transaction<'_>) -> Result<()> {
+        if self.keeps.get() {
+            self.fold_kept()?;
+        }
+        Ok(tx.commit()?)
     }
 
     /// The result of a public method with this file named in any damage

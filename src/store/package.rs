@@ -227,7 +227,7 @@ impl Store {
                     params![c.name, id.encode()],
                 )?;
             }
-            tx.commit()?;
+            self.commit(tx)?;
             Ok(interviews)
         })();
         let detached = self.conn.execute("DETACH DATABASE pkg", []);

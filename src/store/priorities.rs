@@ -12,7 +12,7 @@ mod counted;
 mod explain;
 mod perceived;
 mod trend;
-mod versions;
+pub(super) mod versions;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -20,6 +20,7 @@ use std::rc::Rc;
 
 pub use crate::priority::Perceived;
 pub use explain::{ExplainRow, Explanation};
+pub(super) use perceived::said_of;
 pub use perceived::{CALM_ANSWERS, FEW_HOUSEHOLDS, URGENCY_QUESTION, URGENT_ANSWERS};
 pub use trend::TrendInput;
 
@@ -86,6 +87,22 @@ impl Store {
     /// [`Store::priorities`] ranked by another `method`: phases at another
     /// share of households, or categories weighted.
     pub fn priorities_by(
+        &self,
+        round: Option<&super::Round>,
+        (include_drafts, by): (bool, By),
+        method: &crate::priority::RankMethod,
+    ) -> Result<(PriorityInput, Vec<Project>)> {
+        self.located(|| {
+            if let Some(kept) = self.priorities_kept(round, (include_drafts, by), method)? {
+                return Ok(kept);
+            }
+            self.priorities_counted(round, (include_drafts, by), method)
+        })
+    }
+
+    /// [`Store::priorities_by`] counting every household, each listed in
+    /// its projects.
+    pub fn priorities_counted(
         &self,
         round: Option<&super::Round>,
         (include_drafts, by): (bool, By),

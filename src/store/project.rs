@@ -237,7 +237,7 @@ impl Store {
                 device: self.device.clone(),
             };
             insert(&tx, &change)?;
-            tx.commit()?;
+            self.commit(tx)?;
             Ok(change)
         })
     }

@@ -274,7 +274,7 @@ impl Store {
                     params![s.id, s.fresh.as_ref().map(NeedHits::encode)],
                 )?;
             }
-            tx.commit()?;
+            self.commit(tx)?;
             Ok(stale.len())
         })
     }

@@ -129,7 +129,7 @@ impl Store {
                 return Err(StoreError::RoundExists(name.into()));
             }
             let id = self.insert_round(&tx, name, &starts)?;
-            tx.commit()?;
+            self.commit(tx)?;
             self.round(id)
         })
     }
@@ -146,7 +146,7 @@ impl Store {
                 "UPDATE round SET closed_at = ?2, stamp = ?3, device = ?4 WHERE id = ?1",
                 params![open.id, now, stamp, self.device],
             )?;
-            tx.commit()?;
+            self.commit(tx)?;
             self.round(open.id)
         })
     }

@@ -66,7 +66,7 @@ impl Store {
                 };
                 super::audit::insert(&tx, &entry, super::audit::Again::Refuse)?;
             }
-            tx.commit()?;
+            self.commit(tx)?;
             Ok(())
         })
     }

@@ -302,4 +302,87 @@ pub const MIGRATIONS: &[&str] = &[
         recount_rounds!("round_id = old.round_id AND household_id = old.household_id"),
         "END;",
     ),
+    // 9: counts per round and village kept as interviews are completed,
+    // reopened, merged or recomputed and as households move, so that a
+    // ranking reads the villages, not every household (see
+    // `super::kept`). Triggers mark the households whose counts are to
+    // be made again, in the transaction that changes them; the store
+    // folds the marked households in before it commits. The households
+    // registered per village are kept by the triggers themselves.
+    r#"
+    CREATE TABLE kept_place (
+        slot     INTEGER PRIMARY KEY,
+        township TEXT NOT NULL,
+        village  TEXT NOT NULL,
+        UNIQUE (township, village)
+    ) STRICT;
+    CREATE TABLE kept (
+        round_id INTEGER NOT NULL,
+        slot     INTEGER NOT NULL,
+        sums     BLOB NOT NULL,
+        PRIMARY KEY (round_id, slot)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE kept_household (
+        household_id INTEGER NOT NULL,
+        round_id     INTEGER NOT NULL,
+        slot         INTEGER NOT NULL,
+        sums         BLOB NOT NULL,
+        PRIMARY KEY (household_id, round_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE kept_dirty (
+        round_id     INTEGER NOT NULL,
+        household_id INTEGER NOT NULL,
+        PRIMARY KEY (round_id, household_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE kept_registry (
+        township   TEXT NOT NULL,
+        village    TEXT NOT NULL,
+        registered INTEGER NOT NULL,
+        PRIMARY KEY (township, village)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO kept_registry (township, village, registered)
+        SELECT township, village, count(*) FROM household GROUP BY township, village;
+    CREATE TRIGGER kept_interview_insert AFTER INSERT ON interview WHEN new.status = 'complete'
+    BEGIN
+        INSERT OR IGNORE INTO kept_dirty VALUES (new.round_id, new.household_id);
+    END;
+    CREATE TRIGGER kept_interview_update
+    AFTER UPDATE OF household_id, snapshot_id, status, hits, round_id, answers, completed_at
+    ON interview WHEN old.status = 'complete' OR new.status = 'complete'
+    BEGIN
+        INSERT OR IGNORE INTO kept_dirty VALUES (old.round_id, old.household_id);
+        INSERT OR IGNORE INTO kept_dirty VALUES (new.round_id, new.household_id);
+    END;
+    CREATE TRIGGER kept_interview_delete AFTER DELETE ON interview WHEN old.status = 'complete'
+    BEGIN
+        INSERT OR IGNORE INTO kept_dirty VALUES (old.round_id, old.household_id);
+    END;
+    CREATE TRIGGER kept_household_insert AFTER INSERT ON household
+    BEGIN
+        INSERT INTO kept_registry VALUES (new.township, new.village, 1)
+            ON CONFLICT DO UPDATE SET registered = registered + 1;
+    END;
+    CREATE TRIGGER kept_household_delete AFTER DELETE ON household
+    BEGIN
+        UPDATE kept_registry SET registered = registered - 1
+            WHERE township = old.township AND village = old.village;
+        DELETE FROM kept_registry
+            WHERE township = old.township AND village = old.village AND registered <= 0;
+        INSERT OR IGNORE INTO kept_dirty
+            SELECT round_id, household_id FROM kept_household WHERE household_id = old.id;
+    END;
+    CREATE TRIGGER kept_household_update AFTER UPDATE OF township, village, members ON household
+    WHEN old.township IS NOT new.township OR old.village IS NOT new.village
+        OR old.members IS NOT new.members
+    BEGIN
+        UPDATE kept_registry SET registered = registered - 1
+            WHERE township = old.township AND village = old.village;
+        DELETE FROM kept_registry
+            WHERE township = old.township AND village = old.village AND registered <= 0;
+        INSERT INTO kept_registry VALUES (new.township, new.village, 1)
+            ON CONFLICT DO UPDATE SET registered = registered + 1;
+        INSERT OR IGNORE INTO kept_dirty
+            SELECT round_id, household_id FROM kept_household WHERE household_id = new.id;
+    END;
+    "#,
 ];

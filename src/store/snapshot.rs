@@ -51,7 +51,7 @@ impl Store {
                         params![survey.id, survey.version, hash, survey.source, now_ms()],
                     )?;
                     let id = tx.last_insert_rowid();
-                    tx.commit()?;
+                    self.commit(tx)?;
                     Ok(id)
                 }
             }

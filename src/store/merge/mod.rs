@@ -208,7 +208,7 @@ impl Store {
         touched.sort_unstable();
         touched.dedup();
         report.duplicates = duplicates_among(&tx, &self.visit_forms()?, Some(&touched))?;
-        tx.commit()?;
+        self.commit(tx)?;
         Ok(report)
     }
 

@@ -39,6 +39,53 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The codes of the affected households of `project` (whose rules
+    /// are `names`), in code order, for a project ranked from the kept
+    /// counts, which list none: the households of its area whose
+    /// complete interview that counts has one of its rules fired.
+    fn affected_codes(
+        &self,
+        input: &PriorityInput,
+        project: &crate::priority::Project,
+        names: &[&str],
+    ) -> Result<Vec<Box<str>>> {
+        let area = &project.area;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT h.code, i.hits FROM household h
+             JOIN interview i ON i.household_id = h.id JOIN snapshot s ON s.id = i.snapshot_id
+             WHERE h.township = ?1 AND (?2 = '' OR h.village = ?2) AND (?3 = '' OR h.grp = ?3)
+             AND i.round_id = ?4 AND i.status = 'complete' AND s.survey = ?5
+             ORDER BY h.code, i.completed_at DESC, i.id DESC",
+        )?;
+        let survey = &input.rules[project.rule].survey;
+        let mut rows = stmt.query(params![
+            area.township,
+            area.village,
+            area.group,
+            input.round_id(),
+            survey
+        ])?;
+        let mut out: Vec<Box<str>> = Vec::new();
+        let mut last: Option<String> = None;
+        while let Some(r) = rows.next()? {
+            let code: String = r.get(0)?;
+            if last.as_deref() == Some(code.as_str()) {
+                continue;
+            }
+            let hits = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            let fired = super::super::hits::read(hits)
+                .filter_map(std::result::Result::ok)
+                .any(|e| !e.unknown && names.contains(&e.rule));
+            if fired {
+                out.push(code.as_str().into());
+            }
+            last = Some(code);
+        }
+        Ok(out)
+    }
+}
+
 /// One household behind a project, with the answers its rule reads.
 #[derive(Clone, Debug)]
 pub struct ExplainRow {
@@ -102,8 +149,16 @@ impl Store {
             let mut explanation = Explanation::default();
             // Each distinct condition with the versions that have it.
             let mut conditions: Vec<Condition> = Vec::new();
-            for &h in &project.households {
-                let code = &*input.households[h].code;
+            let codes: Vec<Box<str>> = if project.households.is_empty() {
+                self.affected_codes(input, project, &names)?
+            } else {
+                project
+                    .households
+                    .iter()
+                    .map(|&h| input.households[h].code.clone())
+                    .collect()
+            };
+            for code in &codes {
                 let Some(id) = self.counted_interview(code, survey, input)? else {
                     continue;
                 };

@@ -21,6 +21,17 @@ pub const URGENT_ANSWERS: [&str; 4] = ["medium", "high", "critical", "yes"];
 /// way rather than "not urgent".
 pub const CALM_ANSWERS: [&str; 3] = ["none", "low", "no"];
 
+/// What an answer to the urgency says: 1 urgent, 0 not urgent, -1
+/// nothing either way ("don't know" and a refusal, `[dont_know]` and
+/// `[refused]`, and answers of unknown names).
+pub(in crate::store) fn said_of(answer: rusqlite::types::ValueRef<'_>) -> i8 {
+    match answer.as_str() {
+        Ok(a) if URGENT_ANSWERS.contains(&a) => 1,
+        Ok(a) if CALM_ANSWERS.contains(&a) => 0,
+        _ => -1,
+    }
+}
+
 /// The latest answer so far to the urgency, per household (by its place
 /// in the ranking's list) and survey (by its place in the surveys asked
 /// of): for a few households (one project's) in a map, for many in
@@ -91,6 +102,12 @@ fn place(ids: &[i64], id: i64) -> Option<usize> {
 /// province).
 pub const FEW_HOUSEHOLDS: usize = 2_000;
 
+/// What the affected households of each project said, when the projects
+/// were ranked from counts that hold it (the kept ones).
+fn kept(projects: &[Project]) -> Option<Vec<Perceived>> {
+    projects.iter().map(|p| p.perceived).collect()
+}
+
 /// The households of `projects`, each once, when they are at most
 /// [`FEW_HOUSEHOLDS`].
 fn few_households(projects: &[Project]) -> Option<Vec<usize>> {
@@ -114,6 +131,9 @@ impl Store {
     /// round, or the latest of any status with drafts). Interviews are
     /// read once.
     pub fn perceived(&self, input: &PriorityInput, projects: &[Project]) -> Result<Vec<Perceived>> {
+        if let Some(kept) = kept(projects) {
+            return Ok(kept);
+        }
         self.perceived_with(input, projects, few_households(projects))
     }
 
@@ -125,6 +145,9 @@ impl Store {
         input: &PriorityInput,
         projects: &[Project],
     ) -> Result<Option<Vec<Perceived>>> {
+        if let Some(kept) = kept(projects) {
+            return Ok(Some(kept));
+        }
         match few_households(projects) {
             Some(few) => self.perceived_with(input, projects, Some(few)).map(Some),
             None => Ok(None),
@@ -229,15 +252,7 @@ impl Store {
             };
             let when: i64 = r.get::<_, Option<i64>>(2)?.unwrap_or(i64::MIN);
             let answer = r.get_ref(4)?;
-            latest.note((h, s), (when, r.get(3)?), || {
-                // "Don't know" and a refusal ([dont_know], [refused]), and
-                // answers of unknown names, say nothing either way.
-                match answer.as_str() {
-                    Ok(a) if URGENT_ANSWERS.contains(&a) => 1,
-                    Ok(a) if CALM_ANSWERS.contains(&a) => 0,
-                    _ => -1,
-                }
-            });
+            latest.note((h, s), (when, r.get(3)?), || said_of(answer));
             Ok(())
         };
         if let Some(ids) = few {

@@ -8,11 +8,11 @@ use crate::priority::Rule;
 /// The rules of survey that stored hits name: those that fired, and what
 /// some say beyond firing (see [`crate::priority::Tally::add_detail`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) struct Hits {
-    pub(super) fired: Vec<usize>,
+pub(in crate::store) struct Hits {
+    pub(in crate::store) fired: Vec<usize>,
     /// (rule, persons, unknown) of a rule counted per person, or one that
     /// cannot be told.
-    pub(super) details: Vec<(usize, u32, bool)>,
+    pub(in crate::store) details: Vec<(usize, u32, bool)>,
 }
 
 impl Hits {
@@ -34,26 +34,26 @@ impl Hits {
 
 /// The questionnaire versions a ranking knows: surveys numbered once, each
 /// survey's rules by name, and each snapshot's survey and rules.
-pub(super) struct Versions {
+pub(in crate::store) struct Versions {
     /// The surveys' ids, numbered.
-    pub(super) surveys: Vec<String>,
+    pub(in crate::store) surveys: Vec<String>,
     /// Per survey: its rules' names and indices (a handful: searched in
     /// order).
-    pub(super) names: Vec<Vec<(String, usize)>>,
+    pub(in crate::store) names: Vec<Vec<(String, usize)>>,
     /// Sorted by snapshot id: (id, survey, the rules the version has).
-    pub(super) snapshots: Vec<(i64, usize, Vec<usize>)>,
+    pub(in crate::store) snapshots: Vec<(i64, usize, Vec<usize>)>,
     /// Snapshot id → place in `snapshots` (`u32::MAX` for none), while ids
     /// are small, as SQLite makes them.
-    pub(super) by_id: Vec<u32>,
+    pub(in crate::store) by_id: Vec<u32>,
 }
 
 impl Versions {
-    pub(super) fn surveys(&self) -> usize {
+    pub(in crate::store) fn surveys(&self) -> usize {
         self.surveys.len()
     }
 
     /// The place of a snapshot in `snapshots`.
-    pub(super) fn snapshot(&self, id: i64) -> Option<usize> {
+    pub(in crate::store) fn snapshot(&self, id: i64) -> Option<usize> {
         match usize::try_from(id).ok().and_then(|i| self.by_id.get(i)) {
             Some(&at) if at != u32::MAX => Some(at as usize),
             Some(_) => None,
@@ -62,14 +62,14 @@ impl Versions {
     }
 
     /// The survey number of the snapshot at `at`.
-    pub(super) fn survey(&self, at: usize) -> usize {
+    pub(in crate::store) fn survey(&self, at: usize) -> usize {
         self.snapshots[at].1
     }
 
     /// The rules of survey `s` that stored hits name, into `out`; names
     /// the survey no longer knows are left out. Runs for every household
     /// and survey: names are borrowed from the text, not copied.
-    pub(super) fn hits(
+    pub(in crate::store) fn hits(
         &self,
         s: usize,
         stored: &str,
@@ -86,7 +86,7 @@ impl Versions {
     }
 
     /// The rules of survey `s` that computed hits name, into `out`.
-    pub(super) fn named(&self, s: usize, computed: &NeedHits, out: &mut Hits) {
+    pub(in crate::store) fn named(&self, s: usize, computed: &NeedHits, out: &mut Hits) {
         out.clear();
         for hit in computed.iter() {
             if let Some(rule) = self.rule(s, &hit.rule) {
@@ -108,7 +108,7 @@ impl Versions {
 impl Store {
     /// The rules of every stored questionnaire version, into `rules`, by
     /// survey and name: a newer version's wording and cost win.
-    pub(super) fn versions(&self, rules: &mut Vec<Rule>) -> Result<Versions> {
+    pub(in crate::store) fn versions(&self, rules: &mut Vec<Rule>) -> Result<Versions> {
         let mut versions = Versions {
             surveys: Vec::new(),
             names: Vec::new(),

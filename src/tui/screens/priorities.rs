@@ -158,9 +158,9 @@ impl Priorities {
             .map(String::from)
             .collect();
         let mut townships: Vec<String> = input
-            .households
+            .areas
             .iter()
-            .map(|h| h.township.to_string())
+            .map(|a| a.area.township.clone())
             .collect();
         townships.sort();
         townships.dedup();
