@@ -71,7 +71,7 @@ impl Tally<'_> {
             .map(|(a, area)| {
                 let cells = sums.area(a);
                 AreaSummary {
-                    area: area.clone(),
+                    area: (**area).clone(),
                     registered: cells[REGISTERED],
                     surveyed: cells[SURVEYED],
                     urgent: cells[URGENT],

@@ -157,7 +157,7 @@ impl Tally<'_> {
         for (a, area) in sums.areas.iter().enumerate() {
             for (c, phase) in sums.phases(a, self.phase_share).into_iter().enumerate() {
                 if let Some(phase) = phase {
-                    out.insert((area.clone(), self.categories[c].to_string()), phase);
+                    out.insert(((**area).clone(), self.categories[c].to_string()), phase);
                 }
             }
         }

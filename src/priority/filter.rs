@@ -110,11 +110,11 @@ mod tests {
 
     fn project(township: &str, rule: usize) -> Project {
         Project {
-            area: Area {
+            area: std::rc::Rc::new(Area {
                 township: township.into(),
                 village: "v".into(),
                 group: String::new(),
-            },
+            }),
             rule,
             also: Vec::new(),
             affected: 1,

@@ -111,7 +111,8 @@ pub const PHASE_SHARE: f64 = 0.2;
 /// One project: a need rule in an area, with everything behind its rank.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Project {
-    pub area: Area,
+    /// Shared by the projects of the area.
+    pub area: Rc<Area>,
     /// The rule behind the project: of the rules that share it, the most
     /// severe one that fired (the first of them in the questionnaire).
     pub rule: usize,

@@ -1,6 +1,13 @@
 //! The order of ranked projects.
 
+use std::rc::Rc;
+
 use super::{Area, Project, Rule};
+
+/// A project's place in the list and what it is ordered by: weighted
+/// phase and severity, households affected, share, unit cost, and the
+/// ranks of its area's and rule's names.
+type Key = (usize, [f64; 2], i64, f64, f64, usize, usize);
 
 /// Sorts projects in the order of [`rank`], with areas and rules ranked by
 /// name once rather than at every comparison. `area_of[i]` is the number of
@@ -8,8 +15,8 @@ use super::{Area, Project, Rule};
 /// With weights (`rule_weights[r]`, the weight of rule r's category), the
 /// phase and the severity are compared weighted; all 1, as documented.
 pub(super) fn sort_projects(
-    projects: &mut Vec<Project>,
-    (area_of, areas): (&[usize], &[Area]),
+    projects: &mut [Project],
+    (area_of, areas): (&[usize], &[Rc<Area>]),
     (rules, rule_weights): (&[Rule], &[f64]),
 ) {
     let mut area_order: Vec<usize> = (0..areas.len()).collect();
@@ -33,24 +40,47 @@ pub(super) fn sort_projects(
             .max_by(f64::total_cmp)
             .unwrap_or(f64::INFINITY)
     };
-    let mut keyed: Vec<(usize, usize, usize)> = projects
+    // Each project's key made once, rather than at every comparison.
+    let mut keyed: Vec<Key> = projects
         .iter()
         .enumerate()
-        .map(|(i, p)| (i, area_rank[area_of[i]], rule_rank[p.rule]))
+        .map(|(i, p)| {
+            let w = rule_weights[p.rule];
+            (
+                i,
+                [
+                    f64::from(p.phase) * w,
+                    f64::from(rules[p.rule].severity) * w,
+                ],
+                p.affected,
+                p.share(),
+                unit(p),
+                area_rank[area_of[i]],
+                rule_rank[p.rule],
+            )
+        })
         .collect();
-    keyed.sort_by(|&(a, area_a, rule_a), &(b, area_b, rule_b)| {
-        let (pa, pb) = (&projects[a], &projects[b]);
-        let (ra, rb) = (&rules[pa.rule], &rules[pb.rule]);
-        let (wa, wb) = (rule_weights[pa.rule], rule_weights[pb.rule]);
-        (f64::from(pb.phase) * wb)
-            .total_cmp(&(f64::from(pa.phase) * wa))
-            .then((f64::from(rb.severity) * wb).total_cmp(&(f64::from(ra.severity) * wa)))
-            .then(pb.affected.cmp(&pa.affected))
-            .then(pb.share().total_cmp(&pa.share()))
-            .then(unit(pa).total_cmp(&unit(pb)))
-            .then(area_a.cmp(&area_b))
-            .then(rule_a.cmp(&rule_b))
+    keyed.sort_unstable_by(|a, b| {
+        b.1[0]
+            .total_cmp(&a.1[0])
+            .then(b.1[1].total_cmp(&a.1[1]))
+            .then(b.2.cmp(&a.2))
+            .then(b.3.total_cmp(&a.3))
+            .then(a.4.total_cmp(&b.4))
+            .then(a.5.cmp(&b.5))
+            .then(a.6.cmp(&b.6))
     });
-    let mut slots: Vec<Option<Project>> = std::mem::take(projects).into_iter().map(Some).collect();
-    projects.extend(keyed.iter().filter_map(|&(i, _, _)| slots[i].take()));
+    // Each project moved once, into its place, following the cycles of
+    // the order.
+    let mut place: Vec<usize> = vec![0; keyed.len()];
+    for (to, k) in keyed.iter().enumerate() {
+        place[k.0] = to;
+    }
+    for i in 0..projects.len() {
+        while place[i] != i {
+            let to = place[i];
+            projects.swap(i, to);
+            place.swap(i, to);
+        }
+    }
 }

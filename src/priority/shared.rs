@@ -109,6 +109,9 @@ impl Shared {
         mut listed: Option<&mut Listed>,
         with_said: bool,
     ) {
+        if self.groups == 0 {
+            return;
+        }
         let layout = &sums.layout;
         let cells = sums.area(a);
         let mut gone = vec![false; projects.len() - start];
@@ -162,11 +165,14 @@ impl Shared {
                 gone[i - start] = true;
             }
         }
-        let mut i = 0;
-        projects.retain(|_| {
-            i += 1;
-            i <= start || !gone[i - 1 - start]
-        });
+        if gone.contains(&true) {
+            let tail = projects.split_off(start);
+            projects.extend(
+                tail.into_iter()
+                    .zip(gone)
+                    .filter_map(|(p, gone)| (!gone).then_some(p)),
+            );
+        }
     }
 }
 

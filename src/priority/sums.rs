@@ -11,6 +11,8 @@
 //! the households. A ranking from counts alone names no household; a
 //! tally of every household also lists them ([`Listed`]).
 
+use std::rc::Rc;
+
 use super::{Area, Perceived, Project, Rule, shared::Shared};
 
 /// Per rule: households where it fired, their people, the persons it
@@ -105,7 +107,7 @@ impl Layout {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sums {
     pub layout: Layout,
-    pub areas: Vec<Area>,
+    pub areas: Vec<Rc<Area>>,
     pub cells: Vec<i64>,
 }
 
@@ -120,7 +122,7 @@ impl Sums {
 
     /// Adds an area of no counts yet; its number.
     pub fn push_area(&mut self, area: Area) -> usize {
-        self.areas.push(area);
+        self.areas.push(Rc::new(area));
         self.cells.resize(self.cells.len() + self.layout.width(), 0);
         self.areas.len() - 1
     }
@@ -202,8 +204,17 @@ pub(super) fn rank_sums(
 ) -> Vec<Project> {
     let rules = ranking.rules;
     let layout = &sums.layout;
-    let mut projects = Vec::new();
-    let mut area_of_projects: Vec<usize> = Vec::new();
+    // Room made at once for every project, rather than by doubling.
+    let fired = (0..sums.areas.len())
+        .map(|a| {
+            let cells = sums.area(a);
+            (0..rules.len())
+                .filter(|&r| cells[layout.rule(r, AFFECTED)] > 0)
+                .count()
+        })
+        .sum();
+    let mut projects = Vec::with_capacity(fired);
+    let mut area_of_projects: Vec<usize> = Vec::with_capacity(fired);
     for a in 0..sums.areas.len() {
         let cells = sums.area(a);
         let phases = sums.phases(a, ranking.phase_share);
@@ -227,7 +238,7 @@ pub(super) fn rank_sums(
                 .map(|l| std::mem::take(&mut l.rules[slot]))
                 .unwrap_or_default();
             projects.push(Project {
-                area: sums.areas[a].clone(),
+                area: Rc::clone(&sums.areas[a]),
                 rule: r,
                 also: Vec::new(),
                 affected,

@@ -365,7 +365,12 @@ impl Store {
             let changes = all_changes(&self.conn)?;
             let rounds = super::round::rounds_of(&self.conn)?;
             let counted: HashSet<i64> = {
-                let mut stmt = self.conn.prepare("SELECT DISTINCT round_id FROM counted")?;
+                // Each round looked up in the table's key, not the
+                // table read.
+                let mut stmt = self.conn.prepare(
+                    "SELECT id FROM round r
+                     WHERE EXISTS (SELECT 1 FROM counted c WHERE c.round_id = r.id)",
+                )?;
                 let rows = stmt.query_map([], |r| r.get(0))?;
                 rows.collect::<rusqlite::Result<_>>()?
             };
