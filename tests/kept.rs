@@ -229,6 +229,9 @@ enum Step {
     Complete(usize, Said, bool),
     /// Household h's latest interview is reopened.
     Reopen(usize),
+    /// Household h begins an interview (of the housing questionnaire,
+    /// when `housing`) and leaves it a draft.
+    Begin(usize, bool),
     /// Household h moves to another village.
     Move(usize, usize),
     /// Household h's members change.
@@ -241,6 +244,7 @@ fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         4 => (0usize..6, said(), any::<bool>()).prop_map(|(h, s, v2)| Step::Complete(h, s, v2)),
         1 => (0usize..6).prop_map(Step::Reopen),
+        1 => (0usize..6, any::<bool>()).prop_map(|(h, housing)| Step::Begin(h, housing)),
         1 => (0usize..6, 0..VILLAGES.len()).prop_map(|(h, v)| Step::Move(h, v)),
         1 => (0usize..6, 1i64..9).prop_map(|(h, m)| Step::Members(h, m)),
         1 => (0usize..6, said()).prop_map(|(h, s)| Step::Merge(h, s)),
@@ -287,6 +291,7 @@ fn run(steps: &[Step], dir: &Path) -> Result<(), String> {
     let mut places: Vec<(usize, i64)> = (0..6).map(|h| (h % 3, 4)).collect();
     registry(&store, &places);
     let (v1, v2) = (water(), water_v2());
+    let housing_survey = load(BUNDLED[0].1).survey.expect("housing loads");
     for (n, step) in steps.iter().enumerate() {
         match step {
             Step::Complete(h, s, newer) => {
@@ -299,6 +304,12 @@ fn run(steps: &[Step], dir: &Path) -> Result<(), String> {
                 if interview.status == Status::Complete {
                     store.reopen(interview.id, "王").expect("reopen");
                 }
+            }
+            Step::Begin(h, housing) => {
+                let survey = if *housing { &housing_survey } else { &v1 };
+                store
+                    .open_interview(&format!("H{h}"), survey, "王")
+                    .expect("open");
             }
             Step::Move(h, v) => {
                 places[*h].0 = *v;
@@ -320,6 +331,20 @@ fn run(steps: &[Step], dir: &Path) -> Result<(), String> {
     }
     for by in [By::Village, By::Township] {
         agree(&store, by, &RankMethod::default()).map_err(|e| format!("{by:?}: {e}"))?;
+    }
+    for surveys in [
+        &[][..],
+        &["water"],
+        &["water", "housing"],
+        &["housing", "roads"],
+    ] {
+        let kept = store.village_coverage(surveys).map_err(|e| e.to_string())?;
+        let counted = store
+            .village_coverage_counted(surveys)
+            .map_err(|e| e.to_string())?;
+        if kept != counted {
+            return Err(format!("coverage of {surveys:?}: {kept:?}\n≠ {counted:?}"));
+        }
     }
     let stale = store.stale_kept().map_err(|e| e.to_string())?;
     if !stale.is_empty() {

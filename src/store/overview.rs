@@ -31,13 +31,23 @@ pub struct HouseholdRow {
 
 impl Store {
     /// Coverage of every village in the current round, in (township,
-    /// village) order, counting the surveys with the given ids. Complete interviews are read from
-    /// the `counted` table, households with a draft from their index, and
-    /// households from the index of their places, never the interviews nor
-    /// the registry's rows: a province opens in a moment. One read
-    /// transaction, so another program's writes count entirely or not at
-    /// all.
+    /// village) order, counting the surveys with the given ids: from the
+    /// counts kept per village (households registered, and per set of
+    /// questionnaires complete and with a draft), so that a province opens
+    /// in a moment; counted from the interviews' index when they cannot be
+    /// brought up to date ([`Store::village_coverage_counted`]).
     pub fn village_coverage(&self, surveys: &[&str]) -> Result<Vec<VillageCoverage>> {
+        self.located(|| match self.village_coverage_kept(surveys)? {
+            Some(kept) => Ok(kept),
+            None => self.village_coverage_counted(surveys),
+        })
+    }
+
+    /// [`Store::village_coverage`] counted from the `counted` table, the
+    /// index of drafts and the index of the households' places, never the
+    /// interviews nor the registry's rows. One read transaction, so another
+    /// program's writes count entirely or not at all.
+    pub fn village_coverage_counted(&self, surveys: &[&str]) -> Result<Vec<VillageCoverage>> {
         self.located(|| {
             let tx = self.conn.unchecked_transaction()?;
             let round = super::round::current_round(&tx)?.map_or(0, |r| r.id);

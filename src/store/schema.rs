@@ -304,8 +304,9 @@ pub const MIGRATIONS: &[&str] = &[
     ),
     // 9: counts per round and village kept as interviews are completed,
     // reopened, merged or recomputed and as households move, so that a
-    // ranking reads the villages, not every household (see
-    // `super::kept`). Triggers mark the households whose counts are to
+    // ranking reads the villages, not every household, and the app's
+    // village list the households per set of questionnaires completed
+    // (see `super::kept`). Triggers mark the households whose counts are to
     // be made again, in the transaction that changes them; the store
     // folds the marked households in before it commits. The households
     // registered per village are kept by the triggers themselves.
@@ -327,7 +328,17 @@ pub const MIGRATIONS: &[&str] = &[
         round_id     INTEGER NOT NULL,
         slot         INTEGER NOT NULL,
         sums         BLOB NOT NULL,
+        surveys      INTEGER NOT NULL,
+        drafts       INTEGER NOT NULL,
         PRIMARY KEY (household_id, round_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE kept_surveys (
+        round_id   INTEGER NOT NULL,
+        slot       INTEGER NOT NULL,
+        surveys    INTEGER NOT NULL,
+        drafts     INTEGER NOT NULL,
+        households INTEGER NOT NULL,
+        PRIMARY KEY (round_id, slot, surveys, drafts)
     ) STRICT, WITHOUT ROWID;
     CREATE TABLE kept_dirty (
         round_id     INTEGER NOT NULL,
@@ -342,18 +353,20 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT, WITHOUT ROWID;
     INSERT INTO kept_registry (township, village, registered)
         SELECT township, village, count(*) FROM household GROUP BY township, village;
-    CREATE TRIGGER kept_interview_insert AFTER INSERT ON interview WHEN new.status = 'complete'
+    CREATE TRIGGER kept_interview_insert AFTER INSERT ON interview
     BEGIN
         INSERT OR IGNORE INTO kept_dirty VALUES (new.round_id, new.household_id);
     END;
     CREATE TRIGGER kept_interview_update
     AFTER UPDATE OF household_id, snapshot_id, status, hits, round_id, answers, completed_at
     ON interview WHEN old.status = 'complete' OR new.status = 'complete'
+        OR old.household_id IS NOT new.household_id OR old.round_id IS NOT new.round_id
+        OR old.snapshot_id IS NOT new.snapshot_id
     BEGIN
         INSERT OR IGNORE INTO kept_dirty VALUES (old.round_id, old.household_id);
         INSERT OR IGNORE INTO kept_dirty VALUES (new.round_id, new.household_id);
     END;
-    CREATE TRIGGER kept_interview_delete AFTER DELETE ON interview WHEN old.status = 'complete'
+    CREATE TRIGGER kept_interview_delete AFTER DELETE ON interview
     BEGIN
         INSERT OR IGNORE INTO kept_dirty VALUES (old.round_id, old.household_id);
     END;

@@ -19,7 +19,9 @@
 //! Never decides anything about priorities: it only adds up what the
 //! priority core counts.
 
+mod check;
 mod codec;
+mod coverage;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -62,8 +64,9 @@ impl Plan {
     }
 }
 
-/// One complete interview as a household's counts read it.
+/// One interview as a household's counts read it.
 struct Counted {
+    complete: bool,
     snapshot: i64,
     hits: String,
     when: Option<i64>,
@@ -96,26 +99,34 @@ impl<'p> Counter<'p> {
     }
 
     /// The counts `household` adds to its village in a round whose
-    /// complete interviews of it are `interviews`: for each questionnaire
-    /// the one completed last counts (the higher id on a tie). `None` when
-    /// none counts. The households registered are kept apart.
+    /// interviews are `interviews`: for each questionnaire the complete
+    /// one completed last counts (the higher id on a tie); and the sets
+    /// of questionnaires with a complete interview and with a draft.
+    /// `None` when it has no interview. The households registered are kept
+    /// apart.
     fn count(
         &mut self,
         household: &Household,
         interviews: &[Counted],
-    ) -> std::result::Result<Option<Vec<i64>>, String> {
+    ) -> std::result::Result<Option<(Vec<i64>, i64, i64)>, String> {
         let versions = &self.plan.versions;
         let mut chosen: Vec<Option<(usize, &Counted)>> = vec![None; versions.surveys()];
+        let mut drafts = 0i64;
         for c in interviews {
             let Some(at) = versions.snapshot(c.snapshot) else {
                 continue;
             };
-            let slot = &mut chosen[versions.survey(at)];
+            let s = versions.survey(at);
+            if !c.complete {
+                drafts |= bit(s);
+                continue;
+            }
+            let slot = &mut chosen[s];
             if (*slot).is_none_or(|(_, o)| (c.when, c.id) > (o.when, o.id)) {
                 *slot = Some((at, c));
             }
         }
-        if chosen.iter().all(Option::is_none) {
+        if interviews.is_empty() {
             return Ok(None);
         }
         self.tally.clear();
@@ -138,15 +149,64 @@ impl<'p> Counter<'p> {
         let (sums, _) = self.tally.sums(std::slice::from_ref(household));
         let mut cells = sums.area(0).to_vec();
         cells[REGISTERED] = 0;
-        Ok(Some(cells))
+        let surveys = chosen
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.is_some())
+            .fold(0i64, |mask, (s, _)| mask | bit(s));
+        Ok(Some((cells, surveys, drafts)))
     }
 }
 
 /// The counts of villages being changed, by round and slot, as read
-/// before and as they become.
+/// before and as they become; and the change in their households per
+/// set of questionnaires counted, by round, slot and set.
 struct Villages {
     width: usize,
     cells: HashMap<(i64, i64), Vec<i64>>,
+    surveys: HashMap<(i64, i64, i64, i64), i64>,
+}
+
+impl Villages {
+    fn new(width: usize) -> Self {
+        Villages {
+            width,
+            cells: HashMap::new(),
+            surveys: HashMap::new(),
+        }
+    }
+}
+
+/// A household's counts in a round, made from its interviews: its
+/// township and village, counts, and the sets of questionnaires with a
+/// complete interview and with a draft.
+#[derive(Debug, PartialEq, Eq)]
+struct Counts {
+    township: String,
+    village: String,
+    cells: Vec<i64>,
+    surveys: i64,
+    drafts: i64,
+}
+
+/// A household's counts in a round as kept: its village's slot, its
+/// counts written, and the set of questionnaires counted (bit s for the
+/// stored survey numbered s).
+struct HouseholdCounts {
+    slot: i64,
+    blob: Vec<u8>,
+    surveys: i64,
+    drafts: i64,
+}
+
+/// Questionnaires past this many are not told apart in the sets kept;
+/// the app then counts its village list from the interviews.
+pub(super) const MASK_BITS: usize = 62;
+
+/// The bit of questionnaire `s` in a set of them; none past
+/// [`MASK_BITS`].
+fn bit(s: usize) -> i64 {
+    if s < MASK_BITS { 1 << s } else { 0 }
 }
 
 impl Store {
@@ -216,37 +276,42 @@ impl Store {
             return self.rebuild_with(plan);
         }
         let mut counter = Counter::new(plan);
-        let mut villages = Villages {
-            width: counter.layout().width(),
-            cells: HashMap::new(),
-        };
+        let mut villages = Villages::new(counter.layout().width());
         let mut old = self.conn.prepare_cached(
-            "SELECT slot, sums FROM kept_household WHERE household_id = ?1 AND round_id = ?2",
+            "SELECT slot, sums, surveys, drafts FROM kept_household
+             WHERE household_id = ?1 AND round_id = ?2",
         )?;
         for &(round, id) in &marked {
-            let before: Option<(i64, Vec<u8>)> = old
-                .query_row(params![id, round], |r| Ok((r.get(0)?, r.get(1)?)))
+            let before: Option<HouseholdCounts> = old
+                .query_row(params![id, round], |r| {
+                    Ok(HouseholdCounts {
+                        slot: r.get(0)?,
+                        blob: r.get(1)?,
+                        surveys: r.get(2)?,
+                        drafts: r.get(3)?,
+                    })
+                })
                 .optional()?;
-            if let Some((slot, blob)) = &before
-                && self
-                    .village(&mut villages, round, *slot, blob, -1)
-                    .is_none()
-            {
-                // Counts not written for this layout: made again whole.
-                return self.rebuild_with(plan);
-            }
             let now = self.household_counts(&mut counter, round, id)?;
-            match now {
-                Some((slot, blob)) => {
-                    if self.village(&mut villages, round, slot, &blob, 1).is_none() {
-                        return self.rebuild_with(plan);
-                    }
+            let changes = before
+                .iter()
+                .map(|b| (b, -1))
+                .chain(now.iter().map(|n| (n, 1)));
+            for (counts, sign) in changes {
+                if self.village(&mut villages, round, counts, sign).is_none() {
+                    // Counts not written for this layout: made again whole.
+                    return self.rebuild_with(plan);
+                }
+            }
+            match &now {
+                Some(n) => {
                     self.conn
                         .prepare_cached(
-                            "INSERT OR REPLACE INTO kept_household (household_id, round_id, slot, sums)
-                             VALUES (?1, ?2, ?3, ?4)",
+                            "INSERT OR REPLACE INTO kept_household
+                             (household_id, round_id, slot, sums, surveys, drafts)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                         )?
-                        .execute(params![id, round, slot, blob])?;
+                        .execute(params![id, round, n.slot, n.blob, n.surveys, n.drafts])?;
                 }
                 None if before.is_some() => {
                     self.conn
@@ -263,19 +328,22 @@ impl Store {
         Ok(())
     }
 
-    /// Adds `blob` times `sign` to the counts of village `slot` in
-    /// `round`, read from the file when first touched; `None` when a blob
-    /// does not read.
+    /// Adds a household's `counts` times `sign` to its village's in
+    /// `round`, read from the file when first touched; `None` when they do
+    /// not read.
     fn village(
         &self,
         villages: &mut Villages,
         round: i64,
-        slot: i64,
-        blob: &[u8],
+        counts: &HouseholdCounts,
         sign: i64,
     ) -> Option<()> {
+        *villages
+            .surveys
+            .entry((round, counts.slot, counts.surveys, counts.drafts))
+            .or_insert(0) += sign;
         let width = villages.width;
-        let cells = match villages.cells.entry((round, slot)) {
+        let cells = match villages.cells.entry((round, counts.slot)) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
                 let mut cells = vec![0; width];
@@ -283,7 +351,7 @@ impl Store {
                     .conn
                     .query_row(
                         "SELECT sums FROM kept WHERE round_id = ?1 AND slot = ?2",
-                        params![round, slot],
+                        params![round, counts.slot],
                         |r| r.get(0),
                     )
                     .optional()
@@ -294,7 +362,7 @@ impl Store {
                 e.insert(cells)
             }
         };
-        codec::add(blob, sign, cells)
+        codec::add(&counts.blob, sign, cells)
     }
 
     fn write_villages(&self, villages: Villages) -> Result<()> {
@@ -311,6 +379,18 @@ impl Store {
                 put.execute(params![round, slot, codec::encode(&cells)])?;
             }
         }
+        let mut add = self.conn.prepare_cached(
+            "INSERT INTO kept_surveys (round_id, slot, surveys, drafts, households)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT DO UPDATE SET households = households + excluded.households",
+        )?;
+        for ((round, slot, surveys, drafts), n) in villages.surveys {
+            if n != 0 {
+                add.execute(params![round, slot, surveys, drafts, n])?;
+            }
+        }
+        self.conn
+            .execute("DELETE FROM kept_surveys WHERE households = 0", [])?;
         Ok(())
     }
 
@@ -322,22 +402,21 @@ impl Store {
         counter: &mut Counter<'_>,
         round: i64,
         id: i64,
-    ) -> Result<Option<(i64, Vec<u8>)>> {
-        let Some((township, village, cells)) = self.counts_of(counter, round, id)? else {
+    ) -> Result<Option<HouseholdCounts>> {
+        let Some(c) = self.counts_of(counter, round, id)? else {
             return Ok(None);
         };
-        let slot = self.slot(&township, &village)?;
-        Ok(Some((slot, codec::encode(&cells))))
+        Ok(Some(HouseholdCounts {
+            slot: self.slot(&c.township, &c.village)?,
+            blob: codec::encode(&c.cells),
+            surveys: c.surveys,
+            drafts: c.drafts,
+        }))
     }
 
     /// The township, village and counts of household `id` in `round`;
     /// reads only.
-    fn counts_of(
-        &self,
-        counter: &mut Counter<'_>,
-        round: i64,
-        id: i64,
-    ) -> Result<Option<(String, String, Vec<i64>)>> {
+    fn counts_of(&self, counter: &mut Counter<'_>, round: i64, id: i64) -> Result<Option<Counts>> {
         let household: Option<Household> = self
             .conn
             .prepare_cached(
@@ -358,8 +437,10 @@ impl Store {
         };
         let mut stmt = self.conn.prepare_cached(
             "SELECT snapshot_id, hits, completed_at, id,
-                 CASE WHEN json_valid(answers) THEN json_extract(answers, '$.' || ?3) END
-             FROM interview WHERE household_id = ?1 AND round_id = ?2 AND status = 'complete'",
+                 CASE WHEN status = 'complete' AND json_valid(answers)
+                     THEN json_extract(answers, '$.' || ?3) END,
+                 status = 'complete'
+             FROM interview WHERE household_id = ?1 AND round_id = ?2",
         )?;
         let mut rows = stmt.query(params![id, round, super::priorities::URGENCY_QUESTION])?;
         let mut interviews = Vec::new();
@@ -370,6 +451,7 @@ impl Store {
                 when: r.get(2)?,
                 id: r.get(3)?,
                 said: said_of(r.get_ref(4)?),
+                complete: r.get(5)?,
             });
         }
         let counts =
@@ -379,12 +461,12 @@ impl Store {
                     path: self.path.clone(),
                     detail,
                 })?;
-        Ok(counts.map(|cells| {
-            (
-                household.township.to_string(),
-                household.village.to_string(),
-                cells,
-            )
+        Ok(counts.map(|(cells, surveys, drafts)| Counts {
+            township: household.township.to_string(),
+            village: household.village.to_string(),
+            cells,
+            surveys,
+            drafts,
         }))
     }
 
@@ -409,38 +491,45 @@ impl Store {
     fn rebuild_with(&self, plan: &Plan) -> Result<()> {
         self.conn.execute_batch(
             "DELETE FROM kept; DELETE FROM kept_household; DELETE FROM kept_dirty;
-             DELETE FROM kept_registry;
+             DELETE FROM kept_surveys; DELETE FROM kept_registry;
              INSERT INTO kept_registry (township, village, registered)
                  SELECT township, village, count(*) FROM household GROUP BY township, village;",
         )?;
         let mut counter = Counter::new(plan);
-        let mut villages = Villages {
-            width: counter.layout().width(),
-            cells: HashMap::new(),
-        };
+        let mut villages = Villages::new(counter.layout().width());
         let pairs: Vec<(i64, i64)> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT DISTINCT household_id, round_id FROM interview
-                 WHERE status = 'complete' ORDER BY 1, 2",
-            )?;
+            let mut stmt = self
+                .conn
+                .prepare("SELECT DISTINCT household_id, round_id FROM interview ORDER BY 1, 2")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         let mut put = self.conn.prepare_cached(
-            "INSERT INTO kept_household (household_id, round_id, slot, sums) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO kept_household (household_id, round_id, slot, sums, surveys, drafts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for (id, round) in pairs {
-            if let Some((slot, blob)) = self.household_counts(&mut counter, round, id)? {
+            if let Some(counts) = self.household_counts(&mut counter, round, id)? {
+                // Nothing is read from the file: the village's counts
+                // start from none.
                 let width = villages.width;
-                let cells = villages
+                villages
                     .cells
-                    .entry((round, slot))
+                    .entry((round, counts.slot))
                     .or_insert_with(|| vec![0; width]);
-                codec::add(&blob, 1, cells).ok_or_else(|| StoreError::Corrupt {
-                    path: self.path.clone(),
-                    detail: "kept counts".into(),
-                })?;
-                put.execute(params![id, round, slot, blob])?;
+                self.village(&mut villages, round, &counts, 1)
+                    .ok_or_else(|| StoreError::Corrupt {
+                        path: self.path.clone(),
+                        detail: "kept counts".into(),
+                    })?;
+                put.execute(params![
+                    id,
+                    round,
+                    counts.slot,
+                    counts.blob,
+                    counts.surveys,
+                    counts.drafts
+                ])?;
             }
         }
         self.write_villages(villages)?;
@@ -501,6 +590,34 @@ impl Store {
         Ok(sums)
     }
 
+    /// Brings the kept counts up to date for `plan`, in the caller's
+    /// transaction when one is open, else in a write transaction of its
+    /// own; `false` when the file cannot be written now (read-only, or
+    /// another program writing).
+    fn bring_kept(&self, plan: &Plan) -> Result<bool> {
+        if self.kept_current(plan)? {
+            return Ok(true);
+        }
+        if !self.conn.is_autocommit() {
+            self.fold_with(plan)?;
+            return Ok(true);
+        }
+        let brought = self.write().and_then(|tx| {
+            self.fold_with(plan)?;
+            Ok(tx.commit()?)
+        });
+        match brought {
+            Ok(()) => Ok(true),
+            Err(StoreError::ReadOnly { .. } | StoreError::Busy) => Ok(false),
+            Err(StoreError::Sqlite(e))
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// The ranking of `round` from the kept counts, brought up to date
     /// first; `None` when they cannot be (the file cannot be written now)
     /// or do not hold what is asked (drafts, or groups).
@@ -514,24 +631,8 @@ impl Store {
             return Ok(None);
         }
         let plan = self.kept_plan()?;
-        if !self.kept_current(&plan)? && !self.conn.is_autocommit() {
-            // Inside a transaction of the caller's: folded into it.
-            self.fold_with(&plan)?;
-        } else if !self.kept_current(&plan)? {
-            let brought = self.write().and_then(|tx| {
-                self.fold_with(&plan)?;
-                Ok(tx.commit()?)
-            });
-            match brought {
-                Ok(()) => {}
-                Err(StoreError::ReadOnly { .. } | StoreError::Busy) => return Ok(None),
-                Err(StoreError::Sqlite(e))
-                    if matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::ReadOnly)) =>
-                {
-                    return Ok(None);
-                }
-                Err(e) => return Err(e),
-            }
+        if !self.bring_kept(&plan)? {
+            return Ok(None);
         }
         let mut input = PriorityInput {
             include_drafts,
@@ -545,128 +646,5 @@ impl Store {
         input.areas = tally.summaries_of(&sums);
         let projects = tally.rank_kept(&sums);
         Ok(Some((input, projects)))
-    }
-}
-
-/// A village's counts in a round, by round id, township and village.
-type VillageKey = (i64, String, String);
-
-impl Store {
-    /// The villages (round id, township, village) whose kept counts are
-    /// not what the interviews and the registry give now, counted again
-    /// from the start; reads only. Counts waiting to be made again (for
-    /// new questionnaire versions, or households marked by another
-    /// program's writes) are made before they are next read, and are not
-    /// reported.
-    pub fn stale_kept(&self) -> Result<Vec<VillageKey>> {
-        self.located(|| {
-            if !self.keeps.get() {
-                return Ok(Vec::new());
-            }
-            let plan = self.kept_plan()?;
-            if self.meta("kept_layout")?.as_deref() != Some(plan.fingerprint.as_str()) {
-                return Ok(Vec::new());
-            }
-            let marked: std::collections::HashSet<(i64, i64)> = {
-                let mut stmt = self.conn.prepare("SELECT household_id, round_id FROM kept_dirty")?;
-                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            let mut counter = Counter::new(&plan);
-            let width = counter.layout().width();
-            let mut stale: std::collections::BTreeSet<VillageKey> = Default::default();
-            // Each household as kept, beside each household counted now.
-            let mut kept: HashMap<(i64, i64), (String, String, Vec<i64>)> = HashMap::new();
-            let mut sums: HashMap<VillageKey, Vec<i64>> = HashMap::new();
-            {
-                let mut stmt = self.conn.prepare(
-                    "SELECT k.household_id, k.round_id, p.township, p.village, k.sums
-                     FROM kept_household k LEFT JOIN kept_place p ON p.slot = k.slot",
-                )?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    let key: (i64, i64) = (r.get(0)?, r.get(1)?);
-                    let (township, village): (Option<String>, Option<String>) = (r.get(2)?, r.get(3)?);
-                    let (township, village) = (township.unwrap_or_default(), village.unwrap_or_default());
-                    let mut cells = vec![0; width];
-                    let blob = r.get_ref(4)?.as_blob().map_err(rusqlite::Error::from)?;
-                    if codec::add(blob, 1, &mut cells).is_none() {
-                        stale.insert((key.1, township.clone(), village.clone()));
-                    }
-                    let sum = sums
-                        .entry((key.1, township.clone(), village.clone()))
-                        .or_insert_with(|| vec![0; width]);
-                    sum.iter_mut().zip(&cells).for_each(|(s, c)| *s += c);
-                    kept.insert(key, (township, village, cells));
-                }
-            }
-            let pairs: Vec<(i64, i64)> = {
-                let mut stmt = self.conn.prepare(
-                    "SELECT DISTINCT household_id, round_id FROM interview WHERE status = 'complete'",
-                )?;
-                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            for (id, round) in pairs {
-                if marked.contains(&(id, round)) {
-                    kept.remove(&(id, round));
-                    continue;
-                }
-                let now = self.counts_of(&mut counter, round, id)?;
-                match (kept.remove(&(id, round)), now) {
-                    (Some(was), Some(now)) if was == now => {}
-                    (None, None) => {}
-                    (was, now) => {
-                        for (township, village, _) in was.into_iter().chain(now) {
-                            stale.insert((round, township, village));
-                        }
-                    }
-                }
-            }
-            // Kept for a household with no complete interview now.
-            for ((id, round), (township, village, _)) in kept {
-                if !marked.contains(&(id, round)) {
-                    stale.insert((round, township, village));
-                }
-            }
-            // Each village's counts are the sum of its households'.
-            let mut stmt = self.conn.prepare(
-                "SELECT k.round_id, p.township, p.village, k.sums
-                 FROM kept k LEFT JOIN kept_place p ON p.slot = k.slot",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let key: VillageKey = (
-                    r.get(0)?,
-                    r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                    r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                );
-                let mut cells = vec![0; width];
-                let blob = r.get_ref(3)?.as_blob().map_err(rusqlite::Error::from)?;
-                let read = codec::add(blob, 1, &mut cells);
-                let sum = sums.remove(&key).unwrap_or_else(|| vec![0; width]);
-                if read.is_none() || cells != sum {
-                    stale.insert(key);
-                }
-            }
-            for (key, sum) in sums {
-                if sum.iter().any(|&v| v != 0) {
-                    stale.insert(key);
-                }
-            }
-            // The households registered per village.
-            let mut stmt = self.conn.prepare(
-                "SELECT township, village, sum(n) FROM (
-                     SELECT township, village, registered AS n FROM kept_registry
-                     UNION ALL SELECT township, village, -count(*) FROM household
-                     GROUP BY township, village)
-                 GROUP BY township, village HAVING sum(n) != 0",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((0, r.get(0)?, r.get(1)?)))?;
-            for key in rows {
-                stale.insert(key?);
-            }
-            Ok(stale.into_iter().collect())
-        })
     }
 }
