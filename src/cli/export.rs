@@ -101,10 +101,17 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
             say_rosters_left_out(&rosters, lang);
         }
         let rosters: Vec<_> = rosters.into_iter().filter(|_| !to_stdout).collect();
-        csv_out::write(&out, args.excel, replace, |sink| {
-            write_data(sink, (&store, &data), (&args, round), lang)
-        })?;
-        write_rosters(&store, (&rosters, round), &args, lang)?;
+        if rosters.is_empty() {
+            csv_out::write(&out, args.excel, replace, |sink| {
+                write_data(sink, (&store, &data), (&args, round), lang)
+            })?;
+        } else {
+            write_with_rosters(&store, (&out, replace), (&rosters, round), &args)?;
+            for (_, _, target) in &rosters {
+                let shown = target.display();
+                eprintln!("{}", tr!("已写入 {shown}", "written: {shown}").get(lang));
+            }
+        }
         Ok(())
     });
     result.map_err(|e| CliError::Failed(e.message()))?;
@@ -217,7 +224,8 @@ fn write_data(
         }
         (ExportKind::Responses, _) => {
             let labels = labelled.then_some(lang);
-            export::responses(sink, store, (args.survey, round), labels, args.wide)
+            let sinks = std::slice::from_mut(sink);
+            export::responses(sinks, store, (args.survey, round), (labels, args.wide), &[])
         }
         (ExportKind::Households, _) => export::households(sink, store),
         (_, Data::Streamed) => export::codebook(sink, store),
@@ -259,20 +267,28 @@ fn say_rosters_left_out(rosters: &[(String, String, PathBuf)], lang: Lang) {
     );
 }
 
-/// Writes each roster's file, whole or not at all.
-fn write_rosters(
+/// Writes the responses at `out` and each roster's file, in one pass over
+/// the interviews, each file whole or not at all.
+fn write_with_rosters(
     store: &Store,
+    (out, replace): (&Path, bool),
     (rosters, round): (&[(String, String, PathBuf)], Option<i64>),
     args: &ExportArgs<'_>,
-    lang: Lang,
 ) -> Result<(), ExportError> {
-    for (survey, roster, target) in rosters {
-        let replace = target.exists();
-        csv_out::write(target, args.excel, replace, |sink| {
-            crate::report::rosters::roster(sink, store, (survey, round), roster, args.labels)
-        })?;
-        let shown = target.display();
-        eprintln!("{}", tr!("已写入 {shown}", "written: {shown}").get(lang));
-    }
-    Ok(())
+    let files = rosters
+        .iter()
+        .map(|(survey, roster, _)| crate::report::rosters::RosterFile::new(store, survey, roster))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut outs = vec![(out.to_path_buf(), replace)];
+    outs.extend(rosters.iter().map(|(_, _, t)| (t.clone(), t.exists())));
+    let labels = args.labels;
+    csv_out::write_all(&outs, args.excel, |sinks| {
+        export::responses(
+            sinks,
+            store,
+            (args.survey, round),
+            (labels, args.wide),
+            &files,
+        )
+    })
 }

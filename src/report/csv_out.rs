@@ -235,6 +235,65 @@ pub fn write(
     })
 }
 
+/// Writes CSV files at `outs` (each with whether it may replace a file
+/// there) with `fill`, given their sinks in the same order, as
+/// [`write`] does one: each whole or not at all, none left when filling
+/// fails.
+pub fn write_all(
+    outs: &[(PathBuf, bool)],
+    excel: bool,
+    fill: impl FnOnce(&mut [Sink<'_>]) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    let mut fill = Some(fill);
+    open_each(
+        outs,
+        (outs, excel),
+        Vec::new(),
+        &mut |sinks| match fill.take() {
+            Some(f) => f(sinks),
+            None => Ok(()),
+        },
+    )
+}
+
+/// Opens the first of `rest` as [`write_file`] does and goes on with the
+/// others, `sinks` those opened before; the last fills them all and
+/// flushes each.
+fn open_each<'w>(
+    rest: &[(PathBuf, bool)],
+    (all, excel): (&[(PathBuf, bool)], bool),
+    sinks: Vec<Sink<'w>>,
+    fill: &mut dyn FnMut(&mut [Sink<'_>]) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    let Some(((out, replace), rest)) = rest.split_first() else {
+        let mut sinks = sinks;
+        fill(&mut sinks).map_err(|e| match all.first() {
+            Some((out, _)) => as_io(e, out),
+            None => e,
+        })?;
+        for (sink, (out, _)) in sinks.iter_mut().zip(all) {
+            sink.writer.flush().map_err(|source| ExportError::Io {
+                path: out.clone(),
+                source,
+            })?;
+        }
+        return Ok(());
+    };
+    write_file(out, *replace, |file| {
+        let bom: &[u8] = if excel { b"\xEF\xBB\xBF" } else { b"" };
+        file.write_all(bom).map_err(|source| ExportError::Io {
+            path: out.clone(),
+            source,
+        })?;
+        let mut sinks: Vec<Sink<'_>> = sinks.into_iter().collect();
+        sinks.push(Sink {
+            writer: csv::Writer::from_writer(Box::new(file)),
+            excel,
+        });
+        open_each(rest, (all, excel), sinks, fill)
+    })
+}
+
 /// Writes a file at `out` through `fill`: beside it under a temporary
 /// name, readable by its owner only, synced, and put in place when
 /// complete: over the file at `out` only when `replace` says so,

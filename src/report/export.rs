@@ -69,14 +69,21 @@ fn survey_columns(versions: &[Rc<Survey>], widths: Option<&Widths>) -> Vec<Colum
 /// One row per interview: the household, who, status and times, then one
 /// column per question (per version union), multiple choices also as one
 /// 0/1 column per choice. All surveys at once prefix columns with the
-/// survey id.
+/// survey id. `sinks` are the responses' then each of `rosters`' files,
+/// written in the same pass over the interviews.
 pub fn responses(
-    sink: &mut Sink<'_>,
+    sinks: &mut [Sink<'_>],
     store: &Store,
     (survey, round): (Option<&str>, Option<i64>),
-    labels: Option<Lang>,
-    wide: bool,
+    (labels, wide): (Option<Lang>, bool),
+    rosters: &[super::rosters::RosterFile],
 ) -> Result<(), ExportError> {
+    let Some((sink, roster_sinks)) = sinks.split_first_mut() else {
+        return Ok(());
+    };
+    for (file, sink) in rosters.iter().zip(roster_sinks.iter_mut()) {
+        file.header(sink)?;
+    }
     let (mut versions, parsed) = survey_versions(store, survey)?;
     versions.sort_by(|a, b| a.0.cmp(&b.0));
     let widths = if wide {
@@ -89,13 +96,10 @@ pub fn responses(
     let width = header.len();
     store.for_each_interview((survey, round), |row| {
         // Answers are read in place from the stored JSON: no copies.
-        let answers: std::collections::BTreeMap<&str, std::borrow::Cow<'_, str>> =
-            serde_json::from_str(row.answers).map_err(|e| {
-                ExportError::Store(crate::store::StoreError::Corrupt {
-                    path: store.path().to_path_buf(),
-                    detail: format!("answers of an interview: {e}"),
-                })
-            })?;
+        let answers = super::rosters::parse_answers(store, &row)?;
+        for (file, sink) in rosters.iter().zip(roster_sinks.iter_mut()) {
+            file.rows(sink, &row, &answers, labels)?;
+        }
         let mut cells: Vec<Cell<'_>> = Vec::with_capacity(width);
         cells.extend([
             Cell::text(row.code),

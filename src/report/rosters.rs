@@ -48,7 +48,7 @@ fn reading(
     (owned, row.facts())
 }
 
-fn parse_answers<'r>(
+pub(super) fn parse_answers<'r>(
     store: &Store,
     row: &InterviewRow<'r>,
 ) -> Result<BTreeMap<&'r str, Cow<'r, str>>, ExportError> {
@@ -136,46 +136,70 @@ pub fn widths(
     Ok(widths)
 }
 
-/// One roster's rows: the keys (interview, household code, row, row
-/// label), then the roster's questions. The rows of an interview are those
-/// its roster has now (rows left past a lowered count are not exported
-/// until the interviewer says which to drop).
-pub fn roster(
-    sink: &mut Sink<'_>,
-    store: &Store,
-    (survey, round): (&str, Option<i64>),
-    roster: &str,
-    labels: Option<Lang>,
-) -> Result<(), ExportError> {
-    let (versions, parsed): Versions = survey_versions(store, Some(survey))?;
-    let list: Vec<Rc<Survey>> = versions.into_iter().flat_map(|(_, l)| l).collect();
-    let columns: Vec<(String, Column)> = question_columns(&list, |_, section| {
-        // Each row's answers are read under the question's name alone.
-        (section.name == roster && section.roster.is_some()).then(|| vec![0])
-    })
-    .into_iter()
-    .map(|c| (survey.to_string(), c))
-    .collect();
-    let mut header: Vec<String> = ["interview", "code", "row", "row_label"]
-        .map(String::from)
-        .to_vec();
-    header.extend(columns.iter().map(|(_, c)| c.title()));
-    sink.header(&header)?;
-    let lang = labels.unwrap_or(Lang::Zh);
-    store.for_each_interview((Some(survey), round), |row| {
-        let Some(own) = parsed.get(&row.snapshot) else {
-            return Ok(());
-        };
-        let Some(section) = own.roster(roster) else {
-            return Ok(());
-        };
-        let stored = parse_answers(store, &row)?;
-        // Most interviews have no row (health asks about each member only
-        // when someone needs it): those are passed over unread.
-        if rows_stored(&stored, section) == 0 {
+/// One roster's file, written in the pass over the responses: the keys
+/// (interview, household code, row, row label), then the roster's
+/// questions, one row per row of each interview of its survey. The rows
+/// of an interview are those its roster has now (rows left past a lowered
+/// count are not exported until the interviewer says which to drop).
+pub struct RosterFile {
+    survey: String,
+    roster: String,
+    columns: Vec<(String, Column)>,
+    parsed: std::collections::HashMap<i64, Rc<Survey>>,
+}
+
+impl RosterFile {
+    pub fn new(store: &Store, survey: &str, roster: &str) -> Result<RosterFile, ExportError> {
+        let (versions, parsed): Versions = survey_versions(store, Some(survey))?;
+        let list: Vec<Rc<Survey>> = versions.into_iter().flat_map(|(_, l)| l).collect();
+        let columns: Vec<(String, Column)> = question_columns(&list, |_, section| {
+            // Each row's answers are read under the question's name alone.
+            (section.name == roster && section.roster.is_some()).then(|| vec![0])
+        })
+        .into_iter()
+        .map(|c| (survey.to_string(), c))
+        .collect();
+        Ok(RosterFile {
+            survey: survey.to_string(),
+            roster: roster.to_string(),
+            columns,
+            parsed,
+        })
+    }
+
+    pub fn header(&self, sink: &mut Sink<'_>) -> Result<(), ExportError> {
+        let mut header: Vec<String> = ["interview", "code", "row", "row_label"]
+            .map(String::from)
+            .to_vec();
+        header.extend(self.columns.iter().map(|(_, c)| c.title()));
+        sink.header(&header)
+    }
+
+    /// The rows of interview `row`, whose stored answers are `stored`,
+    /// when it is of this roster's survey.
+    pub fn rows(
+        &self,
+        sink: &mut Sink<'_>,
+        row: &InterviewRow<'_>,
+        stored: &BTreeMap<&str, Cow<'_, str>>,
+        labels: Option<Lang>,
+    ) -> Result<(), ExportError> {
+        if row.survey != self.survey {
             return Ok(());
         }
-        let (answers, facts) = reading(&row, &stored);
+        let Some(own) = self.parsed.get(&row.snapshot) else {
+            return Ok(());
+        };
+        let Some(section) = own.roster(&self.roster) else {
+            return Ok(());
+        };
+        // Most interviews have no row (health asks about each member only
+        // when someone needs it): those are passed over unread.
+        if rows_stored(stored, section) == 0 {
+            return Ok(());
+        }
+        let lang = labels.unwrap_or(Lang::Zh);
+        let (answers, facts) = reading(row, stored);
         let state = State::new(own, &answers, &facts);
         let first = own.positions_of(section).start;
         let id = interview_id(row.uuid);
@@ -207,9 +231,16 @@ pub fn roster(
                 Cell::int(i64::from(n)),
                 Cell::text(label),
             ];
-            answer_cells(&mut cells, &columns, survey, Some(own), &keyed, labels);
+            answer_cells(
+                &mut cells,
+                &self.columns,
+                &self.survey,
+                Some(own),
+                &keyed,
+                labels,
+            );
             sink.row(&cells)?;
         }
-        Ok::<(), ExportError>(())
-    })
+        Ok(())
+    }
 }
