@@ -23,6 +23,12 @@ fn percentile(times: &mut [Duration], q: f64) -> f64 {
 }
 
 fn main() {
+    // A database of its own (a province, made by `minqing demo`): the app
+    // opened on it, to the village list and to the Priorities tab.
+    if let Some(db) = std::env::var_os("DB") {
+        province(std::path::Path::new(&db));
+        return;
+    }
     let households: usize = std::env::var("HOUSEHOLDS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -122,6 +128,31 @@ fn main() {
 /// A household of twelve, first in its village, whose health interview is
 /// answered row by row (not timed); then moving on its roster's rows and in
 /// and out of a row, each step timed.
+/// Start to the first frame (the village list), then one Tab to the
+/// Priorities tab, drawn; the medians of 5 runs.
+fn province(path: &std::path::Path) {
+    let (mut starts, mut tabs) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let start = Instant::now();
+        let store = Store::open(path).expect("open");
+        let (surveys, files) = tui::surveys(BUNDLED.iter().map(|(p, t)| (*p, *t)));
+        let mut model = tui::new_model(store, surveys, files, Lang::Zh, (120, 40)).expect("model");
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        terminal.draw(|f| view(&model, f)).expect("draw");
+        starts.push(start.elapsed());
+        let start = Instant::now();
+        let key = KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE);
+        update(&mut model, Msg::Key(key));
+        terminal.draw(|f| view(&model, f)).expect("draw");
+        tabs.push(start.elapsed());
+    }
+    println!(
+        "province: start to the village list median {:.1} ms; to the Priorities tab median {:.1} ms",
+        percentile(&mut starts, 0.5),
+        percentile(&mut tabs, 0.5)
+    );
+}
+
 fn roster(path: &std::path::Path) -> Vec<Duration> {
     let store = Store::open(path).expect("open");
     let first = store.households(None).expect("households").remove(0);

@@ -179,14 +179,20 @@ impl Store {
                 return Ok(Vec::new());
             };
             let households = {
+                // Two statements, so that each is found through its index.
+                let (which, params): (&str, Vec<&str>) = if code.is_empty() {
+                    (
+                        "cadre = ?1 AND unit = ?2 AND cadre_code = ''",
+                        vec![name, &unit],
+                    )
+                } else {
+                    ("cadre_code = ?1 AND cadre_code <> ''", vec![&code])
+                };
                 let mut stmt = self.conn.prepare(&format!(
-                    "SELECT {} FROM household
-                     WHERE CASE WHEN ?2 <> '' THEN cadre_code = ?2
-                                ELSE cadre = ?1 AND unit = ?3 AND cadre_code = '' END
-                     ORDER BY township, village, code",
+                    "SELECT {} FROM household WHERE {which} ORDER BY township, village, code",
                     super::household::COLUMNS
                 ))?;
-                let rows = stmt.query_map(rusqlite::params![name, code, unit], |r| {
+                let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
                     super::household::household_at(r, 0)
                 })?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()?

@@ -91,8 +91,24 @@ impl Store {
     /// households' places one place at a time (a seek past the last one
     /// found), so a province's 2,400 villages take a few thousand index
     /// steps, not a walk over a million households.
+    /// From the households registered per village (kept by the
+    /// database's triggers, see [`super::kept`]) where the file keeps them.
     pub fn places(&self) -> Result<Places> {
         self.located(|| {
+            if self.keeps.get() {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT township, village FROM kept_registry
+                     WHERE trim(township) <> '' AND trim(village) <> ''
+                     ORDER BY township, village",
+                )?;
+                let rows = stmt.query_map([], |r| {
+                    Ok(Place {
+                        township: r.get(0)?,
+                        village: r.get(1)?,
+                    })
+                })?;
+                return Ok(Places::new(rows.collect::<rusqlite::Result<_>>()?));
+            }
             let mut stmt = self.conn.prepare_cached(
                 "SELECT township, village FROM household INDEXED BY household_place
                  WHERE (township, village) > (?1, ?2)

@@ -306,7 +306,8 @@ pub const MIGRATIONS: &[&str] = &[
     // reopened, merged or recomputed and as households move, so that a
     // ranking reads the villages, not every household, and the app's
     // village list the households per set of questionnaires completed
-    // (see `super::kept`). Triggers mark the households whose counts are to
+    // (see `super::kept`). A cadre's households are found through an index
+    // of cadres, not by reading the registry. Triggers mark the households whose counts are to
     // be made again, in the transaction that changes them; the store
     // folds the marked households in before it commits. The households
     // registered per village are kept by the triggers themselves.
@@ -353,6 +354,8 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT, WITHOUT ROWID;
     INSERT INTO kept_registry (township, village, registered)
         SELECT township, village, count(*) FROM household GROUP BY township, village;
+    CREATE INDEX household_cadre ON household (cadre);
+    CREATE INDEX household_cadre_code ON household (cadre_code) WHERE cadre_code <> '';
     CREATE TRIGGER kept_interview_insert AFTER INSERT ON interview
     BEGIN
         INSERT OR IGNORE INTO kept_dirty VALUES (new.round_id, new.household_id);
