@@ -91,6 +91,24 @@ impl Tally<'_> {
             cells[layout.rule(r, SAID)] = self.said[slot];
             listed.rules.push(list);
         }
+        self.group_sums(&mut sums, &mut listed, households);
+        for &(h, g, said) in &self.group_said {
+            let a = self.area_of[h as usize] as usize;
+            let cells = sums.area_mut(a);
+            if said >= 0 {
+                cells[layout.group(g as usize, G_ANSWERED)] += 1;
+                cells[layout.group(g as usize, G_SAID)] += i64::from(said);
+            }
+        }
+        (sums, listed)
+    }
+
+    /// Per area and project shared by rules: the households affected by
+    /// any of its rules, each once (listed in code order), their people,
+    /// and those that cannot tell for one and have none fired.
+    fn group_sums(&self, sums: &mut Sums, listed: &mut Listed, households: &[Household]) {
+        let (rules, groups) = (self.rules.len(), self.shared.groups());
+        let layout = sums.layout.clone();
         for a in 0..self.areas.len() {
             for g in 0..groups {
                 let mut union: Vec<usize> = self
@@ -121,15 +139,6 @@ impl Tally<'_> {
                 listed.groups[a * groups + g] = union;
             }
         }
-        for &(h, g, said) in &self.group_said {
-            let a = self.area_of[h as usize] as usize;
-            let cells = sums.area_mut(a);
-            if said >= 0 {
-                cells[layout.group(g as usize, G_ANSWERED)] += 1;
-                cells[layout.group(g as usize, G_SAID)] += i64::from(said);
-            }
-        }
-        (sums, listed)
     }
 
     /// Per area, whether its households were pushed in code order (as a

@@ -40,6 +40,25 @@ impl Store {
 }
 
 impl Store {
+    /// The codes of the affected households of `project` (whose rules are
+    /// `names`), in code order: those it lists, or, ranked from the kept
+    /// counts, those found in its area.
+    fn codes_of(
+        &self,
+        input: &PriorityInput,
+        project: &crate::priority::Project,
+        names: &[&str],
+    ) -> Result<Vec<Box<str>>> {
+        if project.households.is_empty() {
+            return self.affected_codes(input, project, names);
+        }
+        Ok(project
+            .households
+            .iter()
+            .map(|&h| input.households[h].code.clone())
+            .collect())
+    }
+
     /// The codes of the affected households of `project` (whose rules
     /// are `names`), in code order, for a project ranked from the kept
     /// counts, which list none: the households of its area whose
@@ -149,15 +168,7 @@ impl Store {
             let mut explanation = Explanation::default();
             // Each distinct condition with the versions that have it.
             let mut conditions: Vec<Condition> = Vec::new();
-            let codes: Vec<Box<str>> = if project.households.is_empty() {
-                self.affected_codes(input, project, &names)?
-            } else {
-                project
-                    .households
-                    .iter()
-                    .map(|&h| input.households[h].code.clone())
-                    .collect()
-            };
+            let codes = self.codes_of(input, project, &names)?;
             for code in &codes {
                 let Some(id) = self.counted_interview(code, survey, input)? else {
                     continue;
