@@ -56,6 +56,9 @@ for n in "${counts[@]}"; do
   hyperfine -N --warmup 2 --runs "$many" --export-json "$tmp/prio.json" "$bin --lang en --db $db priorities" >/dev/null
   row "\`minqing priorities\`" "$n" "$(stats "$tmp/prio.json"), peak $(peak_mb "$bin" --lang en --db "$db" priorities) MB"
 
+  hyperfine -N --warmup 2 --runs "$many" --export-json "$tmp/top.json" "$bin --lang en --db $db priorities --top 20" >/dev/null
+  row "\`minqing priorities --top 20\` (the ranking read from the counts kept per village)" "$n" "$(stats "$tmp/top.json")"
+
   hyperfine -N --warmup 2 --runs "$many" --export-json "$tmp/answers.json" "sqlite3 $db 'SELECT answers FROM interview'" >/dev/null
   ratio=$(python3 -c "print(f'{$(median "$tmp/prio.json") / $(median "$tmp/answers.json"):.2f}')")
   row "ratio: priorities / \`sqlite3\` reading every answer once" "$n" "$ratio (sqlite3: $(stats "$tmp/answers.json"))"
@@ -108,6 +111,10 @@ for n in "${counts[@]}"; do
     tmux kill-session -t "$session"
     row "app with the database open: start to the village list, peak memory" "$n" \
       "$(python3 -c "print(f'{$end - $start:.1f} s')"), $hwm MB"
+    # In process, without the terminal: to the village list and to the
+    # Priorities tab.
+    row "app in process: to the village list; to the Priorities tab" "$n" \
+      "$(DB="$db" cargo bench --quiet --bench tui 2>/dev/null | grep '^province' | sed 's/^province: //')"
   fi
 done
 
