@@ -29,8 +29,8 @@ use std::fmt::Write as _;
 
 use rusqlite::{OptionalExtension, params};
 
-use super::priorities::versions::{Hits, Versions};
 use super::priorities::said_of;
+use super::priorities::versions::{Hits, Versions};
 use super::{Result, Store, StoreError};
 use crate::priority::sums::REGISTERED;
 use crate::priority::{By, Household, Layout, Rule, Tally};
