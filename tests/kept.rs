@@ -156,6 +156,47 @@ fn doctor_finds_kept_counts_changed_behind_its_back_and_repair_makes_them_again(
     agree(&store, By::Village, &RankMethod::default()).expect("agree");
 }
 
+#[test]
+fn hits_damaged_behind_the_store_s_back_never_stop_a_save_nor_the_village_list() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("demo.db");
+    minqing(&db)
+        .args(["demo", "--households", "120", "--seed", "2"])
+        .assert()
+        .success();
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute_batch(
+        "UPDATE interview SET hits = 'no colon here'
+         WHERE id = (SELECT min(id) FROM interview WHERE status = 'complete');",
+    )
+    .expect("damage one interview's hits");
+    drop(conn);
+    let store = Store::open(&db).expect("open");
+    let surveys = ["water", "housing", "roads", "schooling", "health"];
+    // A save elsewhere folds the marked household in, which cannot be
+    // done: the save stands, the mark stays.
+    let mut new = store.households(None).expect("households")[0].clone();
+    new.code = "NEW-1".into();
+    store.upsert_households(&[new]).expect("a household added");
+    let interview = store.open_interview("NEW-1", &water(), "王").expect("open");
+    store
+        .save_answer(interview.id, "remarks", Some("照常保存"), "王")
+        .expect("the save stands");
+    assert_eq!(
+        store.interview(interview.id).expect("read").answers["remarks"],
+        "照常保存"
+    );
+    // The village list is counted as before; the ranking names the damage.
+    let counted = store.village_coverage_counted(&surveys).expect("counted");
+    assert_eq!(store.village_coverage(&surveys).expect("list"), counted);
+    let said = store
+        .priorities_ranked(false, By::Village)
+        .expect_err("damaged hits are named");
+    assert!(said.to_string().contains("no colon here"), "{said}");
+    let found = store.doctor().expect("doctor reports rather than stops");
+    assert!(!found.is_clean());
+}
+
 fn water() -> Survey {
     load(BUNDLED[1].1).survey.expect("water loads")
 }

@@ -42,7 +42,9 @@ fn writer() {
         .collect();
     let start = Instant::now();
     let mut n = 0usize;
-    while start.elapsed() < WRITING {
+    // For a while, and at least 50 saves however long the other programs
+    // keep the file: a loaded machine must not make a writer save nothing.
+    while start.elapsed() < WRITING || n < 50 {
         let id = ids[n % ids.len()];
         let value = format!("{name}-{n}");
         store

@@ -215,9 +215,19 @@ pub(super) fn rank_sums(
         .sum();
     let mut projects = Vec::with_capacity(fired);
     let mut area_of_projects: Vec<usize> = Vec::with_capacity(fired);
+    let mut surveyed = vec![0i64; rules.len()];
     for a in 0..sums.areas.len() {
         let cells = sums.area(a);
         let phases = sums.phases(a, ranking.phase_share);
+        // n of each rule: the households counted with a version that has
+        // it, added up once per area.
+        surveyed.iter_mut().for_each(|n| *n = 0);
+        for (v, asked) in layout.versions.iter().enumerate() {
+            let n = cells[layout.version(v)];
+            for &r in asked {
+                surveyed[r] += n;
+            }
+        }
         let mut fired = Vec::new();
         for (r, rule) in rules.iter().enumerate() {
             let affected = cells[layout.rule(r, AFFECTED)];
@@ -243,7 +253,7 @@ pub(super) fn rank_sums(
                 also: Vec::new(),
                 affected,
                 households,
-                surveyed: sums.surveyed_with(a, &[r]),
+                surveyed: surveyed[r],
                 registered: cells[REGISTERED],
                 people: cells[layout.rule(r, PEOPLE)],
                 phase: phases[ranking.category_of_rule[r]].unwrap_or(1),

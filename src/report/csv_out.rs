@@ -151,6 +151,8 @@ fn refusal_message(r: &Refusal) -> Tr {
 /// Rows going to a CSV writer.
 pub struct Sink<'w> {
     writer: csv::Writer<Box<dyn Write + 'w>>,
+    /// Where the rows go, named in a failed write.
+    out: PathBuf,
     /// For Excel and WPS: codes of digits are kept as text (see
     /// [`excel_code`]) and text that could start a formula neutralised;
     /// otherwise every value is written exactly as stored.
@@ -168,8 +170,13 @@ pub fn excel_code(text: &str) -> Option<String> {
 }
 
 impl Sink<'_> {
-    /// Writes one row, field by field, without copying the cells.
+    /// Writes one row, field by field, without copying the cells; a
+    /// failed write names this sink's file.
     pub fn row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
+        self.write_row(cells).map_err(|e| as_io(e, &self.out))
+    }
+
+    fn write_row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
         for c in cells {
             match c {
                 Cell::Text(t) if !self.excel => self.writer.write_field(t.as_bytes())?,
@@ -212,6 +219,7 @@ pub fn write(
         })?;
         let mut sink = Sink {
             writer: csv::Writer::from_writer(Box::new(lock)),
+            out: out.to_path_buf(),
             excel,
         };
         fill(&mut sink).map_err(|e| as_io(e, out))?;
@@ -228,6 +236,7 @@ pub fn write(
         file.write_all(bom).map_err(io_error)?;
         let mut sink = Sink {
             writer: csv::Writer::from_writer(Box::new(file)),
+            out: out.to_path_buf(),
             excel,
         };
         fill(&mut sink).map_err(|e| as_io(e, out))?;
@@ -237,23 +246,19 @@ pub fn write(
 
 /// Writes CSV files at `outs` (each with whether it may replace a file
 /// there) with `fill`, given their sinks in the same order, as
-/// [`write`] does one: each whole or not at all, none left when filling
-/// fails.
+/// [`write`] does one: each whole or not at all. When filling fails none
+/// is left; when putting one in place fails, those after it in `outs`
+/// are in place already (they are put in place last to first).
 pub fn write_all(
     outs: &[(PathBuf, bool)],
     excel: bool,
     fill: impl FnOnce(&mut [Sink<'_>]) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {
     let mut fill = Some(fill);
-    open_each(
-        outs,
-        (outs, excel),
-        Vec::new(),
-        &mut |sinks| match fill.take() {
-            Some(f) => f(sinks),
-            None => Ok(()),
-        },
-    )
+    open_each(outs, excel, Vec::new(), &mut |sinks| match fill.take() {
+        Some(f) => f(sinks),
+        None => Ok(()),
+    })
 }
 
 /// Opens the first of `rest` as [`write_file`] does and goes on with the
@@ -261,19 +266,16 @@ pub fn write_all(
 /// flushes each.
 fn open_each<'w>(
     rest: &[(PathBuf, bool)],
-    (all, excel): (&[(PathBuf, bool)], bool),
+    excel: bool,
     sinks: Vec<Sink<'w>>,
     fill: &mut dyn FnMut(&mut [Sink<'_>]) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {
     let Some(((out, replace), rest)) = rest.split_first() else {
         let mut sinks = sinks;
-        fill(&mut sinks).map_err(|e| match all.first() {
-            Some((out, _)) => as_io(e, out),
-            None => e,
-        })?;
-        for (sink, (out, _)) in sinks.iter_mut().zip(all) {
+        fill(&mut sinks)?;
+        for sink in &mut sinks {
             sink.writer.flush().map_err(|source| ExportError::Io {
-                path: out.clone(),
+                path: sink.out.clone(),
                 source,
             })?;
         }
@@ -288,9 +290,10 @@ fn open_each<'w>(
         let mut sinks: Vec<Sink<'_>> = sinks.into_iter().collect();
         sinks.push(Sink {
             writer: csv::Writer::from_writer(Box::new(file)),
+            out: out.clone(),
             excel,
         });
-        open_each(rest, (all, excel), sinks, fill)
+        open_each(rest, excel, sinks, fill)
     })
 }
 

@@ -110,9 +110,19 @@ impl Store {
     /// Commits a write transaction, the kept counts brought up to date
     /// first (see [`kept`]), so they change with the answers that change
     /// them.
+    ///
+    /// Folding never fails the write: when it cannot be done (a stored
+    /// questionnaire or hits that do not read), what it did is undone and
+    /// the marks stay, so the next ranking counts every household, which
+    /// names the damage, and `minqing doctor` reports it.
     fn commit(&self, tx: rusqlite::Transaction<'_>) -> Result<()> {
         if self.keeps.get() {
-            self.fold_kept()?;
+            self.conn.execute_batch("SAVEPOINT kept_fold")?;
+            let folded = self.fold_kept();
+            if folded.is_err() {
+                self.conn.execute_batch("ROLLBACK TO kept_fold")?;
+            }
+            self.conn.execute_batch("RELEASE kept_fold")?;
         }
         Ok(tx.commit()?)
     }

@@ -37,9 +37,11 @@ impl Store {
     /// in a moment; counted from the interviews' index when they cannot be
     /// brought up to date ([`Store::village_coverage_counted`]).
     pub fn village_coverage(&self, surveys: &[&str]) -> Result<Vec<VillageCoverage>> {
-        self.located(|| match self.village_coverage_kept(surveys)? {
-            Some(kept) => Ok(kept),
-            None => self.village_coverage_counted(surveys),
+        self.located(|| match self.village_coverage_kept(surveys) {
+            Ok(Some(kept)) => Ok(kept),
+            // Counts that cannot be read or brought up to date: the list
+            // is counted as before, from the indexes.
+            Ok(None) | Err(_) => self.village_coverage_counted(surveys),
         })
     }
 

@@ -97,9 +97,7 @@ impl Store {
         self.located(|| {
             if self.keeps.get() {
                 let mut stmt = self.conn.prepare_cached(
-                    "SELECT township, village FROM kept_registry
-                     WHERE trim(township) <> '' AND trim(village) <> ''
-                     ORDER BY township, village",
+                    "SELECT township, village FROM kept_registry ORDER BY township, village",
                 )?;
                 let rows = stmt.query_map([], |r| {
                     Ok(Place {
@@ -107,7 +105,12 @@ impl Store {
                         village: r.get(1)?,
                     })
                 })?;
-                return Ok(Places::new(rows.collect::<rusqlite::Result<_>>()?));
+                let all: Vec<Place> = rows.collect::<rusqlite::Result<_>>()?;
+                return Ok(Places::new(
+                    all.into_iter()
+                        .filter(|p| !p.township.trim().is_empty() && !p.village.trim().is_empty())
+                        .collect(),
+                ));
             }
             let mut stmt = self.conn.prepare_cached(
                 "SELECT township, village FROM household INDEXED BY household_place

@@ -55,6 +55,8 @@ pub struct PriorityInput {
     /// The row id of each household, in the order of `households`
     /// (ascending).
     pub ids: Vec<i64>,
+    /// The level projects were grouped at.
+    pub by: By,
 }
 
 impl PriorityInput {
@@ -111,6 +113,7 @@ impl Store {
         self.located(|| {
             let mut input = PriorityInput {
                 include_drafts,
+                by,
                 round: round.cloned(),
                 ..PriorityInput::default()
             };

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use rusqlite::OptionalExtension;
+
 use super::super::{Result, Store};
 use super::{Counter, Counts, codec};
 
@@ -26,6 +28,9 @@ impl Store {
             if !self.keeps.get() {
                 return Ok(Vec::new());
             }
+            // One read transaction: a fold committed meanwhile by another
+            // program is seen entirely or not at all.
+            let _tx = self.conn.unchecked_transaction()?;
             let plan = self.kept_plan()?;
             if self.meta("kept_layout")?.as_deref() != Some(plan.fingerprint.as_str()) {
                 return Ok(Vec::new());
@@ -63,7 +68,16 @@ impl Store {
                 if marked.contains(&(id, round)) {
                     continue;
                 }
-                let now = self.counts_of(&mut counter, round, id)?;
+                let now = match self.counts_of(&mut counter, round, id) {
+                    Ok(now) => now,
+                    // Hits that do not read (listed by doctor's check of
+                    // the hits): the household's village cannot be
+                    // vouched for.
+                    Err(_) => {
+                        stale.insert(self.village_of(round, id)?);
+                        continue;
+                    }
+                };
                 if was != now {
                     for c in was.into_iter().chain(now) {
                         stale.insert((round, c.township, c.village));
@@ -79,6 +93,20 @@ impl Store {
             self.compare_villages(width, (sums, sets), &mut stale)?;
             Ok(stale.into_iter().collect())
         })
+    }
+
+    /// The village of household `id`, as a key of `round`.
+    fn village_of(&self, round: i64, id: i64) -> Result<VillageKey> {
+        let place: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT township, village FROM household WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (township, village) = place.unwrap_or_default();
+        Ok((round, township, village))
     }
 
     /// Every household's counts as kept, by household and round; a

@@ -33,6 +33,9 @@ impl Store {
             return Ok(None);
         }
         let tx = self.conn.unchecked_transaction()?;
+        if !self.kept_current(&plan)? {
+            return Ok(None);
+        }
         let round = super::super::round::current_round(&tx)?.map_or(0, |r| r.id);
         let mut villages: Vec<VillageCoverage> = Vec::new();
         {

@@ -385,13 +385,16 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT DO UPDATE SET households = households + excluded.households",
         )?;
+        let mut gone = self.conn.prepare_cached(
+            "DELETE FROM kept_surveys WHERE round_id = ?1 AND slot = ?2 AND surveys = ?3
+             AND drafts = ?4 AND households = 0",
+        )?;
         for ((round, slot, surveys, drafts), n) in villages.surveys {
             if n != 0 {
                 add.execute(params![round, slot, surveys, drafts, n])?;
+                gone.execute(params![round, slot, surveys, drafts])?;
             }
         }
-        self.conn
-            .execute("DELETE FROM kept_surveys WHERE households = 0", [])?;
         Ok(())
     }
 

@@ -72,23 +72,26 @@ impl Store {
             return Ok(true);
         }
         if !self.conn.is_autocommit() {
-            self.fold_with(plan)?;
-            return Ok(true);
+            // Inside the caller's transaction: folded into it, or left to
+            // the full count when it cannot be.
+            self.conn.execute_batch("SAVEPOINT kept_bring")?;
+            let folded = self.fold_with(plan);
+            if folded.is_err() {
+                self.conn.execute_batch("ROLLBACK TO kept_bring")?;
+            }
+            self.conn.execute_batch("RELEASE kept_bring")?;
+            return Ok(folded.is_ok());
         }
+        // Under the write lock the questionnaires stored are read again:
+        // another program may have added a version meanwhile.
         let brought = self.write().and_then(|tx| {
-            self.fold_with(plan)?;
+            let now = self.kept_plan()?;
+            self.fold_with(&now)?;
             Ok(tx.commit()?)
         });
-        match brought {
-            Ok(()) => Ok(true),
-            Err(StoreError::ReadOnly { .. } | StoreError::Busy) => Ok(false),
-            Err(StoreError::Sqlite(e))
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(e),
-        }
+        // Whatever stops it (a read-only file, another program writing,
+        // damage the full count will name), the full count answers.
+        Ok(brought.is_ok())
     }
 
     /// The ranking of `round` from the kept counts, brought up to date
@@ -109,13 +112,22 @@ impl Store {
         }
         let mut input = PriorityInput {
             include_drafts,
+            by,
             round: round.cloned(),
             rules: plan.rules.clone(),
             ..PriorityInput::default()
         };
         let (tally, _) = plan.tally();
         let tally = tally.with_method(method);
+        // One read transaction, in which the counts are still laid out
+        // for `plan` with nothing left to fold: another program's write
+        // counts entirely or not at all.
+        let tx = self.conn.unchecked_transaction()?;
+        if !self.kept_current(&plan)? {
+            return Ok(None);
+        }
         let sums = self.kept_sums(tally.layout(), input.round_id(), by)?;
+        drop(tx);
         input.areas = tally.summaries_of(&sums);
         let projects = tally.rank_kept(&sums);
         Ok(Some((input, projects)))

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use rusqlite::{OptionalExtension, params};
 
-use super::super::{Result, Store};
+use super::super::{Result, Store, StoreError};
 use super::PriorityInput;
 use crate::i18n::Tr;
 use crate::survey::expr::words::words;
@@ -73,7 +73,8 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT h.code, i.hits FROM household h
              JOIN interview i ON i.household_id = h.id JOIN snapshot s ON s.id = i.snapshot_id
-             WHERE h.township = ?1 AND (?2 = '' OR h.village = ?2) AND (?3 = '' OR h.grp = ?3)
+             WHERE h.township = ?1 AND (?6 = 'township' OR h.village = ?2)
+             AND (?6 <> 'group' OR h.grp = ?3)
              AND i.round_id = ?4 AND i.status = 'complete' AND s.survey = ?5
              ORDER BY h.code, i.completed_at DESC, i.id DESC",
         )?;
@@ -83,7 +84,12 @@ impl Store {
             area.village,
             area.group,
             input.round_id(),
-            survey
+            survey,
+            match input.by {
+                crate::priority::By::Township => "township",
+                crate::priority::By::Village => "village",
+                crate::priority::By::Group => "group",
+            }
         ])?;
         let mut out: Vec<Box<str>> = Vec::new();
         let mut last: Option<String> = None;
@@ -93,9 +99,14 @@ impl Store {
                 continue;
             }
             let hits = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            let fired = super::super::hits::read(hits)
-                .filter_map(std::result::Result::ok)
-                .any(|e| !e.unknown && names.contains(&e.rule));
+            let mut fired = false;
+            for entry in super::super::hits::read(hits) {
+                let e = entry.map_err(|e| StoreError::Corrupt {
+                    path: self.path.clone(),
+                    detail: format!("{e} of household {code}"),
+                })?;
+                fired |= !e.unknown && names.contains(&e.rule);
+            }
             if fired {
                 out.push(code.as_str().into());
             }

@@ -291,9 +291,15 @@ impl Priorities {
         }
         let rules = &self.input.rules;
         self.visible = filter.visible(&self.projects, rules);
-        // In Chinese, the wider: 人 takes two columns.
+        // In Chinese, the wider: 人 takes two columns. One buffer written
+        // over for every row.
+        let mut text = String::new();
         self.counts_width = (self.visible.iter())
-            .map(|&i| self.counts_text(&self.projects[i], Lang::Zh).width() as u16)
+            .map(|&i| {
+                text.clear();
+                self.write_counts(&mut text, &self.projects[i], Lang::Zh);
+                text.width() as u16
+            })
             .max()
             .unwrap_or(0);
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
@@ -542,30 +548,38 @@ fn table_header(wide: bool, lang: Lang) -> Vec<String> {
 impl Priorities {
     /// [`counts_text`], then the change since the round before (`↑2`).
     fn counts_text(&self, project: &Project, lang: Lang) -> String {
-        let mut text = counts_text(project, lang);
+        let mut text = String::new();
+        self.write_counts(&mut text, project, lang);
+        text
+    }
+
+    /// [`Priorities::counts_text`], written into `text`.
+    fn write_counts(&self, text: &mut String, project: &Project, lang: Lang) {
+        write_counts(text, project, lang);
         if let Some(change) = self.before.change(project, &self.input.rules) {
             text.push(' ');
             text.push_str(&change);
         }
-        text
     }
 }
 
 /// k/n/N of a project, with the households that cannot be told (`?2`)
-/// and, for a rule counted per person, the persons (`5人`).
-fn counts_text(project: &crate::priority::Project, lang: Lang) -> String {
-    let mut text = format!(
+/// and, for a rule counted per person, the persons (`5人`), written into
+/// `text`.
+fn write_counts(text: &mut String, project: &crate::priority::Project, lang: Lang) {
+    use std::fmt::Write as _;
+    let _ = write!(
+        text,
         "{}/{}/{}",
         project.affected, project.surveyed, project.registered
     );
     if project.unknown > 0 {
-        text.push_str(&format!(" ?{}", project.unknown));
+        let _ = write!(text, " ?{}", project.unknown);
     }
     if let Some(persons) = project.persons {
-        text.push_str(&match lang {
-            Lang::Zh => format!(" {persons}人"),
-            Lang::En => format!(" {persons}p"),
-        });
+        let _ = match lang {
+            Lang::Zh => write!(text, " {persons}人"),
+            Lang::En => write!(text, " {persons}p"),
+        };
     }
-    text
 }
