@@ -217,57 +217,14 @@ pub(super) fn rank_sums(
     let mut area_of_projects: Vec<usize> = Vec::with_capacity(fired);
     let mut surveyed = vec![0i64; rules.len()];
     for a in 0..sums.areas.len() {
-        let cells = sums.area(a);
-        let phases = sums.phases(a, ranking.phase_share);
-        // n of each rule: the households counted with a version that has
-        // it, added up once per area.
-        surveyed.iter_mut().for_each(|n| *n = 0);
-        for (v, asked) in layout.versions.iter().enumerate() {
-            let n = cells[layout.version(v)];
-            for &r in asked {
-                surveyed[r] += n;
-            }
-        }
-        let mut fired = Vec::new();
-        for (r, rule) in rules.iter().enumerate() {
-            let affected = cells[layout.rule(r, AFFECTED)];
-            if affected <= 0 {
-                continue;
-            }
-            fired.push(r);
-            let slot = a * rules.len() + r;
-            // A household answered with a version that counted the rule
-            // per household counts as one person.
-            let untold = affected - cells[layout.rule(r, PERSONS_OF)];
-            let persons = rule
-                .per_person
-                .then_some(cells[layout.rule(r, PERSONS)] + untold.max(0));
-            let units = persons.unwrap_or(affected);
-            let households = listed
-                .as_mut()
-                .map(|l| std::mem::take(&mut l.rules[slot]))
-                .unwrap_or_default();
-            projects.push(Project {
-                area: Rc::clone(&sums.areas[a]),
-                rule: r,
-                also: Vec::new(),
-                affected,
-                households,
-                surveyed: surveyed[r],
-                registered: cells[REGISTERED],
-                people: cells[layout.rule(r, PEOPLE)],
-                phase: phases[ranking.category_of_rule[r]].unwrap_or(1),
-                cost: rule.unit_cost.map(|c| c * units as f64),
-                persons,
-                unknown: cells[layout.rule(r, UNKNOWN)],
-                perceived: with_said.then(|| Perceived {
-                    answered: cells[layout.rule(r, ANSWERED)],
-                    urgent: cells[layout.rule(r, SAID)],
-                }),
-            });
-            area_of_projects.push(a);
-        }
-        let start = projects.len() - fired.len();
+        let start = projects.len();
+        area_projects(
+            (sums, a),
+            ranking,
+            (&mut surveyed, listed.as_mut(), with_said),
+            &mut projects,
+        );
+        area_of_projects.resize(projects.len(), a);
         shared.merge(
             (&mut projects, start),
             (sums, a, rules),
@@ -282,4 +239,61 @@ pub(super) fn rank_sums(
         (rules, ranking.rule_weights),
     );
     projects
+}
+
+/// The projects of area `a`, one per rule that fired, in the rules'
+/// order, pushed onto `projects`; `surveyed` is room for n of each rule.
+fn area_projects(
+    (sums, a): (&Sums, usize),
+    ranking: &Ranking<'_>,
+    (surveyed, mut listed, with_said): (&mut [i64], Option<&mut Listed>, bool),
+    projects: &mut Vec<Project>,
+) {
+    let (rules, layout) = (ranking.rules, &sums.layout);
+    let cells = sums.area(a);
+    let phases = sums.phases(a, ranking.phase_share);
+    // n of each rule: the households counted with a version that has it,
+    // added up once per area.
+    surveyed.iter_mut().for_each(|n| *n = 0);
+    for (v, asked) in layout.versions.iter().enumerate() {
+        let n = cells[layout.version(v)];
+        for &r in asked {
+            surveyed[r] += n;
+        }
+    }
+    for (r, rule) in rules.iter().enumerate() {
+        let affected = cells[layout.rule(r, AFFECTED)];
+        if affected <= 0 {
+            continue;
+        }
+        // A household answered with a version that counted the rule per
+        // household counts as one person.
+        let untold = affected - cells[layout.rule(r, PERSONS_OF)];
+        let persons = rule
+            .per_person
+            .then_some(cells[layout.rule(r, PERSONS)] + untold.max(0));
+        let units = persons.unwrap_or(affected);
+        let households = listed
+            .as_mut()
+            .map(|l| std::mem::take(&mut l.rules[a * rules.len() + r]))
+            .unwrap_or_default();
+        projects.push(Project {
+            area: Rc::clone(&sums.areas[a]),
+            rule: r,
+            also: Vec::new(),
+            affected,
+            households,
+            surveyed: surveyed[r],
+            registered: cells[REGISTERED],
+            people: cells[layout.rule(r, PEOPLE)],
+            phase: phases[ranking.category_of_rule[r]].unwrap_or(1),
+            cost: rule.unit_cost.map(|c| c * units as f64),
+            persons,
+            unknown: cells[layout.rule(r, UNKNOWN)],
+            perceived: with_said.then(|| Perceived {
+                answered: cells[layout.rule(r, ANSWERED)],
+                urgent: cells[layout.rule(r, SAID)],
+            }),
+        });
+    }
 }
