@@ -4,10 +4,25 @@ use std::rc::Rc;
 
 use super::{Area, Project, Rule};
 
-/// A project's place in the list and what it is ordered by: weighted
-/// phase and severity, households affected, share, unit cost, and the
-/// ranks of its area's and rule's names.
-type Key = (usize, [f64; 2], i64, f64, f64, usize, usize);
+/// What a project is ordered by (weighted phase and severity, households
+/// affected, share, unit cost, and the ranks of its area's and rule's
+/// names, as [`ordered`] integers), and its place in the list.
+type Key = ([u64; 7], usize);
+
+/// `x` as an integer in the order of [`f64::total_cmp`].
+fn ordered(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+/// `n` as an integer in the order of `i64`.
+fn ordered_int(n: i64) -> u64 {
+    (n as u64) ^ (1 << 63)
+}
 
 /// Sorts projects in the order of [`rank`], with areas and rules ranked by
 /// name once rather than at every comparison. `area_of[i]` is the number of
@@ -40,47 +55,53 @@ pub(super) fn sort_projects(
             .max_by(f64::total_cmp)
             .unwrap_or(f64::INFINITY)
     };
-    // Each project's key made once, rather than at every comparison.
+    // Each project's key made once, as integers compared in order (those
+    // ranked high first turned over), rather than at every comparison.
     let mut keyed: Vec<Key> = projects
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let w = rule_weights[p.rule];
             (
-                i,
                 [
-                    f64::from(p.phase) * w,
-                    f64::from(rules[p.rule].severity) * w,
+                    !ordered(f64::from(p.phase) * w),
+                    !ordered(f64::from(rules[p.rule].severity) * w),
+                    !ordered_int(p.affected),
+                    !ordered(p.share()),
+                    ordered(unit(p)),
+                    area_rank[area_of[i]] as u64,
+                    rule_rank[p.rule] as u64,
                 ],
-                p.affected,
-                p.share(),
-                unit(p),
-                area_rank[area_of[i]],
-                rule_rank[p.rule],
+                i,
             )
         })
         .collect();
-    keyed.sort_unstable_by(|a, b| {
-        b.1[0]
-            .total_cmp(&a.1[0])
-            .then(b.1[1].total_cmp(&a.1[1]))
-            .then(b.2.cmp(&a.2))
-            .then(b.3.total_cmp(&a.3))
-            .then(a.4.total_cmp(&b.4))
-            .then(a.5.cmp(&b.5))
-            .then(a.6.cmp(&b.6))
-    });
+    keyed.sort_unstable();
     // Each project moved once, into its place, following the cycles of
     // the order.
     let mut place: Vec<usize> = vec![0; keyed.len()];
     for (to, k) in keyed.iter().enumerate() {
-        place[k.0] = to;
+        place[k.1] = to;
     }
     for i in 0..projects.len() {
         while place[i] != i {
             let to = place[i];
             projects.swap(i, to);
             place.swap(i, to);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ordered, ordered_int};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn keys_keep_the_order_of_numbers(a in any::<f64>(), b in any::<f64>(), m in any::<i64>(), n in any::<i64>()) {
+            prop_assert_eq!(ordered(a).cmp(&ordered(b)), a.total_cmp(&b));
+            prop_assert_eq!(ordered_int(m).cmp(&ordered_int(n)), m.cmp(&n));
         }
     }
 }
