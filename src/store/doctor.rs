@@ -158,9 +158,7 @@ impl Store {
             self.recompute_hits()?;
             let tx = self.write()?;
             tx.execute_batch(super::schema::RECOUNT_ALL)?;
-            if self.keeps.get() {
-                self.rebuild_kept()?;
-            }
+            self.rebuild_kept()?;
             self.commit(tx)?;
             Ok(())
         })

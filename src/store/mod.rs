@@ -74,8 +74,9 @@ pub struct Store {
     /// How far this laptop's clock is set wrong, in milliseconds: zero,
     /// but for tests of what a laptop with a wrong clock does.
     skew: Cell<i64>,
-    /// Whether the file keeps counts ([`kept`]): every file this build
-    /// opens does; one made at an older schema for a test does not.
+    /// Whether the file keeps counts ([`kept`]), for [`Store::commit`]:
+    /// every file this build opens does; only one being made at an older
+    /// schema for a test ([`Store::create_at_version`]) does not.
     keeps: Cell<bool>,
 }
 
@@ -117,12 +118,7 @@ impl Store {
     /// names the damage, and `minqing doctor` reports it.
     fn commit(&self, tx: rusqlite::Transaction<'_>) -> Result<()> {
         if self.keeps.get() {
-            self.conn.execute_batch("SAVEPOINT kept_fold")?;
-            let folded = self.fold_kept();
-            if folded.is_err() {
-                self.conn.execute_batch("ROLLBACK TO kept_fold")?;
-            }
-            self.conn.execute_batch("RELEASE kept_fold")?;
+            self.fold_or_leave(None)?;
         }
         Ok(tx.commit()?)
     }

@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::OptionalExtension;
-
 use super::{Result, Store};
 
 /// A village of the registry.
@@ -87,52 +85,27 @@ impl Places {
 }
 
 impl Store {
-    /// Every (township, village) of the registry, read from the index of
-    /// households' places one place at a time (a seek past the last one
-    /// found), so a province's 2,400 villages take a few thousand index
-    /// steps, not a walk over a million households.
-    /// From the households registered per village (kept by the
-    /// database's triggers, see [`super::kept`]) where the file keeps them.
+    /// Every (township, village) of the registry, from the households
+    /// registered per village that the database's triggers keep (see
+    /// [`super::kept`]): a province's 2,400 villages, not its million
+    /// households.
     pub fn places(&self) -> Result<Places> {
         self.located(|| {
-            if self.keeps.get() {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT township, village FROM kept_registry ORDER BY township, village",
-                )?;
-                let rows = stmt.query_map([], |r| {
-                    Ok(Place {
-                        township: r.get(0)?,
-                        village: r.get(1)?,
-                    })
-                })?;
-                let all: Vec<Place> = rows.collect::<rusqlite::Result<_>>()?;
-                return Ok(Places::new(
-                    all.into_iter()
-                        .filter(|p| !p.township.trim().is_empty() && !p.village.trim().is_empty())
-                        .collect(),
-                ));
-            }
             let mut stmt = self.conn.prepare_cached(
-                "SELECT township, village FROM household INDEXED BY household_place
-                 WHERE (township, village) > (?1, ?2)
-                 ORDER BY township, village LIMIT 1",
+                "SELECT township, village FROM kept_registry ORDER BY township, village",
             )?;
-            let mut all = Vec::new();
-            let mut last = (String::new(), String::new());
-            while let Some(next) = stmt
-                .query_row([&last.0, &last.1], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?
-            {
-                last = next;
-                let (township, village): &(String, String) = &last;
-                if !township.trim().is_empty() && !village.trim().is_empty() {
-                    all.push(Place {
-                        township: township.clone(),
-                        village: village.clone(),
-                    });
-                }
-            }
-            Ok(Places::new(all))
+            let rows = stmt.query_map([], |r| {
+                Ok(Place {
+                    township: r.get(0)?,
+                    village: r.get(1)?,
+                })
+            })?;
+            let all: Vec<Place> = rows.collect::<rusqlite::Result<_>>()?;
+            Ok(Places::new(
+                all.into_iter()
+                    .filter(|p| !p.township.trim().is_empty() && !p.village.trim().is_empty())
+                    .collect(),
+            ))
         })
     }
 }

@@ -25,9 +25,6 @@ impl Store {
     /// writes) are made before they are next read, and are not reported.
     pub fn stale_kept(&self) -> Result<Vec<VillageKey>> {
         self.located(|| {
-            if !self.keeps.get() {
-                return Ok(Vec::new());
-            }
             // One read transaction: a fold committed meanwhile by another
             // program is seen entirely or not at all.
             let _tx = self.conn.unchecked_transaction()?;
@@ -35,13 +32,7 @@ impl Store {
             if self.meta("kept_layout")?.as_deref() != Some(plan.fingerprint.as_str()) {
                 return Ok(Vec::new());
             }
-            let marked: HashSet<(i64, i64)> = {
-                let mut stmt = self
-                    .conn
-                    .prepare("SELECT household_id, round_id FROM kept_dirty")?;
-                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
+            let marked: HashSet<(i64, i64)> = self.marked()?.into_iter().collect();
             let mut counter = Counter::new(&plan);
             let width = counter.layout().width();
             let mut stale: BTreeSet<VillageKey> = BTreeSet::new();
@@ -56,13 +47,7 @@ impl Store {
                 sum.iter_mut().zip(&c.cells).for_each(|(s, c)| *s += c);
                 *sets.entry((key, c.surveys, c.drafts)).or_insert(0) += 1;
             }
-            let pairs: Vec<(i64, i64)> = {
-                let mut stmt = self
-                    .conn
-                    .prepare("SELECT DISTINCT household_id, round_id FROM interview")?;
-                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
+            let pairs = self.interviewed()?;
             for (id, round) in pairs {
                 let was = kept.remove(&(id, round));
                 if marked.contains(&(id, round)) {

@@ -15,9 +15,6 @@ impl Store {
         &self,
         surveys: &[&str],
     ) -> Result<Option<Vec<VillageCoverage>>> {
-        if !self.keeps.get() {
-            return Ok(None);
-        }
         let plan = self.kept_plan()?;
         let mut wanted = 0i64;
         // A questionnaire never stored: no household has completed it.
@@ -29,13 +26,9 @@ impl Store {
                 None => never = true,
             }
         }
-        if !self.bring_kept(&plan)? {
+        let Some(tx) = self.kept_read(&plan)? else {
             return Ok(None);
-        }
-        let tx = self.conn.unchecked_transaction()?;
-        if !self.kept_current(&plan)? {
-            return Ok(None);
-        }
+        };
         let round = super::super::round::current_round(&tx)?.map_or(0, |r| r.id);
         let mut villages: Vec<VillageCoverage> = Vec::new();
         {

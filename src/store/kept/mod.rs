@@ -241,21 +241,58 @@ impl Store {
         if layout.as_deref() != Some(plan.fingerprint.as_str()) {
             return Ok(false);
         }
-        let dirty: bool =
-            self.conn
-                .query_row("SELECT EXISTS (SELECT 1 FROM kept_dirty)", [], |r| r.get(0))?;
-        Ok(!dirty)
+        Ok(!self.any_marked()?)
+    }
+
+    /// Whether any household is marked to be folded in.
+    fn any_marked(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM kept_dirty)", [], |r| r.get(0))?)
+    }
+
+    /// The households marked to be folded in, as (household, round), in
+    /// household order.
+    fn marked(&self) -> Result<Vec<(i64, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT household_id, round_id FROM kept_dirty ORDER BY 1, 2")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every (household, round) with an interview, in household order:
+    /// the households whose counts there are.
+    fn interviewed(&self) -> Result<Vec<(i64, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT household_id, round_id FROM interview ORDER BY 1, 2")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Folds the marks in (for `plan`, or for the versions stored now),
+    /// inside a savepoint of the open write transaction: when it cannot be
+    /// done, what it did is undone and the marks stay. Whether it was done.
+    pub(super) fn fold_or_leave(&self, plan: Option<&Plan>) -> Result<bool> {
+        self.conn.execute_batch("SAVEPOINT kept_fold")?;
+        let folded = match plan {
+            Some(plan) => self.fold_with(plan),
+            None => self.fold_kept(),
+        };
+        if folded.is_err() {
+            self.conn.execute_batch("ROLLBACK TO kept_fold")?;
+        }
+        self.conn.execute_batch("RELEASE kept_fold")?;
+        Ok(folded.is_ok())
     }
 
     /// Brings the kept counts up to date inside the open write
     /// transaction: the marked households folded in, or everything
     /// counted again when the layout changed or most households are
     /// marked.
-    pub(super) fn fold_kept(&self) -> Result<()> {
-        let dirty: bool =
-            self.conn
-                .query_row("SELECT EXISTS (SELECT 1 FROM kept_dirty)", [], |r| r.get(0))?;
-        if !dirty {
+    fn fold_kept(&self) -> Result<()> {
+        if !self.any_marked()? {
             return Ok(());
         }
         let plan = self.kept_plan()?;
@@ -266,13 +303,7 @@ impl Store {
         if self.meta("kept_layout")?.as_deref() != Some(plan.fingerprint.as_str()) {
             return self.rebuild_with(plan);
         }
-        let marked: Vec<(i64, i64)> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT round_id, household_id FROM kept_dirty ORDER BY 2, 1")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let marked = self.marked()?;
         if marked.len() > FOLD_AT_MOST {
             return self.rebuild_with(plan);
         }
@@ -282,7 +313,7 @@ impl Store {
             "SELECT slot, sums, surveys, drafts FROM kept_household
              WHERE household_id = ?1 AND round_id = ?2",
         )?;
-        for &(round, id) in &marked {
+        for &(id, round) in &marked {
             let before: Option<HouseholdCounts> = old
                 .query_row(params![id, round], |r| {
                     Ok(HouseholdCounts {
@@ -299,7 +330,7 @@ impl Store {
                 .map(|b| (b, -1))
                 .chain(now.iter().map(|n| (n, 1)));
             for (counts, sign) in changes {
-                if self.village(&mut villages, round, counts, sign).is_none() {
+                if self.village(&mut villages, round, counts, sign)?.is_none() {
                     // Counts not written for this layout: made again whole.
                     return self.rebuild_with(plan);
                 }
@@ -338,7 +369,7 @@ impl Store {
         round: i64,
         counts: &HouseholdCounts,
         sign: i64,
-    ) -> Option<()> {
+    ) -> Result<Option<()>> {
         *villages
             .surveys
             .entry((round, counts.slot, counts.surveys, counts.drafts))
@@ -350,20 +381,18 @@ impl Store {
                 let mut cells = vec![0; width];
                 let stored: Option<Vec<u8>> = self
                     .conn
-                    .query_row(
-                        "SELECT sums FROM kept WHERE round_id = ?1 AND slot = ?2",
-                        params![round, counts.slot],
-                        |r| r.get(0),
-                    )
-                    .optional()
-                    .ok()?;
-                if let Some(stored) = stored {
-                    codec::add(&stored, 1, &mut cells)?;
+                    .prepare_cached("SELECT sums FROM kept WHERE round_id = ?1 AND slot = ?2")?
+                    .query_row(params![round, counts.slot], |r| r.get(0))
+                    .optional()?;
+                if let Some(stored) = stored
+                    && codec::add(&stored, 1, &mut cells).is_none()
+                {
+                    return Ok(None);
                 }
                 e.insert(cells)
             }
         };
-        codec::add(&counts.blob, sign, cells)
+        Ok(codec::add(&counts.blob, sign, cells))
     }
 
     fn write_villages(&self, villages: Villages) -> Result<()> {
@@ -501,13 +530,7 @@ impl Store {
         )?;
         let mut counter = Counter::new(plan);
         let mut villages = Villages::new(counter.layout().width());
-        let pairs: Vec<(i64, i64)> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT DISTINCT household_id, round_id FROM interview ORDER BY 1, 2")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let pairs = self.interviewed()?;
         let mut put = self.conn.prepare_cached(
             "INSERT INTO kept_household (household_id, round_id, slot, sums, surveys, drafts)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -521,7 +544,7 @@ impl Store {
                     .cells
                     .entry((round, counts.slot))
                     .or_insert_with(|| vec![0; width]);
-                self.village(&mut villages, round, &counts, 1)
+                self.village(&mut villages, round, &counts, 1)?
                     .ok_or_else(|| StoreError::Corrupt {
                         path: self.path.clone(),
                         detail: "kept counts".into(),

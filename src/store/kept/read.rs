@@ -67,20 +67,14 @@ impl Store {
     /// transaction when one is open, else in a write transaction of its
     /// own; `false` when the file cannot be written now (read-only, or
     /// another program writing).
-    pub(super) fn bring_kept(&self, plan: &Plan) -> Result<bool> {
+    fn bring_kept(&self, plan: &Plan) -> Result<bool> {
         if self.kept_current(plan)? {
             return Ok(true);
         }
         if !self.conn.is_autocommit() {
             // Inside the caller's transaction: folded into it, or left to
             // the full count when it cannot be.
-            self.conn.execute_batch("SAVEPOINT kept_bring")?;
-            let folded = self.fold_with(plan);
-            if folded.is_err() {
-                self.conn.execute_batch("ROLLBACK TO kept_bring")?;
-            }
-            self.conn.execute_batch("RELEASE kept_bring")?;
-            return Ok(folded.is_ok());
+            return self.fold_or_leave(Some(plan));
         }
         // Under the write lock the questionnaires stored are read again:
         // another program may have added a version meanwhile.
@@ -94,6 +88,18 @@ impl Store {
         Ok(brought.is_ok())
     }
 
+    /// A read transaction in which the kept counts, brought up to date
+    /// first, are laid out for `plan` with nothing left to fold (another
+    /// program's write counts entirely or not at all); `None` when they
+    /// cannot be.
+    pub(super) fn kept_read(&self, plan: &Plan) -> Result<Option<rusqlite::Transaction<'_>>> {
+        if !self.bring_kept(plan)? {
+            return Ok(None);
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        Ok(self.kept_current(plan)?.then_some(tx))
+    }
+
     /// The ranking of `round` from the kept counts, brought up to date
     /// first; `None` when they cannot be (the file cannot be written now)
     /// or do not hold what is asked (drafts, or groups).
@@ -103,13 +109,13 @@ impl Store {
         (include_drafts, by): (bool, By),
         method: &RankMethod,
     ) -> Result<Option<(PriorityInput, Vec<crate::priority::Project>)>> {
-        if include_drafts || by == By::Group || !self.keeps.get() {
+        if include_drafts || by == By::Group {
             return Ok(None);
         }
         let plan = self.kept_plan()?;
-        if !self.bring_kept(&plan)? {
+        let Some(tx) = self.kept_read(&plan)? else {
             return Ok(None);
-        }
+        };
         let mut input = PriorityInput {
             include_drafts,
             by,
@@ -119,13 +125,6 @@ impl Store {
         };
         let (tally, _) = plan.tally();
         let tally = tally.with_method(method);
-        // One read transaction, in which the counts are still laid out
-        // for `plan` with nothing left to fold: another program's write
-        // counts entirely or not at all.
-        let tx = self.conn.unchecked_transaction()?;
-        if !self.kept_current(&plan)? {
-            return Ok(None);
-        }
         let sums = self.kept_sums(tally.layout(), input.round_id(), by)?;
         drop(tx);
         input.areas = tally.summaries_of(&sums);
