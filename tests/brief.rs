@@ -6,7 +6,7 @@ mod common;
 
 use std::fs;
 
-use common::minqing;
+use common::{demo_county, minqing};
 use tempfile::TempDir;
 
 use minqing::store::Store;
@@ -438,11 +438,7 @@ fn the_printed_brief_has_a_page_per_township_and_the_county_s_names_and_totals()
 #[test]
 fn the_households_view_is_shown_at_any_length_and_a_long_counted_list_says_how_to_see_it() {
     let dir = TempDir::new().expect("temp dir");
-    let db = dir.path().join("demo.db");
-    minqing(&db)
-        .args(["demo", "--households", "3000", "--seed", "7"])
-        .assert()
-        .success();
+    let db = demo_county(dir.path(), &["--households", "3000", "--seed", "7"]);
     // Every project of 3,000 households, from the counts kept per village.
     let all = minqing(&db).args(["priorities"]).assert().success();
     let text = String::from_utf8_lossy(&all.get_output().stdout).to_string();
@@ -534,19 +530,10 @@ fn a_shared_project_is_followed_once_under_either_rule_with_all_its_households()
 fn the_workbook_of_two_rounds_holds_the_follow_up_and_the_change_since_the_round_before() {
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let dir = TempDir::new().expect("temp dir");
-    let db = dir.path().join("demo.db");
-    minqing(&db)
-        .args([
-            "demo",
-            "--households",
-            "800",
-            "--rounds",
-            "2",
-            "--seed",
-            "3",
-        ])
-        .assert()
-        .success();
+    let db = demo_county(
+        dir.path(),
+        &["--households", "800", "--rounds", "2", "--seed", "3"],
+    );
     let summary_total = |path: &std::path::Path| -> Vec<Data> {
         let mut book: Xlsx<_> = open_workbook(path).expect("workbook");
         let sheet = book.worksheet_range("Summary").expect("summary");

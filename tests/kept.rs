@@ -8,7 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use common::minqing;
+use common::{demo_county, minqing};
 use minqing::priority::{By, Project, RankMethod};
 use minqing::store::Store;
 use minqing::store::household::Household;
@@ -72,19 +72,10 @@ fn agree(store: &Store, by: By, method: &RankMethod) -> Result<usize, String> {
 #[test]
 fn a_demo_county_ranks_the_same_from_kept_counts_as_counting_every_household() {
     let dir = TempDir::new().expect("temp dir");
-    let db = dir.path().join("demo.db");
-    minqing(&db)
-        .args([
-            "demo",
-            "--households",
-            "2000",
-            "--seed",
-            "3",
-            "--rounds",
-            "2",
-        ])
-        .assert()
-        .success();
+    let db = demo_county(
+        dir.path(),
+        &["--households", "2000", "--seed", "3", "--rounds", "2"],
+    );
     let store = Store::open(&db).expect("open");
     let weighted = RankMethod {
         weights: vec![("water".into(), 2.0)],
@@ -117,11 +108,7 @@ fn a_demo_county_ranks_the_same_from_kept_counts_as_counting_every_household() {
 #[test]
 fn doctor_finds_kept_counts_changed_behind_its_back_and_repair_makes_them_again() {
     let dir = TempDir::new().expect("temp dir");
-    let db = dir.path().join("demo.db");
-    minqing(&db)
-        .args(["demo", "--households", "300", "--seed", "5"])
-        .assert()
-        .success();
+    let db = demo_county(dir.path(), &["--households", "300", "--seed", "5"]);
     minqing(&db).args(["doctor"]).assert().success();
     let conn = rusqlite::Connection::open(&db).expect("open");
     conn.execute_batch(
@@ -159,11 +146,7 @@ fn doctor_finds_kept_counts_changed_behind_its_back_and_repair_makes_them_again(
 #[test]
 fn hits_damaged_behind_the_store_s_back_never_stop_a_save_nor_the_village_list() {
     let dir = TempDir::new().expect("temp dir");
-    let db = dir.path().join("demo.db");
-    minqing(&db)
-        .args(["demo", "--households", "120", "--seed", "2"])
-        .assert()
-        .success();
+    let db = demo_county(dir.path(), &["--households", "120", "--seed", "2"]);
     let conn = rusqlite::Connection::open(&db).expect("open");
     conn.execute_batch(
         "UPDATE interview SET hits = 'no colon here'

@@ -35,3 +35,12 @@ pub fn imported_county(dir: &Path, csv: &str) -> std::path::PathBuf {
         .success();
     db
 }
+
+/// A demo county at `dir/demo.db`, made by the real binary's `demo` with
+/// `args` (`--households N`, `--seed S`, `--rounds R`).
+#[allow(dead_code)]
+pub fn demo_county(dir: &Path, args: &[&str]) -> std::path::PathBuf {
+    let db = dir.join("demo.db");
+    minqing(&db).arg("demo").args(args).assert().success();
+    db
+}
