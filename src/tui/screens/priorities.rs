@@ -164,7 +164,7 @@ impl Priorities {
             .collect();
         townships.sort();
         townships.dedup();
-        // From the index of places, not a copy of every household's.
+        // From the villages' kept counts, not a copy of every household's.
         let places = ctx.store.places()?;
         let before = Before::load(ctx, &input)?;
         let follow = match &input.round {
