@@ -830,3 +830,56 @@ fn rows_past_a_lowered_count_are_exported_nowhere() {
     let h4_rows = roster.iter().filter(|r| r[1] == "H4").count();
     assert_eq!(h4_rows, 1);
 }
+
+/// In a Parquet dataset a roster's number column is typed, and a special
+/// answer there is not lost: it is kept, as stored, beside it.
+#[test]
+fn a_special_answer_in_a_typed_parquet_column_is_kept_beside_it() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let (db, folder) = three_families(dir.path());
+    let out = dir.path().join("responses");
+    common::minqing(&db)
+        .arg("--surveys")
+        .arg(&folder)
+        .args(["export", "responses", "--survey", "members_check"])
+        .args(["--format", "parquet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let file = dir
+        .path()
+        .join("members_check-members/township=勐烈镇/part-0.parquet");
+    let reader = SerializedFileReader::new(std::fs::File::open(&file).expect("roster's file"))
+        .expect("Parquet");
+    let rows: Vec<Vec<(String, Field)>> = reader
+        .get_row_iter(None)
+        .expect("rows")
+        .map(|r| {
+            r.expect("row")
+                .get_column_iter()
+                .map(|(n, f)| (n.clone(), f.clone()))
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 4, "2 + 1 + 1 rows");
+    let of = |row: &[(String, Field)], name: &str| {
+        row.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, f)| f.clone())
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let ages: Vec<(Field, Field)> = rows
+        .iter()
+        .map(|r| (of(r, "age"), of(r, "age__text")))
+        .collect();
+    assert!(ages.contains(&(Field::Long(30), Field::Null)));
+    assert!(
+        ages.contains(&(Field::Null, Field::Str("[dont_know]".into()))),
+        "{ages:?}"
+    );
+    let insured: Vec<Field> = rows.iter().map(|r| of(r, "insured")).collect();
+    assert!(insured.contains(&Field::Str("[dont_know]".into())));
+    assert!(out.join("township=勐烈镇/part-0.parquet").exists());
+}

@@ -24,8 +24,17 @@ pub enum ExportKind {
     Villages,
 }
 
+/// What an export writes: CSV files, or Parquet datasets (a folder with
+/// a folder per township).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Parquet,
+}
+
 pub struct ExportArgs<'a> {
     pub what: ExportKind,
+    pub format: Format,
     pub survey: Option<&'a str>,
     pub out: Option<&'a Path>,
     pub excel: bool,
@@ -42,6 +51,9 @@ pub struct ExportArgs<'a> {
 }
 
 pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliError> {
+    if args.format == Format::Parquet {
+        return super::export_parquet::export(db, &args, lang);
+    }
     let default = PathBuf::from(match args.what {
         ExportKind::Priorities => "priorities.csv",
         ExportKind::Responses => "responses.csv",
@@ -82,16 +94,7 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
     });
     let result = result.and_then(|(store, out)| {
         let data = prepare(&store, &args, lang)?;
-        let round = store.round_or_ranked(args.priorities.round.as_deref())?;
-        if let Some(name) = round.as_ref().map(|r| &r.name)
-            && matches!(
-                args.what,
-                ExportKind::Priorities | ExportKind::Responses | ExportKind::Villages
-            )
-        {
-            eprintln!("{}", tr!("轮次:{name}", "round: {name}").get(lang));
-        }
-        let round = round.map(|r| r.id);
+        let round = round(&store, &args, lang)?;
         // Every roster file's target is judged before anything is written.
         let rosters = match args.what {
             ExportKind::Responses if !args.wide => roster_targets(&store, &args, &out, db)?,
@@ -122,8 +125,26 @@ pub fn export(db: &Path, args: ExportArgs<'_>, lang: Lang) -> Result<(), CliErro
     Ok(())
 }
 
+/// The round an export is of, said when it is one of a round's.
+pub(super) fn round(
+    store: &Store,
+    args: &ExportArgs<'_>,
+    lang: Lang,
+) -> Result<Option<i64>, ExportError> {
+    let round = store.round_or_ranked(args.priorities.round.as_deref())?;
+    if let Some(name) = round.as_ref().map(|r| &r.name)
+        && matches!(
+            args.what,
+            ExportKind::Priorities | ExportKind::Responses | ExportKind::Villages
+        )
+    {
+        eprintln!("{}", tr!("轮次:{name}", "round: {name}").get(lang));
+    }
+    Ok(round.map(|r| r.id))
+}
+
 /// What an export writes, read from the database before anything is.
-enum Data {
+pub(super) enum Data {
     Priorities(super::plan::Ranked),
     Trend(super::trend::Trend),
     Coverage(Vec<crate::report::coverage::CoverageRow>),
@@ -136,7 +157,11 @@ enum Data {
 }
 
 /// Reads what the export writes, saying which rounds it is of.
-fn prepare(store: &Store, args: &ExportArgs<'_>, lang: Lang) -> Result<Data, ExportError> {
+pub(super) fn prepare(
+    store: &Store,
+    args: &ExportArgs<'_>,
+    lang: Lang,
+) -> Result<Data, ExportError> {
     let round = args.priorities.round.as_deref();
     Ok(match args.what {
         ExportKind::Villages if args.priorities.by == super::plan::ByArg::Group => {
@@ -180,7 +205,7 @@ fn prepare(store: &Store, args: &ExportArgs<'_>, lang: Lang) -> Result<Data, Exp
 }
 
 /// Writes `data` (or, for what is streamed, reads and writes it) into `sink`.
-fn write_data(
+pub(super) fn write_data(
     sink: &mut csv_out::Sink<'_>,
     (store, data): (&Store, &Data),
     (args, round): (&ExportArgs<'_>, Option<i64>),

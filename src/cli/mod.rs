@@ -11,6 +11,7 @@ mod data;
 mod doctor;
 mod error;
 mod export;
+mod export_parquet;
 mod package;
 mod plan;
 mod project;
@@ -194,9 +195,12 @@ pub enum Command {
         /// 只导出这份问卷的答案 / responses of this survey only
         #[arg(long)]
         survey: Option<String>,
-        /// 输出文件,- 为标准输出 / output file, - for standard output [default: WHAT.csv]
+        /// 输出文件,- 为标准输出;Parquet 为文件夹 / output file, - for standard output; a folder for Parquet [default: WHAT.csv, WHAT for Parquet]
         #[arg(long)]
         out: Option<PathBuf>,
+        /// csv,或 parquet:每个乡镇一个文件夹,列有类型,附代码本(答案、优先项目、农户)/ csv, or parquet: a folder per township, typed columns, with the codebook (responses, priorities, households)
+        #[arg(long, value_enum, default_value = "csv")]
+        format: export::Format,
         /// 替换已存在的文件(数据库文件除外)/ replace an existing file (never a database file)
         #[arg(long)]
         force: bool,
@@ -521,6 +525,7 @@ fn cycle(
         ),
         Command::Export {
             what,
+            format,
             survey,
             out,
             excel: _,
@@ -535,6 +540,7 @@ fn cycle(
             db,
             export::ExportArgs {
                 what: *what,
+                format: *format,
                 survey: survey.as_deref(),
                 out: out.as_deref(),
                 excel: !*plain,

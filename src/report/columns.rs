@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::csv_out::{Cell, ExportError};
+use super::parquet::{Field, Kind};
 use crate::i18n::Lang;
 use crate::store::Store;
 use crate::survey::roster::split_key;
@@ -161,5 +162,71 @@ pub(super) fn answer_cells<'a>(
                 None => Cell::text(""),
             },
         });
+    }
+}
+
+/// The typed column of `column` of `survey` (its versions oldest first)
+/// under `title`, with the question as the codebook says it: integers,
+/// decimals and dates typed (anything else they hold, such as a special
+/// answer, kept beside them as text), a choice's column 0/1.
+pub(super) fn answer_field(
+    title: String,
+    survey: &str,
+    column: &Column,
+    versions: &[Rc<Survey>],
+) -> Field {
+    let key = match column {
+        Column::Answer(key) | Column::Chosen(key, _) => key,
+    };
+    let (name, row) = split_key(key);
+    let found = versions
+        .iter()
+        .rev()
+        .find_map(|s| s.question(name).map(|q| (s, q)));
+    let Some((s, q)) = found else {
+        return Field::text(title);
+    };
+    let labels = |label: &crate::survey::Label| serde_json::json!({"zh": label.in_code("zh"), "en": label.in_code("en")});
+    let mut about = serde_json::json!({
+        "survey": survey,
+        "question": name,
+        "type": q.kind.name(),
+        "label": labels(&q.label),
+    });
+    if row > 0 {
+        about["row"] = row.into();
+    }
+    if let Some(unit) = &q.unit {
+        about["unit"] = labels(unit);
+    }
+    if !q.special.is_empty() {
+        let special: Vec<&str> = q.special.iter().map(|s| s.stored()).collect();
+        about["special"] = special.into();
+    }
+    match column {
+        Column::Chosen(_, choice) => {
+            about["choice"] = choice.as_str().into();
+            if let Some(c) = s.choices_of(q).iter().find(|c| c.name == *choice) {
+                about["choice_label"] = labels(&c.label);
+            }
+            Field::new(title, Kind::Int).about(about)
+        }
+        Column::Answer(_) => {
+            let choices: Vec<serde_json::Value> = s
+                .choices_of(q)
+                .iter()
+                .map(|c| serde_json::json!({"name": c.name, "label": labels(&c.label)}))
+                .collect();
+            if !choices.is_empty() {
+                about["choices"] = choices.into();
+            }
+            let kind = match q.kind {
+                QuestionKind::Integer => Kind::Int,
+                QuestionKind::Decimal => Kind::Decimal,
+                QuestionKind::Date => Kind::Date,
+                _ => Kind::Text,
+            };
+            Field::new(title, kind).keeping_other().about(about)
+        }
     }
 }

@@ -10,17 +10,20 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use super::parquet::{Dataset, Field};
 use crate::files::{self, Refusal};
 use crate::i18n::Tr;
 use crate::store::StoreError;
 use crate::tr;
 
-/// A cell: text (neutralised if it could start a formula) or a number
-/// (written as it is, so spreadsheets read it as a number).
+/// A cell: text (neutralised if it could start a formula), a number
+/// (written as it is, so spreadsheets read it as a number) or an instant
+/// (milliseconds since the epoch, written in Beijing time).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell<'a> {
     Text(Cow<'a, str>),
     Number(Cow<'a, str>),
+    Time(i64),
 }
 
 impl<'a> Cell<'a> {
@@ -37,6 +40,15 @@ impl<'a> Cell<'a> {
     pub fn into_text(self) -> Cow<'a, str> {
         match self {
             Cell::Text(t) | Cell::Number(t) => t,
+            Cell::Time(ms) => Cow::Owned(beijing_time(ms)),
+        }
+    }
+
+    /// The cell's text, borrowed where it can be.
+    pub fn as_text(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Text(t) | Cell::Number(t) => Cow::Borrowed(t.as_ref()),
+            Cell::Time(ms) => Cow::Owned(beijing_time(*ms)),
         }
     }
 
@@ -148,9 +160,9 @@ fn refusal_message(r: &Refusal) -> Tr {
     }
 }
 
-/// Rows going to a CSV writer.
+/// Rows going to a CSV writer, or to a Parquet dataset.
 pub struct Sink<'w> {
-    writer: csv::Writer<Box<dyn Write + 'w>>,
+    to: To<'w>,
     /// Where the rows go, named in a failed write.
     out: PathBuf,
     /// For Excel and WPS: codes of digits are kept as text (see
@@ -169,33 +181,106 @@ pub fn excel_code(text: &str) -> Option<String> {
     (digits && (text.starts_with('0') || text.len() >= 12)).then(|| format!("=\"{text}\""))
 }
 
+/// Where a sink's rows go.
+enum To<'w> {
+    Csv(Box<csv::Writer<Box<dyn Write + 'w>>>),
+    Parquet(Box<Dataset>),
+}
+
+impl<'w> Sink<'w> {
+    fn csv(writer: Box<dyn Write + 'w>, out: &Path, excel: bool) -> Sink<'w> {
+        Sink {
+            to: To::Csv(Box::new(csv::Writer::from_writer(writer))),
+            out: out.to_path_buf(),
+            excel,
+        }
+    }
+
+    /// A sink filling the Parquet dataset being written at `out`.
+    pub fn parquet(dataset: Dataset, out: &Path) -> Sink<'w> {
+        Sink {
+            to: To::Parquet(Box::new(dataset)),
+            out: out.to_path_buf(),
+            excel: false,
+        }
+    }
+
+    /// The dataset a Parquet sink filled, to be finished.
+    pub fn into_dataset(self) -> Option<Dataset> {
+        match self.to {
+            To::Parquet(d) => Some(*d),
+            To::Csv(_) => None,
+        }
+    }
+}
+
 impl Sink<'_> {
     /// Writes one row, field by field, without copying the cells; a
     /// failed write names this sink's file.
     pub fn row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
-        self.write_row(cells).map_err(|e| as_io(e, &self.out))
-    }
-
-    fn write_row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
-        for c in cells {
-            match c {
-                Cell::Text(t) if !self.excel => self.writer.write_field(t.as_bytes())?,
-                Cell::Text(t) => match excel_code(t) {
-                    Some(code) => self.writer.write_field(code.as_bytes())?,
-                    None => self.writer.write_field(neutralise(t).as_bytes())?,
-                },
-                Cell::Number(n) => self.writer.write_field(n.as_bytes())?,
+        let excel = self.excel;
+        match &mut self.to {
+            To::Csv(writer) => {
+                write_row(writer.as_mut(), cells, excel).map_err(|e| as_io(e, &self.out))
             }
+            To::Parquet(dataset) => dataset.row(cells),
         }
-        // An empty record ends the row.
-        self.writer.write_record(None::<&[u8]>)?;
-        Ok(())
     }
 
     pub fn header(&mut self, names: &[String]) -> Result<(), ExportError> {
-        let cells: Vec<Cell<'_>> = names.iter().map(|n| Cell::text(n.as_str())).collect();
-        self.row(&cells)
+        let fields: Vec<Field> = names.iter().map(Field::text).collect();
+        self.fields(&fields)
     }
+
+    /// The columns with their types: a CSV file's header, a Parquet
+    /// dataset's schema.
+    pub fn fields(&mut self, fields: &[Field]) -> Result<(), ExportError> {
+        match &mut self.to {
+            To::Csv(_) => {
+                let cells: Vec<Cell<'_>> =
+                    fields.iter().map(|f| Cell::text(f.name.as_str())).collect();
+                self.row(&cells)
+            }
+            To::Parquet(dataset) => dataset.fields(fields),
+        }
+    }
+
+    /// Whether rows are best given township by township (a Parquet
+    /// dataset writes a file per township).
+    pub fn by_township(&self) -> bool {
+        matches!(self.to, To::Parquet(_))
+    }
+
+    fn flush(&mut self) -> Result<(), ExportError> {
+        match &mut self.to {
+            To::Csv(writer) => writer.flush().map_err(|source| ExportError::Io {
+                path: self.out.clone(),
+                source,
+            }),
+            To::Parquet(_) => Ok(()),
+        }
+    }
+}
+
+fn write_row<W: Write>(
+    writer: &mut csv::Writer<W>,
+    cells: &[Cell],
+    excel: bool,
+) -> Result<(), ExportError> {
+    for c in cells {
+        match c {
+            Cell::Text(t) if !excel => writer.write_field(t.as_bytes())?,
+            Cell::Text(t) => match excel_code(t) {
+                Some(code) => writer.write_field(code.as_bytes())?,
+                None => writer.write_field(neutralise(t).as_bytes())?,
+            },
+            Cell::Number(n) => writer.write_field(n.as_bytes())?,
+            Cell::Time(ms) => writer.write_field(beijing_time(*ms).as_bytes())?,
+        }
+    }
+    // An empty record ends the row.
+    writer.write_record(None::<&[u8]>)?;
+    Ok(())
 }
 
 /// Writes a CSV to `out` (`-` for standard output) with `fill`. A file is
@@ -217,16 +302,9 @@ pub fn write(
             path: out.to_path_buf(),
             source,
         })?;
-        let mut sink = Sink {
-            writer: csv::Writer::from_writer(Box::new(lock)),
-            out: out.to_path_buf(),
-            excel,
-        };
+        let mut sink = Sink::csv(Box::new(lock), out, excel);
         fill(&mut sink).map_err(|e| as_io(e, out))?;
-        return sink.writer.flush().map_err(|source| ExportError::Io {
-            path: out.to_path_buf(),
-            source,
-        });
+        return sink.flush();
     }
     write_file(out, replace, |file| {
         let io_error = |source| ExportError::Io {
@@ -234,13 +312,9 @@ pub fn write(
             source,
         };
         file.write_all(bom).map_err(io_error)?;
-        let mut sink = Sink {
-            writer: csv::Writer::from_writer(Box::new(file)),
-            out: out.to_path_buf(),
-            excel,
-        };
+        let mut sink = Sink::csv(Box::new(file), out, excel);
         fill(&mut sink).map_err(|e| as_io(e, out))?;
-        sink.writer.flush().map_err(io_error)
+        sink.flush()
     })
 }
 
@@ -274,10 +348,7 @@ fn open_each<'w>(
         let mut sinks = sinks;
         fill(&mut sinks)?;
         for sink in &mut sinks {
-            sink.writer.flush().map_err(|source| ExportError::Io {
-                path: sink.out.clone(),
-                source,
-            })?;
+            sink.flush()?;
         }
         return Ok(());
     };
@@ -288,11 +359,7 @@ fn open_each<'w>(
             source,
         })?;
         let mut sinks: Vec<Sink<'_>> = sinks.into_iter().collect();
-        sinks.push(Sink {
-            writer: csv::Writer::from_writer(Box::new(file)),
-            out: out.clone(),
-            excel,
-        });
+        sinks.push(Sink::csv(Box::new(file), out, excel));
         open_each(rest, excel, sinks, fill)
     })
 }

@@ -4,31 +4,30 @@
 use std::rc::Rc;
 
 use super::columns::{
-    Column, Widths, answer_cells, interview_id, question_columns, survey_versions,
+    Column, Widths, answer_cells, answer_field, interview_id, question_columns, survey_versions,
 };
-use super::csv_out::{Cell, ExportError, Sink, beijing_time};
+use super::csv_out::{Cell, ExportError, Sink};
+use super::parquet::{Field, Kind};
 use crate::i18n::Lang;
 use crate::store::Store;
 use crate::survey::expr::all_of;
 use crate::survey::{Need, Question, Section, Survey};
 
 pub fn households(sink: &mut Sink<'_>, store: &Store) -> Result<(), ExportError> {
-    sink.header(
-        &[
-            "code",
-            "township",
-            "village",
-            "group",
-            "head",
-            "members",
-            "phone",
-            "cadre",
-            "cadre_code",
-            "unit",
-            "notes",
-        ]
-        .map(String::from),
-    )?;
+    let text = Field::text;
+    sink.fields(&[
+        text("code"),
+        Field::township("township"),
+        text("village"),
+        text("group"),
+        text("head"),
+        Field::new("members", Kind::Int),
+        text("phone"),
+        text("cadre"),
+        text("cadre_code"),
+        text("unit"),
+        text("notes"),
+    ])?;
     for hh in store.households(None)? {
         sink.row(&[
             Cell::text(hh.code),
@@ -91,10 +90,11 @@ pub fn responses(
     } else {
         None
     };
-    let (header, columns) = response_columns(&versions, survey.is_none(), widths.as_ref());
-    sink.header(&header)?;
-    let width = header.len();
-    store.for_each_interview((survey, round), |row| {
+    let (fields, columns) = response_columns(&versions, survey.is_none(), widths.as_ref());
+    sink.fields(&fields)?;
+    let width = fields.len();
+    let by_township = sink.by_township();
+    store.for_each_interview((survey, round, by_township), |row| {
         // Answers are read in place from the stored JSON: no copies.
         let answers = super::rosters::parse_answers(store, &row)?;
         for (file, sink) in rosters.iter().zip(roster_sinks.iter_mut()) {
@@ -109,9 +109,9 @@ pub fn responses(
             Cell::text(row.head),
             Cell::text(row.interviewer),
             Cell::text(row.status),
-            Cell::text(beijing_time(row.started_at)),
-            Cell::text(beijing_time(row.updated_at)),
-            Cell::text(row.completed_at.map(beijing_time).unwrap_or_default()),
+            Cell::Time(row.started_at),
+            Cell::Time(row.updated_at),
+            row.completed_at.map_or(Cell::text(""), Cell::Time),
             Cell::text(row.survey),
             Cell::text(row.version),
             Cell::text(interview_id(row.uuid)),
@@ -129,44 +129,46 @@ pub fn responses(
     })
 }
 
-/// The header of the responses and, after its fixed columns, the survey
-/// of each answer column; titles prefixed with the survey id when `prefix`.
+/// The columns of the responses (typed, for a Parquet dataset) and,
+/// after its fixed columns, the survey of each answer column; titles
+/// prefixed with the survey id when `prefix`.
 fn response_columns(
     versions: &[(String, Vec<Rc<Survey>>)],
     prefix: bool,
     widths: Option<&Widths>,
-) -> (Vec<String>, Vec<(String, Column)>) {
-    let mut header: Vec<String> = [
-        "code",
-        "township",
-        "village",
-        "group",
-        "head",
-        "interviewer",
-        "status",
-        "started",
-        "updated",
-        "completed",
-        "survey",
-        "version",
-        "interview",
-        "round",
-    ]
-    .map(String::from)
-    .to_vec();
+) -> (Vec<Field>, Vec<(String, Column)>) {
+    let text = Field::text;
+    let time = |name| Field::new(name, Kind::Time);
+    let mut fields: Vec<Field> = vec![
+        text("code"),
+        Field::township("township"),
+        text("village"),
+        text("group"),
+        text("head"),
+        text("interviewer"),
+        text("status"),
+        time("started"),
+        time("updated"),
+        time("completed"),
+        text("survey"),
+        text("version"),
+        text("interview"),
+        text("round"),
+    ];
     let mut columns: Vec<(String, Column)> = Vec::new();
     for (name, list) in versions {
         for c in survey_columns(list, widths) {
             let title = c.title();
-            header.push(if prefix {
+            let title = if prefix {
                 format!("{name}.{title}")
             } else {
                 title
-            });
+            };
+            fields.push(answer_field(title, name, &c, list));
             columns.push((name.clone(), c));
         }
     }
-    (header, columns)
+    (fields, columns)
 }
 
 fn kind_name(q: &Question) -> String {

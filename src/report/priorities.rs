@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 use super::csv_out::{Cell, ExportError, Sink};
+use super::parquet::{Field, Kind};
 use crate::i18n::Lang;
 use crate::priority::budget::Choice;
 use crate::priority::uncertainty::Standing;
@@ -132,26 +133,49 @@ impl Column {
         }
     }
 
-    /// A column of numbers, aligned right in a table.
-    pub fn is_number(self) -> bool {
-        matches!(
-            self,
+    /// The column's type in a Parquet dataset.
+    pub fn kind(self) -> Kind {
+        match self {
             Column::Rank
-                | Column::CountyRank
-                | Column::Band
-                | Column::Low
-                | Column::Severity
-                | Column::Phase
-                | Column::Affected
-                | Column::Surveyed
-                | Column::Unknown
-                | Column::Registered
-                | Column::People
-                | Column::Persons
-                | Column::Share
-                | Column::Urgent
-                | Column::Cost
-        )
+            | Column::CountyRank
+            | Column::Severity
+            | Column::Phase
+            | Column::Affected
+            | Column::Surveyed
+            | Column::Unknown
+            | Column::Registered
+            | Column::People
+            | Column::Persons => Kind::Int,
+            Column::Low | Column::High | Column::Share | Column::Urgent | Column::Cost => {
+                Kind::Decimal
+            }
+            Column::Band
+            | Column::Township
+            | Column::Village
+            | Column::Group
+            | Column::Category
+            | Column::Project
+            | Column::Rule
+            | Column::Reliability
+            | Column::Funded => Kind::Text,
+        }
+    }
+
+    /// The column as a typed export declares it, described in both
+    /// languages.
+    fn field(self, lang: Lang) -> Field {
+        let field = match self {
+            Column::Township => Field::township(self.header(lang)),
+            _ => Field::new(self.header(lang), self.kind()),
+        };
+        field.about(serde_json::json!({
+            "label": {"zh": self.header(Lang::Zh), "en": self.header(Lang::En)}
+        }))
+    }
+
+    /// A column of numbers (or of ranks), aligned right in a table.
+    pub fn is_number(self) -> bool {
+        self == Column::Band || self.kind() != Kind::Text
     }
 }
 
@@ -282,16 +306,22 @@ pub fn write(
     (lang, named): (Lang, bool),
 ) -> Result<(), ExportError> {
     let columns = Column::all(choice.is_some());
-    let mut headers: Vec<String> = columns.iter().map(|c| c.header(lang).to_string()).collect();
+    let mut fields: Vec<Field> = columns.iter().map(|c| c.field(lang)).collect();
     if weights.is_some() {
-        headers.push(match lang {
-            Lang::Zh => "权重".into(),
-            Lang::En => "weights".into(),
-        });
+        fields.push(Field::text(match lang {
+            Lang::Zh => "权重",
+            Lang::En => "weights",
+        }));
     }
-    sink.header(&headers)?;
+    sink.fields(&fields)?;
     let mut cells = Vec::with_capacity(columns.len() + 1);
-    for row in PriorityRow::list((projects, standings, perceived), &input.rules, choice) {
+    let mut rows: Vec<PriorityRow<'_>> =
+        PriorityRow::list((projects, standings, perceived), &input.rules, choice).collect();
+    if sink.by_township() {
+        // A file per township: each township's rows together, in rank order.
+        rows.sort_by(|a, b| a.project.area.township.cmp(&b.project.area.township));
+    }
+    for row in rows {
         cells.clear();
         cells.extend(columns.iter().map(|&c| match c {
             Column::Category if named => Cell::text(category_name(&row.rule.category, lang)),

@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::columns::{
-    Column, Versions, Widths, answer_cells, interview_id, question_columns, survey_versions,
+    Column, Versions, Widths, answer_cells, answer_field, interview_id, question_columns,
+    survey_versions,
 };
 use super::csv_out::{Cell, ExportError, Sink};
+use super::parquet::{Field, Kind};
 use crate::i18n::Lang;
 use crate::interview::{Answers, HouseholdFacts, Slot, State};
 use crate::store::overview::InterviewRow;
@@ -106,7 +108,7 @@ pub fn widths(
     parsed: &std::collections::HashMap<i64, Rc<Survey>>,
 ) -> Result<Widths, ExportError> {
     let mut widths = Widths::new();
-    store.for_each_interview(which, |row| {
+    store.for_each_interview((which.0, which.1, false), |row| {
         let Some(own) = parsed.get(&row.snapshot) else {
             return Ok(());
         };
@@ -167,12 +169,29 @@ impl RosterFile {
         })
     }
 
+    /// The columns; a Parquet dataset's also the township, which names
+    /// its folders.
     pub fn header(&self, sink: &mut Sink<'_>) -> Result<(), ExportError> {
-        let mut header: Vec<String> = ["interview", "code", "row", "row_label"]
-            .map(String::from)
-            .to_vec();
-        header.extend(self.columns.iter().map(|(_, c)| c.title()));
-        sink.header(&header)
+        let mut fields = vec![
+            Field::text("interview"),
+            Field::text("code"),
+            Field::new("row", Kind::Int),
+            Field::text("row_label"),
+        ];
+        if sink.by_township() {
+            fields.push(Field::township("township"));
+        }
+        let list: Vec<Rc<Survey>> = {
+            let mut list: Vec<(&i64, &Rc<Survey>)> = self.parsed.iter().collect();
+            list.sort_by_key(|(id, _)| **id);
+            list.into_iter().map(|(_, s)| Rc::clone(s)).collect()
+        };
+        fields.extend(
+            self.columns
+                .iter()
+                .map(|(survey, c)| answer_field(c.title(), survey, c, &list)),
+        );
+        sink.fields(&fields)
     }
 
     /// The rows of interview `row`, whose stored answers are `stored`,
@@ -231,6 +250,9 @@ impl RosterFile {
                 Cell::int(i64::from(n)),
                 Cell::text(label),
             ];
+            if sink.by_township() {
+                cells.push(Cell::text(row.township));
+            }
             answer_cells(
                 &mut cells,
                 &self.columns,

@@ -314,27 +314,29 @@ impl Store {
     }
 
     /// Calls `f` with every interview (of one survey, or all; of one
-    /// round, or all), with its round's name, in survey,
-    /// household code and start order, one row at a time; `f`'s error
+    /// round, or all), with its round's name, in survey (township first
+    /// when `by_township`), household code and start order, one row at a
+    /// time; `f`'s error
     /// stops the walk. Generic over `f`'s error, so it names this file in
     /// its own damage itself rather than through `Store::located`.
     pub fn for_each_interview<E: From<StoreError>>(
         &self,
-        (survey, round): (Option<&str>, Option<i64>),
+        (survey, round, by_township): (Option<&str>, Option<i64>, bool),
         mut f: impl FnMut(InterviewRow<'_>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let located = |e: rusqlite::Error| E::from(StoreError::from(e).at(&self.path));
+        let first = if by_township { "h.township, " } else { "" };
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT h.code, h.township, h.village, h.grp, h.head,
                     s.survey, s.version, i.snapshot_id, i.interviewer, i.status, i.started_at, i.updated_at,
                     i.completed_at, i.answers, i.uuid, h.members, h.phone, h.cadre, r.name
              FROM interview i JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
              JOIN round r ON r.id = i.round_id
              WHERE (?1 IS NULL OR s.survey = ?1) AND (?2 IS NULL OR i.round_id = ?2)
-             ORDER BY s.survey, h.code, r.starts, r.opened_at, i.started_at, i.id",
-            )
+             ORDER BY {first}s.survey, h.code, r.starts, r.opened_at, i.started_at, i.id",
+            ))
             .map_err(located)?;
         let mut rows = stmt
             .query(rusqlite::params![survey, round])

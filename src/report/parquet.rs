@@ -1,0 +1,537 @@
+//! Parquet datasets for the engines a province or the country runs
+//! (DuckDB, Spark, Trino): one folder per township in Hive's layout
+//! (`township=NAME/part-0.parquet`), typed columns (integers, decimals as
+//! doubles, dates, times as UTC instants, text) and, in each file's
+//! key-value metadata, what every column is (`codebook:COLUMN`, the
+//! codebook's entry as JSON).
+//!
+//! Nothing is lost to the types: a cell of a typed column that is not of
+//! its type (a special answer such as `[dont_know]` in a number's column,
+//! or whatever a file merged from elsewhere holds) is null there and kept,
+//! as written, in the companion text column `COLUMN__text`.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use parquet::basic::{Compression, LogicalType, Repetition, TimeUnit, Type as Physical};
+use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
+use parquet::errors::ParquetError;
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::{Type, TypePtr};
+
+use super::csv_out::{Cell, ExportError};
+use crate::tr;
+
+/// Rows buffered before they are written as a row group.
+const ROWS_PER_GROUP: usize = 65_536;
+
+/// The type of a column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    /// A 64-bit integer.
+    Int,
+    /// A number that may have decimals, as a double.
+    Decimal,
+    /// A calendar date (`YYYY-MM-DD` in the answers).
+    Date,
+    /// An instant, in milliseconds, adjusted to UTC.
+    Time,
+}
+
+/// A column as a typed export declares it.
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: String,
+    pub kind: Kind,
+    /// Whether a cell not of `kind` is kept in `NAME__text` (answers);
+    /// otherwise such a cell fails the export rather than being dropped.
+    pub other: bool,
+    /// The township, which names the partition's folder rather than being
+    /// a column of the files.
+    pub township: bool,
+    /// The codebook's entry for the column, as JSON.
+    pub about: Option<String>,
+}
+
+impl Field {
+    pub fn new(name: impl Into<String>, kind: Kind) -> Field {
+        Field {
+            name: name.into(),
+            kind,
+            other: false,
+            township: false,
+            about: None,
+        }
+    }
+
+    pub fn text(name: impl Into<String>) -> Field {
+        Field::new(name, Kind::Text)
+    }
+
+    /// The township's column, which partitions the dataset.
+    pub fn township(name: impl Into<String>) -> Field {
+        Field {
+            township: true,
+            ..Field::text(name)
+        }
+    }
+
+    /// Cells not of the type kept in a companion text column.
+    pub fn keeping_other(self) -> Field {
+        Field {
+            other: self.kind != Kind::Text,
+            ..self
+        }
+    }
+
+    pub fn about(self, about: serde_json::Value) -> Field {
+        Field {
+            about: Some(about.to_string()),
+            ..self
+        }
+    }
+}
+
+/// The values of one column of the rows buffered.
+enum Values {
+    Text(Vec<ByteArray>),
+    Int(Vec<i64>),
+    Double(Vec<f64>),
+    Date(Vec<i32>),
+}
+
+/// One column of the files: a field's values, or its companion's.
+struct Column {
+    field: usize,
+    companion: bool,
+    values: Values,
+    /// 1 where a value is, 0 for null.
+    defs: Vec<i16>,
+}
+
+/// The file being written, of one township.
+struct Part {
+    township: String,
+    path: PathBuf,
+    writer: SerializedFileWriter<BufWriter<fs::File>>,
+    rows: usize,
+}
+
+/// A dataset being written into a folder, one file per township at a
+/// time (the rows of a township are expected together; a township met
+/// again gets a further file, `part-1.parquet`, so nothing depends on it).
+pub struct Dataset {
+    root: PathBuf,
+    fields: Vec<Field>,
+    columns: Vec<Column>,
+    schema: Option<TypePtr>,
+    props: Arc<WriterProperties>,
+    /// What the dataset holds (`responses`, …), in each file's metadata.
+    what: String,
+    part: Option<Part>,
+    /// Files written per township.
+    parts: HashMap<String, u32>,
+    /// Every file written, for syncing.
+    written: Vec<PathBuf>,
+}
+
+impl Dataset {
+    /// A dataset written into the folder `root`, which exists and is empty.
+    pub fn new(root: &Path, what: &str) -> Dataset {
+        Dataset {
+            root: root.to_path_buf(),
+            fields: Vec::new(),
+            columns: Vec::new(),
+            schema: None,
+            props: Arc::new(WriterProperties::default()),
+            what: what.to_string(),
+            part: None,
+            parts: HashMap::new(),
+            written: Vec::new(),
+        }
+    }
+
+    /// Declares the columns; rows follow.
+    pub fn fields(&mut self, fields: &[Field]) -> Result<(), ExportError> {
+        let mut types: Vec<TypePtr> = Vec::new();
+        let mut columns = Vec::new();
+        let mut metadata = vec![KeyValue::new(
+            "minqing:export".to_string(),
+            self.what.clone(),
+        )];
+        for (i, f) in fields.iter().enumerate() {
+            if f.township {
+                continue;
+            }
+            types.push(column_type(&f.name, f.kind)?);
+            columns.push(Column::new(i, false, f.kind));
+            if let Some(about) = &f.about {
+                metadata.push(KeyValue::new(format!("codebook:{}", f.name), about.clone()));
+            }
+            if f.other {
+                let name = format!("{}__text", f.name);
+                types.push(column_type(&name, Kind::Text)?);
+                columns.push(Column::new(i, true, Kind::Text));
+            }
+        }
+        let schema = Type::group_type_builder("schema")
+            .with_fields(types)
+            .build()
+            .map_err(|e| parquet_error(&self.root, e))?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_created_by(format!("minqing {}", env!("CARGO_PKG_VERSION")))
+            .set_key_value_metadata(Some(metadata))
+            .build();
+        self.props = Arc::new(props);
+        self.schema = Some(Arc::new(schema));
+        self.fields = fields.to_vec();
+        self.columns = columns;
+        Ok(())
+    }
+
+    /// Adds one row, `cells` in the order of the fields.
+    pub fn row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
+        let township = self
+            .fields
+            .iter()
+            .position(|f| f.township)
+            .and_then(|i| cells.get(i))
+            .map(Cell::as_text)
+            .unwrap_or_default();
+        if self.part.as_ref().is_none_or(|p| p.township != township) {
+            self.close_part()?;
+            self.open_part(township.into_owned())?;
+        }
+        for column in &mut self.columns {
+            let field = &self.fields[column.field];
+            let cell = cells
+                .get(column.field)
+                .map(Cell::as_text)
+                .unwrap_or_default();
+            let parsed = parse(field.kind, cells.get(column.field));
+            let value = match (column.companion, parsed) {
+                (false, Parsed::Value(v)) => Some(v),
+                (false, Parsed::Null) => None,
+                (false, Parsed::Other) if field.other => None,
+                (false, Parsed::Other) => {
+                    let (name, text) = (&field.name, cell.as_ref());
+                    return Err(ExportError::Usage(tr!(
+                        "列 {name} 的值“{text}”不是它的类型,导出停止,没有留下不完整的文件",
+                        "the value '{text}' of column {name} is not of its type; the export stopped and left no partial file"
+                    )));
+                }
+                (true, Parsed::Other) => Some(Value::Text(cell.as_ref())),
+                (true, _) => None,
+            };
+            column.push(value);
+        }
+        let full = match &mut self.part {
+            Some(part) => {
+                part.rows += 1;
+                part.rows % ROWS_PER_GROUP == 0
+            }
+            None => false,
+        };
+        if full {
+            self.write_group()?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is buffered and closes the last file; returns the
+    /// files written.
+    pub fn finish(mut self) -> Result<Vec<PathBuf>, ExportError> {
+        self.close_part()?;
+        for path in &self.written {
+            fs::File::open(path)
+                .and_then(|f| f.sync_all())
+                .map_err(|source| ExportError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+        }
+        Ok(self.written)
+    }
+
+    fn open_part(&mut self, township: String) -> Result<(), ExportError> {
+        let schema = match &self.schema {
+            Some(s) => Arc::clone(s),
+            None => {
+                return Err(ExportError::Usage(tr!(
+                    "导出在写表头之前写了行",
+                    "the export wrote a row before its columns"
+                )));
+            }
+        };
+        let n = self.parts.entry(township.clone()).or_insert(0);
+        let folder = self
+            .root
+            .join(format!("township={}", partition_name(&township)));
+        let path = folder.join(format!("part-{n}.parquet"));
+        *n += 1;
+        let io_error = |source| ExportError::Io {
+            path: path.clone(),
+            source,
+        };
+        fs::create_dir_all(&folder).map_err(io_error)?;
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(io_error)?;
+        let mut writer = SerializedFileWriter::new(
+            BufWriter::with_capacity(1 << 20, file),
+            schema,
+            Arc::clone(&self.props),
+        )
+        .map_err(|e| parquet_error(&path, e))?;
+        writer.append_key_value_metadata(KeyValue::new(
+            "minqing:township".to_string(),
+            township.clone(),
+        ));
+        self.written.push(path.clone());
+        self.part = Some(Part {
+            township,
+            path,
+            writer,
+            rows: 0,
+        });
+        Ok(())
+    }
+
+    /// Writes the buffered rows as a row group of the open file.
+    fn write_group(&mut self) -> Result<(), ExportError> {
+        let Some(part) = &mut self.part else {
+            return Ok(());
+        };
+        if self.columns.first().is_none_or(|c| c.defs.is_empty()) {
+            return Ok(());
+        }
+        let path = part.path.clone();
+        let fail = |e: ParquetError| parquet_error(&path, e);
+        let mut group = part.writer.next_row_group().map_err(fail)?;
+        for column in &mut self.columns {
+            let Some(mut writer) = group.next_column().map_err(fail)? else {
+                break;
+            };
+            let defs = Some(column.defs.as_slice());
+            match &column.values {
+                Values::Text(v) => writer.typed::<ByteArrayType>().write_batch(v, defs, None),
+                Values::Int(v) => writer.typed::<Int64Type>().write_batch(v, defs, None),
+                Values::Double(v) => writer.typed::<DoubleType>().write_batch(v, defs, None),
+                Values::Date(v) => writer.typed::<Int32Type>().write_batch(v, defs, None),
+            }
+            .map_err(fail)?;
+            writer.close().map_err(fail)?;
+            column.clear();
+        }
+        group.close().map_err(fail)?;
+        Ok(())
+    }
+
+    fn close_part(&mut self) -> Result<(), ExportError> {
+        self.write_group()?;
+        if let Some(part) = self.part.take() {
+            let path = part.path;
+            let file = part
+                .writer
+                .into_inner()
+                .map_err(|e| parquet_error(&path, e))?;
+            file.into_inner().map_err(|e| ExportError::Io {
+                path: path.clone(),
+                source: e.into_error(),
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// A Parquet writer's error, said as a failed write of `path`.
+fn parquet_error(path: &Path, e: ParquetError) -> ExportError {
+    let source = match e {
+        ParquetError::External(inner) => match inner.downcast::<io::Error>() {
+            Ok(io) => *io,
+            Err(other) => io::Error::other(other.to_string()),
+        },
+        other => io::Error::other(other.to_string()),
+    };
+    ExportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The schema type of a nullable column.
+fn column_type(name: &str, kind: Kind) -> Result<TypePtr, ExportError> {
+    let (physical, logical) = match kind {
+        Kind::Text => (Physical::BYTE_ARRAY, Some(LogicalType::String)),
+        Kind::Int => (Physical::INT64, None),
+        Kind::Decimal => (Physical::DOUBLE, None),
+        Kind::Date => (Physical::INT32, Some(LogicalType::Date)),
+        Kind::Time => (
+            Physical::INT64,
+            Some(LogicalType::timestamp(true, TimeUnit::MILLIS)),
+        ),
+    };
+    Type::primitive_type_builder(name, physical)
+        .with_repetition(Repetition::OPTIONAL)
+        .with_logical_type(logical)
+        .build()
+        .map(Arc::new)
+        .map_err(|e| parquet_error(Path::new(name), e))
+}
+
+/// A cell read as its column's type.
+enum Parsed<'a> {
+    Value(Value<'a>),
+    Null,
+    /// Not of the type.
+    Other,
+}
+
+enum Value<'a> {
+    Text(&'a str),
+    Int(i64),
+    Double(f64),
+    Date(i32),
+}
+
+fn parse<'a>(kind: Kind, cell: Option<&'a Cell<'a>>) -> Parsed<'a> {
+    let Some(cell) = cell else {
+        return Parsed::Null;
+    };
+    if let (Cell::Time(ms), Kind::Time) = (cell, kind) {
+        return Parsed::Value(Value::Int(*ms));
+    }
+    let text = match cell {
+        Cell::Text(t) | Cell::Number(t) => t.as_ref(),
+        Cell::Time(_) => return Parsed::Other,
+    };
+    if text.is_empty() {
+        return Parsed::Null;
+    }
+    let value = match kind {
+        Kind::Text => Some(Value::Text(text)),
+        Kind::Int => text.parse::<i64>().ok().map(Value::Int),
+        Kind::Decimal => text
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Value::Double),
+        Kind::Date => date_days(text).map(Value::Date),
+        Kind::Time => None,
+    };
+    value.map_or(Parsed::Other, Parsed::Value)
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+fn date_days(text: &str) -> Option<i32> {
+    let date: jiff::civil::Date = text.parse().ok()?;
+    let days = date.since(jiff::civil::date(1970, 1, 1)).ok()?.get_days();
+    Some(days)
+}
+
+impl Column {
+    fn new(field: usize, companion: bool, kind: Kind) -> Column {
+        let values = match (companion, kind) {
+            (true, _) | (false, Kind::Text) => Values::Text(Vec::new()),
+            (false, Kind::Int | Kind::Time) => Values::Int(Vec::new()),
+            (false, Kind::Decimal) => Values::Double(Vec::new()),
+            (false, Kind::Date) => Values::Date(Vec::new()),
+        };
+        Column {
+            field,
+            companion,
+            values,
+            defs: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, value: Option<Value<'_>>) {
+        let Some(value) = value else {
+            self.defs.push(0);
+            return;
+        };
+        self.defs.push(1);
+        match (&mut self.values, value) {
+            (Values::Text(v), Value::Text(t)) => v.push(ByteArray::from(t.as_bytes().to_vec())),
+            (Values::Int(v), Value::Int(n)) => v.push(n),
+            (Values::Double(v), Value::Double(n)) => v.push(n),
+            (Values::Date(v), Value::Date(n)) => v.push(n),
+            // Values follow the column's kind (see `Column::new`).
+            _ => {
+                self.defs.pop();
+                self.defs.push(0);
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.defs.clear();
+        match &mut self.values {
+            Values::Text(v) => v.clear(),
+            Values::Int(v) => v.clear(),
+            Values::Double(v) => v.clear(),
+            Values::Date(v) => v.clear(),
+        }
+    }
+}
+
+/// A township's name as the name of its folder: characters that paths or
+/// Hive's layout give a meaning (`/`, `=`, `%`, …) written `%XX`, as Hive
+/// and Spark do; no name gives Hive's `__HIVE_DEFAULT_PARTITION__` (null).
+pub fn partition_name(township: &str) -> String {
+    if township.is_empty() {
+        return "__HIVE_DEFAULT_PARTITION__".to_string();
+    }
+    let mut name = String::with_capacity(township.len());
+    for c in township.chars() {
+        let escaped = c.is_control()
+            || matches!(
+                c,
+                '"' | '#' | '%' | '\'' | '*' | '/' | ':' | '=' | '?' | '\\' | '{' | '[' | ']' | '^'
+            );
+        if escaped {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                name.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            name.push(c);
+        }
+    }
+    if name == "." || name == ".." {
+        return name.replace('.', "%2E");
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn township_folders_escape_what_paths_and_hive_give_a_meaning() {
+        assert_eq!(partition_name("城关镇"), "城关镇");
+        assert_eq!(partition_name("a/b=c%"), "a%2Fb%3Dc%25");
+        assert_eq!(partition_name(""), "__HIVE_DEFAULT_PARTITION__");
+        assert_eq!(partition_name(".."), "%2E%2E");
+        assert_eq!(partition_name("x\ny"), "x%0Ay");
+    }
+
+    #[test]
+    fn dates_are_days_since_1970() {
+        assert_eq!(date_days("1970-01-01"), Some(0));
+        assert_eq!(date_days("2026-11-29"), Some(20_786));
+        assert_eq!(date_days("1969-12-31"), Some(-1));
+        assert_eq!(date_days("[dont_know]"), None);
+        assert_eq!(date_days("2026-02-30"), None);
+    }
+}
