@@ -9,7 +9,8 @@ mod common;
 use std::path::Path;
 
 use common::{demo_county, minqing};
-use minqing::priority::{By, Project, RankMethod};
+use minqing::priority::uncertainty::standings;
+use minqing::priority::{By, Project, RankMethod, Rule};
 use minqing::store::Store;
 use minqing::store::household::Household;
 use minqing::store::interview::Status;
@@ -66,7 +67,35 @@ fn agree(store: &Store, by: By, method: &RankMethod) -> Result<usize, String> {
     if kept_input.rules != input.rules {
         return Err("rules differ".into());
     }
+    first_agree(store, (by, method), (&kept, &input.rules))?;
     Ok(kept.len())
+}
+
+/// The first k projects made alone are the first k of the whole ranking,
+/// each with the same county rank and band.
+fn first_agree(
+    store: &Store,
+    (by, method): (By, &RankMethod),
+    (all, rules): (&[Project], &[Rule]),
+) -> Result<(), String> {
+    let round = store.ranked_round().map_err(|e| e.to_string())?;
+    let every = standings(all, rules);
+    for k in [1, 3, 20, all.len() / 2, all.len(), all.len() + 5] {
+        let (_, first) = store
+            .priorities_first(round.as_ref(), (false, by), method, Some(k))
+            .map_err(|e| e.to_string())?;
+        let k = k.min(all.len());
+        if first.len() < k || first[..] != all[..first.len()] {
+            return Err(format!(
+                "first {k}: {} made, not the ranking's first",
+                first.len()
+            ));
+        }
+        if standings(&first, rules)[..k] != every[..k] {
+            return Err(format!("first {k}: bands differ"));
+        }
+    }
+    Ok(())
 }
 
 #[test]

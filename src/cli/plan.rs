@@ -63,11 +63,16 @@ pub fn ranked(store: &Store, args: &PriorityArgs) -> Result<Ranked, Tr> {
     let said = |e: StoreError| e.at(store.path()).message();
     let round = store.round_or_ranked(args.round.as_deref()).map_err(said)?;
     let method = method(args);
+    // Only the first projects shown: the others need not be made (their
+    // order is still known, so each one's county rank and band are too).
+    let unfiltered = args.category.is_none() && args.township.is_none() && args.budget.is_none();
+    let first = args.top.filter(|_| unfiltered);
     let (input, mut all) = store
-        .priorities_by(
+        .priorities_first(
             round.as_ref(),
             (args.include_drafts, args.by.into()),
             &method,
+            first,
         )
         .map_err(said)?;
     for (category, _) in &method.weights {

@@ -540,20 +540,26 @@ impl<'a> Tally<'a> {
         self.rank_sums(sums, None)
     }
 
+    /// The first `k` projects of [`Tally::rank_kept`], and those after
+    /// them that share the band of the last (see
+    /// [`uncertainty::standings`]), made without making the others.
+    pub fn rank_kept_first(&self, sums: &Sums, k: usize) -> Vec<Project> {
+        let tied = |a: &Project, b: &Project| uncertainty::tied(a, b, self.rules);
+        sums::rank_first(sums, &self.ranking(), &self.shared, k, tied)
+    }
+
+    fn ranking(&self) -> sums::Ranking<'_> {
+        sums::Ranking {
+            rules: self.rules,
+            phase_share: self.phase_share,
+            rule_weights: &self.rule_weights,
+            category_of_rule: &self.category_of_rule,
+        }
+    }
+
     fn rank_sums(&self, sums: &Sums, listed: Option<Listed>) -> Vec<Project> {
         let with_said = listed.is_none();
-        sums::rank_sums(
-            sums,
-            &sums::Ranking {
-                rules: self.rules,
-                phase_share: self.phase_share,
-                rule_weights: &self.rule_weights,
-                category_of_rule: &self.category_of_rule,
-            },
-            &self.shared,
-            listed,
-            with_said,
-        )
+        sums::rank_sums(sums, &self.ranking(), &self.shared, listed, with_said)
     }
 }
 

@@ -24,57 +24,71 @@ fn ordered_int(n: i64) -> u64 {
     (n as u64) ^ (1 << 63)
 }
 
-/// Sorts projects in the order of [`rank`], with areas and rules ranked by
-/// name once rather than at every comparison. `area_of[i]` is the number of
-/// project i's area in `areas`.
-/// With weights (`rule_weights[r]`, the weight of rule r's category), the
-/// phase and the severity are compared weighted; all 1, as documented.
-pub(super) fn sort_projects(
-    projects: &mut [Project],
-    (area_of, areas): (&[usize], &[Rc<Area>]),
-    (rules, rule_weights): (&[Rule], &[f64]),
-) {
-    let mut area_order: Vec<usize> = (0..areas.len()).collect();
-    area_order.sort_by(|&a, &b| areas[a].cmp(&areas[b]));
-    let mut area_rank = vec![0usize; areas.len()];
-    for (place, &a) in area_order.iter().enumerate() {
-        area_rank[a] = place;
+/// What orders projects, made once for a ranking: areas and rules ranked
+/// by name, and each rule's weight (the weight of its category; all 1, as
+/// documented, unless a meeting chose otherwise).
+pub(super) struct Order<'a> {
+    area_rank: Vec<u64>,
+    rule_rank: Vec<u64>,
+    rules: &'a [Rule],
+    rule_weights: &'a [f64],
+}
+
+impl<'a> Order<'a> {
+    pub(super) fn new(areas: &[Rc<Area>], (rules, rule_weights): (&'a [Rule], &'a [f64])) -> Self {
+        let mut area_order: Vec<usize> = (0..areas.len()).collect();
+        area_order.sort_by(|&a, &b| areas[a].cmp(&areas[b]));
+        let mut area_rank = vec![0u64; areas.len()];
+        for (place, &a) in area_order.iter().enumerate() {
+            area_rank[a] = place as u64;
+        }
+        let mut rule_order: Vec<usize> = (0..rules.len()).collect();
+        rule_order.sort_by(|&a, &b| {
+            (&rules[a].survey, &rules[a].name).cmp(&(&rules[b].survey, &rules[b].name))
+        });
+        let mut rule_rank = vec![0u64; rules.len()];
+        for (place, &r) in rule_order.iter().enumerate() {
+            rule_rank[r] = place as u64;
+        }
+        Order {
+            area_rank,
+            rule_rank,
+            rules,
+            rule_weights,
+        }
     }
-    let mut rule_order: Vec<usize> = (0..rules.len()).collect();
-    rule_order.sort_by(|&a, &b| {
-        (&rules[a].survey, &rules[a].name).cmp(&(&rules[b].survey, &rules[b].name))
-    });
-    let mut rule_rank = vec![0usize; rules.len()];
-    for (place, &r) in rule_order.iter().enumerate() {
-        rule_rank[r] = place;
-    }
-    // The unit cost of a project its rules share is the highest of theirs.
-    let unit = |p: &Project| {
-        p.rules()
+
+    /// Project `p` of area number `area` as integers compared in order
+    /// (those ranked high first turned over), made once rather than at
+    /// every comparison: weighted phase and severity, households affected,
+    /// share, unit cost (the highest of the rules sharing it), area, rule.
+    pub(super) fn key(&self, p: &Project, area: usize) -> [u64; 7] {
+        let rules = self.rules;
+        let w = self.rule_weights[p.rule];
+        let unit = p
+            .rules()
             .filter_map(|r| rules[r].unit_cost)
             .max_by(f64::total_cmp)
-            .unwrap_or(f64::INFINITY)
-    };
-    // Each project's key made once, as integers compared in order (those
-    // ranked high first turned over), rather than at every comparison.
+            .unwrap_or(f64::INFINITY);
+        [
+            !ordered(f64::from(p.phase) * w),
+            !ordered(f64::from(rules[p.rule].severity) * w),
+            !ordered_int(p.affected),
+            !ordered(p.share()),
+            ordered(unit),
+            self.area_rank[area],
+            self.rule_rank[p.rule],
+        ]
+    }
+}
+
+/// Sorts projects in the order of [`rank`]. `area_of[i]` is the number of
+/// project i's area.
+pub(super) fn sort_projects(projects: &mut [Project], area_of: &[usize], order: &Order<'_>) {
     let mut keyed: Vec<Key> = projects
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            let w = rule_weights[p.rule];
-            (
-                [
-                    !ordered(f64::from(p.phase) * w),
-                    !ordered(f64::from(rules[p.rule].severity) * w),
-                    !ordered_int(p.affected),
-                    !ordered(p.share()),
-                    ordered(unit(p)),
-                    area_rank[area_of[i]] as u64,
-                    rule_rank[p.rule] as u64,
-                ],
-                i,
-            )
-        })
+        .map(|(i, p)| (order.key(p, area_of[i]), i))
         .collect();
     keyed.sort_unstable();
     // Each project moved once, into its place, following the cycles of
@@ -92,12 +106,31 @@ pub(super) fn sort_projects(
     }
 }
 
+/// The first `k` of `keys` in order (more when `k` is short of them),
+/// sorted, the others after them in no order.
+pub(super) fn first_in_order<T: Ord>(keys: &mut [T], k: usize) {
+    if k < keys.len() && k > 0 {
+        keys.select_nth_unstable(k - 1);
+    }
+    let k = k.min(keys.len());
+    keys[..k].sort_unstable();
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{ordered, ordered_int};
+    use super::{first_in_order, ordered, ordered_int};
     use proptest::prelude::*;
 
     proptest! {
+        #[test]
+        fn the_first_k_are_those_a_full_sort_puts_first(mut v in proptest::collection::vec(0u8..20, 0..60), k in 0usize..70) {
+            let mut sorted = v.clone();
+            sorted.sort_unstable();
+            first_in_order(&mut v, k);
+            let k = k.min(v.len());
+            prop_assert_eq!(&v[..k], &sorted[..k]);
+        }
+
         #[test]
         fn keys_keep_the_order_of_numbers(a in any::<f64>(), b in any::<f64>(), m in any::<i64>(), n in any::<i64>()) {
             prop_assert_eq!(ordered(a).cmp(&ordered(b)), a.total_cmp(&b));

@@ -13,6 +13,7 @@
 
 use std::rc::Rc;
 
+use super::order::Order;
 use super::{Area, Perceived, Project, Rule, shared::Shared};
 
 /// Per rule: households where it fired, their people, the persons it
@@ -233,12 +234,79 @@ pub(super) fn rank_sums(
         );
         area_of_projects.truncate(projects.len());
     }
-    super::order::sort_projects(
-        &mut projects,
-        (&area_of_projects, &sums.areas),
-        (rules, ranking.rule_weights),
-    );
+    let order = Order::new(&sums.areas, (rules, ranking.rule_weights));
+    super::order::sort_projects(&mut projects, &area_of_projects, &order);
     projects
+}
+
+/// The projects of area `a` (its rules' and the projects they share),
+/// pushed onto `projects`, which holds nothing of `a` yet.
+fn projects_of_area(
+    (sums, a): (&Sums, usize),
+    ranking: &Ranking<'_>,
+    shared: &Shared,
+    surveyed: &mut [i64],
+    projects: &mut Vec<Project>,
+) {
+    let start = projects.len();
+    area_projects((sums, a), ranking, (surveyed, None, true), projects);
+    shared.merge((projects, start), (sums, a, ranking.rules), None, true);
+}
+
+/// The first `k` projects of the ranking of the counts (see
+/// [`rank_sums`]), and after them those `tied` with the last, one after
+/// the other, so that the rank bands of the first `k` are whole: the
+/// projects of every area are made and ordered by their keys, but only
+/// those listed are kept. With what the affected households said of the
+/// urgency; no household listed.
+pub(super) fn rank_first(
+    sums: &Sums,
+    ranking: &Ranking<'_>,
+    shared: &Shared,
+    k: usize,
+    tied: impl Fn(&Project, &Project) -> bool,
+) -> Vec<Project> {
+    let order = Order::new(&sums.areas, (ranking.rules, ranking.rule_weights));
+    let mut surveyed = vec![0i64; ranking.rules.len()];
+    let mut scratch: Vec<Project> = Vec::new();
+    // (key, area, place among the area's projects)
+    let mut keyed: Vec<([u64; 7], u32, u32)> = Vec::new();
+    for a in 0..sums.areas.len() {
+        scratch.clear();
+        projects_of_area((sums, a), ranking, shared, &mut surveyed, &mut scratch);
+        keyed.extend(
+            scratch
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (order.key(p, a), a as u32, i as u32)),
+        );
+    }
+    let project = |&(_, a, i): &([u64; 7], u32, u32)| {
+        let mut made = Vec::new();
+        projects_of_area(
+            (sums, a as usize),
+            ranking,
+            shared,
+            &mut vec![0; surveyed.len()],
+            &mut made,
+        );
+        made.into_iter().nth(i as usize)
+    };
+    let mut wanted = k;
+    loop {
+        // One more than wanted put in order: the next project ends the band
+        // of the last, or the band goes on.
+        super::order::first_in_order(&mut keyed, wanted + 1);
+        let first: Vec<Project> = keyed[..wanted.min(keyed.len())]
+            .iter()
+            .filter_map(project)
+            .collect();
+        let next = keyed.get(wanted).and_then(project);
+        match (first.last(), next) {
+            (Some(last), Some(next)) if tied(last, &next) => wanted *= 2,
+            _ => return first,
+        }
+    }
 }
 
 /// The projects of area `a`, one per rule that fired, in the rules'

@@ -53,7 +53,7 @@ impl Standing {
 /// Whether projects `a` and `b` (next to each other in the ranking) could
 /// change places: the same phase and severity, which the ranking compares
 /// first, and shares whose intervals overlap.
-fn tied(a: &Project, b: &Project, rules: &[Rule]) -> bool {
+pub(super) fn tied(a: &Project, b: &Project, rules: &[Rule]) -> bool {
     let (ia, ib) = (a.interval(), b.interval());
     a.phase == b.phase
         && rules[a.rule].severity == rules[b.rule].severity

@@ -94,11 +94,26 @@ impl Store {
         (include_drafts, by): (bool, By),
         method: &crate::priority::RankMethod,
     ) -> Result<(PriorityInput, Vec<Project>)> {
+        self.priorities_first(round, (include_drafts, by), method, None)
+    }
+
+    /// [`Store::priorities_by`], when only the first `k` projects are
+    /// wanted (with the county's standing of each): from the kept counts,
+    /// those and the projects after them that share the band of the last
+    /// are made, the others only ordered; counting every household, all.
+    pub fn priorities_first(
+        &self,
+        round: Option<&super::Round>,
+        (include_drafts, by): (bool, By),
+        method: &crate::priority::RankMethod,
+        first: Option<usize>,
+    ) -> Result<(PriorityInput, Vec<Project>)> {
         self.located(|| {
-            if let Some(kept) = self.priorities_kept(round, (include_drafts, by), method)? {
+            let which = (include_drafts, by);
+            if let Some(kept) = self.priorities_kept(round, which, (method, first))? {
                 return Ok(kept);
             }
-            self.priorities_counted(round, (include_drafts, by), method)
+            self.priorities_counted(round, which, method)
         })
     }
 

@@ -107,7 +107,7 @@ impl Store {
         &self,
         round: Option<&super::super::Round>,
         (include_drafts, by): (bool, By),
-        method: &RankMethod,
+        (method, first): (&RankMethod, Option<usize>),
     ) -> Result<Option<(PriorityInput, Vec<crate::priority::Project>)>> {
         if include_drafts || by == By::Group {
             return Ok(None);
@@ -128,7 +128,10 @@ impl Store {
         let sums = self.kept_sums(tally.layout(), input.round_id(), by)?;
         drop(tx);
         input.areas = tally.summaries_of(&sums);
-        let projects = tally.rank_kept(&sums);
+        let projects = match first {
+            Some(k) => tally.rank_kept_first(&sums, k),
+            None => tally.rank_kept(&sums),
+        };
         Ok(Some((input, projects)))
     }
 }
