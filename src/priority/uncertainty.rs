@@ -41,6 +41,16 @@ pub struct Standing {
 }
 
 impl Standing {
+    /// The display columns of [`Standing::band_text`], without writing
+    /// it (`–` takes one).
+    pub fn band_width(&self) -> usize {
+        let digits = |n: usize| n.checked_ilog10().map_or(1, |d| d as usize + 1);
+        match self.band {
+            (a, b) if a == b => digits(a),
+            (a, b) => digits(a) + 1 + digits(b),
+        }
+    }
+
     /// The band as people read it: `3–5`, or `4` alone.
     pub fn band_text(&self) -> String {
         match self.band {
@@ -86,6 +96,23 @@ pub fn standings(projects: &[Project], rules: &[Rule]) -> Vec<Standing> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_band_is_measured_as_it_is_written() {
+        use unicode_width::UnicodeWidthStr;
+        for band in [
+            (0, 0),
+            (1, 1),
+            (9, 10),
+            (3, 5),
+            (99, 100),
+            (1, 74_590),
+            (12_345, 12_345),
+        ] {
+            let s = Standing { rank: band.0, band };
+            assert_eq!(s.band_width(), s.band_text().width(), "{band:?}");
+        }
+    }
 
     #[test]
     fn the_interval_narrows_as_households_are_surveyed() {

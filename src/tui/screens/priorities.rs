@@ -10,7 +10,6 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
-use unicode_width::UnicodeWidthStr;
 
 use super::explain::Explain;
 use super::follow::FollowUp;
@@ -42,6 +41,9 @@ pub struct Priorities {
     /// cannot be told and the persons), found when they are filtered, not
     /// at every frame.
     counts_width: u16,
+    /// The widest county rank or band of the projects visible, found
+    /// with them.
+    rank_width: u16,
     pub selected: usize,
     pub categories: Vec<String>,
     /// Index into `categories`; `None` is all.
@@ -81,13 +83,31 @@ impl Before {
     /// The change in households affected since the round before: `↑2`,
     /// `↓1`, `=`; nothing in the first round.
     fn change(&self, project: &Project, rules: &[crate::priority::Rule]) -> Option<String> {
-        let then = self.0.as_ref()?.get(project, rules);
-        let now = project.affected;
-        Some(match now.cmp(&then) {
-            std::cmp::Ordering::Greater => format!("↑{}", now - then),
-            std::cmp::Ordering::Less => format!("↓{}", then - now),
-            std::cmp::Ordering::Equal => "=".to_string(),
-        })
+        self.then(project, rules)
+            .map(|then| change_text(project.affected, then))
+    }
+
+    /// Households affected in the round before; nothing in the first round.
+    fn then(&self, project: &Project, rules: &[crate::priority::Rule]) -> Option<i64> {
+        Some(self.0.as_ref()?.get(project, rules))
+    }
+}
+
+/// The change from `then` to `now`: `↑2`, `↓1`, `=`.
+fn change_text(now: i64, then: i64) -> String {
+    match now.cmp(&then) {
+        std::cmp::Ordering::Greater => format!("↑{}", now - then),
+        std::cmp::Ordering::Less => format!("↓{}", then - now),
+        std::cmp::Ordering::Equal => "=".to_string(),
+    }
+}
+
+/// The width of [`change_text`], without writing it (`↑`, `↓` take one
+/// column).
+fn change_width(now: i64, then: i64) -> usize {
+    match now.cmp(&then) {
+        std::cmp::Ordering::Equal => 1,
+        _ => 1 + digits((now - then).abs()),
     }
 }
 
@@ -178,6 +198,7 @@ impl Priorities {
             input,
             visible: (0..projects.len()).collect(),
             counts_width: 0,
+            rank_width: 0,
             projects,
             selected: 0,
             categories,
@@ -291,17 +312,17 @@ impl Priorities {
         }
         let rules = &self.input.rules;
         self.visible = filter.visible(&self.projects, rules);
-        // In Chinese, the wider: 人 takes two columns. One buffer written
-        // over for every row.
-        let mut text = String::new();
+        // In Chinese, the wider: 人 takes two columns. Measured, not
+        // written: a province shows tens of thousands of projects.
         self.counts_width = (self.visible.iter())
-            .map(|&i| {
-                text.clear();
-                self.write_counts(&mut text, &self.projects[i], Lang::Zh);
-                text.width() as u16
-            })
+            .map(|&i| self.counts_width(&self.projects[i], Lang::Zh))
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0) as u16;
+        self.rank_width = (self.visible.iter())
+            .map(|&i| self.standings[i].band_width())
+            .max()
+            .unwrap_or(0)
+            .clamp(4, 9) as u16;
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
     }
 
@@ -450,13 +471,7 @@ impl Priorities {
         // persons (`1/2/3 ?1 2人`), from the project column.
         let counts = counts.max(self.counts_width.min(20));
         // A rank band (`12–15`) takes more than a rank.
-        let rank_width = self
-            .visible
-            .iter()
-            .map(|&i| self.standings[i].band_text().width() as u16)
-            .max()
-            .unwrap_or(0)
-            .clamp(4, 9);
+        let rank_width = self.rank_width;
         let mut cols = vec![
             Col::right(rank_width),
             Col::left(tw),
@@ -553,6 +568,13 @@ impl Priorities {
         text
     }
 
+    /// The width of [`Priorities::counts_text`], without writing it.
+    fn counts_width(&self, project: &Project, lang: Lang) -> usize {
+        let change = self.before.then(project, &self.input.rules);
+        counts_width(project, lang)
+            + change.map_or(0, |then| 1 + change_width(project.affected, then))
+    }
+
     /// [`Priorities::counts_text`], written into `text`.
     fn write_counts(&self, text: &mut String, project: &Project, lang: Lang) {
         write_counts(text, project, lang);
@@ -561,6 +583,29 @@ impl Priorities {
             text.push_str(&change);
         }
     }
+}
+
+/// Display columns of `n` written in decimal (an arrow's too, before a
+/// change: `↑`, `↓` take one).
+fn digits(n: i64) -> usize {
+    let sign = usize::from(n < 0);
+    sign + n
+        .unsigned_abs()
+        .checked_ilog10()
+        .map_or(1, |d| d as usize + 1)
+}
+
+/// The width of [`write_counts`]'s text, without writing it.
+fn counts_width(project: &Project, lang: Lang) -> usize {
+    let mut width =
+        digits(project.affected) + digits(project.surveyed) + digits(project.registered) + 2;
+    if project.unknown > 0 {
+        width += 2 + digits(project.unknown);
+    }
+    if let Some(persons) = project.persons {
+        width += 1 + digits(persons) + if lang == Lang::Zh { 2 } else { 1 };
+    }
+    width
 }
 
 /// k/n/N of a project, with the households that cannot be told (`?2`)
@@ -581,5 +626,50 @@ fn write_counts(text: &mut String, project: &crate::priority::Project, lang: Lan
             Lang::Zh => write!(text, " {persons}人"),
             Lang::En => write!(text, " {persons}p"),
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn counts_are_measured_as_they_are_written() {
+        let area = std::rc::Rc::new(crate::priority::Area::default());
+        for (affected, surveyed, registered, unknown, persons) in [
+            (0, 0, 0, 0, None),
+            (1, 9, 10, 0, None),
+            (12, 415, 1_000, 3, Some(27)),
+            (9_999, 10_000, 123_456, 10, Some(0)),
+        ] {
+            let project = Project {
+                area: std::rc::Rc::clone(&area),
+                rule: 0,
+                also: Vec::new(),
+                affected,
+                households: Vec::new(),
+                surveyed,
+                registered,
+                people: 0,
+                phase: 1,
+                cost: None,
+                persons,
+                unknown,
+                perceived: None,
+            };
+            for lang in [Lang::Zh, Lang::En] {
+                let mut text = String::new();
+                write_counts(&mut text, &project, lang);
+                assert_eq!(counts_width(&project, lang), text.width(), "{text}");
+            }
+        }
+        for (now, then) in [(0, 0), (3, 1), (1, 3), (100, 1), (5, 123), (7, 7)] {
+            let text = change_text(now, then);
+            assert_eq!(change_width(now, then), text.width(), "{text}");
+        }
+        for n in [0, 7, -7, 10, 99, -100, 1_000_000, i64::MIN, i64::MAX] {
+            assert_eq!(digits(n), n.to_string().len(), "{n}");
+        }
     }
 }
