@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use parquet::basic::{LogicalType, Type as Physical};
 use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::record::Field;
 
 /// Every `township=…/part-N.parquet` file of a dataset, in order.
 fn files_of(dataset: &Path) -> Vec<PathBuf> {
@@ -146,6 +147,35 @@ fn columns_are_typed_and_each_file_carries_the_codebook_and_its_township() {
         column("water.quality_problems/illness"),
         (Physical::INT64, None)
     );
+    // Times are the instants the CSV shows in Beijing time.
+    let row = r
+        .get_row_iter(None)
+        .expect("rows")
+        .next()
+        .expect("a row")
+        .expect("row");
+    let field = |name: &str| {
+        row.get_column_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| f.clone())
+            .expect(name)
+    };
+    let (Field::Str(id), Field::TimestampMillis(started)) = (field("interview"), field("started"))
+    else {
+        panic!("an interview's id and start");
+    };
+    let mut csv = csv::Reader::from_path(dir.path().join("responses.csv")).expect("csv");
+    let header = csv.headers().expect("header").clone();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let same = csv
+        .records()
+        .map(|r| r.expect("row"))
+        .find(|r| r[at("interview")] == id)
+        .expect("the same interview");
+    assert_eq!(
+        same[at("started")],
+        minqing::report::csv_out::beijing_time(started)
+    );
     let kv = meta.key_value_metadata().expect("metadata");
     let codebook = kv
         .iter()
@@ -220,8 +250,34 @@ fn a_parquet_export_never_writes_over_what_it_did_not_write() {
     parquet(&out, &[])
         .failure()
         .stderr(predicates::str::contains("--force"));
+    let inode = |dir: &Path| {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(&files_of(dir)[0]).expect("file").ino()
+    };
+    let first = inode(&out);
     parquet(&out, &["--force"]).success();
     assert_eq!(rows_of(&out), before);
+    assert_ne!(inode(&out), first, "written anew");
+    // The same layout written by another tool is not an export of ours.
+    let foreign = dir.path().join("theirs");
+    fs::create_dir_all(foreign.join("township=x")).expect("mkdir");
+    fs::copy(
+        &files_of(&out)[0],
+        foreign.join("township=x/part-0.parquet"),
+    )
+    .expect("copy");
+    fs::write(foreign.join("township=x/part-1.parquet"), "not Parquet").expect("write");
+    parquet(&foreign, &["--force"])
+        .failure()
+        .stderr(predicates::str::contains("not an export of Minqing's"));
+    assert!(foreign.join("township=x/part-1.parquet").exists());
+    // A folder named with a trailing slash is that folder; `.` names none.
+    let slash = dir.path().join("slash");
+    parquet(Path::new(&format!("{}/", slash.display())), &[]).success();
+    assert_eq!(rows_of(&slash), before);
+    parquet(Path::new("."), &[])
+        .failure()
+        .stderr(predicates::str::contains("does not name a new folder"));
     // Standard output, and what has no Parquet form, are refused.
     parquet(Path::new("-"), &[])
         .failure()
@@ -244,6 +300,15 @@ fn a_parquet_export_never_writes_over_what_it_did_not_write() {
         .stderr(predicates::str::contains("removed"));
     assert!(!left.exists());
     assert!(alike.join("keep.txt").exists());
+    // An earlier export set aside by a replacement that was killed is put
+    // back, when nothing took its place.
+    let aside = dir.path().join("hh.999999997-old.part");
+    fs::rename(&out, &aside).expect("set aside");
+    parquet(&out, &[])
+        .failure()
+        .stderr(predicates::str::contains("is back at"));
+    assert_eq!(rows_of(&out), before);
+    assert!(!aside.exists());
     // Nothing is left beside a target whose folder cannot be made.
     let nowhere = dir.path().join("no/such/folder/hh");
     parquet(&nowhere, &[])

@@ -43,10 +43,12 @@ fn write(db: &Path, args: &ExportArgs<'_>, lang: Lang) -> Result<Vec<PathBuf>, E
             "a Parquet export writes a folder (one folder per township), not standard output: give a folder name with --out"
         )));
     }
+    let out = dataset::folder(&out)?;
     // Judged before the database is opened, so that a refused target is
-    // left exactly as it was.
+    // left exactly as it was; an earlier export a stopped replacement set
+    // aside is put back first.
+    say_cleared(dataset::clear_leftovers(&out), lang);
     let replace = dataset::target(&out, args.force)?;
-    say_removed(dataset::remove_leftovers(&out), lang);
     let store = open(db, lang).map_err(ExportError::Usage)?;
     let data = prepare(&store, args, lang)?;
     let round = round(&store, args, lang)?;
@@ -56,8 +58,8 @@ fn write(db: &Path, args: &ExportArgs<'_>, lang: Lang) -> Result<Vec<PathBuf>, E
         let folder = out.parent().unwrap_or(Path::new(""));
         for (survey, roster) in crate::report::rosters::rosters(&store, args.survey)? {
             let target = folder.join(format!("{survey}-{roster}"));
+            say_cleared(dataset::clear_leftovers(&target), lang);
             let replace = dataset::target(&target, args.force)?;
-            say_removed(dataset::remove_leftovers(&target), lang);
             rosters.push(crate::report::rosters::RosterFile::new(
                 &store, &survey, &roster,
             )?);
@@ -76,16 +78,24 @@ fn write(db: &Path, args: &ExportArgs<'_>, lang: Lang) -> Result<Vec<PathBuf>, E
     Ok(outs.into_iter().map(|(out, _, _)| out).collect())
 }
 
-fn say_removed(removed: Vec<PathBuf>, lang: Lang) {
-    for part in removed {
-        let p = part.display();
-        eprintln!(
-            "{}",
-            tr!(
-                "已删除上次中断的导出留下的临时文件夹 {p}",
-                "removed {p}, a temporary folder left by an export that was stopped"
-            )
-            .get(lang)
-        );
+fn say_cleared(cleared: Vec<dataset::Leftover>, lang: Lang) {
+    for left in cleared {
+        let said = match left {
+            dataset::Leftover::Removed(part) => {
+                let p = part.display();
+                tr!(
+                    "已删除上次中断的导出留下的临时文件夹 {p}",
+                    "removed {p}, a temporary folder left by an export that was stopped"
+                )
+            }
+            dataset::Leftover::Restored(out) => {
+                let p = out.display();
+                tr!(
+                    "上次替换 {p} 的导出中断了:原来的导出已放回 {p}",
+                    "an export replacing {p} was stopped: the earlier export is back at {p}"
+                )
+            }
+        };
+        eprintln!("{}", said.get(lang));
     }
 }

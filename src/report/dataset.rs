@@ -1,8 +1,8 @@
 //! Parquet datasets as folders, written whole or not at all: filled under
-//! a temporary name beside their target (`DIR.<pid>.part`), every file
-//! synced, then put in place. A folder is only ever replaced when it holds
-//! nothing but an earlier export's township folders and files, and only
-//! with `--force`.
+//! a temporary name beside their target (`DIR.<pid>.part`), every file and
+//! folder synced, then put in place. A folder is only ever replaced when
+//! it holds nothing but an earlier export's township folders of files
+//! Minqing wrote, and only with `--force`.
 
 use std::fs;
 use std::io;
@@ -12,6 +12,21 @@ use super::csv_out::{ExportError, Sink};
 use super::parquet::Dataset;
 use crate::files::Refusal;
 use crate::tr;
+
+/// `out` as the folder it names (`responses/` is `responses`); `.`, `..`
+/// and a root name no folder an export could make.
+pub fn folder(out: &Path) -> Result<PathBuf, ExportError> {
+    match out.file_name() {
+        Some(name) => Ok(out.parent().unwrap_or(Path::new("")).join(name)),
+        None => {
+            let p = out.display();
+            Err(ExportError::Usage(tr!(
+                "{p} 不是一个新文件夹的名称:Parquet 导出写一个自己的文件夹,请给出它的名称(例如 --out responses)",
+                "{p} does not name a new folder: a Parquet export writes a folder of its own, so give its name (such as --out responses)"
+            )))
+        }
+    }
+}
 
 /// Whether the folder `out` may be written: `Ok(true)` when it holds an
 /// earlier export that `force` lets this one replace, `Ok(false)` when
@@ -40,27 +55,52 @@ pub fn target(out: &Path, force: bool) -> Result<bool, ExportError> {
             "{p} is a file and was left as it is; a Parquet export writes a folder (one folder per township): choose another name (--out)"
         )));
     }
-    let empty = fs::read_dir(out)
-        .map(|mut entries| entries.next().is_none())
-        .unwrap_or(false);
-    if empty {
+    if is_empty(out) {
         return Ok(false);
     }
-    if !is_dataset(out) {
+    if !is_dataset(out, Footers::Read) {
         return Err(ExportError::Usage(tr!(
-            "{p} 是一个装有其他文件的文件夹,没有改动它,--force 也不会改动它;请换一个文件夹名(--out)",
-            "{p} is a folder holding other files and was left as it is, even with --force: choose another folder name (--out)"
+            "{p} 是一个装有其他文件的文件夹(不是民情导出的),没有改动它,--force 也不会改动它;请换一个文件夹名(--out)",
+            "{p} is a folder holding other files (not an export of Minqing's) and was left as it is, even with --force: choose another folder name (--out)"
         )));
     }
     if !force {
-        return Err(ExportError::Refused(Refusal::Exists(out.to_path_buf())));
+        return Err(ExportError::Usage(tr!(
+            "{p} 里已有一次导出,没有改动它;换一个文件夹名(--out),或加 --force 替换它",
+            "{p} already holds an export and was left as it is; choose another folder name (--out), or add --force to replace it"
+        )));
     }
     Ok(true)
 }
 
+/// The target changed while the export was written.
+fn taken(out: &Path) -> ExportError {
+    let p = out.display();
+    ExportError::Usage(tr!(
+        "导出时 {p} 被别的程序写入了,没有改动它,也没有留下这次导出;请换一个文件夹名(--out)再导出",
+        "{p} was written by another program during the export and was left as it is, and nothing of this export was left: export again under another folder name (--out)"
+    ))
+}
+
+fn is_empty(dir: &Path) -> bool {
+    fs::read_dir(dir)
+        .map(|mut entries| entries.next().is_none())
+        .unwrap_or(false)
+}
+
+/// Whether [`is_dataset`] reads each file's footer (a file an export was
+/// killed writing has none yet).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Footers {
+    Read,
+    Skip,
+}
+
 /// Whether `dir` holds only what a Parquet export writes: `township=…`
-/// folders of `part-N.parquet` files.
-pub fn is_dataset(dir: &Path) -> bool {
+/// folders of `part-N.parquet` files, each (when `footers` says so) a
+/// Parquet file whose metadata says Minqing wrote it (another tool may
+/// write the same layout).
+pub fn is_dataset(dir: &Path, footers: Footers) -> bool {
     let Ok(entries) = fs::read_dir(dir) else {
         return false;
     };
@@ -81,19 +121,57 @@ pub fn is_dataset(dir: &Path) -> bool {
                         f.file_type().is_ok_and(|t| t.is_file())
                             && name.starts_with("part-")
                             && name.ends_with(".parquet")
+                            && (footers == Footers::Skip || written_by_minqing(&f.path()))
                     })
                 })
             })
     })
 }
 
-/// Removes the folders that exports of `target` stopped by a kill or a
-/// power cut left beside it; returns those removed.
-pub fn remove_leftovers(target: &Path) -> Vec<PathBuf> {
-    crate::files::leftover_parts(target)
-        .into_iter()
-        .filter(|p| p.is_dir() && is_dataset(p) && fs::remove_dir_all(p).is_ok())
-        .collect()
+/// Whether the Parquet file at `path` says Minqing wrote it.
+fn written_by_minqing(path: &Path) -> bool {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let Ok(file) = fs::File::open(path) else {
+        return false;
+    };
+    let Ok(reader) = SerializedFileReader::new(file) else {
+        return false;
+    };
+    reader
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .is_some_and(|kv| kv.iter().any(|k| k.key == "minqing:export"))
+}
+
+/// What a stopped export left beside its target and the next run did.
+pub enum Leftover {
+    /// A folder being written, removed.
+    Removed(PathBuf),
+    /// An earlier export set aside while being replaced, put back where
+    /// it was (nothing had taken its place).
+    Restored(PathBuf),
+}
+
+/// Clears what exports of `target` stopped by a kill or a power cut left
+/// beside it: folders being written are removed; an earlier export set
+/// aside for a replacement that never came is put back.
+pub fn clear_leftovers(target: &Path) -> Vec<Leftover> {
+    let mut done = Vec::new();
+    for p in crate::files::leftover_parts(target) {
+        if !p.is_dir() || !is_dataset(&p, Footers::Skip) {
+            continue;
+        }
+        let set_aside = p.to_str().is_some_and(|n| n.ends_with("-old.part"));
+        if set_aside && !target.exists() {
+            if fs::rename(&p, target).is_ok() {
+                done.push(Leftover::Restored(target.to_path_buf()));
+            }
+        } else if fs::remove_dir_all(&p).is_ok() {
+            done.push(Leftover::Removed(p));
+        }
+    }
+    done
 }
 
 /// A folder being written, removed when dropped: on every error, and if
@@ -118,9 +196,7 @@ pub fn write_all(
     let mut parts = Vec::new();
     let mut sinks = Vec::new();
     for (out, _, what) in outs {
-        let mut name = out.as_os_str().to_owned();
-        name.push(format!(".{}.part", std::process::id()));
-        let tmp = PathBuf::from(name);
+        let tmp = beside(out, "");
         // Readable by its owner only, as the CSV files are. Created before
         // the guard exists: a folder of that name that this run did not
         // create is never removed.
@@ -143,11 +219,40 @@ pub fn write_all(
             dataset.finish()?;
         }
     }
-    for (part, (out, replace, _)) in parts.iter_mut().zip(outs) {
+    // Every target is judged again before anything is put in place, so
+    // that a folder that changed meanwhile stops them all; the first
+    // (the responses, which the others join) is put in place last.
+    for (out, replace, _) in outs {
+        let still = match replace {
+            true => is_dataset(out, Footers::Read),
+            false => !out.exists() || (out.is_dir() && is_empty(out)),
+        };
+        if !still {
+            return Err(taken(out));
+        }
+    }
+    for (part, (out, replace, _)) in parts.iter_mut().zip(outs).rev() {
         place(&part.0, out, *replace)?;
         part.0 = PathBuf::new();
     }
     Ok(())
+}
+
+/// The name beside `out` that this process writes it under
+/// (`NAME.<pid>.part`, `NAME.<pid>-old.part` with `-old`).
+fn beside(out: &Path, what: &str) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".{}{what}.part", std::process::id()));
+    out.with_file_name(name)
+}
+
+/// Syncs the folder `dir`, so that the names in it survive a power cut.
+fn sync_folder(dir: &Path) -> io::Result<()> {
+    match fs::File::open(dir) {
+        Ok(d) => d.sync_all(),
+        // Some systems cannot open a folder to sync it.
+        Err(_) => Ok(()),
+    }
 }
 
 /// Puts the finished folder `tmp` at `out`: over the earlier export there
@@ -158,29 +263,33 @@ fn place(tmp: &Path, out: &Path, replace: bool) -> Result<(), ExportError> {
         path: out.to_path_buf(),
         source,
     };
-    if let Ok(dir) = fs::File::open(tmp) {
-        dir.sync_all().map_err(io_error)?;
-    }
+    sync_folder(tmp).map_err(io_error)?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
     if !replace {
-        return fs::rename(tmp, out).map_err(|e| match e.kind() {
-            io::ErrorKind::DirectoryNotEmpty | io::ErrorKind::AlreadyExists => {
-                ExportError::Refused(Refusal::Exists(out.to_path_buf()))
-            }
+        fs::rename(tmp, out).map_err(|e| match e.kind() {
+            io::ErrorKind::DirectoryNotEmpty | io::ErrorKind::AlreadyExists => taken(out),
             _ => io_error(e),
-        });
+        })?;
+        return sync_folder(&parent).map_err(io_error);
     }
-    let mut old = out.as_os_str().to_owned();
-    // Named as a leftover would be, so that a kill between the two
-    // renames leaves nothing a later export does not clear.
-    old.push(format!(".{}-old.part", std::process::id()));
-    let old = PathBuf::from(old);
+    // Named as a leftover would be: a kill between the two renames leaves
+    // it for the next export to put back (see [`clear_leftovers`]).
+    let old = beside(out, "-old");
     fs::rename(out, &old).map_err(io_error)?;
+    if !is_dataset(&old, Footers::Read) {
+        // Something else took its place meanwhile: put back, untouched.
+        let _ = fs::rename(&old, out);
+        return Err(taken(out));
+    }
     if let Err(e) = fs::rename(tmp, out) {
         let _ = fs::rename(&old, out);
         return Err(io_error(e));
     }
     let _ = fs::remove_dir_all(&old);
-    Ok(())
+    sync_folder(&parent).map_err(io_error)
 }
 
 #[cfg(test)]
@@ -246,7 +355,7 @@ mod tests {
             sinks[0].row(&[Cell::int(4)])
         })
         .expect("written");
-        assert!(is_dataset(&out));
+        assert!(is_dataset(&out, Footers::Read));
         assert!(
             out.join("township=__HIVE_DEFAULT_PARTITION__/part-0.parquet")
                 .exists()

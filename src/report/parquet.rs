@@ -180,6 +180,18 @@ impl Dataset {
                 columns.push(Column::new(i, true, Kind::Text));
             }
         }
+        let mut names: Vec<&str> = types.iter().map(|t| t.name()).collect();
+        if fields.iter().any(|f| f.township) {
+            names.push("township");
+        }
+        names.sort_unstable();
+        if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+            let name = w[0];
+            return Err(ExportError::Usage(tr!(
+                "列名 {name} 出现了两次(有题目与导出的固定列或乡镇同名);请导出所有问卷(列名前加问卷编号),或导出 CSV",
+                "the column name {name} appears twice (a question is named like a column every export has, or the township); export every survey (names then start with the survey's id), or export CSV"
+            )));
+        }
         let schema = Type::group_type_builder("schema")
             .with_fields(types)
             .build()
@@ -198,6 +210,13 @@ impl Dataset {
 
     /// Adds one row, `cells` in the order of the fields.
     pub fn row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
+        if cells.len() != self.fields.len() {
+            let (n, m) = (cells.len(), self.fields.len());
+            return Err(defect(tr!(
+                "一行有 {n} 个值,而导出有 {m} 列",
+                "a row of {n} values for {m} columns"
+            )));
+        }
         let township = self
             .fields
             .iter()
@@ -217,17 +236,18 @@ impl Dataset {
                 .unwrap_or_default();
             let parsed = parse(field.kind, cells.get(column.field));
             let value = match (column.companion, parsed) {
-                (false, Parsed::Value(v)) => Some(v),
+                (false, Parsed::Value(v, _)) => Some(v),
                 (false, Parsed::Null) => None,
                 (false, Parsed::Other) if field.other => None,
                 (false, Parsed::Other) => {
                     let (name, text) = (&field.name, cell.as_ref());
-                    return Err(ExportError::Usage(tr!(
-                        "列 {name} 的值“{text}”不是它的类型,导出停止,没有留下不完整的文件",
-                        "the value '{text}' of column {name} is not of its type; the export stopped and left no partial file"
+                    let first = cells.first().map(Cell::as_text).unwrap_or_default();
+                    return Err(defect(tr!(
+                        "列 {name} 的值“{text}”(第一列为“{first}”的行)不是它的类型",
+                        "the value '{text}' of column {name} (in the row starting '{first}') is not of its type"
                     )));
                 }
-                (true, Parsed::Other) => Some(Value::Text(cell.as_ref())),
+                (true, Parsed::Other | Parsed::Value(_, false)) => Some(Value::Text(cell.as_ref())),
                 (true, _) => None,
             };
             column.push(value);
@@ -249,11 +269,13 @@ impl Dataset {
     /// files written.
     pub fn finish(mut self) -> Result<Vec<PathBuf>, ExportError> {
         self.close_part()?;
-        for path in &self.written {
+        let mut folders: Vec<&Path> = self.written.iter().filter_map(|p| p.parent()).collect();
+        folders.dedup();
+        for path in self.written.iter().map(PathBuf::as_path).chain(folders) {
             fs::File::open(path)
                 .and_then(|f| f.sync_all())
                 .map_err(|source| ExportError::Io {
-                    path: path.clone(),
+                    path: path.to_path_buf(),
                     source,
                 })?;
         }
@@ -353,6 +375,18 @@ impl Dataset {
     }
 }
 
+/// What cannot happen but for a mistake in Minqing: said so, with what to
+/// do meanwhile.
+fn defect(what: crate::i18n::Tr) -> ExportError {
+    let (zh, en) = (what.zh, what.en);
+    ExportError::Usage(crate::i18n::Tr {
+        zh: format!("{zh}:这是民情的缺陷,请报告;导出停止,没有留下不完整的文件(可先导出 CSV)"),
+        en: format!(
+            "{en}: a defect of Minqing's, please report it; the export stopped and left no partial file (export as CSV meanwhile)"
+        ),
+    })
+}
+
 /// A Parquet writer's error, said as a failed write of `path`.
 fn parquet_error(path: &Path, e: ParquetError) -> ExportError {
     let source = match e {
@@ -390,7 +424,10 @@ fn column_type(name: &str, kind: Kind) -> Result<TypePtr, ExportError> {
 
 /// A cell read as its column's type.
 enum Parsed<'a> {
-    Value(Value<'a>),
+    /// A value, and whether it is exactly the text (`007`, `3.50`, a
+    /// date with a time, a decimal of more digits than a double holds
+    /// are read as values, but the text is kept beside them too).
+    Value(Value<'a>, bool),
     Null,
     /// Not of the type.
     Other,
@@ -408,7 +445,7 @@ fn parse<'a>(kind: Kind, cell: Option<&'a Cell<'a>>) -> Parsed<'a> {
         return Parsed::Null;
     };
     if let (Cell::Time(ms), Kind::Time) = (cell, kind) {
-        return Parsed::Value(Value::Int(*ms));
+        return Parsed::Value(Value::Int(*ms), true);
     }
     let text = match cell {
         Cell::Text(t) | Cell::Number(t) => t.as_ref(),
@@ -418,24 +455,47 @@ fn parse<'a>(kind: Kind, cell: Option<&'a Cell<'a>>) -> Parsed<'a> {
         return Parsed::Null;
     }
     let value = match kind {
-        Kind::Text => Some(Value::Text(text)),
-        Kind::Int => text.parse::<i64>().ok().map(Value::Int),
+        Kind::Text => Some((Value::Text(text), true)),
+        Kind::Int => (text.parse::<i64>().ok()).map(|n| (Value::Int(n), n.to_string() == text)),
         Kind::Decimal => text
             .parse::<f64>()
             .ok()
             .filter(|f| f.is_finite())
-            .map(Value::Double),
-        Kind::Date => date_days(text).map(Value::Date),
+            .map(|f| (Value::Double(f), f.to_string() == canonical_decimal(text))),
+        Kind::Date => {
+            let date: Option<jiff::civil::Date> = text.parse().ok();
+            date.and_then(|d| Some((Value::Date(date_days(d)?), d.to_string() == text)))
+        }
         Kind::Time => None,
     };
-    value.map_or(Parsed::Other, Parsed::Value)
+    value.map_or(Parsed::Other, |(v, exact)| Parsed::Value(v, exact))
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
-fn date_days(text: &str) -> Option<i32> {
-    let date: jiff::civil::Date = text.parse().ok()?;
-    let days = date.since(jiff::civil::date(1970, 1, 1)).ok()?.get_days();
-    Some(days)
+/// A decimal as Rust writes a double: no `+`, no leading zeros, no
+/// trailing zeros after the point (`+007.50` is `7.5`); with an exponent,
+/// as it is (never equal to how a double is written).
+fn canonical_decimal(text: &str) -> String {
+    let text = text.strip_prefix('+').unwrap_or(text);
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    if rest.contains(['e', 'E']) {
+        return text.to_string();
+    }
+    let (whole, fraction) = rest.split_once('.').unwrap_or((rest, ""));
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let fraction = fraction.trim_end_matches('0');
+    match fraction {
+        "" => format!("{sign}{whole}"),
+        f => format!("{sign}{whole}.{f}"),
+    }
+}
+
+/// Days since 1970-01-01 of a date.
+fn date_days(date: jiff::civil::Date) -> Option<i32> {
+    Some(date.since(jiff::civil::date(1970, 1, 1)).ok()?.get_days())
 }
 
 impl Column {
@@ -526,12 +586,98 @@ mod tests {
         assert_eq!(partition_name("x\ny"), "x%0Ay");
     }
 
+    fn read(kind: Kind, text: &str) -> (Option<String>, bool) {
+        let cell = Cell::text(text);
+        match parse(kind, Some(&cell)) {
+            Parsed::Value(v, exact) => (
+                Some(match v {
+                    Value::Text(t) => t.to_string(),
+                    Value::Int(n) => n.to_string(),
+                    Value::Double(f) => f.to_string(),
+                    Value::Date(d) => d.to_string(),
+                }),
+                exact,
+            ),
+            Parsed::Null => (None, true),
+            Parsed::Other => (None, false),
+        }
+    }
+
     #[test]
-    fn dates_are_days_since_1970() {
-        assert_eq!(date_days("1970-01-01"), Some(0));
-        assert_eq!(date_days("2026-11-29"), Some(20_786));
-        assert_eq!(date_days("1969-12-31"), Some(-1));
-        assert_eq!(date_days("[dont_know]"), None);
-        assert_eq!(date_days("2026-02-30"), None);
+    fn values_are_typed_and_any_text_they_do_not_hold_exactly_kept_beside() {
+        assert_eq!(read(Kind::Date, "1970-01-01"), (Some("0".into()), true));
+        assert_eq!(read(Kind::Date, "2026-11-29"), (Some("20786".into()), true));
+        assert_eq!(read(Kind::Date, "1969-12-31"), (Some("-1".into()), true));
+        assert_eq!(read(Kind::Date, "[dont_know]"), (None, false));
+        assert_eq!(read(Kind::Date, "2026-02-30"), (None, false));
+        assert_eq!(
+            read(Kind::Date, "2026-11-29T08:30"),
+            (Some("20786".into()), false)
+        );
+        assert_eq!(read(Kind::Int, "42"), (Some("42".into()), true));
+        assert_eq!(read(Kind::Int, "007"), (Some("7".into()), false));
+        assert_eq!(read(Kind::Int, "+5"), (Some("5".into()), false));
+        assert_eq!(read(Kind::Int, "3.5"), (None, false));
+        assert_eq!(read(Kind::Int, ""), (None, true));
+        assert_eq!(read(Kind::Decimal, "3.50"), (Some("3.5".into()), true));
+        assert_eq!(read(Kind::Decimal, "-0.25"), (Some("-0.25".into()), true));
+        assert_eq!(read(Kind::Decimal, ".5"), (Some("0.5".into()), true));
+        assert_eq!(read(Kind::Decimal, "505000"), (Some("505000".into()), true));
+        assert_eq!(
+            read(Kind::Decimal, "0.12345678901234567891"),
+            (Some("0.12345678901234568".into()), false)
+        );
+        assert_eq!(read(Kind::Decimal, "1e3"), (Some("1000".into()), false));
+        assert_eq!(read(Kind::Decimal, "NaN"), (None, false));
+    }
+
+    #[test]
+    fn a_township_met_again_gets_a_further_file_and_no_row_is_lost() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let mut d = Dataset::new(dir.path(), "households");
+        d.fields(&[Field::text("code"), Field::township("township")])
+            .expect("fields");
+        for (code, township) in [("1", "甲"), ("2", "乙"), ("3", "甲")] {
+            d.row(&[Cell::text(code), Cell::text(township)])
+                .expect("row");
+        }
+        let files = d.finish().expect("finish");
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| {
+                f.strip_prefix(dir.path())
+                    .expect("inside")
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "township=甲/part-0.parquet",
+                "township=乙/part-0.parquet",
+                "township=甲/part-1.parquet"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_row_of_the_wrong_length_or_a_name_twice_is_refused() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let mut d = Dataset::new(dir.path(), "responses");
+        let twice = [Field::text("code"), Field::new("code", Kind::Int)];
+        assert!(d.fields(&twice).is_err());
+        let clash = [Field::township("township"), Field::text("township")];
+        assert!(d.fields(&clash).is_err());
+        let companion = [
+            Field::new("age", Kind::Int).keeping_other(),
+            Field::text("age__text"),
+        ];
+        assert!(d.fields(&companion).is_err());
+        d.fields(&[Field::text("code")]).expect("fields");
+        let err = d
+            .row(&[Cell::text("1"), Cell::text("2")])
+            .expect_err("two for one");
+        assert!(err.message().en.contains("a row of 2 values for 1 columns"));
     }
 }
