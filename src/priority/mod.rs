@@ -544,8 +544,7 @@ impl<'a> Tally<'a> {
     /// them that share the band of the last (see
     /// [`uncertainty::standings`]), made without making the others.
     pub fn rank_kept_first(&self, sums: &Sums, k: usize) -> Vec<Project> {
-        let tied = |a: &Project, b: &Project| uncertainty::tied(a, b, self.rules);
-        sums::rank_first(sums, &self.ranking(), &self.shared, k, tied)
+        sums::rank_first(sums, &self.ranking(), &self.shared, k)
     }
 
     fn ranking(&self) -> sums::Ranking<'_> {

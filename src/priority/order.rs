@@ -106,31 +106,12 @@ pub(super) fn sort_projects(projects: &mut [Project], area_of: &[usize], order: 
     }
 }
 
-/// The first `k` of `keys` in order (more when `k` is short of them),
-/// sorted, the others after them in no order.
-pub(super) fn first_in_order<T: Ord>(keys: &mut [T], k: usize) {
-    if k < keys.len() && k > 0 {
-        keys.select_nth_unstable(k - 1);
-    }
-    let k = k.min(keys.len());
-    keys[..k].sort_unstable();
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{first_in_order, ordered, ordered_int};
+    use super::{ordered, ordered_int};
     use proptest::prelude::*;
 
     proptest! {
-        #[test]
-        fn the_first_k_are_those_a_full_sort_puts_first(mut v in proptest::collection::vec(0u8..20, 0..60), k in 0usize..70) {
-            let mut sorted = v.clone();
-            sorted.sort_unstable();
-            first_in_order(&mut v, k);
-            let k = k.min(v.len());
-            prop_assert_eq!(&v[..k], &sorted[..k]);
-        }
-
         #[test]
         fn keys_keep_the_order_of_numbers(a in any::<f64>(), b in any::<f64>(), m in any::<i64>(), n in any::<i64>()) {
             prop_assert_eq!(ordered(a).cmp(&ordered(b)), a.total_cmp(&b));

@@ -14,6 +14,7 @@
 use std::rc::Rc;
 
 use super::order::Order;
+use super::uncertainty::Tie;
 use super::{Area, Perceived, Project, Rule, shared::Shared};
 
 /// Per rule: households where it fired, their people, the persons it
@@ -253,8 +254,17 @@ fn projects_of_area(
     shared.merge((projects, start), (sums, a, ranking.rules), None, true);
 }
 
+/// A project as [`rank_first`] orders it before making it: its key, its
+/// area and place among the area's projects, and what tells its band.
+struct Entry {
+    key: [u64; 7],
+    area: u32,
+    place: u32,
+    tie: Tie,
+}
+
 /// The first `k` projects of the ranking of the counts (see
-/// [`rank_sums`]), and after them those `tied` with the last, one after
+/// [`rank_sums`]), and after them those tied with the last, one after
 /// the other, so that the rank bands of the first `k` are whole: the
 /// projects of every area are made and ordered by their keys, but only
 /// those listed are kept. With what the affected households said of the
@@ -264,49 +274,59 @@ pub(super) fn rank_first(
     ranking: &Ranking<'_>,
     shared: &Shared,
     k: usize,
-    tied: impl Fn(&Project, &Project) -> bool,
 ) -> Vec<Project> {
-    let order = Order::new(&sums.areas, (ranking.rules, ranking.rule_weights));
-    let mut surveyed = vec![0i64; ranking.rules.len()];
+    let rules = ranking.rules;
+    let order = Order::new(&sums.areas, (rules, ranking.rule_weights));
+    let mut surveyed = vec![0i64; rules.len()];
     let mut scratch: Vec<Project> = Vec::new();
-    // (key, area, place among the area's projects)
-    let mut keyed: Vec<([u64; 7], u32, u32)> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
     for a in 0..sums.areas.len() {
         scratch.clear();
         projects_of_area((sums, a), ranking, shared, &mut surveyed, &mut scratch);
-        keyed.extend(
-            scratch
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (order.key(p, a), a as u32, i as u32)),
-        );
+        entries.extend(scratch.iter().enumerate().map(|(i, p)| Entry {
+            key: order.key(p, a),
+            area: a as u32,
+            place: i as u32,
+            tie: Tie::of(p, rules),
+        }));
     }
-    let project = |&(_, a, i): &([u64; 7], u32, u32)| {
-        let mut made = Vec::new();
-        projects_of_area(
-            (sums, a as usize),
-            ranking,
-            shared,
-            &mut vec![0; surveyed.len()],
-            &mut made,
-        );
-        made.into_iter().nth(i as usize)
-    };
-    let mut wanted = k;
-    loop {
-        // One more than wanted put in order: the next project ends the band
-        // of the last, or the band goes on.
-        super::order::first_in_order(&mut keyed, wanted + 1);
-        let first: Vec<Project> = keyed[..wanted.min(keyed.len())]
-            .iter()
-            .filter_map(project)
-            .collect();
-        let next = keyed.get(wanted).and_then(project);
-        match (first.last(), next) {
-            (Some(last), Some(next)) if tied(last, &next) => wanted *= 2,
-            _ => return first,
+    let by_key = |a: &Entry, b: &Entry| a.key.cmp(&b.key);
+    // The first k (and the next, which ends the band of the last or
+    // not) put in order; when the band goes on, every project is ordered
+    // and the band followed to its end.
+    let mut end = k.min(entries.len());
+    if k < entries.len() {
+        entries.select_nth_unstable_by(k, by_key);
+        entries[..=k].sort_unstable_by(by_key);
+        if k > 0 && entries[k - 1].tie.with(&entries[k].tie) {
+            entries[k + 1..].sort_unstable_by(by_key);
+            end = k + 1;
+            while end < entries.len() && entries[end - 1].tie.with(&entries[end].tie) {
+                end += 1;
+            }
         }
+    } else {
+        entries.sort_unstable_by(by_key);
     }
+    // The projects of the first `end`, each area's made once.
+    let mut areas: std::collections::HashMap<u32, Vec<Option<Project>>> =
+        std::collections::HashMap::new();
+    let mut first = Vec::with_capacity(end);
+    for e in &entries[..end] {
+        let area = areas.entry(e.area).or_insert_with(|| {
+            let mut list = Vec::new();
+            projects_of_area(
+                (sums, e.area as usize),
+                ranking,
+                shared,
+                &mut surveyed,
+                &mut list,
+            );
+            list.into_iter().map(Some).collect()
+        });
+        first.extend(area.get_mut(e.place as usize).and_then(Option::take));
+    }
+    first
 }
 
 /// The projects of area `a`, one per rule that fired, in the rules'

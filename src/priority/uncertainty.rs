@@ -60,15 +60,37 @@ impl Standing {
     }
 }
 
+/// What tells whether two projects could change places: the phase and
+/// the severity, which the ranking compares first, and the households
+/// affected of those that could tell (the share's interval).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Tie {
+    phase: u8,
+    severity: u8,
+    interval: (f64, f64),
+}
+
+impl Tie {
+    pub(super) fn of(p: &Project, rules: &[Rule]) -> Tie {
+        Tie {
+            phase: p.phase,
+            severity: rules[p.rule].severity,
+            interval: p.interval(),
+        }
+    }
+
+    /// Whether projects next to each other in the ranking could change
+    /// places: the same phase and severity, and intervals that overlap.
+    pub(super) fn with(&self, b: &Tie) -> bool {
+        let (ia, ib) = (self.interval, b.interval);
+        self.phase == b.phase && self.severity == b.severity && ia.0 <= ib.1 && ib.0 <= ia.1
+    }
+}
+
 /// Whether projects `a` and `b` (next to each other in the ranking) could
-/// change places: the same phase and severity, which the ranking compares
-/// first, and shares whose intervals overlap.
-pub(super) fn tied(a: &Project, b: &Project, rules: &[Rule]) -> bool {
-    let (ia, ib) = (a.interval(), b.interval());
-    a.phase == b.phase
-        && rules[a.rule].severity == rules[b.rule].severity
-        && ia.0 <= ib.1
-        && ib.0 <= ia.1
+/// change places (see [`Tie::with`]).
+fn tied(a: &Project, b: &Project, rules: &[Rule]) -> bool {
+    Tie::of(a, rules).with(&Tie::of(b, rules))
 }
 
 /// The standing of every project of a ranked list (the whole county's):
