@@ -84,13 +84,16 @@ pub(super) fn question_columns(
     columns
 }
 
-pub(super) fn answer_cell<'a>(
+/// The cell of `value`, the answer to question `q` of `survey`: a number
+/// when the question takes one and it reads as one, choice labels when
+/// asked for.
+fn answer_cell<'a>(
     survey: &Survey,
-    key: &str,
+    q: Option<&Question>,
     value: &'a str,
     labels: Option<Lang>,
 ) -> Cell<'a> {
-    let Some(q) = survey.question(split_key(key).0) else {
+    let Some(q) = q else {
         return Cell::text(value);
     };
     // A number only when it reads as one: a file merged from elsewhere may
@@ -136,32 +139,86 @@ pub(super) fn survey_versions(
     Ok((versions, parsed))
 }
 
-/// The answer cells of one interview of `survey`, answered with `own`:
-/// empty in the columns of other surveys.
-pub(super) fn answer_cells<'a>(
-    cells: &mut Vec<Cell<'a>>,
-    columns: &[(String, Column)],
-    survey: &str,
-    own: Option<&Survey>,
-    answers: &'a std::collections::BTreeMap<&str, std::borrow::Cow<'_, str>>,
-    labels: Option<Lang>,
-) {
-    for (name, column) in columns {
-        if *name != survey {
-            cells.push(Cell::text(""));
-            continue;
+/// The answer columns of an export, by survey, with where each column's
+/// question is in each questionnaire version, found once rather than for
+/// every cell.
+pub(super) struct AnswerColumns {
+    pub columns: Vec<(String, Column)>,
+    /// Each survey's columns, which come one survey's after another's.
+    ranges: HashMap<String, std::ops::Range<usize>>,
+    /// Per questionnaire version (snapshot id), the position of each of
+    /// its survey's columns' question.
+    positions: HashMap<i64, Vec<Option<usize>>>,
+}
+
+impl AnswerColumns {
+    /// `columns` (each survey's together), read with the questionnaire
+    /// versions of `parsed`.
+    pub(super) fn new(
+        columns: Vec<(String, Column)>,
+        parsed: &HashMap<i64, Rc<Survey>>,
+    ) -> AnswerColumns {
+        let mut ranges: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+        for (i, (survey, _)) in columns.iter().enumerate() {
+            let range = ranges.entry(survey.clone()).or_insert(i..i);
+            range.end = i + 1;
         }
-        cells.push(match column {
-            Column::Answer(q) => match (answers.get(q.as_str()), own) {
-                (Some(v), Some(s)) => answer_cell(s, q, v, labels),
-                (Some(v), None) => Cell::text(v.as_ref()),
-                (None, _) => Cell::text(""),
-            },
-            Column::Chosen(q, choice) => match answers.get(q.as_str()) {
-                Some(v) => Cell::int(i64::from(v.split_whitespace().any(|c| c == choice))),
-                None => Cell::text(""),
-            },
-        });
+        let positions = parsed
+            .iter()
+            .filter_map(|(&id, s)| {
+                let range = ranges.get(&s.id)?.clone();
+                let list = columns[range]
+                    .iter()
+                    .map(|(_, c)| match c {
+                        Column::Answer(key) | Column::Chosen(key, _) => {
+                            s.index_of(split_key(key).0)
+                        }
+                    })
+                    .collect();
+                Some((id, list))
+            })
+            .collect();
+        AnswerColumns {
+            columns,
+            ranges,
+            positions,
+        }
+    }
+
+    /// The answer cells of one interview of `survey`, answered with
+    /// questionnaire version `snapshot` (`own`, when known): empty in the
+    /// columns of other surveys.
+    pub(super) fn cells<'a>(
+        &self,
+        cells: &mut Vec<Cell<'a>>,
+        (survey, snapshot, own): (&str, i64, Option<&Survey>),
+        answers: &'a std::collections::BTreeMap<&str, std::borrow::Cow<'_, str>>,
+        labels: Option<Lang>,
+    ) {
+        let total = self.columns.len();
+        let Some(range) = self.ranges.get(survey) else {
+            cells.extend((0..total).map(|_| Cell::text("")));
+            return;
+        };
+        cells.extend((0..range.start).map(|_| Cell::text("")));
+        let positions = self.positions.get(&snapshot);
+        for (j, (_, column)) in self.columns[range.clone()].iter().enumerate() {
+            cells.push(match column {
+                Column::Answer(key) => match (answers.get(key.as_str()), own) {
+                    (Some(v), Some(s)) => {
+                        let at = positions.and_then(|p| p.get(j).copied().flatten());
+                        answer_cell(s, at.map(|i| s.question_at(i)), v, labels)
+                    }
+                    (Some(v), None) => Cell::text(v.as_ref()),
+                    (None, _) => Cell::text(""),
+                },
+                Column::Chosen(key, choice) => match answers.get(key.as_str()) {
+                    Some(v) => Cell::int(i64::from(v.split_whitespace().any(|c| c == choice))),
+                    None => Cell::text(""),
+                },
+            });
+        }
+        cells.extend((range.end..total).map(|_| Cell::text("")));
     }
 }
 

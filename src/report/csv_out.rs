@@ -269,7 +269,8 @@ fn write_row<W: Write>(
 ) -> Result<(), ExportError> {
     for c in cells {
         match c {
-            Cell::Text(t) if !excel => writer.write_field(t.as_bytes())?,
+            // Most cells of a file of every survey: written as they are.
+            Cell::Text(t) if !excel || t.is_empty() => writer.write_field(t.as_bytes())?,
             Cell::Text(t) => match excel_code(t) {
                 Some(code) => writer.write_field(code.as_bytes())?,
                 None => writer.write_field(neutralise(t).as_bytes())?,

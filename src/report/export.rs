@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::columns::{
-    Column, Widths, answer_cells, answer_field, interview_id, question_columns, survey_versions,
+    AnswerColumns, Column, Widths, answer_field, interview_id, question_columns, survey_versions,
 };
 use super::csv_out::{Cell, ExportError, Sink};
 use super::parquet::{Field, Kind};
@@ -91,6 +91,7 @@ pub fn responses(
         None
     };
     let (fields, columns) = response_columns(&versions, survey.is_none(), widths.as_ref());
+    let columns = AnswerColumns::new(columns, &parsed);
     sink.fields(&fields)?;
     let width = fields.len();
     let by_township = sink.by_township();
@@ -124,7 +125,8 @@ pub fn responses(
         if let (Some(_), Some(survey)) = (&widths, own) {
             super::rosters::drop_rows_past_count(&row, &mut answers, survey);
         }
-        answer_cells(&mut cells, &columns, row.survey, own, &answers, labels);
+        let which = (row.survey, row.snapshot, own);
+        columns.cells(&mut cells, which, &answers, labels);
         sink.row(&cells)
     })
 }

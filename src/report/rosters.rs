@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::columns::{
-    Column, Versions, Widths, answer_cells, answer_field, interview_id, question_columns,
+    AnswerColumns, Column, Versions, Widths, answer_field, interview_id, question_columns,
     survey_versions,
 };
 use super::csv_out::{Cell, ExportError, Sink};
@@ -146,7 +146,7 @@ pub fn widths(
 pub struct RosterFile {
     survey: String,
     roster: String,
-    columns: Vec<(String, Column)>,
+    columns: AnswerColumns,
     parsed: std::collections::HashMap<i64, Rc<Survey>>,
 }
 
@@ -164,7 +164,7 @@ impl RosterFile {
         Ok(RosterFile {
             survey: survey.to_string(),
             roster: roster.to_string(),
-            columns,
+            columns: AnswerColumns::new(columns, &parsed),
             parsed,
         })
     }
@@ -188,6 +188,7 @@ impl RosterFile {
         };
         fields.extend(
             self.columns
+                .columns
                 .iter()
                 .map(|(survey, c)| answer_field(c.title(), survey, c, &list)),
         );
@@ -253,14 +254,8 @@ impl RosterFile {
             if sink.by_township() {
                 cells.push(Cell::text(row.township));
             }
-            answer_cells(
-                &mut cells,
-                &self.columns,
-                &self.survey,
-                Some(own),
-                &keyed,
-                labels,
-            );
+            let which = (self.survey.as_str(), row.snapshot, Some(own.as_ref()));
+            self.columns.cells(&mut cells, which, &keyed, labels);
             sink.row(&cells)?;
         }
         Ok(())
