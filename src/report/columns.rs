@@ -2,6 +2,7 @@
 //! rosters' files: which questions, under which titles, and each cell as
 //! Excel and WPS read it.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -213,7 +214,13 @@ impl AnswerColumns {
                     (None, _) => Cell::text(""),
                 },
                 Column::Chosen(key, choice) => match answers.get(key.as_str()) {
-                    Some(v) => Cell::int(i64::from(v.split_whitespace().any(|c| c == choice))),
+                    Some(v) => Cell::Number(Cow::Borrowed(
+                        if v.split_whitespace().any(|c| c == choice) {
+                            "1"
+                        } else {
+                            "0"
+                        },
+                    )),
                     None => Cell::text(""),
                 },
             });

@@ -95,7 +95,17 @@ pub fn responses(
     sink.fields(&fields)?;
     let width = fields.len();
     let by_township = sink.by_township();
-    store.for_each_interview((survey, round, by_township), |row| {
+    // Read ahead by another connection, which sees the file as it is when
+    // it starts: an interview of a questionnaire version that came after
+    // the columns were laid out stops the export rather than losing the
+    // answers its new questions hold.
+    store.for_each_interview_ahead((survey, round, by_township), |row| {
+        if !parsed.contains_key(&row.snapshot) {
+            return Err(ExportError::Usage(crate::tr!(
+                "导出时另一个程序加入了新的问卷版本;没有留下不完整的文件,请再导出一次",
+                "another program added a questionnaire version during the export; no partial file was left: export again"
+            )));
+        }
         // Answers are read in place from the stored JSON: no copies.
         let answers = super::rosters::parse_answers(store, &row)?;
         for (file, sink) in rosters.iter().zip(roster_sinks.iter_mut()) {

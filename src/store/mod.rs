@@ -7,6 +7,7 @@
 //! `synchronous=FULL`: when a call returns, the change survives a crash or a
 //! flat battery. Never draws or prints anything.
 
+mod ahead;
 mod audit;
 mod backup;
 pub mod bulk;

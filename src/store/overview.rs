@@ -325,18 +325,9 @@ impl Store {
         mut f: impl FnMut(InterviewRow<'_>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let located = |e: rusqlite::Error| E::from(StoreError::from(e).at(&self.path));
-        let first = if by_township { "h.township, " } else { "" };
         let mut stmt = self
             .conn
-            .prepare(&format!(
-                "SELECT h.code, h.township, h.village, h.grp, h.head,
-                    s.survey, s.version, i.snapshot_id, i.interviewer, i.status, i.started_at, i.updated_at,
-                    i.completed_at, i.answers, i.uuid, h.members, h.phone, h.cadre, r.name
-             FROM interview i JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
-             JOIN round r ON r.id = i.round_id
-             WHERE (?1 IS NULL OR s.survey = ?1) AND (?2 IS NULL OR i.round_id = ?2)
-             ORDER BY {first}s.survey, h.code, r.starts, r.opened_at, i.started_at, i.id",
-            ))
+            .prepare(&interviews_sql(by_township))
             .map_err(located)?;
         let mut rows = stmt
             .query(rusqlite::params![survey, round])
@@ -373,6 +364,22 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The query of [`Store::for_each_interview`]: the columns of an
+/// [`InterviewRow`] in its order, of a survey (`?1`, or all) and a round
+/// (`?2`, or all).
+pub(super) fn interviews_sql(by_township: bool) -> String {
+    let first = if by_township { "h.township, " } else { "" };
+    format!(
+        "SELECT h.code, h.township, h.village, h.grp, h.head,
+            s.survey, s.version, i.snapshot_id, i.interviewer, i.status, i.started_at, i.updated_at,
+            i.completed_at, i.answers, i.uuid, h.members, h.phone, h.cadre, r.name
+         FROM interview i JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
+         JOIN round r ON r.id = i.round_id
+         WHERE (?1 IS NULL OR s.survey = ?1) AND (?2 IS NULL OR i.round_id = ?2)
+         ORDER BY {first}s.survey, h.code, r.starts, r.opened_at, i.started_at, i.id"
+    )
 }
 
 /// Households with complete interviews of a round, by row id in order.

@@ -8,6 +8,7 @@
 //! one question at a time ([`question`]) or all answers for review
 //! ([`review`]); both use the state, neither uses the other.
 
+mod counts;
 pub mod explain;
 pub mod follow;
 pub mod form;
