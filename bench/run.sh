@@ -69,6 +69,13 @@ for n in "${counts[@]}"; do
   ratio=$(python3 -c "print(f'{$(median "$tmp/export.json") / $(median "$tmp/dump.json"):.2f}')")
   row "\`minqing export responses\`" "$n" "$(stats "$tmp/export.json")"
   row "ratio: export responses / \`sqlite3 -csv\` of the same rows" "$n" "$ratio"
+  # The same responses as Parquet, a folder per township (the rosters'
+  # datasets beside it).
+  hyperfine --runs "$runs" --export-json "$tmp/parquet.json" \
+    --prepare "rm -rf $tmp/pq $tmp/*-*/" \
+    "$bin --lang en --db $db export responses --format parquet --out $tmp/pq" >/dev/null
+  row "\`minqing export responses --format parquet\`" "$n" "$(stats "$tmp/parquet.json"), $(du -sm "$tmp/pq" | cut -f1) MB"
+  rm -rf "$tmp/pq" "$tmp"/*-*/
 
   hyperfine --runs "$( [ "$n" -ge 1000000 ] && echo 1 || echo "$runs")" --export-json "$tmp/pandas.json" \
     "$bin --lang en --db $db export responses --plain --force --out $tmp/p.csv && python3 bench/pandas_counts.py $tmp/p.csv" >/dev/null

@@ -100,7 +100,8 @@ impl Field {
 
 /// The values of one column of the rows buffered.
 enum Values {
-    Text(Vec<ByteArray>),
+    /// Every value's bytes one after another, and where each ends.
+    Text(Vec<u8>, Vec<usize>),
     Int(Vec<i64>),
     Double(Vec<f64>),
     Date(Vec<i32>),
@@ -230,24 +231,27 @@ impl Dataset {
         }
         for column in &mut self.columns {
             let field = &self.fields[column.field];
-            let cell = cells
-                .get(column.field)
-                .map(Cell::as_text)
-                .unwrap_or_default();
+            // The cell's text, made only where it is written as text.
+            let cell = || {
+                cells
+                    .get(column.field)
+                    .map(Cell::as_text)
+                    .unwrap_or_default()
+            };
             let parsed = parse(field.kind, cells.get(column.field));
             let value = match (column.companion, parsed) {
                 (false, Parsed::Value(v, _)) => Some(v),
                 (false, Parsed::Null) => None,
                 (false, Parsed::Other) if field.other => None,
                 (false, Parsed::Other) => {
-                    let (name, text) = (&field.name, cell.as_ref());
+                    let (name, text) = (&field.name, cell());
                     let first = cells.first().map(Cell::as_text).unwrap_or_default();
                     return Err(defect(tr!(
                         "列 {name} 的值“{text}”(第一列为“{first}”的行)不是它的类型",
                         "the value '{text}' of column {name} (in the row starting '{first}') is not of its type"
                     )));
                 }
-                (true, Parsed::Other | Parsed::Value(_, false)) => Some(Value::Text(cell.as_ref())),
+                (true, Parsed::Other | Parsed::Value(_, false)) => Some(Value::Owned(cell())),
                 (true, _) => None,
             };
             column.push(value);
@@ -344,8 +348,21 @@ impl Dataset {
                 break;
             };
             let defs = Some(column.defs.as_slice());
-            match &column.values {
-                Values::Text(v) => writer.typed::<ByteArrayType>().write_batch(v, defs, None),
+            match &mut column.values {
+                Values::Text(bytes, ends) => {
+                    // Each value a slice of one buffer: no copy per value.
+                    let all = bytes::Bytes::from(std::mem::take(bytes));
+                    let values: Vec<ByteArray> = (ends.iter())
+                        .scan(0, |start, &end| {
+                            let value = ByteArray::from(all.slice(*start..end));
+                            *start = end;
+                            Some(value)
+                        })
+                        .collect();
+                    writer
+                        .typed::<ByteArrayType>()
+                        .write_batch(&values, defs, None)
+                }
                 Values::Int(v) => writer.typed::<Int64Type>().write_batch(v, defs, None),
                 Values::Double(v) => writer.typed::<DoubleType>().write_batch(v, defs, None),
                 Values::Date(v) => writer.typed::<Int32Type>().write_batch(v, defs, None),
@@ -435,6 +452,8 @@ enum Parsed<'a> {
 
 enum Value<'a> {
     Text(&'a str),
+    /// Text made for the value (a time's), for a companion column.
+    Owned(std::borrow::Cow<'a, str>),
     Int(i64),
     Double(f64),
     Date(i32),
@@ -456,7 +475,7 @@ fn parse<'a>(kind: Kind, cell: Option<&'a Cell<'a>>) -> Parsed<'a> {
     }
     let value = match kind {
         Kind::Text => Some((Value::Text(text), true)),
-        Kind::Int => (text.parse::<i64>().ok()).map(|n| (Value::Int(n), n.to_string() == text)),
+        Kind::Int => (text.parse::<i64>().ok()).map(|n| (Value::Int(n), plain_integer(text))),
         Kind::Decimal => text
             .parse::<f64>()
             .ok()
@@ -469,6 +488,14 @@ fn parse<'a>(kind: Kind, cell: Option<&'a Cell<'a>>) -> Parsed<'a> {
         Kind::Time => None,
     };
     value.map_or(Parsed::Other, |(v, exact)| Parsed::Value(v, exact))
+}
+
+/// Whether `text` is an integer as Rust writes one: no `+`, no leading
+/// zeros, no `-0`.
+fn plain_integer(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let all = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    all && (!digits.starts_with('0') || (digits == "0" && digits.len() == text.len()))
 }
 
 /// A decimal as Rust writes a double: no `+`, no leading zeros, no
@@ -501,7 +528,7 @@ fn date_days(date: jiff::civil::Date) -> Option<i32> {
 impl Column {
     fn new(field: usize, companion: bool, kind: Kind) -> Column {
         let values = match (companion, kind) {
-            (true, _) | (false, Kind::Text) => Values::Text(Vec::new()),
+            (true, _) | (false, Kind::Text) => Values::Text(Vec::new(), Vec::new()),
             (false, Kind::Int | Kind::Time) => Values::Int(Vec::new()),
             (false, Kind::Decimal) => Values::Double(Vec::new()),
             (false, Kind::Date) => Values::Date(Vec::new()),
@@ -521,7 +548,14 @@ impl Column {
         };
         self.defs.push(1);
         match (&mut self.values, value) {
-            (Values::Text(v), Value::Text(t)) => v.push(ByteArray::from(t.as_bytes().to_vec())),
+            (Values::Text(bytes, ends), Value::Text(t)) => {
+                bytes.extend_from_slice(t.as_bytes());
+                ends.push(bytes.len());
+            }
+            (Values::Text(bytes, ends), Value::Owned(t)) => {
+                bytes.extend_from_slice(t.as_bytes());
+                ends.push(bytes.len());
+            }
             (Values::Int(v), Value::Int(n)) => v.push(n),
             (Values::Double(v), Value::Double(n)) => v.push(n),
             (Values::Date(v), Value::Date(n)) => v.push(n),
@@ -536,7 +570,10 @@ impl Column {
     fn clear(&mut self) {
         self.defs.clear();
         match &mut self.values {
-            Values::Text(v) => v.clear(),
+            Values::Text(bytes, ends) => {
+                bytes.clear();
+                ends.clear();
+            }
             Values::Int(v) => v.clear(),
             Values::Double(v) => v.clear(),
             Values::Date(v) => v.clear(),

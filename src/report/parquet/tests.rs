@@ -16,6 +16,7 @@ fn read(kind: Kind, text: &str) -> (Option<String>, bool) {
         Parsed::Value(v, exact) => (
             Some(match v {
                 Value::Text(t) => t.to_string(),
+                Value::Owned(t) => t.into_owned(),
                 Value::Int(n) => n.to_string(),
                 Value::Double(f) => f.to_string(),
                 Value::Date(d) => d.to_string(),
@@ -42,6 +43,9 @@ fn values_are_typed_and_any_text_they_do_not_hold_exactly_kept_beside() {
     assert_eq!(read(Kind::Int, "007"), (Some("7".into()), false));
     assert_eq!(read(Kind::Int, "+5"), (Some("5".into()), false));
     assert_eq!(read(Kind::Int, "3.5"), (None, false));
+    assert_eq!(read(Kind::Int, "-0"), (Some("0".into()), false));
+    assert_eq!(read(Kind::Int, "0"), (Some("0".into()), true));
+    assert_eq!(read(Kind::Int, "-12"), (Some("-12".into()), true));
     assert_eq!(read(Kind::Int, ""), (None, true));
     assert_eq!(read(Kind::Decimal, "3.50"), (Some("3.5".into()), true));
     assert_eq!(read(Kind::Decimal, "-0.25"), (Some("-0.25".into()), true));
