@@ -298,11 +298,21 @@ pub(super) fn rank_first(
     if k < entries.len() {
         entries.select_nth_unstable_by(k, by_key);
         entries[..=k].sort_unstable_by(by_key);
-        if k > 0 && entries[k - 1].tie.with(&entries[k].tie) {
-            entries[k + 1..].sort_unstable_by(by_key);
-            end = k + 1;
-            while end < entries.len() && entries[end - 1].tie.with(&entries[end].tie) {
-                end += 1;
+        // Ordered up to `sorted`; the band followed a chunk at a time, each
+        // chunk twice the one before, rather than ordering every project.
+        let mut sorted = k + 1;
+        let mut chunk = k.max(64);
+        while end > 0 && end < sorted && entries[end - 1].tie.with(&entries[end].tie) {
+            end += 1;
+            if end == sorted && sorted < entries.len() {
+                let rest = &mut entries[sorted..];
+                let take = chunk.min(rest.len());
+                if take < rest.len() {
+                    rest.select_nth_unstable_by(take, by_key);
+                }
+                rest[..take].sort_unstable_by(by_key);
+                sorted += take;
+                chunk *= 2;
             }
         }
     } else {
