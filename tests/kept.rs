@@ -80,7 +80,7 @@ fn first_agree(
 ) -> Result<(), String> {
     let round = store.ranked_round().map_err(|e| e.to_string())?;
     let every = standings(all, rules);
-    for k in [1, 3, 20, all.len() / 2, all.len(), all.len() + 5] {
+    for k in [0, 1, 3, 20, all.len() / 2, all.len(), all.len() + 5] {
         let (_, first) = store
             .priorities_first(round.as_ref(), (false, by), method, Some(k))
             .map_err(|e| e.to_string())?;

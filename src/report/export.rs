@@ -132,8 +132,16 @@ pub fn responses(
         // Rows past a lowered count (a draft waiting for the rows to drop)
         // are not the household's: left out, as the rosters' files do.
         let mut answers = answers;
-        if let (Some(_), Some(survey)) = (&widths, own) {
+        if let (Some(widths), Some(survey)) = (&widths, own) {
             super::rosters::drop_rows_past_count(&row, &mut answers, survey);
+            // Columns were made for the rows counted before: an interview
+            // given more since stops the export rather than losing them.
+            if super::rosters::wider_than(&answers, survey, widths) {
+                return Err(ExportError::Usage(crate::tr!(
+                    "导出时有调查加了名单的行;没有留下不完整的文件,请再导出一次",
+                    "an interview was given more roster rows during the export; no partial file was left: export again"
+                )));
+            }
         }
         let which = (row.survey, row.snapshot, own);
         columns.cells(&mut cells, which, &answers, labels);

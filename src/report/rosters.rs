@@ -74,6 +74,23 @@ fn rows_stored(answers: &BTreeMap<&str, Cow<'_, str>>, section: &crate::survey::
         .unwrap_or(0)
 }
 
+/// Whether a roster of `survey` holds more rows in `answers` than `widths`
+/// made columns for (an interview saved while a wide export was read).
+pub(super) fn wider_than(
+    answers: &BTreeMap<&str, Cow<'_, str>>,
+    survey: &Survey,
+    widths: &Widths,
+) -> bool {
+    survey
+        .sections
+        .iter()
+        .filter(|s| s.roster.is_some())
+        .any(|s| {
+            let width = widths.get(&(survey.id.clone(), s.name.clone())).copied();
+            rows_stored(answers, s) > width.unwrap_or(0)
+        })
+}
+
 /// Removes from `answers` the rows of each roster past its count now.
 pub fn drop_rows_past_count(
     row: &InterviewRow<'_>,
@@ -259,5 +276,33 @@ impl RosterFile {
             sink.row(&cells)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_interview_with_more_rows_than_the_wide_columns_is_found() {
+        let (_, text) = crate::survey::bundled::BUNDLED
+            .iter()
+            .find(|(path, _)| path.contains("health"))
+            .expect("the health questionnaire");
+        let survey = crate::survey::load(text).survey.expect("loads");
+        let answers: BTreeMap<&str, Cow<'_, str>> = [
+            ("relation[1]", "head"),
+            ("relation[2]", "spouse"),
+            ("all_insured", "no"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, Cow::Borrowed(v)))
+        .collect();
+        let mut widths = Widths::new();
+        widths.insert((survey.id.clone(), "member".to_string()), 2);
+        assert!(!wider_than(&answers, &survey, &widths));
+        widths.insert((survey.id.clone(), "member".to_string()), 1);
+        assert!(wider_than(&answers, &survey, &widths));
+        assert!(wider_than(&answers, &survey, &Widths::new()));
     }
 }

@@ -148,9 +148,12 @@ impl Store {
                     break;
                 }
             }
-            // Dropping the receiver stops the reader at its next batch.
+            // Dropping the receiver stops the reader at its next batch; a
+            // reader that panicked never ends the walk as if it were whole.
             drop(receiver);
-            let _ = reader.join();
+            if let Err(panic) = reader.join() {
+                std::panic::resume_unwind(panic);
+            }
             result
         })
     }
