@@ -11,7 +11,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
-command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+python3 -c "import duckdb" 2>/dev/null || python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 if ((${#need[@]})); then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
