@@ -117,7 +117,16 @@ pub(super) type Versions = (Vec<(String, Vec<Rc<Survey>>)>, HashMap<i64, Rc<Surv
 
 /// An interview's id as exported, joining the responses and the rosters.
 pub(super) fn interview_id(uuid: &[u8]) -> String {
-    uuid::Uuid::from_slice(uuid).map_or_else(|_| String::new(), |u| u.to_string())
+    let mut buf = [0u8; 36];
+    interview_id_into(uuid, &mut buf).to_string()
+}
+
+/// [`interview_id`] written into `buf`: nothing allocated for a row.
+pub(super) fn interview_id_into<'b>(uuid: &[u8], buf: &'b mut [u8; 36]) -> &'b str {
+    match uuid::Uuid::from_slice(uuid) {
+        Ok(u) => u.hyphenated().encode_lower(buf),
+        Err(_) => "",
+    }
 }
 
 pub(super) fn survey_versions(

@@ -276,7 +276,13 @@ fn write_row<W: Write>(
                 None => writer.write_field(neutralise(t).as_bytes())?,
             },
             Cell::Number(n) => writer.write_field(n.as_bytes())?,
-            Cell::Time(ms) => writer.write_field(beijing_time(*ms).as_bytes())?,
+            Cell::Time(ms) => {
+                let mut buf = [0u8; 19];
+                match beijing_into(*ms, &mut buf) {
+                    Some(text) => writer.write_field(text.as_bytes())?,
+                    None => writer.write_field(beijing_time(*ms).as_bytes())?,
+                }
+            }
         }
     }
     // An empty record ends the row.
@@ -440,6 +446,46 @@ impl Drop for PartFile {
 /// A time as `YYYY-MM-DD hh:mm:ss` in UTC+8 (Beijing time, which the users
 /// work in), from milliseconds since the epoch.
 pub fn beijing_time(ms: i64) -> String {
+    let mut buf = [0u8; 19];
+    match beijing_into(ms, &mut buf) {
+        Some(text) => text.to_string(),
+        None => {
+            let ((year, month, day), (hour, minute, second)) = civil(ms);
+            format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}")
+        }
+    }
+}
+
+/// [`beijing_time`] written into `buf`, for years 0 to 9999 (an export
+/// writes three times a row); `None` for others.
+pub fn beijing_into(ms: i64, buf: &mut [u8; 19]) -> Option<&str> {
+    let ((year, month, day), (hour, minute, second)) = civil(ms);
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    let mut at = 0;
+    for (n, width, after) in [
+        (year, 4, Some(b'-')),
+        (month, 2, Some(b'-')),
+        (day, 2, Some(b' ')),
+        (hour, 2, Some(b':')),
+        (minute, 2, Some(b':')),
+        (second, 2, None),
+    ] {
+        for place in (0..width).rev() {
+            buf[at] = b'0' + (n / 10i64.pow(place) % 10) as u8;
+            at += 1;
+        }
+        if let Some(c) = after {
+            buf[at] = c;
+            at += 1;
+        }
+    }
+    std::str::from_utf8(&buf[..]).ok()
+}
+
+/// The civil date and time in UTC+8 of milliseconds since the epoch.
+fn civil(ms: i64) -> ((i64, i64, i64), (i64, i64, i64)) {
     let secs = ms.div_euclid(1000) + 8 * 3600;
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
@@ -452,26 +498,10 @@ pub fn beijing_time(ms: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    let (hour, minute, second) = (rest / 3600, rest % 3600 / 60, rest % 60);
-    if !(0..=9999).contains(&year) {
-        return format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}");
-    }
-    // Written digit by digit: an export writes three times a row.
-    let mut text = String::with_capacity(19);
-    for (n, width, after) in [
-        (year, 4, Some('-')),
-        (month, 2, Some('-')),
-        (day, 2, Some(' ')),
-        (hour, 2, Some(':')),
-        (minute, 2, Some(':')),
-        (second, 2, None),
-    ] {
-        for place in (0..width).rev() {
-            text.push(char::from(b'0' + (n / 10i64.pow(place) % 10) as u8));
-        }
-        text.extend(after);
-    }
-    text
+    (
+        (year, month, day),
+        (rest / 3600, rest % 3600 / 60, rest % 60),
+    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 use std::rc::Rc;
 
 use super::columns::{
-    AnswerColumns, Column, Widths, answer_field, interview_id, question_columns, survey_versions,
+    AnswerColumns, Column, Widths, answer_field, interview_id_into, question_columns,
+    survey_versions,
 };
 use super::csv_out::{Cell, ExportError, Sink};
 use super::parquet::{Field, Kind};
@@ -111,6 +112,7 @@ pub fn responses(
         for (file, sink) in rosters.iter().zip(roster_sinks.iter_mut()) {
             file.rows(sink, &row, &answers, labels)?;
         }
+        let mut id = [0u8; 36];
         let mut cells: Vec<Cell<'_>> = Vec::with_capacity(width);
         cells.extend([
             Cell::text(row.code),
@@ -125,7 +127,7 @@ pub fn responses(
             row.completed_at.map_or(Cell::text(""), Cell::Time),
             Cell::text(row.survey),
             Cell::text(row.version),
-            Cell::text(interview_id(row.uuid)),
+            Cell::text(interview_id_into(row.uuid, &mut id)),
             Cell::text(row.round),
         ]);
         let own = parsed.get(&row.snapshot).map(|s| &**s);
