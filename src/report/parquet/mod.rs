@@ -26,6 +26,9 @@ use parquet::schema::types::{Type, TypePtr};
 
 use super::csv_out::{Cell, ExportError};
 use crate::tr;
+use value::{Parsed, Value, parse};
+
+mod value;
 
 /// Rows buffered before they are written as a row group.
 const ROWS_PER_GROUP: usize = 65_536;
@@ -107,10 +110,10 @@ enum Values {
     Date(Vec<i32>),
 }
 
-/// One column of the files: a field's values, or its companion's.
+/// One column of the files: a field's values, or (right after them) its
+/// companion's.
 struct Column {
     field: usize,
-    companion: bool,
     values: Values,
     /// 1 where a value is, 0 for null.
     defs: Vec<i16>,
@@ -130,6 +133,8 @@ struct Part {
 pub struct Dataset {
     root: PathBuf,
     fields: Vec<Field>,
+    /// The field of the township, which names the files' folders.
+    township: Option<usize>,
     columns: Vec<Column>,
     schema: Option<TypePtr>,
     props: Arc<WriterProperties>,
@@ -148,6 +153,7 @@ impl Dataset {
         Dataset {
             root: root.to_path_buf(),
             fields: Vec::new(),
+            township: None,
             columns: Vec::new(),
             schema: None,
             props: Arc::new(WriterProperties::default()),
@@ -171,14 +177,14 @@ impl Dataset {
                 continue;
             }
             types.push(column_type(&f.name, f.kind)?);
-            columns.push(Column::new(i, false, f.kind));
+            columns.push(Column::new(i, f.kind));
             if let Some(about) = &f.about {
                 metadata.push(KeyValue::new(format!("codebook:{}", f.name), about.clone()));
             }
             if f.other {
                 let name = format!("{}__text", f.name);
                 types.push(column_type(&name, Kind::Text)?);
-                columns.push(Column::new(i, true, Kind::Text));
+                columns.push(Column::new(i, Kind::Text));
             }
         }
         let mut names: Vec<&str> = types.iter().map(|t| t.name()).collect();
@@ -205,6 +211,7 @@ impl Dataset {
         self.props = Arc::new(props);
         self.schema = Some(Arc::new(schema));
         self.fields = fields.to_vec();
+        self.township = fields.iter().position(|f| f.township);
         self.columns = columns;
         Ok(())
     }
@@ -218,43 +225,40 @@ impl Dataset {
                 "a row of {n} values for {m} columns"
             )));
         }
-        let township = self
-            .fields
-            .iter()
-            .position(|f| f.township)
-            .and_then(|i| cells.get(i))
+        let township = (self.township.and_then(|i| cells.get(i)))
             .map(Cell::as_text)
             .unwrap_or_default();
         if self.part.as_ref().is_none_or(|p| p.township != township) {
             self.close_part()?;
             self.open_part(township.into_owned())?;
         }
-        for column in &mut self.columns {
-            let field = &self.fields[column.field];
+        // Each field read once: its column, then its companion's, if any.
+        let mut j = 0;
+        while let Some(column) = self.columns.get(j) {
+            let f = column.field;
+            let field = &self.fields[f];
+            let cell = cells.get(f);
             // The cell's text, made only where it is written as text.
-            let cell = || {
-                cells
-                    .get(column.field)
-                    .map(Cell::as_text)
-                    .unwrap_or_default()
-            };
-            let parsed = parse(field.kind, cells.get(column.field));
-            let value = match (column.companion, parsed) {
-                (false, Parsed::Value(v, _)) => Some(v),
-                (false, Parsed::Null) => None,
-                (false, Parsed::Other) if field.other => None,
-                (false, Parsed::Other) => {
-                    let (name, text) = (&field.name, cell());
+            let text = || cell.map(Cell::as_text).unwrap_or_default();
+            let (value, beside) = match parse(field.kind, cell) {
+                Parsed::Value(v, exact) => (Some(v), !exact),
+                Parsed::Null => (None, false),
+                Parsed::Other if field.other => (None, true),
+                Parsed::Other => {
+                    let (name, text) = (&field.name, text());
                     let first = cells.first().map(Cell::as_text).unwrap_or_default();
                     return Err(defect(tr!(
                         "列 {name} 的值“{text}”(第一列为“{first}”的行)不是它的类型",
                         "the value '{text}' of column {name} (in the row starting '{first}') is not of its type"
                     )));
                 }
-                (true, Parsed::Other | Parsed::Value(_, false)) => Some(Value::Owned(cell())),
-                (true, _) => None,
             };
-            column.push(value);
+            self.columns[j].push(value);
+            if field.other {
+                self.columns[j + 1].push(beside.then(|| Value::Owned(text())));
+                j += 1;
+            }
+            j += 1;
         }
         let full = match &mut self.part {
             Some(part) => {
@@ -439,103 +443,16 @@ fn column_type(name: &str, kind: Kind) -> Result<TypePtr, ExportError> {
         .map_err(|e| parquet_error(Path::new(name), e))
 }
 
-/// A cell read as its column's type.
-enum Parsed<'a> {
-    /// A value, and whether it is exactly the text (`007`, `3.50`, a
-    /// date with a time, a decimal of more digits than a double holds
-    /// are read as values, but the text is kept beside them too).
-    Value(Value<'a>, bool),
-    Null,
-    /// Not of the type.
-    Other,
-}
-
-enum Value<'a> {
-    Text(&'a str),
-    /// Text made for the value (a time's), for a companion column.
-    Owned(std::borrow::Cow<'a, str>),
-    Int(i64),
-    Double(f64),
-    Date(i32),
-}
-
-fn parse<'a>(kind: Kind, cell: Option<&'a Cell<'a>>) -> Parsed<'a> {
-    let Some(cell) = cell else {
-        return Parsed::Null;
-    };
-    if let (Cell::Time(ms), Kind::Time) = (cell, kind) {
-        return Parsed::Value(Value::Int(*ms), true);
-    }
-    let text = match cell {
-        Cell::Text(t) | Cell::Number(t) => t.as_ref(),
-        Cell::Time(_) => return Parsed::Other,
-    };
-    if text.is_empty() {
-        return Parsed::Null;
-    }
-    let value = match kind {
-        Kind::Text => Some((Value::Text(text), true)),
-        Kind::Int => (text.parse::<i64>().ok()).map(|n| (Value::Int(n), plain_integer(text))),
-        Kind::Decimal => text
-            .parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite())
-            .map(|f| (Value::Double(f), f.to_string() == canonical_decimal(text))),
-        Kind::Date => {
-            let date: Option<jiff::civil::Date> = text.parse().ok();
-            date.and_then(|d| Some((Value::Date(date_days(d)?), d.to_string() == text)))
-        }
-        Kind::Time => None,
-    };
-    value.map_or(Parsed::Other, |(v, exact)| Parsed::Value(v, exact))
-}
-
-/// Whether `text` is an integer as Rust writes one: no `+`, no leading
-/// zeros, no `-0`.
-fn plain_integer(text: &str) -> bool {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let all = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
-    all && (!digits.starts_with('0') || (digits == "0" && digits.len() == text.len()))
-}
-
-/// A decimal as Rust writes a double: no `+`, no leading zeros, no
-/// trailing zeros after the point (`+007.50` is `7.5`); with an exponent,
-/// as it is (never equal to how a double is written).
-fn canonical_decimal(text: &str) -> String {
-    let text = text.strip_prefix('+').unwrap_or(text);
-    let (sign, rest) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text),
-    };
-    if rest.contains(['e', 'E']) {
-        return text.to_string();
-    }
-    let (whole, fraction) = rest.split_once('.').unwrap_or((rest, ""));
-    let whole = whole.trim_start_matches('0');
-    let whole = if whole.is_empty() { "0" } else { whole };
-    let fraction = fraction.trim_end_matches('0');
-    match fraction {
-        "" => format!("{sign}{whole}"),
-        f => format!("{sign}{whole}.{f}"),
-    }
-}
-
-/// Days since 1970-01-01 of a date.
-fn date_days(date: jiff::civil::Date) -> Option<i32> {
-    Some(date.since(jiff::civil::date(1970, 1, 1)).ok()?.get_days())
-}
-
 impl Column {
-    fn new(field: usize, companion: bool, kind: Kind) -> Column {
-        let values = match (companion, kind) {
-            (true, _) | (false, Kind::Text) => Values::Text(Vec::new(), Vec::new()),
-            (false, Kind::Int | Kind::Time) => Values::Int(Vec::new()),
-            (false, Kind::Decimal) => Values::Double(Vec::new()),
-            (false, Kind::Date) => Values::Date(Vec::new()),
+    fn new(field: usize, kind: Kind) -> Column {
+        let values = match kind {
+            Kind::Text => Values::Text(Vec::new(), Vec::new()),
+            Kind::Int | Kind::Time => Values::Int(Vec::new()),
+            Kind::Decimal => Values::Double(Vec::new()),
+            Kind::Date => Values::Date(Vec::new()),
         };
         Column {
             field,
-            companion,
             values,
             defs: Vec::new(),
         }
