@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::mpsc;
 
-use super::overview::{InterviewRow, interviews_sql};
+use super::overview::{InterviewRow, interview_row, interviews_sql};
 use super::{Store, StoreError};
 
 /// Rows packed a batch at a time: the text of every row in one buffer,
@@ -30,37 +30,47 @@ struct Packed {
     members: i64,
 }
 
-/// The text columns of the query, in order of [`TEXT_COLUMNS`].
+/// The text fields of an [`InterviewRow`], in the order [`Batch::row`]
+/// reads them back.
 const TEXTS: usize = 13;
-/// code, township, village, group, head, survey, version, interviewer,
-/// status, answers, phone, cadre, round.
-const TEXT_COLUMNS: [usize; TEXTS] = [0, 1, 2, 3, 4, 5, 6, 8, 9, 13, 16, 17, 18];
 /// Rows sent at a time.
 const BATCH: usize = 512;
 
 impl Batch {
-    fn push(&mut self, r: &rusqlite::Row<'_>) -> rusqlite::Result<()> {
+    fn push(&mut self, r: &InterviewRow<'_>) {
         let start = self.text.len();
         let mut ends = [0; TEXTS];
-        for (end, &column) in ends.iter_mut().zip(&TEXT_COLUMNS) {
-            let value = r.get_ref(column)?.as_str()?;
+        let texts = [
+            r.code,
+            r.township,
+            r.village,
+            r.group,
+            r.head,
+            r.survey,
+            r.version,
+            r.interviewer,
+            r.status,
+            r.answers,
+            r.phone,
+            r.cadre,
+            r.round,
+        ];
+        for (end, value) in ends.iter_mut().zip(texts) {
             self.text.push_str(value);
             *end = self.text.len();
         }
         let uuid_start = self.uuids.len();
-        self.uuids
-            .extend_from_slice(r.get_ref(14)?.as_blob().map_err(rusqlite::Error::from)?);
+        self.uuids.extend_from_slice(r.uuid);
         self.rows.push(Packed {
             start,
             ends,
             uuid: (uuid_start, self.uuids.len()),
-            snapshot: r.get(7)?,
-            started_at: r.get(10)?,
-            updated_at: r.get(11)?,
-            completed_at: r.get(12)?,
-            members: r.get(15)?,
+            snapshot: r.snapshot,
+            started_at: r.started_at,
+            updated_at: r.updated_at,
+            completed_at: r.completed_at,
+            members: r.members,
         });
-        Ok(())
     }
 
     fn row(&self, p: &Packed) -> InterviewRow<'_> {
@@ -104,7 +114,7 @@ fn read(
     let mut rows = stmt.query(rusqlite::params![survey, round])?;
     let mut batch = Batch::default();
     while let Some(r) = rows.next()? {
-        batch.push(r)?;
+        batch.push(&interview_row(r)?);
         if batch.rows.len() == BATCH && sender.send(Ok(std::mem::take(&mut batch))).is_err() {
             return Ok(());
         }

@@ -333,37 +333,37 @@ impl Store {
             .query(rusqlite::params![survey, round])
             .map_err(located)?;
         while let Some(r) = rows.next().map_err(located)? {
-            let text = |i: usize| -> Result<&str> {
-                Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
-            };
-            let row = (|| -> Result<InterviewRow<'_>> {
-                Ok(InterviewRow {
-                    code: text(0)?,
-                    township: text(1)?,
-                    village: text(2)?,
-                    group: text(3)?,
-                    head: text(4)?,
-                    survey: text(5)?,
-                    version: text(6)?,
-                    snapshot: r.get(7)?,
-                    interviewer: text(8)?,
-                    status: text(9)?,
-                    started_at: r.get(10)?,
-                    updated_at: r.get(11)?,
-                    completed_at: r.get(12)?,
-                    answers: text(13)?,
-                    uuid: r.get_ref(14)?.as_blob().map_err(rusqlite::Error::from)?,
-                    members: r.get(15)?,
-                    phone: text(16)?,
-                    cadre: text(17)?,
-                    round: text(18)?,
-                })
-            })()
-            .map_err(|e| e.at(&self.path))?;
+            let row = interview_row(r).map_err(located)?;
             f(row)?;
         }
         Ok(())
     }
+}
+
+/// A row of [`interviews_sql`] as an [`InterviewRow`], read in place.
+pub(super) fn interview_row<'r>(r: &'r rusqlite::Row<'_>) -> rusqlite::Result<InterviewRow<'r>> {
+    let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+    Ok(InterviewRow {
+        code: text(0)?,
+        township: text(1)?,
+        village: text(2)?,
+        group: text(3)?,
+        head: text(4)?,
+        survey: text(5)?,
+        version: text(6)?,
+        snapshot: r.get(7)?,
+        interviewer: text(8)?,
+        status: text(9)?,
+        started_at: r.get(10)?,
+        updated_at: r.get(11)?,
+        completed_at: r.get(12)?,
+        answers: text(13)?,
+        uuid: r.get_ref(14)?.as_blob()?,
+        members: r.get(15)?,
+        phone: text(16)?,
+        cadre: text(17)?,
+        round: text(18)?,
+    })
 }
 
 /// The query of [`Store::for_each_interview`]: the columns of an
