@@ -168,6 +168,18 @@ fn claim_and_rename(tmp: &Path, target: &Path) -> io::Result<()> {
     })
 }
 
+/// The temporary name beside `target` this process writes it under:
+/// `NAME.<pid>.part`, or `NAME.<pid>-TAG.part` (what [`leftover_parts`]
+/// finds when the process is gone).
+pub fn part_name(target: &Path, tag: Option<&str>) -> PathBuf {
+    let mut name = target.as_os_str().to_owned();
+    match tag {
+        Some(tag) => name.push(format!(".{}-{tag}.part", std::process::id())),
+        None => name.push(format!(".{}.part", std::process::id())),
+    }
+    PathBuf::from(name)
+}
+
 /// Temporary files (`NAME.<pid>.part`, `NAME.<pid>-<time>.part`) that a
 /// writer stopped by a kill or a power cut left beside `target`: those of
 /// processes that no longer run.

@@ -385,9 +385,7 @@ pub fn write_file(
         path: out.to_path_buf(),
         source,
     };
-    let mut tmp_name = out.as_os_str().to_owned();
-    tmp_name.push(format!(".{}.part", std::process::id()));
-    let tmp = PathBuf::from(tmp_name);
+    let tmp = files::part_name(out, None);
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

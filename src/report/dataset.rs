@@ -144,6 +144,10 @@ fn written_by_minqing(path: &Path) -> bool {
         .is_some_and(|kv| kv.iter().any(|k| k.key == "minqing:export"))
 }
 
+/// The tag of an earlier export set aside while it is replaced
+/// (`FOLDER.<pid>-old.part`).
+const SET_ASIDE: &str = "old";
+
 /// What a stopped export left beside its target and the next run did.
 pub enum Leftover {
     /// A folder being written, removed.
@@ -162,7 +166,7 @@ pub fn clear_leftovers(target: &Path) -> Vec<Leftover> {
         if !p.is_dir() || !is_dataset(&p, Footers::Skip) {
             continue;
         }
-        let set_aside = p.to_str().is_some_and(|n| n.ends_with("-old.part"));
+        let set_aside = (p.to_str()).is_some_and(|n| n.ends_with(&format!("-{SET_ASIDE}.part")));
         if set_aside && !target.exists() {
             if fs::rename(&p, target).is_ok() {
                 done.push(Leftover::Restored(target.to_path_buf()));
@@ -196,7 +200,7 @@ pub fn write_all(
     let mut parts = Vec::new();
     let mut sinks = Vec::new();
     for (out, _, what) in outs {
-        let tmp = beside(out, "");
+        let tmp = crate::files::part_name(out, None);
         // Readable by its owner only, as the CSV files are. Created before
         // the guard exists: a folder of that name that this run did not
         // create is never removed.
@@ -238,14 +242,6 @@ pub fn write_all(
     Ok(())
 }
 
-/// The name beside `out` that this process writes it under
-/// (`NAME.<pid>.part`, `NAME.<pid>-old.part` with `-old`).
-fn beside(out: &Path, what: &str) -> PathBuf {
-    let mut name = out.file_name().unwrap_or_default().to_owned();
-    name.push(format!(".{}{what}.part", std::process::id()));
-    out.with_file_name(name)
-}
-
 /// Syncs the folder `dir`, so that the names in it survive a power cut.
 fn sync_folder(dir: &Path) -> io::Result<()> {
     match fs::File::open(dir) {
@@ -277,7 +273,7 @@ fn place(tmp: &Path, out: &Path, replace: bool) -> Result<(), ExportError> {
     }
     // Named as a leftover would be: a kill between the two renames leaves
     // it for the next export to put back (see [`clear_leftovers`]).
-    let old = beside(out, "-old");
+    let old = crate::files::part_name(out, Some(SET_ASIDE));
     fs::rename(out, &old).map_err(io_error)?;
     if !is_dataset(&old, Footers::Read) {
         // Something else took its place meanwhile: put back, untouched.
@@ -316,9 +312,8 @@ mod tests {
             sink.fields(&fields())?;
             sink.row(&[Cell::text("1"), Cell::text("城关镇"), Cell::int(3)])?;
             // The next township's folder cannot be made, as on a full disk.
-            let mut part = out.as_os_str().to_owned();
-            part.push(format!(".{}.part", std::process::id()));
-            fs::write(PathBuf::from(part).join("township=勐烈镇"), "in the way").expect("write");
+            let part = crate::files::part_name(&out, None);
+            fs::write(part.join("township=勐烈镇"), "in the way").expect("write");
             sink.row(&[Cell::text("2"), Cell::text("勐烈镇"), Cell::int(4)])
         });
         let err = result.expect_err("the write fails");

@@ -113,9 +113,7 @@ fn similar_file(path: &Path) -> Option<PathBuf> {
 
 /// A name beside `path` that no other process uses at the same time.
 pub(super) fn temporary_name(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(format!(".{}-{}.part", std::process::id(), now_ms()));
-    PathBuf::from(name)
+    crate::files::part_name(path, Some(&now_ms().to_string()))
 }
 
 /// Creates `path` readable and writable by its owner only, so that
