@@ -254,19 +254,18 @@ impl Store {
     /// The households marked to be folded in, as (household, round), in
     /// household order.
     fn marked(&self) -> Result<Vec<(i64, i64)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT household_id, round_id FROM kept_dirty ORDER BY 1, 2")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.pairs("SELECT household_id, round_id FROM kept_dirty ORDER BY 1, 2")
     }
 
     /// Every (household, round) with an interview, in household order:
     /// the households whose counts there are.
     fn interviewed(&self) -> Result<Vec<(i64, i64)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT DISTINCT household_id, round_id FROM interview ORDER BY 1, 2")?;
+        self.pairs("SELECT DISTINCT household_id, round_id FROM interview ORDER BY 1, 2")
+    }
+
+    /// The (household, round) pairs `sql` selects.
+    fn pairs(&self, sql: &str) -> Result<Vec<(i64, i64)>> {
+        let mut stmt = self.conn.prepare(sql)?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
