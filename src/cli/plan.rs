@@ -64,9 +64,10 @@ pub fn ranked(store: &Store, args: &PriorityArgs) -> Result<Ranked, Tr> {
     let round = store.round_or_ranked(args.round.as_deref()).map_err(said)?;
     let method = method(args);
     // Only the first projects shown: the others need not be made (their
-    // order is still known, so each one's county rank and band are too).
-    let unfiltered = args.category.is_none() && args.township.is_none() && args.budget.is_none();
-    let first = args.top.filter(|_| unfiltered);
+    // order is still known, so each one's county rank and band are too);
+    // a budget chooses among them all.
+    let shown = filter(args);
+    let first = shown.only_first().filter(|_| args.budget.is_none());
     let (input, mut all) = store
         .priorities_first(
             round.as_ref(),
@@ -88,7 +89,7 @@ pub fn ranked(store: &Store, args: &PriorityArgs) -> Result<Ranked, Tr> {
         }
     }
     let every = standings(&all, &input.rules);
-    let shown = filter(args).visible(&all, &input.rules);
+    let shown = shown.visible(&all, &input.rules);
     let standings: Vec<Standing> = shown.iter().map(|&i| every[i]).collect();
     let mut keep = vec![false; all.len()];
     for &i in &shown {

@@ -51,6 +51,15 @@ impl Filter {
         self
     }
 
+    /// The number of projects shown when only the first are asked for
+    /// (no category, no township): all a list needs of the ranking.
+    pub fn only_first(&self) -> Option<usize> {
+        match (&self.category, &self.township) {
+            (None, None) => self.top,
+            _ => None,
+        }
+    }
+
     /// The category asked for, if any.
     pub fn category_name(&self) -> Option<&str> {
         self.category.as_deref()
@@ -95,6 +104,20 @@ impl Filter {
 mod tests {
     use super::*;
     use crate::priority::Area;
+
+    #[test]
+    fn only_the_first_are_asked_for_without_a_category_or_a_township() {
+        assert_eq!(Filter::default().top(20).only_first(), Some(20));
+        assert_eq!(Filter::default().only_first(), None);
+        assert_eq!(
+            Filter::default().top(20).category("water").only_first(),
+            None
+        );
+        assert_eq!(
+            Filter::default().top(20).township("勐烈镇").only_first(),
+            None
+        );
+    }
 
     fn rule(name: &str, category: &str) -> Rule {
         Rule {

@@ -14,7 +14,6 @@ impl Store {
     /// as `layout`, with the households registered in each.
     fn kept_sums(&self, layout: Layout, round: i64, by: By) -> Result<Sums> {
         let mut sums = Sums::new(layout);
-        let width = sums.layout.width();
         let mut index: HashMap<(String, String), usize> = HashMap::new();
         let mut area = |sums: &mut Sums, township: String, village: String| -> usize {
             let village = if by == By::Township {
@@ -47,18 +46,15 @@ impl Store {
              WHERE k.round_id = ?1",
         )?;
         let mut rows = stmt.query([round])?;
-        let mut cells = vec![0; width];
         while let Some(r) = rows.next()? {
             let a = area(&mut sums, r.get(0)?, r.get(1)?);
-            cells.iter_mut().for_each(|c| *c = 0);
             let blob = r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
-            codec::add(blob, 1, &mut cells).ok_or_else(|| StoreError::Corrupt {
+            // Added into the area's counts in place; on damage the sums
+            // are not used.
+            codec::add(blob, 1, sums.area_mut(a)).ok_or_else(|| StoreError::Corrupt {
                 path: self.path.clone(),
                 detail: format!("kept counts of round {round}"),
             })?;
-            for (to, from) in sums.area_mut(a).iter_mut().zip(&cells) {
-                *to += from;
-            }
         }
         Ok(sums)
     }
