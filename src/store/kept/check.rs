@@ -29,7 +29,7 @@ impl Store {
             // program is seen entirely or not at all.
             let _tx = self.conn.unchecked_transaction()?;
             let plan = self.kept_plan()?;
-            if self.meta("kept_layout")?.as_deref() != Some(plan.fingerprint.as_str()) {
+            if !self.laid_out(&plan)? {
                 return Ok(Vec::new());
             }
             let marked: HashSet<(i64, i64)> = self.marked()?.into_iter().collect();

@@ -237,11 +237,12 @@ impl Store {
     /// Whether the kept counts are laid out for `plan` and nothing is
     /// left to fold in.
     fn kept_current(&self, plan: &Plan) -> Result<bool> {
-        let layout = self.meta("kept_layout")?;
-        if layout.as_deref() != Some(plan.fingerprint.as_str()) {
-            return Ok(false);
-        }
-        Ok(!self.any_marked()?)
+        Ok(self.laid_out(plan)? && !self.any_marked()?)
+    }
+
+    /// Whether the kept counts are laid out for `plan`.
+    fn laid_out(&self, plan: &Plan) -> Result<bool> {
+        Ok(self.meta("kept_layout")?.as_deref() == Some(plan.fingerprint.as_str()))
     }
 
     /// Whether any household is marked to be folded in.
@@ -299,7 +300,7 @@ impl Store {
     }
 
     fn fold_with(&self, plan: &Plan) -> Result<()> {
-        if self.meta("kept_layout")?.as_deref() != Some(plan.fingerprint.as_str()) {
+        if !self.laid_out(plan)? {
             return self.rebuild_with(plan);
         }
         let marked = self.marked()?;

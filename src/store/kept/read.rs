@@ -89,6 +89,14 @@ impl Store {
     /// program's write counts entirely or not at all); `None` when they
     /// cannot be.
     pub(super) fn kept_read(&self, plan: &Plan) -> Result<Option<rusqlite::Transaction<'_>>> {
+        // Most reads find them current: checked once, in the read
+        // transaction, and brought up to date only when they are not.
+        if self.conn.is_autocommit() {
+            let tx = self.conn.unchecked_transaction()?;
+            if self.kept_current(plan)? {
+                return Ok(Some(tx));
+            }
+        }
         if !self.bring_kept(plan)? {
             return Ok(None);
         }
