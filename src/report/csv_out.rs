@@ -10,6 +10,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use super::csv_rows::CsvRows;
 use super::parquet::{Dataset, Field};
 use crate::files::{self, Refusal};
 use crate::i18n::Tr;
@@ -83,7 +84,6 @@ pub enum ExportError {
         #[source]
         source: io::Error,
     },
-    Csv(#[from] csv::Error),
     Store(#[from] StoreError),
     Usage(Tr),
     /// The target may not be written (see [`crate::files::export_target`]).
@@ -100,7 +100,6 @@ impl ExportError {
                     "cannot write {p}: {source}; no partial file was left"
                 )
             }
-            ExportError::Csv(e) => tr!("写 CSV 出错:{e}", "CSV error: {e}"),
             ExportError::Store(e) => e.message(),
             ExportError::Usage(t) => t.clone(),
             ExportError::Refused(r) => refusal_message(r),
@@ -163,6 +162,8 @@ fn refusal_message(r: &Refusal) -> Tr {
 /// Rows going to a CSV writer, or to a Parquet dataset.
 pub struct Sink<'w> {
     to: To<'w>,
+    /// The number of cells of the first row, which every row has.
+    width: Option<usize>,
     /// Where the rows go, named in a failed write.
     out: PathBuf,
     /// For Excel and WPS: codes of digits are kept as text (see
@@ -175,24 +176,25 @@ pub struct Sink<'w> {
 /// damage (a household code with leading zeros, a number of 12 digits or
 /// more, which they show in scientific notation, an ID of more than 15
 /// digits, whose last digits they drop) is written as `="…"`, a formula
-/// whose value is that text.
-pub fn excel_code(text: &str) -> Option<String> {
+/// whose value is that text: whether `text` is such a code.
+pub fn excel_code(text: &str) -> bool {
     let digits = text.len() >= 2 && text.bytes().all(|b| b.is_ascii_digit());
-    (digits && (text.starts_with('0') || text.len() >= 12)).then(|| format!("=\"{text}\""))
+    digits && (text.starts_with('0') || text.len() >= 12)
 }
 
 /// Where a sink's rows go.
 enum To<'w> {
-    Csv(Box<csv::Writer<Box<dyn Write + 'w>>>),
+    Csv(Box<CsvRows<'w>>),
     Parquet(Box<Dataset>),
 }
 
 impl<'w> Sink<'w> {
     fn csv(writer: Box<dyn Write + 'w>, out: &Path, excel: bool) -> Sink<'w> {
         Sink {
-            to: To::Csv(Box::new(csv::Writer::from_writer(writer))),
+            to: To::Csv(Box::new(CsvRows::new(writer))),
             out: out.to_path_buf(),
             excel,
+            width: None,
         }
     }
 
@@ -202,6 +204,7 @@ impl<'w> Sink<'w> {
             to: To::Parquet(Box::new(dataset)),
             out: out.to_path_buf(),
             excel: false,
+            width: None,
         }
     }
 
@@ -220,8 +223,21 @@ impl Sink<'_> {
     pub fn row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
         let excel = self.excel;
         match &mut self.to {
-            To::Csv(writer) => {
-                write_row(writer.as_mut(), cells, excel).map_err(|e| as_io(e, &self.out))
+            To::Csv(rows) => {
+                if let Some(width) = self.width
+                    && width != cells.len()
+                {
+                    let (n, m) = (cells.len(), width);
+                    return Err(ExportError::Usage(tr!(
+                        "一行有 {n} 个值,而导出有 {m} 列:这是民情的缺陷,请报告;导出停止,没有留下不完整的文件",
+                        "a row of {n} values for {m} columns: a defect of Minqing's, please report it; the export stopped and left no partial file"
+                    )));
+                }
+                self.width = Some(cells.len());
+                write_row(rows.as_mut(), cells, excel).map_err(|source| ExportError::Io {
+                    path: self.out.clone(),
+                    source,
+                })
             }
             To::Parquet(dataset) => dataset.row(cells),
         }
@@ -262,32 +278,24 @@ impl Sink<'_> {
     }
 }
 
-fn write_row<W: Write>(
-    writer: &mut csv::Writer<W>,
-    cells: &[Cell],
-    excel: bool,
-) -> Result<(), ExportError> {
+fn write_row(rows: &mut CsvRows<'_>, cells: &[Cell], excel: bool) -> io::Result<()> {
     for c in cells {
         match c {
             // Most cells of a file of every survey: written as they are.
-            Cell::Text(t) if !excel || t.is_empty() => writer.write_field(t.as_bytes())?,
-            Cell::Text(t) => match excel_code(t) {
-                Some(code) => writer.write_field(code.as_bytes())?,
-                None => writer.write_field(neutralise(t).as_bytes())?,
-            },
-            Cell::Number(n) => writer.write_field(n.as_bytes())?,
+            Cell::Text(t) if !excel || t.is_empty() => rows.field(t.as_bytes()),
+            Cell::Text(t) if excel_code(t) => rows.formula_text(t),
+            Cell::Text(t) => rows.field(neutralise(t).as_bytes()),
+            Cell::Number(n) => rows.field(n.as_bytes()),
             Cell::Time(ms) => {
                 let mut buf = [0u8; 19];
                 match beijing_into(*ms, &mut buf) {
-                    Some(text) => writer.write_field(text.as_bytes())?,
-                    None => writer.write_field(beijing_time(*ms).as_bytes())?,
+                    Some(text) => rows.field(text.as_bytes()),
+                    None => rows.field(beijing_time(*ms).as_bytes()),
                 }
             }
         }
     }
-    // An empty record ends the row.
-    writer.write_record(None::<&[u8]>)?;
-    Ok(())
+    rows.end()
 }
 
 /// Writes a CSV to `out` (`-` for standard output) with `fill`. A file is
@@ -310,7 +318,7 @@ pub fn write(
             source,
         })?;
         let mut sink = Sink::csv(Box::new(lock), out, excel);
-        fill(&mut sink).map_err(|e| as_io(e, out))?;
+        fill(&mut sink)?;
         return sink.flush();
     }
     write_file(out, replace, |file| {
@@ -320,7 +328,7 @@ pub fn write(
         };
         file.write_all(bom).map_err(io_error)?;
         let mut sink = Sink::csv(Box::new(file), out, excel);
-        fill(&mut sink).map_err(|e| as_io(e, out))?;
+        fill(&mut sink)?;
         sink.flush()
     })
 }
@@ -416,21 +424,6 @@ pub fn write_file(
     Ok(())
 }
 
-/// A failed write (a full disk, a closed pipe) said as such, with where it
-/// went, rather than as a CSV error.
-fn as_io(e: ExportError, out: &Path) -> ExportError {
-    match e {
-        ExportError::Csv(e) if e.is_io_error() => ExportError::Io {
-            path: out.to_path_buf(),
-            source: match e.into_kind() {
-                csv::ErrorKind::Io(source) => source,
-                kind => io::Error::other(format!("{kind:?}")),
-            },
-        },
-        e => e,
-    }
-}
-
 /// A temporary export file, removed when dropped: on every error, and if
 /// filling it panics. Forgotten once it has been renamed into place.
 struct PartFile(PathBuf);
@@ -461,23 +454,16 @@ pub fn beijing_into(ms: i64, buf: &mut [u8; 19]) -> Option<&str> {
     if !(0..=9999).contains(&year) {
         return None;
     }
-    let mut at = 0;
-    for (n, width, after) in [
-        (year, 4, Some(b'-')),
-        (month, 2, Some(b'-')),
-        (day, 2, Some(b' ')),
-        (hour, 2, Some(b':')),
-        (minute, 2, Some(b':')),
-        (second, 2, None),
-    ] {
-        for place in (0..width).rev() {
-            buf[at] = b'0' + (n / 10i64.pow(place) % 10) as u8;
-            at += 1;
-        }
-        if let Some(c) = after {
-            buf[at] = c;
-            at += 1;
-        }
+    // Two digits at a time, by constant divisors: three times a row.
+    let two = |buf: &mut [u8; 19], at: usize, n: i64| {
+        buf[at] = b'0' + (n / 10) as u8;
+        buf[at + 1] = b'0' + (n % 10) as u8;
+    };
+    *buf = *b"0000-00-00 00:00:00";
+    two(buf, 0, year / 100);
+    two(buf, 2, year % 100);
+    for (at, n) in [(5, month), (8, day), (11, hour), (14, minute), (17, second)] {
+        two(buf, at, n);
     }
     std::str::from_utf8(&buf[..]).ok()
 }
@@ -517,17 +503,13 @@ mod tests {
         assert_eq!(neutralise("'x"), "'x");
         assert_eq!(neutralise("饮水"), "饮水");
         assert_eq!(Cell::num(-1.0), Cell::Number("-1".into()));
-        assert_eq!(excel_code("0100010001").as_deref(), Some("=\"0100010001\""));
-        assert_eq!(
-            excel_code("530102199001011234").as_deref(),
-            Some("=\"530102199001011234\"")
-        );
-        assert_eq!(
-            excel_code("530001"),
-            None,
+        assert!(excel_code("0100010001"));
+        assert!(excel_code("530102199001011234"));
+        assert!(
+            !excel_code("530001"),
             "no leading zero, short: a number is fine"
         );
-        assert_eq!(excel_code("05a"), None);
+        assert!(!excel_code("05a"));
     }
 
     #[test]
@@ -540,6 +522,20 @@ mod tests {
             beijing_time(951_782_400_000 - 8 * 3_600_000),
             "2000-02-29 00:00:00"
         );
+        assert_eq!(beijing_time(253_402_271_999_000), "9999-12-31 23:59:59");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn times_written_in_place_are_the_formatted_times(
+            ms in -62_167_248_000_000i64..253_402_271_999_999
+        ) {
+            let ((year, month, day), (hour, minute, second)) = civil(ms);
+            let formatted =
+                format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}");
+            let mut buf = [0u8; 19];
+            proptest::prop_assert_eq!(beijing_into(ms, &mut buf), Some(formatted.as_str()));
+        }
     }
 }
 
@@ -564,5 +560,32 @@ mod write_tests {
         assert!(err.message().en.contains("no partial file was left"));
         assert_eq!(err.to_string(), err.message().en);
         assert!(std::error::Error::source(&err).is_some(), "the I/O error");
+    }
+
+    #[test]
+    fn a_row_of_another_width_stops_the_export_and_leaves_no_file() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let out = dir.path().join("rows.csv");
+        let err = write(&out, true, false, |sink| {
+            sink.row(&[Cell::text("a"), Cell::text("b")])?;
+            sink.row(&[Cell::text("1"), Cell::text("2")])?;
+            sink.row(&[Cell::text("3")])
+        })
+        .expect_err("a row of one cell among rows of two");
+        assert!(err.message().en.contains("a row of 1 values for 2 columns"));
+        assert!(!out.exists());
+        let written = write(&out, false, false, |sink| {
+            sink.row(&[Cell::text("=1"), Cell::text("0100"), Cell::Time(0)])?;
+            sink.row(&[Cell::text(""), Cell::num(-1.0), Cell::text("a,b")])
+        });
+        assert!(written.is_ok());
+        let text = std::fs::read_to_string(&out).expect("written");
+        assert_eq!(text, "=1,0100,1970-01-01 08:00:00\n,-1,\"a,b\"\n");
+        write(&out, true, true, |sink| {
+            sink.row(&[Cell::text("=1"), Cell::text("0100"), Cell::text("")])
+        })
+        .expect("replaced");
+        let text = std::fs::read_to_string(&out).expect("written");
+        assert_eq!(text, "\u{feff}'=1,\"=\"\"0100\"\"\",\n");
     }
 }

@@ -6,6 +6,7 @@ pub mod brief;
 mod columns;
 pub mod coverage;
 pub mod csv_out;
+mod csv_rows;
 pub mod dataset;
 pub mod export;
 pub mod parquet;
