@@ -502,3 +502,53 @@ fn the_trend_between_two_rounds_never_counts_a_household_not_resurveyed_as_resol
         .code(1)
         .stderr(predicate::str::contains("there is only one round"));
 }
+
+#[test]
+fn responses_come_by_survey_household_code_and_round_whatever_order_they_were_written_in() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("m.db");
+    let store = Store::open(&db).expect("open");
+    // Row ids not in code order: the walk goes by code all the same.
+    store
+        .upsert_households(&[household("H3"), household("H1"), household("H2")])
+        .expect("households");
+    let housing = minqing::survey::load(minqing::survey::bundled::BUNDLED[0].1)
+        .survey
+        .expect("housing loads");
+    complete_water(&store, "H2", true, "王");
+    complete_water(&store, "H3", false, "王");
+    store.open_interview("H1", &housing, "王").expect("draft");
+    store.close_round().expect("close");
+    store
+        .open_round("2027-spring", Some("2027-03-01"))
+        .expect("open");
+    complete_water(&store, "H3", true, "王");
+    complete_water(&store, "H1", true, "王");
+    drop(store);
+    // Each round's responses, by survey then household code.
+    let order = |round: &str| {
+        let out = dir.path().join(format!("{round}.csv"));
+        minqing(&db)
+            .args(["export", "responses", "--plain", "--round", round, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let mut reader = csv::Reader::from_path(&out).expect("a CSV file");
+        let header = reader.headers().expect("header").clone();
+        let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+        let (survey, code) = (at("survey"), at("code"));
+        reader
+            .records()
+            .map(|r| {
+                let r = r.expect("a row");
+                format!("{} {}", &r[survey], &r[code])
+            })
+            .collect::<Vec<_>>()
+    };
+    let housing = format!("{} H1", housing.id);
+    assert_eq!(
+        order(FIRST_ROUND),
+        [housing.as_str(), "water H2", "water H3"]
+    );
+    assert_eq!(order("2027-spring"), ["water H1", "water H3"]);
+}

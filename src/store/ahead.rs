@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::mpsc;
 
-use super::overview::{InterviewRow, interview_row, interviews_sql};
+use super::overview::{InterviewRow, Stopped, interview_row, walk_interviews};
 use super::{Store, StoreError};
 
 /// Rows packed a batch at a time: the text of every row in one buffer,
@@ -110,17 +110,24 @@ fn read(
     sender: &mpsc::SyncSender<rusqlite::Result<Batch>>,
 ) -> rusqlite::Result<()> {
     let conn = super::file::read_only(&path)?;
-    let mut stmt = conn.prepare(&interviews_sql(by_township))?;
-    let mut rows = stmt.query(rusqlite::params![survey, round])?;
     let mut batch = Batch::default();
-    while let Some(r) = rows.next()? {
-        batch.push(&interview_row(r)?);
+    let which = (survey.as_deref(), round, by_township);
+    // Stopped by `None` when the receiver is gone: nothing more is wanted.
+    let walked = walk_interviews(&conn, which, |r| {
+        batch.push(&interview_row(r).map_err(Some)?);
         if batch.rows.len() == BATCH && sender.send(Ok(std::mem::take(&mut batch))).is_err() {
-            return Ok(());
+            return Err(None);
         }
+        Ok(())
+    });
+    match walked {
+        Ok(()) => {
+            let _ = sender.send(Ok(batch));
+            Ok(())
+        }
+        Err(Stopped::By(None)) => Ok(()),
+        Err(Stopped::By(Some(e)) | Stopped::Sql(e)) => Err(e),
     }
-    let _ = sender.send(Ok(batch));
-    Ok(())
 }
 
 impl Store {

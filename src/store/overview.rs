@@ -325,22 +325,17 @@ impl Store {
         mut f: impl FnMut(InterviewRow<'_>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let located = |e: rusqlite::Error| E::from(StoreError::from(e).at(&self.path));
-        let mut stmt = self
-            .conn
-            .prepare(&interviews_sql(by_township))
-            .map_err(located)?;
-        let mut rows = stmt
-            .query(rusqlite::params![survey, round])
-            .map_err(located)?;
-        while let Some(r) = rows.next().map_err(located)? {
-            let row = interview_row(r).map_err(located)?;
-            f(row)?;
-        }
-        Ok(())
+        let which = (survey, round, by_township);
+        walk_interviews(&self.conn, which, |r| f(interview_row(r).map_err(located)?)).map_err(|e| {
+            match e {
+                Stopped::By(e) => e,
+                Stopped::Sql(e) => located(e),
+            }
+        })
     }
 }
 
-/// A row of [`interviews_sql`] as an [`InterviewRow`], read in place.
+/// A row of [`walk_interviews`] as an [`InterviewRow`], read in place.
 pub(super) fn interview_row<'r>(r: &'r rusqlite::Row<'_>) -> rusqlite::Result<InterviewRow<'r>> {
     let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
     Ok(InterviewRow {
@@ -366,20 +361,85 @@ pub(super) fn interview_row<'r>(r: &'r rusqlite::Row<'_>) -> rusqlite::Result<In
     })
 }
 
-/// The query of [`Store::for_each_interview`]: the columns of an
-/// [`InterviewRow`] in its order, of a survey (`?1`, or all) and a round
-/// (`?2`, or all).
-pub(super) fn interviews_sql(by_township: bool) -> String {
-    let first = if by_township { "h.township, " } else { "" };
+/// The columns of an [`InterviewRow`], in its order.
+const INTERVIEW_COLUMNS: &str = "h.code, h.township, h.village, h.grp, h.head,
+    s.survey, s.version, i.snapshot_id, i.interviewer, i.status, i.started_at, i.updated_at,
+    i.completed_at, i.answers, i.uuid, h.members, h.phone, h.cadre, r.name";
+
+/// The interviews of a survey (`?1`, or all) and a round (`?2`, or all)
+/// by township, survey, household code and start: sorted as a whole.
+fn by_township_sql() -> String {
     format!(
-        "SELECT h.code, h.township, h.village, h.grp, h.head,
-            s.survey, s.version, i.snapshot_id, i.interviewer, i.status, i.started_at, i.updated_at,
-            i.completed_at, i.answers, i.uuid, h.members, h.phone, h.cadre, r.name
+        "SELECT {INTERVIEW_COLUMNS}
          FROM interview i JOIN household h ON h.id = i.household_id JOIN snapshot s ON s.id = i.snapshot_id
          JOIN round r ON r.id = i.round_id
          WHERE (?1 IS NULL OR s.survey = ?1) AND (?2 IS NULL OR i.round_id = ?2)
-         ORDER BY {first}s.survey, h.code, r.starts, r.opened_at, i.started_at, i.id"
+         ORDER BY h.township, s.survey, h.code, r.starts, r.opened_at, i.started_at, i.id"
     )
+}
+
+/// The interviews of one survey (`?1`) and a round (`?2`, or all) by
+/// household code and start. The households are walked in code order by
+/// their index and only each one's few interviews are sorted: the first
+/// row comes at once, and no sort of the whole (a province's spills
+/// gigabytes to disk) holds everything back until it ends.
+fn of_survey_sql() -> String {
+    format!(
+        "SELECT {INTERVIEW_COLUMNS}
+         FROM household h CROSS JOIN snapshot s CROSS JOIN interview i CROSS JOIN round r
+         WHERE s.survey = ?1 AND i.household_id = h.id AND i.snapshot_id = s.id
+           AND r.id = i.round_id AND (?2 IS NULL OR i.round_id = ?2)
+         ORDER BY h.code, r.starts, r.opened_at, i.started_at, i.id"
+    )
+}
+
+/// How a walk of the interviews ended early: `each` stopped it, or the
+/// database failed.
+pub(super) enum Stopped<E> {
+    By(E),
+    Sql(rusqlite::Error),
+}
+
+impl<E> From<rusqlite::Error> for Stopped<E> {
+    fn from(e: rusqlite::Error) -> Self {
+        Stopped::Sql(e)
+    }
+}
+
+/// Walks the interviews of `survey` (or all) and `round` (or all) on
+/// `conn`, calling `each` with every row: by survey, household code and
+/// start (township first when `by_township`), all read in one
+/// transaction (one of their own unless `conn` is in one).
+pub(super) fn walk_interviews<E>(
+    conn: &rusqlite::Connection,
+    (survey, round, by_township): (Option<&str>, Option<i64>, bool),
+    mut each: impl FnMut(&rusqlite::Row<'_>) -> std::result::Result<(), E>,
+) -> std::result::Result<(), Stopped<E>> {
+    let _read = match conn.is_autocommit() {
+        true => Some(conn.unchecked_transaction()?),
+        false => None,
+    };
+    let mut walk = |stmt: &mut rusqlite::Statement<'_>, survey: Option<&str>| {
+        let mut rows = stmt.query(rusqlite::params![survey, round])?;
+        while let Some(r) = rows.next()? {
+            each(r).map_err(Stopped::By)?;
+        }
+        Ok(())
+    };
+    if by_township {
+        return walk(&mut conn.prepare(&by_township_sql())?, survey);
+    }
+    let surveys: Vec<String> = conn
+        .prepare(
+            "SELECT DISTINCT survey FROM snapshot WHERE ?1 IS NULL OR survey = ?1 ORDER BY survey",
+        )?
+        .query_map([survey], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(&of_survey_sql())?;
+    for survey in &surveys {
+        walk(&mut stmt, Some(survey))?;
+    }
+    Ok(())
 }
 
 /// Households with complete interviews of a round, by row id in order.
