@@ -115,13 +115,8 @@ fn answer_cell<'a>(
 /// by survey id, and each snapshot's questionnaire.
 pub(super) type Versions = (Vec<(String, Vec<Rc<Survey>>)>, HashMap<i64, Rc<Survey>>);
 
-/// An interview's id as exported, joining the responses and the rosters.
-pub(super) fn interview_id(uuid: &[u8]) -> String {
-    let mut buf = [0u8; 36];
-    interview_id_into(uuid, &mut buf).to_string()
-}
-
-/// [`interview_id`] written into `buf`: nothing allocated for a row.
+/// An interview's id as exported, joining the responses and the rosters,
+/// written into `buf`: nothing allocated for a row.
 pub(super) fn interview_id_into<'b>(uuid: &[u8], buf: &'b mut [u8; 36]) -> &'b str {
     match uuid::Uuid::from_slice(uuid) {
         Ok(u) => u.hyphenated().encode_lower(buf),
@@ -202,7 +197,7 @@ impl AnswerColumns {
         &self,
         cells: &mut Vec<Cell<'a>>,
         (survey, snapshot, own): (&str, i64, Option<&Survey>),
-        answers: &'a std::collections::BTreeMap<&str, std::borrow::Cow<'_, str>>,
+        answers: &'a super::stored::Stored<'_>,
         labels: Option<Lang>,
     ) {
         let total = self.columns.len();

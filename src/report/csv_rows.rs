@@ -20,13 +20,16 @@ pub(super) struct CsvRows<'w> {
     fields: usize,
 }
 
-/// Whether `value` must be quoted: it holds a comma, a quote or a line
-/// break (a carriage return too, which readers take for one).
-fn needs_quotes(value: &[u8]) -> bool {
-    value
-        .iter()
-        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-}
+/// The bytes for which a field is quoted: a comma, a quote, a line break
+/// (a carriage return too, which readers take for one).
+static QUOTED: [bool; 256] = {
+    let mut quoted = [false; 256];
+    quoted[b',' as usize] = true;
+    quoted[b'"' as usize] = true;
+    quoted[b'\n' as usize] = true;
+    quoted[b'\r' as usize] = true;
+    quoted
+};
 
 impl<'w> CsvRows<'w> {
     pub(super) fn new(out: Box<dyn Write + 'w>) -> CsvRows<'w> {
@@ -38,6 +41,7 @@ impl<'w> CsvRows<'w> {
         }
     }
 
+    #[inline]
     fn delimit(&mut self) {
         if self.fields > 0 {
             self.buf.push(b',');
@@ -46,12 +50,18 @@ impl<'w> CsvRows<'w> {
     }
 
     /// Adds `value` as the next field of the row.
+    #[inline]
     pub(super) fn field(&mut self, value: &[u8]) {
         self.delimit();
-        if !needs_quotes(value) {
+        if value.iter().any(|&b| QUOTED[usize::from(b)]) {
+            self.quoted(value);
+        } else {
             self.buf.extend_from_slice(value);
-            return;
         }
+    }
+
+    /// `value` in quotes, its quotes doubled.
+    fn quoted(&mut self, value: &[u8]) {
         self.buf.push(b'"');
         let mut rest = value;
         while let Some(at) = rest.iter().position(|&b| b == b'"') {

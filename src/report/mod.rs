@@ -12,6 +12,7 @@ pub mod export;
 pub mod parquet;
 pub mod priorities;
 pub mod rosters;
+mod stored;
 pub mod table;
 pub mod trend;
 pub mod villages;

@@ -3,15 +3,15 @@
 //! and the row's label, so that it joins the responses in Excel or pandas.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::columns::{
-    AnswerColumns, Column, Versions, Widths, answer_field, interview_id, question_columns,
+    AnswerColumns, Column, Versions, Widths, answer_field, interview_id_into, question_columns,
     survey_versions,
 };
 use super::csv_out::{Cell, ExportError, Sink};
 use super::parquet::{Field, Kind};
+use super::stored::Stored;
 use crate::i18n::Lang;
 use crate::interview::{Answers, HouseholdFacts, Slot, State};
 use crate::store::overview::InterviewRow;
@@ -39,10 +39,7 @@ pub fn rosters(store: &Store, survey: Option<&str>) -> Result<Vec<(String, Strin
 
 /// The interview of `row` as the engine reads it: its answers and its
 /// household's facts.
-fn reading(
-    row: &InterviewRow<'_>,
-    answers: &BTreeMap<&str, Cow<'_, str>>,
-) -> (Answers, HouseholdFacts) {
+fn reading(row: &InterviewRow<'_>, answers: &Stored<'_>) -> (Answers, HouseholdFacts) {
     let owned = answers
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -53,8 +50,8 @@ fn reading(
 pub(super) fn parse_answers<'r>(
     store: &Store,
     row: &InterviewRow<'r>,
-) -> Result<BTreeMap<&'r str, Cow<'r, str>>, ExportError> {
-    serde_json::from_str(row.answers).map_err(|e| {
+) -> Result<Stored<'r>, ExportError> {
+    Stored::parse(row.answers).map_err(|e| {
         ExportError::Store(StoreError::Corrupt {
             path: store.path().to_path_buf(),
             detail: format!("answers of an interview: {e}"),
@@ -63,7 +60,7 @@ pub(super) fn parse_answers<'r>(
 }
 
 /// The highest row of `section` with a stored answer (0: none).
-fn rows_stored(answers: &BTreeMap<&str, Cow<'_, str>>, section: &crate::survey::Section) -> u32 {
+fn rows_stored(answers: &Stored<'_>, section: &crate::survey::Section) -> u32 {
     answers
         .keys()
         .filter_map(|k| {
@@ -76,11 +73,7 @@ fn rows_stored(answers: &BTreeMap<&str, Cow<'_, str>>, section: &crate::survey::
 
 /// Whether a roster of `survey` holds more rows in `answers` than `widths`
 /// made columns for (an interview saved while a wide export was read).
-pub(super) fn wider_than(
-    answers: &BTreeMap<&str, Cow<'_, str>>,
-    survey: &Survey,
-    widths: &Widths,
-) -> bool {
+pub(super) fn wider_than(answers: &Stored<'_>, survey: &Survey, widths: &Widths) -> bool {
     survey
         .sections
         .iter()
@@ -92,9 +85,9 @@ pub(super) fn wider_than(
 }
 
 /// Removes from `answers` the rows of each roster past its count now.
-pub fn drop_rows_past_count(
+pub(super) fn drop_rows_past_count(
     row: &InterviewRow<'_>,
-    answers: &mut BTreeMap<&str, Cow<'_, str>>,
+    answers: &mut Stored<'_>,
     survey: &Survey,
 ) {
     let rosters: Vec<&crate::survey::Section> = survey
@@ -110,7 +103,7 @@ pub fn drop_rows_past_count(
         let state = State::new(survey, &owned, &facts);
         rosters.iter().map(|s| (*s, state.row_count(s))).collect()
     };
-    answers.retain(|key, _| {
+    answers.retain(|key| {
         let (name, r) = crate::survey::roster::split_key(key);
         !counts
             .iter()
@@ -214,11 +207,11 @@ impl RosterFile {
 
     /// The rows of interview `row`, whose stored answers are `stored`,
     /// when it is of this roster's survey.
-    pub fn rows(
+    pub(super) fn rows(
         &self,
         sink: &mut Sink<'_>,
         row: &InterviewRow<'_>,
-        stored: &BTreeMap<&str, Cow<'_, str>>,
+        stored: &Stored<'_>,
         labels: Option<Lang>,
     ) -> Result<(), ExportError> {
         if row.survey != self.survey {
@@ -239,8 +232,19 @@ impl RosterFile {
         let (answers, facts) = reading(row, stored);
         let state = State::new(own, &answers, &facts);
         let first = own.positions_of(section).start;
-        let id = interview_id(row.uuid);
-        for n in 1..=state.row_count(section) {
+        let mut id = [0u8; 36];
+        let id = interview_id_into(row.uuid, &mut id);
+        let count = state.row_count(section);
+        // Each row's answers under the questions' names, which the
+        // columns read, sorted out in one pass.
+        let mut by_row: Vec<Vec<(&str, Cow<'_, str>)>> = vec![Vec::new(); count as usize];
+        for (key, value) in stored.iter() {
+            let (name, n) = crate::survey::roster::split_key(key);
+            if let Some(answers) = n.checked_sub(1).and_then(|i| by_row.get_mut(i as usize)) {
+                answers.push((name, Cow::Borrowed(value.as_ref())));
+            }
+        }
+        for (n, keyed) in (1..=count).zip(by_row.into_iter().map(Stored::from_pairs)) {
             let label = match section.roster.as_ref().and_then(|r| r.row_label.as_deref()) {
                 Some(text) => state.fill_at(
                     text,
@@ -252,18 +256,8 @@ impl RosterFile {
                 ),
                 None => String::new(),
             };
-            // The row's answers under the questions' names, which the
-            // columns read.
-            let suffix = format!("[{n}]");
-            let keyed: BTreeMap<&str, Cow<'_, str>> = stored
-                .iter()
-                .filter_map(|(k, v)| {
-                    k.strip_suffix(suffix.as_str())
-                        .map(|name| (name, Cow::Borrowed(v.as_ref())))
-                })
-                .collect();
             let mut cells: Vec<Cell<'_>> = vec![
-                Cell::text(id.as_str()),
+                Cell::text(id),
                 Cell::text(row.code),
                 Cell::int(i64::from(n)),
                 Cell::text(label),
@@ -290,14 +284,9 @@ mod tests {
             .find(|(path, _)| path.contains("health"))
             .expect("the health questionnaire");
         let survey = crate::survey::load(text).survey.expect("loads");
-        let answers: BTreeMap<&str, Cow<'_, str>> = [
-            ("relation[1]", "head"),
-            ("relation[2]", "spouse"),
-            ("all_insured", "no"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k, Cow::Borrowed(v)))
-        .collect();
+        let answers =
+            Stored::parse(r#"{"relation[1]":"head","relation[2]":"spouse","all_insured":"no"}"#)
+                .expect("answers");
         let mut widths = Widths::new();
         widths.insert((survey.id.clone(), "member".to_string()), 2);
         assert!(!wider_than(&answers, &survey, &widths));
