@@ -114,6 +114,7 @@ impl Tally<'_> {
                 let mut union: Vec<usize> = self
                     .shared
                     .members(g)
+                    .iter()
                     .flat_map(|r| listed.rules[a * rules + r].iter().copied())
                     .collect();
                 union.sort_unstable_by(|&x, &y| {

@@ -31,6 +31,8 @@ pub(super) struct Shared {
     /// shares it.
     group_of: Vec<Option<usize>>,
     groups: usize,
+    /// The rules of each group, in the questionnaire's order.
+    members: Vec<Vec<usize>>,
     /// unknown[area * groups + group]: households where a rule of the
     /// group cannot be told.
     unknown: Vec<Vec<u32>>,
@@ -55,9 +57,17 @@ impl Shared {
                 groups += 1;
             }
         }
+        let members = (0..groups)
+            .map(|g| {
+                (0..rules.len())
+                    .filter(|&r| group_of[r] == Some(g))
+                    .collect()
+            })
+            .collect();
         Shared {
             group_of,
             groups,
+            members,
             unknown: Vec::new(),
         }
     }
@@ -78,8 +88,8 @@ impl Shared {
     }
 
     /// The rules of shared project `g`, in the questionnaire's order.
-    pub(super) fn members(&self, g: usize) -> impl Iterator<Item = usize> + '_ {
-        (0..self.group_of.len()).filter(move |&r| self.group_of[r] == Some(g))
+    pub(super) fn members(&self, g: usize) -> &[usize] {
+        &self.members[g]
     }
 
     /// Notes that `household` of `area` cannot tell of `rule`.
@@ -114,44 +124,42 @@ impl Shared {
         }
         let layout = &sums.layout;
         let cells = sums.area(a);
-        let mut gone = vec![false; projects.len() - start];
+        // Each group's projects merged into its first; the others marked
+        // gone by an empty area, then dropped in one pass, in place (an
+        // area is merged once, among a province's thousands).
+        let mut merged_any = false;
         for g in 0..self.groups {
-            let list: Vec<usize> = (start..projects.len())
-                .filter(|&i| self.group_of[projects[i].rule] == Some(g))
-                .collect();
-            if list.len() < 2 {
+            let of_group = |p: &Project| self.group_of.get(p.rule) == Some(&Some(g));
+            let tail = &projects[start..];
+            let Some(at) = tail.iter().position(of_group) else {
+                continue;
+            };
+            if tail.iter().filter(|p| of_group(p)).count() < 2 {
                 continue;
             }
-            let fired: Vec<usize> = list.iter().map(|&i| projects[i].rule).collect();
-            let lead = fired
-                .iter()
-                .copied()
+            let fired = || tail.iter().filter(|p| of_group(p)).map(|p| p.rule);
+            let lead = fired()
                 .max_by(|&x, &y| rules[x].severity.cmp(&rules[y].severity).then(y.cmp(&x)))
-                .unwrap_or(fired[0]);
-            let unit = fired
-                .iter()
-                .filter_map(|&r| rules[r].unit_cost)
+                .unwrap_or(tail[at].rule);
+            let unit = fired()
+                .filter_map(|r| rules[r].unit_cost)
                 .max_by(f64::total_cmp);
-            let members: Vec<usize> = self.members(g).collect();
+            let phase = tail.iter().filter(|p| of_group(p)).map(|p| p.phase).max();
             let affected = cells[layout.group(g, G_AFFECTED)];
-            let first = &projects[list[0]];
+            let first = &tail[at];
             let merged = Project {
                 area: first.area.clone(),
                 rule: lead,
-                also: fired.iter().copied().filter(|&r| r != lead).collect(),
+                also: fired().filter(|&r| r != lead).collect(),
                 affected,
                 households: listed
                     .as_mut()
                     .map(|l| std::mem::take(&mut l.groups[a * self.groups + g]))
                     .unwrap_or_default(),
-                surveyed: sums.surveyed_with(a, &members),
+                surveyed: sums.surveyed_with(a, self.members(g)),
                 registered: first.registered,
                 people: cells[layout.group(g, G_PEOPLE)],
-                phase: list
-                    .iter()
-                    .map(|&i| projects[i].phase)
-                    .max()
-                    .unwrap_or(first.phase),
+                phase: phase.unwrap_or(first.phase),
                 cost: unit.map(|c| c * affected as f64),
                 persons: None,
                 unknown: cells[layout.group(g, G_UNTOLD)],
@@ -160,21 +168,30 @@ impl Shared {
                     urgent: cells[layout.group(g, G_SAID)],
                 }),
             };
-            projects[list[0]] = merged;
-            for &i in &list[1..] {
-                gone[i - start] = true;
+            for p in projects[start + at + 1..]
+                .iter_mut()
+                .filter(|p| of_group(p))
+            {
+                p.rule = GONE;
             }
+            projects[start + at] = merged;
+            merged_any = true;
         }
-        if gone.contains(&true) {
-            let tail = projects.split_off(start);
-            projects.extend(
-                tail.into_iter()
-                    .zip(gone)
-                    .filter_map(|(p, gone)| (!gone).then_some(p)),
-            );
+        if merged_any {
+            let mut kept = start;
+            for i in start..projects.len() {
+                if projects[i].rule != GONE {
+                    projects.swap(kept, i);
+                    kept += 1;
+                }
+            }
+            projects.truncate(kept);
         }
     }
 }
+
+/// The rule of a project merged into another's, until it is dropped.
+const GONE: usize = usize::MAX;
 
 #[cfg(test)]
 mod tests {

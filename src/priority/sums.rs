@@ -122,6 +122,13 @@ impl Sums {
         }
     }
 
+    /// Makes room for `n` areas more at once, rather than by doubling
+    /// (each time copying, and touching fresh memory).
+    pub fn reserve_areas(&mut self, n: usize) {
+        self.areas.reserve(n);
+        self.cells.reserve(n * self.layout.width());
+    }
+
     /// Adds an area of no counts yet; its number.
     pub fn push_area(&mut self, area: Area) -> usize {
         self.areas.push(Rc::new(area));
@@ -279,7 +286,8 @@ pub(super) fn rank_first(
     let order = Order::new(&sums.areas, (rules, ranking.rule_weights));
     let mut surveyed = vec![0i64; rules.len()];
     let mut scratch: Vec<Project> = Vec::new();
-    let mut entries: Vec<Entry> = Vec::new();
+    // At most a project per rule in each area: room made once.
+    let mut entries: Vec<Entry> = Vec::with_capacity(sums.areas.len() * rules.len());
     for a in 0..sums.areas.len() {
         scratch.clear();
         projects_of_area((sums, a), ranking, shared, &mut surveyed, &mut scratch);
@@ -296,7 +304,22 @@ pub(super) fn rank_first(
     // and the band followed to its end.
     let mut end = k.min(entries.len());
     if k < entries.len() {
-        entries.select_nth_unstable_by(k, by_key);
+        // Only the projects whose first key (the weighted phase) is at
+        // most the (k+1)-th smallest can be among the first k+1: put
+        // first, they alone are selected from (a province's 75,000
+        // projects, most of a lower phase, are passed over). Those after
+        // them all come later, so the band can still be followed into
+        // them.
+        let mut firsts: Vec<u64> = entries.iter().map(|e| e.key[0]).collect();
+        let (_, &mut bound, _) = firsts.select_nth_unstable(k);
+        let mut candidates = 0;
+        for i in 0..entries.len() {
+            if entries[i].key[0] <= bound {
+                entries.swap(candidates, i);
+                candidates += 1;
+            }
+        }
+        entries[..candidates].select_nth_unstable_by(k, by_key);
         entries[..=k].sort_unstable_by(by_key);
         // Ordered up to `sorted`; the band followed a chunk at a time, each
         // chunk twice the one before, rather than ordering every project.

@@ -9,28 +9,34 @@ use super::{Plan, codec};
 use crate::priority::sums::REGISTERED;
 use crate::priority::{Area, By, Layout, RankMethod, Sums};
 
+/// Column `i` of `r` as text, read in place.
+fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    Ok(r.get_ref(i)?.as_str()?)
+}
+
 impl Store {
     /// The kept counts of `round` per village (or per township), laid out
     /// as `layout`, with the households registered in each.
     fn kept_sums(&self, layout: Layout, round: i64, by: By) -> Result<Sums> {
         let mut sums = Sums::new(layout);
-        let mut index: HashMap<(String, String), usize> = HashMap::new();
-        let mut area = |sums: &mut Sums, township: String, village: String| -> usize {
-            let village = if by == By::Township {
-                String::new()
-            } else {
-                village
-            };
-            let key = (township, village);
-            if let Some(&a) = index.get(&key) {
+        // As many areas as villages registered, at most.
+        let villages: i64 =
+            (self.conn).query_row("SELECT count(*) FROM kept_registry", [], |r| r.get(0))?;
+        sums.reserve_areas(usize::try_from(villages).unwrap_or(0));
+        // Areas by township then village, looked up without a copy of
+        // their names: only a new area's are kept.
+        let mut index: HashMap<String, HashMap<String, usize>> = HashMap::new();
+        let mut area = |sums: &mut Sums, township: &str, village: &str| -> usize {
+            let village = if by == By::Township { "" } else { village };
+            if let Some(&a) = index.get(township).and_then(|v| v.get(village)) {
                 return a;
             }
             let a = sums.push_area(Area {
-                township: key.0.clone(),
-                village: key.1.clone(),
+                township: township.to_string(),
+                village: village.to_string(),
                 group: String::new(),
             });
-            index.insert(key, a);
+            (index.entry(township.to_string()).or_default()).insert(village.to_string(), a);
             a
         };
         let mut stmt = self
@@ -38,7 +44,7 @@ impl Store {
             .prepare("SELECT township, village, registered FROM kept_registry")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let a = area(&mut sums, r.get(0)?, r.get(1)?);
+            let a = area(&mut sums, text(r, 0)?, text(r, 1)?);
             sums.area_mut(a)[REGISTERED] += r.get::<_, i64>(2)?;
         }
         let mut stmt = self.conn.prepare(
@@ -47,7 +53,7 @@ impl Store {
         )?;
         let mut rows = stmt.query([round])?;
         while let Some(r) = rows.next()? {
-            let a = area(&mut sums, r.get(0)?, r.get(1)?);
+            let a = area(&mut sums, text(r, 0)?, text(r, 1)?);
             let blob = r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
             // Added into the area's counts in place; on damage the sums
             // are not used.
