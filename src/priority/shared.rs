@@ -181,7 +181,9 @@ impl Shared {
             let mut kept = start;
             for i in start..projects.len() {
                 if projects[i].rule != GONE {
-                    projects.swap(kept, i);
+                    if kept != i {
+                        projects.swap(kept, i);
+                    }
                     kept += 1;
                 }
             }

@@ -328,7 +328,14 @@ pub(super) fn rank_first(
         while end > 0 && end < sorted && entries[end - 1].tie.with(&entries[end].tie) {
             end += 1;
             if end == sorted && sorted < entries.len() {
-                let rest = &mut entries[sorted..];
+                // Among the candidates first, which all come before the
+                // others.
+                let limit = if sorted < candidates {
+                    candidates
+                } else {
+                    entries.len()
+                };
+                let rest = &mut entries[sorted..limit];
                 let take = chunk.min(rest.len());
                 if take < rest.len() {
                     rest.select_nth_unstable_by(take, by_key);

@@ -70,6 +70,14 @@ mod tests {
             prop_assert_eq!(add(&blob, -1, &mut back), Some(()));
             prop_assert!(back.iter().all(|&v| v == 0));
         }
+
+        #[test]
+        fn counts_of_any_size_read_back(cells in proptest::collection::vec(any::<i64>(), 0..8)) {
+            let blob = encode(&cells);
+            let mut back = vec![0; cells.len()];
+            prop_assert_eq!(add(&blob, 1, &mut back), Some(()));
+            prop_assert_eq!(&back, &cells);
+        }
     }
 
     #[test]
@@ -77,6 +85,8 @@ mod tests {
         let blob = encode(&[0, 0, 5]);
         assert_eq!(add(&blob, 1, &mut [0, 0]), None);
         assert_eq!(add(&[0x80], 1, &mut [0]), None);
+        // A number of more than ten bytes is not one.
+        assert_eq!(add(&[0x80; 11], 1, &mut [0]), None);
         assert_eq!(add(&[], 1, &mut []), Some(()));
     }
 }
