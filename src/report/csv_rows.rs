@@ -11,6 +11,9 @@ use std::io::{self, Write};
 /// The buffer is handed on once it holds this much.
 const HAND_ON: usize = 1 << 16;
 
+/// Rows not yet handed on when it is dropped unflushed are dropped with
+/// it: an export that fails writes nothing more (a file is then removed
+/// whole; standard output stops where the last full buffer ended).
 pub(super) struct CsvRows<'w> {
     out: Box<dyn Write + 'w>,
     buf: Vec<u8>,
@@ -91,11 +94,12 @@ impl<'w> CsvRows<'w> {
         }
         self.buf.push(b'\n');
         self.fields = 0;
+        self.row_start = self.buf.len();
         if self.buf.len() >= HAND_ON {
             self.out.write_all(&self.buf)?;
             self.buf.clear();
+            self.row_start = 0;
         }
-        self.row_start = self.buf.len();
         Ok(())
     }
 

@@ -57,7 +57,7 @@ impl<'de> Deserialize<'de> for Stored<'de> {
         impl<'de> Visitor<'de> for Pairs {
             type Value = Stored<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object of answers, each a text")
+                f.write_str("a map")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16));
@@ -80,7 +80,7 @@ impl<'de> Deserialize<'de> for Text<'de> {
         impl<'de> Visitor<'de> for Of {
             type Value = Text<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a text")
+                f.write_str("a string")
             }
             fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
                 Ok(Text(Cow::Borrowed(v)))

@@ -19,10 +19,12 @@ impl Store {
     /// as `layout`, with the households registered in each.
     fn kept_sums(&self, layout: Layout, round: i64, by: By) -> Result<Sums> {
         let mut sums = Sums::new(layout);
-        // As many areas as villages registered, at most.
-        let villages: i64 =
-            (self.conn).query_row("SELECT count(*) FROM kept_registry", [], |r| r.get(0))?;
-        sums.reserve_areas(usize::try_from(villages).unwrap_or(0));
+        // By village: as many areas as villages registered, at most.
+        if by == By::Village {
+            let villages: i64 =
+                (self.conn).query_row("SELECT count(*) FROM kept_registry", [], |r| r.get(0))?;
+            sums.reserve_areas(usize::try_from(villages).unwrap_or(0));
+        }
         // Areas by township then village, looked up without a copy of
         // their names: only a new area's are kept.
         let mut index: HashMap<String, HashMap<String, usize>> = HashMap::new();
