@@ -364,7 +364,12 @@ fn a_closed_or_full_standard_output_ends_a_command_without_a_program_error() {
         .args(["demo", "--households", "3000"])
         .assert()
         .success();
-    for command in ["households list", "priorities", "export households --out -"] {
+    for command in [
+        "households list",
+        "priorities",
+        "export households --out -",
+        "export responses --survey water --out -",
+    ] {
         let (status, stderr) = bash(&db, &format!("$M {command} | head -1 >/dev/null"));
         assert!(!stderr.contains("program error"), "{command}: {stderr}");
         let first = status.split_whitespace().next().unwrap_or("");
