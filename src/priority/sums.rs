@@ -298,6 +298,32 @@ pub(super) fn rank_first(
             tie: Tie::of(p, rules),
         }));
     }
+    let end = order_first(&mut entries, k);
+    // The projects of the first `end`, each area's made once.
+    let mut areas: std::collections::HashMap<u32, Vec<Option<Project>>> =
+        std::collections::HashMap::new();
+    let mut first = Vec::with_capacity(end);
+    for e in &entries[..end] {
+        let area = areas.entry(e.area).or_insert_with(|| {
+            let mut list = Vec::new();
+            projects_of_area(
+                (sums, e.area as usize),
+                ranking,
+                shared,
+                &mut surveyed,
+                &mut list,
+            );
+            list.into_iter().map(Some).collect()
+        });
+        first.extend(area.get_mut(e.place as usize).and_then(Option::take));
+    }
+    first
+}
+
+/// Puts the first `k` of `entries` in order, and after them those that
+/// share the band of the last; how many that is. Only the first are
+/// ordered, the others left as they fall.
+fn order_first(entries: &mut [Entry], k: usize) -> usize {
     let by_key = |a: &Entry, b: &Entry| a.key.cmp(&b.key);
     // The first k (and the next, which ends the band of the last or
     // not) put in order; when the band goes on, every project is ordered
@@ -348,25 +374,7 @@ pub(super) fn rank_first(
     } else {
         entries.sort_unstable_by(by_key);
     }
-    // The projects of the first `end`, each area's made once.
-    let mut areas: std::collections::HashMap<u32, Vec<Option<Project>>> =
-        std::collections::HashMap::new();
-    let mut first = Vec::with_capacity(end);
-    for e in &entries[..end] {
-        let area = areas.entry(e.area).or_insert_with(|| {
-            let mut list = Vec::new();
-            projects_of_area(
-                (sums, e.area as usize),
-                ranking,
-                shared,
-                &mut surveyed,
-                &mut list,
-            );
-            list.into_iter().map(Some).collect()
-        });
-        first.extend(area.get_mut(e.place as usize).and_then(Option::take));
-    }
-    first
+    end
 }
 
 /// The projects of area `a`, one per rule that fired, in the rules'
