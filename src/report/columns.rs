@@ -191,12 +191,12 @@ impl AnswerColumns {
     }
 
     /// The answer cells of one interview of `survey`, answered with
-    /// questionnaire version `snapshot` (`own`, when known): empty in the
-    /// columns of other surveys.
+    /// questionnaire version `snapshot` (`own`): empty in the columns of
+    /// other surveys.
     pub(super) fn cells<'a>(
         &self,
         cells: &mut Vec<Cell<'a>>,
-        (survey, snapshot, own): (&str, i64, Option<&Survey>),
+        (survey, snapshot, own): (&str, i64, &Survey),
         answers: &'a super::stored::Stored<'_>,
         labels: Option<Lang>,
     ) {
@@ -209,13 +209,12 @@ impl AnswerColumns {
         let positions = self.positions.get(&snapshot);
         for (j, (_, column)) in self.columns[range.clone()].iter().enumerate() {
             cells.push(match column {
-                Column::Answer(key) => match (answers.get(key.as_str()), own) {
-                    (Some(v), Some(s)) => {
+                Column::Answer(key) => match answers.get(key.as_str()) {
+                    Some(v) => {
                         let at = positions.and_then(|p| p.get(j).copied().flatten());
-                        answer_cell(s, at.map(|i| s.question_at(i)), v, labels)
+                        answer_cell(own, at.map(|i| own.question_at(i)), v, labels)
                     }
-                    (Some(v), None) => Cell::text(v.as_ref()),
-                    (None, _) => Cell::text(""),
+                    None => Cell::text(""),
                 },
                 Column::Chosen(key, choice) => match answers.get(key.as_str()) {
                     Some(v) => Cell::Number(Cow::Borrowed(

@@ -101,12 +101,12 @@ pub fn responses(
     // the columns were laid out stops the export rather than losing the
     // answers its new questions hold.
     store.for_each_interview_ahead((survey, round, by_township), |row| {
-        if !parsed.contains_key(&row.snapshot) {
+        let Some(own) = parsed.get(&row.snapshot).map(|s| &**s) else {
             return Err(ExportError::Usage(crate::tr!(
                 "导出时另一个程序加入了新的问卷版本;没有留下不完整的文件,请再导出一次",
                 "another program added a questionnaire version during the export; no partial file was left: export again"
             )));
-        }
+        };
         // Answers are read in place from the stored JSON: no copies.
         let answers = super::rosters::parse_answers(store, &row)?;
         for (file, sink) in rosters.iter().zip(roster_sinks.iter_mut()) {
@@ -130,15 +130,14 @@ pub fn responses(
             Cell::text(interview_id_into(row.uuid, &mut id)),
             Cell::text(row.round),
         ]);
-        let own = parsed.get(&row.snapshot).map(|s| &**s);
         // Rows past a lowered count (a draft waiting for the rows to drop)
         // are not the household's: left out, as the rosters' files do.
         let mut answers = answers;
-        if let (Some(widths), Some(survey)) = (&widths, own) {
-            super::rosters::drop_rows_past_count(&row, &mut answers, survey);
+        if let Some(widths) = &widths {
+            super::rosters::drop_rows_past_count(&row, &mut answers, own);
             // Columns were made for the rows counted before: an interview
             // given more since stops the export rather than losing them.
-            if super::rosters::wider_than(&answers, survey, widths) {
+            if super::rosters::wider_than(&answers, own, widths) {
                 return Err(ExportError::Usage(crate::tr!(
                     "导出时有调查加了名单的行;没有留下不完整的文件,请再导出一次",
                     "an interview was given more roster rows during the export; no partial file was left: export again"

@@ -265,7 +265,7 @@ impl RosterFile {
             if sink.by_township() {
                 cells.push(Cell::text(row.township));
             }
-            let which = (self.survey.as_str(), row.snapshot, Some(own.as_ref()));
+            let which = (self.survey.as_str(), row.snapshot, own.as_ref());
             self.columns.cells(&mut cells, which, &keyed, labels);
             sink.row(&cells)?;
         }
