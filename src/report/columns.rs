@@ -207,16 +207,23 @@ impl AnswerColumns {
         };
         cells.extend((0..range.start).map(|_| Cell::text("")));
         let positions = self.positions.get(&snapshot);
+        // A choice's columns come right after its question's (see
+        // [`question_columns`]): they read the answer it found.
+        let mut answer = None;
         for (j, (_, column)) in self.columns[range.clone()].iter().enumerate() {
             cells.push(match column {
                 Column::Answer(key) => match answers.get(key.as_str()) {
                     Some(v) => {
+                        answer = Some(v);
                         let at = positions.and_then(|p| p.get(j).copied().flatten());
                         answer_cell(own, at.map(|i| own.question_at(i)), v, labels)
                     }
-                    None => Cell::text(""),
+                    None => {
+                        answer = None;
+                        Cell::text("")
+                    }
                 },
-                Column::Chosen(key, choice) => match answers.get(key.as_str()) {
+                Column::Chosen(_, choice) => match answer {
                     Some(v) => Cell::Number(Cow::Borrowed(
                         if v.split_whitespace().any(|c| c == choice) {
                             "1"
