@@ -118,7 +118,7 @@ pub fn widths(
     parsed: &std::collections::HashMap<i64, Rc<Survey>>,
 ) -> Result<Widths, ExportError> {
     let mut widths = Widths::new();
-    store.for_each_interview((which.0, which.1, false), |row| {
+    store.for_each_interview(which, |row| {
         let Some(own) = parsed.get(&row.snapshot) else {
             return Ok(());
         };

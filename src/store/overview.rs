@@ -314,18 +314,17 @@ impl Store {
     }
 
     /// Calls `f` with every interview (of one survey, or all; of one
-    /// round, or all), with its round's name, in survey (township first
-    /// when `by_township`), household code and start order, one row at a
-    /// time; `f`'s error
+    /// round, or all), with its round's name, in survey,
+    /// household code and start order, one row at a time; `f`'s error
     /// stops the walk. Generic over `f`'s error, so it names this file in
     /// its own damage itself rather than through `Store::located`.
     pub fn for_each_interview<E: From<StoreError>>(
         &self,
-        (survey, round, by_township): (Option<&str>, Option<i64>, bool),
+        (survey, round): (Option<&str>, Option<i64>),
         mut f: impl FnMut(InterviewRow<'_>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let located = |e: rusqlite::Error| E::from(StoreError::from(e).at(&self.path));
-        let which = (survey, round, by_township);
+        let which = (survey, round, false);
         walk_interviews(&self.conn, which, |r| f(interview_row(r).map_err(located)?)).map_err(|e| {
             match e {
                 Stopped::By(e) => e,
