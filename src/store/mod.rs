@@ -92,6 +92,11 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Column `i` of `r` as text, read in place.
+fn row_text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    Ok(r.get_ref(i)?.as_str()?)
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

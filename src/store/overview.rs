@@ -336,7 +336,7 @@ impl Store {
 
 /// A row of [`walk_interviews`] as an [`InterviewRow`], read in place.
 pub(super) fn interview_row<'r>(r: &'r rusqlite::Row<'_>) -> rusqlite::Result<InterviewRow<'r>> {
-    let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+    let text = |i: usize| super::row_text(r, i);
     Ok(InterviewRow {
         code: text(0)?,
         township: text(1)?,

@@ -245,9 +245,7 @@ impl HouseholdReader<'_> {
                 self.done = true;
                 continue;
             };
-            let text = |i: usize| -> rusqlite::Result<&str> {
-                r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)
-            };
+            let text = |i: usize| super::row_text(r, i);
             let bytes = |i: usize| -> rusqlite::Result<&[u8]> { Ok(r.get_ref(i)?.as_bytes()?) };
             let household = Household {
                 code: text(1)?.into(),

@@ -4,15 +4,10 @@
 use std::collections::HashMap;
 
 use super::super::priorities::PriorityInput;
-use super::super::{Result, Store, StoreError};
+use super::super::{Result, Store, StoreError, row_text};
 use super::{Plan, codec};
 use crate::priority::sums::REGISTERED;
 use crate::priority::{Area, By, Layout, RankMethod, Sums};
-
-/// Column `i` of `r` as text, read in place.
-fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
-    Ok(r.get_ref(i)?.as_str()?)
-}
 
 impl Store {
     /// The kept counts of `round` per village (or per township), laid out
@@ -46,7 +41,7 @@ impl Store {
             .prepare("SELECT township, village, registered FROM kept_registry")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let a = area(&mut sums, text(r, 0)?, text(r, 1)?);
+            let a = area(&mut sums, row_text(r, 0)?, row_text(r, 1)?);
             sums.area_mut(a)[REGISTERED] += r.get::<_, i64>(2)?;
         }
         let mut stmt = self.conn.prepare(
@@ -55,7 +50,7 @@ impl Store {
         )?;
         let mut rows = stmt.query([round])?;
         while let Some(r) = rows.next()? {
-            let a = area(&mut sums, text(r, 0)?, text(r, 1)?);
+            let a = area(&mut sums, row_text(r, 0)?, row_text(r, 1)?);
             let blob = r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
             // Added into the area's counts in place; on damage the sums
             // are not used.
