@@ -9,6 +9,11 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
+/// The display columns of `n` written in decimal, without writing it.
+pub fn decimal_width(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
 /// Full-width digits and signs, as a Chinese input method types them, read
 /// as their ASCII forms; surrounding whitespace removed.
 pub fn half_width(raw: &str) -> String {

@@ -44,7 +44,7 @@ impl Standing {
     /// The display columns of [`Standing::band_text`], without writing
     /// it (`–` takes one).
     pub fn band_width(&self) -> usize {
-        let digits = |n: usize| n.checked_ilog10().map_or(1, |d| d as usize + 1);
+        let digits = |n: usize| crate::text::decimal_width(n as u64);
         match self.band {
             (a, b) if a == b => digits(a),
             (a, b) => digits(a) + 1 + digits(b),

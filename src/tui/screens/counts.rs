@@ -26,11 +26,7 @@ pub(super) fn change_width(now: i64, then: i64) -> usize {
 /// Display columns of `n` written in decimal (an arrow's too, before a
 /// change: `↑`, `↓` take one).
 fn digits(n: i64) -> usize {
-    let sign = usize::from(n < 0);
-    sign + n
-        .unsigned_abs()
-        .checked_ilog10()
-        .map_or(1, |d| d as usize + 1)
+    usize::from(n < 0) + crate::text::decimal_width(n.unsigned_abs())
 }
 
 /// The width of [`write_counts`]'s text, without writing it.
