@@ -37,6 +37,16 @@ const TEXTS: usize = 13;
 const BATCH: usize = 512;
 
 impl Batch {
+    /// An empty batch with the room of this one, so that the next is not
+    /// grown again by doubling.
+    fn empty_like(&self) -> Batch {
+        Batch {
+            text: String::with_capacity(self.text.capacity()),
+            uuids: Vec::with_capacity(self.uuids.capacity()),
+            rows: Vec::with_capacity(BATCH),
+        }
+    }
+
     fn push(&mut self, r: &InterviewRow<'_>) {
         let start = self.text.len();
         let mut ends = [0; TEXTS];
@@ -115,8 +125,14 @@ fn read(
     // Stopped by `None` when the receiver is gone: nothing more is wanted.
     let walked = walk_interviews(&conn, which, |r| {
         batch.push(&interview_row(r).map_err(Some)?);
-        if batch.rows.len() == BATCH && sender.send(Ok(std::mem::take(&mut batch))).is_err() {
-            return Err(None);
+        if batch.rows.len() == BATCH {
+            let next = batch.empty_like();
+            if sender
+                .send(Ok(std::mem::replace(&mut batch, next)))
+                .is_err()
+            {
+                return Err(None);
+            }
         }
         Ok(())
     });
