@@ -547,7 +547,11 @@ impl Priorities {
     /// [`counts_text`], then the change since the round before (`↑2`).
     fn counts_text(&self, project: &Project, lang: Lang) -> String {
         let mut text = String::new();
-        self.write_counts(&mut text, project, lang);
+        write_counts(&mut text, project, lang);
+        if let Some(change) = self.before.change(project, &self.input.rules) {
+            text.push(' ');
+            text.push_str(&change);
+        }
         text
     }
 
@@ -556,14 +560,5 @@ impl Priorities {
         let change = self.before.then(project, &self.input.rules);
         counts_width(project, lang)
             + change.map_or(0, |then| 1 + change_width(project.affected, then))
-    }
-
-    /// [`Priorities::counts_text`], written into `text`.
-    fn write_counts(&self, text: &mut String, project: &Project, lang: Lang) {
-        write_counts(text, project, lang);
-        if let Some(change) = self.before.change(project, &self.input.rules) {
-            text.push(' ');
-            text.push_str(&change);
-        }
     }
 }
