@@ -255,7 +255,7 @@ impl Dataset {
             };
             self.columns[j].push(value);
             if field.other {
-                self.columns[j + 1].push(beside.then(|| Value::Owned(text())));
+                self.columns[j + 1].push(beside.then(|| Value::Text(text())));
                 j += 1;
             }
             j += 1;
@@ -466,10 +466,6 @@ impl Column {
         self.defs.push(1);
         match (&mut self.values, value) {
             (Values::Text(bytes, ends), Value::Text(t)) => {
-                bytes.extend_from_slice(t.as_bytes());
-                ends.push(bytes.len());
-            }
-            (Values::Text(bytes, ends), Value::Owned(t)) => {
                 bytes.extend_from_slice(t.as_bytes());
                 ends.push(bytes.len());
             }

@@ -15,8 +15,7 @@ fn read(kind: Kind, text: &str) -> (Option<String>, bool) {
     match parse(kind, Some(&cell)) {
         Parsed::Value(v, exact) => (
             Some(match v {
-                Value::Text(t) => t.to_string(),
-                Value::Owned(t) => t.into_owned(),
+                Value::Text(t) => t.into_owned(),
                 Value::Int(n) => n.to_string(),
                 Value::Double(f) => f.to_string(),
                 Value::Date(d) => d.to_string(),

@@ -16,9 +16,9 @@ pub(super) enum Parsed<'a> {
 }
 
 pub(super) enum Value<'a> {
-    Text(&'a str),
-    /// Text made for the value (a time's), for a companion column.
-    Owned(std::borrow::Cow<'a, str>),
+    /// As the cell holds it, or made for it (a time's, for a companion
+    /// column).
+    Text(std::borrow::Cow<'a, str>),
     Int(i64),
     Double(f64),
     Date(i32),
@@ -39,7 +39,7 @@ pub(super) fn parse<'a>(kind: Kind, cell: Option<&'a Cell<'a>>) -> Parsed<'a> {
         return Parsed::Null;
     }
     let value = match kind {
-        Kind::Text => Some((Value::Text(text), true)),
+        Kind::Text => Some((Value::Text(text.into()), true)),
         Kind::Int => (text.parse::<i64>().ok()).map(|n| (Value::Int(n), plain_integer(text))),
         Kind::Decimal => text
             .parse::<f64>()
