@@ -226,21 +226,9 @@ pub(super) fn rank_sums(
     let mut area_of_projects: Vec<usize> = Vec::with_capacity(fired);
     let mut surveyed = vec![0i64; rules.len()];
     for a in 0..sums.areas.len() {
-        let start = projects.len();
-        area_projects(
-            (sums, a),
-            ranking,
-            (&mut surveyed, listed.as_mut(), with_said),
-            &mut projects,
-        );
+        let this = (&mut surveyed[..], listed.as_mut(), with_said);
+        projects_of_area((sums, a), ranking, shared, this, &mut projects);
         area_of_projects.resize(projects.len(), a);
-        shared.merge(
-            (&mut projects, start),
-            (sums, a, rules),
-            listed.as_mut(),
-            with_said,
-        );
-        area_of_projects.truncate(projects.len());
     }
     let order = Order::new(&sums.areas, (rules, ranking.rule_weights));
     super::order::sort_projects(&mut projects, &area_of_projects, &order);
@@ -248,17 +236,24 @@ pub(super) fn rank_sums(
 }
 
 /// The projects of area `a` (its rules' and the projects they share),
-/// pushed onto `projects`, which holds nothing of `a` yet.
+/// pushed onto `projects`, which holds nothing of `a` yet; with their
+/// households when `listed`, and what they said when `with_said`.
 fn projects_of_area(
     (sums, a): (&Sums, usize),
     ranking: &Ranking<'_>,
     shared: &Shared,
-    surveyed: &mut [i64],
+    (surveyed, mut listed, with_said): (&mut [i64], Option<&mut Listed>, bool),
     projects: &mut Vec<Project>,
 ) {
     let start = projects.len();
-    area_projects((sums, a), ranking, (surveyed, None, true), projects);
-    shared.merge((projects, start), (sums, a, ranking.rules), None, true);
+    let this = (surveyed, listed.as_deref_mut(), with_said);
+    area_projects((sums, a), ranking, this, projects);
+    shared.merge(
+        (projects, start),
+        (sums, a, ranking.rules),
+        listed,
+        with_said,
+    );
 }
 
 /// A project as [`rank_first`] orders it before making it: its key, its
@@ -290,7 +285,8 @@ pub(super) fn rank_first(
     let mut entries: Vec<Entry> = Vec::with_capacity(sums.areas.len() * rules.len());
     for a in 0..sums.areas.len() {
         scratch.clear();
-        projects_of_area((sums, a), ranking, shared, &mut surveyed, &mut scratch);
+        let this = (&mut surveyed[..], None, true);
+        projects_of_area((sums, a), ranking, shared, this, &mut scratch);
         entries.extend(scratch.iter().enumerate().map(|(i, p)| Entry {
             key: order.key(p, a),
             area: a as u32,
@@ -306,13 +302,8 @@ pub(super) fn rank_first(
     for e in &entries[..end] {
         let area = areas.entry(e.area).or_insert_with(|| {
             let mut list = Vec::new();
-            projects_of_area(
-                (sums, e.area as usize),
-                ranking,
-                shared,
-                &mut surveyed,
-                &mut list,
-            );
+            let this = (&mut surveyed[..], None, true);
+            projects_of_area((sums, e.area as usize), ranking, shared, this, &mut list);
             list.into_iter().map(Some).collect()
         });
         first.extend(area.get_mut(e.place as usize).and_then(Option::take));
