@@ -326,6 +326,9 @@ pub fn write(
             path: out.to_path_buf(),
             source,
         };
+        // Rows come in whole buffers: straight to the file, not copied
+        // into another buffer first.
+        let file = file.get_mut();
         file.write_all(bom).map_err(io_error)?;
         let mut sink = Sink::csv(Box::new(file), out, excel);
         fill(&mut sink)?;
@@ -369,6 +372,8 @@ fn open_each<'w>(
     };
     write_file(out, *replace, |file| {
         let bom: &[u8] = if excel { b"\xEF\xBB\xBF" } else { b"" };
+        // As in `write`: straight to the file.
+        let file = file.get_mut();
         file.write_all(bom).map_err(|source| ExportError::Io {
             path: out.clone(),
             source,
