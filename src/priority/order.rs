@@ -4,11 +4,6 @@ use std::rc::Rc;
 
 use super::{Area, Project, Rule};
 
-/// What a project is ordered by (weighted phase and severity, households
-/// affected, share, unit cost, and the ranks of its area's and rule's
-/// names, as [`ordered`] integers), and its place in the list.
-type Key = ([u64; 7], usize);
-
 /// `x` as an integer in the order of [`f64::total_cmp`].
 fn ordered(x: f64) -> u64 {
     let bits = x.to_bits();
@@ -62,7 +57,7 @@ impl<'a> Order<'a> {
     /// (those ranked high first turned over), made once rather than at
     /// every comparison: weighted phase and severity, households affected,
     /// share, unit cost (the highest of the rules sharing it), area, rule.
-    pub(super) fn key(&self, p: &Project, area: usize) -> [u64; 7] {
+    pub(super) fn key(&self, p: &Project, area: usize) -> Key {
         let rules = self.rules;
         let w = self.rule_weights[p.rule];
         let unit = p
@@ -82,36 +77,143 @@ impl<'a> Order<'a> {
     }
 }
 
-/// Sorts projects in the order of [`rank`]. `area_of[i]` is the number of
-/// project i's area.
-pub(super) fn sort_projects(projects: &mut [Project], area_of: &[usize], order: &Order<'_>) {
-    let mut keyed: Vec<Key> = projects
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (order.key(p, area_of[i]), i))
-        .collect();
-    keyed.sort_unstable();
-    // Each project moved once, into its place, following the cycles of
-    // the order.
-    let mut place: Vec<usize> = vec![0; keyed.len()];
-    for (to, k) in keyed.iter().enumerate() {
-        place[k.1] = to;
+/// A key's place in the order: integers compared in turn.
+pub(super) type Key = [u64; 7];
+
+/// How one place of the keys is written into a short prefix: as the rank
+/// of its value among the few the keys have there (a weighted phase or
+/// severity: a handful of numbers far apart), or as its value less the
+/// smallest, in as many bits as the widest needs.
+enum Packing {
+    Ranks(Vec<u64>),
+    Offset { least: u64, bits: u32 },
+}
+
+/// The most values a place can have to be written as ranks.
+const FEW: usize = 64;
+
+impl Packing {
+    fn of(keys: &[Key], place: usize) -> Packing {
+        let mut few: Vec<u64> = Vec::new();
+        for k in keys {
+            if let Err(at) = few.binary_search(&k[place]) {
+                if few.len() == FEW {
+                    let least = keys.iter().map(|k| k[place]).min().unwrap_or(0);
+                    let most = keys.iter().map(|k| k[place]).max().unwrap_or(0);
+                    let bits = u64::BITS - (most - least).leading_zeros();
+                    return Packing::Offset { least, bits };
+                }
+                few.insert(at, k[place]);
+            }
+        }
+        Packing::Ranks(few)
     }
-    for i in 0..projects.len() {
-        while place[i] != i {
-            let to = place[i];
-            projects.swap(i, to);
-            place.swap(i, to);
+
+    fn bits(&self) -> u32 {
+        match self {
+            // Ranks 0 to len − 1.
+            Packing::Ranks(few) => u64::BITS - (few.len().saturating_sub(1) as u64).leading_zeros(),
+            Packing::Offset { bits, .. } => *bits,
+        }
+    }
+
+    /// `value` written in [`Packing::bits`] bits, in the same order.
+    fn write(&self, value: u64) -> u64 {
+        match self {
+            Packing::Ranks(few) => few.partition_point(|&v| v < value) as u64,
+            Packing::Offset { least, .. } => value - least,
         }
     }
 }
 
+/// The numbers of `keys` (0 to len − 1) in the order of the keys. Rather
+/// than the keys (56 bytes each, a province has 75,000), a prefix of each
+/// in one integer is sorted with its number: the first places of the key
+/// written in as few bits as their values need, the last that fits
+/// shortened, so that the prefixes are in the keys' order; only keys of
+/// equal prefix are then compared whole.
+pub(super) fn sorted(keys: &[Key]) -> Vec<u32> {
+    let mut packings: Vec<(Packing, u32)> = Vec::new();
+    let mut left = u64::BITS;
+    for place in 0..7 {
+        if left == 0 {
+            break;
+        }
+        let packing = Packing::of(keys, place);
+        let bits = packing.bits();
+        // A place written shortened ends the prefix (no bit is left): the
+        // next ones would not be in order under it.
+        let shift = bits.saturating_sub(left);
+        left -= bits - shift;
+        packings.push((packing, shift));
+    }
+    let prefix = |k: &Key| {
+        let places = packings.iter().enumerate();
+        places.fold(0u64, |acc, (place, (p, shift))| {
+            // Shifted by all 64 bits only when nothing is written before.
+            let room = acc.checked_shl(p.bits() - shift).unwrap_or(0);
+            room | p.write(k[place]) >> shift
+        })
+    };
+    let mut pairs: Vec<(u64, u32)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (prefix(k), i as u32))
+        .collect();
+    pairs.sort_unstable();
+    // Runs of one prefix ordered by their whole keys.
+    let mut start = 0;
+    while start < pairs.len() {
+        let end = start + pairs[start..].partition_point(|p| p.0 == pairs[start].0);
+        if end - start > 1 {
+            pairs[start..end].sort_unstable_by(|a, b| keys[a.1 as usize].cmp(&keys[b.1 as usize]));
+        }
+        start = end;
+    }
+    pairs.into_iter().map(|(_, i)| i).collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{ordered, ordered_int};
+    use super::{Key, ordered, ordered_int, sorted};
     use proptest::prelude::*;
 
+    /// Each place of a key drawn from one kind of values, as a ranking's
+    /// are: a handful far apart (weighted phases), a few hundred (households
+    /// affected), any number (shares), one value, two.
+    fn keyed(kinds: &[u8], raw: &[[u64; 7]]) -> Vec<Key> {
+        raw.iter()
+            .map(|r| {
+                let mut k = *r;
+                for (place, kind) in kinds.iter().enumerate() {
+                    let v = r[place];
+                    k[place] = match kind % 6 {
+                        0 => (v % 3) << 60,
+                        1 => u64::MAX - v % 100,
+                        2 => (v % 70) * 1_000_003,
+                        3 => v,
+                        4 => 7,
+                        _ => v % 2,
+                    };
+                }
+                k
+            })
+            .collect()
+    }
+
     proptest! {
+        #[test]
+        fn keys_sorted_by_their_prefixes_are_in_the_order_of_the_keys(
+            kinds in proptest::collection::vec(any::<u8>(), 7),
+            raw in proptest::collection::vec(any::<[u64; 7]>(), 0..400),
+        ) {
+            let keys = keyed(&kinds, &raw);
+            let mut expected = keys.clone();
+            expected.sort_unstable();
+            let got: Vec<Key> = sorted(&keys).iter().map(|&i| keys[i as usize]).collect();
+            prop_assert_eq!(got, expected);
+        }
+
         #[test]
         fn keys_keep_the_order_of_numbers(a in any::<f64>(), b in any::<f64>(), m in any::<i64>(), n in any::<i64>()) {
             prop_assert_eq!(ordered(a).cmp(&ordered(b)), a.total_cmp(&b));

@@ -3,8 +3,10 @@
 //! someone ill and for cloudy water): in a village that is one project,
 //! listed and costed once, its households counted once.
 
-use super::sums::{G_AFFECTED, G_ANSWERED, G_PEOPLE, G_SAID, G_UNTOLD, Listed, Sums};
-use super::{Perceived, Project, Rule};
+use std::rc::Rc;
+
+use super::sums::{AFFECTED, G_AFFECTED, G_ANSWERED, G_PEOPLE, G_SAID, G_UNTOLD, REGISTERED, Sums};
+use super::{Area, Perceived, Project, Rule};
 
 /// Whether rules `a` and `b` share a project: of the same questionnaire
 /// and category, naming the same project, neither counted per person.
@@ -105,95 +107,55 @@ impl Shared {
         &self.unknown[area * self.groups + g]
     }
 
-    /// Merges the projects of area `a` (`projects[start..]`, in the
-    /// rules' order) whose rules share a project into one, led by the
-    /// most severe rule that fired (the first of them on a tie), its
-    /// counts those of the shared project: each household once, n over
-    /// every household asked any of its rules, unknown the households
-    /// that cannot tell for one and have none fired, the cost at the
-    /// highest unit cost.
-    pub(super) fn merge(
+    /// The project rules of shared project `g` share in area `a`, where
+    /// more than one of them fired, with the area, the phase of their
+    /// category and the households asked any of them: led by the most
+    /// severe rule that fired (the first of them on a tie), its counts
+    /// those of the shared project: each household once, unknown the
+    /// households that cannot tell for one and have none fired, the cost
+    /// at the highest unit cost. With its households when given, and
+    /// what they said when `with_said`.
+    pub(super) fn project(
         &self,
-        (projects, start): (&mut Vec<Project>, usize),
+        g: usize,
         (sums, a, rules): (&Sums, usize, &[Rule]),
-        mut listed: Option<&mut Listed>,
+        (area, phase, surveyed): (Rc<Area>, u8, i64),
+        households: Option<Vec<usize>>,
         with_said: bool,
-    ) {
-        if self.groups == 0 {
-            return;
-        }
+    ) -> Project {
         let layout = &sums.layout;
         let cells = sums.area(a);
-        // Each group's projects merged into its first; the others marked
-        // gone by an empty area, then dropped in one pass, in place (an
-        // area is merged once, among a province's thousands).
-        let mut merged_any = false;
-        for g in 0..self.groups {
-            let of_group = |p: &Project| self.group_of.get(p.rule) == Some(&Some(g));
-            let tail = &projects[start..];
-            let Some(at) = tail.iter().position(of_group) else {
-                continue;
-            };
-            if tail.iter().filter(|p| of_group(p)).count() < 2 {
-                continue;
-            }
-            let fired = || tail.iter().filter(|p| of_group(p)).map(|p| p.rule);
-            let lead = fired()
-                .max_by(|&x, &y| rules[x].severity.cmp(&rules[y].severity).then(y.cmp(&x)))
-                .unwrap_or(tail[at].rule);
-            let unit = fired()
-                .filter_map(|r| rules[r].unit_cost)
-                .max_by(f64::total_cmp);
-            let phase = tail.iter().filter(|p| of_group(p)).map(|p| p.phase).max();
-            let affected = cells[layout.group(g, G_AFFECTED)];
-            let first = &tail[at];
-            let merged = Project {
-                area: first.area.clone(),
-                rule: lead,
-                also: fired().filter(|&r| r != lead).collect(),
-                affected,
-                households: listed
-                    .as_mut()
-                    .map(|l| std::mem::take(&mut l.groups[a * self.groups + g]))
-                    .unwrap_or_default(),
-                surveyed: sums.surveyed_with(a, self.members(g)),
-                registered: first.registered,
-                people: cells[layout.group(g, G_PEOPLE)],
-                phase: phase.unwrap_or(first.phase),
-                cost: unit.map(|c| c * affected as f64),
-                persons: None,
-                unknown: cells[layout.group(g, G_UNTOLD)],
-                perceived: with_said.then(|| Perceived {
-                    answered: cells[layout.group(g, G_ANSWERED)],
-                    urgent: cells[layout.group(g, G_SAID)],
-                }),
-            };
-            for p in projects[start + at + 1..]
-                .iter_mut()
-                .filter(|p| of_group(p))
-            {
-                p.rule = GONE;
-            }
-            projects[start + at] = merged;
-            merged_any = true;
-        }
-        if merged_any {
-            let mut kept = start;
-            for i in start..projects.len() {
-                if projects[i].rule != GONE {
-                    if kept != i {
-                        projects.swap(kept, i);
-                    }
-                    kept += 1;
-                }
-            }
-            projects.truncate(kept);
+        let fired = || {
+            let members = self.members(g).iter().copied();
+            members.filter(|&r| cells[layout.rule(r, AFFECTED)] > 0)
+        };
+        let lead = fired()
+            .max_by(|&x, &y| rules[x].severity.cmp(&rules[y].severity).then(y.cmp(&x)))
+            .unwrap_or(self.members[g][0]);
+        let unit = fired()
+            .filter_map(|r| rules[r].unit_cost)
+            .max_by(f64::total_cmp);
+        let affected = cells[layout.group(g, G_AFFECTED)];
+        Project {
+            area,
+            rule: lead,
+            also: fired().filter(|&r| r != lead).collect(),
+            affected,
+            households: households.unwrap_or_default(),
+            surveyed,
+            registered: cells[REGISTERED],
+            people: cells[layout.group(g, G_PEOPLE)],
+            phase,
+            cost: unit.map(|c| c * affected as f64),
+            persons: None,
+            unknown: cells[layout.group(g, G_UNTOLD)],
+            perceived: with_said.then(|| Perceived {
+                answered: cells[layout.group(g, G_ANSWERED)],
+                urgent: cells[layout.group(g, G_SAID)],
+            }),
         }
     }
 }
-
-/// The rule of a project merged into another's, until it is dropped.
-const GONE: usize = usize::MAX;
 
 #[cfg(test)]
 mod tests {

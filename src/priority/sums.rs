@@ -13,7 +13,7 @@
 
 use std::rc::Rc;
 
-use super::order::Order;
+use super::order::{Key, Order};
 use super::uncertainty::Tie;
 use super::{Area, Perceived, Project, Rule, shared::Shared};
 
@@ -203,7 +203,9 @@ pub(super) struct Ranking<'a> {
 /// Every project with an affected household, from the counts, ranked
 /// (see [`super::rank`]); its households listed when `listed` has them.
 /// What the affected households said of the urgency is given when the
-/// counts hold it (`with_said`).
+/// counts hold it (`with_said`). The projects are ordered by their keys
+/// before they are made, then made in order: a province's 75,000 are
+/// not moved about once made.
 pub(super) fn rank_sums(
     sums: &Sums,
     ranking: &Ranking<'_>,
@@ -211,104 +213,199 @@ pub(super) fn rank_sums(
     mut listed: Option<Listed>,
     with_said: bool,
 ) -> Vec<Project> {
-    let rules = ranking.rules;
-    let layout = &sums.layout;
-    // Room made at once for every project, rather than by doubling.
-    let fired = (0..sums.areas.len())
-        .map(|a| {
-            let cells = sums.area(a);
-            (0..rules.len())
-                .filter(|&r| cells[layout.rule(r, AFFECTED)] > 0)
-                .count()
-        })
-        .sum();
-    let mut projects = Vec::with_capacity(fired);
-    let mut area_of_projects: Vec<usize> = Vec::with_capacity(fired);
-    let mut surveyed = vec![0i64; rules.len()];
-    for a in 0..sums.areas.len() {
-        let this = (&mut surveyed[..], listed.as_mut(), with_said);
-        projects_of_area((sums, a), ranking, shared, this, &mut projects);
-        area_of_projects.resize(projects.len(), a);
-    }
-    let order = Order::new(&sums.areas, (rules, ranking.rule_weights));
-    super::order::sort_projects(&mut projects, &area_of_projects, &order);
-    projects
+    let made = Made::new(sums, ranking, shared);
+    let keys: Vec<Key> = (made.slots.iter())
+        .map(|s| made.key(&made.project(s, None, false), s))
+        .collect();
+    super::order::sorted(&keys)
+        .into_iter()
+        .map(|i| made.project(&made.slots[i as usize], listed.as_mut(), with_said))
+        .collect()
 }
 
-/// The projects of area `a` (its rules' and the projects they share),
-/// pushed onto `projects`, which holds nothing of `a` yet; with their
-/// households when `listed`, and what they said when `with_said`.
-fn projects_of_area(
-    (sums, a): (&Sums, usize),
-    ranking: &Ranking<'_>,
-    shared: &Shared,
-    (surveyed, mut listed, with_said): (&mut [i64], Option<&mut Listed>, bool),
-    projects: &mut Vec<Project>,
-) {
-    let start = projects.len();
-    let this = (surveyed, listed.as_deref_mut(), with_said);
-    area_projects((sums, a), ranking, this, projects);
-    shared.merge(
-        (projects, start),
-        (sums, a, ranking.rules),
-        listed,
-        with_said,
-    );
+/// One project of an area, before it is made: a rule's own, or the
+/// project rules share (more than one of them fired in the area).
+#[derive(Clone, Copy, Debug)]
+enum Which {
+    Rule(usize),
+    Shared(usize),
+}
+
+/// A project before it is made: its area, which of the area's projects,
+/// and what is worked out for the area as a whole (its category's phase,
+/// the households asked its rules).
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    area: u32,
+    which: Which,
+    phase: u8,
+    surveyed: i64,
+}
+
+/// The projects of every area, in the areas' order and each area's in
+/// the rules' order (a shared project at its first rule's place).
+fn slots(sums: &Sums, ranking: &Ranking<'_>, shared: &Shared) -> Vec<Slot> {
+    let (rules, layout) = (ranking.rules, &sums.layout);
+    let fired = |cells: &[i64], r: usize| cells[layout.rule(r, AFFECTED)] > 0;
+    // Room made at once for every project, rather than by doubling.
+    let count = (0..sums.areas.len())
+        .map(|a| (0..rules.len()).filter(|&r| fired(sums.area(a), r)).count())
+        .sum();
+    let mut out = Vec::with_capacity(count);
+    let mut surveyed = vec![0i64; rules.len()];
+    for a in 0..sums.areas.len() {
+        let cells = sums.area(a);
+        let phases = sums.phases(a, ranking.phase_share);
+        let phase = |r: usize| phases[ranking.category_of_rule[r]].unwrap_or(1);
+        // n of each rule: the households counted with a version that has
+        // it, added up once per area.
+        surveyed.iter_mut().for_each(|n| *n = 0);
+        for (v, asked) in layout.versions.iter().enumerate() {
+            let n = cells[layout.version(v)];
+            for &r in asked {
+                surveyed[r] += n;
+            }
+        }
+        let fired_of = |g: usize| {
+            let members = shared.members(g).iter().copied();
+            members.filter(|&m| fired(cells, m))
+        };
+        for r in (0..rules.len()).filter(|&r| fired(cells, r)) {
+            let slot = match shared.group_of(r) {
+                Some(g) if fired_of(g).nth(1).is_some() => {
+                    // At the place of its first rule that fired.
+                    if fired_of(g).next() != Some(r) {
+                        continue;
+                    }
+                    Slot {
+                        area: a as u32,
+                        which: Which::Shared(g),
+                        phase: fired_of(g).map(phase).max().unwrap_or(1),
+                        surveyed: sums.surveyed_with(a, shared.members(g)),
+                    }
+                }
+                _ => Slot {
+                    area: a as u32,
+                    which: Which::Rule(r),
+                    phase: phase(r),
+                    surveyed: surveyed[r],
+                },
+            };
+            out.push(slot);
+        }
+    }
+    out
+}
+
+/// What projects are made of: the counts, how they are ranked and
+/// ordered, the rules that share projects; and every project's slot.
+struct Made<'a> {
+    sums: &'a Sums,
+    ranking: &'a Ranking<'a>,
+    shared: &'a Shared,
+    order: Order<'a>,
+    slots: Vec<Slot>,
+}
+
+impl<'a> Made<'a> {
+    fn new(sums: &'a Sums, ranking: &'a Ranking<'a>, shared: &'a Shared) -> Self {
+        Made {
+            sums,
+            ranking,
+            shared,
+            order: Order::new(&sums.areas, (ranking.rules, ranking.rule_weights)),
+            slots: slots(sums, ranking, shared),
+        }
+    }
+
+    /// The key of project `p`, made of `slot`.
+    fn key(&self, p: &Project, slot: &Slot) -> Key {
+        self.order.key(p, slot.area as usize)
+    }
+
+    /// The project of `slot`; with its households when `listed`, and what
+    /// they said when `with_said`.
+    fn project(&self, slot: &Slot, listed: Option<&mut Listed>, with_said: bool) -> Project {
+        let (sums, rules) = (self.sums, self.ranking.rules);
+        let a = slot.area as usize;
+        let (cells, layout) = (sums.area(a), &sums.layout);
+        let r = match slot.which {
+            Which::Rule(r) => r,
+            Which::Shared(g) => {
+                let households =
+                    listed.map(|l| std::mem::take(&mut l.groups[a * self.shared.groups() + g]));
+                let area = (Rc::clone(&sums.areas[a]), slot.phase, slot.surveyed);
+                let this = (sums, a, rules);
+                return (self.shared).project(g, this, area, households, with_said);
+            }
+        };
+        let rule = &rules[r];
+        let affected = cells[layout.rule(r, AFFECTED)];
+        // A household answered with a version that counted the rule per
+        // household counts as one person.
+        let untold = affected - cells[layout.rule(r, PERSONS_OF)];
+        let persons = rule
+            .per_person
+            .then_some(cells[layout.rule(r, PERSONS)] + untold.max(0));
+        let units = persons.unwrap_or(affected);
+        Project {
+            area: Rc::clone(&sums.areas[a]),
+            rule: r,
+            also: Vec::new(),
+            affected,
+            households: listed
+                .map(|l| std::mem::take(&mut l.rules[a * rules.len() + r]))
+                .unwrap_or_default(),
+            surveyed: slot.surveyed,
+            registered: cells[REGISTERED],
+            people: cells[layout.rule(r, PEOPLE)],
+            phase: slot.phase,
+            cost: rule.unit_cost.map(|c| c * units as f64),
+            persons,
+            unknown: cells[layout.rule(r, UNKNOWN)],
+            perceived: with_said.then(|| Perceived {
+                answered: cells[layout.rule(r, ANSWERED)],
+                urgent: cells[layout.rule(r, SAID)],
+            }),
+        }
+    }
 }
 
 /// A project as [`rank_first`] orders it before making it: its key, its
-/// area and place among the area's projects, and what tells its band.
+/// slot and what tells its band.
 struct Entry {
-    key: [u64; 7],
-    area: u32,
-    place: u32,
+    key: Key,
+    slot: u32,
     tie: Tie,
 }
 
 /// The first `k` projects of the ranking of the counts (see
 /// [`rank_sums`]), and after them those tied with the last, one after
-/// the other, so that the rank bands of the first `k` are whole: the
-/// projects of every area are made and ordered by their keys, but only
-/// those listed are kept. With what the affected households said of the
-/// urgency; no household listed.
+/// the other, so that the rank bands of the first `k` are whole: every
+/// project is keyed, but only those listed are made to keep. With what
+/// the affected households said of the urgency; no household listed.
 pub(super) fn rank_first(
     sums: &Sums,
     ranking: &Ranking<'_>,
     shared: &Shared,
     k: usize,
 ) -> Vec<Project> {
-    let rules = ranking.rules;
-    let order = Order::new(&sums.areas, (rules, ranking.rule_weights));
-    let mut surveyed = vec![0i64; rules.len()];
-    let mut scratch: Vec<Project> = Vec::new();
-    // At most a project per rule in each area: room made once.
-    let mut entries: Vec<Entry> = Vec::with_capacity(sums.areas.len() * rules.len());
-    for a in 0..sums.areas.len() {
-        scratch.clear();
-        let this = (&mut surveyed[..], None, true);
-        projects_of_area((sums, a), ranking, shared, this, &mut scratch);
-        entries.extend(scratch.iter().enumerate().map(|(i, p)| Entry {
-            key: order.key(p, a),
-            area: a as u32,
-            place: i as u32,
-            tie: Tie::of(p, rules),
-        }));
-    }
+    let made = Made::new(sums, ranking, shared);
+    let mut entries: Vec<Entry> = (made.slots.iter().enumerate())
+        .map(|(i, s)| {
+            let p = made.project(s, None, false);
+            Entry {
+                key: made.key(&p, s),
+                slot: i as u32,
+                tie: Tie::of(&p, ranking.rules),
+            }
+        })
+        .collect();
     let end = order_first(&mut entries, k);
-    // The projects of the first `end`, each area's made once.
-    let mut areas: std::collections::HashMap<u32, Vec<Option<Project>>> =
-        std::collections::HashMap::new();
-    let mut first = Vec::with_capacity(end);
-    for e in &entries[..end] {
-        let area = areas.entry(e.area).or_insert_with(|| {
-            let mut list = Vec::new();
-            let this = (&mut surveyed[..], None, true);
-            projects_of_area((sums, e.area as usize), ranking, shared, this, &mut list);
-            list.into_iter().map(Some).collect()
-        });
-        first.extend(area.get_mut(e.place as usize).and_then(Option::take));
-    }
-    first
+    entries[..end]
+        .iter()
+        .map(|e| made.project(&made.slots[e.slot as usize], None, true))
+        .collect()
 }
 
 /// Puts the first `k` of `entries` in order, and after them those that
@@ -366,61 +463,4 @@ fn order_first(entries: &mut [Entry], k: usize) -> usize {
         entries.sort_unstable_by(by_key);
     }
     end
-}
-
-/// The projects of area `a`, one per rule that fired, in the rules'
-/// order, pushed onto `projects`; `surveyed` is room for n of each rule.
-fn area_projects(
-    (sums, a): (&Sums, usize),
-    ranking: &Ranking<'_>,
-    (surveyed, mut listed, with_said): (&mut [i64], Option<&mut Listed>, bool),
-    projects: &mut Vec<Project>,
-) {
-    let (rules, layout) = (ranking.rules, &sums.layout);
-    let cells = sums.area(a);
-    let phases = sums.phases(a, ranking.phase_share);
-    // n of each rule: the households counted with a version that has it,
-    // added up once per area.
-    surveyed.iter_mut().for_each(|n| *n = 0);
-    for (v, asked) in layout.versions.iter().enumerate() {
-        let n = cells[layout.version(v)];
-        for &r in asked {
-            surveyed[r] += n;
-        }
-    }
-    for (r, rule) in rules.iter().enumerate() {
-        let affected = cells[layout.rule(r, AFFECTED)];
-        if affected <= 0 {
-            continue;
-        }
-        // A household answered with a version that counted the rule per
-        // household counts as one person.
-        let untold = affected - cells[layout.rule(r, PERSONS_OF)];
-        let persons = rule
-            .per_person
-            .then_some(cells[layout.rule(r, PERSONS)] + untold.max(0));
-        let units = persons.unwrap_or(affected);
-        let households = listed
-            .as_mut()
-            .map(|l| std::mem::take(&mut l.rules[a * rules.len() + r]))
-            .unwrap_or_default();
-        projects.push(Project {
-            area: Rc::clone(&sums.areas[a]),
-            rule: r,
-            also: Vec::new(),
-            affected,
-            households,
-            surveyed: surveyed[r],
-            registered: cells[REGISTERED],
-            people: cells[layout.rule(r, PEOPLE)],
-            phase: phases[ranking.category_of_rule[r]].unwrap_or(1),
-            cost: rule.unit_cost.map(|c| c * units as f64),
-            persons,
-            unknown: cells[layout.rule(r, UNKNOWN)],
-            perceived: with_said.then(|| Perceived {
-                answered: cells[layout.rule(r, ANSWERED)],
-                urgent: cells[layout.rule(r, SAID)],
-            }),
-        });
-    }
 }
