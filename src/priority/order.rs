@@ -57,6 +57,9 @@ impl<'a> Order<'a> {
     /// (those ranked high first turned over), made once rather than at
     /// every comparison: weighted phase and severity, households affected,
     /// share, unit cost (the highest of the rules sharing it), area, rule.
+    /// The share is compared only between projects of as many households
+    /// affected: there the higher share is the one of fewer households
+    /// that could tell ([`share_place`]).
     pub(super) fn key(&self, p: &Project, area: usize) -> Key {
         let rules = self.rules;
         let w = self.rule_weights[p.rule];
@@ -69,11 +72,26 @@ impl<'a> Order<'a> {
             !ordered(f64::from(p.phase) * w),
             !ordered(f64::from(rules[p.rule].severity) * w),
             !ordered_int(p.affected),
-            !ordered(p.share()),
+            share_place(p.affected, p.surveyed - p.unknown),
             ordered(unit),
             self.area_rank[area],
             self.rule_rank[p.rule],
         ]
+    }
+}
+
+/// The place of share `affected / known` ([`Project::share`]) among the
+/// shares of projects of as many households affected, high first: for
+/// households affected, the households that could tell, fewest first
+/// (an integer, where the share is a fraction of any size); a share of
+/// nothing (no household affected, none that could tell) last. Exact
+/// while the households that could tell are fewer than 2^26 (then no
+/// two such fractions round to one number).
+fn share_place(affected: i64, known: i64) -> u64 {
+    if affected > 0 && known > 0 {
+        known as u64
+    } else {
+        u64::MAX
     }
 }
 
@@ -93,14 +111,20 @@ enum Packing {
 const FEW: usize = 64;
 
 impl Packing {
+    /// Place `place` written as its offset from the smallest when that
+    /// takes at most 16 bits (households, areas, rules), else as ranks
+    /// when the keys have few values there, else shortened.
     fn of(keys: &[Key], place: usize) -> Packing {
+        let least = keys.iter().map(|k| k[place]).min().unwrap_or(0);
+        let most = keys.iter().map(|k| k[place]).max().unwrap_or(0);
+        let bits = u64::BITS - (most - least).leading_zeros();
+        if bits <= 16 {
+            return Packing::Offset { least, bits };
+        }
         let mut few: Vec<u64> = Vec::new();
         for k in keys {
             if let Err(at) = few.binary_search(&k[place]) {
                 if few.len() == FEW {
-                    let least = keys.iter().map(|k| k[place]).min().unwrap_or(0);
-                    let most = keys.iter().map(|k| k[place]).max().unwrap_or(0);
-                    let bits = u64::BITS - (most - least).leading_zeros();
                     return Packing::Offset { least, bits };
                 }
                 few.insert(at, k[place]);
@@ -128,10 +152,11 @@ impl Packing {
 
 /// The numbers of `keys` (0 to len − 1) in the order of the keys. Rather
 /// than the keys (56 bytes each, a province has 75,000), a prefix of each
-/// in one integer is sorted with its number: the first places of the key
-/// written in as few bits as their values need, the last that fits
-/// shortened, so that the prefixes are in the keys' order; only keys of
-/// equal prefix are then compared whole.
+/// in one integer is sorted: the first places of the key written in as
+/// few bits as their values need, the last that fits shortened, so that
+/// the prefixes are in the keys' order; only keys of equal prefix are then
+/// compared whole. A ranking's whole key usually fits, with the number
+/// beside it, in one integer: then integers alone are sorted.
 pub(super) fn sorted(keys: &[Key]) -> Vec<u32> {
     let mut packings: Vec<(Packing, u32)> = Vec::new();
     let mut left = u64::BITS;
@@ -155,6 +180,18 @@ pub(super) fn sorted(keys: &[Key]) -> Vec<u32> {
             room | p.write(k[place]) >> shift
         })
     };
+    // The whole key written with room left for the number: numbers
+    // sorted, each a single integer.
+    let whole = packings.len() == 7 && packings.iter().all(|&(_, shift)| shift == 0);
+    let number_bits = u64::BITS - (keys.len() as u64).leading_zeros();
+    if whole && number_bits <= left {
+        let mut packed: Vec<u64> = (keys.iter().enumerate())
+            .map(|(i, k)| prefix(k) << number_bits | i as u64)
+            .collect();
+        packed.sort_unstable();
+        let number = (1u64 << number_bits) - 1;
+        return packed.into_iter().map(|x| (x & number) as u32).collect();
+    }
     let mut pairs: Vec<(u64, u32)> = keys
         .iter()
         .enumerate()
@@ -175,7 +212,7 @@ pub(super) fn sorted(keys: &[Key]) -> Vec<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Key, ordered, ordered_int, sorted};
+    use super::{Key, ordered, ordered_int, share_place, sorted};
     use proptest::prelude::*;
 
     /// Each place of a key drawn from one kind of values, as a ranking's
@@ -212,6 +249,18 @@ mod tests {
             expected.sort_unstable();
             let got: Vec<Key> = sorted(&keys).iter().map(|&i| keys[i as usize]).collect();
             prop_assert_eq!(got, expected);
+        }
+
+        #[test]
+        fn shares_of_as_many_households_affected_keep_their_order(
+            affected in 0i64..5_000,
+            a in -3i64..(1 << 26),
+            b in -3i64..(1 << 26),
+        ) {
+            // As `Project::share`: nothing when no household could tell.
+            let share = |known: i64| if known <= 0 { 0.0 } else { affected as f64 / known as f64 };
+            let by_share = (!ordered(share(a))).cmp(&!ordered(share(b)));
+            prop_assert_eq!(share_place(affected, a).cmp(&share_place(affected, b)), by_share);
         }
 
         #[test]
