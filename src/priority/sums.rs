@@ -227,19 +227,27 @@ pub(super) fn rank_sums(
 /// project rules share (more than one of them fired in the area).
 #[derive(Clone, Copy, Debug)]
 enum Which {
-    Rule(usize),
-    Shared(usize),
+    Rule(u32),
+    Shared(u32),
 }
 
 /// A project before it is made: its area, which of the area's projects,
-/// and what is worked out for the area as a whole (its category's phase,
-/// the households asked its rules).
+/// what is worked out for the area as a whole (its category's phase, the
+/// households asked its rules) and, for a rule's own, its counts: read
+/// from the area's in the areas' order, so that projects made in the
+/// ranking's order each read one small slot rather than counts spread
+/// over a province's.
 #[derive(Clone, Copy, Debug)]
 struct Slot {
     area: u32,
     which: Which,
     phase: u8,
     surveyed: i64,
+    registered: i64,
+    /// The rule's counts, in the order of the rule fields ([`AFFECTED`]
+    /// first); none for a shared project, whose counts are read when it
+    /// is made.
+    counts: [i64; RULE_FIELDS],
 }
 
 /// The projects of every area, in the areas' order and each area's in
@@ -279,17 +287,26 @@ fn slots(sums: &Sums, ranking: &Ranking<'_>, shared: &Shared) -> Vec<Slot> {
                     }
                     Slot {
                         area: a as u32,
-                        which: Which::Shared(g),
+                        which: Which::Shared(g as u32),
                         phase: fired_of(g).map(phase).max().unwrap_or(1),
                         surveyed: sums.surveyed_with(a, shared.members(g)),
+                        registered: cells[REGISTERED],
+                        counts: [0; RULE_FIELDS],
                     }
                 }
-                _ => Slot {
-                    area: a as u32,
-                    which: Which::Rule(r),
-                    phase: phase(r),
-                    surveyed: surveyed[r],
-                },
+                _ => {
+                    let first = layout.rule(r, 0);
+                    let mut counts = [0; RULE_FIELDS];
+                    counts.copy_from_slice(&cells[first..first + RULE_FIELDS]);
+                    Slot {
+                        area: a as u32,
+                        which: Which::Rule(r as u32),
+                        phase: phase(r),
+                        surveyed: surveyed[r],
+                        registered: cells[REGISTERED],
+                        counts,
+                    }
+                }
             };
             out.push(slot);
         }
@@ -328,10 +345,10 @@ impl<'a> Made<'a> {
     fn project(&self, slot: &Slot, listed: Option<&mut Listed>, with_said: bool) -> Project {
         let (sums, rules) = (self.sums, self.ranking.rules);
         let a = slot.area as usize;
-        let (cells, layout) = (sums.area(a), &sums.layout);
         let r = match slot.which {
-            Which::Rule(r) => r,
+            Which::Rule(r) => r as usize,
             Which::Shared(g) => {
+                let g = g as usize;
                 let households =
                     listed.map(|l| std::mem::take(&mut l.groups[a * self.shared.groups() + g]));
                 let area = (Rc::clone(&sums.areas[a]), slot.phase, slot.surveyed);
@@ -340,13 +357,12 @@ impl<'a> Made<'a> {
             }
         };
         let rule = &rules[r];
-        let affected = cells[layout.rule(r, AFFECTED)];
+        let counts = &slot.counts;
+        let affected = counts[AFFECTED];
         // A household answered with a version that counted the rule per
         // household counts as one person.
-        let untold = affected - cells[layout.rule(r, PERSONS_OF)];
-        let persons = rule
-            .per_person
-            .then_some(cells[layout.rule(r, PERSONS)] + untold.max(0));
+        let untold = affected - counts[PERSONS_OF];
+        let persons = rule.per_person.then_some(counts[PERSONS] + untold.max(0));
         let units = persons.unwrap_or(affected);
         Project {
             area: Rc::clone(&sums.areas[a]),
@@ -357,15 +373,15 @@ impl<'a> Made<'a> {
                 .map(|l| std::mem::take(&mut l.rules[a * rules.len() + r]))
                 .unwrap_or_default(),
             surveyed: slot.surveyed,
-            registered: cells[REGISTERED],
-            people: cells[layout.rule(r, PEOPLE)],
+            registered: slot.registered,
+            people: counts[PEOPLE],
             phase: slot.phase,
             cost: rule.unit_cost.map(|c| c * units as f64),
             persons,
-            unknown: cells[layout.rule(r, UNKNOWN)],
+            unknown: counts[UNKNOWN],
             perceived: with_said.then(|| Perceived {
-                answered: cells[layout.rule(r, ANSWERED)],
-                urgent: cells[layout.rule(r, SAID)],
+                answered: counts[ANSWERED],
+                urgent: counts[SAID],
             }),
         }
     }
