@@ -87,21 +87,17 @@ impl Tie {
     }
 }
 
-/// Whether projects `a` and `b` (next to each other in the ranking) could
-/// change places (see [`Tie::with`]).
-fn tied(a: &Project, b: &Project, rules: &[Rule]) -> bool {
-    Tie::of(a, rules).with(&Tie::of(b, rules))
-}
-
 /// The standing of every project of a ranked list (the whole county's):
-/// runs of projects each tied with the next share one band.
+/// runs of projects each tied with the next ([`Tie::with`]) share one
+/// band. Each project's tie is worked out once.
 pub fn standings(projects: &[Project], rules: &[Rule]) -> Vec<Standing> {
     let mut out = Vec::with_capacity(projects.len());
     let mut start = 0;
-    for i in 0..projects.len() {
-        let run_ends = projects
-            .get(i + 1)
-            .is_none_or(|next| !tied(&projects[i], next, rules));
+    let mut ties = (projects.iter().map(|p| Tie::of(p, rules)))
+        .enumerate()
+        .peekable();
+    while let Some((i, tie)) = ties.next() {
+        let run_ends = ties.peek().is_none_or(|(_, next)| !tie.with(next));
         if run_ends {
             for rank in start + 1..=i + 1 {
                 out.push(Standing {
