@@ -1,6 +1,5 @@
 //! The planners' commands: `priorities`, `explain` and `export`.
 
-use std::borrow::Cow;
 use std::path::Path;
 
 use super::project::Follow;
@@ -259,10 +258,6 @@ fn priorities_table(
             _ => true,
         })
         .collect();
-    let mut rows: Vec<Vec<Cow<'_, str>>> =
-        PriorityRow::list((projects, standings, perceived), &input.rules, choice)
-            .map(|row| columns.iter().map(|&c| row.text(c, lang)).collect())
-            .collect();
     let mut headers: Vec<&str> = columns
         .iter()
         .map(|&c| match (c, lang) {
@@ -272,22 +267,31 @@ fn priorities_table(
         })
         .collect();
     // The follow-up of a project, when any has one.
-    if !follow.is_empty() {
+    let follow = (!follow.is_empty()).then_some(follow);
+    if follow.is_some() {
         headers.push(match lang {
             Lang::Zh => "跟进",
             Lang::En => "follow-up",
         });
-        for (row, p) in rows.iter_mut().zip(projects) {
-            let text = crate::store::project::follow_of(follow, p, &input.rules, |(s, _)| *s);
-            row.push(Cow::Owned(text.map(|(_, t)| t.clone()).unwrap_or_default()));
+    }
+    // Every cell written into one text: a province's million cells are
+    // not a million strings.
+    let mut grid = table::Grid::new(headers.len());
+    grid.reserve(projects.len());
+    for row in PriorityRow::list((projects, standings, perceived), &input.rules, choice) {
+        for &c in &columns {
+            grid.push_with(|out| row.write_text(c, lang, out));
+        }
+        if let Some(follow) = follow {
+            let text =
+                crate::store::project::follow_of(follow, row.project, &input.rules, |(s, _)| *s);
+            grid.push(text.map_or("", |(_, t)| t.as_str()));
         }
     }
     let right: Vec<usize> = (0..columns.len())
         .filter(|&i| columns[i].is_number())
         .collect();
-    let table = table::render(&headers, &rows, &right);
-    std::mem::forget(rows);
-    table
+    grid.render(&headers, &right)
 }
 
 /// What the budget chose, how, and what it could not cost.

@@ -53,9 +53,17 @@ impl Standing {
 
     /// The band as people read it: `3–5`, or `4` alone.
     pub fn band_text(&self) -> String {
+        let mut text = String::new();
+        // Writing into a string cannot fail.
+        let _ = self.write_band(&mut text);
+        text
+    }
+
+    /// [`Standing::band_text`] written at the end of `out`.
+    pub fn write_band(&self, out: &mut impl std::fmt::Write) -> std::fmt::Result {
         match self.band {
-            (a, b) if a == b => a.to_string(),
-            (a, b) => format!("{a}–{b}"),
+            (a, b) if a == b => write!(out, "{a}"),
+            (a, b) => write!(out, "{a}–{b}"),
         }
     }
 }

@@ -229,66 +229,123 @@ impl<'a> PriorityRow<'a> {
         id
     }
 
+    /// The value of an integer column; `None` for the others.
+    fn integer(&self, column: Column) -> Option<i64> {
+        let p = self.project;
+        Some(match column {
+            Column::Rank => self.rank as i64,
+            Column::CountyRank => self.standing.rank as i64,
+            Column::Severity => i64::from(self.rule.severity),
+            Column::Phase => i64::from(p.phase),
+            Column::Affected => p.affected,
+            Column::Surveyed => p.surveyed,
+            Column::Unknown => p.unknown,
+            Column::Registered => p.registered,
+            Column::People => p.people,
+            _ => return None,
+        })
+    }
+
     /// The value of `column`, for a CSV file.
     pub fn cell(&self, column: Column, lang: Lang) -> Cell<'a> {
-        let (p, r) = (self.project, self.rule);
+        if let Some(n) = self.integer(column) {
+            return Cell::int(n);
+        }
+        let p = self.project;
         match column {
-            Column::Rank => Cell::int(self.rank as i64),
-            Column::CountyRank => Cell::int(self.standing.rank as i64),
             Column::Band => Cell::text(self.standing.band_text()),
             Column::Low => Cell::Number(format!("{:.3}", p.interval().0).into()),
             Column::High => Cell::Number(format!("{:.3}", p.interval().1).into()),
-            Column::Township => Cell::text(p.area.township.as_str()),
-            Column::Village => Cell::text(p.area.village.as_str()),
-            Column::Group => Cell::text(p.area.group.as_str()),
-            Column::Category => Cell::text(r.category.as_str()),
-            Column::Project => Cell::text(match &r.project {
-                Some(label) => label.get(lang),
-                None => r.name.as_str(),
-            }),
-            // The rules of a project they share, joined by '+'.
             Column::Rule => Cell::text(self.rule_id()),
-            Column::Severity => Cell::int(i64::from(r.severity)),
-            Column::Phase => Cell::int(i64::from(p.phase)),
-            Column::Affected => Cell::int(p.affected),
-            Column::Surveyed => Cell::int(p.surveyed),
-            Column::Unknown => Cell::int(p.unknown),
             Column::Persons => p.persons.map_or(Cell::text(""), Cell::int),
-            Column::Registered => Cell::int(p.registered),
-            Column::People => Cell::int(p.people),
             Column::Share => Cell::Number(format!("{:.3}", p.share()).into()),
             Column::Urgent => match self.urgency.and_then(|u| u.share()) {
                 Some(share) => Cell::Number(format!("{share:.3}").into()),
                 None => Cell::text(""),
             },
             Column::Cost => p.cost.map_or(Cell::text(""), Cell::num),
-            Column::Reliability => Cell::text(match (p.low_reliability(), lang) {
+            _ => Cell::text(self.named(column, lang).unwrap_or_default()),
+        }
+    }
+
+    /// The value of a column of names (and the reliability and the
+    /// budget's choice, which are words), borrowed; `None` for the others.
+    /// The category by its id: a table names it ([`PriorityRow::text`]).
+    fn named(&self, column: Column, lang: Lang) -> Option<&'a str> {
+        let (p, r) = (self.project, self.rule);
+        Some(match column {
+            Column::Township => p.area.township.as_str(),
+            Column::Village => p.area.village.as_str(),
+            Column::Group => p.area.group.as_str(),
+            Column::Category => r.category.as_str(),
+            Column::Project => match &r.project {
+                Some(label) => label.get(lang),
+                None => r.name.as_str(),
+            },
+            Column::Reliability => match (p.low_reliability(), lang) {
                 (false, _) => "",
                 (true, Lang::Zh) => "低",
                 (true, Lang::En) => "low",
-            }),
-            Column::Funded => Cell::text(match (self.funded, lang) {
+            },
+            Column::Funded => match (self.funded, lang) {
                 (Some(true), Lang::Zh) => "是",
                 (Some(true), Lang::En) => "yes",
                 _ => "",
-            }),
-        }
+            },
+            _ => return None,
+        })
     }
 
     /// The value of `column` for a terminal table: the share as a percent.
     pub fn text(&self, column: Column, lang: Lang) -> Cow<'a, str> {
-        match column {
-            Column::Category => Cow::Borrowed(category_name(&self.rule.category, lang)),
-            Column::Share => Cow::Owned(format!("{:.0}%", self.project.share() * 100.0)),
+        if column == Column::Category {
+            return Cow::Borrowed(category_name(&self.rule.category, lang));
+        }
+        if let Some(name) = self.named(column, lang) {
+            return Cow::Borrowed(name);
+        }
+        let mut text = String::new();
+        self.write_text(column, lang, &mut text);
+        Cow::Owned(text)
+    }
+
+    /// [`PriorityRow::text`] written at the end of `out`, made in place
+    /// (a province's table has a million cells).
+    pub fn write_text(&self, column: Column, lang: Lang, out: &mut String) {
+        use std::fmt::Write as _;
+        if let Some(n) = self.integer(column) {
+            // Writing into a string cannot fail.
+            let _ = write!(out, "{n}");
+            return;
+        }
+        let p = self.project;
+        let _ = match column {
+            Column::Share => write!(out, "{:.0}%", p.share() * 100.0),
             Column::Urgent => match self.urgency.and_then(|u| u.share()) {
-                Some(share) => Cow::Owned(format!("{:.0}%", share * 100.0)),
-                None => Cow::Borrowed(""),
+                Some(share) => write!(out, "{:.0}%", share * 100.0),
+                None => Ok(()),
             },
             // The interval in one column: 18–82%.
             Column::Low => {
-                let (low, high) = self.project.interval();
-                Cow::Owned(format!("{:.0}–{:.0}%", low * 100.0, high * 100.0))
+                let (low, high) = p.interval();
+                write!(out, "{:.0}–{:.0}%", low * 100.0, high * 100.0)
             }
+            Column::Band => self.standing.write_band(out),
+            Column::Persons => match p.persons {
+                Some(n) => write!(out, "{n}"),
+                None => Ok(()),
+            },
+            _ => {
+                out.push_str(&self.text_of_cell(column, lang));
+                Ok(())
+            }
+        };
+    }
+
+    /// A column's text as its CSV cell has it (the category named).
+    fn text_of_cell(&self, column: Column, lang: Lang) -> Cow<'a, str> {
+        match column {
+            Column::Category => Cow::Borrowed(category_name(&self.rule.category, lang)),
             _ => self.cell(column, lang).into_text(),
         }
     }

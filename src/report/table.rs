@@ -14,55 +14,150 @@ use crate::text::escape_controls;
 /// columns listed in `right` (quantities) are right-aligned, the others
 /// (names, codes) left-aligned.
 pub fn render<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>], right: &[usize]) -> String {
-    let headers: Vec<Cow<'_, str>> = headers.iter().map(|h| escape_controls(h)).collect();
-    let rows: Vec<Vec<Cow<'_, str>>> = rows
-        .iter()
-        .map(|row| row.iter().map(|c| escape_controls(c.as_ref())).collect())
-        .collect();
-    let columns = headers.len();
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
-    let numeric: Vec<bool> = (0..columns).map(|i| right.contains(&i)).collect();
-    // Each cell's width, measured once.
-    let mut cell_widths: Vec<usize> = Vec::with_capacity(rows.len() * columns);
-    for row in &rows {
-        for (i, width) in widths.iter_mut().enumerate() {
-            let w = row.get(i).map_or(0, |cell| cell.as_ref().width());
-            *width = (*width).max(w);
-            cell_widths.push(w);
+    let mut grid = Grid::new(headers.len());
+    for row in rows {
+        for i in 0..headers.len() {
+            grid.push(row.get(i).map_or("", |c| c.as_ref()));
         }
     }
-    let line_width: usize = widths.iter().sum::<usize>() + 2 * columns;
-    let mut out = String::with_capacity((rows.len() + 1) * line_width);
-    let mut line = |cells: &mut dyn Iterator<Item = (&str, usize)>| {
-        let start = out.len();
-        for (i, (cell, w)) in cells.enumerate().take(columns) {
-            let pad = widths[i].saturating_sub(w);
-            if i > 0 {
-                out.push_str("  ");
-            }
-            if numeric[i] {
-                out.extend(std::iter::repeat_n(' ', pad));
-                out.push_str(cell);
-            } else {
-                out.push_str(cell);
-                out.extend(std::iter::repeat_n(' ', pad));
-            }
+    grid.render(headers, right)
+}
+
+/// A table's cells written one after another into one text, each with
+/// its display width, for a table of many rows without a string per cell
+/// (a province's ranking has a million cells). Control characters are
+/// escaped as each cell is written.
+pub struct Grid {
+    columns: usize,
+    text: String,
+    /// Where each cell ends in `text`, and its display width.
+    cells: Vec<(usize, usize)>,
+}
+
+impl Grid {
+    pub fn new(columns: usize) -> Grid {
+        Grid {
+            columns,
+            text: String::new(),
+            cells: Vec::new(),
         }
-        let kept = out[start..].trim_end().len();
-        out.truncate(start + kept);
-        out.push('\n');
-    };
-    line(&mut headers.iter().map(|h| (h.as_ref(), h.width())));
-    for (r, row) in rows.iter().enumerate() {
-        let widths = &cell_widths[r * columns..(r + 1) * columns];
-        line(&mut row.iter().map(|c| c.as_ref()).zip(widths.iter().copied()));
     }
-    out
+
+    /// Makes room for `rows` rows more at once, their cells a few bytes
+    /// each, rather than by doubling.
+    pub fn reserve(&mut self, rows: usize) {
+        self.cells.reserve(rows * self.columns);
+        self.text.reserve(rows * self.columns * 6);
+    }
+
+    /// Adds the next cell (rows fill left to right, then the next row).
+    pub fn push(&mut self, cell: &str) {
+        self.push_with(|text| text.push_str(cell));
+    }
+
+    /// Adds the next cell, written by `write` at the end of the text.
+    pub fn push_with(&mut self, write: impl FnOnce(&mut String)) {
+        let start = self.text.len();
+        write(&mut self.text);
+        // Printable ASCII, most cells, has nothing to escape and a column
+        // a byte.
+        let cell = &self.text[start..];
+        let width = if cell.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            cell.len()
+        } else {
+            if let Cow::Owned(escaped) = escape_controls(cell) {
+                self.text.truncate(start);
+                self.text.push_str(&escaped);
+            }
+            self.text[start..].width()
+        };
+        self.cells.push((self.text.len(), width));
+    }
+
+    /// The table under `headers` (see [`render`]); a last row missing
+    /// cells has them empty.
+    pub fn render(&self, headers: &[&str], right: &[usize]) -> String {
+        let columns = self.columns;
+        let headers: Vec<Cow<'_, str>> = headers.iter().map(|h| escape_controls(h)).collect();
+        let mut widths: Vec<usize> = (0..columns)
+            .map(|i| headers.get(i).map_or(0, |h| h.width()))
+            .collect();
+        for (n, &(_, w)) in self.cells.iter().enumerate() {
+            widths[n % columns] = widths[n % columns].max(w);
+        }
+        let numeric: Vec<bool> = (0..columns).map(|i| right.contains(&i)).collect();
+        let rows = self.cells.len().div_ceil(columns.max(1));
+        let line_width: usize = widths.iter().sum::<usize>() + 2 * columns;
+        let mut out = String::with_capacity((rows + 1) * line_width);
+        let mut line = |cells: &mut dyn Iterator<Item = (&str, usize)>| {
+            let start = out.len();
+            for (i, (cell, w)) in cells.enumerate().take(columns) {
+                let pad = widths[i].saturating_sub(w);
+                if i > 0 {
+                    out.push_str("  ");
+                }
+                if numeric[i] {
+                    spaces(&mut out, pad);
+                    out.push_str(cell);
+                } else {
+                    out.push_str(cell);
+                    spaces(&mut out, pad);
+                }
+            }
+            let kept = out[start..].trim_end().len();
+            out.truncate(start + kept);
+            out.push('\n');
+        };
+        line(&mut headers.iter().map(|h| (h.as_ref(), h.width())));
+        let mut start = 0;
+        let mut cells = self.cells.iter().map(|&(end, width)| {
+            let cell = &self.text[start..end];
+            start = end;
+            (cell, width)
+        });
+        for _ in 0..rows {
+            line(&mut cells.by_ref().take(columns));
+        }
+        out
+    }
+}
+
+/// `n` spaces written at the end of `out`.
+fn spaces(out: &mut String, n: usize) {
+    const SPACES: &str = "                                ";
+    let mut left = n;
+    while left > 0 {
+        let take = left.min(SPACES.len());
+        out.push_str(&SPACES[..take]);
+        left -= take;
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{Grid, render};
+    use crate::text::escape_controls;
+    use proptest::prelude::*;
+    use unicode_width::UnicodeWidthStr;
+
+    proptest! {
+        #[test]
+        fn each_cell_is_kept_escaped_with_its_display_width(
+            cells in proptest::collection::vec("[a-z0-9 ~%–\\-]{0,6}|[勐烈镇人\u{1b}\n\t\u{7f}\u{202e}a]{0,5}", 0..20),
+        ) {
+            let mut grid = Grid::new(3);
+            for cell in &cells {
+                grid.push(cell);
+            }
+            let mut start = 0;
+            for (cell, &(end, width)) in cells.iter().zip(&grid.cells) {
+                let escaped = escape_controls(cell);
+                prop_assert_eq!(&grid.text[start..end], escaped.as_ref());
+                prop_assert_eq!(width, escaped.width());
+                start = end;
+            }
+        }
+    }
 
     #[test]
     fn chinese_cells_align_by_display_width() {
