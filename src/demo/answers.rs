@@ -237,49 +237,65 @@ pub(super) fn answer(
         .collect();
     let mut slots = State::new(survey, &answers, facts).slots();
     let mut at = 0;
+    // One state (its relevance and calculations worked out once) for the
+    // slots passed over between two answers.
     while at < stop {
-        let Some(&slot) = slots.get(at) else {
+        let state = State::new(survey, &answers, facts);
+        let mut answered = None;
+        while at < stop && answered.is_none() {
+            let Some(&slot) = slots.get(at) else {
+                break;
+            };
+            at += 1;
+            if state.is_relevant_at(slot) {
+                answered = answer_slot(survey, (&state, slot), (hardness, hard), rng);
+            }
+        }
+        drop(state);
+        let Some((key, text, name)) = answered else {
             break;
         };
-        let state = State::new(survey, &answers, facts);
-        at += 1;
-        if !state.is_relevant_at(slot) {
-            continue;
-        }
-        let index = slot.index;
-        let q = survey.question_at(index);
-        let mut accepted = None;
-        for attempt in 0..6 {
-            // Later attempts are easier: a constraint that failed (more
-            // children than members, say) is met by a smaller answer.
-            let chance = if attempt == 0 { hard } else { 0.0 };
-            let raw = if q.name == crate::store::priorities::URGENCY_QUESTION {
-                urgency(survey, q, &state, rng)
-            } else {
-                draw(survey, index, hardness.get(&q.name), chance, rng)
-            };
-            let Some(raw) = raw else {
-                break;
-            };
-            if let Ok(text) = state.accept_at(slot, &raw) {
-                accepted = Some(text);
-                break;
-            }
-        }
-        if accepted.is_none() && q.kind.is_numeric() {
-            accepted = q
-                .min
-                .map(|m| format!("{}", m as i64))
-                .and_then(|m| state.accept_at(slot, &m).ok());
-        }
-        let key = state.key(slot);
-        drop(state);
-        if let Some(text) = accepted {
-            answers.insert(key, text);
-            if counts.contains(&q.name.as_str()) {
-                slots = State::new(survey, &answers, facts).slots();
-            }
+        answers.insert(key, text);
+        if counts.contains(&name) {
+            slots = State::new(survey, &answers, facts).slots();
         }
     }
     answers
+}
+
+/// An answer drawn for `slot` (relevant) and accepted: its key, its text
+/// and the question's name; `None` when none is.
+fn answer_slot<'s>(
+    survey: &'s Survey,
+    (state, slot): (&State<'_>, crate::interview::Slot),
+    (hardness, hard): (&HashMap<String, Hardness>, f64),
+    rng: &mut Rng,
+) -> Option<(String, String, &'s str)> {
+    let index = slot.index;
+    let q = survey.question_at(index);
+    let mut accepted = None;
+    for attempt in 0..6 {
+        // Later attempts are easier: a constraint that failed (more
+        // children than members, say) is met by a smaller answer.
+        let chance = if attempt == 0 { hard } else { 0.0 };
+        let raw = if q.name == crate::store::priorities::URGENCY_QUESTION {
+            urgency(survey, q, state, rng)
+        } else {
+            draw(survey, index, hardness.get(&q.name), chance, rng)
+        };
+        let Some(raw) = raw else {
+            break;
+        };
+        if let Ok(text) = state.accept_at(slot, &raw) {
+            accepted = Some(text);
+            break;
+        }
+    }
+    if accepted.is_none() && q.kind.is_numeric() {
+        accepted = q
+            .min
+            .map(|m| format!("{}", m as i64))
+            .and_then(|m| state.accept_at(slot, &m).ok());
+    }
+    accepted.map(|text| (state.key(slot), text, q.name.as_str()))
 }
