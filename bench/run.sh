@@ -118,9 +118,9 @@ for n in "${counts[@]}"; do
     tmux kill-session -t "$session"
     row "app with the database open: start to the village list, peak memory" "$n" \
       "$(python3 -c "print(f'{$end - $start:.1f} s')"), $hwm MB"
-    # In process, without the terminal: to the village list and to the
-    # Priorities tab.
-    row "app in process: to the village list; to the Priorities tab" "$n" \
+    # In process, without the terminal: to the village list, to the
+    # Priorities tab, and a key down its list.
+    row "app in process: to the village list; to the Priorities tab; a key down its list" "$n" \
       "$(DB="$db" cargo bench --quiet --bench tui 2>/dev/null | grep '^province' | sed 's/^province: //')"
   fi
 done

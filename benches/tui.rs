@@ -130,7 +130,7 @@ fn main() {
 /// and out of a row, each step timed.
 /// Start to the first frame (the village list), then one Tab to the
 /// Priorities tab, drawn; the medians of 11 runs (a shared machine varies
-/// from run to run).
+/// from run to run); then keys down the ranked projects, each drawn.
 fn province(path: &std::path::Path) {
     // The village list is the first screen of someone who gave their
     // name (otherwise the app asks for it).
@@ -139,7 +139,7 @@ fn province(path: &std::path::Path) {
         store.set_interviewer("测试员").expect("name");
     }
     drop(store);
-    let (mut starts, mut tabs) = (Vec::new(), Vec::new());
+    let (mut starts, mut tabs, mut moves) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..11 {
         let start = Instant::now();
         let store = Store::open(path).expect("open");
@@ -153,11 +153,21 @@ fn province(path: &std::path::Path) {
         update(&mut model, Msg::Key(key));
         terminal.draw(|f| view(&model, f)).expect("draw");
         tabs.push(start.elapsed());
+        // Down the ranked projects, a key at a time.
+        for _ in 0..20 {
+            let start = Instant::now();
+            let key = KeyEvent::new(KeyCode::Down, KeyModifiers::NONE);
+            update(&mut model, Msg::Key(key));
+            terminal.draw(|f| view(&model, f)).expect("draw");
+            moves.push(start.elapsed());
+        }
     }
     println!(
-        "province: start to the village list median {:.1} ms; to the Priorities tab median {:.1} ms",
+        "province: start to the village list median {:.1} ms; to the Priorities tab median {:.1} ms; a key down its list median {:.2} ms, p99 {:.2} ms",
         percentile(&mut starts, 0.5),
-        percentile(&mut tabs, 0.5)
+        percentile(&mut tabs, 0.5),
+        percentile(&mut moves, 0.5),
+        percentile(&mut moves, 0.99)
     );
 }
 

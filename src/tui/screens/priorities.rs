@@ -347,8 +347,9 @@ impl Priorities {
     }
 
     pub fn key(&mut self, ctx: &Ctx<'_>, k: KeyEvent) -> Outcome {
+        // Moving keeps to the rows shown: nothing to filter again (a
+        // province's 75,000 projects at every key).
         if navigate(&mut self.selected, self.visible.len(), k.code, ctx.page()) {
-            self.refilter();
             return Outcome::default();
         }
         match k.code {
@@ -410,9 +411,7 @@ impl Priorities {
             column,
             row,
         );
-        let key = pick(&mut self.selected, target);
-        self.refilter();
-        key
+        pick(&mut self.selected, target)
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, body: Rect, lang: Lang) {
