@@ -203,7 +203,12 @@ pub(super) fn sorted(keys: &[Key]) -> Vec<u32> {
     while start < pairs.len() {
         let end = start + pairs[start..].partition_point(|p| p.0 == pairs[start].0);
         if end - start > 1 {
-            pairs[start..end].sort_unstable_by(|a, b| keys[a.1 as usize].cmp(&keys[b.1 as usize]));
+            // Equal keys by their numbers, as the integers above are.
+            pairs[start..end].sort_unstable_by(|a, b| {
+                keys[a.1 as usize]
+                    .cmp(&keys[b.1 as usize])
+                    .then(a.1.cmp(&b.1))
+            });
         }
         start = end;
     }
@@ -247,7 +252,12 @@ mod tests {
             let keys = keyed(&kinds, &raw);
             let mut expected = keys.clone();
             expected.sort_unstable();
-            let got: Vec<Key> = sorted(&keys).iter().map(|&i| keys[i as usize]).collect();
+            let got = sorted(&keys);
+            // Equal keys by their numbers.
+            let mut numbered: Vec<(Key, u32)> = keys.iter().copied().zip(0..).collect();
+            numbered.sort_unstable();
+            prop_assert_eq!(&got, &numbered.iter().map(|&(_, i)| i).collect::<Vec<u32>>());
+            let got: Vec<Key> = got.iter().map(|&i| keys[i as usize]).collect();
             prop_assert_eq!(got, expected);
         }
 

@@ -37,7 +37,8 @@ pub struct Grid {
 impl Grid {
     pub fn new(columns: usize) -> Grid {
         Grid {
-            columns,
+            // A table of no column still lays its cells out one a line.
+            columns: columns.max(1),
             text: String::new(),
             cells: Vec::new(),
         }
