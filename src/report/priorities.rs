@@ -296,12 +296,18 @@ impl<'a> PriorityRow<'a> {
         })
     }
 
+    /// A column of names as a table shows it (the category by its name
+    /// in `lang`), borrowed; `None` for the others.
+    fn shown_name(&self, column: Column, lang: Lang) -> Option<&'a str> {
+        match column {
+            Column::Category => Some(category_name(&self.rule.category, lang)),
+            _ => self.named(column, lang),
+        }
+    }
+
     /// The value of `column` for a terminal table: the share as a percent.
     pub fn text(&self, column: Column, lang: Lang) -> Cow<'a, str> {
-        if column == Column::Category {
-            return Cow::Borrowed(category_name(&self.rule.category, lang));
-        }
-        if let Some(name) = self.named(column, lang) {
+        if let Some(name) = self.shown_name(column, lang) {
             return Cow::Borrowed(name);
         }
         let mut text = String::new();
@@ -313,6 +319,10 @@ impl<'a> PriorityRow<'a> {
     /// (a province's table has a million cells).
     pub fn write_text(&self, column: Column, lang: Lang, out: &mut String) {
         use std::fmt::Write as _;
+        if let Some(name) = self.shown_name(column, lang) {
+            out.push_str(name);
+            return;
+        }
         if let Some(n) = self.integer(column) {
             // Writing into a string cannot fail.
             let _ = write!(out, "{n}");
@@ -336,18 +346,10 @@ impl<'a> PriorityRow<'a> {
                 None => Ok(()),
             },
             _ => {
-                out.push_str(&self.text_of_cell(column, lang));
+                out.push_str(&self.cell(column, lang).into_text());
                 Ok(())
             }
         };
-    }
-
-    /// A column's text as its CSV cell has it (the category named).
-    fn text_of_cell(&self, column: Column, lang: Lang) -> Cow<'a, str> {
-        match column {
-            Column::Category => Cow::Borrowed(category_name(&self.rule.category, lang)),
-            _ => self.cell(column, lang).into_text(),
-        }
     }
 }
 
