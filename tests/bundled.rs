@@ -19,21 +19,21 @@ fn survey(id: &str) -> Survey {
 }
 
 struct Answers {
-    answers: HashMap<&'static str, Value>,
+    answers: HashMap<&'static str, Value<'static>>,
     members: f64,
 }
 
-impl Env for Answers {
-    fn question(&self, name: &str) -> Value {
+impl<'a> Env<'a> for Answers {
+    fn question(&self, name: &str) -> Value<'a> {
         self.answers.get(name).cloned().unwrap_or(Value::Empty)
     }
-    fn household(&self, field: HouseholdField) -> Value {
+    fn household(&self, field: HouseholdField) -> Value<'a> {
         match field {
             HouseholdField::Members => Value::Number(self.members),
             _ => Value::Text("勐烈".into()),
         }
     }
-    fn dot(&self) -> Value {
+    fn dot(&self) -> Value<'a> {
         Value::Empty
     }
     fn started_at(&self) -> i64 {
@@ -47,7 +47,7 @@ fn answers(pairs: &[(&'static str, &str)]) -> Answers {
         .map(|(k, v)| {
             let value = v
                 .parse::<f64>()
-                .map_or(Value::Text(v.to_string()), Value::Number);
+                .map_or(Value::Text(v.to_string().into()), Value::Number);
             (*k, value)
         })
         .collect();

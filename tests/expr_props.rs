@@ -114,14 +114,14 @@ const TOKENS: &[&str] = &[
 
 struct EmptyEnv;
 
-impl Env for EmptyEnv {
-    fn question(&self, _: &str) -> Value {
+impl<'a> Env<'a> for EmptyEnv {
+    fn question(&self, _: &str) -> Value<'a> {
         Value::Number(3.0)
     }
-    fn household(&self, _: HouseholdField) -> Value {
+    fn household(&self, _: HouseholdField) -> Value<'a> {
         Value::Empty
     }
-    fn dot(&self) -> Value {
+    fn dot(&self) -> Value<'a> {
         Value::Text("a b".into())
     }
     fn started_at(&self) -> i64 {

@@ -18,11 +18,11 @@ pub(super) fn refuse<T>(message: Tr) -> Result<T, AnswerError> {
 }
 
 /// The value of a stored answer in expressions.
-pub(super) fn value_of(question: &Question, text: &str) -> Value {
+pub(super) fn value_of<'t>(question: &Question, text: &'t str) -> Value<'t> {
     if question.kind.is_numeric() {
         text.parse().map_or(Value::Empty, Value::Number)
     } else {
-        Value::Text(text.to_string())
+        Value::Text(text.into())
     }
 }
 

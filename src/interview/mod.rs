@@ -155,12 +155,27 @@ pub fn stored<'a>(answers: &'a Answers, name: &str, row: u32) -> Option<&'a Stri
     // `name[row]` written on the stack: read for every row of every roster
     // question, it is never allocated.
     let mut buf = [0u8; 80];
-    let mut cursor = std::io::Cursor::new(&mut buf[..]);
-    use std::io::Write as _;
-    if write!(cursor, "{name}[{row}]").is_err() {
+    let bytes = name.as_bytes();
+    let Some(rest) = buf.get_mut(bytes.len()..bytes.len() + 12) else {
         return answers.get(&crate::survey::roster::key(name, row));
+    };
+    let mut digits = [0u8; 10];
+    let mut n = row;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
     }
-    let len = cursor.position() as usize;
+    let written = digits.len() - at;
+    rest[0] = b'[';
+    rest[1..=written].copy_from_slice(&digits[at..]);
+    rest[written + 1] = b']';
+    buf[..bytes.len()].copy_from_slice(bytes);
+    let len = bytes.len() + written + 2;
     std::str::from_utf8(&buf[..len])
         .ok()
         .and_then(|key| answers.get(key))
@@ -187,6 +202,42 @@ impl Slot {
     }
 }
 
+/// What a state keeps of what it worked out, by slot or position.
+type Cache<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Small>>;
+
+/// Hashes a few small integers (a slot's position and row) by multiplying
+/// them in, as rustc's FxHash does: an interview's expressions look up
+/// slots at nearly every step, where SipHash's guard against chosen keys
+/// buys nothing.
+#[derive(Default)]
+struct Small(u64);
+
+impl Small {
+    fn add(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for Small {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.add(u64::from(*b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+}
+
 /// The state of one interview: relevance, values, completeness and need
 /// hits, computed from the answers on demand. A question that is not
 /// relevant reads as empty everywhere, so a stale answer left behind by a
@@ -200,11 +251,11 @@ pub struct State<'a> {
     /// cycles, so the recursion ends.
     relevance: RefCell<Vec<Option<bool>>>,
     /// Relevance of roster questions in their rows, filled lazily.
-    row_relevance: RefCell<HashMap<Slot, bool>>,
+    row_relevance: RefCell<Cache<Slot, bool>>,
     /// Calculations' values, filled lazily.
-    calculations: RefCell<HashMap<Slot, Value>>,
+    calculations: RefCell<Cache<Slot, Value<'a>>>,
     /// Each roster's rows, by the position of its first question.
-    rows: RefCell<HashMap<usize, Option<u32>>>,
+    rows: RefCell<Cache<usize, Option<u32>>>,
     /// Whether any answer is a special one, found once.
     has_special: std::cell::OnceCell<bool>,
 }
@@ -216,9 +267,9 @@ impl<'a> State<'a> {
             answers,
             household,
             relevance: RefCell::new(vec![None; survey.question_count()]),
-            row_relevance: RefCell::new(HashMap::new()),
-            calculations: RefCell::new(HashMap::new()),
-            rows: RefCell::new(HashMap::new()),
+            row_relevance: RefCell::new(Cache::default()),
+            calculations: RefCell::new(Cache::default()),
+            rows: RefCell::new(Cache::default()),
             has_special: std::cell::OnceCell::new(),
         }
     }
@@ -286,7 +337,7 @@ impl<'a> State<'a> {
     /// when unanswered, not relevant, a special answer, or a roster's
     /// question; a calculation's computed from the answers as they are now
     /// (what is stored of it is only for exports).
-    pub fn value(&self, name: &str) -> Value {
+    pub fn value(&self, name: &str) -> Value<'a> {
         match self.survey.index_of(name) {
             Some(index) => self.value_at(Slot::at(index)),
             None => Value::Empty,
@@ -294,7 +345,7 @@ impl<'a> State<'a> {
     }
 
     /// A slot's value as expressions see it (see [`State::value`]).
-    pub fn value_at(&self, slot: Slot) -> Value {
+    pub fn value_at(&self, slot: Slot) -> Value<'a> {
         if !self.is_relevant_at(slot) {
             return Value::Empty;
         }
@@ -310,7 +361,7 @@ impl<'a> State<'a> {
 
     /// A calculation's value, computed once. The loader has ruled out
     /// cycles; one would read as empty instead of recursing forever.
-    fn calculated(&self, slot: Slot, expr: &crate::survey::expr::Expr) -> Value {
+    fn calculated(&self, slot: Slot, expr: &'a crate::survey::expr::Expr) -> Value<'a> {
         if let Some(known) = self.calculations.borrow().get(&slot) {
             return known.clone();
         }
@@ -338,7 +389,7 @@ impl<'a> State<'a> {
                 let text = match self.value_at(slot) {
                     Value::Empty => None,
                     Value::Number(n) => Some(format!("{n}")),
-                    Value::Text(t) => Some(t),
+                    Value::Text(t) => Some(t.into_owned()),
                     Value::Bool(b) => Some(if b { "true" } else { "false" }.to_string()),
                 };
                 (self.key(slot), text)
@@ -469,27 +520,33 @@ impl<'a> State<'a> {
                     .is_some_and(|q| q.calculation.is_some());
             }
         });
-        let with;
-        let after;
-        let state = if reads_calculation {
+        let holds = if reads_calculation {
             let mut answers = self.answers.clone();
             answers.insert(self.key(slot), text.clone());
-            with = answers;
-            after = State::new(self.survey, &with, self.household);
-            &after
+            State::new(self.survey, &answers, self.household).constraint_holds(slot, &text)
         } else {
-            self
+            self.constraint_holds(slot, &text)
         };
-        let env = rows::At {
-            state,
-            row: slot.row,
-            roster: self.survey.roster_of(slot.index),
-            dot: value_of(question, &text),
-        };
-        if eval(&constraint.ast, &env).truth() == Some(true) {
+        if holds {
             return Ok(text);
         }
         refuse(self.constraint_message(slot, &constraint.ast))
+    }
+
+    /// Whether the constraint of a slot's question holds for `text` (its
+    /// canonical answer) as `.`.
+    fn constraint_holds(&self, slot: Slot, text: &str) -> bool {
+        let question = self.survey.question_at(slot.index);
+        let Some(constraint) = &question.constraint else {
+            return true;
+        };
+        let env = rows::At {
+            state: self,
+            row: slot.row,
+            roster: self.survey.roster_of(slot.index),
+            dot: value_of(question, text),
+        };
+        eval(&constraint.ast, &env).truth() == Some(true)
     }
 
     /// What a refused constraint says.

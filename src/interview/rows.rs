@@ -8,17 +8,18 @@ use crate::survey::expr::Expr;
 use crate::survey::roster::MAX_ROWS;
 
 /// Where an expression is evaluated: the interview, a row of a roster (or
-/// none), and `.` for a constraint.
-pub(super) struct At<'s, 'a> {
+/// none), and `.` for a constraint (which may live shorter than the
+/// interview's answers, for as long as `'x`).
+pub(super) struct At<'s, 'a, 'x> {
     pub state: &'s State<'a>,
     pub row: u32,
     pub roster: Option<&'a Section>,
-    pub dot: Value,
+    pub dot: Value<'x>,
 }
 
 impl<'a> State<'a> {
     /// Where the expressions of a slot are evaluated.
-    pub(super) fn env(&self, slot: Slot) -> At<'_, 'a> {
+    pub(super) fn env(&self, slot: Slot) -> At<'_, 'a, 'a> {
         At {
             state: self,
             row: slot.row,
@@ -146,7 +147,7 @@ impl<'a> State<'a> {
         let text = match value {
             Value::Empty => return String::new(),
             Value::Number(n) => format!("{n}"),
-            Value::Text(t) => t,
+            Value::Text(t) => t.into_owned(),
             Value::Bool(b) => b.to_string(),
         };
         match self.survey.question(name) {
@@ -166,17 +167,19 @@ fn row_number(row: u32, lang: crate::i18n::Lang) -> String {
     }
 }
 
-impl Env for State<'_> {
-    fn question(&self, name: &str) -> Value {
+/// An interview evaluates expressions that live as long as its answers or
+/// shorter.
+impl<'a: 'x, 'x> Env<'x> for State<'a> {
+    fn question(&self, name: &str) -> Value<'x> {
         self.value(name)
     }
 
-    fn household(&self, field: HouseholdField) -> Value {
-        let text = |s: &str| {
+    fn household(&self, field: HouseholdField) -> Value<'x> {
+        let text = |s: &'a str| {
             if s.is_empty() {
                 Value::Empty
             } else {
-                Value::Text(s.to_string())
+                Value::Text(s.into())
             }
         };
         let h = &self.household;
@@ -192,7 +195,7 @@ impl Env for State<'_> {
         }
     }
 
-    fn dot(&self) -> Value {
+    fn dot(&self) -> Value<'x> {
         Value::Empty
     }
 
@@ -204,7 +207,7 @@ impl Env for State<'_> {
         self.roster_named(name).map_or(0, |s| self.row_count(s))
     }
 
-    fn at_row(&self, name: &str, row: u32, expr: &Expr) -> Value {
+    fn at_row(&self, name: &str, row: u32, expr: &'x Expr) -> Value<'x> {
         let Some(section) = self.roster_named(name) else {
             return Value::Empty;
         };
@@ -218,8 +221,8 @@ impl Env for State<'_> {
     }
 }
 
-impl Env for At<'_, '_> {
-    fn question(&self, name: &str) -> Value {
+impl<'a: 'x, 'x> Env<'x> for At<'_, 'a, 'x> {
+    fn question(&self, name: &str) -> Value<'x> {
         if let Some(section) = self.roster
             && let Some(index) = self.state.survey.index_of(name)
             && self
@@ -235,22 +238,22 @@ impl Env for At<'_, '_> {
         }
         self.state.value(name)
     }
-    fn household(&self, field: HouseholdField) -> Value {
+    fn household(&self, field: HouseholdField) -> Value<'x> {
         self.state.household(field)
     }
     fn started_at(&self) -> i64 {
-        self.state.started_at()
+        Env::<'x>::started_at(self.state)
     }
-    fn dot(&self) -> Value {
+    fn dot(&self) -> Value<'x> {
         self.dot.clone()
     }
     fn rows(&self, name: &str) -> u32 {
-        self.state.rows(name)
+        Env::<'x>::rows(self.state, name)
     }
-    fn at_row(&self, name: &str, row: u32, expr: &Expr) -> Value {
+    fn at_row(&self, name: &str, row: u32, expr: &'x Expr) -> Value<'x> {
         self.state.at_row(name, row, expr)
     }
-    fn position(&self) -> Value {
+    fn position(&self) -> Value<'x> {
         match self.roster {
             Some(_) => Value::Number(f64::from(self.row)),
             None => Value::Empty,

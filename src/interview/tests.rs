@@ -297,3 +297,21 @@ calculation = "${a} + ${b}"
     );
     assert!(state.accept(b, "80").is_err(), "30 + 80 is not");
 }
+
+#[test]
+fn a_rows_answer_is_read_by_its_key_at_any_row() {
+    let mut answers = Answers::new();
+    let long = "q".repeat(70);
+    for row in [1, 9, 10, 123, 4_000_000, u32::MAX] {
+        answers.insert(crate::survey::roster::key("age", row), format!("a{row}"));
+        answers.insert(crate::survey::roster::key(&long, row), format!("l{row}"));
+    }
+    answers.insert("age".into(), "outside".into());
+    for row in [1, 9, 10, 123, 4_000_000, u32::MAX] {
+        assert_eq!(stored(&answers, "age", row), Some(&format!("a{row}")));
+        assert_eq!(stored(&answers, &long, row), Some(&format!("l{row}")));
+    }
+    assert_eq!(stored(&answers, "age", 0), Some(&"outside".to_string()));
+    assert_eq!(stored(&answers, "age", 2), None);
+    assert_eq!(stored(&answers, "ag", 1), None);
+}

@@ -59,18 +59,18 @@ pub fn import_and_report(bytes: &[u8]) {
 
 struct Answers;
 
-impl Env for Answers {
-    fn question(&self, name: &str) -> Value {
+impl<'a> Env<'a> for Answers {
+    fn question(&self, name: &str) -> Value<'a> {
         match name {
             "a" => Value::Number(3.0),
             "b" => Value::Text("x y".into()),
             _ => Value::Empty,
         }
     }
-    fn household(&self, _: HouseholdField) -> Value {
+    fn household(&self, _: HouseholdField) -> Value<'a> {
         Value::Number(4.0)
     }
-    fn dot(&self) -> Value {
+    fn dot(&self) -> Value<'a> {
         Value::Text("a b".into())
     }
     fn started_at(&self) -> i64 {

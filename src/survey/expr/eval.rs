@@ -7,21 +7,24 @@
 //! fires a need and never reveals a question. Never fails: a division by zero
 //! or a text that is not a number gives empty.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use super::{BinOp, Expr, ExprKind, Func, HouseholdField};
 
 /// A value during evaluation. A `select_multiple` answer is the text of its
-/// choice names separated by spaces, as it is stored and exported.
+/// choice names separated by spaces, as it is stored and exported. A text
+/// borrows what it reads (an answer, a literal of the expression) for as
+/// long as `'a`, so that reading one allocates nothing.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Empty,
     Number(f64),
-    Text(String),
+    Text(Cow<'a, str>),
     Bool(bool),
 }
 
-impl Value {
+impl Value<'_> {
     /// Empty, or the empty text `''`: what `${q} = ''` tests for.
     pub fn is_empty(&self) -> bool {
         match self {
@@ -41,6 +44,16 @@ impl Value {
         }
     }
 
+    /// The same value, owning its text.
+    pub fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Empty => Value::Empty,
+            Value::Number(n) => Value::Number(n),
+            Value::Text(t) => Value::Text(Cow::Owned(t.into_owned())),
+            Value::Bool(b) => Value::Bool(b),
+        }
+    }
+
     fn number(&self) -> Option<f64> {
         match self {
             Value::Number(n) => Some(*n),
@@ -51,16 +64,16 @@ impl Value {
     }
 }
 
-/// Where an expression reads its inputs.
-pub trait Env {
+/// Where an expression reads its inputs: what it reads lives for `'a`.
+pub trait Env<'a> {
     /// The answer to a question of the survey; `Empty` when unanswered or
     /// skipped. Answers of `integer` and `decimal` questions must come back
     /// as [`Value::Number`], so that they compare as numbers, not as text.
-    fn question(&self, name: &str) -> Value;
+    fn question(&self, name: &str) -> Value<'a>;
     /// A registry field of the household being interviewed.
-    fn household(&self, field: HouseholdField) -> Value;
+    fn household(&self, field: HouseholdField) -> Value<'a>;
     /// The answer being checked by a constraint.
-    fn dot(&self) -> Value;
+    fn dot(&self) -> Value<'a>;
     /// When the interview began, in milliseconds since 1970 (0: now), for
     /// `today()` and `now()`.
     fn started_at(&self) -> i64;
@@ -71,24 +84,24 @@ pub trait Env {
     }
     /// `expr` evaluated in row `row` (from 1) of the roster `name` (or of
     /// the roster of question `name`).
-    fn at_row(&self, _name: &str, _row: u32, _expr: &Expr) -> Value {
+    fn at_row(&self, _name: &str, _row: u32, _expr: &'a Expr) -> Value<'a> {
         Value::Empty
     }
     /// The current row's number inside a roster; empty outside one.
-    fn position(&self) -> Value {
+    fn position(&self) -> Value<'a> {
         Value::Empty
     }
 }
 
 /// Whether a condition holds: empty counts as false.
-pub fn holds(expr: &Expr, env: &dyn Env) -> bool {
+pub fn holds<'a>(expr: &'a Expr, env: &dyn Env<'a>) -> bool {
     eval(expr, env).truth() == Some(true)
 }
 
-pub fn eval(expr: &Expr, env: &dyn Env) -> Value {
+pub fn eval<'a>(expr: &'a Expr, env: &dyn Env<'a>) -> Value<'a> {
     match &expr.kind {
         ExprKind::Number(n) => Value::Number(*n),
-        ExprKind::Text(t) => Value::Text(t.clone()),
+        ExprKind::Text(t) => Value::Text(Cow::Borrowed(t)),
         ExprKind::Bool(b) => Value::Bool(*b),
         ExprKind::Question(name) => env.question(name),
         ExprKind::Household(field) => env.household(*field),
@@ -129,7 +142,7 @@ fn is_empty_literal(e: &Expr) -> bool {
     matches!(&e.kind, ExprKind::Text(t) if t.is_empty())
 }
 
-fn binary(op: BinOp, a: &Value, b: &Value) -> Value {
+fn binary<'a>(op: BinOp, a: &Value<'_>, b: &Value<'_>) -> Value<'a> {
     if matches!(op, BinOp::Eq | BinOp::Ne) {
         let equal = if matches!(a, Value::Empty) || matches!(b, Value::Empty) {
             None
@@ -179,7 +192,7 @@ fn binary(op: BinOp, a: &Value, b: &Value) -> Value {
 
 /// Orders two non-empty values: numbers numerically, texts (and dates, which
 /// are `YYYY-MM-DD`) lexically, a number and a numeric text as numbers.
-fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+fn compare(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
     match (a, b) {
         (Value::Empty, _) | (_, Value::Empty) => None,
         (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
@@ -188,7 +201,7 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
-fn call(func: Func, args: &[Expr], env: &dyn Env) -> Value {
+fn call<'a>(func: Func, args: &'a [Expr], env: &dyn Env<'a>) -> Value<'a> {
     let arg = |i: usize| eval(&args[i], env);
     match func {
         Func::Not => match arg(0).truth() {
@@ -199,7 +212,7 @@ fn call(func: Func, args: &[Expr], env: &dyn Env) -> Value {
             (Value::Empty, _) => Value::Empty,
             (set, name) => {
                 let name = text_of(&name);
-                Value::Bool(text_of(&set).split_whitespace().any(|n| n == name))
+                Value::Bool(text_of(&set).split_whitespace().any(|n| n == name.as_ref()))
             }
         },
         Func::CountSelected => Value::Number(text_of(&arg(0)).split_whitespace().count() as f64),
@@ -215,12 +228,13 @@ fn call(func: Func, args: &[Expr], env: &dyn Env) -> Value {
             first if !first.is_empty() => first,
             _ => arg(1),
         },
-        Func::Today => Value::Text(crate::survey::date_of(env.started_at())),
+        Func::Today => Value::Text(crate::survey::date_of(env.started_at()).into()),
         Func::Now => Value::Text(
             crate::survey::local_moment(env.started_at())
                 .datetime()
                 .strftime("%Y-%m-%dT%H:%M:%S")
-                .to_string(),
+                .to_string()
+                .into(),
         ),
         Func::Regex => match arg(0) {
             Value::Empty => Value::Empty,
@@ -242,12 +256,22 @@ fn call(func: Func, args: &[Expr], env: &dyn Env) -> Value {
                 _ => Value::Empty,
             }
         }
-        Func::Concat => Value::Text((0..args.len()).map(|i| text_of(&arg(i))).collect()),
-        Func::String => Value::Text(text_of(&arg(0))),
+        Func::Concat => {
+            let mut joined = String::new();
+            for i in 0..args.len() {
+                joined.push_str(&text_of(&arg(i)));
+            }
+            Value::Text(joined.into())
+        }
+        Func::String => match arg(0) {
+            Value::Text(t) => Value::Text(t),
+            other => Value::Text(text_of(&other).into_owned().into()),
+        },
         Func::Number => number(arg(0).number()),
         Func::Date => match arg(0) {
             Value::Empty => Value::Empty,
-            x => crate::survey::date_from_written(&text_of(&x)).map_or(Value::Empty, Value::Text),
+            x => crate::survey::date_from_written(&text_of(&x))
+                .map_or(Value::Empty, |d| Value::Text(d.into())),
         },
         Func::Position => env.position(),
         _ => aggregate(func, args, env),
@@ -257,13 +281,14 @@ fn call(func: Func, args: &[Expr], env: &dyn Env) -> Value {
 /// `count`, `sum`, `min`, `max`, `count-if` and `indexed-repeat` over a
 /// roster's rows. Empty rows are left out; all empty gives empty (a count
 /// gives 0).
-fn aggregate(func: Func, args: &[Expr], env: &dyn Env) -> Value {
+fn aggregate<'a>(func: Func, args: &'a [Expr], env: &dyn Env<'a>) -> Value<'a> {
     let Some(ExprKind::Question(name)) = args.first().map(|a| &a.kind) else {
         return Value::Empty;
     };
     let rows = env.rows(name);
-    let each =
-        |expr: &Expr| -> Vec<Value> { (1..=rows).map(|row| env.at_row(name, row, expr)).collect() };
+    let each = |expr: &'a Expr| -> Vec<Value<'a>> {
+        (1..=rows).map(|row| env.at_row(name, row, expr)).collect()
+    };
     match func {
         Func::Count => Value::Number(f64::from(rows)),
         Func::CountIf => {
@@ -314,7 +339,7 @@ fn aggregate(func: Func, args: &[Expr], env: &dyn Env) -> Value {
 }
 
 /// A number, or empty when there is none or it is not finite.
-fn number(n: Option<f64>) -> Value {
+fn number<'a>(n: Option<f64>) -> Value<'a> {
     match n {
         Some(n) if n.is_finite() => Value::Number(n),
         _ => Value::Empty,
@@ -339,12 +364,12 @@ fn days_between(a: &str, b: &str) -> Option<f64> {
 }
 
 /// The text form of a value, as XPath's `string()`: empty is `""`.
-fn text_of(v: &Value) -> String {
+fn text_of<'v>(v: &'v Value<'_>) -> Cow<'v, str> {
     match v {
-        Value::Empty => String::new(),
-        Value::Text(t) => t.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
+        Value::Empty => Cow::Borrowed(""),
+        Value::Text(t) => Cow::Borrowed(t),
+        Value::Number(n) => Cow::Owned(n.to_string()),
+        Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
     }
 }
 
@@ -355,15 +380,15 @@ mod tests {
     use std::collections::HashMap;
 
     struct TestEnv {
-        answers: HashMap<&'static str, Value>,
-        dot: Value,
+        answers: HashMap<&'static str, Value<'static>>,
+        dot: Value<'static>,
     }
 
-    impl Env for TestEnv {
-        fn question(&self, name: &str) -> Value {
+    impl<'a> Env<'a> for TestEnv {
+        fn question(&self, name: &str) -> Value<'a> {
             self.answers.get(name).cloned().unwrap_or(Value::Empty)
         }
-        fn household(&self, field: HouseholdField) -> Value {
+        fn household(&self, field: HouseholdField) -> Value<'a> {
             match field {
                 HouseholdField::Members => Value::Number(5.0),
                 HouseholdField::Village => Value::Text("勐烈村".into()),
@@ -375,7 +400,7 @@ mod tests {
                 }
             }
         }
-        fn dot(&self) -> Value {
+        fn dot(&self) -> Value<'a> {
             self.dot.clone()
         }
         fn started_at(&self) -> i64 {
@@ -400,16 +425,16 @@ mod tests {
         }
     }
 
-    fn ev(src: &str) -> Value {
+    fn ev(src: &str) -> Value<'static> {
         let expr = parse(src).unwrap_or_else(|e| panic!("{src}: {}", e.message.en));
-        eval(&expr, &env())
+        eval(&expr, &env()).into_owned()
     }
 
     const T: Value = Value::Bool(true);
     const F: Value = Value::Bool(false);
     const E: Value = Value::Empty;
 
-    fn n(x: f64) -> Value {
+    fn n(x: f64) -> Value<'static> {
         Value::Number(x)
     }
 

@@ -466,16 +466,19 @@ impl Loader<'_> {
 /// (and, for a multiple choice of a few, every set of them), or numbers
 /// within `min`/`max` (whole ones for an integer). `None` when there is no
 /// bound to try within.
-fn candidates(survey: &Survey, q: &Question) -> Option<Vec<Value>> {
+fn candidates(survey: &Survey, q: &Question) -> Option<Vec<Value<'static>>> {
     let names: Vec<&str> = survey
         .choices_of(q)
         .iter()
         .map(|c| c.name.as_str())
         .collect();
     match q.kind {
-        QuestionKind::SelectOne | QuestionKind::YesNo => {
-            Some(names.iter().map(|n| Value::Text(n.to_string())).collect())
-        }
+        QuestionKind::SelectOne | QuestionKind::YesNo => Some(
+            names
+                .iter()
+                .map(|n| Value::Text(n.to_string().into()))
+                .collect(),
+        ),
         QuestionKind::SelectMultiple if names.len() <= 10 => Some(
             (1u32..(1 << names.len()))
                 .map(|set| {
@@ -483,7 +486,7 @@ fn candidates(survey: &Survey, q: &Question) -> Option<Vec<Value>> {
                         .filter(|b| set & (1 << b) != 0)
                         .map(|b| names[b])
                         .collect();
-                    Value::Text(picked.join(" "))
+                    Value::Text(picked.join(" ").into())
                 })
                 .collect(),
         ),
@@ -519,16 +522,16 @@ fn candidates(survey: &Survey, q: &Question) -> Option<Vec<Value>> {
 }
 
 /// The environment of a constraint that reads nothing but `.`.
-struct OnlyDot(Value);
+struct OnlyDot(Value<'static>);
 
-impl Env for OnlyDot {
-    fn question(&self, _: &str) -> Value {
+impl<'a> Env<'a> for OnlyDot {
+    fn question(&self, _: &str) -> Value<'a> {
         Value::Empty
     }
-    fn household(&self, _: HouseholdField) -> Value {
+    fn household(&self, _: HouseholdField) -> Value<'a> {
         Value::Empty
     }
-    fn dot(&self) -> Value {
+    fn dot(&self) -> Value<'a> {
         self.0.clone()
     }
     fn started_at(&self) -> i64 {
