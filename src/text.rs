@@ -17,8 +17,11 @@ pub fn decimal_width(n: u64) -> usize {
 /// Full-width digits and signs, as a Chinese input method types them, read
 /// as their ASCII forms; surrounding whitespace removed.
 pub fn half_width(raw: &str) -> String {
-    raw.trim()
-        .chars()
+    let raw = raw.trim();
+    if raw.is_ascii() {
+        return raw.to_string();
+    }
+    raw.chars()
         .map(|c| match c {
             '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
             '．' | '。' => '.',

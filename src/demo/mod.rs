@@ -20,6 +20,7 @@ use cadres::{Cadre, draw_cadres};
 use rounds::RoundPlan;
 pub use rounds::generate_rounds;
 
+use crate::interview::HouseholdFacts;
 use crate::store::bulk::{Made, NewInterview};
 use crate::store::household::Household;
 use crate::store::{Result, Store};
@@ -134,8 +135,8 @@ pub fn generate(
     seed: u64,
 ) -> Result<Summary> {
     let snapshots = prepare(store, surveys)?;
-    // Drawing answers and writing them each take about half the time: one
-    // thread draws while this one writes.
+    // Drawing answers takes more than half the time: they are drawn on
+    // every core while this thread writes.
     write_round(
         store,
         surveys,
@@ -269,23 +270,34 @@ struct Drawing<'a> {
     households: usize,
 }
 
+/// An interview decided on (which questionnaire, who, when, finished or a
+/// draft) whose answers are still to be drawn: they draw on numbers of
+/// their own, so interviews can be drawn on several threads and the
+/// county comes out the same.
+struct Pending {
+    survey: usize,
+    made: Made,
+    /// The household's record, by its place among the batch's.
+    household: usize,
+    /// The chance of a hard answer in its village.
+    hard: f64,
+    draft: bool,
+    seed: u64,
+}
+
 impl Drawing<'_> {
-    /// The interviews of household `number` of the county in this round,
-    /// drawn with its village's hardship `hard` and checked as completing
-    /// checks them: a generated county holds nothing the app could not
-    /// have written.
-    fn interviews(
+    /// Decides the interviews of household `number` of the county in this
+    /// round, with its village's hardship `hard`; the household's record
+    /// is number `at` of the batch.
+    fn decide(
         &self,
         rng: &mut Rng,
-        (household, number): (&Household, usize),
+        (household, number, at): (&Household, usize, usize),
         hard: &[f64],
-    ) -> Result<Vec<NewInterview>> {
+        out: &mut Vec<Pending>,
+    ) {
         let (plan, surveys) = (self.plan, self.surveys);
-        // Answers are drawn for the household as it is; checked, they are
-        // read with the day their interview began.
-        let before = household.facts();
-        let mut out = Vec::with_capacity(surveys.len());
-        for (s, survey) in surveys.iter().enumerate() {
+        for (s, &hard) in hard.iter().enumerate().take(surveys.len()) {
             let roll = rng.unit();
             if roll < plan.not_visited {
                 continue; // not visited yet
@@ -301,42 +313,132 @@ impl Drawing<'_> {
                 plan.index as u64
             };
             let own = number as u64 * surveys.len() as u64 + s as u64;
-            let mut own = Rng(self.seed
+            let seed = self.seed
                 ^ own.wrapping_mul(0xD6E8_FEB8_6659_FD93)
-                ^ key.wrapping_mul(0xA076_1D64_78BD_642F));
-            let answers = answer(survey, &before, &self.hardness[s], hard[s], draft, &mut own);
+                ^ key.wrapping_mul(0xA076_1D64_78BD_642F);
             let progress = number as f64 / self.households.max(1) as f64;
             let made = made(rng, household, (self.snapshots[s], plan.start_ms), progress);
-            out.push(if draft {
-                NewInterview::draft(made, survey, &before, answers)
-            } else {
-                NewInterview::complete(made, survey, &before, answers)?
+            out.push(Pending {
+                survey: s,
+                made,
+                household: at,
+                hard,
+                draft,
+                seed,
             });
         }
-        Ok(out)
+    }
+
+    /// A decided interview with its answers drawn for the household as it
+    /// is (`facts`), and checked as completing checks them: a generated
+    /// county holds nothing the app could not have written. Checked, they
+    /// are read with the day their interview began.
+    fn draw(&self, pending: Pending, facts: &HouseholdFacts) -> Result<NewInterview> {
+        let s = pending.survey;
+        let survey = &self.surveys[s];
+        let mut own = Rng(pending.seed);
+        let answers = answer(
+            survey,
+            facts,
+            &self.hardness[s],
+            pending.hard,
+            pending.draft,
+            &mut own,
+        );
+        Ok(if pending.draft {
+            NewInterview::draft(pending.made, survey, facts, answers)
+        } else {
+            NewInterview::complete(pending.made, survey, facts, answers)?
+        })
+    }
+
+    /// The batch's decided interviews drawn, in order, on `threads`
+    /// threads (this one among them); the first error in order when one
+    /// fails.
+    fn draw_all(
+        &self,
+        pending: Vec<Pending>,
+        facts: &[HouseholdFacts],
+        threads: usize,
+    ) -> Result<Vec<NewInterview>> {
+        let run = |part: Vec<Pending>| -> Result<Vec<NewInterview>> {
+            part.into_iter()
+                .map(|p| {
+                    let household = &facts[p.household];
+                    self.draw(p, household)
+                })
+                .collect()
+        };
+        let size = pending.len().div_ceil(threads.max(1)).max(1);
+        let mut parts: Vec<Vec<Pending>> = Vec::new();
+        let mut rest = pending.into_iter().peekable();
+        while rest.peek().is_some() {
+            parts.push(rest.by_ref().take(size).collect());
+        }
+        let mut parts = parts.into_iter();
+        let Some(first) = parts.next() else {
+            return Ok(Vec::new());
+        };
+        std::thread::scope(|scope| {
+            let others: Vec<_> = parts.map(|part| scope.spawn(|| run(part))).collect();
+            let mut out = run(first)?;
+            for other in others {
+                let drawn = other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+                out.extend(drawn);
+            }
+            Ok(out)
+        })
     }
 }
 
 /// Draws the county and sends it in batches; stops early when the writer
-/// stops listening. The registry and each village's hardship come from one stream, the
-/// same in every round; answers from a stream of the round's own.
+/// stops listening. The registry and each village's hardship come from one
+/// stream, the same in every round; who is visited, and when, from a
+/// stream of the round's own; the answers from numbers of each
+/// household's own, drawn on as many threads as there are cores.
 fn produce(
     surveys: &[Survey],
     (snapshots, households, seed): (&[i64], usize, u64),
     plan: &RoundPlan,
     sender: std::sync::mpsc::SyncSender<Batch>,
 ) -> Summary {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    produce_on(
+        surveys,
+        (snapshots, households, seed),
+        plan,
+        sender,
+        threads,
+    )
+}
+
+fn produce_on(
+    surveys: &[Survey],
+    (snapshots, households, seed): (&[i64], usize, u64),
+    plan: &RoundPlan,
+    sender: std::sync::mpsc::SyncSender<Batch>,
+    threads: usize,
+) -> Summary {
     let mut rng = Rng(seed ^ 0x6D69_6E71_696E_6721);
     let mut answers_rng =
         Rng(seed ^ 0x616E_7377_6572_7321 ^ (plan.index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let hardness: Vec<HashMap<String, Hardness>> = surveys.iter().map(learn_hardness).collect();
+    let drawing = Drawing {
+        surveys,
+        hardness: &hardness,
+        snapshots,
+        plan,
+        seed,
+        households,
+    };
     let villages = households.div_ceil(HOUSEHOLDS_PER_VILLAGE).max(1);
     let mut summary = Summary {
         villages,
         ..Summary::default()
     };
-    let mut batch: Vec<NewInterview> = Vec::with_capacity(BATCH + surveys.len());
-    let mut registry: Vec<Household> = Vec::new();
+    let mut batch = Drawn::default();
     let mut village_names: HashSet<(usize, String)> = HashSet::new();
     let mut written = 0;
     let mut cadre_number = 0;
@@ -357,38 +459,21 @@ fn produce(
         for (h, cadre) in cadres.iter().enumerate() {
             let place = (township_index, township, v, &*village);
             let household = draw_household(&mut rng, place, h, groups, cadre);
-            let drawing = Drawing {
-                surveys,
-                hardness: &hardness,
-                snapshots,
-                plan,
-                seed,
-                households,
-            };
+            let at = batch.facts.len();
             let number = written + h;
-            let drawn = drawing.interviews(&mut answers_rng, (&household, number), &hard);
-            match drawn {
-                Ok(interviews) => {
-                    for new in interviews {
-                        if new.is_complete() {
-                            summary.complete += 1;
-                        } else {
-                            summary.drafts += 1;
-                        }
-                        batch.push(new);
-                    }
-                }
-                Err(e) => {
-                    let _ = sender.send(Err(e));
-                    return summary;
-                }
-            }
+            drawing.decide(
+                &mut answers_rng,
+                (&household, number, at),
+                &hard,
+                &mut batch.pending,
+            );
+            batch.facts.push(household.facts());
             if plan.index == 0 {
-                registry.push(household);
+                batch.registry.push(household);
             }
-            if batch.len() >= BATCH {
-                let full = Ok((std::mem::take(&mut registry), std::mem::take(&mut batch)));
-                if sender.send(full).is_err() {
+            if batch.pending.len() >= BATCH {
+                let full = std::mem::take(&mut batch);
+                if !full.send(&drawing, threads, &sender, &mut summary) {
                     return summary;
                 }
             }
@@ -396,6 +481,85 @@ fn produce(
         written += size;
         summary.households = written;
     }
-    let _ = sender.send(Ok((registry, batch)));
+    batch.send(&drawing, threads, &sender, &mut summary);
     summary
+}
+
+/// A batch being drawn: the households to register, the interviews
+/// decided on, and the records their answers read.
+#[derive(Default)]
+struct Drawn {
+    registry: Vec<Household>,
+    pending: Vec<Pending>,
+    facts: Vec<HouseholdFacts>,
+}
+
+impl Drawn {
+    /// Draws the batch's answers and sends it to the writer, counted in
+    /// `summary`; false when drawing failed (the error sent) or the writer
+    /// stopped listening.
+    fn send(
+        self,
+        drawing: &Drawing<'_>,
+        threads: usize,
+        sender: &std::sync::mpsc::SyncSender<Batch>,
+        summary: &mut Summary,
+    ) -> bool {
+        let drafts = self.pending.iter().filter(|p| p.draft).count();
+        let total = self.pending.len();
+        match drawing.draw_all(self.pending, &self.facts, threads) {
+            Ok(interviews) => {
+                summary.drafts += drafts;
+                summary.complete += total - drafts;
+                sender.send(Ok((self.registry, interviews))).is_ok()
+            }
+            Err(e) => {
+                let _ = sender.send(Err(e));
+                false
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every batch a county of `households` is sent in, drawn on
+    /// `threads` threads, as text.
+    fn drawn(surveys: &[Survey], households: usize, threads: usize) -> (Summary, Vec<String>) {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(64);
+        let snapshots: Vec<i64> = (1..=surveys.len() as i64).collect();
+        let summary = produce_on(
+            surveys,
+            (&snapshots, households, 7),
+            &RoundPlan::first(),
+            sender,
+            threads,
+        );
+        let batches = receiver
+            .into_iter()
+            .map(|b| format!("{:?}", b.expect("drawn")))
+            .collect();
+        (summary, batches)
+    }
+
+    #[test]
+    fn a_county_comes_out_the_same_on_any_number_of_threads() {
+        let surveys: Vec<Survey> = crate::survey::bundled::BUNDLED
+            .iter()
+            .map(|(_, text)| crate::survey::load(text).survey.expect("bundled loads"))
+            .collect();
+        let one = drawn(&surveys, 300, 1);
+        assert_eq!(one.0.households, 300);
+        assert!(one.0.complete > 1_000 && one.0.drafts > 0, "{:?}", one.0);
+        assert_eq!(one.1.len(), 1);
+        assert!(
+            one.1[0].contains("0100010300"),
+            "the last household is sent"
+        );
+        for threads in [2, 3, 7] {
+            assert_eq!(drawn(&surveys, 300, threads), one, "{threads} threads");
+        }
+    }
 }
