@@ -588,6 +588,81 @@ fn shortage(store: &Store) -> (i64, i64) {
         .map_or((0, 0), |p| (p.affected, p.surveyed))
 }
 
+/// A complete water interview of `household` drawn from `answers` at
+/// `when`, to write in bulk.
+fn bulk_water(
+    s: &minqing::survey::Survey,
+    household: &str,
+    answers: &minqing::interview::Answers,
+    when: i64,
+) -> NewInterview {
+    let facts = minqing::interview::HouseholdFacts {
+        code: household.into(),
+        members: 4,
+        village: "曼贺村".into(),
+        township: "勐烈镇".into(),
+        started_at: when,
+        ..Default::default()
+    };
+    NewInterview::complete(
+        Made {
+            uuid: uuid::Uuid::now_v7(),
+            household: household.into(),
+            snapshot: 1,
+            interviewer: "李".into(),
+            started_at: when,
+            updated_at: when,
+        },
+        s,
+        &facts,
+        answers.clone(),
+    )
+    .expect("checked")
+}
+
+#[test]
+fn counts_kept_of_interviews_written_in_bulk_agree_with_a_recount() {
+    let (_dir, _path, store) = fresh();
+    let s = water();
+    store.register_survey(&s).expect("register");
+    store
+        .upsert_households(&[household("H3", "曼贺村")])
+        .expect("households");
+    let dry: minqing::interview::Answers = [
+        ("main_source", "piped_home"),
+        ("shortage_days", "50"),
+        ("quality_problems", "none"),
+        ("toilet", "flush"),
+        ("handwashing", "water_soap"),
+        ("urgency", "high"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let mut wet = dry.clone();
+    wet.insert("shortage_days".into(), "0".into());
+    // H1 twice in one batch, apart (the later without a shortage); H2
+    // once; then an older interview of H1 and one of H3 in a second batch:
+    // H1 had interviews in the round already, and its latest still counts.
+    store
+        .insert_interviews(&[
+            bulk_water(&s, "H1", &dry, 1_000),
+            bulk_water(&s, "H2", &dry, 2_000),
+            bulk_water(&s, "H1", &wet, 3_000),
+        ])
+        .expect("first batch");
+    assert!(store.stale_kept().expect("check").is_empty());
+    assert_eq!(shortage(&store), (1, 2));
+    store
+        .insert_interviews(&[
+            bulk_water(&s, "H1", &dry, 500),
+            bulk_water(&s, "H3", &dry, 5_000),
+        ])
+        .expect("second batch");
+    assert!(store.stale_kept().expect("check").is_empty());
+    assert_eq!(shortage(&store), (2, 3), "H1's latest interview counts");
+}
+
 #[test]
 fn the_counted_interviews_follow_every_write() {
     let (_dir, path, store) = fresh();

@@ -6,6 +6,8 @@ use uuid::Uuid;
 
 use super::hits::NeedHits;
 use super::interview::{Status, encode_answers};
+use super::kept::{Counted, Fresh};
+use super::priorities::said_of_text;
 use super::{Result, Store, StoreError};
 use crate::interview::{Answers, HouseholdFacts, State, settle, store_calculations};
 use crate::survey::Survey;
@@ -31,6 +33,9 @@ pub struct NewInterview {
     /// The need hits of a complete interview, encoded as stored; `None`
     /// for a draft.
     hits: Option<String>,
+    /// What a complete interview says of the urgency (as the kept counts
+    /// read it); -1 for a draft.
+    said: i8,
 }
 
 /// Who, when and where an interview written in bulk was made.
@@ -71,7 +76,7 @@ impl NewInterview {
         mut answers: Answers,
     ) -> Self {
         settle(survey, &mut answers, &made.facts(household));
-        Self::new(made, answers, None)
+        Self::new(made, answers, None, -1)
     }
 
     /// A complete interview of `survey` (the questionnaire of
@@ -100,10 +105,15 @@ impl NewInterview {
             return Err(StoreError::Incomplete { failures });
         }
         store_calculations(survey, &mut answers, computed);
-        Ok(Self::new(made, answers, Some(hits.encode())))
+        let said = said_of_text(
+            answers
+                .get(super::priorities::URGENCY_QUESTION)
+                .map(String::as_str),
+        );
+        Ok(Self::new(made, answers, Some(hits.encode()), said))
     }
 
-    fn new(made: Made, answers: Answers, hits: Option<String>) -> Self {
+    fn new(made: Made, answers: Answers, hits: Option<String>, said: i8) -> Self {
         let Made {
             uuid,
             household,
@@ -121,6 +131,7 @@ impl NewInterview {
             updated_at,
             answers: encode_answers(&answers),
             hits,
+            said,
         }
     }
 }
@@ -130,22 +141,58 @@ impl Store {
     /// need hits [`NewInterview::complete`] computed after checking them.
     /// Used for generated data, which has no history: no audit entries are
     /// written. They belong to the open round (see [`Store::open_interview`]).
+    /// The counts kept of a household that had no interview in the round
+    /// before are made from what is written, not read back.
     pub fn insert_interviews(&self, batch: &[NewInterview]) -> Result<()> {
         self.located(|| {
             let tx = self.write()?;
             let round = self.round_for_new(&tx)?;
+            let mut fresh = Fresh::default();
             {
-                let mut household = tx.prepare("SELECT id FROM household WHERE code = ?1")?;
+                let mut household = tx.prepare(
+                    "SELECT id, code, township, village, grp, members FROM household WHERE code = ?1",
+                )?;
+                let mut had = tx.prepare(
+                    "SELECT EXISTS (SELECT 1 FROM interview WHERE household_id = ?1 AND round_id = ?2)",
+                )?;
                 let mut insert = tx.prepare(
                     "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
                      started_at, updated_at, completed_at, answers, hits, stamp, round_id)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 )?;
+                // Interviews of one household come together: its record
+                // is read once.
+                let mut last: Option<(&str, i64, bool)> = None;
                 for new in batch {
-                    let household_id: i64 = household
-                        .query_row([&new.household], |r| r.get(0))
-                        .optional()?
-                        .ok_or_else(|| StoreError::UnknownHousehold(new.household.clone()))?;
+                    let (household_id, counted) = match last {
+                        Some((code, id, counted)) if code == new.household => (id, counted),
+                        _ => {
+                            let record = household
+                                .query_row([&new.household], |r| {
+                                    Ok((
+                                        r.get::<_, i64>(0)?,
+                                        crate::priority::Household {
+                                            code: r.get::<_, String>(1)?.into(),
+                                            township: r.get::<_, String>(2)?.into(),
+                                            village: r.get::<_, String>(3)?.into(),
+                                            group: r.get::<_, String>(4)?.into(),
+                                            members: r.get(5)?,
+                                        },
+                                    ))
+                                })
+                                .optional()?
+                                .ok_or_else(|| {
+                                    StoreError::UnknownHousehold(new.household.clone())
+                                })?;
+                            let (id, record) = record;
+                            // One with interviews in the round already (or
+                            // earlier in this batch): its counts are read
+                            // back.
+                            let before: bool = had.query_row(params![id, round], |r| r.get(0))?;
+                            (id, fresh.start((id, round), record, before))
+                        }
+                    };
+                    last = Some((&new.household, household_id, counted));
                     let status = match new.hits {
                         Some(_) => Status::Complete,
                         None => Status::Draft,
@@ -165,10 +212,22 @@ impl Store {
                         super::clock::from_ms(new.updated_at),
                         round
                     ])?;
+                    if counted {
+                        fresh.add(
+                            (household_id, round),
+                            Counted {
+                                complete: new.hits.is_some(),
+                                snapshot: new.snapshot,
+                                hits: new.hits.clone().unwrap_or_default(),
+                                when: new.hits.is_some().then_some(new.updated_at),
+                                id: tx.last_insert_rowid(),
+                                said: new.said,
+                            },
+                        );
+                    }
                 }
             }
-            self.commit(tx)?;
-            Ok(())
+            self.commit_fresh(tx, fresh)
         })
     }
 }

@@ -201,6 +201,7 @@ impl Store {
             clock: Cell::new(0),
             skew: Cell::new(0),
             keeps: Cell::new(true),
+            fresh: RefCell::default(),
         };
         if version < CURRENT_VERSION {
             store.copy_before_migrating(version)?;
@@ -327,6 +328,7 @@ impl Store {
             clock: Cell::new(0),
             skew: Cell::new(0),
             keeps: Cell::new(version >= KEPT_FROM),
+            fresh: RefCell::default(),
         };
         store.migrate(0, version)?;
         store.device_id().map(|_| ())

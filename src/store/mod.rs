@@ -79,6 +79,9 @@ pub struct Store {
     /// every file this build opens does; only one being made at an older
     /// schema for a test ([`Store::create_at_version`]) does not.
     keeps: Cell<bool>,
+    /// Interviews the open transaction wrote of households new to their
+    /// round, for the counts it keeps ([`Store::commit_fresh`]).
+    fresh: RefCell<kept::Fresh>,
 }
 
 /// The schema version from which a file keeps counts.

@@ -20,8 +20,8 @@ use std::rc::Rc;
 
 pub use crate::priority::Perceived;
 pub use explain::{ExplainRow, Explanation};
-pub(super) use perceived::said_of;
 pub use perceived::{CALM_ANSWERS, FEW_HOUSEHOLDS, URGENCY_QUESTION, URGENT_ANSWERS};
+pub(super) use perceived::{said_of, said_of_text};
 pub use trend::TrendInput;
 
 use self::counted::{Chunk, read_counted};

@@ -66,14 +66,42 @@ impl Plan {
 }
 
 /// One interview as a household's counts read it.
-struct Counted {
-    complete: bool,
-    snapshot: i64,
-    hits: String,
-    when: Option<i64>,
-    id: i64,
+pub(super) struct Counted {
+    pub(super) complete: bool,
+    pub(super) snapshot: i64,
+    pub(super) hits: String,
+    pub(super) when: Option<i64>,
+    pub(super) id: i64,
     /// What it said of the urgency: -1 nothing, 0 not urgent, 1 urgent.
-    said: i8,
+    pub(super) said: i8,
+}
+
+/// Households whose every interview in a round was written by the open
+/// transaction, by (household, round), with their record and what was
+/// written: their counts are made from these rather than read back (a
+/// demo county's batches).
+#[derive(Default)]
+pub(super) struct Fresh(HashMap<(i64, i64), (Household, Vec<Counted>)>);
+
+impl Fresh {
+    /// Starts a household's interviews in a round; `before` when it had
+    /// some already, which are read back then (and it is left out). Whether
+    /// it is kept here.
+    pub(super) fn start(&mut self, key: (i64, i64), household: Household, before: bool) -> bool {
+        if before {
+            self.0.remove(&key);
+            return false;
+        }
+        self.0.insert(key, (household, Vec::new()));
+        true
+    }
+
+    /// One more interview written of a household started.
+    pub(super) fn add(&mut self, key: (i64, i64), interview: Counted) {
+        if let Some((_, interviews)) = self.0.get_mut(&key) {
+            interviews.push(interview);
+        }
+    }
 }
 
 /// Counts one household at a time.
@@ -450,6 +478,33 @@ impl Store {
     /// The township, village and counts of household `id` in `round`;
     /// reads only.
     fn counts_of(&self, counter: &mut Counter<'_>, round: i64, id: i64) -> Result<Option<Counts>> {
+        let written = self.fresh.borrow_mut().0.remove(&(id, round));
+        let (household, interviews) = match written {
+            Some(written) => written,
+            None => match self.interviews_of(round, id)? {
+                Some(read) => read,
+                None => return Ok(None),
+            },
+        };
+        let counts =
+            counter
+                .count(&household, &interviews)
+                .map_err(|detail| StoreError::Corrupt {
+                    path: self.path.clone(),
+                    detail,
+                })?;
+        Ok(counts.map(|(cells, surveys, drafts)| Counts {
+            township: household.township.to_string(),
+            village: household.village.to_string(),
+            cells,
+            surveys,
+            drafts,
+        }))
+    }
+
+    /// The record of household `id` and its interviews in `round`, as
+    /// stored; `None` when the household is gone.
+    fn interviews_of(&self, round: i64, id: i64) -> Result<Option<(Household, Vec<Counted>)>> {
         let household: Option<Household> = self
             .conn
             .prepare_cached(
@@ -487,20 +542,16 @@ impl Store {
                 complete: r.get(5)?,
             });
         }
-        let counts =
-            counter
-                .count(&household, &interviews)
-                .map_err(|detail| StoreError::Corrupt {
-                    path: self.path.clone(),
-                    detail,
-                })?;
-        Ok(counts.map(|(cells, surveys, drafts)| Counts {
-            township: household.township.to_string(),
-            village: household.village.to_string(),
-            cells,
-            surveys,
-            drafts,
-        }))
+        Ok(Some((household, interviews)))
+    }
+
+    /// Commits `tx` with the counts of the households in `fresh` made from
+    /// what it wrote.
+    pub(super) fn commit_fresh(&self, tx: rusqlite::Transaction<'_>, fresh: Fresh) -> Result<()> {
+        *self.fresh.borrow_mut() = fresh;
+        let committed = self.commit(tx);
+        self.fresh.borrow_mut().0.clear();
+        committed
     }
 
     /// The slot of a village, made when first seen.

@@ -25,9 +25,15 @@ pub const CALM_ANSWERS: [&str; 3] = ["none", "low", "no"];
 /// nothing either way ("don't know" and a refusal, `[dont_know]` and
 /// `[refused]`, and answers of unknown names).
 pub(in crate::store) fn said_of(answer: rusqlite::types::ValueRef<'_>) -> i8 {
-    match answer.as_str() {
-        Ok(a) if URGENT_ANSWERS.contains(&a) => 1,
-        Ok(a) if CALM_ANSWERS.contains(&a) => 0,
+    said_of_text(answer.as_str().ok())
+}
+
+/// What an answer's text (`None`: none) says of the urgency, as
+/// [`said_of`].
+pub(in crate::store) fn said_of_text(answer: Option<&str>) -> i8 {
+    match answer {
+        Some(a) if URGENT_ANSWERS.contains(&a) => 1,
+        Some(a) if CALM_ANSWERS.contains(&a) => 0,
         _ => -1,
     }
 }
