@@ -938,6 +938,11 @@ fn village_coverage_counts_complete_and_draft_households_without_reading_intervi
         .map(|(_, text)| load(text).survey.expect("loads"))
         .collect();
     minqing::demo::generate(&store, &bundled, 400, 7).expect("demo");
+    // Written in bulk, then put on the disk: commits are durable again and
+    // the journal is empty.
+    assert_eq!(store.synchronous().expect("pragma"), 2, "FULL");
+    let wal = demo.with_extension("db-wal");
+    assert_eq!(fs::metadata(&wal).map_or(0, |m| m.len()), 0, "{wal:?}");
     let all = ["housing", "water", "roads", "schooling", "health"];
     assert_eq!(coverage(&store, &all), coverage_by_sql(&demo, &all));
     assert_eq!(

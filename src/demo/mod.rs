@@ -122,9 +122,18 @@ fn prepare(store: &Store, surveys: &[Survey]) -> Result<Vec<i64>> {
         });
     }
     // A large county is written in big transactions: a larger page cache
-    // keeps the indexes in memory while they are built.
+    // keeps the indexes in memory while they are built. Commits of
+    // generated data need not wait for the disk; [`finish`] syncs it all.
     store.set_cache_mib(256)?;
+    store.set_bulk_writing(true)?;
     surveys.iter().map(|s| store.register_survey(s)).collect()
+}
+
+/// Puts a county written back on the disk and the file back to durable
+/// commits.
+fn finish(store: &Store, summary: Summary) -> Result<Summary> {
+    store.set_bulk_writing(false)?;
+    Ok(summary)
 }
 
 /// Writes a demo county of `households` households into an empty database.
@@ -136,13 +145,14 @@ pub fn generate(
 ) -> Result<Summary> {
     let snapshots = prepare(store, surveys)?;
     // Drawing answers takes more than half the time: they are drawn on
-    // every core while this thread writes.
-    write_round(
+    // every core (up to four) while this thread writes.
+    let summary = write_round(
         store,
         surveys,
         (&snapshots, households, seed),
         &RoundPlan::first(),
-    )
+    )?;
+    finish(store, summary)
 }
 
 /// Draws one round of the county (with its registry in the first) and
@@ -397,7 +407,8 @@ impl Drawing<'_> {
 /// stops listening. The registry and each village's hardship come from one
 /// stream, the same in every round; who is visited, and when, from a
 /// stream of the round's own; the answers from numbers of each
-/// household's own, drawn on as many threads as there are cores.
+/// household's own, drawn on as many threads as there are cores (four at
+/// most).
 fn produce(
     surveys: &[Survey],
     (snapshots, households, seed): (&[i64], usize, u64),

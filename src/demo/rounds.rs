@@ -98,7 +98,7 @@ pub fn generate_rounds(
             store.close_round()?;
         }
     }
-    Ok(total)
+    super::finish(store, total)
 }
 
 /// The joint meeting after round `round`: the top 40 projects with a cost

@@ -1,5 +1,6 @@
 //! Interviews written in bulk (the demo county): checked like completing
-//! where they are made, written with one plain insert each.
+//! where they are made, written with one insert each, their household's
+//! record read once.
 
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
@@ -17,9 +18,9 @@ use crate::survey::Survey;
 /// which checks it as [`Store::complete`] does and computes its need hits,
 /// so the check runs where the answers are drawn (on the demo's drawing
 /// thread) and writing stays a plain insert. Answers and hits are held
-/// encoded, as stored: the writing thread then frees one string each
+/// encoded, as stored: the writing thread then frees a string or two each
 /// instead of every value, which on a second thread contends with the
-/// drawing thread's allocations.
+/// drawing threads' allocations.
 #[derive(Clone, Debug)]
 pub struct NewInterview {
     pub uuid: Uuid,
@@ -142,7 +143,8 @@ impl Store {
     /// Used for generated data, which has no history: no audit entries are
     /// written. They belong to the open round (see [`Store::open_interview`]).
     /// The counts kept of a household that had no interview in the round
-    /// before are made from what is written, not read back.
+    /// before, and whose interviews come together in `batch`, are made
+    /// from what is written; any other household's are read back.
     pub fn insert_interviews(&self, batch: &[NewInterview]) -> Result<()> {
         self.located(|| {
             let tx = self.write()?;

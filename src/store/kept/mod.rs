@@ -547,11 +547,18 @@ impl Store {
 
     /// Commits `tx` with the counts of the households in `fresh` made from
     /// what it wrote.
+    /// They are forgotten however the commit ends, even by a panic: a
+    /// later transaction never trusts them.
     pub(super) fn commit_fresh(&self, tx: rusqlite::Transaction<'_>, fresh: Fresh) -> Result<()> {
+        struct Forget<'s>(&'s std::cell::RefCell<Fresh>);
+        impl Drop for Forget<'_> {
+            fn drop(&mut self) {
+                self.0.borrow_mut().0.clear();
+            }
+        }
         *self.fresh.borrow_mut() = fresh;
-        let committed = self.commit(tx);
-        self.fresh.borrow_mut().0.clear();
-        committed
+        let _forget = Forget(&self.fresh);
+        self.commit(tx)
     }
 
     /// The slot of a village, made when first seen.
