@@ -165,8 +165,10 @@ fn write_round(
 ) -> Result<Summary> {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
     std::thread::scope(|scope| {
-        let producer =
-            scope.spawn(|| produce(surveys, (snapshots, households, seed), plan, sender));
+        let producer = scope.spawn(|| {
+            yield_to_writer();
+            produce(surveys, (snapshots, households, seed), plan, sender)
+        });
         let mut written = Ok(());
         for drawn in receiver {
             written = drawn.and_then(|(registry, batch)| {
@@ -183,6 +185,20 @@ fn write_round(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         written.map(|_| summary)
     })
+}
+
+/// Lowers the calling thread's priority below the writing thread's: the
+/// county is done when the writer is, so the drawing threads take the time
+/// it leaves rather than a share of its core (on Linux; elsewhere threads
+/// share alike).
+fn yield_to_writer() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `setpriority` with this thread's own id lowers only its own
+    // priority, which any thread may do; when it fails the priority stays
+    // as it was, which is fine.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10);
+    }
 }
 
 /// Households and their interviews, written together, or why drawing
@@ -390,7 +406,14 @@ impl Drawing<'_> {
             return Ok(Vec::new());
         };
         std::thread::scope(|scope| {
-            let others: Vec<_> = parts.map(|part| scope.spawn(|| run(part))).collect();
+            let others: Vec<_> = parts
+                .map(|part| {
+                    scope.spawn(|| {
+                        yield_to_writer();
+                        run(part)
+                    })
+                })
+                .collect();
             let mut out = run(first)?;
             for other in others {
                 let drawn = other
