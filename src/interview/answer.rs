@@ -2,6 +2,7 @@
 //! within bounds, dates in any written form, choices by name), why it is
 //! refused, and its value in expressions.
 
+use super::Answers;
 use crate::i18n::Tr;
 use crate::survey::expr::eval::Value;
 use crate::survey::{Question, QuestionKind, Special, Survey, date_from_written};
@@ -158,6 +159,40 @@ fn within_bounds(question: &Question, n: f64) -> Result<(), AnswerError> {
     Ok(())
 }
 
+/// The stored answer of question `name` in `row` (0 outside rosters).
+pub fn stored<'a>(answers: &'a Answers, name: &str, row: u32) -> Option<&'a String> {
+    if row == 0 {
+        return answers.get(name);
+    }
+    // `name[row]` written on the stack: read for every row of every roster
+    // question, it is never allocated.
+    let mut buf = [0u8; 80];
+    let bytes = name.as_bytes();
+    let Some(rest) = buf.get_mut(bytes.len()..bytes.len() + 12) else {
+        return answers.get(&crate::survey::roster::key(name, row));
+    };
+    let mut digits = [0u8; 10];
+    let mut n = row;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let written = digits.len() - at;
+    rest[0] = b'[';
+    rest[1..=written].copy_from_slice(&digits[at..]);
+    rest[written + 1] = b']';
+    buf[..bytes.len()].copy_from_slice(bytes);
+    let len = bytes.len() + written + 2;
+    std::str::from_utf8(&buf[..len])
+        .ok()
+        .and_then(|key| answers.get(key))
+}
+
 /// What joins the answers of a roster question's rows where one text
 /// shows them all (an explanation of a project).
 pub const ROW_SEPARATOR: &str = " / ";
@@ -165,11 +200,7 @@ pub const ROW_SEPARATOR: &str = " / ";
 /// The stored answer of `question`; for a question of a roster, every
 /// row's answer in row order joined by [`ROW_SEPARATOR`] (an unanswered
 /// row as nothing), `None` when no row has one.
-pub fn stored_rows(
-    survey: &Survey,
-    answers: &crate::interview::Answers,
-    question: &str,
-) -> Option<String> {
+pub fn stored_rows(survey: &Survey, answers: &Answers, question: &str) -> Option<String> {
     let roster = survey.index_of(question).and_then(|i| survey.roster_of(i));
     if roster.is_none() {
         return answers.get(question).cloned();

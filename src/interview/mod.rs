@@ -8,7 +8,7 @@
 //! the store persists what this module accepts, this module never does I/O.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::i18n::Tr;
 use crate::survey::expr::eval::{Env, Value, eval, holds};
@@ -17,11 +17,13 @@ use crate::survey::{QuestionKind, Special, Survey};
 use crate::tr;
 
 mod answer;
+mod cache;
 mod needs;
 mod rows;
 
-pub use answer::{AnswerError, ROW_SEPARATOR, canonical, stored_rows};
+pub use answer::{AnswerError, ROW_SEPARATOR, canonical, stored, stored_rows};
 use answer::{refuse, value_of};
+use cache::Cache;
 pub use needs::{Fired, Outcome};
 pub use rows::drop_rows;
 
@@ -147,40 +149,6 @@ pub fn failures(survey: &Survey, answers: &Answers, household: &HouseholdFacts) 
     State::new(survey, answers, household).failures()
 }
 
-/// The stored answer of question `name` in `row` (0 outside rosters).
-pub fn stored<'a>(answers: &'a Answers, name: &str, row: u32) -> Option<&'a String> {
-    if row == 0 {
-        return answers.get(name);
-    }
-    // `name[row]` written on the stack: read for every row of every roster
-    // question, it is never allocated.
-    let mut buf = [0u8; 80];
-    let bytes = name.as_bytes();
-    let Some(rest) = buf.get_mut(bytes.len()..bytes.len() + 12) else {
-        return answers.get(&crate::survey::roster::key(name, row));
-    };
-    let mut digits = [0u8; 10];
-    let mut n = row;
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let written = digits.len() - at;
-    rest[0] = b'[';
-    rest[1..=written].copy_from_slice(&digits[at..]);
-    rest[written + 1] = b']';
-    buf[..bytes.len()].copy_from_slice(bytes);
-    let len = bytes.len() + written + 2;
-    std::str::from_utf8(&buf[..len])
-        .ok()
-        .and_then(|key| answers.get(key))
-}
-
 /// Where one answer goes: a question (its position in file order) and, in
 /// a roster, its row from 1 (0 outside rosters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -199,42 +167,6 @@ impl Slot {
     pub fn of_key(survey: &Survey, key: &str) -> Option<Slot> {
         let (name, row) = crate::survey::roster::split_key(key);
         survey.index_of(name).map(|index| Slot { index, row })
-    }
-}
-
-/// What a state keeps of what it worked out, by slot or position.
-type Cache<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Small>>;
-
-/// Hashes a few small integers (a slot's position and row) by multiplying
-/// them in, as rustc's FxHash does: an interview's expressions look up
-/// slots at nearly every step, where SipHash's guard against chosen keys
-/// buys nothing.
-#[derive(Default)]
-struct Small(u64);
-
-impl Small {
-    fn add(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl std::hash::Hasher for Small {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.add(u64::from(*b));
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
     }
 }
 

@@ -22,6 +22,7 @@
 mod check;
 mod codec;
 mod coverage;
+mod fresh;
 mod read;
 
 use std::collections::HashMap;
@@ -34,6 +35,7 @@ use super::priorities::versions::{Hits, Versions};
 use super::{Result, Store, StoreError};
 use crate::priority::sums::REGISTERED;
 use crate::priority::{By, Household, Layout, Rule, Tally};
+pub(super) use fresh::Fresh;
 
 /// The version of what kept counts hold: raise it whenever the counts a
 /// household adds change meaning, and every file makes them again.
@@ -74,34 +76,6 @@ pub(super) struct Counted {
     pub(super) id: i64,
     /// What it said of the urgency: -1 nothing, 0 not urgent, 1 urgent.
     pub(super) said: i8,
-}
-
-/// Households whose every interview in a round was written by the open
-/// transaction, by (household, round), with their record and what was
-/// written: their counts are made from these rather than read back (a
-/// demo county's batches).
-#[derive(Default)]
-pub(super) struct Fresh(HashMap<(i64, i64), (Household, Vec<Counted>)>);
-
-impl Fresh {
-    /// Starts a household's interviews in a round; `before` when it had
-    /// some already, which are read back then (and it is left out). Whether
-    /// it is kept here.
-    pub(super) fn start(&mut self, key: (i64, i64), household: Household, before: bool) -> bool {
-        if before {
-            self.0.remove(&key);
-            return false;
-        }
-        self.0.insert(key, (household, Vec::new()));
-        true
-    }
-
-    /// One more interview written of a household started.
-    pub(super) fn add(&mut self, key: (i64, i64), interview: Counted) {
-        if let Some((_, interviews)) = self.0.get_mut(&key) {
-            interviews.push(interview);
-        }
-    }
 }
 
 /// Counts one household at a time.
@@ -478,7 +452,7 @@ impl Store {
     /// The township, village and counts of household `id` in `round`;
     /// reads only.
     fn counts_of(&self, counter: &mut Counter<'_>, round: i64, id: i64) -> Result<Option<Counts>> {
-        let written = self.fresh.borrow_mut().0.remove(&(id, round));
+        let written = self.fresh.borrow_mut().take((id, round));
         let (household, interviews) = match written {
             Some(written) => written,
             None => match self.interviews_of(round, id)? {
@@ -543,22 +517,6 @@ impl Store {
             });
         }
         Ok(Some((household, interviews)))
-    }
-
-    /// Commits `tx` with the counts of the households in `fresh` made from
-    /// what it wrote.
-    /// They are forgotten however the commit ends, even by a panic: a
-    /// later transaction never trusts them.
-    pub(super) fn commit_fresh(&self, tx: rusqlite::Transaction<'_>, fresh: Fresh) -> Result<()> {
-        struct Forget<'s>(&'s std::cell::RefCell<Fresh>);
-        impl Drop for Forget<'_> {
-            fn drop(&mut self) {
-                self.0.borrow_mut().0.clear();
-            }
-        }
-        *self.fresh.borrow_mut() = fresh;
-        let _forget = Forget(&self.fresh);
-        self.commit(tx)
     }
 
     /// The slot of a village, made when first seen.
