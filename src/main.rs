@@ -2,6 +2,11 @@
 
 use std::process::ExitCode;
 
+/// mimalloc: the demo county and large exports allocate many small
+/// strings on several threads, which the system allocator serves slowly.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     minqing::cli::main()
 }

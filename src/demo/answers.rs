@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Rng;
-use crate::interview::{Answers, HouseholdFacts, State};
+use crate::interview::{Answers, HouseholdFacts, Known, Reach, State};
 use crate::survey::expr::{BinOp, Expr, ExprKind, Func};
 use crate::survey::{QuestionKind, Survey};
 
@@ -33,7 +33,7 @@ pub(super) struct Hardness {
     thresholds: Vec<f64>,
 }
 
-pub(super) fn learn_hardness(survey: &Survey) -> HashMap<String, Hardness> {
+fn learn_hardness(survey: &Survey) -> HashMap<String, Hardness> {
     let mut map: HashMap<String, Hardness> = HashMap::new();
     for need in &survey.needs {
         need.when.ast.walk(&mut |e: &Expr| match &e.kind {
@@ -63,6 +63,20 @@ pub(super) fn learn_hardness(survey: &Survey) -> HashMap<String, Hardness> {
         });
     }
     map
+}
+
+/// What drawing reads of one questionnaire, learned once: the hard
+/// answers, and how far each answer reaches.
+pub(super) struct Learned {
+    hardness: HashMap<String, Hardness>,
+    reach: Reach,
+}
+
+pub(super) fn learn(survey: &Survey) -> Learned {
+    Learned {
+        hardness: learn_hardness(survey),
+        reach: Reach::of(survey),
+    }
 }
 
 /// Draws a raw answer for the question at `index`; `hard` is the chance of
@@ -215,7 +229,7 @@ fn urgency(
 pub(super) fn answer(
     survey: &Survey,
     facts: &HouseholdFacts,
-    hardness: &HashMap<String, Hardness>,
+    learned: &Learned,
     hard: f64,
     draft: bool,
     rng: &mut Rng,
@@ -237,10 +251,14 @@ pub(super) fn answer(
         .collect();
     let mut slots = State::new(survey, &answers, facts).slots();
     let mut at = 0;
-    // One state (its relevance and calculations worked out once) for the
-    // slots passed over between two answers.
+    // What the states worked out of relevance, carried from one answer
+    // to the next less what that answer reaches.
+    let mut known: Option<Known> = None;
     while at < stop {
-        let state = State::new(survey, &answers, facts);
+        let state = match known.take() {
+            Some(known) => State::with_known(survey, &answers, facts, known),
+            None => State::new(survey, &answers, facts),
+        };
         let mut answered = None;
         while at < stop && answered.is_none() {
             let Some(&slot) = slots.get(at) else {
@@ -248,14 +266,17 @@ pub(super) fn answer(
             };
             at += 1;
             if state.is_relevant_at(slot) {
-                answered = answer_slot(survey, (&state, slot), (hardness, hard), rng);
+                answered = answer_slot(survey, (&state, slot), (&learned.hardness, hard), rng)
+                    .map(|a| (a, slot.index));
             }
         }
-        drop(state);
-        let Some((key, text, name)) = answered else {
+        let mut carried = state.into_known();
+        let Some(((key, text, name), index)) = answered else {
             break;
         };
         answers.insert(key, text);
+        carried.forget(&learned.reach, index);
+        known = Some(carried);
         if counts.contains(&name) {
             slots = State::new(survey, &answers, facts).slots();
         }

@@ -13,9 +13,9 @@ mod answers;
 mod cadres;
 mod rounds;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use answers::{Hardness, answer, learn_hardness};
+use answers::{Learned, answer, learn};
 use cadres::{Cadre, draw_cadres};
 use rounds::RoundPlan;
 pub use rounds::generate_rounds;
@@ -288,7 +288,7 @@ fn made(
 /// What drawing a household's interviews of a round reads.
 struct Drawing<'a> {
     surveys: &'a [Survey],
-    hardness: &'a [HashMap<String, Hardness>],
+    learned: &'a [Learned],
     snapshots: &'a [i64],
     plan: &'a RoundPlan,
     seed: u64,
@@ -366,7 +366,7 @@ impl Drawing<'_> {
         let answers = answer(
             survey,
             facts,
-            &self.hardness[s],
+            &self.learned[s],
             pending.hard,
             pending.draft,
             &mut own,
@@ -458,10 +458,10 @@ fn produce_on(
     let mut rng = Rng(seed ^ 0x6D69_6E71_696E_6721);
     let mut answers_rng =
         Rng(seed ^ 0x616E_7377_6572_7321 ^ (plan.index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let hardness: Vec<HashMap<String, Hardness>> = surveys.iter().map(learn_hardness).collect();
+    let learned: Vec<Learned> = surveys.iter().map(learn).collect();
     let drawing = Drawing {
         surveys,
-        hardness: &hardness,
+        learned: &learned,
         snapshots,
         plan,
         seed,

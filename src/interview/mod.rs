@@ -19,12 +19,14 @@ use crate::tr;
 mod answer;
 mod cache;
 mod needs;
+mod reach;
 mod rows;
 
 pub use answer::{AnswerError, ROW_SEPARATOR, canonical, stored, stored_rows};
 use answer::{refuse, value_of};
 use cache::Cache;
 pub use needs::{Fired, Outcome};
+pub use reach::{Known, Reach};
 pub use rows::drop_rows;
 
 /// Answers of one interview: question name → canonical text.
