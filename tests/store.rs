@@ -941,7 +941,6 @@ fn village_coverage_counts_complete_and_draft_households_without_reading_intervi
     // Written in bulk, then put on the disk: commits are durable again and
     // the journal is empty.
     assert_eq!(store.setting("synchronous").expect("pragma"), 2, "FULL");
-    assert_eq!(store.setting("temp_store").expect("pragma"), 0, "DEFAULT");
     let wal = demo.with_extension("db-wal");
     assert_eq!(fs::metadata(&wal).map_or(0, |m| m.len()), 0, "{wal:?}");
     let all = ["housing", "water", "roads", "schooling", "health"];

@@ -193,20 +193,17 @@ impl Store {
     /// wait for the disk (SQLite's `synchronous=NORMAL` in WAL mode: a
     /// crash may lose the last commits, never damages the file) and the
     /// journal is copied into the file every 10,000 pages rather than every
-    /// 1,000; what a statement or the counts' folding may have to undo is
-    /// kept in memory rather than in a temporary file. Off, commits are durable again, and the journal is copied
+    /// 1,000. Off, commits are durable again, and the journal is copied
     /// into the file and emptied now: what was written is on the disk.
     pub fn set_bulk_writing(&self, on: bool) -> Result<()> {
         self.located(|| {
             if on {
                 self.conn.execute_batch(
-                    "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;
-                     PRAGMA temp_store = MEMORY;",
+                    "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;",
                 )?;
             } else {
                 self.conn.execute_batch(
-                    "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000;
-                     PRAGMA temp_store = DEFAULT;",
+                    "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000;",
                 )?;
                 self.conn
                     .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
@@ -216,7 +213,7 @@ impl Store {
     }
 
     /// A setting of the store's own connection (`synchronous`, 2 being
-    /// FULL; `temp_store`, 0 being the build's default).
+    /// FULL).
     pub fn setting(&self, pragma: &'static str) -> Result<i64> {
         self.located(|| Ok(self.conn.pragma_query_value(None, pragma, |r| r.get(0))?))
     }
