@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
-/// mimalloc: the demo county and large exports allocate many small
-/// strings on several threads, which the system allocator serves slowly.
+/// mimalloc: the demo county's drawing threads make many small strings
+/// that its writing thread frees, which the system allocator serves
+/// slowly.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -80,7 +80,7 @@ fn the_store_runs_with_full_synchronous_and_foreign_keys() {
     let s = water();
     let i = store.open_interview("H1", &s, "王").expect("interview");
     assert!(i.id > 0);
-    assert_eq!(store.setting("synchronous").expect("pragma"), 2, "FULL");
+    assert_eq!(store.synchronous().expect("pragma"), 2, "FULL");
     assert!(store.foreign_keys().expect("pragma"));
 }
 
@@ -940,7 +940,7 @@ fn village_coverage_counts_complete_and_draft_households_without_reading_intervi
     minqing::demo::generate(&store, &bundled, 400, 7).expect("demo");
     // Written in bulk, then put on the disk: commits are durable again and
     // the journal is empty.
-    assert_eq!(store.setting("synchronous").expect("pragma"), 2, "FULL");
+    assert_eq!(store.synchronous().expect("pragma"), 2, "FULL");
     let wal = demo.with_extension("db-wal");
     assert_eq!(fs::metadata(&wal).map_or(0, |m| m.len()), 0, "{wal:?}");
     let all = ["housing", "water", "roads", "schooling", "health"];

@@ -20,15 +20,10 @@ impl Reach {
         let n = survey.question_count();
         let mut reads: Vec<Vec<usize>> = vec![Vec::new(); n];
         for (k, read) in reads.iter_mut().enumerate() {
-            let section = survey.section_of(k);
-            let question = survey.question_at(k);
-            let expressions = section
-                .relevant
-                .iter()
-                .chain(question.relevant.iter())
-                .chain(question.calculation.iter())
-                .chain(section.roster.iter().map(|r| &r.count));
-            for expression in expressions {
+            // A roster's questions are asked in its rows: its count
+            // decides them too.
+            let count = survey.section_of(k).roster.iter().map(|r| &r.count);
+            for expression in survey.deciding(k).chain(count) {
                 for (name, _) in expression.ast.question_refs() {
                     positions(survey, name, read);
                 }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::hits::NeedHits;
 use super::interview::{Status, encode_answers};
-use super::kept::{Counted, Fresh};
+use super::kept::{Counted, Fresh, counted_household};
 use super::priorities::said_of_text;
 use super::{Result, Store, StoreError};
 use crate::interview::{Answers, HouseholdFacts, State, settle, store_calculations};
@@ -171,16 +171,7 @@ impl Store {
                         _ => {
                             let record = household
                                 .query_row([&new.household], |r| {
-                                    Ok((
-                                        r.get::<_, i64>(0)?,
-                                        crate::priority::Household {
-                                            code: r.get::<_, String>(1)?.into(),
-                                            township: r.get::<_, String>(2)?.into(),
-                                            village: r.get::<_, String>(3)?.into(),
-                                            group: r.get::<_, String>(4)?.into(),
-                                            members: r.get(5)?,
-                                        },
-                                    ))
+                                    Ok((r.get::<_, i64>(0)?, counted_household(r, 1)?))
                                 })
                                 .optional()?
                                 .ok_or_else(|| {

@@ -212,10 +212,13 @@ impl Store {
         })
     }
 
-    /// A setting of the store's own connection (`synchronous`, 2 being
-    /// FULL).
-    pub fn setting(&self, pragma: &'static str) -> Result<i64> {
-        self.located(|| Ok(self.conn.pragma_query_value(None, pragma, |r| r.get(0))?))
+    /// `PRAGMA synchronous` of the store's connection (2 is FULL).
+    pub fn synchronous(&self) -> Result<i64> {
+        self.located(|| {
+            Ok(self
+                .conn
+                .pragma_query_value(None, "synchronous", |r| r.get(0))?)
+        })
     }
 
     /// Whether foreign keys are enforced on the store's connection.

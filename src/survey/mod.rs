@@ -280,6 +280,18 @@ impl Survey {
         self.flat[index].0
     }
 
+    /// What decides whether the question at a position is asked and what
+    /// a calculation's value is: its section's relevance, its own, its
+    /// calculation.
+    pub fn deciding(&self, index: usize) -> impl Iterator<Item = &Expression> {
+        let question = self.question_at(index);
+        self.section_of(index)
+            .relevant
+            .iter()
+            .chain(&question.relevant)
+            .chain(&question.calculation)
+    }
+
     /// The roster section the question at a position belongs to, if any.
     pub fn roster_of(&self, index: usize) -> Option<&Section> {
         Some(self.section_of(index)).filter(|s| s.roster.is_some())

@@ -78,6 +78,21 @@ pub(super) struct Counted {
     pub(super) said: i8,
 }
 
+/// A household as its counts read it, from the columns `code, township,
+/// village, grp, members` of a row, starting at column `first`.
+pub(super) fn counted_household(
+    r: &rusqlite::Row<'_>,
+    first: usize,
+) -> rusqlite::Result<Household> {
+    Ok(Household {
+        code: r.get::<_, String>(first)?.into(),
+        township: r.get::<_, String>(first + 1)?.into(),
+        village: r.get::<_, String>(first + 2)?.into(),
+        group: r.get::<_, String>(first + 3)?.into(),
+        members: r.get(first + 4)?,
+    })
+}
+
 /// Counts one household at a time.
 struct Counter<'p> {
     plan: &'p Plan,
@@ -484,15 +499,7 @@ impl Store {
             .prepare_cached(
                 "SELECT code, township, village, grp, members FROM household WHERE id = ?1",
             )?
-            .query_row([id], |r| {
-                Ok(Household {
-                    code: r.get::<_, String>(0)?.into(),
-                    township: r.get::<_, String>(1)?.into(),
-                    village: r.get::<_, String>(2)?.into(),
-                    group: r.get::<_, String>(3)?.into(),
-                    members: r.get(4)?,
-                })
-            })
+            .query_row([id], |r| counted_household(r, 0))
             .optional()?;
         let Some(household) = household else {
             return Ok(None);

@@ -44,16 +44,6 @@ impl Value<'_> {
         }
     }
 
-    /// The same value, owning its text.
-    pub fn into_owned(self) -> Value<'static> {
-        match self {
-            Value::Empty => Value::Empty,
-            Value::Number(n) => Value::Number(n),
-            Value::Text(t) => Value::Text(Cow::Owned(t.into_owned())),
-            Value::Bool(b) => Value::Bool(b),
-        }
-    }
-
     fn number(&self) -> Option<f64> {
         match self {
             Value::Number(n) => Some(*n),
@@ -427,7 +417,13 @@ mod tests {
 
     fn ev(src: &str) -> Value<'static> {
         let expr = parse(src).unwrap_or_else(|e| panic!("{src}: {}", e.message.en));
-        eval(&expr, &env()).into_owned()
+        // The value outlives the expression it may borrow from.
+        match eval(&expr, &env()) {
+            Value::Text(t) => Value::Text(Cow::Owned(t.into_owned())),
+            Value::Empty => Value::Empty,
+            Value::Number(n) => Value::Number(n),
+            Value::Bool(b) => Value::Bool(b),
+        }
     }
 
     const T: Value = Value::Bool(true);

@@ -345,23 +345,14 @@ impl Loader<'_> {
             .map(|(i, q)| (q.name.as_str(), i))
             .collect();
         // edges[q] = (question it depends on, file span of the reference)
-        let mut edges: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); index.len()];
-        let mut i = 0;
-        for section in &survey.sections {
-            for q in &section.questions {
-                let read = section
-                    .relevant
-                    .iter()
-                    .chain(&q.relevant)
-                    .chain(&q.calculation);
-                for e in read {
-                    for (name, span) in e.ast.question_refs() {
-                        if let Some(&j) = index.get(name) {
-                            edges[i].push((j, map_span(self.src, &e.span, span)));
-                        }
+        let mut edges: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); survey.question_count()];
+        for (i, edges) in edges.iter_mut().enumerate() {
+            for e in survey.deciding(i) {
+                for (name, span) in e.ast.question_refs() {
+                    if let Some(&j) = index.get(name) {
+                        edges.push((j, map_span(self.src, &e.span, span)));
                     }
                 }
-                i += 1;
             }
         }
         let names: Vec<&str> = survey.questions().map(|q| q.name.as_str()).collect();
