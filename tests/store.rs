@@ -9,6 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use damage::damage_leaf_pages;
+use minqing::interview::Known;
 use minqing::store::bulk::{Made, NewInterview};
 use minqing::store::household::Household;
 use minqing::store::interview::Status;
@@ -615,7 +616,7 @@ fn bulk_water(
         },
         s,
         &facts,
-        answers.clone(),
+        (answers.clone(), Known::default()),
     )
     .expect("checked")
 }
@@ -664,6 +665,72 @@ fn counts_kept_of_interviews_written_in_bulk_agree_with_a_recount() {
 }
 
 #[test]
+fn a_large_bulk_batch_is_written_whole_with_its_counts() {
+    // More interviews than one statement writes, and a rest written one
+    // by one; a household's two interviews far apart in the batch.
+    let (_dir, path, store) = fresh();
+    let s = water();
+    store.register_survey(&s).expect("register");
+    let codes: Vec<String> = (0..300).map(|n| format!("B{n:03}")).collect();
+    let registry: Vec<Household> = codes.iter().map(|c| household(c, "曼贺村")).collect();
+    store.upsert_households(&registry).expect("households");
+    let dry: minqing::interview::Answers = [
+        ("main_source", "piped_home"),
+        ("shortage_days", "50"),
+        ("quality_problems", "none"),
+        ("toilet", "flush"),
+        ("handwashing", "water_soap"),
+        ("urgency", "high"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let mut wet = dry.clone();
+    wet.insert("shortage_days".into(), "0".into());
+    let mut batch: Vec<NewInterview> = codes
+        .iter()
+        .enumerate()
+        .map(|(n, c)| {
+            bulk_water(
+                &s,
+                c,
+                if n % 3 == 0 { &dry } else { &wet },
+                1_000 + n as i64,
+            )
+        })
+        .collect();
+    // B001 again at the end, later and dry: its latest counts.
+    batch.push(bulk_water(&s, "B001", &dry, 9_000));
+    store.insert_interviews(&batch).expect("one batch");
+    assert!(store.stale_kept().expect("check").is_empty());
+    assert_eq!(
+        shortage(&store),
+        (101, 300),
+        "100 dry and B001 (its latest) of 300"
+    );
+    // Each written as it was made: its household, its time, its answers.
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let mut read = conn
+        .prepare(
+            "SELECT h.code, i.started_at, i.status FROM interview i
+             JOIN household h ON h.id = i.household_id WHERE i.uuid = ?1",
+        )
+        .expect("prepare");
+    for new in &batch {
+        let (code, started, status): (String, i64, String) = read
+            .query_row([new.uuid.as_bytes().as_slice()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .expect("written");
+        assert_eq!(
+            (code.as_str(), started),
+            (new.household.as_str(), new.started_at)
+        );
+        assert_eq!(status, "complete");
+    }
+}
+
+#[test]
 fn the_counted_interviews_follow_every_write() {
     let (_dir, path, store) = fresh();
     let s = water();
@@ -692,7 +759,7 @@ fn the_counted_interviews_follow_every_write() {
             },
             &s,
             &before.facts(),
-            answers,
+            (answers, Known::default()),
         )
         .expect("checked")])
         .expect("second interview");
@@ -712,7 +779,7 @@ fn the_counted_interviews_follow_every_write() {
             },
             &s,
             &before.facts(),
-            older,
+            (older, Known::default()),
         )
         .expect("checked")])
         .expect("older interview");
@@ -1022,7 +1089,12 @@ fn completing_checks_every_answer_again_and_refuses_with_the_list() {
         started_at: 1,
         updated_at: 2,
     };
-    match NewInterview::complete(made, &schooling, &stored.facts(), stored.answers.clone()) {
+    match NewInterview::complete(
+        made,
+        &schooling,
+        &stored.facts(),
+        (stored.answers.clone(), Known::default()),
+    ) {
         Err(StoreError::Incomplete { failures }) => {
             assert_eq!(failures.len(), 1);
             assert_eq!(failures[0].question(), "not_attending");

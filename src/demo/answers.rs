@@ -225,7 +225,9 @@ fn urgency(
     }
 }
 
-/// Answers one interview along its path: all of it, or (a draft) its first part.
+/// Answers one interview along its path: all of it, or (a draft) its
+/// first part; with what its last state worked out of relevance, which
+/// holds for these answers.
 pub(super) fn answer(
     survey: &Survey,
     facts: &HouseholdFacts,
@@ -233,7 +235,7 @@ pub(super) fn answer(
     hard: f64,
     draft: bool,
     rng: &mut Rng,
-) -> Answers {
+) -> (Answers, Known) {
     let mut answers = Answers::new();
     let count = survey.question_count();
     let stop = if draft {
@@ -253,12 +255,9 @@ pub(super) fn answer(
     let mut at = 0;
     // What the states worked out of relevance, carried from one answer
     // to the next less what that answer reaches.
-    let mut known: Option<Known> = None;
+    let mut known = Known::default();
     while at < stop {
-        let state = match known.take() {
-            Some(known) => State::with_known(survey, &answers, facts, known),
-            None => State::new(survey, &answers, facts),
-        };
+        let state = State::with_known(survey, &answers, facts, known);
         let mut answered = None;
         while at < stop && answered.is_none() {
             let Some(&slot) = slots.get(at) else {
@@ -270,18 +269,17 @@ pub(super) fn answer(
                     .map(|a| (a, slot.index));
             }
         }
-        let mut carried = state.into_known();
+        known = state.into_known();
         let Some(((key, text, name), index)) = answered else {
             break;
         };
         answers.insert(key, text);
-        carried.forget(&learned.reach, index);
-        known = Some(carried);
+        known.forget(&learned.reach, index);
         if counts.contains(&name) {
             slots = State::new(survey, &answers, facts).slots();
         }
     }
-    answers
+    (answers, known)
 }
 
 /// An answer drawn for `slot` (relevant) and accepted: its key, its text
@@ -319,4 +317,55 @@ fn answer_slot<'s>(
             .and_then(|m| state.accept_at(slot, &m).ok());
     }
     accepted.map(|text| (state.key(slot), text, q.name.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::bulk::{Made, NewInterview};
+
+    /// What drawing worked out of relevance, carried into the check of a
+    /// complete interview, gives what a check from nothing gives.
+    #[test]
+    fn the_relevance_drawing_carries_checks_as_a_fresh_state_does() {
+        let household = HouseholdFacts {
+            code: "0100010001".into(),
+            members: 3,
+            village: "曼贺村".into(),
+            township: "勐烈镇".into(),
+            ..HouseholdFacts::default()
+        };
+        for (_, text) in crate::survey::bundled::BUNDLED {
+            let survey = crate::survey::load(text).survey.expect("bundled loads");
+            let learned = learn(&survey);
+            for seed in 0..60u64 {
+                let made = Made {
+                    uuid: uuid::Uuid::from_u128(u128::from(seed)),
+                    household: household.code.clone(),
+                    snapshot: 1,
+                    interviewer: "李明".into(),
+                    started_at: 1_772_294_400_000,
+                    updated_at: 1_772_295_000_000,
+                };
+                let facts = made.facts(&household);
+                let hard = (seed % 5) as f64 / 4.0;
+                let (answers, known) =
+                    answer(&survey, &facts, &learned, hard, false, &mut Rng(seed));
+                let carried = NewInterview::complete(
+                    made.clone(),
+                    &survey,
+                    &household,
+                    (answers.clone(), known),
+                );
+                let fresh =
+                    NewInterview::complete(made, &survey, &household, (answers, Known::default()));
+                assert_eq!(
+                    format!("{carried:?}"),
+                    format!("{fresh:?}"),
+                    "{} seed {seed}",
+                    survey.id
+                );
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The demo's linked cadres, as the seed's county links them.
 
-use super::{Rng, person};
+use super::Rng;
+use super::registry::person;
 
 /// A linked cadre: a name (namesakes are common), a code and a work unit.
 #[derive(Clone)]

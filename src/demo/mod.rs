@@ -11,12 +11,14 @@
 
 mod answers;
 mod cadres;
+mod registry;
 mod rounds;
 
 use std::collections::HashSet;
 
 use answers::{Learned, answer, learn};
-use cadres::{Cadre, draw_cadres};
+use cadres::draw_cadres;
+use registry::{TOWNSHIPS, draw_household, village_name};
 use rounds::RoundPlan;
 pub use rounds::generate_rounds;
 
@@ -57,33 +59,6 @@ impl Rng {
     }
 }
 
-const TOWNSHIPS: [&str; 7] = [
-    "勐烈镇",
-    "整董镇",
-    "曲水镇",
-    "宝藏镇",
-    "康平镇",
-    "国庆乡",
-    "嘉禾乡",
-];
-const VILLAGE_FIRST: [&str; 16] = [
-    "曼", "勐", "那", "南", "坝", "新", "大", "小", "回", "龙", "高", "田", "牛", "石", "竹", "平",
-];
-const VILLAGE_SECOND: [&str; 16] = [
-    "贺", "烈", "科", "弄", "坎", "洒", "竜", "塘", "山", "寨", "河", "坪", "林", "岭", "桥", "湾",
-];
-const GROUP_NUMBERS: [&str; 15] = [
-    "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四",
-    "十五",
-];
-const SURNAMES: [&str; 18] = [
-    "李", "王", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "罗", "白", "普", "刀", "岩", "玉",
-    "陶", "龙",
-];
-const GIVEN: [&str; 24] = [
-    "明", "华", "成", "芳", "强", "文", "兰", "发", "珍", "国", "清", "德", "秀", "学", "光", "英",
-    "春", "云", "海", "金", "忠", "平", "香", "福",
-];
 /// Households per administrative village, as in Jiangcheng (about 20,718
 /// households in some 50 villages).
 const HOUSEHOLDS_PER_VILLAGE: usize = 414;
@@ -100,17 +75,6 @@ pub struct Summary {
     pub villages: usize,
     pub complete: usize,
     pub drafts: usize,
-}
-
-fn person(rng: &mut Rng) -> String {
-    let mut name = rng.pick(&SURNAMES).to_string();
-    let given: &&str = rng.pick(&GIVEN);
-    name.push_str(given);
-    if rng.chance(0.6) {
-        let second: &&str = rng.pick(&GIVEN);
-        name.push_str(second);
-    }
-    name
 }
 
 /// Readies an empty database for a demo county: refused when it holds
@@ -204,60 +168,6 @@ fn yield_to_writer() {
 /// Households and their interviews, written together, or why drawing
 /// stopped.
 type Batch = Result<(Vec<Household>, Vec<NewInterview>)>;
-
-/// A village name not yet used in the township, drawn.
-fn village_name(
-    rng: &mut Rng,
-    township_index: usize,
-    used: &mut HashSet<(usize, String)>,
-) -> String {
-    let mut village = String::new();
-    while village.is_empty() || used.contains(&(township_index, village.clone())) {
-        village = format!(
-            "{}{}村",
-            rng.pick(&VILLAGE_FIRST),
-            rng.pick(&VILLAGE_SECOND)
-        );
-        if used.len() > 200 && rng.chance(0.5) {
-            village = format!(
-                "{}{}{}村",
-                rng.pick(&VILLAGE_FIRST),
-                rng.pick(&VILLAGE_SECOND),
-                rng.pick(&VILLAGE_SECOND)
-            );
-        }
-    }
-    used.insert((township_index, village.clone()));
-    village
-}
-
-/// Household `h` of village number `v` (with its township's number and
-/// name, and its own name), drawn, in one of `groups` groups.
-fn draw_household(
-    rng: &mut Rng,
-    (township_index, township, v, village): (usize, &str, usize, &str),
-    h: usize,
-    groups: usize,
-    cadre: &Cadre,
-) -> Household {
-    Household {
-        code: format!("{:02}{:04}{:04}", township_index + 1, v + 1, h + 1),
-        township: township.to_string(),
-        village: village.to_string(),
-        group: format!("{}组", GROUP_NUMBERS[rng.below(groups)]),
-        head: person(rng),
-        members: 1 + rng.below(4) as i64 + rng.below(4) as i64,
-        phone: if rng.chance(0.7) {
-            format!("13{:09}", rng.next() % 1_000_000_000)
-        } else {
-            String::new()
-        },
-        cadre: cadre.name.clone(),
-        notes: String::new(),
-        cadre_code: cadre.code.clone(),
-        unit: cadre.unit.clone(),
-    }
-}
 
 /// Who made an interview of `household` with snapshot `snapshot`, and
 /// when: teams go village by village over 90 days, so times (and the
@@ -356,25 +266,27 @@ impl Drawing<'_> {
     }
 
     /// A decided interview with its answers drawn for the household as it
-    /// is (`facts`), and checked as completing checks them: a generated
-    /// county holds nothing the app could not have written. Checked, they
-    /// are read with the day their interview began.
-    fn draw(&self, pending: Pending, facts: &HouseholdFacts) -> Result<NewInterview> {
+    /// is (`household`) on the day the interview began, and checked as
+    /// completing checks them: a generated county holds nothing the app
+    /// could not have written. What drawing worked out of relevance is
+    /// not worked out again.
+    fn draw(&self, pending: Pending, household: &HouseholdFacts) -> Result<NewInterview> {
         let s = pending.survey;
         let survey = &self.surveys[s];
+        let facts = pending.made.facts(household);
         let mut own = Rng(pending.seed);
-        let answers = answer(
+        let (answers, known) = answer(
             survey,
-            facts,
+            &facts,
             &self.learned[s],
             pending.hard,
             pending.draft,
             &mut own,
         );
         Ok(if pending.draft {
-            NewInterview::draft(pending.made, survey, facts, answers)
+            NewInterview::draft(pending.made, survey, household, answers)
         } else {
-            NewInterview::complete(pending.made, survey, facts, answers)?
+            NewInterview::complete(pending.made, survey, household, (answers, known))?
         })
     }
 

@@ -144,7 +144,9 @@ fn follow_up(
             store.set_project(&key, &change, "县乡村振兴局")?;
         }
         if n < 25
-            && let Some(township) = super::TOWNSHIPS.iter().position(|t| *t == p.area.township)
+            && let Some(township) = super::registry::TOWNSHIPS
+                .iter()
+                .position(|t| *t == p.area.township)
             && let Some(s) = surveys.iter().position(|s| s.id == rule.survey)
         {
             let left = built

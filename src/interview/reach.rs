@@ -77,7 +77,9 @@ fn positions(survey: &Survey, name: &str, out: &mut Vec<usize>) {
 
 /// What a state of an interview worked out of its questions' relevance,
 /// carried to the state of the same interview after one more answer (see
-/// [`State::into_known`] and [`State::with_known`]).
+/// [`State::into_known`] and [`State::with_known`]). The default knows
+/// nothing.
+#[derive(Default)]
 pub struct Known {
     relevance: Vec<Option<bool>>,
     row_relevance: Cache<Slot, bool>,

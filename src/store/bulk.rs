@@ -10,7 +10,7 @@ use super::interview::{Status, encode_answers};
 use super::kept::{Counted, Fresh, counted_household};
 use super::priorities::said_of_text;
 use super::{Result, Store, StoreError};
-use crate::interview::{Answers, HouseholdFacts, State, settle, store_calculations};
+use crate::interview::{Answers, HouseholdFacts, Known, State, settle, store_calculations};
 use crate::survey::Survey;
 
 /// A finished or partly finished interview to write in bulk (the demo
@@ -54,7 +54,7 @@ pub struct Made {
 impl Made {
     /// What the interview's expressions read: the household's record and
     /// when it began.
-    fn facts(&self, household: &HouseholdFacts) -> HouseholdFacts {
+    pub fn facts(&self, household: &HouseholdFacts) -> HouseholdFacts {
         HouseholdFacts {
             started_at: self.started_at,
             ..household.clone()
@@ -84,18 +84,22 @@ impl NewInterview {
     /// `made.snapshot`) for a household with the record `household`,
     /// refused as [`Store::complete`] refuses when a required answer is
     /// missing or a check fails; its expressions read when it began too.
+    /// `known` is what a state of these very answers (read with
+    /// [`Made::facts`]) worked out of relevance, as drawing them did, or
+    /// nothing; calculations, checks and need rules are all worked out
+    /// here.
     pub fn complete(
         made: Made,
         survey: &Survey,
         household: &HouseholdFacts,
-        mut answers: Answers,
+        (mut answers, known): (Answers, Known),
     ) -> Result<Self> {
         let facts = &made.facts(household);
         // One reading of the answers gives the calculations, what fails
         // and the hits: a calculation's value is computed, never read
         // from what is stored of it.
         let (computed, failures, hits) = {
-            let state = State::new(survey, &answers, facts);
+            let state = State::with_known(survey, &answers, facts, known);
             (
                 state.calculations(),
                 state.failures(),
@@ -137,6 +141,37 @@ impl NewInterview {
     }
 }
 
+/// Interviews written per `INSERT`: SQLite copies each page a statement
+/// changes into its statement journal once per statement, so a statement
+/// of many rows copies the table's and indexes' last pages once rather
+/// than once a row.
+const ROWS_PER_INSERT: usize = 128;
+
+/// The columns of an interview written in bulk, in the order
+/// [`Store::insert_interviews`] binds them.
+const INSERT_COLUMNS: &str = "INSERT INTO interview (id, uuid, household_id, snapshot_id, interviewer, device, \
+     status, started_at, updated_at, completed_at, answers, hits, stamp, round_id) VALUES ";
+const PARAMS_PER_ROW: usize = 14;
+
+/// `INSERT INTO interview … VALUES (…), (…)` of `rows` rows.
+fn insert_statement(rows: usize) -> String {
+    let mut sql = String::from(INSERT_COLUMNS);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..PARAMS_PER_ROW {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("?{}", row * PARAMS_PER_ROW + column + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 impl Store {
     /// Writes many interviews in one transaction, complete ones with the
     /// need hits [`NewInterview::complete`] computed after checking them.
@@ -150,6 +185,9 @@ impl Store {
             let tx = self.write()?;
             let round = self.round_for_new(&tx)?;
             let mut fresh = Fresh::default();
+            // Each interview's household and whether its counts are made
+            // from what is written, found before anything is.
+            let mut households = Vec::with_capacity(batch.len());
             {
                 let mut household = tx.prepare(
                     "SELECT id, code, township, village, grp, members FROM household WHERE code = ?1",
@@ -157,19 +195,16 @@ impl Store {
                 let mut had = tx.prepare(
                     "SELECT EXISTS (SELECT 1 FROM interview WHERE household_id = ?1 AND round_id = ?2)",
                 )?;
-                let mut insert = tx.prepare(
-                    "INSERT INTO interview (uuid, household_id, snapshot_id, interviewer, device, status,
-                     started_at, updated_at, completed_at, answers, hits, stamp, round_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                )?;
                 // Interviews of one household come together: its record
-                // is read once.
+                // is read once. Nothing is written yet, so a household
+                // met again further on starts again, and its counts are
+                // made from all its interviews in the batch.
                 let mut last: Option<(&str, i64, bool)> = None;
                 for new in batch {
                     let (household_id, counted) = match last {
                         Some((code, id, counted)) if code == new.household => (id, counted),
                         _ => {
-                            let record = household
+                            let (id, record) = household
                                 .query_row([&new.household], |r| {
                                     Ok((r.get::<_, i64>(0)?, counted_household(r, 1)?))
                                 })
@@ -177,47 +212,74 @@ impl Store {
                                 .ok_or_else(|| {
                                     StoreError::UnknownHousehold(new.household.clone())
                                 })?;
-                            let (id, record) = record;
-                            // One with interviews in the round already (or
-                            // earlier in this batch): its counts are read
-                            // back.
-                            let before: bool = had.query_row(params![id, round], |r| r.get(0))?;
+                            let before = had.query_row(params![id, round], |r| r.get(0))?;
                             (id, fresh.start((id, round), record, before))
                         }
                     };
                     last = Some((&new.household, household_id, counted));
-                    let status = match new.hits {
-                        Some(_) => Status::Complete,
-                        None => Status::Draft,
+                    households.push((household_id, counted));
+                }
+            }
+            // Ids given in order after the last, as SQLite would give them.
+            let first_id: i64 =
+                tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM interview", [], |r| {
+                    r.get(0)
+                })?;
+            let rows: Vec<(i64, &NewInterview, i64)> = batch
+                .iter()
+                .zip(&households)
+                .enumerate()
+                .map(|(i, (new, &(household_id, _)))| {
+                    (first_id.saturating_add(i as i64), new, household_id)
+                })
+                .collect();
+            // Full statements, then the rest one by one: two statements
+            // prepared once for every batch.
+            let (full, one) = (insert_statement(ROWS_PER_INSERT), insert_statement(1));
+            let whole = rows.len() - rows.len() % ROWS_PER_INSERT;
+            let chunks = rows[..whole]
+                .chunks(ROWS_PER_INSERT)
+                .chain(rows[whole..].chunks(1));
+            for chunk in chunks {
+                let mut insert = tx.prepare_cached(if chunk.len() == 1 { &one } else { &full })?;
+                for (row, &(id, new, household_id)) in chunk.iter().enumerate() {
+                    let complete = new.hits.is_some();
+                    let status = if complete {
+                        Status::Complete
+                    } else {
+                        Status::Draft
                     };
-                    insert.execute(params![
-                        new.uuid.as_bytes().as_slice(),
-                        household_id,
-                        new.snapshot,
-                        new.interviewer,
-                        self.device,
-                        status.as_str(),
-                        new.started_at,
-                        new.updated_at,
-                        new.hits.is_some().then_some(new.updated_at),
-                        new.answers,
-                        new.hits.as_deref().unwrap_or_default(),
-                        super::clock::from_ms(new.updated_at),
-                        round
-                    ])?;
-                    if counted {
-                        fresh.add(
-                            (household_id, round),
-                            Counted {
-                                complete: new.hits.is_some(),
-                                snapshot: new.snapshot,
-                                hits: new.hits.clone().unwrap_or_default(),
-                                when: new.hits.is_some().then_some(new.updated_at),
-                                id: tx.last_insert_rowid(),
-                                said: new.said,
-                            },
-                        );
-                    }
+                    let at = row * PARAMS_PER_ROW;
+                    insert.raw_bind_parameter(at + 1, id)?;
+                    insert.raw_bind_parameter(at + 2, new.uuid.as_bytes().as_slice())?;
+                    insert.raw_bind_parameter(at + 3, household_id)?;
+                    insert.raw_bind_parameter(at + 4, new.snapshot)?;
+                    insert.raw_bind_parameter(at + 5, &new.interviewer)?;
+                    insert.raw_bind_parameter(at + 6, &self.device)?;
+                    insert.raw_bind_parameter(at + 7, status.as_str())?;
+                    insert.raw_bind_parameter(at + 8, new.started_at)?;
+                    insert.raw_bind_parameter(at + 9, new.updated_at)?;
+                    insert.raw_bind_parameter(at + 10, complete.then_some(new.updated_at))?;
+                    insert.raw_bind_parameter(at + 11, &new.answers)?;
+                    insert.raw_bind_parameter(at + 12, new.hits.as_deref().unwrap_or_default())?;
+                    insert.raw_bind_parameter(at + 13, super::clock::from_ms(new.updated_at))?;
+                    insert.raw_bind_parameter(at + 14, round)?;
+                }
+                insert.raw_execute()?;
+            }
+            for ((id, new, household_id), &(_, counted)) in rows.into_iter().zip(&households) {
+                if counted {
+                    fresh.add(
+                        (household_id, round),
+                        Counted {
+                            complete: new.hits.is_some(),
+                            snapshot: new.snapshot,
+                            hits: new.hits.clone().unwrap_or_default(),
+                            when: new.hits.is_some().then_some(new.updated_at),
+                            id,
+                            said: new.said,
+                        },
+                    );
                 }
             }
             self.commit_fresh(tx, fresh)
