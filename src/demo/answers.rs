@@ -65,16 +65,89 @@ fn learn_hardness(survey: &Survey) -> HashMap<String, Hardness> {
     map
 }
 
-/// What drawing reads of one questionnaire, learned once: the hard
-/// answers, and how far each answer reaches.
+/// What drawing reads of one question, learned once.
+#[derive(Default)]
+struct Drawable {
+    /// A choice with its chance, and another choice (see [`LIKELY`]).
+    likely: Option<(String, Option<String>, f64)>,
+    /// Choice names, in order, that a rule calls hard (outside `none` for
+    /// a multiple choice) …
+    hard: Vec<String>,
+    /// … the other names of a single choice, every name but `none` of a
+    /// multiple choice.
+    easy: Vec<String>,
+    /// Whether a multiple choice offers `none`.
+    has_none: bool,
+    /// The numbers beyond which a rule fires.
+    thresholds: Vec<f64>,
+    /// A plausible range (see [`TYPICAL`]).
+    typical: Option<(f64, f64)>,
+}
+
+/// What drawing reads of one questionnaire, learned once: how each
+/// question is drawn, the rules from the most severe, and how far each
+/// answer reaches.
 pub(super) struct Learned {
-    hardness: HashMap<String, Hardness>,
+    questions: Vec<Drawable>,
+    by_severity: Vec<usize>,
     reach: Reach,
 }
 
 pub(super) fn learn(survey: &Survey) -> Learned {
+    let mut hardness = learn_hardness(survey);
+    let questions = (0..survey.question_count())
+        .map(|index| {
+            let q = survey.question_at(index);
+            let rules = hardness.remove(&q.name).unwrap_or_default();
+            let names: Vec<&String> = survey.choices_of(q).iter().map(|c| &c.name).collect();
+            let likely = LIKELY
+                .iter()
+                .find(|(n, _, _)| *n == q.name)
+                .map(|(_, name, p)| {
+                    let other = names.iter().find(|c| c.as_str() != *name);
+                    (name.to_string(), other.map(|c| c.to_string()), *p)
+                });
+            let hard_one = |n: &String| rules.bad_choices.contains(n.as_str());
+            let (hard, easy): (Vec<String>, Vec<String>) = match q.kind {
+                QuestionKind::SelectMultiple => {
+                    let others: Vec<&String> =
+                        names.iter().copied().filter(|n| *n != "none").collect();
+                    (
+                        others
+                            .iter()
+                            .filter(|n| hard_one(n))
+                            .map(|n| n.to_string())
+                            .collect(),
+                        others.iter().map(|n| n.to_string()).collect(),
+                    )
+                }
+                _ => {
+                    let (hard, easy): (Vec<&String>, Vec<&String>) =
+                        names.iter().partition(|n| hard_one(n));
+                    (
+                        hard.into_iter().cloned().collect(),
+                        easy.into_iter().cloned().collect(),
+                    )
+                }
+            };
+            Drawable {
+                likely,
+                hard,
+                easy,
+                has_none: names.iter().any(|n| *n == "none"),
+                thresholds: rules.thresholds,
+                typical: TYPICAL
+                    .iter()
+                    .find(|(name, _, _)| *name == q.name)
+                    .map(|(_, lo, hi)| (*lo, *hi)),
+            }
+        })
+        .collect();
+    let mut by_severity: Vec<usize> = (0..survey.needs.len()).collect();
+    by_severity.sort_by_key(|&n| std::cmp::Reverse(survey.needs[n].severity.get()));
     Learned {
-        hardness: learn_hardness(survey),
+        questions,
+        by_severity,
         reach: Reach::of(survey),
     }
 }
@@ -84,59 +157,42 @@ pub(super) fn learn(survey: &Survey) -> Learned {
 fn draw(
     survey: &Survey,
     index: usize,
-    hardness: Option<&Hardness>,
+    learned: &Learned,
     hard: f64,
     rng: &mut Rng,
 ) -> Option<String> {
     let q = survey.question_at(index);
+    let drawable = &learned.questions[index];
     let bad = rng.chance(hard);
-    if let Some((_, name, p)) = LIKELY.iter().find(|(n, _, _)| *n == q.name) {
-        let other = survey.choices_of(q).iter().find(|c| c.name != *name)?;
-        return Some(
-            if rng.chance(*p) {
-                name
-            } else {
-                other.name.as_str()
-            }
-            .to_string(),
-        );
+    if let Some((name, other, p)) = &drawable.likely {
+        let other = other.as_ref()?;
+        return Some(if rng.chance(*p) { name } else { other }.clone());
     }
     match q.kind {
-        QuestionKind::SelectOne | QuestionKind::YesNo => one_choice(survey, q, hardness, bad, rng),
+        QuestionKind::SelectOne | QuestionKind::YesNo => one_choice(drawable, bad, rng),
         QuestionKind::SelectMultiple => {
-            let names: Vec<&str> = survey
-                .choices_of(q)
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect();
-            let has_none = names.contains(&"none");
-            if has_none && !bad {
+            if drawable.has_none && !bad {
                 return Some("none".into());
             }
-            let hard_ones: Vec<&str> = names
-                .iter()
-                .copied()
-                .filter(|n| *n != "none" && hardness.is_some_and(|h| h.bad_choices.contains(*n)))
-                .collect();
-            let others: Vec<&str> = names.iter().copied().filter(|n| *n != "none").collect();
-            let pool = if bad && !hard_ones.is_empty() {
-                hard_ones
+            let pool = if bad && !drawable.hard.is_empty() {
+                &drawable.hard
             } else {
-                others
+                &drawable.easy
             };
-            let mut picked = vec![*rng.pick(&pool)];
+            let mut picked = rng.pick(pool).clone();
             if rng.chance(0.3) {
-                picked.push(*rng.pick(&pool));
+                picked.push(' ');
+                let second: &String = rng.pick(pool);
+                picked.push_str(second);
             }
-            Some(picked.join(" "))
+            Some(picked)
         }
         QuestionKind::Integer | QuestionKind::Decimal => {
             let min = q.min.unwrap_or(0.0);
             let max = q.max.unwrap_or(min + 100.0);
-            let thresholds = hardness.map_or(&[][..], |h| h.thresholds.as_slice());
-            let typical = TYPICAL.iter().find(|(name, _, _)| *name == q.name);
-            let (lo, hi) = match (thresholds.is_empty(), typical) {
-                (true, Some((_, lo, hi))) => (*lo, *hi),
+            let thresholds = drawable.thresholds.as_slice();
+            let (lo, hi) = match (thresholds.is_empty(), drawable.typical) {
+                (true, Some(typical)) => typical,
                 (true, None) => (min, min + (max - min) * 0.02),
                 (false, _) if bad => {
                     let t = *rng.pick(thresholds);
@@ -153,29 +209,16 @@ fn draw(
 }
 
 /// One choice of a single-choice question: a hard one when `bad`.
-fn one_choice(
-    survey: &Survey,
-    q: &crate::survey::Question,
-    hardness: Option<&Hardness>,
-    bad: bool,
-    rng: &mut Rng,
-) -> Option<String> {
-    let names: Vec<&str> = survey
-        .choices_of(q)
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
-    let (hard_ones, easy): (Vec<&str>, Vec<&str>) = names
-        .iter()
-        .partition(|n| hardness.is_some_and(|h| h.bad_choices.contains(**n)));
-    let pool = if bad && !hard_ones.is_empty() || easy.is_empty() {
-        hard_ones
+fn one_choice(drawable: &Drawable, bad: bool, rng: &mut Rng) -> Option<String> {
+    let (hard, easy) = (&drawable.hard, &drawable.easy);
+    let pool = if bad && !hard.is_empty() || easy.is_empty() {
+        hard
     } else {
         easy
     };
     // Earlier choices of a list are the more common, easier ones.
     let i = ((rng.unit() * rng.unit()) * pool.len() as f64) as usize;
-    pool.get(i).map(|s| s.to_string())
+    pool.get(i).cloned()
 }
 
 /// The household's own view of the urgency, drawn on the needs its
@@ -186,16 +229,21 @@ fn one_choice(
 fn urgency(
     survey: &Survey,
     q: &crate::survey::Question,
-    state: &State<'_>,
+    (state, by_severity): (&State<'_>, &[usize]),
     rng: &mut Rng,
 ) -> Option<String> {
-    let worst = state
-        .need_hits()
+    // The most severe rule that fires: rules are tried from the most
+    // severe, and the rest need not be.
+    let worst = by_severity
         .iter()
-        .filter(|f| matches!(f.outcome, crate::interview::Outcome::Affected { .. }))
-        .map(|f| f.need.severity.get())
-        .max()
-        .unwrap_or(1);
+        .map(|&n| &survey.needs[n])
+        .find(|need| {
+            matches!(
+                state.outcome(need),
+                Some(crate::interview::Outcome::Affected { .. })
+            )
+        })
+        .map_or(1, |need| need.severity.get());
     let (_, u, _) = (rng.unit(), rng.unit(), rng.unit());
     // The chance of each answer, none … critical, by the worst severity.
     let odds: [f64; 5] = match worst {
@@ -265,7 +313,7 @@ pub(super) fn answer(
             };
             at += 1;
             if state.is_relevant_at(slot) {
-                answered = answer_slot(survey, (&state, slot), (&learned.hardness, hard), rng)
+                answered = answer_slot(survey, (&state, slot), (learned, hard), rng)
                     .map(|a| (a, slot.index));
             }
         }
@@ -287,7 +335,7 @@ pub(super) fn answer(
 fn answer_slot<'s>(
     survey: &'s Survey,
     (state, slot): (&State<'_>, crate::interview::Slot),
-    (hardness, hard): (&HashMap<String, Hardness>, f64),
+    (learned, hard): (&Learned, f64),
     rng: &mut Rng,
 ) -> Option<(String, String, &'s str)> {
     let index = slot.index;
@@ -298,9 +346,9 @@ fn answer_slot<'s>(
         // children than members, say) is met by a smaller answer.
         let chance = if attempt == 0 { hard } else { 0.0 };
         let raw = if q.name == crate::store::priorities::URGENCY_QUESTION {
-            urgency(survey, q, state, rng)
+            urgency(survey, q, (state, &learned.by_severity), rng)
         } else {
-            draw(survey, index, hardness.get(&q.name), chance, rng)
+            draw(survey, index, learned, chance, rng)
         };
         let Some(raw) = raw else {
             break;

@@ -120,15 +120,22 @@ pub fn store_calculations(
     computed: Vec<(String, Option<String>)>,
 ) -> bool {
     let computed: BTreeMap<String, Option<String>> = computed.into_iter().collect();
-    let stale: Vec<String> = answers
-        .keys()
-        .filter(|k| {
-            let (name, _) = crate::survey::roster::split_key(k);
-            !computed.contains_key(k.as_str())
-                && survey
-                    .question(name)
-                    .is_some_and(|q| q.calculation.is_some())
+    // A calculation's keys (`name`, `name[row]`) sort together: each
+    // calculation's are read from where its name begins.
+    let stale: Vec<String> = survey
+        .questions()
+        .filter(|q| q.calculation.is_some())
+        .flat_map(|q| {
+            answers
+                .range::<str, _>((
+                    std::ops::Bound::Included(q.name.as_str()),
+                    std::ops::Bound::Unbounded,
+                ))
+                .map(|(k, _)| k)
+                .take_while(|k| k.starts_with(q.name.as_str()))
+                .filter(|k| crate::survey::roster::split_key(k).0 == q.name)
         })
+        .filter(|k| !computed.contains_key(k.as_str()))
         .cloned()
         .collect();
     let mut changed = !stale.is_empty();
