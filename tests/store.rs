@@ -731,6 +731,56 @@ fn a_large_bulk_batch_is_written_whole_with_its_counts() {
 }
 
 #[test]
+fn households_drawn_with_their_interviews_are_written_together_or_not_at_all() {
+    let (_dir, _path, store) = fresh();
+    let s = water();
+    store.register_survey(&s).expect("register");
+    let dry: minqing::interview::Answers = [
+        ("main_source", "piped_home"),
+        ("shortage_days", "50"),
+        ("quality_problems", "none"),
+        ("toilet", "flush"),
+        ("handwashing", "water_soap"),
+        ("urgency", "high"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let registry: Vec<Household> = (0..200)
+        .map(|n| household(&format!("D{n:03}"), "曼贺村"))
+        .collect();
+    // New households with interviews, and one of a stored household.
+    let mut batch: Vec<NewInterview> = registry
+        .iter()
+        .map(|h| bulk_water(&s, &h.code, &dry, 1_000))
+        .collect();
+    batch.push(bulk_water(&s, "H1", &dry, 2_000));
+    store.insert_drawn(&registry, &batch).expect("written");
+    assert_eq!(store.household_count().expect("count"), 202);
+    assert!(store.stale_kept().expect("check").is_empty());
+    assert_eq!(shortage(&store), (201, 201));
+
+    // A code stored already, or twice: refused by name, nothing written.
+    let again = vec![household("E001", "曼贺村"), household("D150", "曼贺村")];
+    let refused = store
+        .insert_drawn(&again, &[bulk_water(&s, "E001", &dry, 3_000)])
+        .expect_err("D150 is stored");
+    assert!(
+        matches!(&refused, StoreError::HouseholdExists(code) if code == "D150"),
+        "{refused:?}"
+    );
+    let twice = vec![household("E002", "曼贺村"), household("E002", "曼贺村")];
+    let refused = store.insert_drawn(&twice, &[]).expect_err("E002 twice");
+    assert!(
+        matches!(&refused, StoreError::HouseholdExists(code) if code == "E002"),
+        "{refused:?}"
+    );
+    assert_eq!(store.household_count().expect("count"), 202);
+    assert_eq!(shortage(&store), (201, 201));
+    assert!(store.stale_kept().expect("check").is_empty());
+}
+
+#[test]
 fn the_counted_interviews_follow_every_write() {
     let (_dir, path, store) = fresh();
     let s = water();

@@ -135,11 +135,7 @@ fn write_round(
         });
         let mut written = Ok(());
         for drawn in receiver {
-            written = drawn.and_then(|(registry, batch)| {
-                store
-                    .upsert_households(&registry)
-                    .and_then(|_| store.insert_interviews(&batch))
-            });
+            written = drawn.and_then(|(registry, batch)| store.insert_drawn(&registry, &batch));
             if written.is_err() {
                 break; // dropping the receiver stops the producer
             }

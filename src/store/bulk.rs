@@ -2,10 +2,13 @@
 //! where they are made, written with one insert each, their household's
 //! record read once.
 
+use std::collections::HashMap;
+
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
 use super::hits::NeedHits;
+use super::household::Household;
 use super::interview::{Status, encode_answers};
 use super::kept::{Counted, Fresh, counted_household};
 use super::priorities::said_of_text;
@@ -148,41 +151,84 @@ impl NewInterview {
 const ROWS_PER_INSERT: usize = 128;
 
 /// The columns of an interview written in bulk, in the order
-/// [`Store::insert_interviews`] binds them.
-const INSERT_COLUMNS: &str = "INSERT INTO interview (id, uuid, household_id, snapshot_id, interviewer, device, \
-     status, started_at, updated_at, completed_at, answers, hits, stamp, round_id) VALUES ";
-const PARAMS_PER_ROW: usize = 14;
+/// [`Store::insert_drawn`] binds them.
+const INTERVIEW_COLUMNS: &str = "INSERT INTO interview (id, uuid, household_id, snapshot_id, \
+     interviewer, device, status, started_at, updated_at, completed_at, answers, hits, stamp, \
+     round_id) VALUES ";
+const INTERVIEW_PARAMS: usize = 14;
+/// The columns of a household registered in bulk, in the order
+/// [`Store::insert_drawn`] binds them.
+const HOUSEHOLD_COLUMNS: &str = "INSERT INTO household (id, code, township, village, grp, head, \
+     members, phone, cadre, notes, updated_at, stamp, device, cadre_code, unit) VALUES ";
+const HOUSEHOLD_PARAMS: usize = 15;
 
-/// `INSERT INTO interview … VALUES (…), (…)` of `rows` rows.
-fn insert_statement(rows: usize) -> String {
-    let mut sql = String::from(INSERT_COLUMNS);
+/// `INSERT INTO … VALUES (…), (…)` of `rows` rows of `params` parameters.
+fn insert_statement(columns: &str, params: usize, rows: usize) -> String {
+    let mut sql = String::from(columns);
     for row in 0..rows {
         if row > 0 {
             sql.push_str(", ");
         }
         sql.push('(');
-        for column in 0..PARAMS_PER_ROW {
+        for column in 0..params {
             if column > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("?{}", row * PARAMS_PER_ROW + column + 1));
+            sql.push_str(&format!("?{}", row * params + column + 1));
         }
         sql.push(')');
     }
     sql
 }
 
+/// `rows` in whole statements of [`ROWS_PER_INSERT`], then the rest one
+/// by one: two statements, each prepared once for every batch, whatever
+/// its size. Each chunk's rows are bound by `bind` (from parameter
+/// `row * params + 1`) and written.
+fn insert_in_chunks<T>(
+    tx: &rusqlite::Transaction<'_>,
+    (columns, params): (&str, usize),
+    rows: &[T],
+    mut bind: impl FnMut(&mut rusqlite::Statement<'_>, usize, &T) -> rusqlite::Result<()>,
+) -> rusqlite::Result<()> {
+    let full = insert_statement(columns, params, ROWS_PER_INSERT);
+    let one = insert_statement(columns, params, 1);
+    let whole = rows.len() - rows.len() % ROWS_PER_INSERT;
+    let chunks = rows[..whole]
+        .chunks(ROWS_PER_INSERT)
+        .chain(rows[whole..].chunks(1));
+    for chunk in chunks {
+        let mut insert = tx.prepare_cached(if chunk.len() == 1 { &one } else { &full })?;
+        for (row, item) in chunk.iter().enumerate() {
+            bind(&mut insert, row * params, item)?;
+        }
+        insert.raw_execute()?;
+    }
+    Ok(())
+}
+
 impl Store {
-    /// Writes many interviews in one transaction, complete ones with the
-    /// need hits [`NewInterview::complete`] computed after checking them.
-    /// Used for generated data, which has no history: no audit entries are
-    /// written. They belong to the open round (see [`Store::open_interview`]).
-    /// The counts kept of a household that had no interview in the round
-    /// before, and whose interviews come together in `batch`, are made
-    /// from what is written; any other household's are read back.
+    /// Writes many interviews of stored households in one transaction
+    /// (see [`Store::insert_drawn`]).
     pub fn insert_interviews(&self, batch: &[NewInterview]) -> Result<()> {
+        self.insert_drawn(&[], batch)
+    }
+
+    /// Registers households new to the file and writes many interviews
+    /// (of these or of stored households) in one transaction, complete
+    /// ones with the need hits [`NewInterview::complete`] computed after
+    /// checking them: the demo county's batches. A household whose code
+    /// is stored already, or comes twice, is refused with
+    /// [`StoreError::HouseholdExists`], and nothing is written. Generated
+    /// data has no history: no audit entries are written. Interviews
+    /// belong to the open round (see [`Store::open_interview`]). The
+    /// counts kept of a household that had no interview in the round
+    /// before are made from what is written; any other household's are
+    /// read back.
+    pub fn insert_drawn(&self, registry: &[Household], batch: &[NewInterview]) -> Result<()> {
         self.located(|| {
             let tx = self.write()?;
+            let registered = self.register_new(&tx, registry)?;
             let round = self.round_for_new(&tx)?;
             let mut fresh = Fresh::default();
             // Each interview's household and whether its counts are made
@@ -196,23 +242,32 @@ impl Store {
                     "SELECT EXISTS (SELECT 1 FROM interview WHERE household_id = ?1 AND round_id = ?2)",
                 )?;
                 // Interviews of one household come together: its record
-                // is read once. Nothing is written yet, so a household
-                // met again further on starts again, and its counts are
-                // made from all its interviews in the batch.
+                // is read once (one registered here is known, without
+                // interviews). Nothing is written yet, so a household met
+                // again further on starts again, and its counts are made
+                // from all its interviews in the batch.
                 let mut last: Option<(&str, i64, bool)> = None;
                 for new in batch {
                     let (household_id, counted) = match last {
                         Some((code, id, counted)) if code == new.household => (id, counted),
                         _ => {
-                            let (id, record) = household
-                                .query_row([&new.household], |r| {
-                                    Ok((r.get::<_, i64>(0)?, counted_household(r, 1)?))
-                                })
-                                .optional()?
-                                .ok_or_else(|| {
-                                    StoreError::UnknownHousehold(new.household.clone())
-                                })?;
-                            let before = had.query_row(params![id, round], |r| r.get(0))?;
+                            let (id, record, before) = match registered.get(new.household.as_str())
+                            {
+                                Some((id, record)) => (*id, record.clone(), false),
+                                None => {
+                                    let (id, record) = household
+                                        .query_row([&new.household], |r| {
+                                            Ok((r.get::<_, i64>(0)?, counted_household(r, 1)?))
+                                        })
+                                        .optional()?
+                                        .ok_or_else(|| {
+                                            StoreError::UnknownHousehold(new.household.clone())
+                                        })?;
+                                    let before: bool =
+                                        had.query_row(params![id, round], |r| r.get(0))?;
+                                    (id, record, before)
+                                }
+                            };
                             (id, fresh.start((id, round), record, before))
                         }
                     };
@@ -233,40 +288,29 @@ impl Store {
                     (first_id.saturating_add(i as i64), new, household_id)
                 })
                 .collect();
-            // Full statements, then the rest one by one: two statements
-            // prepared once for every batch.
-            let (full, one) = (insert_statement(ROWS_PER_INSERT), insert_statement(1));
-            let whole = rows.len() - rows.len() % ROWS_PER_INSERT;
-            let chunks = rows[..whole]
-                .chunks(ROWS_PER_INSERT)
-                .chain(rows[whole..].chunks(1));
-            for chunk in chunks {
-                let mut insert = tx.prepare_cached(if chunk.len() == 1 { &one } else { &full })?;
-                for (row, &(id, new, household_id)) in chunk.iter().enumerate() {
-                    let complete = new.hits.is_some();
-                    let status = if complete {
-                        Status::Complete
-                    } else {
-                        Status::Draft
-                    };
-                    let at = row * PARAMS_PER_ROW;
-                    insert.raw_bind_parameter(at + 1, id)?;
-                    insert.raw_bind_parameter(at + 2, new.uuid.as_bytes().as_slice())?;
-                    insert.raw_bind_parameter(at + 3, household_id)?;
-                    insert.raw_bind_parameter(at + 4, new.snapshot)?;
-                    insert.raw_bind_parameter(at + 5, &new.interviewer)?;
-                    insert.raw_bind_parameter(at + 6, &self.device)?;
-                    insert.raw_bind_parameter(at + 7, status.as_str())?;
-                    insert.raw_bind_parameter(at + 8, new.started_at)?;
-                    insert.raw_bind_parameter(at + 9, new.updated_at)?;
-                    insert.raw_bind_parameter(at + 10, complete.then_some(new.updated_at))?;
-                    insert.raw_bind_parameter(at + 11, &new.answers)?;
-                    insert.raw_bind_parameter(at + 12, new.hits.as_deref().unwrap_or_default())?;
-                    insert.raw_bind_parameter(at + 13, super::clock::from_ms(new.updated_at))?;
-                    insert.raw_bind_parameter(at + 14, round)?;
-                }
-                insert.raw_execute()?;
-            }
+            let columns = (INTERVIEW_COLUMNS, INTERVIEW_PARAMS);
+            insert_in_chunks(&tx, columns, &rows, |insert, at, &(id, new, household_id)| {
+                let complete = new.hits.is_some();
+                let status = if complete {
+                    Status::Complete
+                } else {
+                    Status::Draft
+                };
+                insert.raw_bind_parameter(at + 1, id)?;
+                insert.raw_bind_parameter(at + 2, new.uuid.as_bytes().as_slice())?;
+                insert.raw_bind_parameter(at + 3, household_id)?;
+                insert.raw_bind_parameter(at + 4, new.snapshot)?;
+                insert.raw_bind_parameter(at + 5, &new.interviewer)?;
+                insert.raw_bind_parameter(at + 6, &self.device)?;
+                insert.raw_bind_parameter(at + 7, status.as_str())?;
+                insert.raw_bind_parameter(at + 8, new.started_at)?;
+                insert.raw_bind_parameter(at + 9, new.updated_at)?;
+                insert.raw_bind_parameter(at + 10, complete.then_some(new.updated_at))?;
+                insert.raw_bind_parameter(at + 11, &new.answers)?;
+                insert.raw_bind_parameter(at + 12, new.hits.as_deref().unwrap_or_default())?;
+                insert.raw_bind_parameter(at + 13, super::clock::from_ms(new.updated_at))?;
+                insert.raw_bind_parameter(at + 14, round)
+            })?;
             for ((id, new, household_id), &(_, counted)) in rows.into_iter().zip(&households) {
                 if counted {
                     fresh.add(
@@ -284,5 +328,74 @@ impl Store {
             }
             self.commit_fresh(tx, fresh)
         })
+    }
+
+    /// Inserts households new to the file, with ids in order after the
+    /// last, as registering them one by one gives; their ids and records
+    /// as counts read them, by code. A code stored already, or twice in
+    /// `registry`, is refused.
+    fn register_new<'h>(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        registry: &'h [Household],
+    ) -> Result<HashMap<&'h str, (i64, crate::priority::Household)>> {
+        let mut registered = HashMap::with_capacity(registry.len());
+        if registry.is_empty() {
+            return Ok(registered);
+        }
+        let first: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM household", [], |r| {
+                r.get(0)
+            })?;
+        for (i, h) in registry.iter().enumerate() {
+            let record = crate::priority::Household {
+                code: h.code.as_str().into(),
+                township: h.township.as_str().into(),
+                village: h.village.as_str().into(),
+                group: h.group.as_str().into(),
+                members: h.members,
+            };
+            let id = first.saturating_add(i as i64);
+            if registered.insert(h.code.as_str(), (id, record)).is_some() {
+                return Err(StoreError::HouseholdExists(h.code.clone()));
+            }
+        }
+        // One change of the registry: one stamp for all its rows.
+        let (now, stamp) = (self.now(), self.stamp(tx, 0)?);
+        let rows: Vec<(i64, &Household)> = registry
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (first.saturating_add(i as i64), h))
+            .collect();
+        let columns = (HOUSEHOLD_COLUMNS, HOUSEHOLD_PARAMS);
+        let written = insert_in_chunks(tx, columns, &rows, |insert, at, &(id, h)| {
+            insert.raw_bind_parameter(at + 1, id)?;
+            insert.raw_bind_parameter(at + 2, &h.code)?;
+            insert.raw_bind_parameter(at + 3, &h.township)?;
+            insert.raw_bind_parameter(at + 4, &h.village)?;
+            insert.raw_bind_parameter(at + 5, &h.group)?;
+            insert.raw_bind_parameter(at + 6, &h.head)?;
+            insert.raw_bind_parameter(at + 7, h.members)?;
+            insert.raw_bind_parameter(at + 8, &h.phone)?;
+            insert.raw_bind_parameter(at + 9, &h.cadre)?;
+            insert.raw_bind_parameter(at + 10, &h.notes)?;
+            insert.raw_bind_parameter(at + 11, now)?;
+            insert.raw_bind_parameter(at + 12, stamp)?;
+            insert.raw_bind_parameter(at + 13, &self.device)?;
+            insert.raw_bind_parameter(at + 14, &h.cadre_code)?;
+            insert.raw_bind_parameter(at + 15, &h.unit)
+        });
+        if let Err(e) = written {
+            // A code stored before: named.
+            let mut stored =
+                tx.prepare("SELECT EXISTS (SELECT 1 FROM household WHERE code = ?1 AND id < ?2)")?;
+            for h in registry {
+                if stored.query_row(params![h.code, first], |r| r.get::<_, bool>(0))? {
+                    return Err(StoreError::HouseholdExists(h.code.clone()));
+                }
+            }
+            return Err(e.into());
+        }
+        Ok(registered)
     }
 }
