@@ -65,6 +65,9 @@ const HOUSEHOLDS_PER_VILLAGE: usize = 414;
 /// Interviews written per transaction: large enough that commits cost
 /// little, small enough to keep memory flat.
 const BATCH: usize = 20_000;
+/// The first batch is smaller: the writer waits for it, and for nothing
+/// after it.
+const FIRST_BATCH: usize = 2_000;
 /// 2026-03-01 00:00 in Beijing time: the fieldwork starts here.
 const FIELDWORK_START_MS: i64 = 1_772_294_400_000;
 
@@ -413,7 +416,12 @@ fn produce_on(
             if plan.index == 0 {
                 batch.registry.push(household);
             }
-            if batch.pending.len() >= BATCH {
+            let full = if summary.complete + summary.drafts == 0 {
+                FIRST_BATCH
+            } else {
+                BATCH
+            };
+            if batch.pending.len() >= full {
                 let full = std::mem::take(&mut batch);
                 if !full.send(&drawing, threads, &sender, &mut summary) {
                     return summary;

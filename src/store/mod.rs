@@ -199,7 +199,7 @@ impl Store {
         self.located(|| {
             if on {
                 self.conn.execute_batch(
-                    "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;",
+                    "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 50000;",
                 )?;
             } else {
                 self.conn.execute_batch(
