@@ -769,6 +769,27 @@ fn households_drawn_with_their_interviews_are_written_together_or_not_at_all() {
         matches!(&refused, StoreError::HouseholdExists(code) if code == "D150"),
         "{refused:?}"
     );
+    // The stored code in the second of a registry's full statements,
+    // after a first one written in the same transaction.
+    let mut long: Vec<Household> = (0..300)
+        .map(|n| household(&format!("F{n:03}"), "曼贺村"))
+        .collect();
+    long[200] = household("D007", "曼贺村");
+    let refused = store.insert_drawn(&long, &[]).expect_err("D007 is stored");
+    assert!(
+        matches!(&refused, StoreError::HouseholdExists(code) if code == "D007"),
+        "{refused:?}"
+    );
+    // Another fault is said as it is, even beside a stored code.
+    let mut empty = household("G001", "曼贺村");
+    empty.members = 0;
+    let refused = store
+        .insert_drawn(&[empty, household("D007", "曼贺村")], &[])
+        .expect_err("no members");
+    assert!(
+        !matches!(&refused, StoreError::HouseholdExists(_)),
+        "{refused:?}"
+    );
     let twice = vec![household("E002", "曼贺村"), household("E002", "曼贺村")];
     let refused = store.insert_drawn(&twice, &[]).expect_err("E002 twice");
     assert!(

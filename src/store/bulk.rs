@@ -386,6 +386,11 @@ impl Store {
             insert.raw_bind_parameter(at + 15, &h.unit)
         });
         if let Err(e) = written {
+            let unique = matches!(&e, rusqlite::Error::SqliteFailure(f, _)
+                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE);
+            if !unique {
+                return Err(e.into());
+            }
             // A code stored before: named.
             let mut stored =
                 tx.prepare("SELECT EXISTS (SELECT 1 FROM household WHERE code = ?1 AND id < ?2)")?;
