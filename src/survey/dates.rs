@@ -56,3 +56,19 @@ pub fn date_from_written(text: &str) -> Option<String> {
     let date = format!("{year}-{month:0>2}-{day:0>2}");
     is_date(&date).then_some(date)
 }
+
+/// A moment (milliseconds since 1970; 0: now) on the laptop's clock and
+/// in its time zone.
+pub fn local_moment(ms: i64) -> jiff::ZonedDateTime {
+    let moment = match ms {
+        0 => jiff::Timestamp::now(),
+        ms => jiff::Timestamp::from_millisecond(ms).unwrap_or_else(|_| jiff::Timestamp::now()),
+    };
+    moment.to_zoned_datetime(jiff::tz::TimeZone::system())
+}
+
+/// The date of a moment (0: now) where the laptop is, `YYYY-MM-DD`: the
+/// day an interview began is its `today()`.
+pub fn date_of(ms: i64) -> String {
+    local_moment(ms).date().to_string()
+}
