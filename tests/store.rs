@@ -589,6 +589,22 @@ fn shortage(store: &Store) -> (i64, i64) {
         .map_or((0, 0), |p| (p.affected, p.surveyed))
 }
 
+/// A water interview's answers, all required ones, with `days` of
+/// shortage (which decides whether `water_shortage` fires).
+fn water_answers(days: &str) -> minqing::interview::Answers {
+    [
+        ("main_source", "piped_home"),
+        ("shortage_days", days),
+        ("quality_problems", "none"),
+        ("toilet", "flush"),
+        ("handwashing", "water_soap"),
+        ("urgency", "high"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
 /// A complete water interview of `household` drawn from `answers` at
 /// `when`, to write in bulk.
 fn bulk_water(
@@ -629,19 +645,7 @@ fn counts_kept_of_interviews_written_in_bulk_agree_with_a_recount() {
     store
         .upsert_households(&[household("H3", "曼贺村")])
         .expect("households");
-    let dry: minqing::interview::Answers = [
-        ("main_source", "piped_home"),
-        ("shortage_days", "50"),
-        ("quality_problems", "none"),
-        ("toilet", "flush"),
-        ("handwashing", "water_soap"),
-        ("urgency", "high"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    let mut wet = dry.clone();
-    wet.insert("shortage_days".into(), "0".into());
+    let (dry, wet) = (water_answers("50"), water_answers("0"));
     // H1 twice in one batch, apart (the later without a shortage); H2
     // once; then an older interview of H1 and one of H3 in a second batch:
     // H1 had interviews in the round already, and its latest still counts.
@@ -674,19 +678,7 @@ fn a_large_bulk_batch_is_written_whole_with_its_counts() {
     let codes: Vec<String> = (0..300).map(|n| format!("B{n:03}")).collect();
     let registry: Vec<Household> = codes.iter().map(|c| household(c, "曼贺村")).collect();
     store.upsert_households(&registry).expect("households");
-    let dry: minqing::interview::Answers = [
-        ("main_source", "piped_home"),
-        ("shortage_days", "50"),
-        ("quality_problems", "none"),
-        ("toilet", "flush"),
-        ("handwashing", "water_soap"),
-        ("urgency", "high"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    let mut wet = dry.clone();
-    wet.insert("shortage_days".into(), "0".into());
+    let (dry, wet) = (water_answers("50"), water_answers("0"));
     let mut batch: Vec<NewInterview> = codes
         .iter()
         .enumerate()
@@ -735,17 +727,7 @@ fn households_drawn_with_their_interviews_are_written_together_or_not_at_all() {
     let (_dir, _path, store) = fresh();
     let s = water();
     store.register_survey(&s).expect("register");
-    let dry: minqing::interview::Answers = [
-        ("main_source", "piped_home"),
-        ("shortage_days", "50"),
-        ("quality_problems", "none"),
-        ("toilet", "flush"),
-        ("handwashing", "water_soap"),
-        ("urgency", "high"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    let dry = water_answers("50");
     let registry: Vec<Household> = (0..200)
         .map(|n| household(&format!("D{n:03}"), "曼贺村"))
         .collect();

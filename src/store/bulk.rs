@@ -207,6 +207,16 @@ fn insert_in_chunks<T>(
     Ok(())
 }
 
+/// An interview as written in bulk: its id, its household's, and whether
+/// its household's counts are made from what is written.
+#[derive(Clone, Copy)]
+struct Row<'b> {
+    id: i64,
+    new: &'b NewInterview,
+    household_id: i64,
+    counted: bool,
+}
+
 impl Store {
     /// Writes many interviews of stored households in one transaction
     /// (see [`Store::insert_drawn`]).
@@ -231,9 +241,14 @@ impl Store {
             let registered = self.register_new(&tx, registry)?;
             let round = self.round_for_new(&tx)?;
             let mut fresh = Fresh::default();
-            // Each interview's household and whether its counts are made
-            // from what is written, found before anything is.
-            let mut households = Vec::with_capacity(batch.len());
+            // Each interview's id (in order after the last, as SQLite
+            // would give them), its household and whether its counts are
+            // made from what is written, found before anything is.
+            let first_id: i64 =
+                tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM interview", [], |r| {
+                    r.get(0)
+                })?;
+            let mut rows: Vec<Row<'_>> = Vec::with_capacity(batch.len());
             {
                 let mut household = tx.prepare(
                     "SELECT id, code, township, village, grp, members FROM household WHERE code = ?1",
@@ -241,55 +256,51 @@ impl Store {
                 let mut had = tx.prepare(
                     "SELECT EXISTS (SELECT 1 FROM interview WHERE household_id = ?1 AND round_id = ?2)",
                 )?;
+                // A stored household: its id, its record, and whether it
+                // has interviews in the round already.
+                let mut stored = |code: &str| -> Result<(i64, crate::priority::Household, bool)> {
+                    let (id, record) = household
+                        .query_row([code], |r| Ok((r.get::<_, i64>(0)?, counted_household(r, 1)?)))
+                        .optional()?
+                        .ok_or_else(|| StoreError::UnknownHousehold(code.to_string()))?;
+                    let before: bool = had.query_row(params![id, round], |r| r.get(0))?;
+                    Ok((id, record, before))
+                };
                 // Interviews of one household come together: its record
                 // is read once (one registered here is known, without
                 // interviews). Nothing is written yet, so a household met
                 // again further on starts again, and its counts are made
                 // from all its interviews in the batch.
                 let mut last: Option<(&str, i64, bool)> = None;
-                for new in batch {
+                for (i, new) in batch.iter().enumerate() {
                     let (household_id, counted) = match last {
                         Some((code, id, counted)) if code == new.household => (id, counted),
                         _ => {
                             let (id, record, before) = match registered.get(new.household.as_str())
                             {
                                 Some((id, record)) => (*id, record.clone(), false),
-                                None => {
-                                    let (id, record) = household
-                                        .query_row([&new.household], |r| {
-                                            Ok((r.get::<_, i64>(0)?, counted_household(r, 1)?))
-                                        })
-                                        .optional()?
-                                        .ok_or_else(|| {
-                                            StoreError::UnknownHousehold(new.household.clone())
-                                        })?;
-                                    let before: bool =
-                                        had.query_row(params![id, round], |r| r.get(0))?;
-                                    (id, record, before)
-                                }
+                                None => stored(&new.household)?,
                             };
                             (id, fresh.start((id, round), record, before))
                         }
                     };
                     last = Some((&new.household, household_id, counted));
-                    households.push((household_id, counted));
+                    rows.push(Row {
+                        id: first_id.saturating_add(i as i64),
+                        new,
+                        household_id,
+                        counted,
+                    });
                 }
             }
-            // Ids given in order after the last, as SQLite would give them.
-            let first_id: i64 =
-                tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM interview", [], |r| {
-                    r.get(0)
-                })?;
-            let rows: Vec<(i64, &NewInterview, i64)> = batch
-                .iter()
-                .zip(&households)
-                .enumerate()
-                .map(|(i, (new, &(household_id, _)))| {
-                    (first_id.saturating_add(i as i64), new, household_id)
-                })
-                .collect();
             let columns = (INTERVIEW_COLUMNS, INTERVIEW_PARAMS);
-            insert_in_chunks(&tx, columns, &rows, |insert, at, &(id, new, household_id)| {
+            insert_in_chunks(&tx, columns, &rows, |insert, at, row| {
+                let Row {
+                    id,
+                    new,
+                    household_id,
+                    ..
+                } = *row;
                 let complete = new.hits.is_some();
                 let status = if complete {
                     Status::Complete
@@ -311,20 +322,19 @@ impl Store {
                 insert.raw_bind_parameter(at + 13, super::clock::from_ms(new.updated_at))?;
                 insert.raw_bind_parameter(at + 14, round)
             })?;
-            for ((id, new, household_id), &(_, counted)) in rows.into_iter().zip(&households) {
-                if counted {
-                    fresh.add(
-                        (household_id, round),
-                        Counted {
-                            complete: new.hits.is_some(),
-                            snapshot: new.snapshot,
-                            hits: new.hits.clone().unwrap_or_default(),
-                            when: new.hits.is_some().then_some(new.updated_at),
-                            id,
-                            said: new.said,
-                        },
-                    );
-                }
+            for row in rows.iter().filter(|r| r.counted) {
+                let new = row.new;
+                fresh.add(
+                    (row.household_id, round),
+                    Counted {
+                        complete: new.hits.is_some(),
+                        snapshot: new.snapshot,
+                        hits: new.hits.clone().unwrap_or_default(),
+                        when: new.hits.is_some().then_some(new.updated_at),
+                        id: row.id,
+                        said: new.said,
+                    },
+                );
             }
             self.commit_fresh(tx, fresh)
         })
@@ -347,7 +357,12 @@ impl Store {
             tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM household", [], |r| {
                 r.get(0)
             })?;
-        for (i, h) in registry.iter().enumerate() {
+        let rows: Vec<(i64, &Household)> = registry
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (first.saturating_add(i as i64), h))
+            .collect();
+        for &(id, h) in &rows {
             let record = crate::priority::Household {
                 code: h.code.as_str().into(),
                 township: h.township.as_str().into(),
@@ -355,18 +370,12 @@ impl Store {
                 group: h.group.as_str().into(),
                 members: h.members,
             };
-            let id = first.saturating_add(i as i64);
             if registered.insert(h.code.as_str(), (id, record)).is_some() {
                 return Err(StoreError::HouseholdExists(h.code.clone()));
             }
         }
         // One change of the registry: one stamp for all its rows.
         let (now, stamp) = (self.now(), self.stamp(tx, 0)?);
-        let rows: Vec<(i64, &Household)> = registry
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (first.saturating_add(i as i64), h))
-            .collect();
         let columns = (HOUSEHOLD_COLUMNS, HOUSEHOLD_PARAMS);
         let written = insert_in_chunks(tx, columns, &rows, |insert, at, &(id, h)| {
             insert.raw_bind_parameter(at + 1, id)?;

@@ -339,17 +339,12 @@ impl Loader<'_> {
     /// Relevance must be computable in some order: a question cannot be
     /// shown or hidden by its own answer, directly or through others.
     pub(super) fn check_cycles(&mut self, survey: &Survey) {
-        let index: HashMap<&str, usize> = survey
-            .questions()
-            .enumerate()
-            .map(|(i, q)| (q.name.as_str(), i))
-            .collect();
         // edges[q] = (question it depends on, file span of the reference)
         let mut edges: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); survey.question_count()];
         for (i, edges) in edges.iter_mut().enumerate() {
             for e in survey.deciding(i) {
                 for (name, span) in e.ast.question_refs() {
-                    if let Some(&j) = index.get(name) {
+                    if let Some(j) = survey.index_of(name) {
                         edges.push((j, map_span(self.src, &e.span, span)));
                     }
                 }
