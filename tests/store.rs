@@ -693,7 +693,32 @@ fn a_large_bulk_batch_is_written_whole_with_its_counts() {
         .collect();
     // B001 again at the end, later and dry: its latest counts.
     batch.push(bulk_water(&s, "B001", &dry, 9_000));
+    // B002 has an interview in the round already: its list of complete
+    // interviews is made again from the file, not from the batch alone.
+    store
+        .insert_interviews(&[bulk_water(&s, "B002", &wet, 500)])
+        .expect("an earlier batch");
     store.insert_interviews(&batch).expect("one batch");
+    assert!(store.stale_kept().expect("check").is_empty());
+    let findings = store.doctor().expect("doctor");
+    assert!(findings.stale_counted.is_empty(), "{findings:?}");
+    let listed = |code: &str| -> String {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.query_row(
+            "SELECT interviews FROM counted c JOIN household h ON h.id = c.household_id
+             WHERE h.code = ?1",
+            [code],
+            |r| r.get(0),
+        )
+        .expect("listed")
+    };
+    assert_eq!(listed("B002").split(';').count(), 2);
+    assert_eq!(listed("B001").split(';').count(), 2);
+    assert_eq!(listed("B003").split(';').count(), 1);
+    // Triggers are on again after it: a household registered is counted.
+    store
+        .upsert_households(&[household("B900", "曼掌村")])
+        .expect("one more");
     assert!(store.stale_kept().expect("check").is_empty());
     assert_eq!(
         shortage(&store),
@@ -720,6 +745,28 @@ fn a_large_bulk_batch_is_written_whole_with_its_counts() {
         );
         assert_eq!(status, "complete");
     }
+}
+
+#[test]
+fn the_bulk_write_does_the_work_of_every_insert_trigger() {
+    // A bulk write turns triggers off for its inserts and does what the
+    // triggers would: one added later on inserting an interview or a
+    // household would be passed by, unless the bulk write learns it.
+    let (_dir, path, _store) = fresh();
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let mut stmt = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'trigger'
+             AND tbl_name IN ('interview', 'household') AND sql LIKE '%INSERT ON%'
+             ORDER BY name",
+        )
+        .expect("prepare");
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .expect("triggers")
+        .collect::<Result<_, _>>()
+        .expect("names");
+    assert_eq!(names, minqing::store::bulk::INSERT_TRIGGERS);
 }
 
 #[test]

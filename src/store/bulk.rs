@@ -3,7 +3,9 @@
 //! record read once.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
@@ -191,18 +193,126 @@ fn insert_in_chunks<T>(
     rows: &[T],
     mut bind: impl FnMut(&mut rusqlite::Statement<'_>, usize, &T) -> rusqlite::Result<()>,
 ) -> rusqlite::Result<()> {
-    let full = insert_statement(columns, params, ROWS_PER_INSERT);
-    let one = insert_statement(columns, params, 1);
     let whole = rows.len() - rows.len() % ROWS_PER_INSERT;
-    let chunks = rows[..whole]
-        .chunks(ROWS_PER_INSERT)
-        .chain(rows[whole..].chunks(1));
-    for chunk in chunks {
-        let mut insert = tx.prepare_cached(if chunk.len() == 1 { &one } else { &full })?;
-        for (row, item) in chunk.iter().enumerate() {
-            bind(&mut insert, row * params, item)?;
+    // Each statement is held for all its chunks: handing it back to the
+    // cache clears every one of its parameters.
+    let statements = [(&rows[..whole], ROWS_PER_INSERT), (&rows[whole..], 1)];
+    for (rows, per) in statements {
+        if rows.is_empty() {
+            continue;
         }
-        insert.raw_execute()?;
+        let mut insert = tx.prepare_cached(&insert_statement(columns, params, per))?;
+        for chunk in rows.chunks(per) {
+            for (row, item) in chunk.iter().enumerate() {
+                bind(&mut insert, row * params, item)?;
+            }
+            insert.raw_execute()?;
+        }
+    }
+    Ok(())
+}
+
+/// The triggers that fire when an interview or a household is inserted
+/// (migrations 8 and 9). A bulk write turns triggers off for its inserts
+/// and does their work itself ([`did_insert_triggers`]), once per household
+/// and village rather than once per row; a test holds this list to the
+/// schema, so that a trigger added later is not passed by.
+pub const INSERT_TRIGGERS: [&str; 3] = [
+    "counted_insert",
+    "kept_household_insert",
+    "kept_interview_insert",
+];
+
+/// Triggers turned off on a connection until [`TriggersOff::on`] or until
+/// dropped, however the write ends.
+struct TriggersOff<'c>(&'c rusqlite::Connection);
+
+impl<'c> TriggersOff<'c> {
+    fn new(conn: &'c rusqlite::Connection) -> rusqlite::Result<Self> {
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+        Ok(TriggersOff(conn))
+    }
+
+    /// Triggers on again, a failure said.
+    fn on(self) -> rusqlite::Result<()> {
+        self.0
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)
+            .map(drop)
+    }
+}
+
+impl Drop for TriggersOff<'_> {
+    fn drop(&mut self) {
+        // Setting a known option does not fail; `on` says it if it did.
+        let _ = self
+            .0
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true);
+    }
+}
+
+/// What [`INSERT_TRIGGERS`] would have done for `registry` newly inserted
+/// and `rows` inserted in `round`: the households registered per village
+/// counted, each household's complete interviews listed in `counted`
+/// (made from what was written when every interview of its round was,
+/// counted again from the file otherwise), and each household marked to
+/// be folded in.
+fn did_insert_triggers(
+    tx: &rusqlite::Transaction<'_>,
+    round: i64,
+    registry: &[Household],
+    rows: &[Row<'_>],
+) -> rusqlite::Result<()> {
+    let mut villages: HashMap<(&str, &str), i64> = HashMap::new();
+    for h in registry {
+        *villages.entry((&h.township, &h.village)).or_default() += 1;
+    }
+    let mut registered = tx.prepare_cached(
+        "INSERT INTO kept_registry (township, village, registered) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO UPDATE SET registered = registered + excluded.registered",
+    )?;
+    for ((township, village), n) in villages {
+        registered.execute(params![township, village, n])?;
+    }
+    // Each household's entries, in the order written (as the trigger
+    // appends them); `None` for one counted again from the file.
+    let mut households: Vec<(i64, Option<String>)> = Vec::new();
+    let mut at: HashMap<i64, usize> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let i = *at.entry(row.household_id).or_insert_with(|| {
+            households.push((row.household_id, row.counted.then(String::new)));
+            households.len() - 1
+        });
+        if let (Some(entries), Some(hits)) = (&mut households[i].1, &row.new.hits) {
+            if !entries.is_empty() {
+                entries.push(';');
+            }
+            let _ = write!(entries, "{},{hits}", row.new.snapshot);
+        }
+    }
+    let mut mark = tx.prepare_cached("INSERT OR IGNORE INTO kept_dirty VALUES (?1, ?2)")?;
+    let mut list = tx.prepare_cached(
+        "INSERT INTO counted (round_id, household_id, interviews) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut forget =
+        tx.prepare_cached("DELETE FROM counted WHERE round_id = ?1 AND household_id = ?2")?;
+    let mut recount = tx.prepare_cached(
+        "INSERT INTO counted (round_id, household_id, interviews)
+         SELECT round_id, household_id, group_concat(snapshot_id || ',' || hits, ';')
+         FROM interview WHERE round_id = ?1 AND household_id = ?2 AND status = 'complete'
+         GROUP BY round_id, household_id",
+    )?;
+    for (id, entries) in &households {
+        mark.execute(params![round, id])?;
+        match entries {
+            Some(entries) if entries.is_empty() => {}
+            Some(entries) => {
+                list.execute(params![round, id, entries])?;
+            }
+            None => {
+                forget.execute(params![round, id])?;
+                recount.execute(params![round, id])?;
+            }
+        }
     }
     Ok(())
 }
@@ -238,6 +348,8 @@ impl Store {
     pub fn insert_drawn(&self, registry: &[Household], batch: &[NewInterview]) -> Result<()> {
         self.located(|| {
             let tx = self.write()?;
+            // The insert triggers' work is done below, once per household.
+            let triggers = TriggersOff::new(&tx)?;
             let registered = self.register_new(&tx, registry)?;
             let round = self.round_for_new(&tx)?;
             let mut fresh = Fresh::default();
@@ -322,6 +434,8 @@ impl Store {
                 insert.raw_bind_parameter(at + 13, super::clock::from_ms(new.updated_at))?;
                 insert.raw_bind_parameter(at + 14, round)
             })?;
+            did_insert_triggers(&tx, round, registry, &rows)?;
+            triggers.on()?;
             for row in rows.iter().filter(|r| r.counted) {
                 let new = row.new;
                 fresh.add(
