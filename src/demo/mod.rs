@@ -282,10 +282,11 @@ impl Drawing<'_> {
             pending.draft,
             &mut own,
         );
+        // The record as of the interview's day, made once for both.
         Ok(if pending.draft {
-            NewInterview::draft(pending.made, survey, household, answers)
+            NewInterview::draft(pending.made, survey, &facts, answers)
         } else {
-            NewInterview::complete(pending.made, survey, household, (answers, known))?
+            NewInterview::complete(pending.made, survey, &facts, (answers, known))?
         })
     }
 

@@ -58,7 +58,7 @@ pub fn canonical(survey: &Survey, question: &Question, raw: &str) -> Result<Stri
     }
     if let Some((n, canonical)) = number(question, &text)? {
         within_bounds(question, n)?;
-        return Ok(canonical);
+        return Ok(canonical.unwrap_or(text));
     }
     match question.kind {
         QuestionKind::Date => match date_from_written(&text) {
@@ -101,14 +101,20 @@ pub fn canonical(survey: &Survey, question: &Question, raw: &str) -> Result<Stri
     }
 }
 
-/// The value and canonical text of an answer to a number question;
-/// `None` for other kinds (a note takes no answer at all).
-fn number(question: &Question, text: &str) -> Result<Option<(f64, String)>, AnswerError> {
+/// The value and canonical text of an answer to a number question (`None`
+/// for a whole number written as it is canonically); `None` for other
+/// kinds (a note takes no answer at all).
+fn number(question: &Question, text: &str) -> Result<Option<(f64, Option<String>)>, AnswerError> {
     match question.kind {
         QuestionKind::Note => refuse(tr!("说明不需要回答", "a note takes no answer")),
         QuestionKind::Integer => {
             match plain_number(text, false).and_then(|t| t.parse::<i64>().ok()) {
-                Some(n) => Ok(Some((n as f64, n.to_string()))),
+                // Written canonically unless with a leading zero or as -0.
+                Some(n) => {
+                    let digits = text.strip_prefix('-').unwrap_or(text);
+                    let as_is = !(digits.len() > 1 && digits.starts_with('0') || text == "-0");
+                    Ok(Some((n as f64, (!as_is).then(|| n.to_string()))))
+                }
                 None => refuse(tr!(
                     "请填写整数,例如 12",
                     "enter a whole number, for example 12"
@@ -117,7 +123,7 @@ fn number(question: &Question, text: &str) -> Result<Option<(f64, String)>, Answ
         }
         QuestionKind::Decimal => match plain_number(text, true).and_then(|t| t.parse::<f64>().ok())
         {
-            Some(n) if n.is_finite() => Ok(Some((n, n.to_string()))),
+            Some(n) if n.is_finite() => Ok(Some((n, Some(n.to_string())))),
             _ => refuse(tr!(
                 "请填写数字,例如 2.5",
                 "enter a number, for example 2.5"

@@ -66,6 +66,28 @@ fn numbers_in_plain_notation_and_dates_as_people_write_them() {
     let minutes = s.question("fetch_minutes").expect("question");
     assert!(canonical(&s, minutes, "+3").is_err());
     assert!(canonical(&s, minutes, "3.0").is_err());
+    // A whole number is stored as the number it is, written plainly.
+    for (typed, stored) in [
+        ("0", "0"),
+        ("007", "7"),
+        ("00", "0"),
+        ("30", "30"),
+        ("600", "600"),
+    ] {
+        assert_eq!(canonical(&s, minutes, typed), Ok(stored.into()), "{typed}");
+    }
+    let floors = "[survey]\nid = \"f\"\nversion = \"1\"\ncategory = \"housing\"\ntitle = \"F\"\n\n\
+                  [[section]]\nname = \"s\"\n\n[[section.question]]\nname = \"change\"\n\
+                  type = \"integer\"\nlabel = \"Change?\"\nmin = -10\n";
+    let floors = load(floors).survey.expect("loads");
+    let change = floors.question("change").expect("question");
+    for (typed, stored) in [("-0", "0"), ("-05", "-5"), ("-5", "-5"), ("-10", "-10")] {
+        assert_eq!(
+            canonical(&floors, change, typed),
+            Ok(stored.into()),
+            "{typed}"
+        );
+    }
     let source = "[survey]\nid = \"t\"\nversion = \"1\"\ncategory = \"water\"\ntitle = \"T\"\n\n\
                   [[section]]\nname = \"s\"\n\n[[section.question]]\nname = \"built\"\n\
                   type = \"date\"\nlabel = \"Built?\"\n";

@@ -38,7 +38,7 @@ impl Tally<'_> {
         for area in &self.areas {
             sums.push_area(area.clone());
         }
-        let layout = sums.layout.clone();
+        let layout = sums.layout.offsets();
         for (h, &a) in self.area_of.iter().enumerate() {
             let row = &self.worst[h * cats..(h + 1) * cats];
             let cells = sums.area_mut(a as usize);
@@ -108,7 +108,7 @@ impl Tally<'_> {
     /// and those that cannot tell for one and have none fired.
     fn group_sums(&self, sums: &mut Sums, listed: &mut Listed, households: &[Household]) {
         let (rules, groups) = (self.rules.len(), self.shared.groups());
-        let layout = sums.layout.clone();
+        let layout = sums.layout.offsets();
         for a in 0..self.areas.len() {
             for g in 0..groups {
                 let mut union: Vec<usize> = self

@@ -75,30 +75,72 @@ impl Layout {
         }
     }
 
+    /// Where each count is, as a copy that holds no names (read while the
+    /// counts are written).
+    pub(super) fn offsets(&self) -> Offsets {
+        Offsets {
+            versions: self.versions.len(),
+            rules: self.rules,
+            categories: self.categories.len(),
+            groups: self.groups,
+        }
+    }
+
     /// Counts per area.
     pub fn width(&self) -> usize {
-        HEAD + self.versions.len()
-            + self.rules * RULE_FIELDS
-            + self.categories.len() * LEVELS
-            + self.groups * GROUP_FIELDS
+        self.offsets().width()
     }
 
     pub(super) fn version(&self, v: usize) -> usize {
-        HEAD + v
+        self.offsets().version(v)
     }
 
     pub(super) fn rule(&self, r: usize, field: usize) -> usize {
-        HEAD + self.versions.len() + r * RULE_FIELDS + field
+        self.offsets().rule(r, field)
     }
 
     pub(super) fn level(&self, c: usize, level: usize) -> usize {
-        HEAD + self.versions.len() + self.rules * RULE_FIELDS + c * LEVELS + level
+        self.offsets().level(c, level)
     }
 
     pub(super) fn group(&self, g: usize, field: usize) -> usize {
-        HEAD + self.versions.len()
+        self.offsets().group(g, field)
+    }
+}
+
+/// The numbering of a [`Layout`] by its sizes alone.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Offsets {
+    versions: usize,
+    rules: usize,
+    categories: usize,
+    groups: usize,
+}
+
+impl Offsets {
+    fn width(self) -> usize {
+        HEAD + self.versions
             + self.rules * RULE_FIELDS
-            + self.categories.len() * LEVELS
+            + self.categories * LEVELS
+            + self.groups * GROUP_FIELDS
+    }
+
+    pub(super) fn version(self, v: usize) -> usize {
+        HEAD + v
+    }
+
+    pub(super) fn rule(self, r: usize, field: usize) -> usize {
+        HEAD + self.versions + r * RULE_FIELDS + field
+    }
+
+    pub(super) fn level(self, c: usize, level: usize) -> usize {
+        HEAD + self.versions + self.rules * RULE_FIELDS + c * LEVELS + level
+    }
+
+    pub(super) fn group(self, g: usize, field: usize) -> usize {
+        HEAD + self.versions
+            + self.rules * RULE_FIELDS
+            + self.categories * LEVELS
             + g * GROUP_FIELDS
             + field
     }

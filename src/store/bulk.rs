@@ -2,6 +2,7 @@
 //! where they are made, written with one insert each, their household's
 //! record read once.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -65,6 +66,15 @@ impl Made {
             ..household.clone()
         }
     }
+
+    /// [`Made::facts`], borrowed when `household` says so already.
+    fn facts_of<'h>(&self, household: &'h HouseholdFacts) -> Cow<'h, HouseholdFacts> {
+        if household.started_at == self.started_at {
+            Cow::Borrowed(household)
+        } else {
+            Cow::Owned(self.facts(household))
+        }
+    }
 }
 
 impl NewInterview {
@@ -81,7 +91,7 @@ impl NewInterview {
         household: &HouseholdFacts,
         mut answers: Answers,
     ) -> Self {
-        settle(survey, &mut answers, &made.facts(household));
+        settle(survey, &mut answers, &made.facts_of(household));
         Self::new(made, answers, None, -1)
     }
 
@@ -99,7 +109,7 @@ impl NewInterview {
         household: &HouseholdFacts,
         (mut answers, known): (Answers, Known),
     ) -> Result<Self> {
-        let facts = &made.facts(household);
+        let facts = &made.facts_of(household);
         // One reading of the answers gives the calculations, what fails
         // and the hits: a calculation's value is computed, never read
         // from what is stored of it.
