@@ -13,6 +13,9 @@ use super::*;
 #[derive(Clone, Debug, Default)]
 pub struct Reach {
     readers: Vec<Vec<usize>>,
+    /// Per question, whether a roster's count reads its answer, directly
+    /// or through other questions.
+    counted: Vec<bool>,
 }
 
 impl Reach {
@@ -43,7 +46,19 @@ impl Reach {
                 stack.extend(reads[x].iter().copied().filter(|&y| seen[y] != k));
             }
         }
-        Reach { readers }
+        let mut counted = vec![false; n];
+        let mut stack: Vec<usize> = Vec::new();
+        for roster in survey.sections.iter().filter_map(|s| s.roster.as_ref()) {
+            for (name, _) in roster.count.ast.question_refs() {
+                positions(survey, name, &mut stack);
+            }
+        }
+        while let Some(x) = stack.pop() {
+            if !std::mem::replace(&mut counted[x], true) {
+                stack.extend(reads[x].iter().copied().filter(|&y| !counted[y]));
+            }
+        }
+        Reach { readers, counted }
     }
 
     /// Whether the relevance or value of the question at `reader` reads
@@ -83,11 +98,12 @@ fn positions(survey: &Survey, name: &str, out: &mut Vec<usize>) {
 pub struct Known {
     relevance: Vec<Option<bool>>,
     row_relevance: Cache<Slot, bool>,
+    rows: Cache<usize, Option<u32>>,
 }
 
 impl Known {
-    /// Forgets the relevance the answer at `index` reaches, which the
-    /// next state works out again.
+    /// Forgets the relevance and rosters' counts the answer at `index`
+    /// reaches, which the next state works out again.
     pub fn forget(&mut self, reach: &Reach, index: usize) {
         for &k in reach.readers(index) {
             if let Some(known) = self.relevance.get_mut(k) {
@@ -96,17 +112,22 @@ impl Known {
         }
         self.row_relevance
             .retain(|slot, _| !reach.reads(slot.index, index));
+        if reach.counted.get(index).is_none_or(|&c| c) {
+            self.rows.clear();
+        }
     }
 }
 
 impl<'a> State<'a> {
-    /// What this state worked out of relevance, for the state of the same
-    /// interview once an answer changes ([`Known::forget`] that answer
-    /// first). Calculations are not carried: they are worked out again.
+    /// What this state worked out of relevance and of its rosters' counts,
+    /// for the state of the same interview once an answer changes
+    /// ([`Known::forget`] that answer first). Calculations are not
+    /// carried: they are worked out again.
     pub fn into_known(self) -> Known {
         Known {
             relevance: self.relevance.into_inner(),
             row_relevance: self.row_relevance.into_inner(),
+            rows: self.rows.into_inner(),
         }
     }
 
@@ -122,6 +143,7 @@ impl<'a> State<'a> {
         if known.relevance.len() == survey.question_count() {
             *state.relevance.borrow_mut() = known.relevance;
             *state.row_relevance.borrow_mut() = known.row_relevance;
+            *state.rows.borrow_mut() = known.rows;
         }
         state
     }
@@ -187,6 +209,13 @@ mod tests {
                     None => State::new(&survey, &answers, &household),
                 };
                 let fresh = State::new(&survey, &answers, &household);
+                for section in survey.sections.iter().filter(|s| s.roster.is_some()) {
+                    prop_assert_eq!(
+                        carried.row_count(section),
+                        fresh.row_count(section),
+                        "{} rows of {} with {:?}", survey.id, section.name, answers
+                    );
+                }
                 for slot in fresh.slots() {
                     prop_assert_eq!(
                         carried.is_relevant_at(slot),
