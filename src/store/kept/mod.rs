@@ -21,6 +21,7 @@
 
 mod check;
 mod codec;
+mod counter;
 mod coverage;
 mod fresh;
 mod read;
@@ -31,10 +32,10 @@ use std::fmt::Write as _;
 use rusqlite::{OptionalExtension, params};
 
 use super::priorities::said_of;
-use super::priorities::versions::{Hits, Versions};
+use super::priorities::versions::Versions;
 use super::{Result, Store, StoreError};
-use crate::priority::sums::REGISTERED;
-use crate::priority::{By, Household, Layout, Rule, Tally};
+use crate::priority::{By, Household, Rule, Tally};
+use counter::Counter;
 pub(super) use fresh::Fresh;
 
 /// The version of what kept counts hold: raise it whenever the counts a
@@ -91,89 +92,6 @@ pub(super) fn counted_household(
         group: r.get::<_, String>(first + 3)?.into(),
         members: r.get(first + 4)?,
     })
-}
-
-/// Counts one household at a time.
-struct Counter<'p> {
-    plan: &'p Plan,
-    tally: Tally<'p>,
-    numbers: Vec<usize>,
-    hits: Hits,
-}
-
-impl<'p> Counter<'p> {
-    fn new(plan: &'p Plan) -> Self {
-        let (tally, numbers) = plan.tally();
-        Counter {
-            plan,
-            tally,
-            numbers,
-            hits: Hits::default(),
-        }
-    }
-
-    fn layout(&self) -> Layout {
-        self.tally.layout()
-    }
-
-    /// The counts `household` adds to its village in a round whose
-    /// interviews are `interviews`: for each questionnaire the complete
-    /// one completed last counts (the higher id on a tie); and the sets
-    /// of questionnaires with a complete interview and with a draft.
-    /// `None` when it has no interview. The households registered are kept
-    /// apart.
-    fn count(
-        &mut self,
-        household: &Household,
-        interviews: &[Counted],
-    ) -> std::result::Result<Option<(Vec<i64>, i64, i64)>, String> {
-        let versions = &self.plan.versions;
-        let mut chosen: Vec<Option<(usize, &Counted)>> = vec![None; versions.surveys()];
-        let mut drafts = 0i64;
-        for c in interviews {
-            let Some(at) = versions.snapshot(c.snapshot) else {
-                continue;
-            };
-            let s = versions.survey(at);
-            if !c.complete {
-                drafts |= bit(s);
-                continue;
-            }
-            let slot = &mut chosen[s];
-            if (*slot).is_none_or(|(_, o)| (c.when, c.id) > (o.when, o.id)) {
-                *slot = Some((at, c));
-            }
-        }
-        if interviews.is_empty() {
-            return Ok(None);
-        }
-        self.tally.clear();
-        self.tally.push(household);
-        for (s, (at, c)) in chosen
-            .iter()
-            .enumerate()
-            .filter_map(|(s, c)| Some((s, (*c)?)))
-        {
-            versions
-                .hits(s, &c.hits, &mut self.hits)
-                .map_err(|e| format!("{e} of interview {}", c.id))?;
-            self.tally
-                .add_version(0, self.numbers[at], &self.hits.fired);
-            for &(rule, persons, unknown) in &self.hits.details {
-                self.tally.add_detail(0, rule, persons, unknown);
-            }
-            self.tally.add_said(0, &self.hits.fired, c.said);
-        }
-        let (sums, _) = self.tally.sums(std::slice::from_ref(household));
-        let mut cells = sums.area(0).to_vec();
-        cells[REGISTERED] = 0;
-        let surveys = chosen
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.is_some())
-            .fold(0i64, |mask, (s, _)| mask | bit(s));
-        Ok(Some((cells, surveys, drafts)))
-    }
 }
 
 /// The counts of villages being changed, by round and slot, as read
@@ -456,8 +374,24 @@ impl Store {
         let Some(c) = self.counts_of(counter, round, id)? else {
             return Ok(None);
         };
+        let known = counter
+            .slots
+            .get(&c.township)
+            .and_then(|villages| villages.get(&c.village));
+        let slot = match known {
+            Some(&slot) => slot,
+            None => {
+                let slot = self.slot(&c.township, &c.village)?;
+                counter
+                    .slots
+                    .entry(c.township.clone())
+                    .or_default()
+                    .insert(c.village.clone(), slot);
+                slot
+            }
+        };
         Ok(Some(HouseholdCounts {
-            slot: self.slot(&c.township, &c.village)?,
+            slot,
             blob: codec::encode(&c.cells),
             surveys: c.surveys,
             drafts: c.drafts,
