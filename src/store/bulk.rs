@@ -299,10 +299,29 @@ fn did_insert_triggers(
             let _ = write!(entries, "{},{hits}", row.new.snapshot);
         }
     }
-    let mut mark = tx.prepare_cached("INSERT OR IGNORE INTO kept_dirty VALUES (?1, ?2)")?;
-    let mut list = tx.prepare_cached(
-        "INSERT INTO counted (round_id, household_id, interviews) VALUES (?1, ?2, ?3)",
-    )?;
+    // Marks and lists written many to a statement, as the interviews are.
+    let ids: Vec<i64> = households.iter().map(|&(id, _)| id).collect();
+    let marks = (
+        "INSERT OR IGNORE INTO kept_dirty (round_id, household_id) VALUES ",
+        2,
+    );
+    insert_in_chunks(tx, marks, &ids, |insert, at, &id| {
+        insert.raw_bind_parameter(at + 1, round)?;
+        insert.raw_bind_parameter(at + 2, id)
+    })?;
+    let listed: Vec<(i64, &str)> = households
+        .iter()
+        .filter_map(|(id, entries)| Some((*id, entries.as_deref().filter(|e| !e.is_empty())?)))
+        .collect();
+    let lists = (
+        "INSERT INTO counted (round_id, household_id, interviews) VALUES ",
+        3,
+    );
+    insert_in_chunks(tx, lists, &listed, |insert, at, &(id, entries)| {
+        insert.raw_bind_parameter(at + 1, round)?;
+        insert.raw_bind_parameter(at + 2, id)?;
+        insert.raw_bind_parameter(at + 3, entries)
+    })?;
     let mut forget =
         tx.prepare_cached("DELETE FROM counted WHERE round_id = ?1 AND household_id = ?2")?;
     let mut recount = tx.prepare_cached(
@@ -311,18 +330,9 @@ fn did_insert_triggers(
          FROM interview WHERE round_id = ?1 AND household_id = ?2 AND status = 'complete'
          GROUP BY round_id, household_id",
     )?;
-    for (id, entries) in &households {
-        mark.execute(params![round, id])?;
-        match entries {
-            Some(entries) if entries.is_empty() => {}
-            Some(entries) => {
-                list.execute(params![round, id, entries])?;
-            }
-            None => {
-                forget.execute(params![round, id])?;
-                recount.execute(params![round, id])?;
-            }
-        }
+    for (id, _) in households.iter().filter(|(_, entries)| entries.is_none()) {
+        forget.execute(params![round, id])?;
+        recount.execute(params![round, id])?;
     }
     Ok(())
 }
