@@ -693,10 +693,11 @@ fn a_large_bulk_batch_is_written_whole_with_its_counts() {
         .collect();
     // B001 again at the end, later and dry: its latest counts.
     batch.push(bulk_water(&s, "B001", &dry, 9_000));
-    // B002 has an interview in the round already: its list of complete
-    // interviews is made again from the file, not from the batch alone.
+    // B002 has an interview in the round already (dry; wet in the batch,
+    // later): its list of complete interviews is made again from the
+    // file, not from the batch alone, and its counts from both.
     store
-        .insert_interviews(&[bulk_water(&s, "B002", &wet, 500)])
+        .insert_interviews(&[bulk_water(&s, "B002", &dry, 500)])
         .expect("an earlier batch");
     store.insert_interviews(&batch).expect("one batch");
     assert!(store.stale_kept().expect("check").is_empty());
@@ -750,23 +751,65 @@ fn a_large_bulk_batch_is_written_whole_with_its_counts() {
 #[test]
 fn the_bulk_write_does_the_work_of_every_insert_trigger() {
     // A bulk write turns triggers off for its inserts and does what the
-    // triggers would: one added later on inserting an interview or a
-    // household would be passed by, unless the bulk write learns it.
+    // triggers would: a trigger added or changed later on a table it
+    // writes would be passed by, unless the bulk write learns it.
     let (_dir, path, _store) = fresh();
     let conn = rusqlite::Connection::open(&path).expect("open");
+    let tables = minqing::store::bulk::WRITTEN_WITHOUT_TRIGGERS;
     let mut stmt = conn
-        .prepare(
-            "SELECT name FROM sqlite_schema WHERE type = 'trigger'
-             AND tbl_name IN ('interview', 'household') AND sql LIKE '%INSERT ON%'
-             ORDER BY name",
-        )
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1")
         .expect("prepare");
-    let names: Vec<String> = stmt
-        .query_map([], |r| r.get(0))
-        .expect("triggers")
-        .collect::<Result<_, _>>()
-        .expect("names");
-    assert_eq!(names, minqing::store::bulk::INSERT_TRIGGERS);
+    let mut found: Vec<(String, u64)> = Vec::new();
+    for table in tables {
+        let rows = stmt
+            .query_map([table], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .expect("triggers");
+        for row in rows {
+            let (name, sql) = row.expect("trigger");
+            // FNV-1a of the trigger's text: the same trigger, not only
+            // the same name.
+            let print = sql.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+            found.push((name, print));
+        }
+    }
+    found.sort();
+    let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+    // Besides the insert triggers it stands in for, only triggers on
+    // changing or deleting interviews and households, which a bulk write
+    // never does.
+    let never_fired = [
+        "counted_delete",
+        "counted_update",
+        "kept_household_delete",
+        "kept_household_update",
+        "kept_interview_delete",
+        "kept_interview_update",
+    ];
+    let mut expected: Vec<&str> = minqing::store::bulk::INSERT_TRIGGERS
+        .iter()
+        .chain(never_fired.iter())
+        .copied()
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+    let prints: Vec<(&str, u64)> = found
+        .iter()
+        .filter(|(n, _)| minqing::store::bulk::INSERT_TRIGGERS.contains(&n.as_str()))
+        .map(|(n, p)| (n.as_str(), *p))
+        .collect();
+    // Changing one of them changes what the bulk write must do.
+    assert_eq!(
+        prints,
+        [
+            ("counted_insert", 0x4f06_9c9b_88f6_2245),
+            ("kept_household_insert", 0x3be1_6b25_c655_371a),
+            ("kept_interview_insert", 0x5190_de1f_16d5_364a),
+        ]
+    );
 }
 
 #[test]

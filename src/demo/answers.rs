@@ -301,8 +301,8 @@ pub(super) fn answer(
         .collect();
     let mut slots = State::new(survey, &answers, facts).slots();
     let mut at = 0;
-    // What the states worked out of relevance, carried from one answer
-    // to the next less what that answer reaches.
+    // What the states worked out of relevance and rosters' counts,
+    // carried from one answer to the next less what that answer reaches.
     let mut known = Known::default();
     while at < stop {
         let state = State::with_known(survey, &answers, facts, known);

@@ -101,19 +101,20 @@ pub fn canonical(survey: &Survey, question: &Question, raw: &str) -> Result<Stri
     }
 }
 
-/// The value and canonical text of an answer to a number question (`None`
-/// for a whole number written as it is canonically); `None` for other
-/// kinds (a note takes no answer at all).
+/// The value of an answer to a number question, with its canonical text
+/// when that differs from `text` (a whole number is kept as written
+/// unless padded with zeros or written -0); nothing for other kinds (a
+/// note takes no answer at all).
 fn number(question: &Question, text: &str) -> Result<Option<(f64, Option<String>)>, AnswerError> {
     match question.kind {
         QuestionKind::Note => refuse(tr!("说明不需要回答", "a note takes no answer")),
         QuestionKind::Integer => {
             match plain_number(text, false).and_then(|t| t.parse::<i64>().ok()) {
-                // Written canonically unless with a leading zero or as -0.
                 Some(n) => {
                     let digits = text.strip_prefix('-').unwrap_or(text);
-                    let as_is = !(digits.len() > 1 && digits.starts_with('0') || text == "-0");
-                    Ok(Some((n as f64, (!as_is).then(|| n.to_string()))))
+                    let padded = digits.len() > 1 && digits.starts_with('0');
+                    let rewritten = padded || text == "-0";
+                    Ok(Some((n as f64, rewritten.then(|| n.to_string()))))
                 }
                 None => refuse(tr!(
                     "请填写整数,例如 12",

@@ -195,7 +195,7 @@ pub struct State<'a> {
     row_relevance: RefCell<Cache<Slot, bool>>,
     /// Calculations' values, filled lazily.
     calculations: RefCell<Cache<Slot, Value<'a>>>,
-    /// Each roster's rows, by the position of its first question.
+    /// Each roster's rows, by the section's place in the questionnaire.
     rows: RefCell<Cache<usize, Option<u32>>>,
     /// Whether any answer is a special one, found once.
     has_special: std::cell::OnceCell<bool>,

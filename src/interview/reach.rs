@@ -90,8 +90,9 @@ fn positions(survey: &Survey, name: &str, out: &mut Vec<usize>) {
     }
 }
 
-/// What a state of an interview worked out of its questions' relevance,
-/// carried to the state of the same interview after one more answer (see
+/// What a state of an interview worked out of its questions' relevance
+/// and its rosters' counts, carried to the state of the same interview
+/// after one more answer (see
 /// [`State::into_known`] and [`State::with_known`]). The default knows
 /// nothing.
 #[derive(Default)]
@@ -229,6 +230,65 @@ mod tests {
                 k.forget(&reach, index);
                 known = Some(k);
             }
+        }
+    }
+
+    #[test]
+    fn a_rosters_count_is_reached_through_calculations_and_skips() {
+        // The count reads a calculation, which reads a question asked
+        // only on one answer: each of them reaches the count; the
+        // question after the roster does not.
+        let source = r#"
+[survey]
+id = "t"
+version = "1"
+category = "health"
+title = "T"
+
+[[section]]
+name = "s"
+
+[[section.question]]
+name = "lives_here"
+type = "yes_no"
+label = "Lives here?"
+
+[[section.question]]
+name = "others"
+type = "integer"
+label = "Others?"
+relevant = "${lives_here} = 'yes'"
+
+[[section.question]]
+name = "people"
+type = "calculate"
+calculation = "${others} + 1"
+
+[[section]]
+name = "person"
+repeat_count = "${people}"
+
+[[section.question]]
+name = "age"
+type = "integer"
+label = "Age?"
+
+[[section]]
+name = "after"
+
+[[section.question]]
+name = "note"
+type = "text"
+label = "Note?"
+"#;
+        let survey = crate::survey::load(source).survey.expect("loads");
+        let reach = Reach::of(&survey);
+        let at = |name: &str| survey.index_of(name).expect("question");
+        for name in ["lives_here", "others", "people"] {
+            assert!(reach.counted[at(name)], "{name} reaches the count");
+        }
+        for name in ["age", "note"] {
+            assert!(!reach.counted[at(name)], "{name} does not reach the count");
         }
     }
 

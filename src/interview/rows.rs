@@ -38,19 +38,25 @@ impl<'a> State<'a> {
     /// reads as no number (cleared, skipped, not known).
     fn counted_rows(&self, section: &Section) -> Option<u32> {
         let roster = section.roster.as_ref()?;
-        let first = self.survey.positions_of(section).start;
-        if let Some(known) = self.rows.borrow().get(&first) {
+        // Keyed by the section's place: a roster without questions
+        // shares its first position with the section after it.
+        let at = self
+            .survey
+            .sections
+            .iter()
+            .position(|s| std::ptr::eq(s, section))?;
+        if let Some(known) = self.rows.borrow().get(&at) {
             return *known;
         }
         // None while computing: a count that reads itself has no rows.
-        self.rows.borrow_mut().insert(first, None);
+        self.rows.borrow_mut().insert(at, None);
         let number = match eval(&roster.count.ast, self) {
             Value::Number(n) => Some(n),
             Value::Text(t) => t.trim().parse::<f64>().ok(),
             _ => None,
         };
         let count = number.map(|n| n.trunc().clamp(0.0, f64::from(MAX_ROWS)) as u32);
-        self.rows.borrow_mut().insert(first, count);
+        self.rows.borrow_mut().insert(at, count);
         count
     }
 

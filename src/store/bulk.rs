@@ -100,9 +100,9 @@ impl NewInterview {
     /// refused as [`Store::complete`] refuses when a required answer is
     /// missing or a check fails; its expressions read when it began too.
     /// `known` is what a state of these very answers (read with
-    /// [`Made::facts`]) worked out of relevance, as drawing them did, or
-    /// nothing; calculations, checks and need rules are all worked out
-    /// here.
+    /// [`Made::facts`]) worked out of relevance and rosters' counts, as
+    /// drawing them did, or nothing; calculations, checks and need rules
+    /// are all worked out here.
     pub fn complete(
         made: Made,
         survey: &Survey,
@@ -199,7 +199,7 @@ fn insert_statement(columns: &str, params: usize, rows: usize) -> String {
 /// `row * params + 1`) and written.
 fn insert_in_chunks<T>(
     tx: &rusqlite::Transaction<'_>,
-    (columns, params): (&str, usize),
+    (columns, params, tail): (&str, usize, &str),
     rows: &[T],
     mut bind: impl FnMut(&mut rusqlite::Statement<'_>, usize, &T) -> rusqlite::Result<()>,
 ) -> rusqlite::Result<()> {
@@ -211,7 +211,7 @@ fn insert_in_chunks<T>(
         if rows.is_empty() {
             continue;
         }
-        let mut insert = tx.prepare_cached(&insert_statement(columns, params, per))?;
+        let mut insert = tx.prepare_cached(&(insert_statement(columns, params, per) + tail))?;
         for chunk in rows.chunks(per) {
             for (row, item) in chunk.iter().enumerate() {
                 bind(&mut insert, row * params, item)?;
@@ -222,11 +222,22 @@ fn insert_in_chunks<T>(
     Ok(())
 }
 
+/// The tables a bulk write writes while triggers are off.
+pub const WRITTEN_WITHOUT_TRIGGERS: [&str; 6] = [
+    "household",
+    "interview",
+    "meta",
+    "counted",
+    "kept_dirty",
+    "kept_registry",
+];
+
 /// The triggers that fire when an interview or a household is inserted
 /// (migrations 8 and 9). A bulk write turns triggers off for its inserts
 /// and does their work itself ([`did_insert_triggers`]), once per household
-/// and village rather than once per row; a test holds this list to the
-/// schema, so that a trigger added later is not passed by.
+/// and village rather than once per row; a test holds every trigger on
+/// [`WRITTEN_WITHOUT_TRIGGERS`] to this list (and these to their text),
+/// so that a trigger added or changed later is not passed by.
 pub const INSERT_TRIGGERS: [&str; 3] = [
     "counted_insert",
     "kept_household_insert",
@@ -263,9 +274,10 @@ impl Drop for TriggersOff<'_> {
 /// What [`INSERT_TRIGGERS`] would have done for `registry` newly inserted
 /// and `rows` inserted in `round`: the households registered per village
 /// counted, each household's complete interviews listed in `counted`
-/// (made from what was written when every interview of its round was,
-/// counted again from the file otherwise), and each household marked to
-/// be folded in.
+/// (appended in the order written when every interview of its round was
+/// written here, as the trigger appends them; listed again from the file
+/// otherwise, as the trigger on changing an interview lists them), and
+/// each household marked to be folded in.
 fn did_insert_triggers(
     tx: &rusqlite::Transaction<'_>,
     round: i64,
@@ -304,6 +316,7 @@ fn did_insert_triggers(
     let marks = (
         "INSERT OR IGNORE INTO kept_dirty (round_id, household_id) VALUES ",
         2,
+        "",
     );
     insert_in_chunks(tx, marks, &ids, |insert, at, &id| {
         insert.raw_bind_parameter(at + 1, round)?;
@@ -316,6 +329,7 @@ fn did_insert_triggers(
     let lists = (
         "INSERT INTO counted (round_id, household_id, interviews) VALUES ",
         3,
+        super::schema::COUNTED_APPEND,
     );
     insert_in_chunks(tx, lists, &listed, |insert, at, &(id, entries)| {
         insert.raw_bind_parameter(at + 1, round)?;
@@ -324,12 +338,7 @@ fn did_insert_triggers(
     })?;
     let mut forget =
         tx.prepare_cached("DELETE FROM counted WHERE round_id = ?1 AND household_id = ?2")?;
-    let mut recount = tx.prepare_cached(
-        "INSERT INTO counted (round_id, household_id, interviews)
-         SELECT round_id, household_id, group_concat(snapshot_id || ',' || hits, ';')
-         FROM interview WHERE round_id = ?1 AND household_id = ?2 AND status = 'complete'
-         GROUP BY round_id, household_id",
-    )?;
+    let mut recount = tx.prepare_cached(super::schema::RECOUNT_HOUSEHOLD)?;
     for (id, _) in households.iter().filter(|(_, entries)| entries.is_none()) {
         forget.execute(params![round, id])?;
         recount.execute(params![round, id])?;
@@ -368,10 +377,13 @@ impl Store {
     pub fn insert_drawn(&self, registry: &[Household], batch: &[NewInterview]) -> Result<()> {
         self.located(|| {
             let tx = self.write()?;
+            let round = self.round_for_new(&tx)?;
             // The insert triggers' work is done below, once per household.
+            // No statement is running while triggers are turned off or on:
+            // SQLite expires every prepared statement then, and one that
+            // was running would be aborted.
             let triggers = TriggersOff::new(&tx)?;
             let registered = self.register_new(&tx, registry)?;
-            let round = self.round_for_new(&tx)?;
             let mut fresh = Fresh::default();
             // Each interview's id (in order after the last, as SQLite
             // would give them), its household and whether its counts are
@@ -425,7 +437,7 @@ impl Store {
                     });
                 }
             }
-            let columns = (INTERVIEW_COLUMNS, INTERVIEW_PARAMS);
+            let columns = (INTERVIEW_COLUMNS, INTERVIEW_PARAMS, "");
             insert_in_chunks(&tx, columns, &rows, |insert, at, row| {
                 let Row {
                     id,
@@ -510,7 +522,7 @@ impl Store {
         }
         // One change of the registry: one stamp for all its rows.
         let (now, stamp) = (self.now(), self.stamp(tx, 0)?);
-        let columns = (HOUSEHOLD_COLUMNS, HOUSEHOLD_PARAMS);
+        let columns = (HOUSEHOLD_COLUMNS, HOUSEHOLD_PARAMS, "");
         let written = insert_in_chunks(tx, columns, &rows, |insert, at, &(id, h)| {
             insert.raw_bind_parameter(at + 1, id)?;
             insert.raw_bind_parameter(at + 2, &h.code)?;

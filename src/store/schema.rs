@@ -53,6 +53,15 @@ macro_rules! recount_rounds {
 /// Makes every household's `counted` rows again.
 pub const RECOUNT_ALL: &str = concat!("DELETE FROM counted;", recount_rounds!("1"));
 
+/// Makes the `counted` row of household `?2` in round `?1` again; its
+/// old row must be gone.
+pub const RECOUNT_HOUSEHOLD: &str = recount_rounds!("round_id = ?1 AND household_id = ?2");
+
+/// Appends to a `counted` row as the trigger on inserting an interview
+/// does (after the `VALUES` of an insert into `counted`).
+pub const COUNTED_APPEND: &str = " ON CONFLICT (round_id, household_id) \
+     DO UPDATE SET interviews = interviews || ';' || excluded.interviews";
+
 /// The name of the round the interviews of a database made before rounds
 /// are put in, and of the round a database that never opened one starts
 /// its first interview in. Rounds are told apart by name across laptops,
