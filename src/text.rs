@@ -89,9 +89,74 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Writes `n` as `{n}` does, without the formatting machinery (a
+/// province's table writes a million numbers).
+pub fn push_integer(out: &mut String, n: i64) {
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
+/// Writes `x` as `{x:.0}` does: rounded to the nearest whole number, a
+/// tie to the even one.
+pub fn push_whole(out: &mut String, x: f64) {
+    let whole = x.round_ties_even();
+    // Below 2^53 every whole f64 is an exact i64; a negative number (which
+    // may round to -0), NaN and the infinities go the long way.
+    if x.is_sign_positive() && whole < 9_007_199_254_740_992.0 {
+        push_integer(out, whole as i64);
+    } else {
+        use std::fmt::Write as _;
+        // Writing into a string cannot fail.
+        let _ = write!(out, "{x:.0}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn numbers_are_written_as_format_writes_them(
+            n in any::<i64>(),
+            bits in any::<u64>(),
+            x in 0.0f64..1000.0,
+            k in 0u32..2000,
+        ) {
+            let written = |f: &dyn Fn(&mut String)| {
+                let mut out = String::new();
+                f(&mut out);
+                out
+            };
+            prop_assert_eq!(written(&|o| push_integer(o, n)), format!("{n}"));
+            // Any f64 at all, shares as they come, and exact ties (k + 0.5).
+            let tie = f64::from(k) / 2.0;
+            for v in [f64::from_bits(bits), x, x * 100.0, tie, -tie, -x] {
+                prop_assert_eq!(written(&|o| push_whole(o, v)), format!("{v:.0}"), "{:?}", v);
+            }
+        }
+    }
+
+    #[test]
+    fn whole_numbers_round_ties_to_even_as_format_does() {
+        for v in [
+            0.5,
+            1.5,
+            2.5,
+            -0.0,
+            -0.4,
+            0.0,
+            99.5,
+            100.0,
+            f64::NAN,
+            f64::INFINITY,
+            1e300,
+        ] {
+            let mut out = String::new();
+            push_whole(&mut out, v);
+            assert_eq!(out, format!("{v:.0}"), "{v:?}");
+        }
+    }
 
     #[test]
     fn look_alike_codes_normalise_to_one() {

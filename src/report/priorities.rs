@@ -318,38 +318,45 @@ impl<'a> PriorityRow<'a> {
     /// [`PriorityRow::text`] written at the end of `out`, made in place
     /// (a province's table has a million cells).
     pub fn write_text(&self, column: Column, lang: Lang, out: &mut String) {
-        use std::fmt::Write as _;
         if let Some(name) = self.shown_name(column, lang) {
             out.push_str(name);
             return;
         }
+        use crate::text::{push_integer, push_whole};
         if let Some(n) = self.integer(column) {
-            // Writing into a string cannot fail.
-            let _ = write!(out, "{n}");
+            push_integer(out, n);
             return;
         }
         let p = self.project;
-        let _ = match column {
-            Column::Share => write!(out, "{:.0}%", p.share() * 100.0),
-            Column::Urgent => match self.urgency.and_then(|u| u.share()) {
-                Some(share) => write!(out, "{:.0}%", share * 100.0),
-                None => Ok(()),
-            },
+        let percent = |out: &mut String, share: f64| {
+            push_whole(out, share * 100.0);
+            out.push('%');
+        };
+        match column {
+            Column::Share => percent(out, p.share()),
+            Column::Urgent => {
+                if let Some(share) = self.urgency.and_then(|u| u.share()) {
+                    percent(out, share);
+                }
+            }
             // The interval in one column: 18–82%.
             Column::Low => {
                 let (low, high) = p.interval();
-                write!(out, "{:.0}–{:.0}%", low * 100.0, high * 100.0)
+                push_whole(out, low * 100.0);
+                out.push('–');
+                percent(out, high);
             }
-            Column::Band => self.standing.write_band(out),
-            Column::Persons => match p.persons {
-                Some(n) => write!(out, "{n}"),
-                None => Ok(()),
-            },
-            _ => {
-                out.push_str(&self.cell(column, lang).into_text());
-                Ok(())
+            Column::Band => {
+                // Writing into a string cannot fail.
+                let _ = self.standing.write_band(out);
             }
-        };
+            Column::Persons => {
+                if let Some(n) = p.persons {
+                    push_integer(out, n);
+                }
+            }
+            _ => out.push_str(&self.cell(column, lang).into_text()),
+        }
     }
 }
 
