@@ -221,12 +221,20 @@ impl<'a> PriorityRow<'a> {
 
     /// `survey.rule`, or `survey.rule+other` for a project rules share.
     pub fn rule_id(&self) -> String {
-        let mut id = format!("{}.{}", self.rule.survey, self.rule.name);
-        for &r in &self.project.also {
-            id.push('+');
-            id.push_str(&self.rules[r].name);
-        }
+        let mut id = String::new();
+        self.push_rule_id(&mut id);
         id
+    }
+
+    /// [`PriorityRow::rule_id`] written at the end of `out`.
+    fn push_rule_id(&self, out: &mut String) {
+        out.push_str(&self.rule.survey);
+        out.push('.');
+        out.push_str(&self.rule.name);
+        for &r in &self.project.also {
+            out.push('+');
+            out.push_str(&self.rules[r].name);
+        }
     }
 
     /// The value of an integer column; `None` for the others.
@@ -355,6 +363,7 @@ impl<'a> PriorityRow<'a> {
                     push_integer(out, n);
                 }
             }
+            Column::Rule => self.push_rule_id(out),
             _ => out.push_str(&self.cell(column, lang).into_text()),
         }
     }
