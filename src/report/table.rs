@@ -99,36 +99,52 @@ impl Grid {
         let rows = self.cells.len().div_ceil(columns.max(1));
         let line_width: usize = widths.iter().sum::<usize>() + 2 * columns;
         let mut out = String::with_capacity((rows + 1) * line_width);
-        let mut line = |cells: &mut dyn Iterator<Item = (&str, usize)>| {
-            let start = out.len();
-            for (i, (cell, w)) in cells.enumerate().take(columns) {
-                let pad = widths[i].saturating_sub(w);
-                if i > 0 {
-                    out.push_str("  ");
-                }
-                if numeric[i] {
-                    spaces(&mut out, pad);
-                    out.push_str(cell);
-                } else {
-                    out.push_str(cell);
-                    spaces(&mut out, pad);
-                }
-            }
-            let kept = out[start..].trim_end().len();
-            out.truncate(start + kept);
-            out.push('\n');
+        let layout = Columns {
+            widths: &widths,
+            numeric: &numeric,
         };
-        line(&mut headers.iter().map(|h| (h.as_ref(), h.width())));
+        layout.line(&mut out, headers.iter().map(|h| (h.as_ref(), h.width())));
         let mut start = 0;
-        let mut cells = self.cells.iter().map(|&(end, width)| {
-            let cell = &self.text[start..end];
-            start = end;
-            (cell, width)
-        });
-        for _ in 0..rows {
-            line(&mut cells.by_ref().take(columns));
+        for row in self.cells.chunks(columns) {
+            let cells = row.iter().map(|&(end, width)| {
+                let cell = &self.text[start..end];
+                start = end;
+                (cell, width)
+            });
+            layout.line(&mut out, cells);
         }
         out
+    }
+}
+
+/// The columns of a table being laid out: their widths, and which are
+/// aligned to the right.
+struct Columns<'w> {
+    widths: &'w [usize],
+    numeric: &'w [bool],
+}
+
+impl Columns<'_> {
+    /// One line of `cells` (each with its display width) at the end of
+    /// `out`, padded to the columns, without trailing spaces.
+    fn line<'c>(&self, out: &mut String, cells: impl Iterator<Item = (&'c str, usize)>) {
+        let start = out.len();
+        for (i, (cell, w)) in cells.enumerate().take(self.widths.len()) {
+            let pad = self.widths[i].saturating_sub(w);
+            if i > 0 {
+                out.push_str("  ");
+            }
+            if self.numeric[i] {
+                spaces(out, pad);
+                out.push_str(cell);
+            } else {
+                out.push_str(cell);
+                spaces(out, pad);
+            }
+        }
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
+        out.push('\n');
     }
 }
 
