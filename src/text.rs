@@ -91,7 +91,7 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
 
 /// Writes `n` as `{n}` does, without the formatting machinery (a
 /// province's table writes a million numbers).
-pub fn push_integer(out: &mut String, n: i64) {
+pub fn push_integer(out: &mut String, n: impl itoa::Integer) {
     out.push_str(itoa::Buffer::new().format(n));
 }
 

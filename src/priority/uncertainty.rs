@@ -54,16 +54,17 @@ impl Standing {
     /// The band as people read it: `3–5`, or `4` alone.
     pub fn band_text(&self) -> String {
         let mut text = String::new();
-        // Writing into a string cannot fail.
-        let _ = self.write_band(&mut text);
+        self.write_band(&mut text);
         text
     }
 
     /// [`Standing::band_text`] written at the end of `out`.
-    pub fn write_band(&self, out: &mut impl std::fmt::Write) -> std::fmt::Result {
-        match self.band {
-            (a, b) if a == b => write!(out, "{a}"),
-            (a, b) => write!(out, "{a}–{b}"),
+    pub fn write_band(&self, out: &mut String) {
+        let (first, last) = self.band;
+        crate::text::push_integer(out, first);
+        if last != first {
+            out.push('–');
+            crate::text::push_integer(out, last);
         }
     }
 }

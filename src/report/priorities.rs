@@ -354,10 +354,7 @@ impl<'a> PriorityRow<'a> {
                 out.push('–');
                 percent(out, high);
             }
-            Column::Band => {
-                // Writing into a string cannot fail.
-                let _ = self.standing.write_band(out);
-            }
+            Column::Band => self.standing.write_band(out),
             Column::Persons => {
                 if let Some(n) = p.persons {
                     push_integer(out, n);
