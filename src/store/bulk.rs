@@ -274,15 +274,15 @@ impl Drop for TriggersOff<'_> {
 /// What [`INSERT_TRIGGERS`] would have done for `registry` newly inserted
 /// and `rows` inserted in `round`: the households registered per village
 /// counted, each household's complete interviews listed in `counted`
-/// (appended in the order written when every interview of its round was
-/// written here, as the trigger appends them; listed again from the file
-/// otherwise, as the trigger on changing an interview lists them), and
-/// each household marked to be folded in.
+/// (from `fresh`, in the order written, as the trigger appends them, for
+/// a household whose every interview of the round was written here;
+/// listed again from the file otherwise, as the trigger on changing an
+/// interview lists them), and each household marked to be folded in.
 fn did_insert_triggers(
     tx: &rusqlite::Transaction<'_>,
     round: i64,
-    registry: &[Household],
-    rows: &[Row<'_>],
+    (registry, rows): (&[Household], &[Row<'_>]),
+    fresh: &Fresh,
 ) -> rusqlite::Result<()> {
     let mut villages: HashMap<(&str, &str), i64> = HashMap::new();
     for h in registry {
@@ -295,51 +295,54 @@ fn did_insert_triggers(
     for ((township, village), n) in villages {
         registered.execute(params![township, village, n])?;
     }
-    // Each household's entries, in the order written (as the trigger
-    // appends them); `None` for one counted again from the file.
-    let mut households: Vec<(i64, Option<String>)> = Vec::new();
-    let mut at: HashMap<i64, usize> = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let i = *at.entry(row.household_id).or_insert_with(|| {
-            households.push((row.household_id, row.counted.then(String::new)));
-            households.len() - 1
-        });
-        if let (Some(entries), Some(hits)) = (&mut households[i].1, &row.new.hits) {
-            if !entries.is_empty() {
-                entries.push(';');
+    let mut listed: Vec<(i64, String)> = fresh
+        .households()
+        .filter_map(|((id, _), interviews)| {
+            let mut entries = String::new();
+            for c in interviews.iter().filter(|c| c.complete) {
+                if !entries.is_empty() {
+                    entries.push(';');
+                }
+                let _ = write!(entries, "{},{}", c.snapshot, c.hits);
             }
-            let _ = write!(entries, "{},{hits}", row.new.snapshot);
-        }
-    }
+            (!entries.is_empty()).then_some((id, entries))
+        })
+        .collect();
+    listed.sort_unstable();
+    let mut again: Vec<i64> = rows
+        .iter()
+        .filter(|r| !r.counted)
+        .map(|r| r.household_id)
+        .collect();
+    again.sort_unstable();
+    again.dedup();
+    let mut marked: Vec<i64> = fresh.households().map(|((id, _), _)| id).collect();
+    marked.extend(&again);
+    marked.sort_unstable();
     // Marks and lists written many to a statement, as the interviews are.
-    let ids: Vec<i64> = households.iter().map(|&(id, _)| id).collect();
     let marks = (
         "INSERT OR IGNORE INTO kept_dirty (round_id, household_id) VALUES ",
         2,
         "",
     );
-    insert_in_chunks(tx, marks, &ids, |insert, at, &id| {
+    insert_in_chunks(tx, marks, &marked, |insert, at, &id| {
         insert.raw_bind_parameter(at + 1, round)?;
         insert.raw_bind_parameter(at + 2, id)
     })?;
-    let listed: Vec<(i64, &str)> = households
-        .iter()
-        .filter_map(|(id, entries)| Some((*id, entries.as_deref().filter(|e| !e.is_empty())?)))
-        .collect();
     let lists = (
         "INSERT INTO counted (round_id, household_id, interviews) VALUES ",
         3,
         super::schema::COUNTED_APPEND,
     );
-    insert_in_chunks(tx, lists, &listed, |insert, at, &(id, entries)| {
+    insert_in_chunks(tx, lists, &listed, |insert, at, (id, entries)| {
         insert.raw_bind_parameter(at + 1, round)?;
-        insert.raw_bind_parameter(at + 2, id)?;
+        insert.raw_bind_parameter(at + 2, *id)?;
         insert.raw_bind_parameter(at + 3, entries)
     })?;
     let mut forget =
         tx.prepare_cached("DELETE FROM counted WHERE round_id = ?1 AND household_id = ?2")?;
     let mut recount = tx.prepare_cached(super::schema::RECOUNT_HOUSEHOLD)?;
-    for (id, _) in households.iter().filter(|(_, entries)| entries.is_none()) {
+    for id in again {
         forget.execute(params![round, id])?;
         recount.execute(params![round, id])?;
     }
@@ -466,8 +469,6 @@ impl Store {
                 insert.raw_bind_parameter(at + 13, super::clock::from_ms(new.updated_at))?;
                 insert.raw_bind_parameter(at + 14, round)
             })?;
-            did_insert_triggers(&tx, round, registry, &rows)?;
-            triggers.on()?;
             for row in rows.iter().filter(|r| r.counted) {
                 let new = row.new;
                 fresh.add(
@@ -482,6 +483,8 @@ impl Store {
                     },
                 );
             }
+            did_insert_triggers(&tx, round, (registry, &rows), &fresh)?;
+            triggers.on()?;
             self.commit_fresh(tx, fresh)
         })
     }

@@ -9,14 +9,17 @@ use crate::priority::{Household, Layout, Tally};
 use crate::store::priorities::versions::Hits;
 
 /// Counts one household at a time.
+/// Villages' slots by township and village.
+pub(super) type Slots = HashMap<String, HashMap<String, i64>>;
+
 pub(super) struct Counter<'p> {
     plan: &'p Plan,
     tally: Tally<'p>,
     numbers: Vec<usize>,
     hits: Hits,
-    /// The villages' slots met so far, by township and village: a fold
-    /// or a rebuild (inside one transaction) looks each up once.
-    pub(super) slots: HashMap<String, HashMap<String, i64>>,
+    /// The villages' slots met so far: a fold or a rebuild (inside one
+    /// transaction) looks each up once.
+    pub(super) slots: Slots,
 }
 
 impl<'p> Counter<'p> {

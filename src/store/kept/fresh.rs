@@ -38,6 +38,14 @@ impl Fresh {
         self.0.remove(&(id, round))
     }
 
+    /// Each household kept here, by (household, round), with its
+    /// interviews in the order written.
+    pub(in crate::store) fn households(&self) -> impl Iterator<Item = ((i64, i64), &[Counted])> {
+        self.0
+            .iter()
+            .map(|(&key, (_, interviews))| (key, interviews.as_slice()))
+    }
+
     /// One more interview written of a household started.
     pub(in crate::store) fn add(&mut self, key: (i64, i64), interview: Counted) {
         if let Some((_, interviews)) = self.0.get_mut(&key) {

@@ -35,7 +35,7 @@ use super::priorities::said_of;
 use super::priorities::versions::Versions;
 use super::{Result, Store, StoreError};
 use crate::priority::{By, Household, Rule, Tally};
-use counter::Counter;
+use counter::{Counter, Slots};
 pub(super) use fresh::Fresh;
 
 /// The version of what kept counts hold: raise it whenever the counts a
@@ -374,24 +374,8 @@ impl Store {
         let Some(c) = self.counts_of(counter, round, id)? else {
             return Ok(None);
         };
-        let known = counter
-            .slots
-            .get(&c.township)
-            .and_then(|villages| villages.get(&c.village));
-        let slot = match known {
-            Some(&slot) => slot,
-            None => {
-                let slot = self.slot(&c.township, &c.village)?;
-                counter
-                    .slots
-                    .entry(c.township.clone())
-                    .or_default()
-                    .insert(c.village.clone(), slot);
-                slot
-            }
-        };
         Ok(Some(HouseholdCounts {
-            slot,
+            slot: self.slot(&mut counter.slots, &c.township, &c.village)?,
             blob: codec::encode(&c.cells),
             surveys: c.surveys,
             drafts: c.drafts,
@@ -460,15 +444,24 @@ impl Store {
         Ok(Some((household, interviews)))
     }
 
-    /// The slot of a village, made when first seen.
-    fn slot(&self, township: &str, village: &str) -> Result<i64> {
+    /// The slot of a village, made when first seen; looked up once for
+    /// all of `known` (the slots met so far in this transaction).
+    fn slot(&self, known: &mut Slots, township: &str, village: &str) -> Result<i64> {
+        if let Some(&slot) = known.get(township).and_then(|v| v.get(village)) {
+            return Ok(slot);
+        }
         self.conn
             .prepare_cached("INSERT OR IGNORE INTO kept_place (township, village) VALUES (?1, ?2)")?
             .execute([township, village])?;
-        Ok(self
+        let slot = self
             .conn
             .prepare_cached("SELECT slot FROM kept_place WHERE township = ?1 AND village = ?2")?
-            .query_row([township, village], |r| r.get(0))?)
+            .query_row([township, village], |r| r.get(0))?;
+        known
+            .entry(township.to_string())
+            .or_default()
+            .insert(village.to_string(), slot);
+        Ok(slot)
     }
 
     /// Counts every household of every round again, inside the open
