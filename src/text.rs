@@ -98,15 +98,29 @@ pub fn push_integer(out: &mut String, n: impl itoa::Integer) {
 /// Writes `x` as `{x:.0}` does: rounded to the nearest whole number, a
 /// tie to the even one.
 pub fn push_whole(out: &mut String, x: f64) {
-    let whole = x.round_ties_even();
-    // Below 2^53 every whole f64 is an exact i64; a negative number (which
-    // may round to -0), NaN and the infinities go the long way.
-    if x.is_sign_positive() && whole < 9_007_199_254_740_992.0 {
-        push_integer(out, whole as i64);
+    // Below 2^52, adding 2^52 rounds to the nearest whole number (a tie to
+    // the even one, as floating point rounds), which taking 2^52 away
+    // leaves exact. A negative number (which may round to -0), NaN and the
+    // infinities go the long way.
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    if x.is_sign_positive() && x < TWO_52 {
+        push_integer(out, ((x + TWO_52) - TWO_52) as i64);
     } else {
         use std::fmt::Write as _;
         // Writing into a string cannot fail.
         let _ = write!(out, "{x:.0}");
+    }
+}
+
+/// Writes an amount as a CSV file and a table show it: a whole number
+/// below 10^15 without decimals (`790000`), any other as `{x}` does.
+pub fn push_number(out: &mut String, x: f64) {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        push_integer(out, x as i64);
+    } else {
+        use std::fmt::Write as _;
+        // Writing into a string cannot fail.
+        let _ = write!(out, "{x}");
     }
 }
 
@@ -133,6 +147,12 @@ mod tests {
             let tie = f64::from(k) / 2.0;
             for v in [f64::from_bits(bits), x, x * 100.0, tie, -tie, -x] {
                 prop_assert_eq!(written(&|o| push_whole(o, v)), format!("{v:.0}"), "{:?}", v);
+                let number = if v.fract() == 0.0 && v.abs() < 1e15 {
+                    format!("{}", v as i64)
+                } else {
+                    format!("{v}")
+                };
+                prop_assert_eq!(written(&|o| push_number(o, v)), number, "{:?}", v);
             }
         }
     }
@@ -148,6 +168,9 @@ mod tests {
             0.0,
             99.5,
             100.0,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_497.0,
+            9_007_199_254_740_993.0,
             f64::NAN,
             f64::INFINITY,
             1e300,

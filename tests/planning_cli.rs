@@ -618,3 +618,41 @@ fn an_export_to_a_missing_folder_fails_cleanly() {
         .success()
         .stdout(predicate::str::starts_with("code,township,village"));
 }
+
+#[test]
+fn a_long_table_made_in_parts_lists_every_project_once_in_order() {
+    let dir = TempDir::new().expect("temp dir");
+    let db = dir.path().join("county.db");
+    minqing(&db)
+        .args(["demo", "--households", "3000"])
+        .assert()
+        .success();
+    // 1,400 projects of groups: written in parts on two cores, laid out
+    // in blocks by turns.
+    let shown = minqing(&db)
+        .args(["priorities", "--by", "group"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&shown.get_output().stdout).to_string();
+    let exported = minqing(&db)
+        .args(["export", "priorities", "--by", "group"])
+        .args(["--plain", "--out", "-"])
+        .assert()
+        .success();
+    let rows = read_csv(&exported.get_output().stdout);
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    assert!(lines.len() > 1024, "{} lines", lines.len());
+    assert_eq!(lines.len(), rows.len() - 1);
+    let at = |name| column(&rows, name);
+    let (rank, village, group) = (at("rank"), at("village"), at("group"));
+    for (line, row) in lines.iter().zip(&rows[1..]) {
+        let cells: Vec<&str> = line
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(cells[0], row[rank], "{line}");
+        assert!(cells.contains(&row[village].as_str()), "{line}");
+        assert!(cells.contains(&row[group].as_str()), "{line}");
+    }
+}

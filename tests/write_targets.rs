@@ -367,6 +367,8 @@ fn a_closed_or_full_standard_output_ends_a_command_without_a_program_error() {
     for command in [
         "households list",
         "priorities",
+        // Long enough (1,400 lines) to be laid out on two threads.
+        "priorities --by group",
         "export households --out -",
         "export responses --survey water --out -",
     ] {

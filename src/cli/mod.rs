@@ -376,12 +376,15 @@ pub(crate) fn write_stdout(text: &str) -> Result<(), Tr> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|e| {
-            crate::tr!(
-                "无法写到标准输出:{e}",
-                "cannot write to standard output: {e}"
-            )
-        })
+        .map_err(stdout_error)
+}
+
+/// What a failed write to standard output says.
+pub(crate) fn stdout_error(e: std::io::Error) -> Tr {
+    crate::tr!(
+        "无法写到标准输出:{e}",
+        "cannot write to standard output: {e}"
+    )
 }
 
 /// Lets a closed pipe end the process, as it ends `cat` or `sort`: the

@@ -176,13 +176,12 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
         super::write_stdout(&format!("{}\n", weighted_header(&method).get(lang)))?;
     }
     let follow = super::project::follow_texts(&store, &input, lang).map_err(CliError::store(db))?;
-    let table = priorities_table(
+    priorities_table(
         (&input, &projects, &standings, &perceived),
         (choice.as_ref(), &follow),
         args.by,
         lang,
-    );
-    super::write_stdout(&table)?;
+    )?;
     let n = projects.len();
     eprintln!("{}", tr!("共 {n} 个项目", "{n} project(s)").get(lang));
     let mut out = choice.map_or_else(String::new, |c| budget_text(&c, lang));
@@ -224,9 +223,9 @@ fn certainty(project: &Project, band: &str) -> Tr {
     )
 }
 
-/// The terminal table of the ranked projects: every column but the rule
-/// id, the group only when grouping by group, the village unless grouping
-/// by township.
+/// The terminal table of the ranked projects, written to standard output:
+/// every column but the rule id, the group only when grouping by group,
+/// the village unless grouping by township.
 fn priorities_table(
     (input, projects, standings, perceived): (
         &PriorityInput,
@@ -237,7 +236,7 @@ fn priorities_table(
     (choice, follow): (Option<&Choice>, &Follow),
     by: ByArg,
     lang: Lang,
-) -> String {
+) -> Result<(), Tr> {
     // The county rank when a filter makes it differ; the band when a
     // project shares one; the interval in one column (`Low`).
     let filtered = standings.iter().enumerate().any(|(n, s)| s.rank != n + 1);
@@ -266,6 +265,9 @@ fn priorities_table(
             _ => c.header(lang),
         })
         .collect();
+    let right: Vec<usize> = (0..columns.len())
+        .filter(|&i| columns[i].is_number())
+        .collect();
     // The follow-up of a project, when any has one.
     let follow = (!follow.is_empty()).then_some(follow);
     if follow.is_some() {
@@ -275,24 +277,53 @@ fn priorities_table(
         });
     }
     // Every cell written into one text: a province's million cells are
-    // not a million strings.
-    let mut grid = table::Grid::new(headers.len());
-    grid.reserve(projects.len());
-    for row in PriorityRow::list((projects, standings, perceived), &input.rules, choice) {
-        for &c in &columns {
-            grid.push_with(|out| row.write_text(c, lang, out));
+    // not a million strings. A long list is written a part a core, each
+    // part into a grid of its own, joined in order.
+    let rules = &input.rules;
+    let grid_of = |rows: std::ops::Range<usize>| {
+        let mut grid = table::Grid::new(headers.len());
+        grid.reserve(rows.len());
+        let lists = (projects, standings, perceived);
+        for row in PriorityRow::some(lists, rules, choice, rows) {
+            for &c in &columns {
+                match row.integer(c) {
+                    Some(n) => grid.push_integer(n),
+                    None => grid.push_with(|out| row.write_text(c, lang, out)),
+                }
+            }
+            if let Some(follow) = follow {
+                let text =
+                    crate::store::project::follow_of(follow, row.project, rules, |(s, _)| *s);
+                grid.push(text.map_or("", |(_, t)| t.as_str()));
+            }
         }
-        if let Some(follow) = follow {
-            let text =
-                crate::store::project::follow_of(follow, row.project, &input.rules, |(s, _)| *s);
-            grid.push(text.map_or("", |(_, t)| t.as_str()));
+        grid
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let parts = cores.min(projects.len() / PART_ROWS).max(1);
+    let size = projects.len().div_ceil(parts);
+    let grid = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..parts)
+            .map(|p| scope.spawn(move || grid_of(p * size..((p + 1) * size).min(projects.len()))))
+            .collect();
+        let mut grid = grid_of(0..size.min(projects.len()));
+        for other in others {
+            match other.join() {
+                Ok(other) => grid.append(other),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
         }
-    }
-    let right: Vec<usize> = (0..columns.len())
-        .filter(|&i| columns[i].is_number())
-        .collect();
-    grid.render(&headers, &right)
+        grid
+    });
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    grid.write_to(&headers, &right, &mut out)
+        .and_then(|()| out.flush())
+        .map_err(super::stdout_error)
 }
+
+/// The fewest rows of the priorities table worth a thread of their own.
+const PART_ROWS: usize = 512;
 
 /// What the budget chose, how, and what it could not cost.
 fn budget_text(c: &Choice, lang: Lang) -> String {

@@ -133,7 +133,7 @@ mod tests {
 
     fn project(township: &str, rule: usize) -> Project {
         Project {
-            area: std::rc::Rc::new(Area {
+            area: std::sync::Arc::new(Area {
                 township: township.into(),
                 village: "v".into(),
                 group: String::new(),

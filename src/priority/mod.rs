@@ -112,7 +112,7 @@ pub const PHASE_SHARE: f64 = 0.2;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Project {
     /// Shared by the projects of the area.
-    pub area: Rc<Area>,
+    pub area: std::sync::Arc<Area>,
     /// The rule behind the project: of the rules that share it, the most
     /// severe one that fired (the first of them in the questionnaire).
     pub rule: usize,

@@ -1,6 +1,6 @@
 //! The order of ranked projects.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::{Area, Project, Rule};
 
@@ -30,7 +30,7 @@ pub(super) struct Order<'a> {
 }
 
 impl<'a> Order<'a> {
-    pub(super) fn new(areas: &[Rc<Area>], (rules, rule_weights): (&'a [Rule], &'a [f64])) -> Self {
+    pub(super) fn new(areas: &[Arc<Area>], (rules, rule_weights): (&'a [Rule], &'a [f64])) -> Self {
         let mut area_order: Vec<usize> = (0..areas.len()).collect();
         area_order.sort_by(|&a, &b| areas[a].cmp(&areas[b]));
         let mut area_rank = vec![0u64; areas.len()];

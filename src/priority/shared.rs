@@ -3,7 +3,7 @@
 //! someone ill and for cloudy water): in a village that is one project,
 //! listed and costed once, its households counted once.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::sums::{AFFECTED, G_AFFECTED, G_ANSWERED, G_PEOPLE, G_SAID, G_UNTOLD, REGISTERED, Sums};
 use super::{Area, Perceived, Project, Rule};
@@ -119,7 +119,7 @@ impl Shared {
         &self,
         g: usize,
         (sums, a, rules): (&Sums, usize, &[Rule]),
-        (area, phase, surveyed): (Rc<Area>, u8, i64),
+        (area, phase, surveyed): (Arc<Area>, u8, i64),
         households: Option<Vec<usize>>,
         with_said: bool,
     ) -> Project {

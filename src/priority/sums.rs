@@ -11,7 +11,7 @@
 //! the households. A ranking from counts alone names no household; a
 //! tally of every household also lists them ([`Listed`]).
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::order::{Key, Order};
 use super::uncertainty::Tie;
@@ -151,7 +151,7 @@ impl Offsets {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sums {
     pub layout: Layout,
-    pub areas: Vec<Rc<Area>>,
+    pub areas: Vec<Arc<Area>>,
     pub cells: Vec<i64>,
 }
 
@@ -173,7 +173,7 @@ impl Sums {
 
     /// Adds an area of no counts yet; its number.
     pub fn push_area(&mut self, area: Area) -> usize {
-        self.areas.push(Rc::new(area));
+        self.areas.push(Arc::new(area));
         self.cells.resize(self.cells.len() + self.layout.width(), 0);
         self.areas.len() - 1
     }
@@ -393,7 +393,7 @@ impl<'a> Made<'a> {
                 let g = g as usize;
                 let households =
                     listed.map(|l| std::mem::take(&mut l.groups[a * self.shared.groups() + g]));
-                let area = (Rc::clone(&sums.areas[a]), slot.phase, slot.surveyed);
+                let area = (Arc::clone(&sums.areas[a]), slot.phase, slot.surveyed);
                 let this = (sums, a, rules);
                 return (self.shared).project(g, this, area, households, with_said);
             }
@@ -407,7 +407,7 @@ impl<'a> Made<'a> {
         let persons = rule.per_person.then_some(counts[PERSONS] + untold.max(0));
         let units = persons.unwrap_or(affected);
         Project {
-            area: Rc::clone(&sums.areas[a]),
+            area: Arc::clone(&sums.areas[a]),
             rule: r,
             also: Vec::new(),
             affected,

@@ -54,11 +54,9 @@ impl<'a> Cell<'a> {
     }
 
     pub fn num(n: f64) -> Cell<'a> {
-        Cell::Number(Cow::Owned(if n.fract() == 0.0 && n.abs() < 1e15 {
-            format!("{}", n as i64)
-        } else {
-            format!("{n}")
-        }))
+        let mut text = String::new();
+        crate::text::push_number(&mut text, n);
+        Cell::Number(Cow::Owned(text))
     }
 }
 

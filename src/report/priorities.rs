@@ -200,22 +200,38 @@ impl<'a> PriorityRow<'a> {
     /// The rows of `projects` (ranked and filtered), numbered from 1, with
     /// the budget's choice over them.
     pub fn list(
-        (projects, standings, perceived): (&'a [Project], &'a [Standing], &'a [Perceived]),
+        lists: (&'a [Project], &'a [Standing], &'a [Perceived]),
         rules: &'a [Rule],
         choice: Option<&Choice>,
     ) -> impl Iterator<Item = PriorityRow<'a>> {
+        Self::some(lists, rules, choice, 0..lists.0.len())
+    }
+
+    /// The rows numbered `rows` (from 0) of [`PriorityRow::list`].
+    pub fn some(
+        (projects, standings, perceived): (&'a [Project], &'a [Standing], &'a [Perceived]),
+        rules: &'a [Rule],
+        choice: Option<&Choice>,
+        rows: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = PriorityRow<'a>> {
         let funded: Option<Vec<usize>> = choice.map(|c| c.funded.clone());
+        let first = rows.start;
         projects
+            .get(rows)
+            .unwrap_or_default()
             .iter()
             .enumerate()
-            .map(move |(n, project)| PriorityRow {
-                rank: n + 1,
-                project,
-                rule: &rules[project.rule],
-                rules,
-                standing: standings.get(n).copied().unwrap_or_default(),
-                funded: funded.as_ref().map(|f| f.binary_search(&n).is_ok()),
-                urgency: perceived.get(n).copied(),
+            .map(move |(n, project)| {
+                let n = first + n;
+                PriorityRow {
+                    rank: n + 1,
+                    project,
+                    rule: &rules[project.rule],
+                    rules,
+                    standing: standings.get(n).copied().unwrap_or_default(),
+                    funded: funded.as_ref().map(|f| f.binary_search(&n).is_ok()),
+                    urgency: perceived.get(n).copied(),
+                }
             })
     }
 
@@ -238,7 +254,7 @@ impl<'a> PriorityRow<'a> {
     }
 
     /// The value of an integer column; `None` for the others.
-    fn integer(&self, column: Column) -> Option<i64> {
+    pub fn integer(&self, column: Column) -> Option<i64> {
         let p = self.project;
         Some(match column {
             Column::Rank => self.rank as i64,
@@ -326,21 +342,24 @@ impl<'a> PriorityRow<'a> {
     /// [`PriorityRow::text`] written at the end of `out`, made in place
     /// (a province's table has a million cells).
     pub fn write_text(&self, column: Column, lang: Lang, out: &mut String) {
-        if let Some(name) = self.shown_name(column, lang) {
-            out.push_str(name);
-            return;
-        }
-        use crate::text::{push_integer, push_whole};
-        if let Some(n) = self.integer(column) {
-            push_integer(out, n);
-            return;
-        }
+        use crate::text::{push_integer, push_number, push_whole};
         let p = self.project;
         let percent = |out: &mut String, share: f64| {
             push_whole(out, share * 100.0);
             out.push('%');
         };
+        if let Some(n) = self.integer(column) {
+            push_integer(out, n);
+            return;
+        }
         match column {
+            Column::Township
+            | Column::Village
+            | Column::Group
+            | Column::Category
+            | Column::Project
+            | Column::Reliability
+            | Column::Funded => out.push_str(self.shown_name(column, lang).unwrap_or_default()),
             Column::Share => percent(out, p.share()),
             Column::Urgent => {
                 if let Some(share) = self.urgency.and_then(|u| u.share()) {
@@ -361,7 +380,14 @@ impl<'a> PriorityRow<'a> {
                 }
             }
             Column::Rule => self.push_rule_id(out),
-            _ => out.push_str(&self.cell(column, lang).into_text()),
+            Column::Cost => {
+                if let Some(cost) = p.cost {
+                    push_number(out, cost);
+                }
+            }
+            Column::High => out.push_str(&self.cell(column, lang).into_text()),
+            // The integers, written above.
+            _ => {}
         }
     }
 }

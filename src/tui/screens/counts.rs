@@ -70,7 +70,7 @@ mod tests {
 
     #[test]
     fn counts_are_measured_as_they_are_written() {
-        let area = std::rc::Rc::new(crate::priority::Area::default());
+        let area = std::sync::Arc::new(crate::priority::Area::default());
         for (affected, surveyed, registered, unknown, persons) in [
             (0, 0, 0, 0, None),
             (1, 9, 10, 0, None),
@@ -78,7 +78,7 @@ mod tests {
             (9_999, 10_000, 123_456, 10, Some(0)),
         ] {
             let project = Project {
-                area: std::rc::Rc::clone(&area),
+                area: std::sync::Arc::clone(&area),
                 rule: 0,
                 also: Vec::new(),
                 affected,
