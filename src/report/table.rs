@@ -107,7 +107,7 @@ impl Grid {
     /// each, rather than by doubling.
     pub fn reserve(&mut self, rows: usize) {
         self.cells.reserve(rows * self.columns);
-        self.text.reserve(rows * self.columns * 5);
+        self.text.reserve(rows * self.columns * 8);
     }
 
     /// Adds the rows of `other`, a grid of as many columns (made on
