@@ -372,19 +372,22 @@ pub(crate) fn open_db(
 /// with; a reader that went away (`| head`) ends the process quietly, as
 /// for any Unix tool (see [`restore_sigpipe`]).
 pub(crate) fn write_stdout(text: &str) -> Result<(), Tr> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(stdout_error)
+    write_stdout_with(|out| std::io::Write::write_all(out, text.as_bytes()))
 }
 
-/// What a failed write to standard output says.
-pub(crate) fn stdout_error(e: std::io::Error) -> Tr {
-    crate::tr!(
-        "无法写到标准输出:{e}",
-        "cannot write to standard output: {e}"
-    )
+/// Standard output written by `write`, then flushed, with what a failed
+/// write says (see [`write_stdout`]).
+pub(crate) fn write_stdout_with(
+    write: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>,
+) -> Result<(), Tr> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    write(&mut out).and_then(|()| out.flush()).map_err(|e| {
+        crate::tr!(
+            "无法写到标准输出:{e}",
+            "cannot write to standard output: {e}"
+        )
+    })
 }
 
 /// Lets a closed pipe end the process, as it ends `cat` or `sort`: the

@@ -277,12 +277,9 @@ fn priorities_table(
         });
     }
     // Every cell written into one text: a province's million cells are
-    // not a million strings. A long list is written a part a core, each
-    // part into a grid of its own, joined in order.
+    // not a million strings.
     let rules = &input.rules;
-    let grid_of = |rows: std::ops::Range<usize>| {
-        let mut grid = table::Grid::new(headers.len());
-        grid.reserve(rows.len());
+    let grid = table::Grid::in_parts(headers.len(), projects.len(), |rows, grid| {
         let lists = (projects, standings, perceived);
         for row in PriorityRow::some(lists, rules, choice, rows) {
             for &c in &columns {
@@ -297,33 +294,9 @@ fn priorities_table(
                 grid.push(text.map_or("", |(_, t)| t.as_str()));
             }
         }
-        grid
-    };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let parts = cores.min(projects.len() / PART_ROWS).max(1);
-    let size = projects.len().div_ceil(parts);
-    let grid = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..parts)
-            .map(|p| scope.spawn(move || grid_of(p * size..((p + 1) * size).min(projects.len()))))
-            .collect();
-        let mut grid = grid_of(0..size.min(projects.len()));
-        for other in others {
-            match other.join() {
-                Ok(other) => grid.append(other),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        grid
     });
-    use std::io::Write as _;
-    let mut out = std::io::stdout().lock();
-    grid.write_to(&headers, &right, &mut out)
-        .and_then(|()| out.flush())
-        .map_err(super::stdout_error)
+    super::write_stdout_with(|out| grid.write_to(&headers, &right, out))
 }
-
-/// The fewest rows of the priorities table worth a thread of their own.
-const PART_ROWS: usize = 512;
 
 /// What the budget chose, how, and what it could not cost.
 fn budget_text(c: &Choice, lang: Lang) -> String {

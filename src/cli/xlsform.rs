@@ -35,7 +35,11 @@ fn sheet(book: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>, name: &
 /// A cell as its text: a whole number without ".0".
 fn cell(data: &Data) -> String {
     match data {
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => {
+            let mut text = String::new();
+            crate::text::push_number(&mut text, *f);
+            text
+        }
         Data::Empty => String::new(),
         other => other.to_string(),
     }

@@ -348,18 +348,15 @@ impl<'a> PriorityRow<'a> {
             push_whole(out, share * 100.0);
             out.push('%');
         };
+        if let Some(name) = self.shown_name(column, lang) {
+            out.push_str(name);
+            return;
+        }
         if let Some(n) = self.integer(column) {
             push_integer(out, n);
             return;
         }
         match column {
-            Column::Township
-            | Column::Village
-            | Column::Group
-            | Column::Category
-            | Column::Project
-            | Column::Reliability
-            | Column::Funded => out.push_str(self.shown_name(column, lang).unwrap_or_default()),
             Column::Share => percent(out, p.share()),
             Column::Urgent => {
                 if let Some(share) = self.urgency.and_then(|u| u.share()) {
@@ -385,9 +382,7 @@ impl<'a> PriorityRow<'a> {
                     push_number(out, cost);
                 }
             }
-            Column::High => out.push_str(&self.cell(column, lang).into_text()),
-            // The integers, written above.
-            _ => {}
+            _ => out.push_str(&self.cell(column, lang).into_text()),
         }
     }
 }

@@ -103,6 +103,38 @@ impl Grid {
         }
     }
 
+    /// A grid of `rows` rows of `columns` cells, `fill` writing those of a
+    /// range into the grid it is given: a long table is made in parts (at
+    /// least [`PART_ROWS`] rows each, one a core), each on a thread of its
+    /// own, appended in order.
+    pub fn in_parts(
+        columns: usize,
+        rows: usize,
+        fill: impl Fn(std::ops::Range<usize>, &mut Grid) + Sync,
+    ) -> Grid {
+        let parts = cores().min(rows / PART_ROWS).max(1);
+        let size = rows.div_ceil(parts);
+        let part = |p: usize| {
+            let rows = (p * size).min(rows)..((p + 1) * size).min(rows);
+            let mut grid = Grid::new(columns);
+            grid.reserve(rows.len());
+            fill(rows, &mut grid);
+            grid
+        };
+        let part = &part;
+        std::thread::scope(|scope| {
+            let others: Vec<_> = (1..parts).map(|p| scope.spawn(move || part(p))).collect();
+            let mut grid = part(0);
+            for other in others {
+                match other.join() {
+                    Ok(other) => grid.append(other),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            grid
+        })
+    }
+
     /// Makes room for `rows` rows more at once, their cells a few bytes
     /// each, rather than by doubling.
     pub fn reserve(&mut self, rows: usize) {
@@ -223,43 +255,37 @@ impl Grid {
         let mut lines = Vec::with_capacity(2 * BLOCK_BYTES);
         layout.line(&header.text, &header.cells, &mut lines);
         let blocks = self.blocks();
-        let helped =
-            blocks.len() > 2 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-        if !helped {
-            for &block in &blocks {
-                layout.block(block, self.columns, &mut lines);
-                out.write_all(&lines)?;
-                lines.clear();
-            }
-            return out.write_all(&lines);
-        }
+        let helped = blocks.len() > 2 && cores() > 1;
         std::thread::scope(|scope| {
-            // The other thread lays out every second block, at most two
-            // ahead; it stops at its next block once `laid` is dropped.
+            // Another thread, when there is one, lays out every second
+            // block, at most two ahead; it stops at its next block once
+            // `laid` is dropped.
             let (send, laid) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
             let (layout, blocks) = (&layout, &blocks);
-            scope.spawn(move || {
-                for &block in blocks.iter().skip(1).step_by(2) {
-                    let mut lines = Vec::with_capacity(2 * BLOCK_BYTES);
-                    layout.block(block, self.columns, &mut lines);
-                    if send.send(lines).is_err() {
-                        break;
+            if helped {
+                scope.spawn(move || {
+                    for &block in blocks.iter().skip(1).step_by(2) {
+                        let mut lines = Vec::with_capacity(2 * BLOCK_BYTES);
+                        layout.block(block, &mut lines);
+                        if send.send(lines).is_err() {
+                            break;
+                        }
                     }
-                }
-            });
+                });
+            }
             for (n, &block) in blocks.iter().enumerate() {
-                if n % 2 == 0 {
-                    layout.block(block, self.columns, &mut lines);
-                    out.write_all(&lines)?;
-                    lines.clear();
-                } else {
+                if helped && n % 2 == 1 {
                     // The other thread sends every block it was given
                     // unless it panicked, which the scope raises again.
                     let Ok(theirs) = laid.recv() else { break };
                     out.write_all(&theirs)?;
+                } else {
+                    layout.block(block, &mut lines);
+                    out.write_all(&lines)?;
+                    lines.clear();
                 }
             }
-            Ok(())
+            out.write_all(&lines)
         })
     }
 
@@ -281,6 +307,14 @@ impl Grid {
     }
 }
 
+/// The cores a table is made on, four at most.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// The fewest rows of a table worth a thread of their own.
+const PART_ROWS: usize = 512;
+
 /// Rows laid out at a time, and about the bytes they take: a block is
 /// laid out on either of two threads and written whole.
 const BLOCK_ROWS: usize = 256;
@@ -295,10 +329,10 @@ struct Layout<'a> {
 }
 
 impl Layout<'_> {
-    /// The lines of a block of `columns` cells a row, and of the text
-    /// they start, at the end of `out`.
-    fn block(&self, (mut text, cells): (&str, &[(u32, u32)]), columns: usize, out: &mut Vec<u8>) {
-        for row in cells.chunks(columns) {
+    /// The lines of a block of cells, and of the text they start, at the
+    /// end of `out`.
+    fn block(&self, (mut text, cells): (&str, &[(u32, u32)]), out: &mut Vec<u8>) {
+        for row in cells.chunks(self.widths.len()) {
             text = self.line(text, row, out);
         }
     }
@@ -511,6 +545,26 @@ mod tests {
         assert_eq!(
             whole.render(&headers, &[1]),
             by_definition(&headers, &expected, &[1])
+        );
+    }
+
+    #[test]
+    fn a_grid_made_in_parts_is_the_grid_made_whole() {
+        let cell = |r: usize, c: usize| format!("{}{}", "勐".repeat((r * 7 + c) % 5), r * c);
+        let fill = |rows: std::ops::Range<usize>, grid: &mut Grid| {
+            for r in rows {
+                for c in 0..3 {
+                    grid.push(&cell(r, c));
+                }
+            }
+        };
+        let rows = 5 * super::PART_ROWS + 3;
+        let mut whole = Grid::new(3);
+        fill(0..rows, &mut whole);
+        let parts = Grid::in_parts(3, rows, fill);
+        assert_eq!(
+            parts.render(&["a", "b", "c"], &[1]),
+            whole.render(&["a", "b", "c"], &[1])
         );
     }
 

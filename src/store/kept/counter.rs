@@ -8,10 +8,10 @@ use crate::priority::sums::REGISTERED;
 use crate::priority::{Household, Layout, Tally};
 use crate::store::priorities::versions::Hits;
 
-/// Counts one household at a time.
 /// Villages' slots by township and village.
 pub(super) type Slots = HashMap<String, HashMap<String, i64>>;
 
+/// Counts one household at a time.
 pub(super) struct Counter<'p> {
     plan: &'p Plan,
     tally: Tally<'p>,
