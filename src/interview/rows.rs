@@ -40,11 +40,7 @@ impl<'a> State<'a> {
         let roster = section.roster.as_ref()?;
         // Keyed by the section's place: a roster without questions
         // shares its first position with the section after it.
-        let at = self
-            .survey
-            .sections
-            .iter()
-            .position(|s| std::ptr::eq(s, section))?;
+        let at = self.survey.section_place(section)?;
         if let Some(known) = self.rows.borrow().get(&at) {
             return *known;
         }

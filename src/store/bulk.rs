@@ -4,13 +4,12 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use rusqlite::config::DbConfig;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-use super::hits::NeedHits;
+use super::hits::{NeedHits, push_counted_entry};
 use super::household::Household;
 use super::interview::{Status, encode_answers};
 use super::kept::{Counted, Fresh, counted_household};
@@ -300,10 +299,7 @@ fn did_insert_triggers(
         .filter_map(|((id, _), interviews)| {
             let mut entries = String::new();
             for c in interviews.iter().filter(|c| c.complete) {
-                if !entries.is_empty() {
-                    entries.push(';');
-                }
-                let _ = write!(entries, "{},{}", c.snapshot, c.hits);
+                push_counted_entry(&mut entries, c.snapshot, &c.hits);
             }
             (!entries.is_empty()).then_some((id, entries))
         })

@@ -216,6 +216,17 @@ fn parse_entry(entry: &str) -> Option<Entry<'_>> {
     })
 }
 
+/// Adds `snapshot` and its `hits` to the entries of a `counted` row as
+/// the schema's triggers write them (read back by [`counted_entries`]).
+pub fn push_counted_entry(entries: &mut String, snapshot: i64, hits: &str) {
+    if !entries.is_empty() {
+        entries.push(';');
+    }
+    crate::text::push_integer(entries, snapshot);
+    entries.push(',');
+    entries.push_str(hits);
+}
+
 /// The entries of a `counted` row, `snapshot,hits` joined by ';': each
 /// snapshot id with where its hits are in the row (read them with
 /// [`read`]); `None` for an entry that does not read so, and the last item.
@@ -324,6 +335,11 @@ mod tests {
             ]
         );
         assert_eq!(counted_entries("").count(), 0);
+        let mut written = String::new();
+        for (snapshot, hits) in [(1, ""), (12, "water_far:3 no_tap:2"), (3, "cut_off:4")] {
+            push_counted_entry(&mut written, snapshot, hits);
+        }
+        assert_eq!(written, text);
         for bad in ["x,", "1", ",a", "12345678901234567890,a", "1,a;;"] {
             assert!(
                 counted_entries(bad).any(|e| e.is_none()),

@@ -306,6 +306,13 @@ impl Survey {
             .find(|s| s.roster.is_some() && s.name == name)
     }
 
+    /// The place of `section`, one of this questionnaire's, among its
+    /// sections (found by address: a roster without questions shares its
+    /// questions' first position with the section after it).
+    pub fn section_place(&self, section: &Section) -> Option<usize> {
+        self.sections.iter().position(|s| std::ptr::eq(s, section))
+    }
+
     /// Positions of a section's questions in file order.
     pub fn positions_of(&self, section: &Section) -> std::ops::Range<usize> {
         // Sections are few: found by address, counted by their lengths.

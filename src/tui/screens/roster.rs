@@ -182,11 +182,7 @@ impl Interview {
         let Some((section, _)) = state.rows_past_count().into_iter().next() else {
             return false;
         };
-        let section = survey
-            .sections
-            .iter()
-            .position(|s| std::ptr::eq(s, section))
-            .unwrap_or(0);
+        let section = survey.section_place(section).unwrap_or(0);
         self.dropping.clear();
         self.mode = Mode::DropRows { section };
         true
