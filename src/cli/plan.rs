@@ -88,18 +88,23 @@ pub fn ranked(store: &Store, args: &PriorityArgs) -> Result<Ranked, Tr> {
         }
     }
     let every = standings(&all, &input.rules);
-    let shown = shown.visible(&all, &input.rules);
-    let standings: Vec<Standing> = shown.iter().map(|&i| every[i]).collect();
-    let mut keep = vec![false; all.len()];
-    for &i in &shown {
-        keep[i] = true;
-    }
-    let mut n = 0;
-    all.retain(|_| {
-        n += 1;
-        keep[n - 1]
-    });
-    let projects = all;
+    // The whole list, as it is most often asked for, kept as it was made.
+    let (projects, standings) = if shown.keeps_all() {
+        (all, every)
+    } else {
+        let shown = shown.visible(&all, &input.rules);
+        let standings: Vec<Standing> = shown.iter().map(|&i| every[i]).collect();
+        let mut keep = vec![false; all.len()];
+        for &i in &shown {
+            keep[i] = true;
+        }
+        let mut n = 0;
+        all.retain(|_| {
+            n += 1;
+            keep[n - 1]
+        });
+        (all, standings)
+    };
     let choice = args
         .budget
         .map(|b| budget::choose(&projects, &input.rules, b));

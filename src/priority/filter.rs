@@ -60,6 +60,11 @@ impl Filter {
         }
     }
 
+    /// Whether every project passes: no condition was asked for.
+    pub fn keeps_all(&self) -> bool {
+        *self == Filter::default()
+    }
+
     /// The category asked for, if any.
     pub fn category_name(&self) -> Option<&str> {
         self.category.as_deref()
@@ -104,6 +109,14 @@ impl Filter {
 mod tests {
     use super::*;
     use crate::priority::Area;
+
+    #[test]
+    fn a_list_keeps_all_only_when_nothing_is_asked_for() {
+        assert!(Filter::default().keeps_all());
+        assert!(!Filter::default().top(20).keeps_all());
+        assert!(!Filter::default().category("water").keeps_all());
+        assert!(!Filter::default().township("勐烈镇").keeps_all());
+    }
 
     #[test]
     fn only_the_first_are_asked_for_without_a_category_or_a_township() {

@@ -111,7 +111,13 @@ pub const FEW_HOUSEHOLDS: usize = 2_000;
 /// What the affected households of each project said, when the projects
 /// were ranked from counts that hold it (the kept ones).
 fn kept(projects: &[Project]) -> Option<Vec<Perceived>> {
-    projects.iter().map(|p| p.perceived).collect()
+    // Room made at once: collected into an `Option`, the list would grow
+    // by doubling, each time in fresh memory.
+    let mut out = Vec::with_capacity(projects.len());
+    for p in projects {
+        out.push(p.perceived?);
+    }
+    Some(out)
 }
 
 /// The households of `projects`, each once, when they are at most
