@@ -12,6 +12,7 @@ mod areas;
 pub mod budget;
 mod counts;
 mod filter;
+mod first;
 mod method;
 mod order;
 mod reading;
@@ -544,7 +545,7 @@ impl<'a> Tally<'a> {
     /// them that share the band of the last (see
     /// [`uncertainty::standings`]), made without making the others.
     pub fn rank_kept_first(&self, sums: &Sums, k: usize) -> Vec<Project> {
-        sums::rank_first(sums, &self.ranking(), &self.shared, k)
+        first::rank_first(sums, &self.ranking(), &self.shared, k)
     }
 
     fn ranking(&self) -> sums::Ranking<'_> {

@@ -61,21 +61,35 @@ impl<'a> Order<'a> {
     /// affected: there the higher share is the one of fewer households
     /// that could tell ([`share_place`]).
     pub(super) fn key(&self, p: &Project, area: usize) -> Key {
+        let known = p.surveyed - p.unknown;
+        self.key_of((p.rule, &p.also), p.phase, (p.affected, known), area)
+    }
+
+    /// [`Order::key`] of a project of `area` told by its rule and the
+    /// other rules that share it, its phase, its households affected and
+    /// those that could tell, without making it.
+    pub(super) fn key_of(
+        &self,
+        (rule, also): (usize, &[usize]),
+        phase: u8,
+        (affected, known): (i64, i64),
+        area: usize,
+    ) -> Key {
         let rules = self.rules;
-        let w = self.rule_weights[p.rule];
-        let unit = p
-            .rules()
+        let w = self.rule_weights[rule];
+        let unit = std::iter::once(rule)
+            .chain(also.iter().copied())
             .filter_map(|r| rules[r].unit_cost)
             .max_by(f64::total_cmp)
             .unwrap_or(f64::INFINITY);
         [
-            !ordered(f64::from(p.phase) * w),
-            !ordered(f64::from(rules[p.rule].severity) * w),
-            !ordered_int(p.affected),
-            share_place(p.affected, p.surveyed - p.unknown),
+            !ordered(f64::from(phase) * w),
+            !ordered(f64::from(rules[rule].severity) * w),
+            !ordered_int(affected),
+            share_place(affected, known),
             ordered(unit),
             self.area_rank[area],
-            self.rule_rank[p.rule],
+            self.rule_rank[rule],
         ]
     }
 }
@@ -111,26 +125,50 @@ enum Packing {
 const FEW: usize = 64;
 
 impl Packing {
-    /// Place `place` written as its offset from the smallest when that
-    /// takes at most 16 bits (households, areas, rules), else as ranks
-    /// when the keys have few values there, else shortened.
-    fn of(keys: &[Key], place: usize) -> Packing {
-        let least = keys.iter().map(|k| k[place]).min().unwrap_or(0);
-        let most = keys.iter().map(|k| k[place]).max().unwrap_or(0);
-        let bits = u64::BITS - (most - least).leading_zeros();
-        if bits <= 16 {
-            return Packing::Offset { least, bits };
-        }
-        let mut few: Vec<u64> = Vec::new();
+    /// Each place written as its offset from the smallest when that takes
+    /// at most 16 bits (households, areas, rules), else as ranks when the
+    /// keys have few values there, else shortened: the smallest and
+    /// largest of every place found in one pass over the keys, the few
+    /// values of the wide places in one more.
+    fn all(keys: &[Key]) -> [Packing; 7] {
+        let (mut least, mut most) = ([u64::MAX; 7], [0u64; 7]);
         for k in keys {
-            if let Err(at) = few.binary_search(&k[place]) {
-                if few.len() == FEW {
-                    return Packing::Offset { least, bits };
-                }
-                few.insert(at, k[place]);
+            for place in 0..7 {
+                least[place] = least[place].min(k[place]);
+                most[place] = most[place].max(k[place]);
             }
         }
-        Packing::Ranks(few)
+        let bits: [u32; 7] =
+            std::array::from_fn(|p| u64::BITS - most[p].saturating_sub(least[p]).leading_zeros());
+        let mut few: [Option<Vec<u64>>; 7] = std::array::from_fn(|p| (bits[p] > 16).then(Vec::new));
+        // The value last found among the few, looked up again only when
+        // the next key's differs.
+        let mut last: [Option<u64>; 7] = [None; 7];
+        for k in keys {
+            for place in 0..7 {
+                let Some(values) = &mut few[place] else {
+                    continue;
+                };
+                if last[place] == Some(k[place]) {
+                    continue;
+                }
+                if let Err(at) = values.binary_search(&k[place]) {
+                    if values.len() == FEW {
+                        few[place] = None;
+                        continue;
+                    }
+                    values.insert(at, k[place]);
+                }
+                last[place] = Some(k[place]);
+            }
+        }
+        std::array::from_fn(|p| match few[p].take() {
+            Some(values) => Packing::Ranks(values),
+            None => Packing::Offset {
+                least: least[p],
+                bits: bits[p],
+            },
+        })
     }
 
     fn bits(&self) -> u32 {
@@ -160,11 +198,10 @@ impl Packing {
 pub(super) fn sorted(keys: &[Key]) -> Vec<u32> {
     let mut packings: Vec<(Packing, u32)> = Vec::new();
     let mut left = u64::BITS;
-    for place in 0..7 {
+    for packing in Packing::all(keys) {
         if left == 0 {
             break;
         }
-        let packing = Packing::of(keys, place);
         let bits = packing.bits();
         // A place written shortened ends the prefix (no bit is left): the
         // next ones would not be in order under it.
@@ -172,31 +209,20 @@ pub(super) fn sorted(keys: &[Key]) -> Vec<u32> {
         left -= bits - shift;
         packings.push((packing, shift));
     }
-    let prefix = |k: &Key| {
-        let places = packings.iter().enumerate();
-        places.fold(0u64, |acc, (place, (p, shift))| {
-            // Shifted by all 64 bits only when nothing is written before.
-            let room = acc.checked_shl(p.bits() - shift).unwrap_or(0);
-            room | p.write(k[place]) >> shift
-        })
-    };
+    let mut prefixes = prefixes(keys, &packings);
     // The whole key written with room left for the number: numbers
     // sorted, each a single integer.
     let whole = packings.len() == 7 && packings.iter().all(|&(_, shift)| shift == 0);
     let number_bits = u64::BITS - (keys.len() as u64).leading_zeros();
     if whole && number_bits <= left {
-        let mut packed: Vec<u64> = (keys.iter().enumerate())
-            .map(|(i, k)| prefix(k) << number_bits | i as u64)
-            .collect();
-        packed.sort_unstable();
+        for (i, x) in prefixes.iter_mut().enumerate() {
+            *x = *x << number_bits | i as u64;
+        }
+        prefixes.sort_unstable();
         let number = (1u64 << number_bits) - 1;
-        return packed.into_iter().map(|x| (x & number) as u32).collect();
+        return prefixes.into_iter().map(|x| (x & number) as u32).collect();
     }
-    let mut pairs: Vec<(u64, u32)> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (prefix(k), i as u32))
-        .collect();
+    let mut pairs: Vec<(u64, u32)> = prefixes.into_iter().zip(0..).collect();
     pairs.sort_unstable();
     // Runs of one prefix ordered by their whole keys.
     let mut start = 0;
@@ -213,6 +239,35 @@ pub(super) fn sorted(keys: &[Key]) -> Vec<u32> {
         start = end;
     }
     pairs.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The prefix of each key: its places written by `packings` one after
+/// the other, each shifted right as far as its packing says. A place
+/// written as ranks is looked up again only when its value differs from
+/// the key before's.
+fn prefixes(keys: &[Key], packings: &[(Packing, u32)]) -> Vec<u64> {
+    let mut last: [Option<(u64, u64)>; 7] = [None; 7];
+    let mut out = Vec::with_capacity(keys.len());
+    for k in keys {
+        let mut acc = 0u64;
+        for (place, (packing, shift)) in packings.iter().enumerate() {
+            let value = k[place];
+            let written = match (packing, last[place]) {
+                (Packing::Offset { least, .. }, _) => value - least,
+                (Packing::Ranks(_), Some((seen, written))) if seen == value => written,
+                (Packing::Ranks(_), _) => {
+                    let written = packing.write(value);
+                    last[place] = Some((value, written));
+                    written
+                }
+            };
+            // Shifted by all 64 bits only when nothing is written before.
+            let room = acc.checked_shl(packing.bits() - shift).unwrap_or(0);
+            acc = room | written >> shift;
+        }
+        out.push(acc);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -256,10 +256,9 @@ pub(super) fn rank_sums(
     with_said: bool,
 ) -> Vec<Project> {
     let made = Made::new(sums, ranking, shared);
-    let keys: Vec<Key> = (made.slots.iter())
-        .map(|s| made.key(&made.project(s, None, false), s))
-        .collect();
-    super::order::sorted(&keys)
+    let keys: Vec<Key> = made.slots.iter().map(|s| made.key(s)).collect();
+    let order = super::order::sorted(&keys);
+    order
         .into_iter()
         .map(|i| made.project(&made.slots[i as usize], listed.as_mut(), with_said))
         .collect()
@@ -280,7 +279,7 @@ enum Which {
 /// ranking's order each read one small slot rather than counts spread
 /// over a province's.
 #[derive(Clone, Copy, Debug)]
-struct Slot {
+pub(super) struct Slot {
     area: u32,
     which: Which,
     phase: u8,
@@ -290,6 +289,15 @@ struct Slot {
     /// first); none for a shared project, whose counts are read when it
     /// is made.
     counts: [i64; RULE_FIELDS],
+}
+
+impl Slot {
+    /// Of a rule's own project: the households affected, and those that
+    /// could tell.
+    fn told(&self) -> (i64, i64) {
+        let c = &self.counts;
+        (c[AFFECTED], self.surveyed - c[UNKNOWN])
+    }
 }
 
 /// The projects of every area, in the areas' order and each area's in
@@ -358,16 +366,16 @@ fn slots(sums: &Sums, ranking: &Ranking<'_>, shared: &Shared) -> Vec<Slot> {
 
 /// What projects are made of: the counts, how they are ranked and
 /// ordered, the rules that share projects; and every project's slot.
-struct Made<'a> {
+pub(super) struct Made<'a> {
     sums: &'a Sums,
     ranking: &'a Ranking<'a>,
     shared: &'a Shared,
     order: Order<'a>,
-    slots: Vec<Slot>,
+    pub(super) slots: Vec<Slot>,
 }
 
 impl<'a> Made<'a> {
-    fn new(sums: &'a Sums, ranking: &'a Ranking<'a>, shared: &'a Shared) -> Self {
+    pub(super) fn new(sums: &'a Sums, ranking: &'a Ranking<'a>, shared: &'a Shared) -> Self {
         Made {
             sums,
             ranking,
@@ -377,14 +385,36 @@ impl<'a> Made<'a> {
         }
     }
 
-    /// The key of project `p`, made of `slot`.
-    fn key(&self, p: &Project, slot: &Slot) -> Key {
-        self.order.key(p, slot.area as usize)
+    /// The key of the project of `slot`: a rule's own told by its slot
+    /// alone, a shared one's made first.
+    pub(super) fn key(&self, slot: &Slot) -> Key {
+        let area = slot.area as usize;
+        match slot.which {
+            Which::Rule(r) => {
+                let (affected, known) = slot.told();
+                (self.order).key_of((r as usize, &[]), slot.phase, (affected, known), area)
+            }
+            Which::Shared(_) => self.order.key(&self.project(slot, None, false), area),
+        }
+    }
+
+    /// What tells the band of the project of `slot` (as [`Made::key`]).
+    pub(super) fn tie(&self, slot: &Slot) -> Tie {
+        let rules = self.ranking.rules;
+        match slot.which {
+            Which::Rule(r) => Tie::new(slot.phase, rules[r as usize].severity, slot.told()),
+            Which::Shared(_) => Tie::of(&self.project(slot, None, false), rules),
+        }
     }
 
     /// The project of `slot`; with its households when `listed`, and what
     /// they said when `with_said`.
-    fn project(&self, slot: &Slot, listed: Option<&mut Listed>, with_said: bool) -> Project {
+    pub(super) fn project(
+        &self,
+        slot: &Slot,
+        listed: Option<&mut Listed>,
+        with_said: bool,
+    ) -> Project {
         let (sums, rules) = (self.sums, self.ranking.rules);
         let a = slot.area as usize;
         let r = match slot.which {
@@ -429,96 +459,76 @@ impl<'a> Made<'a> {
     }
 }
 
-/// A project as [`rank_first`] orders it before making it: its key, its
-/// slot and what tells its band.
-struct Entry {
-    key: Key,
-    slot: u32,
-    tie: Tie,
-}
+#[cfg(test)]
+mod tests {
+    use super::super::uncertainty::Tie;
+    use super::super::*;
+    use super::{Made, Which};
+    use crate::survey::Label;
 
-/// The first `k` projects of the ranking of the counts (see
-/// [`rank_sums`]), and after them those tied with the last, one after
-/// the other, so that the rank bands of the first `k` are whole: every
-/// project is keyed, but only those listed are made to keep. With what
-/// the affected households said of the urgency; no household listed.
-pub(super) fn rank_first(
-    sums: &Sums,
-    ranking: &Ranking<'_>,
-    shared: &Shared,
-    k: usize,
-) -> Vec<Project> {
-    let made = Made::new(sums, ranking, shared);
-    let mut entries: Vec<Entry> = (made.slots.iter().enumerate())
-        .map(|(i, s)| {
-            let p = made.project(s, None, false);
-            Entry {
-                key: made.key(&p, s),
-                slot: i as u32,
-                tie: Tie::of(&p, ranking.rules),
-            }
-        })
-        .collect();
-    let end = order_first(&mut entries, k);
-    entries[..end]
-        .iter()
-        .map(|e| made.project(&made.slots[e.slot as usize], None, true))
-        .collect()
-}
-
-/// Puts the first `k` of `entries` in order, and after them those that
-/// share the band of the last; how many that is. Only the first are
-/// ordered, the others left as they fall.
-fn order_first(entries: &mut [Entry], k: usize) -> usize {
-    let by_key = |a: &Entry, b: &Entry| a.key.cmp(&b.key);
-    // The first k (and the next, which ends the band of the last or
-    // not) put in order; when the band goes on, every project is ordered
-    // and the band followed to its end.
-    let mut end = k.min(entries.len());
-    if k < entries.len() {
-        // Only the projects whose first key (the weighted phase) is at
-        // most the (k+1)-th smallest can be among the first k+1: put
-        // first, they alone are selected from (a province's 75,000
-        // projects, most of a lower phase, are passed over). Those after
-        // them all come later, so the band can still be followed into
-        // them.
-        let mut firsts: Vec<u64> = entries.iter().map(|e| e.key[0]).collect();
-        let (_, &mut bound, _) = firsts.select_nth_unstable(k);
-        let mut candidates = 0;
-        for i in 0..entries.len() {
-            if entries[i].key[0] <= bound {
-                entries.swap(candidates, i);
-                candidates += 1;
-            }
+    fn rule(name: &str, severity: u8, project: Option<&str>, cost: Option<f64>) -> Rule {
+        Rule {
+            survey: "water".into(),
+            name: name.into(),
+            category: "water".into(),
+            severity,
+            project: project.map(Label::plain),
+            unit_cost: cost,
+            per_person: false,
         }
-        entries[..candidates].select_nth_unstable_by(k, by_key);
-        entries[..=k].sort_unstable_by(by_key);
-        // Ordered up to `sorted`; the band followed a chunk at a time, each
-        // chunk twice the one before, rather than ordering every project.
-        let mut sorted = k + 1;
-        let mut chunk = k.max(64);
-        while end > 0 && end < sorted && entries[end - 1].tie.with(&entries[end].tie) {
-            end += 1;
-            if end == sorted && sorted < entries.len() {
-                // Among the candidates first, which all come before the
-                // others.
-                let limit = if sorted < candidates {
-                    candidates
-                } else {
-                    entries.len()
-                };
-                let rest = &mut entries[sorted..limit];
-                let take = chunk.min(rest.len());
-                if take < rest.len() {
-                    rest.select_nth_unstable_by(take, by_key);
-                }
-                rest[..take].sort_unstable_by(by_key);
-                sorted += take;
-                chunk *= 2;
-            }
-        }
-    } else {
-        entries.sort_unstable_by(by_key);
     }
-    end
+
+    #[test]
+    fn a_key_and_a_tie_told_by_a_slot_are_those_of_its_project() {
+        // Illness and cloudy water share "treatment"; the well is far on
+        // its own. Village A has both shared rules fired, B one of them.
+        let rules = vec![
+            rule("ill", 5, Some("treatment"), Some(300.0)),
+            rule("cloudy", 3, Some("treatment"), Some(900.0)),
+            rule("far", 2, None, None),
+        ];
+        let households: Vec<Household> = (0..12)
+            .map(|n| Household {
+                code: format!("h{n:02}").into(),
+                township: "勐烈镇".into(),
+                village: if n < 7 { "A" } else { "B" }.into(),
+                group: "".into(),
+                members: 3 + n % 4,
+            })
+            .collect();
+        let mut tally = Tally::of(&households, &rules, By::Village);
+        let hits: [&[usize]; 12] = [
+            &[0, 1],
+            &[1],
+            &[2],
+            &[1, 2],
+            &[],
+            &[0],
+            &[2],
+            &[1],
+            &[1, 2],
+            &[],
+            &[2],
+            &[],
+        ];
+        for (h, hits) in hits.iter().enumerate() {
+            if h != 4 {
+                tally.add(h, "water", hits);
+            }
+        }
+        let (sums, _) = tally.sums(&households);
+        let ranking = tally.ranking();
+        let made = Made::new(&sums, &ranking, &tally.shared);
+        let shared = made
+            .slots
+            .iter()
+            .filter(|s| matches!(s.which, Which::Shared(_)));
+        assert_eq!(shared.count(), 1);
+        assert_eq!(made.slots.len(), 4);
+        for slot in &made.slots {
+            let p = made.project(slot, None, false);
+            assert_eq!(made.key(slot), made.order.key(&p, slot.area as usize));
+            assert_eq!(made.tie(slot), Tie::of(&p, &rules));
+        }
+    }
 }

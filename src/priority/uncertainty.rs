@@ -81,10 +81,17 @@ pub(super) struct Tie {
 
 impl Tie {
     pub(super) fn of(p: &Project, rules: &[Rule]) -> Tie {
+        let known = p.surveyed - p.unknown;
+        Tie::new(p.phase, rules[p.rule].severity, (p.affected, known))
+    }
+
+    /// The tie of a project of `phase` and `severity`, of `affected`
+    /// households of the `known` that could tell.
+    pub(super) fn new(phase: u8, severity: u8, (affected, known): (i64, i64)) -> Tie {
         Tie {
-            phase: p.phase,
-            severity: rules[p.rule].severity,
-            interval: p.interval(),
+            phase,
+            severity,
+            interval: wilson(affected, known),
         }
     }
 

@@ -43,6 +43,13 @@ fn put(out: &mut Vec<u8>, mut v: u64) {
 }
 
 fn take(blob: &[u8], at: &mut usize) -> Option<u64> {
+    // Most numbers (gaps between fields, counts of a village) take one
+    // byte.
+    let first = *blob.get(*at)?;
+    if first & 0x80 == 0 {
+        *at += 1;
+        return Some(u64::from(first));
+    }
     let mut v = 0u64;
     for shift in (0..64).step_by(7) {
         let b = *blob.get(*at)?;
