@@ -9,6 +9,7 @@ pub mod demo;
 pub mod files;
 pub mod i18n;
 pub mod interview;
+pub mod parts;
 pub mod priority;
 pub mod report;
 pub mod store;

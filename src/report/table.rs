@@ -112,27 +112,18 @@ impl Grid {
         rows: usize,
         fill: impl Fn(std::ops::Range<usize>, &mut Grid) + Sync,
     ) -> Grid {
-        let parts = cores().min(rows / PART_ROWS).max(1);
-        let size = rows.div_ceil(parts);
-        let part = |p: usize| {
-            let rows = (p * size).min(rows)..((p + 1) * size).min(rows);
+        let grids = crate::parts::in_parts(rows, PART_ROWS, |rows| {
             let mut grid = Grid::new(columns);
             grid.reserve(rows.len());
             fill(rows, &mut grid);
             grid
-        };
-        let part = &part;
-        std::thread::scope(|scope| {
-            let others: Vec<_> = (1..parts).map(|p| scope.spawn(move || part(p))).collect();
-            let mut grid = part(0);
-            for other in others {
-                match other.join() {
-                    Ok(other) => grid.append(other),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            grid
-        })
+        });
+        let mut grids = grids.into_iter();
+        let mut grid = grids.next().unwrap_or_else(|| Grid::new(columns));
+        for other in grids {
+            grid.append(other);
+        }
+        grid
     }
 
     /// Makes room for `rows` rows more at once, their cells a few bytes
@@ -255,7 +246,7 @@ impl Grid {
         let mut lines = Vec::with_capacity(2 * BLOCK_BYTES);
         layout.line(&header.text, &header.cells, &mut lines);
         let blocks = self.blocks();
-        let helped = blocks.len() > 2 && cores() > 1;
+        let helped = blocks.len() > 2 && crate::parts::cores() > 1;
         std::thread::scope(|scope| {
             // Another thread, when there is one, lays out every second
             // block, at most two ahead; it stops at its next block once
@@ -305,11 +296,6 @@ impl Grid {
         }
         blocks
     }
-}
-
-/// The cores a table is made on, four at most.
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
 /// The fewest rows of a table worth a thread of their own.
