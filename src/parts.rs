@@ -1,6 +1,6 @@
-//! Long lists made in parts, one a core: a province's 75,000 projects are
-//! keyed, made and laid out on every core the machine has (four at most),
-//! each part on a thread of its own and the parts kept in order.
+//! Long lists made in parts, one a core: the table of a province's 75,000
+//! projects is written on every core the machine has (four at most), each
+//! part on a thread of its own and the parts kept in order.
 
 use std::ops::Range;
 
@@ -38,32 +38,6 @@ pub fn in_parts<T: Send>(
     })
 }
 
-/// The items `work` makes of `0..n` ([`in_parts`]), about `room` of them,
-/// in one list: the first part's own, made with room for all, and the
-/// others' moved in after it.
-pub fn collect<T: Send>(
-    (n, least): (usize, usize),
-    room: usize,
-    work: impl Fn(Range<usize>, &mut Vec<T>) + Sync,
-) -> Vec<T> {
-    let mut parts = in_parts(n, least, |range| {
-        let share = if range.start == 0 {
-            room
-        } else {
-            room * range.len() / n
-        };
-        let mut out = Vec::with_capacity(share);
-        work(range, &mut out);
-        out
-    })
-    .into_iter();
-    let mut all = parts.next().unwrap_or_default();
-    for part in parts {
-        all.extend(part);
-    }
-    all
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,8 +49,6 @@ mod tests {
             assert!(parts.len() <= cores().max(1));
             let joined: Vec<usize> = parts.into_iter().flatten().collect();
             assert_eq!(joined, (0..n).collect::<Vec<_>>(), "{n}");
-            let squares = collect((n, 256), n, |r, out| out.extend(r.map(|i| i * i)));
-            assert_eq!(squares, (0..n).map(|i| i * i).collect::<Vec<_>>());
         }
     }
 }

@@ -64,42 +64,29 @@ impl Tally<'_> {
     /// Each area of `sums` (laid out as this tally's), in the order of
     /// their names.
     pub fn summaries_of(&self, sums: &Sums) -> Vec<AreaSummary> {
-        summaries(sums, self.phase_share)
+        let mut out: Vec<AreaSummary> = sums
+            .areas
+            .iter()
+            .enumerate()
+            .map(|(a, area)| {
+                let cells = sums.area(a);
+                AreaSummary {
+                    area: (**area).clone(),
+                    registered: cells[REGISTERED],
+                    surveyed: cells[SURVEYED],
+                    urgent: cells[URGENT],
+                    phases: sums
+                        .phases(a, self.phase_share)
+                        .into_iter()
+                        .enumerate()
+                        .filter_map(|(c, p)| Some((sums.layout.categories[c].clone(), p?)))
+                        .collect(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.area.cmp(&b.area));
+        out
     }
-
-    /// [`Tally::summaries_of`], as a function that can be sent to another
-    /// thread.
-    pub fn summaries_by(&self) -> impl Fn(&Sums) -> Vec<AreaSummary> + Send + Sync + use<> {
-        let share = self.phase_share;
-        move |sums| summaries(sums, share)
-    }
-}
-
-/// Each area of `sums` at a glance, its phases at `phase_share`, in the
-/// order of their names.
-fn summaries(sums: &Sums, phase_share: f64) -> Vec<AreaSummary> {
-    let mut out: Vec<AreaSummary> = sums
-        .areas
-        .iter()
-        .enumerate()
-        .map(|(a, area)| {
-            let cells = sums.area(a);
-            AreaSummary {
-                area: (**area).clone(),
-                registered: cells[REGISTERED],
-                surveyed: cells[SURVEYED],
-                urgent: cells[URGENT],
-                phases: sums
-                    .phases(a, phase_share)
-                    .into_iter()
-                    .enumerate()
-                    .filter_map(|(c, p)| Some((sums.layout.categories[c].clone(), p?)))
-                    .collect(),
-            }
-        })
-        .collect();
-    out.sort_by(|a, b| a.area.cmp(&b.area));
-    out
 }
 
 #[cfg(test)]

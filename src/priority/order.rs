@@ -242,37 +242,33 @@ pub(super) fn sorted(keys: &[Key]) -> Vec<u32> {
 }
 
 /// The prefix of each key: its places written by `packings` one after
-/// the other, each shifted right as far as its packing says; a long list
-/// in parts, one a core. A place written as ranks is looked up again only
-/// when its value differs from the key before's.
+/// the other, each shifted right as far as its packing says. A place
+/// written as ranks is looked up again only when its value differs from
+/// the key before's.
 fn prefixes(keys: &[Key], packings: &[(Packing, u32)]) -> Vec<u64> {
-    let n = keys.len();
-    crate::parts::collect((n, KEYS_A_PART), n, |part, out| {
-        let mut last: [Option<(u64, u64)>; 7] = [None; 7];
-        for k in &keys[part] {
-            let mut acc = 0u64;
-            for (place, (packing, shift)) in packings.iter().enumerate() {
-                let value = k[place];
-                let written = match (packing, last[place]) {
-                    (Packing::Offset { least, .. }, _) => value - least,
-                    (Packing::Ranks(_), Some((seen, written))) if seen == value => written,
-                    (Packing::Ranks(_), _) => {
-                        let written = packing.write(value);
-                        last[place] = Some((value, written));
-                        written
-                    }
-                };
-                // Shifted by all 64 bits only when nothing is written before.
-                let room = acc.checked_shl(packing.bits() - shift).unwrap_or(0);
-                acc = room | written >> shift;
-            }
-            out.push(acc);
+    let mut last: [Option<(u64, u64)>; 7] = [None; 7];
+    let mut out = Vec::with_capacity(keys.len());
+    for k in keys {
+        let mut acc = 0u64;
+        for (place, (packing, shift)) in packings.iter().enumerate() {
+            let value = k[place];
+            let written = match (packing, last[place]) {
+                (Packing::Offset { least, .. }, _) => value - least,
+                (Packing::Ranks(_), Some((seen, written))) if seen == value => written,
+                (Packing::Ranks(_), _) => {
+                    let written = packing.write(value);
+                    last[place] = Some((value, written));
+                    written
+                }
+            };
+            // Shifted by all 64 bits only when nothing is written before.
+            let room = acc.checked_shl(packing.bits() - shift).unwrap_or(0);
+            acc = room | written >> shift;
         }
-    })
+        out.push(acc);
+    }
+    out
 }
-
-/// The fewest keys written on a thread of their own.
-const KEYS_A_PART: usize = 8192;
 
 #[cfg(test)]
 mod tests {
@@ -300,29 +296,6 @@ mod tests {
                 k
             })
             .collect()
-    }
-
-    #[test]
-    fn a_long_list_written_in_parts_is_in_the_order_of_its_keys() {
-        // More keys than one part takes, of every kind of value.
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let raw: Vec<[u64; 7]> = (0..3 * super::KEYS_A_PART + 17)
-            .map(|_| {
-                std::array::from_fn(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    x
-                })
-            })
-            .collect();
-        for kinds in [[0, 1, 2, 5, 0, 4, 5], [0, 0, 2, 3, 1, 2, 5]] {
-            let keys = keyed(&kinds, &raw);
-            let mut numbered: Vec<(Key, u32)> = keys.iter().copied().zip(0..).collect();
-            numbered.sort_unstable();
-            let expected: Vec<u32> = numbered.iter().map(|&(_, i)| i).collect();
-            assert_eq!(sorted(&keys), expected, "{kinds:?}");
-        }
     }
 
     proptest! {

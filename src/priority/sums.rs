@@ -256,33 +256,13 @@ pub(super) fn rank_sums(
     with_said: bool,
 ) -> Vec<Project> {
     let made = Made::new(sums, ranking, shared);
-    let n = made.slots.len();
-    let keys: Vec<Key> = crate::parts::collect((n, ITEMS_A_PART), n, |slots, out| {
-        out.extend(made.slots[slots].iter().map(|s| made.key(s)));
-    });
+    let keys: Vec<Key> = made.slots.iter().map(|s| made.key(s)).collect();
     let order = super::order::sorted(&keys);
-    drop(keys);
-    let slot = |i: u32| &made.slots[i as usize];
-    match listed.as_mut() {
-        // Each project takes its households from the list, one after the
-        // other.
-        Some(listed) => (order.into_iter())
-            .map(|i| made.project(slot(i), Some(&mut *listed), with_said))
-            .collect(),
-        None => crate::parts::collect((n, ITEMS_A_PART), n, |places, out| {
-            out.extend(
-                order[places]
-                    .iter()
-                    .map(|&i| made.project(slot(i), None, with_said)),
-            );
-        }),
-    }
+    order
+        .into_iter()
+        .map(|i| made.project(&made.slots[i as usize], listed.as_mut(), with_said))
+        .collect()
 }
-
-/// The fewest projects keyed or made on a thread of their own, and the
-/// fewest areas whose projects are found on one.
-const ITEMS_A_PART: usize = 4096;
-const AREAS_A_PART: usize = 128;
 
 /// One project of an area, before it is made: a rule's own, or the
 /// project rules share (more than one of them fired in the area).
@@ -329,23 +309,9 @@ fn slots(sums: &Sums, ranking: &Ranking<'_>, shared: &Shared) -> Vec<Slot> {
     let count = (0..sums.areas.len())
         .map(|a| (0..rules.len()).filter(|&r| fired(sums.area(a), r)).count())
         .sum();
-    crate::parts::collect((sums.areas.len(), AREAS_A_PART), count, |areas, out| {
-        slots_of(sums, ranking, shared, areas, out);
-    })
-}
-
-/// The projects of `areas` (see [`slots`]), at the end of `out`.
-fn slots_of(
-    sums: &Sums,
-    ranking: &Ranking<'_>,
-    shared: &Shared,
-    areas: std::ops::Range<usize>,
-    out: &mut Vec<Slot>,
-) {
-    let (rules, layout) = (ranking.rules, &sums.layout);
-    let fired = |cells: &[i64], r: usize| cells[layout.rule(r, AFFECTED)] > 0;
+    let mut out = Vec::with_capacity(count);
     let mut surveyed = vec![0i64; rules.len()];
-    for a in areas {
+    for a in 0..sums.areas.len() {
         let cells = sums.area(a);
         let phases = sums.phases(a, ranking.phase_share);
         let phase = |r: usize| phases[ranking.category_of_rule[r]].unwrap_or(1);
@@ -395,6 +361,7 @@ fn slots_of(
             out.push(slot);
         }
     }
+    out
 }
 
 /// What projects are made of: the counts, how they are ranked and

@@ -75,59 +75,17 @@ impl Store {
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;
-            let survey = Rc::new(parsed(name, version, survey::load(&source).survey)?);
+            let survey = survey::load(&source)
+                .survey
+                .ok_or(StoreError::SnapshotUnreadable {
+                    survey: name,
+                    version,
+                })?;
+            let survey = Rc::new(survey);
             self.surveys.borrow_mut().insert(id, Rc::clone(&survey));
             Ok(survey)
         })
     }
-
-    /// Parses the snapshots of `ids` not parsed yet, several at once on
-    /// every core (as [`Store::snapshot_survey`] would one by one).
-    pub(crate) fn parse_snapshots(&self, ids: &[i64]) -> Result<()> {
-        self.located(|| {
-            let mut stmt = (self.conn)
-                .prepare_cached("SELECT survey, version, source FROM snapshot WHERE id = ?1")?;
-            let mut sources = Vec::new();
-            for &id in ids {
-                if !self.surveys.borrow().contains_key(&id) {
-                    let row = stmt.query_row([id], |r| {
-                        Ok((
-                            id,
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get(2)?,
-                        ))
-                    })?;
-                    sources.push(row);
-                }
-            }
-            let loaded = crate::parts::in_parts(sources.len(), 1, |part| {
-                let sources = &sources[part];
-                sources
-                    .iter()
-                    .map(|(_, _, _, source): &(i64, String, String, String)| {
-                        survey::load(source).survey
-                    })
-                    .collect::<Vec<Option<Survey>>>()
-            });
-            for ((id, name, version, _), survey) in
-                sources.into_iter().zip(loaded.into_iter().flatten())
-            {
-                let survey = Rc::new(parsed(name, version, survey)?);
-                self.surveys.borrow_mut().insert(id, survey);
-            }
-            Ok(())
-        })
-    }
-}
-
-/// The survey parsed from snapshot `version` of survey `name`; an error
-/// when it does not parse.
-fn parsed(name: String, version: String, survey: Option<Survey>) -> Result<Survey> {
-    survey.ok_or(StoreError::SnapshotUnreadable {
-        survey: name,
-        version,
-    })
 }
 
 /// The content hash of a survey snapshot (SHA-256 of its TOML text, hex).

@@ -134,18 +134,11 @@ impl Store {
         let tally = tally.with_method(method);
         let sums = self.kept_sums(tally.layout(), input.round_id(), by)?;
         drop(tx);
-        let summaries = tally.summaries_by();
-        let (areas, projects) = std::thread::scope(|scope| {
-            // Each area at a glance, made on another core beside the
-            // ranking.
-            let areas = scope.spawn(|| summaries(&sums));
-            let projects = match first {
-                Some(k) => tally.rank_kept_first(&sums, k),
-                None => tally.rank_kept(&sums),
-            };
-            (areas.join(), projects)
-        });
-        input.areas = areas.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        input.areas = tally.summaries_of(&sums);
+        let projects = match first {
+            Some(k) => tally.rank_kept_first(&sums, k),
+            None => tally.rank_kept(&sums),
+        };
         Ok(Some((input, projects)))
     }
 }

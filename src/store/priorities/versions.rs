@@ -122,7 +122,6 @@ impl Store {
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        self.parse_snapshots(&ids)?;
         for id in ids {
             let survey = self.snapshot_survey(id)?;
             let s = match versions.surveys.iter().position(|x| *x == survey.id) {
