@@ -95,6 +95,20 @@ pub fn push_integer(out: &mut String, n: impl itoa::Integer) {
     out.push_str(itoa::Buffer::new().format(n));
 }
 
+/// [`push_integer`] of an `i64`: a number of one or two digits (most of a
+/// table's: phases, severities, percentages, a village's households)
+/// pushed digit by digit.
+pub fn push_int(out: &mut String, n: i64) {
+    match u8::try_from(n) {
+        Ok(n) if n < 10 => out.push(char::from(b'0' + n)),
+        Ok(n) if n < 100 => {
+            out.push(char::from(b'0' + n / 10));
+            out.push(char::from(b'0' + n % 10));
+        }
+        _ => push_integer(out, n),
+    }
+}
+
 /// Writes `x` as `{x:.0}` does: rounded to the nearest whole number, a
 /// tie to the even one.
 pub fn push_whole(out: &mut String, x: f64) {
@@ -104,7 +118,7 @@ pub fn push_whole(out: &mut String, x: f64) {
     // infinities go the long way.
     const TWO_52: f64 = 4_503_599_627_370_496.0;
     if x.is_sign_positive() && x < TWO_52 {
-        push_integer(out, ((x + TWO_52) - TWO_52) as i64);
+        push_int(out, ((x + TWO_52) - TWO_52) as i64);
     } else {
         use std::fmt::Write as _;
         // Writing into a string cannot fail.
@@ -116,7 +130,7 @@ pub fn push_whole(out: &mut String, x: f64) {
 /// below 10^15 without decimals (`790000`), any other as `{x}` does.
 pub fn push_number(out: &mut String, x: f64) {
     if x.fract() == 0.0 && x.abs() < 1e15 {
-        push_integer(out, x as i64);
+        push_int(out, x as i64);
     } else {
         use std::fmt::Write as _;
         // Writing into a string cannot fail.
@@ -143,6 +157,9 @@ mod tests {
                 out
             };
             prop_assert_eq!(written(&|o| push_integer(o, n)), format!("{n}"));
+            prop_assert_eq!(written(&|o| push_int(o, n)), format!("{n}"));
+            let small = i64::from(k) - 200;
+            prop_assert_eq!(written(&|o| push_int(o, small)), format!("{small}"));
             // Any f64 at all, shares as they come, and exact ties (k + 0.5).
             let tie = f64::from(k) / 2.0;
             for v in [f64::from_bits(bits), x, x * 100.0, tie, -tie, -x] {

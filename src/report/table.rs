@@ -162,7 +162,7 @@ impl Grid {
     /// Adds the next cell, an integer: digits, nothing to measure.
     pub fn push_integer(&mut self, n: i64) {
         let start = self.text.len();
-        crate::text::push_integer(&mut self.text, n);
+        crate::text::push_int(&mut self.text, n);
         let len = self.text.len() - start;
         self.ended(start, (len, len));
     }
