@@ -14,6 +14,7 @@ use minqing::priority::{By, Project, RankMethod, Rule};
 use minqing::store::Store;
 use minqing::store::household::Household;
 use minqing::store::interview::Status;
+use minqing::store::priorities::Asked;
 use minqing::survey::bundled::BUNDLED;
 use minqing::survey::{Survey, load};
 use proptest::prelude::*;
@@ -72,7 +73,8 @@ fn agree(store: &Store, by: By, method: &RankMethod) -> Result<usize, String> {
 }
 
 /// The first k projects made alone are the first k of the whole ranking,
-/// each with the same county rank and band.
+/// each with the same county rank and band; made without the areas at a
+/// glance, they have none and are no different.
 fn first_agree(
     store: &Store,
     (by, method): (By, &RankMethod),
@@ -81,9 +83,17 @@ fn first_agree(
     let round = store.ranked_round().map_err(|e| e.to_string())?;
     let every = standings(all, rules);
     for k in [0, 1, 3, 20, all.len() / 2, all.len(), all.len() + 5] {
-        let (_, first) = store
-            .priorities_first(round.as_ref(), (false, by), method, Some(k))
+        let areas = k % 2 == 0;
+        let asked = Asked {
+            first: Some(k),
+            areas,
+        };
+        let (input, first) = store
+            .priorities_first(round.as_ref(), (false, by), method, asked)
             .map_err(|e| e.to_string())?;
+        if input.areas.is_empty() == areas {
+            return Err(format!("first {k}: areas at a glance asked {areas}"));
+        }
         let k = k.min(all.len());
         if first.len() < k || first[..] != all[..first.len()] {
             return Err(format!(
@@ -94,6 +104,16 @@ fn first_agree(
         if standings(&first, rules)[..k] != every[..k] {
             return Err(format!("first {k}: bands differ"));
         }
+    }
+    let without = Asked {
+        first: None,
+        areas: false,
+    };
+    let (input, whole) = store
+        .priorities_first(round.as_ref(), (false, by), method, without)
+        .map_err(|e| e.to_string())?;
+    if whole != all || !input.areas.is_empty() {
+        return Err("the whole ranking made without the areas at a glance differs".into());
     }
     Ok(())
 }

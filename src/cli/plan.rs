@@ -11,7 +11,7 @@ use crate::priority::uncertainty::{Standing, standings};
 use crate::priority::{By, Filter, Project, RankMethod, category_name, why_ranked};
 use crate::report::priorities::{Column, PriorityRow, project_label};
 use crate::report::table;
-use crate::store::priorities::{Explanation, Perceived, PriorityInput};
+use crate::store::priorities::{Asked, Explanation, Perceived, PriorityInput};
 use crate::store::{Store, StoreError};
 use crate::tr;
 
@@ -56,9 +56,15 @@ pub fn method(args: &PriorityArgs) -> RankMethod {
     }
 }
 
-/// The ranked, filtered projects and the budget choice over them. A
-/// weight for a category no rule has is refused, with those there are.
+/// The ranked, filtered projects and the budget choice over them, with
+/// each area at a glance. A weight for a category no rule has is
+/// refused, with those there are.
 pub fn ranked(store: &Store, args: &PriorityArgs) -> Result<Ranked, Tr> {
+    ranked_with(store, args, true)
+}
+
+/// [`ranked`], with each area at a glance only when `areas`.
+fn ranked_with(store: &Store, args: &PriorityArgs, areas: bool) -> Result<Ranked, Tr> {
     let said = |e: StoreError| e.at(store.path()).message();
     let round = store.round_or_ranked(args.round.as_deref()).map_err(said)?;
     let method = method(args);
@@ -72,7 +78,7 @@ pub fn ranked(store: &Store, args: &PriorityArgs) -> Result<Ranked, Tr> {
             round.as_ref(),
             (args.include_drafts, args.by.into()),
             &method,
-            first,
+            Asked { first, areas },
         )
         .map_err(said)?;
     for (category, _) in &method.weights {
@@ -136,7 +142,8 @@ pub(super) fn say_round(input: &PriorityInput, lang: Lang) {
 
 pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliError> {
     let store = open(db, lang)?;
-    let mut ranked = ranked(&store, args)?;
+    // The areas at a glance only for the village list.
+    let mut ranked = ranked_with(&store, args, args.villages)?;
     // The households' own view, for a list of a few thousand households
     // at most (read through the index, household by household): a longer
     // list would read every interview of the round. The export and the

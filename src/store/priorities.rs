@@ -41,6 +41,15 @@ struct Candidate {
     snapshot: i64,
 }
 
+/// What a ranking is asked to make besides its order: only its first
+/// projects (all when `None`), and each area at a glance or not (the
+/// village list needs them, a list of projects does not).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Asked {
+    pub first: Option<usize>,
+    pub areas: bool,
+}
+
 /// What a ranking is made of: the households and the rules its projects
 /// point into, and whether drafts were counted.
 #[derive(Clone, Debug, Default)]
@@ -50,7 +59,9 @@ pub struct PriorityInput {
     pub include_drafts: bool,
     /// The round whose interviews count (`None`: no interview yet).
     pub round: Option<super::Round>,
-    /// Each area at a glance, in the order of their names.
+    /// Each area at a glance, in the order of their names; empty when a
+    /// ranking from the kept counts was asked without them
+    /// ([`Asked::areas`]).
     pub areas: Vec<AreaSummary>,
     /// The row id of each household, in the order of `households`
     /// (ascending).
@@ -94,23 +105,29 @@ impl Store {
         (include_drafts, by): (bool, By),
         method: &crate::priority::RankMethod,
     ) -> Result<(PriorityInput, Vec<Project>)> {
-        self.priorities_first(round, (include_drafts, by), method, None)
+        let asked = Asked {
+            first: None,
+            areas: true,
+        };
+        self.priorities_first(round, (include_drafts, by), method, asked)
     }
 
-    /// [`Store::priorities_by`], when only the first `k` projects are
-    /// wanted (with the county's standing of each): from the kept counts,
-    /// those and the projects after them that share the band of the last
-    /// are made, the others only ordered; counting every household, all.
+    /// [`Store::priorities_by`], making what is `asked`: when only the
+    /// first `k` projects are wanted (with the county's standing of each),
+    /// from the kept counts those and the projects after them that share
+    /// the band of the last are made, the others only ordered (counting
+    /// every household, all); each area at a glance only when asked for
+    /// from the kept counts.
     pub fn priorities_first(
         &self,
         round: Option<&super::Round>,
         (include_drafts, by): (bool, By),
         method: &crate::priority::RankMethod,
-        first: Option<usize>,
+        asked: Asked,
     ) -> Result<(PriorityInput, Vec<Project>)> {
         self.located(|| {
             let which = (include_drafts, by);
-            if let Some(kept) = self.priorities_kept(round, which, (method, first))? {
+            if let Some(kept) = self.priorities_kept(round, which, (method, asked))? {
                 return Ok(kept);
             }
             self.priorities_counted(round, which, method)

@@ -114,7 +114,7 @@ impl Store {
         &self,
         round: Option<&super::super::Round>,
         (include_drafts, by): (bool, By),
-        (method, first): (&RankMethod, Option<usize>),
+        (method, asked): (&RankMethod, super::super::priorities::Asked),
     ) -> Result<Option<(PriorityInput, Vec<crate::priority::Project>)>> {
         if include_drafts || by == By::Group {
             return Ok(None);
@@ -134,8 +134,10 @@ impl Store {
         let tally = tally.with_method(method);
         let sums = self.kept_sums(tally.layout(), input.round_id(), by)?;
         drop(tx);
-        input.areas = tally.summaries_of(&sums);
-        let projects = match first {
+        if asked.areas {
+            input.areas = tally.summaries_of(&sums);
+        }
+        let projects = match asked.first {
             Some(k) => tally.rank_kept_first(&sums, k),
             None => tally.rank_kept(&sums),
         };
