@@ -144,16 +144,20 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
     let store = open(db, lang)?;
     // The areas at a glance only for the village list.
     let mut ranked = ranked_with(&store, args, args.villages)?;
-    // The households' own view, for a list of a few thousand households
-    // at most (read through the index, household by household): a longer
+    // The households' own view: carried by each project ranked from the
+    // kept counts; otherwise read for a list of a few thousand households
+    // at most (through the index, household by household), since a longer
     // list would read every interview of the round. The export and the
     // brief always read it.
-    let few = store
-        .perceived_if_few(&ranked.input, &ranked.projects)
-        .map_err(CliError::store(db))?;
+    let carried = ranked.projects.iter().all(|p| p.perceived.is_some());
+    let few = if carried {
+        None
+    } else {
+        (store.perceived_if_few(&ranked.input, &ranked.projects)).map_err(CliError::store(db))?
+    };
     if let Some(perceived) = few {
         ranked.perceived = perceived;
-    } else if !args.villages {
+    } else if !carried && !args.villages {
         let most = crate::store::priorities::FEW_HOUSEHOLDS;
         eprintln!(
             "{}",
@@ -265,7 +269,9 @@ fn priorities_table(
             // Shown when a project has them: most questionnaires never do.
             Column::Unknown => projects.iter().any(|p| p.unknown > 0),
             Column::Persons => projects.iter().any(|p| p.persons.is_some()),
-            Column::Urgent => perceived.iter().any(|u| u.answered > 0),
+            Column::Urgent => (perceived.iter())
+                .chain(projects.iter().filter_map(|p| p.perceived.as_ref()))
+                .any(|u| u.answered > 0),
             _ => true,
         })
         .collect();

@@ -192,7 +192,8 @@ pub struct PriorityRow<'a> {
     pub standing: Standing,
     /// Whether the budget funds it; `None` without a budget.
     pub funded: Option<bool>,
-    /// What its affected households said of the urgency, when read.
+    /// What its affected households said of the urgency, when read, or
+    /// as the project carries it (ranked from the kept counts).
     pub urgency: Option<Perceived>,
 }
 
@@ -230,7 +231,7 @@ impl<'a> PriorityRow<'a> {
                     rules,
                     standing: standings.get(n).copied().unwrap_or_default(),
                     funded: funded.as_ref().map(|f| f.binary_search(&n).is_ok()),
-                    urgency: perceived.get(n).copied(),
+                    urgency: perceived.get(n).copied().or(project.perceived),
                 }
             })
     }
