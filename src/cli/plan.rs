@@ -149,15 +149,12 @@ pub fn priorities(db: &Path, args: &PriorityArgs, lang: Lang) -> Result<(), CliE
     // at most (through the index, household by household), since a longer
     // list would read every interview of the round. The export and the
     // brief always read it.
-    let carried = ranked.projects.iter().all(|p| p.perceived.is_some());
-    let few = if carried {
-        None
-    } else {
-        (store.perceived_if_few(&ranked.input, &ranked.projects)).map_err(CliError::store(db))?
-    };
+    let few = store
+        .perceived_if_few(&ranked.input, &ranked.projects)
+        .map_err(CliError::store(db))?;
     if let Some(perceived) = few {
         ranked.perceived = perceived;
-    } else if !carried && !args.villages {
+    } else if !args.villages {
         let most = crate::store::priorities::FEW_HOUSEHOLDS;
         eprintln!(
             "{}",

@@ -149,16 +149,18 @@ impl Store {
         self.perceived_with(input, projects, few_households(projects))
     }
 
-    /// [`Store::perceived`] when `projects` have at most
-    /// [`FEW_HOUSEHOLDS`] households, read household by household; `None`
-    /// for more.
+    /// [`Store::perceived`] for a list of rows: nothing to read (an empty
+    /// list) when every project carries it, ranked from the kept counts
+    /// (a row reads each project's own, see `PriorityRow::urgency`);
+    /// else read household by household when `projects` have at most
+    /// [`FEW_HOUSEHOLDS`] households; `None` for more.
     pub fn perceived_if_few(
         &self,
         input: &PriorityInput,
         projects: &[Project],
     ) -> Result<Option<Vec<Perceived>>> {
-        if let Some(kept) = kept(projects) {
-            return Ok(Some(kept));
+        if projects.iter().all(|p| p.perceived.is_some()) {
+            return Ok(Some(Vec::new()));
         }
         match few_households(projects) {
             Some(few) => self.perceived_with(input, projects, Some(few)).map(Some),
