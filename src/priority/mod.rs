@@ -177,7 +177,7 @@ impl Project {
     /// k / (n − unknown): households whose answer cannot tell are left
     /// out of the share.
     pub fn share(&self) -> f64 {
-        let known = self.surveyed - self.unknown;
+        let known = self.known();
         if known <= 0 {
             0.0
         } else {

@@ -61,8 +61,7 @@ impl<'a> Order<'a> {
     /// affected: there the higher share is the one of fewer households
     /// that could tell ([`share_place`]).
     pub(super) fn key(&self, p: &Project, area: usize) -> Key {
-        let known = p.surveyed - p.unknown;
-        self.key_of((p.rule, &p.also), p.phase, (p.affected, known), area)
+        self.key_of((p.rule, &p.also), p.phase, (p.affected, p.known()), area)
     }
 
     /// [`Order::key`] of a project of `area` told by its rule and the

@@ -25,9 +25,14 @@ pub fn wilson(k: i64, n: i64) -> (f64, f64) {
 }
 
 impl Project {
+    /// n − unknown: the surveyed households whose answers could tell.
+    pub fn known(&self) -> i64 {
+        self.surveyed - self.unknown
+    }
+
     /// The 90% Wilson interval of [`Project::share`].
     pub fn interval(&self) -> (f64, f64) {
-        wilson(self.affected, self.surveyed - self.unknown)
+        wilson(self.affected, self.known())
     }
 }
 
@@ -81,8 +86,7 @@ pub(super) struct Tie {
 
 impl Tie {
     pub(super) fn of(p: &Project, rules: &[Rule]) -> Tie {
-        let known = p.surveyed - p.unknown;
-        Tie::new(p.phase, rules[p.rule].severity, (p.affected, known))
+        Tie::new(p.phase, rules[p.rule].severity, (p.affected, p.known()))
     }
 
     /// The tie of a project of `phase` and `severity`, of `affected`

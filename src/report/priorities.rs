@@ -343,7 +343,7 @@ impl<'a> PriorityRow<'a> {
     /// [`PriorityRow::text`] written at the end of `out`, made in place
     /// (a province's table has a million cells).
     pub fn write_text(&self, column: Column, lang: Lang, out: &mut String) {
-        use crate::text::{push_integer, push_number, push_whole};
+        use crate::text::{push_int, push_number, push_whole};
         let p = self.project;
         let percent = |out: &mut String, share: f64| {
             push_whole(out, share * 100.0);
@@ -354,7 +354,7 @@ impl<'a> PriorityRow<'a> {
             return;
         }
         if let Some(n) = self.integer(column) {
-            push_integer(out, n);
+            push_int(out, n);
             return;
         }
         match column {
@@ -374,7 +374,7 @@ impl<'a> PriorityRow<'a> {
             Column::Band => self.standing.write_band(out),
             Column::Persons => {
                 if let Some(n) = p.persons {
-                    push_integer(out, n);
+                    push_int(out, n);
                 }
             }
             Column::Rule => self.push_rule_id(out),
