@@ -622,11 +622,7 @@ fn an_export_to_a_missing_folder_fails_cleanly() {
 #[test]
 fn a_long_table_made_in_parts_lists_every_project_once_in_order() {
     let dir = TempDir::new().expect("temp dir");
-    let db = dir.path().join("county.db");
-    minqing(&db)
-        .args(["demo", "--households", "3000"])
-        .assert()
-        .success();
+    let db = common::demo_county(dir.path(), &["--households", "3000"]);
     // 1,400 projects of groups: written in parts on two cores, laid out
     // in blocks by turns.
     let shown = minqing(&db)

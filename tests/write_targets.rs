@@ -359,11 +359,7 @@ fn bash(db: &Path, script: &str) -> (String, String) {
 #[test]
 fn a_closed_or_full_standard_output_ends_a_command_without_a_program_error() {
     let dir = TempDir::new().expect("temp dir");
-    let db = dir.path().join("county.db");
-    minqing(&db)
-        .args(["demo", "--households", "3000"])
-        .assert()
-        .success();
+    let db = common::demo_county(dir.path(), &["--households", "3000"]);
     for command in [
         "households list",
         "priorities",
